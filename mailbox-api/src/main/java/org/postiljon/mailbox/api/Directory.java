@@ -1,0 +1,54 @@
+package org.postiljon.mailbox.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Domains, accounts and aliases, and the checking of credentials. */
+public interface Directory {
+
+    void addDomain(DomainName domain);
+
+    /** @throws MailboxException.NotAllowed while accounts or aliases of the domain exist */
+    void removeDomain(DomainName domain);
+
+    List<DomainName> domains();
+
+    boolean isLocal(DomainName domain);
+
+    /** Creates the account with INBOX, Drafts, Sent, Trash, Junk and Archive, all subscribed. */
+    Account addAccount(EmailAddress address, char[] password, QuotaLimits quota);
+
+    /** Removes the account with all its mailboxes and messages. */
+    void removeAccount(EmailAddress address);
+
+    List<Account> accounts(Optional<DomainName> domain);
+
+    Optional<Account> find(EmailAddress address);
+
+    Optional<Account> find(long accountId);
+
+    void setPassword(EmailAddress address, char[] password);
+
+    void setQuota(EmailAddress address, QuotaLimits quota);
+
+    void addAlias(AliasSource source, EmailAddress target);
+
+    void removeAlias(AliasSource source, EmailAddress target);
+
+    List<Alias> aliases(Optional<DomainName> domain);
+
+    /**
+     * Where mail for {@code recipient} goes: the account itself, else its aliases' targets, else the
+     * domain's catch-all. Empty when the domain is not local or nothing matches. Alias chains are
+     * followed to a bounded depth.
+     */
+    List<EmailAddress> resolve(EmailAddress recipient);
+
+    /**
+     * Checks a password. Takes about as long whether or not the account exists, so the answer's
+     * timing does not tell which addresses are real.
+     */
+    Optional<Account> authenticate(String username, char[] password);
+
+    Optional<ScramSecret> scramSecret(String username);
+}

@@ -1,0 +1,65 @@
+package org.postiljon.mailbox.api;
+
+/**
+ * A failure the user caused or can act on. The message is safe to show to a client: it never
+ * carries a stack trace, a path on disk or another user's data.
+ */
+public abstract sealed class MailboxException extends RuntimeException
+        permits MailboxException.AccountExists, MailboxException.NoSuchAccount,
+                MailboxException.DomainExists, MailboxException.NoSuchDomain,
+                MailboxException.AliasExists, MailboxException.NoSuchAlias,
+                MailboxException.MailboxExists, MailboxException.NoSuchMailbox,
+                MailboxException.InvalidName, MailboxException.NotAllowed,
+                MailboxException.TooBig {
+
+    protected MailboxException(String message) {
+        super(message, null, false, false);
+    }
+
+    public static final class AccountExists extends MailboxException {
+        public AccountExists(String address) { super("account already exists: " + address); }
+    }
+
+    public static final class NoSuchAccount extends MailboxException {
+        public NoSuchAccount(String address) { super("no such account: " + address); }
+    }
+
+    public static final class DomainExists extends MailboxException {
+        public DomainExists(String domain) { super("domain already exists: " + domain); }
+    }
+
+    public static final class NoSuchDomain extends MailboxException {
+        public NoSuchDomain(String domain) { super("no such domain: " + domain); }
+    }
+
+    public static final class AliasExists extends MailboxException {
+        public AliasExists(String alias) { super("alias already exists: " + alias); }
+    }
+
+    public static final class NoSuchAlias extends MailboxException {
+        public NoSuchAlias(String alias) { super("no such alias: " + alias); }
+    }
+
+    public static final class MailboxExists extends MailboxException {
+        public MailboxExists(String name) { super("mailbox already exists: " + name); }
+    }
+
+    public static final class NoSuchMailbox extends MailboxException {
+        public NoSuchMailbox(String name) { super("no such mailbox: " + name); }
+    }
+
+    /** A name, address or value that breaks a syntax or policy rule; the message says which. */
+    public static final class InvalidName extends MailboxException {
+        public InvalidName(String reason) { super(reason); }
+    }
+
+    /** A valid request that the model refuses, such as deleting INBOX. */
+    public static final class NotAllowed extends MailboxException {
+        public NotAllowed(String reason) { super(reason); }
+    }
+
+    /** A message larger than the configured maximum. */
+    public static final class TooBig extends MailboxException {
+        public TooBig(long limit) { super("message larger than " + limit + " bytes"); }
+    }
+}

@@ -1,0 +1,19 @@
+package org.postiljon.mailbox.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What is read from a message once, at delivery, and kept beside it so that listing, sorting and
+ * threading never re-parse it (ARCHITECTURE.md principle 4).
+ *
+ * @param baseSubject RFC 5256 §2.1 base subject, for SORT SUBJECT and THREAD
+ * @param sortFrom    RFC 5256 §3 sort key: the first From address's local part, lower-cased
+ * @param sentDate    the Date header, or null when missing or unreadable
+ * @param references  Message-IDs from References then In-Reply-To, for threading
+ * @param parse       the cached parse result (envelope, body structure) in the {@code mime}
+ *                    module's serialised form; opaque to every other module
+ */
+public record MessageKeys(String subject, String baseSubject, String sortFrom, String sortTo, String sortCc,
+                          String displayFrom, Instant sentDate, String messageId, List<String> references,
+                          String preview, String parse) { }

@@ -1,0 +1,41 @@
+package org.postiljon.mailbox.api;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Messages in mailboxes: the one place where they are appended, copied, moved, flagged and
+ * expunged. Each mutation is durable when the method returns, and its {@link Change} has been
+ * published.
+ */
+public interface Messages {
+
+    /**
+     * Stores a message (its bytes streamed, never held whole in memory) and appends it.
+     * Bare LF line endings are stored as CRLF, so sizes are what IMAP and POP3 send.
+     * @throws MailboxException.TooBig when larger than the configured maximum
+     */
+    AppendResult append(Account account, MailboxName mailbox, InputStream content, Flags flags, Instant internalDate);
+
+    /** Messages whose UID is in {@code uids}, in UID order. */
+    List<MessageInfo> list(Account account, MailboxName mailbox, UidSet uids);
+
+    /** The keys and cached parse stored at delivery. */
+    MessageKeys keys(Account account, MailboxName mailbox, long uid);
+
+    /** The message's bytes, streamed from the blob store. */
+    InputStream open(Account account, MailboxName mailbox, long uid);
+
+    /** Copies; the copies share the source's stored bytes. Flags are kept (RFC 9051 §6.4.7). */
+    CopyResult copy(Account account, MailboxName from, UidSet uids, MailboxName to);
+
+    /** Moves atomically: the messages are never in both or neither mailbox (RFC 6851 §3.1). */
+    CopyResult move(Account account, MailboxName from, UidSet uids, MailboxName to);
+
+    /** Changes flags; returns the messages whose flags changed, with their new MODSEQ. */
+    List<MessageInfo> store(Account account, MailboxName mailbox, UidSet uids, FlagUpdate update);
+
+    /** Permanently removes the messages in {@code uids} that carry {@code \Deleted}; returns their UIDs. */
+    List<Long> expunge(Account account, MailboxName mailbox, UidSet uids);
+}

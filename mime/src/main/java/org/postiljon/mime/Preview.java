@@ -1,0 +1,54 @@
+package org.postiljon.mime;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import org.apache.james.mime4j.codec.Base64InputStream;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
+
+/** RFC 8970 preview: the first characters of the first text part, decoded, whitespace folded. */
+final class Preview {
+
+    private static final int CHARS = 256;
+
+    private Preview() { }
+
+    static String of(BodyPart part, byte[] raw) {
+        if (part == null || raw.length == 0) return "";
+        byte[] decoded;
+        try (InputStream in = decoder(part.encoding(), new ByteArrayInputStream(raw))) {
+            decoded = in.readAllBytes();
+        } catch (IOException | RuntimeException e) {
+            decoded = raw;
+        }
+        String text = new String(decoded, charset(part.param("charset")));
+        if (part.subtype().equals("html")) {
+            text = text.replaceAll("(?is)<(style|script)[^>]*>.*?</\\1>", " ")
+                    .replaceAll("(?s)<[^>]*>", " ")
+                    .replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+        }
+        text = text.replaceAll("\\s+", " ").strip();
+        if (text.codePointCount(0, text.length()) > CHARS) text = text.substring(0, text.offsetByCodePoints(0, CHARS));
+        return text;
+    }
+
+    private static InputStream decoder(String encoding, InputStream in) {
+        return switch (encoding) {
+            case "base64" -> new Base64InputStream(in, DecodeMonitor.SILENT);
+            case "quoted-printable" -> new QuotedPrintableInputStream(in, DecodeMonitor.SILENT);
+            default -> in;
+        };
+    }
+
+    static Charset charset(String name) {
+        if (name == null) return StandardCharsets.US_ASCII;
+        try {
+            return Charset.forName(name.strip());
+        } catch (RuntimeException e) {
+            return StandardCharsets.ISO_8859_1; // unknown charsets lose no byte this way
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package org.postiljon.store.embedded;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import org.postiljon.mailbox.api.BlobId;
+import org.postiljon.store.spi.BlobStore;
+
+/**
+ * Message bytes as files named by their SHA-256 under {@code root/ab/cd/}. Writes go
+ * temp, fsync, rename, fsync(dir); identical bytes are stored once.
+ */
+public final class FileBlobStore implements BlobStore {
+
+    private static final int BUFFER = 64 * 1024;
+    private final Path root;
+    private final Path tmp;
+    /** Serialises a renewing put against {@link #deleteIfIdle}; striped by the first id byte. */
+    private final ReentrantLock[] stripes = new ReentrantLock[256];
+
+    public FileBlobStore(Path root) throws IOException {
+        this.root = root;
+        this.tmp = root.resolve("tmp");
+        Files.createDirectories(tmp);
+        for (int i = 0; i < stripes.length; i++) stripes[i] = new ReentrantLock();
+        try (var leftovers = Files.list(tmp)) {
+            // Files in tmp/ belong to writes that never returned: nobody refers to them.
+            for (Path p : (Iterable<Path>) leftovers::iterator) Files.deleteIfExists(p);
+        }
+    }
+
+    private ReentrantLock stripe(BlobId id) {
+        return stripes[Integer.parseInt(id.sha256().substring(0, 2), 16)];
+    }
+
+    Path path(BlobId id) {
+        String h = id.sha256();
+        return root.resolve(h.substring(0, 2)).resolve(h.substring(2, 4)).resolve(h);
+    }
+
+    @Override
+    public Stored put(InputStream content, long maxBytes) throws IOException {
+        MessageDigest sha = sha256();
+        Path temp = tmp.resolve(UUID.randomUUID().toString());
+        long size = 0;
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                 OutputStream out = Channels.newOutputStream(ch)) {
+                byte[] buf = new byte[BUFFER];
+                int n;
+                while ((n = content.read(buf)) > 0) {
+                    size += n;
+                    if (size > maxBytes) throw new TooLarge(maxBytes);
+                    sha.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                }
+                out.flush();
+                ch.force(true);
+            }
+            BlobId id = new BlobId(HexFormat.of().formatHex(sha.digest()));
+            Path target = path(id);
+            ReentrantLock lock = stripe(id);
+            lock.lock();
+            try {
+                if (Files.exists(target)) {
+                    // Same bytes already durable: renew them so a sweeper leaves them alone.
+                    Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
+                    Files.delete(temp);
+                } else {
+                    createDirectoriesDurably(target.getParent());
+                    try {
+                        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
+                        throw new IOException("cannot move blob into place", e);
+                    }
+                    fsyncDirectory(target.getParent());
+                }
+            } finally {
+                lock.unlock();
+            }
+            return new Stored(id, size);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    private void createDirectoriesDurably(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) return;
+        createDirectoriesDurably(dir.getParent());
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            return; // another writer made it, and fsync'd its parent
+        }
+        fsyncDirectory(dir.getParent());
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    @Override
+    public InputStream open(BlobId id) throws IOException {
+        try {
+            return Files.newInputStream(path(id));
+        } catch (NoSuchFileException e) {
+            throw new IOException("blob " + id + " is missing", e);
+        }
+    }
+
+    @Override
+    public boolean exists(BlobId id) {
+        return Files.exists(path(id));
+    }
+
+    @Override
+    public boolean deleteIfIdle(BlobId id, Instant notWrittenSince) throws IOException {
+        ReentrantLock lock = stripe(id);
+        lock.lock();
+        try {
+            Path p = path(id);
+            if (!Files.exists(p)) return false;
+            if (Files.getLastModifiedTime(p).toInstant().isAfter(notWrittenSince)) return false;
+            Files.delete(p);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+}

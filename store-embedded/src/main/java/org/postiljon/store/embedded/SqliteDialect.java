@@ -1,0 +1,38 @@
+package org.postiljon.store.embedded;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.postiljon.store.sql.Dialect;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/** SQLite: WAL, full fsync on commit, foreign keys on, a busy timeout for the admin CLI's writes. */
+final class SqliteDialect implements Dialect {
+
+    @Override
+    public void configure(Connection c, boolean writer) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 10000");
+            s.execute("PRAGMA journal_mode = WAL");
+            // FULL: in WAL mode the WAL is fsync'd at every commit, so an acknowledged delivery
+            // survives power loss, not only a process crash.
+            s.execute("PRAGMA synchronous = FULL");
+            s.execute("PRAGMA foreign_keys = ON");
+            s.execute("PRAGMA temp_store = MEMORY");
+        }
+    }
+
+    @Override
+    public List<String> migrations() {
+        return List.of("org/postiljon/store/embedded/migration/V1__schema.sql");
+    }
+
+    @Override
+    public boolean isUniqueViolation(SQLException e) {
+        return e instanceof SQLiteException s
+                && (s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
+                    || s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
+    }
+}

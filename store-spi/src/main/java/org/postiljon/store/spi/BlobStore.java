@@ -1,0 +1,35 @@
+package org.postiljon.store.spi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import org.postiljon.mailbox.api.BlobId;
+
+/**
+ * Message bytes, addressed by their SHA-256. Writing the same bytes twice stores them once.
+ */
+public interface BlobStore {
+
+    record Stored(BlobId id, long size) { }
+
+    /**
+     * Streams {@code content} to durable storage: written to a temporary file, fsync'd, renamed
+     * into place, directory fsync'd. Nothing is left behind when it throws.
+     * @throws TooLarge when more than {@code maxBytes} arrive (the rest is not read)
+     */
+    Stored put(InputStream content, long maxBytes) throws IOException;
+
+    InputStream open(BlobId id) throws IOException;
+
+    boolean exists(BlobId id);
+
+    /**
+     * Deletes the blob if it was last written before {@code notWrittenSince}: a put of the same
+     * bytes renews it, so a concurrent delivery of identical content is never left without bytes.
+     */
+    boolean deleteIfIdle(BlobId id, Instant notWrittenSince) throws IOException;
+
+    final class TooLarge extends IOException {
+        public TooLarge(long limit) { super("blob larger than " + limit + " bytes"); }
+    }
+}

@@ -1,0 +1,71 @@
+package org.postiljon.store.spi;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.Alias;
+import org.postiljon.mailbox.api.BlobId;
+import org.postiljon.mailbox.api.DomainName;
+import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.Flags;
+import org.postiljon.mailbox.api.Mailbox;
+import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.MessageInfo;
+import org.postiljon.mailbox.api.MessageKeys;
+import org.postiljon.mailbox.api.QuotaLimits;
+import org.postiljon.mailbox.api.ScramSecret;
+import org.postiljon.mailbox.api.SpecialUse;
+
+/**
+ * Mutations. Constraint violations surface as the matching
+ * {@link org.postiljon.mailbox.api.MailboxException} (a duplicate name as {@code MailboxExists}...).
+ */
+public interface WriteTx extends ReadTx {
+
+    void insertDomain(DomainName domain);
+
+    void deleteDomain(DomainName domain);
+
+    Account insertAccount(EmailAddress address, String passwordHash, ScramSecret scram, QuotaLimits quota);
+
+    /** Deletes the account, its mailboxes, messages and subscriptions; their blobs become orphans. */
+    void deleteAccount(long accountId);
+
+    void updateCredentials(long accountId, String passwordHash, ScramSecret scram);
+
+    void updateQuota(long accountId, QuotaLimits quota);
+
+    void insertAlias(Alias alias);
+
+    boolean deleteAlias(Alias alias);
+
+    /** Increments and returns the account's MODSEQ counter. */
+    long nextModSeq(long accountId);
+
+    /** Creates a mailbox with a UIDVALIDITY no earlier mailbox of the account had. */
+    Mailbox insertMailbox(long accountId, MailboxName name, Optional<SpecialUse> use, long modSeq);
+
+    void renameMailbox(long mailboxId, MailboxName to, long modSeq);
+
+    /** Deletes the mailbox and its messages; their blobs become orphans unless still referenced. */
+    void deleteMailbox(long mailboxId, long modSeq);
+
+    void subscribe(long accountId, MailboxName name);
+
+    void unsubscribe(long accountId, MailboxName name);
+
+    /** Appends with the mailbox's next UID, advancing UIDNEXT; logs the change. */
+    MessageInfo insertMessage(long mailboxId, long modSeq, Flags flags, Instant internalDate, Instant saveDate,
+                              long size, BlobId blob, MessageKeys keys);
+
+    /** Copies a message's row (and keys) into another mailbox with a new UID there. */
+    MessageInfo copyMessage(MessageInfo source, long toMailboxId, long modSeq, Instant saveDate);
+
+    void updateFlags(long mailboxId, long uid, Flags flags, long modSeq);
+
+    /** Removes messages, leaving expunge tombstones in the change log. */
+    void deleteMessages(long mailboxId, List<Long> uids, long modSeq);
+
+    void forgetOrphan(BlobId blob);
+}

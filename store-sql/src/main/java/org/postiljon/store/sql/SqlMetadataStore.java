@@ -1,0 +1,210 @@
+package org.postiljon.store.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.postiljon.store.spi.MetadataStore;
+import org.postiljon.store.spi.ReadTx;
+import org.postiljon.store.spi.WriteTx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link MetadataStore} over JDBC with group commit: callers of {@link #write} queue their work;
+ * one writer thread runs all work waiting at that moment in one transaction, each in its own
+ * savepoint, commits once, then wakes the callers.
+ */
+public final class SqlMetadataStore implements MetadataStore {
+
+    private static final Logger log = LoggerFactory.getLogger(SqlMetadataStore.class);
+
+    @FunctionalInterface
+    public interface ConnectionSource {
+        Connection open(boolean writer) throws SQLException;
+    }
+
+    /**
+     * @param readConnections connections kept for readers; more readers wait for one
+     * @param maxBatch        most transactions grouped into one commit, so one commit stays short
+     */
+    public record Options(int readConnections, int maxBatch) {
+        public static final Options DEFAULT = new Options(4, 256);
+    }
+
+    private record Job(Function<WriteTx, ?> work, CompletableFuture<Object> done) { }
+
+    private final Dialect dialect;
+    private final ConnectionSource source;
+    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Pooled> readers;
+    private final List<Pooled> allReaders = new ArrayList<>();
+    private final Pooled writer;
+    private final Thread writerThread;
+    private final Options options;
+    private volatile boolean closed;
+
+    private record Pooled(Connection connection, Map<String, PreparedStatement> statements) { }
+
+    public SqlMetadataStore(Dialect dialect, ConnectionSource source, Options options) {
+        this.dialect = dialect;
+        this.source = source;
+        this.options = options;
+        this.readers = new ArrayBlockingQueue<>(options.readConnections());
+        try {
+            Connection w = source.open(true);
+            dialect.configure(w, true);
+            Migrations.apply(w, dialect.migrations());
+            w.setAutoCommit(false);
+            this.writer = new Pooled(w, SqlTx.newStatementCache());
+            for (int i = 0; i < options.readConnections(); i++) {
+                Connection r = source.open(false);
+                dialect.configure(r, false);
+                r.setAutoCommit(false);
+                Pooled p = new Pooled(r, SqlTx.newStatementCache());
+                allReaders.add(p);
+                readers.add(p);
+            }
+        } catch (SQLException e) {
+            throw new StoreFailure("cannot open the metadata store", e);
+        }
+        this.writerThread = Thread.ofPlatform().name("store-writer").daemon(true).start(this::writeLoop);
+    }
+
+    @Override
+    public <T> T read(Function<ReadTx, T> work) {
+        if (closed) throw new IllegalStateException("store closed");
+        Pooled p;
+        try {
+            p = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreFailure("interrupted while waiting for a connection", e);
+        }
+        try {
+            T result = work.apply(new SqlTx(p.connection(), dialect, p.statements()));
+            p.connection().commit(); // ends the read snapshot
+            return result;
+        } catch (SQLException e) {
+            throw new StoreFailure("read failed", e);
+        } catch (RuntimeException e) {
+            try {
+                p.connection().rollback();
+            } catch (SQLException ignored) {
+                // the original exception says more
+            }
+            throw unwrap(e);
+        } finally {
+            readers.add(p);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T write(Function<WriteTx, T> work) {
+        if (closed) throw new IllegalStateException("store closed");
+        if (Thread.currentThread() == writerThread) throw new IllegalStateException("write() called inside a write");
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        queue.add(new Job(work, done));
+        try {
+            return (T) done.get();
+        } catch (InterruptedException e) {
+            // The work may still commit; the caller must not assume either way, as after a crash.
+            Thread.currentThread().interrupt();
+            throw new StoreFailure("interrupted while waiting for a commit", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) throw unwrap(r);
+            if (cause instanceof Error err) throw err;
+            throw new StoreFailure("write failed", cause);
+        }
+    }
+
+    private static RuntimeException unwrap(RuntimeException e) {
+        if (e instanceof SqlTx.UniqueViolation u) return new StoreFailure("unexpected duplicate", u);
+        return e;
+    }
+
+    private void writeLoop() {
+        List<Job> batch = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            batch.clear();
+            try {
+                Job first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+            } catch (InterruptedException e) {
+                continue;
+            }
+            queue.drainTo(batch, options.maxBatch() - 1);
+            runBatch(batch);
+        }
+    }
+
+    private void runBatch(List<Job> batch) {
+        Connection c = writer.connection();
+        SqlTx tx = new SqlTx(c, dialect, writer.statements());
+        Object[] results = new Object[batch.size()];
+        Throwable[] errors = new Throwable[batch.size()];
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                Savepoint sp = c.setSavepoint();
+                try {
+                    results[i] = batch.get(i).work().apply(tx);
+                    c.releaseSavepoint(sp);
+                } catch (RuntimeException | Error e) {
+                    c.rollback(sp);
+                    c.releaseSavepoint(sp);
+                    errors[i] = e;
+                }
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            log.error("commit of {} transactions failed; all rolled back", batch.size(), e);
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // already failing
+            }
+            StoreFailure failure = new StoreFailure("commit failed", e);
+            for (Job j : batch) j.done().completeExceptionally(failure);
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (errors[i] != null) batch.get(i).done().completeExceptionally(errors[i]);
+            else batch.get(i).done().complete(results[i]);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            writerThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(writer);
+        for (Pooled p : allReaders) closeQuietly(p);
+    }
+
+    private static void closeQuietly(Pooled p) {
+        try {
+            for (PreparedStatement s : p.statements().values()) s.close();
+            p.connection().close();
+        } catch (SQLException e) {
+            log.warn("closing a connection failed: {}", e.getMessage());
+        }
+    }
+}

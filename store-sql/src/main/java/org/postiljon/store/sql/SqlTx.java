@@ -1,0 +1,497 @@
+package org.postiljon.store.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.Alias;
+import org.postiljon.mailbox.api.AliasSource;
+import org.postiljon.mailbox.api.BlobId;
+import org.postiljon.mailbox.api.DomainName;
+import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.Flags;
+import org.postiljon.mailbox.api.Mailbox;
+import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.MailboxStatus;
+import org.postiljon.mailbox.api.MessageInfo;
+import org.postiljon.mailbox.api.MessageKeys;
+import org.postiljon.mailbox.api.QuotaLimits;
+import org.postiljon.mailbox.api.ScramSecret;
+import org.postiljon.mailbox.api.SpecialUse;
+import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.store.spi.AccountRecord;
+import org.postiljon.store.spi.ChangeRecord;
+import org.postiljon.store.spi.WriteTx;
+
+/** The queries, over one connection that is inside a transaction. Read-only use is a {@code ReadTx}. */
+final class SqlTx implements WriteTx {
+
+    private static final String MESSAGE_COLUMNS =
+            "mailbox_id, uid, modseq, flags, internal_date, save_date, size, blob_id";
+    private static final String ACCOUNT_COLUMNS =
+            "id, address, password_hash, scram_salt, scram_iterations, scram_stored_key, scram_server_key, quota_bytes, quota_messages";
+
+    private final Connection c;
+    private final Dialect dialect;
+    private final Map<String, PreparedStatement> statements;
+
+    SqlTx(Connection c, Dialect dialect, Map<String, PreparedStatement> statements) {
+        this.c = c;
+        this.dialect = dialect;
+        this.statements = statements;
+    }
+
+    private PreparedStatement prepare(String sql) throws SQLException {
+        PreparedStatement p = statements.get(sql);
+        if (p == null) {
+            p = c.prepareStatement(sql);
+            statements.put(sql, p);
+        }
+        p.clearParameters();
+        return p;
+    }
+
+    @FunctionalInterface
+    private interface Rows<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private PreparedStatement bind(String sql, Object... args) throws SQLException {
+        PreparedStatement p = prepare(sql);
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) p.setNull(i + 1, Types.NULL);
+            else if (a instanceof Long l) p.setLong(i + 1, l);
+            else if (a instanceof Integer n) p.setInt(i + 1, n);
+            else if (a instanceof Boolean b) p.setInt(i + 1, b ? 1 : 0);
+            else if (a instanceof byte[] bytes) p.setBytes(i + 1, bytes);
+            else p.setString(i + 1, a.toString());
+        }
+        return p;
+    }
+
+    private <T> List<T> query(String sql, Rows<T> row, Object... args) {
+        try (ResultSet rs = bind(sql, args).executeQuery()) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) out.add(row.read(rs));
+            return out;
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    private <T> Optional<T> one(String sql, Rows<T> row, Object... args) {
+        List<T> all = query(sql, row, args);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.getFirst());
+    }
+
+    private long number(String sql, Object... args) {
+        return one(sql, rs -> rs.getLong(1), args).orElse(0L);
+    }
+
+    private int update(String sql, Object... args) {
+        try {
+            return bind(sql, args).executeUpdate();
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    private RuntimeException failure(String sql, SQLException e) {
+        if (dialect.isUniqueViolation(e)) return new UniqueViolation(e);
+        return new StoreFailure("query failed: " + sql.lines().findFirst().orElse(sql), e);
+    }
+
+    /** A unique constraint fired; callers turn it into the domain's "already exists". */
+    static final class UniqueViolation extends RuntimeException {
+        UniqueViolation(SQLException cause) { super(cause.getMessage(), cause, false, false); }
+    }
+
+    // ---- directory ----
+
+    @Override
+    public List<DomainName> domains() {
+        return query("SELECT name FROM domain ORDER BY name", rs -> new DomainName(rs.getString(1)));
+    }
+
+    @Override
+    public boolean domainExists(DomainName domain) {
+        return number("SELECT count(*) FROM domain WHERE name = ?", domain.ascii()) > 0;
+    }
+
+    private long domainId(DomainName domain) {
+        return one("SELECT id FROM domain WHERE name = ?", rs -> rs.getLong(1), domain.ascii())
+                .orElseThrow(() -> new MailboxException.NoSuchDomain(domain.ascii()));
+    }
+
+    private static AccountRecord account(ResultSet rs) throws SQLException {
+        long qb = rs.getLong("quota_bytes");
+        OptionalLong storage = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(qb);
+        long qm = rs.getLong("quota_messages");
+        OptionalLong messages = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(qm);
+        Account a = new Account(rs.getLong("id"), EmailAddress.parse(rs.getString("address")), new QuotaLimits(storage, messages));
+        ScramSecret scram = new ScramSecret(rs.getBytes("scram_salt"), rs.getInt("scram_iterations"),
+                rs.getBytes("scram_stored_key"), rs.getBytes("scram_server_key"));
+        return new AccountRecord(a, rs.getString("password_hash"), scram);
+    }
+
+    @Override
+    public Optional<AccountRecord> account(EmailAddress address) {
+        return one("SELECT " + ACCOUNT_COLUMNS + " FROM account WHERE address = ?", SqlTx::account, address.toString());
+    }
+
+    @Override
+    public Optional<AccountRecord> account(long accountId) {
+        return one("SELECT " + ACCOUNT_COLUMNS + " FROM account WHERE id = ?", SqlTx::account, accountId);
+    }
+
+    @Override
+    public List<AccountRecord> accounts(Optional<DomainName> domain) {
+        if (domain.isEmpty()) return query("SELECT " + ACCOUNT_COLUMNS + " FROM account ORDER BY address", SqlTx::account);
+        return query("SELECT " + ACCOUNT_COLUMNS + " FROM account WHERE domain_id = (SELECT id FROM domain WHERE name = ?) ORDER BY address",
+                SqlTx::account, domain.get().ascii());
+    }
+
+    private static Alias alias(ResultSet rs) throws SQLException {
+        return new Alias(new AliasSource(rs.getString(1), new DomainName(rs.getString(2))), EmailAddress.parse(rs.getString(3)));
+    }
+
+    @Override
+    public List<Alias> aliases(Optional<DomainName> domain) {
+        String sql = "SELECT a.local_part, d.name, a.target FROM alias a JOIN domain d ON d.id = a.domain_id";
+        if (domain.isEmpty()) return query(sql + " ORDER BY d.name, a.local_part, a.target", SqlTx::alias);
+        return query(sql + " WHERE d.name = ? ORDER BY a.local_part, a.target", SqlTx::alias, domain.get().ascii());
+    }
+
+    @Override
+    public List<EmailAddress> aliasTargets(AliasSource source) {
+        return query("SELECT a.target FROM alias a JOIN domain d ON d.id = a.domain_id WHERE d.name = ? AND a.local_part = ? ORDER BY a.target",
+                rs -> EmailAddress.parse(rs.getString(1)), source.domain().ascii(), source.localPart());
+    }
+
+    @Override
+    public void insertDomain(DomainName domain) {
+        try {
+            update("INSERT INTO domain (name, created_at) VALUES (?, ?)", domain.ascii(), System.currentTimeMillis());
+        } catch (UniqueViolation e) {
+            throw new MailboxException.DomainExists(domain.ascii());
+        }
+    }
+
+    @Override
+    public void deleteDomain(DomainName domain) {
+        long id = domainId(domain);
+        if (number("SELECT count(*) FROM account WHERE domain_id = ?", id) > 0
+                || number("SELECT count(*) FROM alias WHERE domain_id = ?", id) > 0) {
+            throw new MailboxException.NotAllowed("domain " + domain + " still has accounts or aliases; remove them first");
+        }
+        update("DELETE FROM domain WHERE id = ?", id);
+    }
+
+    @Override
+    public Account insertAccount(EmailAddress address, String passwordHash, ScramSecret scram, QuotaLimits quota) {
+        long domainId = domainId(address.domain());
+        try {
+            update("INSERT INTO account (domain_id, local_part, address, password_hash, scram_salt, scram_iterations, scram_stored_key,"
+                            + " scram_server_key, quota_bytes, quota_messages, highest_modseq, next_uid_validity, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                    domainId, address.localPart(), address.toString(), passwordHash, scram.salt(), scram.iterations(),
+                    scram.storedKey(), scram.serverKey(), boxed(quota.storageBytes()), boxed(quota.messages()),
+                    Instant.now().getEpochSecond(), System.currentTimeMillis());
+        } catch (UniqueViolation e) {
+            throw new MailboxException.AccountExists(address.toString());
+        }
+        return account(address).orElseThrow().account();
+    }
+
+    private static Long boxed(OptionalLong v) {
+        return v.isPresent() ? v.getAsLong() : null;
+    }
+
+    @Override
+    public void deleteAccount(long accountId) {
+        List<BlobId> blobs = query("SELECT DISTINCT m.blob_id FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.account_id = ?",
+                rs -> new BlobId(rs.getString(1)), accountId);
+        update("DELETE FROM message WHERE mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)", accountId);
+        update("DELETE FROM mailbox WHERE account_id = ?", accountId);
+        update("DELETE FROM subscription WHERE account_id = ?", accountId);
+        update("DELETE FROM change_log WHERE account_id = ?", accountId);
+        update("DELETE FROM account WHERE id = ?", accountId);
+        noteOrphans(blobs);
+    }
+
+    @Override
+    public void updateCredentials(long accountId, String passwordHash, ScramSecret scram) {
+        update("UPDATE account SET password_hash = ?, scram_salt = ?, scram_iterations = ?, scram_stored_key = ?, scram_server_key = ? WHERE id = ?",
+                passwordHash, scram.salt(), scram.iterations(), scram.storedKey(), scram.serverKey(), accountId);
+    }
+
+    @Override
+    public void updateQuota(long accountId, QuotaLimits quota) {
+        update("UPDATE account SET quota_bytes = ?, quota_messages = ? WHERE id = ?",
+                boxed(quota.storageBytes()), boxed(quota.messages()), accountId);
+    }
+
+    @Override
+    public void insertAlias(Alias alias) {
+        long domainId = domainId(alias.source().domain());
+        try {
+            update("INSERT INTO alias (domain_id, local_part, target) VALUES (?, ?, ?)",
+                    domainId, alias.source().localPart(), alias.target().toString());
+        } catch (UniqueViolation e) {
+            throw new MailboxException.AliasExists(alias.source() + " -> " + alias.target());
+        }
+    }
+
+    @Override
+    public boolean deleteAlias(Alias alias) {
+        return update("DELETE FROM alias WHERE domain_id = (SELECT id FROM domain WHERE name = ?) AND local_part = ? AND target = ?",
+                alias.source().domain().ascii(), alias.source().localPart(), alias.target().toString()) > 0;
+    }
+
+    // ---- mailboxes ----
+
+    private static Mailbox mailbox(ResultSet rs) throws SQLException {
+        String use = rs.getString("special_use");
+        return new Mailbox(rs.getLong("id"), rs.getLong("account_id"), new MailboxName(rs.getString("name")),
+                rs.getLong("uid_validity"), rs.getLong("uid_next"), rs.getLong("highest_modseq"),
+                use == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(use)));
+    }
+
+    private static final String MAILBOX_COLUMNS = "id, account_id, name, uid_validity, uid_next, highest_modseq, special_use";
+
+    @Override
+    public List<Mailbox> mailboxes(long accountId) {
+        return query("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE account_id = ? ORDER BY name", SqlTx::mailbox, accountId);
+    }
+
+    @Override
+    public Optional<Mailbox> mailbox(long accountId, MailboxName name) {
+        return one("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE account_id = ? AND name = ?", SqlTx::mailbox, accountId, name.path());
+    }
+
+    private Mailbox mailboxById(long mailboxId) {
+        return one("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE id = ?", SqlTx::mailbox, mailboxId)
+                .orElseThrow(() -> new MailboxException.NoSuchMailbox("#" + mailboxId));
+    }
+
+    @Override
+    public SortedSet<MailboxName> subscriptions(long accountId) {
+        return new TreeSet<>(query("SELECT name FROM subscription WHERE account_id = ?", rs -> new MailboxName(rs.getString(1)), accountId));
+    }
+
+    @Override
+    public MailboxStatus status(Mailbox mailbox) {
+        return one("SELECT count(*), coalesce(sum(1 - seen), 0), coalesce(sum(deleted), 0), coalesce(sum(size), 0) FROM message WHERE mailbox_id = ?",
+                rs -> new MailboxStatus(mailbox, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)), mailbox.id()).orElseThrow();
+    }
+
+    @Override
+    public long nextModSeq(long accountId) {
+        return one("UPDATE account SET highest_modseq = highest_modseq + 1 WHERE id = ? RETURNING highest_modseq", rs -> rs.getLong(1), accountId)
+                .orElseThrow(() -> new MailboxException.NoSuchAccount("#" + accountId));
+    }
+
+    @Override
+    public long highestModSeq(long accountId) {
+        return number("SELECT highest_modseq FROM account WHERE id = ?", accountId);
+    }
+
+    @Override
+    public Mailbox insertMailbox(long accountId, MailboxName name, Optional<SpecialUse> use, long modSeq) {
+        long uidValidity = one("UPDATE account SET next_uid_validity = next_uid_validity + 1 WHERE id = ? RETURNING next_uid_validity - 1",
+                rs -> rs.getLong(1), accountId).orElseThrow(() -> new MailboxException.NoSuchAccount("#" + accountId));
+        try {
+            update("INSERT INTO mailbox (account_id, name, uid_validity, uid_next, highest_modseq, special_use, created_at) VALUES (?, ?, ?, 1, ?, ?, ?)",
+                    accountId, name.path(), uidValidity & 0xFFFF_FFFFL, modSeq, use.map(Enum::name).orElse(null), System.currentTimeMillis());
+        } catch (UniqueViolation e) {
+            throw new MailboxException.MailboxExists(name.path());
+        }
+        Mailbox m = mailbox(accountId, name).orElseThrow();
+        log(accountId, modSeq, m.id(), 0, ChangeRecord.Kind.MAILBOX);
+        return m;
+    }
+
+    @Override
+    public void renameMailbox(long mailboxId, MailboxName to, long modSeq) {
+        Mailbox m = mailboxById(mailboxId);
+        try {
+            update("UPDATE mailbox SET name = ?, highest_modseq = ? WHERE id = ?", to.path(), modSeq, mailboxId);
+        } catch (UniqueViolation e) {
+            throw new MailboxException.MailboxExists(to.path());
+        }
+        log(m.accountId(), modSeq, mailboxId, 0, ChangeRecord.Kind.MAILBOX);
+    }
+
+    @Override
+    public void deleteMailbox(long mailboxId, long modSeq) {
+        Mailbox m = mailboxById(mailboxId);
+        List<BlobId> blobs = query("SELECT DISTINCT blob_id FROM message WHERE mailbox_id = ?", rs -> new BlobId(rs.getString(1)), mailboxId);
+        update("DELETE FROM message WHERE mailbox_id = ?", mailboxId);
+        update("DELETE FROM mailbox WHERE id = ?", mailboxId);
+        log(m.accountId(), modSeq, mailboxId, 0, ChangeRecord.Kind.MAILBOX);
+        noteOrphans(blobs);
+    }
+
+    @Override
+    public void subscribe(long accountId, MailboxName name) {
+        update("INSERT INTO subscription (account_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING", accountId, name.path());
+    }
+
+    @Override
+    public void unsubscribe(long accountId, MailboxName name) {
+        update("DELETE FROM subscription WHERE account_id = ? AND name = ?", accountId, name.path());
+    }
+
+    // ---- messages ----
+
+    private static MessageInfo message(ResultSet rs) throws SQLException {
+        return new MessageInfo(rs.getLong(1), rs.getLong(2), rs.getLong(3), Flags.parse(rs.getString(4)),
+                Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)), rs.getLong(7), new BlobId(rs.getString(8)));
+    }
+
+    @Override
+    public List<MessageInfo> messages(long mailboxId, UidSet uids) {
+        List<MessageInfo> out = new ArrayList<>();
+        for (UidSet.Range r : uids.ranges()) {
+            out.addAll(query("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid",
+                    SqlTx::message, mailboxId, r.first(), r.last()));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<MessageKeys> keys(long mailboxId, long uid) {
+        return one("SELECT subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview, parse"
+                        + " FROM message WHERE mailbox_id = ? AND uid = ?",
+                rs -> {
+                    long sent = rs.getLong(7);
+                    Instant sentDate = rs.wasNull() ? null : Instant.ofEpochMilli(sent);
+                    String refs = rs.getString(9);
+                    List<String> references = refs == null || refs.isEmpty() ? List.of() : Arrays.asList(refs.split(" "));
+                    return new MessageKeys(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), sentDate, rs.getString(8), references, rs.getString(10), rs.getString(11));
+                }, mailboxId, uid);
+    }
+
+    @Override
+    public MessageInfo insertMessage(long mailboxId, long modSeq, Flags flags, Instant internalDate, Instant saveDate,
+                                     long size, BlobId blob, MessageKeys k) {
+        Mailbox m = mailboxById(mailboxId);
+        long uid = takeUid(m, modSeq);
+        update("INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, save_date, size, blob_id,"
+                        + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview, parse)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                mailboxId, uid, modSeq, flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED),
+                internalDate.toEpochMilli(), saveDate.toEpochMilli(), size, blob.sha256(),
+                k.subject(), k.baseSubject(), k.sortFrom(), k.sortTo(), k.sortCc(), k.displayFrom(),
+                k.sentDate() == null ? null : k.sentDate().toEpochMilli(), k.messageId(), String.join(" ", k.references()),
+                k.preview(), k.parse());
+        log(m.accountId(), modSeq, mailboxId, uid, ChangeRecord.Kind.APPEND);
+        forgetOrphan(blob);
+        return new MessageInfo(mailboxId, uid, modSeq, flags, internalDate, saveDate, size, blob);
+    }
+
+    private long takeUid(Mailbox m, long modSeq) {
+        long uid = m.uidNext();
+        // RFC 9051 §2.3.1.1: UIDs are 32-bit; a mailbox that used them all needs a new UIDVALIDITY.
+        if (uid > UidSet.MAX_UID) throw new MailboxException.NotAllowed("mailbox " + m.name() + " has used all UIDs");
+        update("UPDATE mailbox SET uid_next = ?, highest_modseq = ? WHERE id = ?", uid + 1, modSeq, m.id());
+        return uid;
+    }
+
+    @Override
+    public MessageInfo copyMessage(MessageInfo source, long toMailboxId, long modSeq, Instant saveDate) {
+        Mailbox to = mailboxById(toMailboxId);
+        long uid = takeUid(to, modSeq);
+        update("INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, save_date, size, blob_id,"
+                        + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview, parse)"
+                        + " SELECT ?, ?, ?, flags, seen, deleted, internal_date, ?, size, blob_id,"
+                        + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview, parse"
+                        + " FROM message WHERE mailbox_id = ? AND uid = ?",
+                toMailboxId, uid, modSeq, saveDate.toEpochMilli(), source.mailboxId(), source.uid());
+        log(to.accountId(), modSeq, toMailboxId, uid, ChangeRecord.Kind.APPEND);
+        return new MessageInfo(toMailboxId, uid, modSeq, source.flags(), source.internalDate(), saveDate, source.size(), source.blobId());
+    }
+
+    @Override
+    public void updateFlags(long mailboxId, long uid, Flags flags, long modSeq) {
+        update("UPDATE message SET flags = ?, seen = ?, deleted = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
+                flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED), modSeq, mailboxId, uid);
+        long accountId = mailboxById(mailboxId).accountId();
+        update("UPDATE mailbox SET highest_modseq = ? WHERE id = ?", modSeq, mailboxId);
+        log(accountId, modSeq, mailboxId, uid, ChangeRecord.Kind.FLAGS);
+    }
+
+    @Override
+    public void deleteMessages(long mailboxId, List<Long> uids, long modSeq) {
+        if (uids.isEmpty()) return;
+        long accountId = mailboxById(mailboxId).accountId();
+        Set<BlobId> blobs = new LinkedHashSet<>();
+        for (long uid : uids) {
+            one("SELECT blob_id FROM message WHERE mailbox_id = ? AND uid = ?", rs -> new BlobId(rs.getString(1)), mailboxId, uid).ifPresent(blobs::add);
+            update("DELETE FROM message WHERE mailbox_id = ? AND uid = ?", mailboxId, uid);
+            log(accountId, modSeq, mailboxId, uid, ChangeRecord.Kind.EXPUNGE);
+        }
+        update("UPDATE mailbox SET highest_modseq = ? WHERE id = ?", modSeq, mailboxId);
+        noteOrphans(blobs);
+    }
+
+    private void log(long accountId, long modSeq, long mailboxId, long uid, ChangeRecord.Kind kind) {
+        update("INSERT INTO change_log (account_id, modseq, mailbox_id, uid, kind) VALUES (?, ?, ?, ?, ?)",
+                accountId, modSeq, mailboxId, uid, kind.name());
+    }
+
+    @Override
+    public List<ChangeRecord> changesSince(long accountId, long modSeq) {
+        return query("SELECT modseq, mailbox_id, uid, kind FROM change_log WHERE account_id = ? AND modseq > ? ORDER BY modseq, id",
+                rs -> new ChangeRecord(rs.getLong(1), rs.getLong(2), rs.getLong(3), ChangeRecord.Kind.valueOf(rs.getString(4))),
+                accountId, modSeq);
+    }
+
+    // ---- blob references ----
+
+    private void noteOrphans(java.util.Collection<BlobId> blobs) {
+        long now = System.currentTimeMillis();
+        for (BlobId b : blobs) {
+            if (!isReferenced(b)) {
+                update("INSERT INTO blob_orphan (blob_id, since) VALUES (?, ?) ON CONFLICT DO NOTHING", b.sha256(), now);
+            }
+        }
+    }
+
+    @Override
+    public boolean isReferenced(BlobId blob) {
+        return one("SELECT 1 FROM message WHERE blob_id = ? LIMIT 1", rs -> 1, blob.sha256()).isPresent();
+    }
+
+    @Override
+    public List<BlobId> orphanedBlobs(Instant before, int limit) {
+        return query("SELECT blob_id FROM blob_orphan WHERE since < ? ORDER BY since LIMIT ?",
+                rs -> new BlobId(rs.getString(1)), before.toEpochMilli(), limit);
+    }
+
+    @Override
+    public void forgetOrphan(BlobId blob) {
+        update("DELETE FROM blob_orphan WHERE blob_id = ?", blob.sha256());
+    }
+
+    static Map<String, PreparedStatement> newStatementCache() {
+        return new HashMap<>();
+    }
+}

@@ -1,0 +1,17 @@
+/**
+ * The relational store: one schema a DBA can read, JDBC queries, and a small {@link
+ * org.postiljon.store.sql.Dialect} seam for what differs between SQLite and PostgreSQL.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>All writes go through one writer connection and one writer thread, which groups the
+ *       transactions waiting at that moment into one commit (group commit: one fsync for many
+ *       deliveries). Each caller's work runs inside its own savepoint, so one failing caller rolls
+ *       back only its own work.</li>
+ *   <li>A caller's {@code write} returns only after the commit that holds its work.</li>
+ *   <li>Reads use a small pool of separate connections and see only committed data.</li>
+ *   <li>Dates are stored as epoch milliseconds; flags as their names separated by spaces, with
+ *       {@code seen} and {@code deleted} columns kept beside them for counting.</li>
+ * </ul>
+ */
+package org.postiljon.store.sql;
