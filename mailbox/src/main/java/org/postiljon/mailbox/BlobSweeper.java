@@ -1,0 +1,47 @@
+package org.postiljon.mailbox;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import org.postiljon.mailbox.api.BlobId;
+import org.postiljon.store.spi.BlobStore;
+import org.postiljon.store.spi.MetadataStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes message files no message refers to any more. A file is deleted only when it has been
+ * unreferenced and unwritten for {@code grace}: a delivery of identical bytes renews the file
+ * before it commits its reference, so the two never race.
+ */
+public final class BlobSweeper {
+
+    private static final Logger log = LoggerFactory.getLogger(BlobSweeper.class);
+    private final MetadataStore store;
+    private final BlobStore blobs;
+
+    public BlobSweeper(MetadataStore store, BlobStore blobs) {
+        this.store = store;
+        this.blobs = blobs;
+    }
+
+    /** One pass; returns how many files were deleted. Cheap when there is nothing to do. */
+    public int sweep(Duration grace) {
+        Instant cutoff = Instant.now().minus(grace);
+        int deleted = 0;
+        for (BlobId id : store.read(tx -> tx.orphanedBlobs(cutoff, 1000))) {
+            boolean unreferenced = store.write(tx -> {
+                boolean referenced = tx.isReferenced(id);
+                tx.forgetOrphan(id);
+                return !referenced;
+            });
+            try {
+                if (unreferenced && blobs.deleteIfIdle(id, cutoff)) deleted++;
+            } catch (IOException e) {
+                log.warn("cannot delete blob {}: {}", id, e.getMessage());
+            }
+        }
+        if (deleted > 0) log.info("deleted {} unreferenced message files", deleted);
+        return deleted;
+    }
+}

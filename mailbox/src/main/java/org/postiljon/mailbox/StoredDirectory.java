@@ -1,0 +1,231 @@
+package org.postiljon.mailbox;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.Alias;
+import org.postiljon.mailbox.api.AliasSource;
+import org.postiljon.mailbox.api.Directory;
+import org.postiljon.mailbox.api.DomainName;
+import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.QuotaLimits;
+import org.postiljon.mailbox.api.ScramSecret;
+import org.postiljon.mailbox.api.SpecialUse;
+import org.postiljon.store.spi.AccountRecord;
+import org.postiljon.store.spi.MetadataStore;
+import org.postiljon.store.spi.WriteTx;
+
+/** Domains, accounts and aliases in the metadata store. */
+final class StoredDirectory implements Directory {
+
+    /** The folders every account starts with (RFC 6154 special uses), all subscribed. */
+    record DefaultMailbox(String name, SpecialUse use) { }
+
+    static final List<DefaultMailbox> DEFAULT_MAILBOXES = List.of(
+            new DefaultMailbox("INBOX", null),
+            new DefaultMailbox("Drafts", SpecialUse.DRAFTS),
+            new DefaultMailbox("Sent", SpecialUse.SENT),
+            new DefaultMailbox("Trash", SpecialUse.TRASH),
+            new DefaultMailbox("Junk", SpecialUse.JUNK),
+            new DefaultMailbox("Archive", SpecialUse.ARCHIVE));
+    private static final int MAX_ALIAS_DEPTH = 8;
+
+    private final MetadataStore store;
+    private final Passwords passwords;
+    /** Verified against when the account does not exist, so both cases take as long. */
+    private final String decoyHash;
+
+    StoredDirectory(MetadataStore store, Passwords passwords) {
+        this.store = store;
+        this.passwords = passwords;
+        this.decoyHash = passwords.hash("decoy password".toCharArray());
+    }
+
+    @Override
+    public void addDomain(DomainName domain) {
+        store.write(tx -> {
+            tx.insertDomain(domain);
+            return null;
+        });
+    }
+
+    @Override
+    public void removeDomain(DomainName domain) {
+        store.write(tx -> {
+            tx.deleteDomain(domain);
+            return null;
+        });
+    }
+
+    @Override
+    public List<DomainName> domains() {
+        return store.read(tx -> tx.domains());
+    }
+
+    @Override
+    public boolean isLocal(DomainName domain) {
+        return store.read(tx -> tx.domainExists(domain));
+    }
+
+    static void checkPassword(char[] password) {
+        if (password == null || password.length < Passwords.MIN_LENGTH) {
+            throw new MailboxException.InvalidName("password must be at least " + Passwords.MIN_LENGTH + " characters");
+        }
+        if (password.length > Passwords.MAX_LENGTH) {
+            throw new MailboxException.InvalidName("password longer than " + Passwords.MAX_LENGTH + " characters");
+        }
+    }
+
+    @Override
+    public Account addAccount(EmailAddress address, char[] password, QuotaLimits quota) {
+        checkPassword(password);
+        String hash = passwords.hash(password);
+        ScramSecret scram = Scram.newSecret(password);
+        return store.write(tx -> {
+            if (!tx.domainExists(address.domain())) throw new MailboxException.NoSuchDomain(address.domain().ascii());
+            if (!tx.aliasTargets(new AliasSource(address.localPart(), address.domain())).isEmpty()) {
+                throw new MailboxException.AliasExists(address + " is already an alias");
+            }
+            Account a = tx.insertAccount(address, hash, scram, quota);
+            createDefaults(tx, a.id());
+            return a;
+        });
+    }
+
+    private static void createDefaults(WriteTx tx, long accountId) {
+        long modSeq = tx.nextModSeq(accountId);
+        for (DefaultMailbox m : DEFAULT_MAILBOXES) {
+            MailboxName name = MailboxName.of(m.name());
+            tx.insertMailbox(accountId, name, Optional.ofNullable(m.use()), modSeq);
+            tx.subscribe(accountId, name);
+        }
+    }
+
+    @Override
+    public void removeAccount(EmailAddress address) {
+        store.write(tx -> {
+            AccountRecord a = tx.account(address).orElseThrow(() -> new MailboxException.NoSuchAccount(address.toString()));
+            tx.deleteAccount(a.account().id());
+            return null;
+        });
+    }
+
+    @Override
+    public List<Account> accounts(Optional<DomainName> domain) {
+        return store.read(tx -> {
+            if (domain.isPresent() && !tx.domainExists(domain.get())) throw new MailboxException.NoSuchDomain(domain.get().ascii());
+            return tx.accounts(domain).stream().map(AccountRecord::account).toList();
+        });
+    }
+
+    @Override
+    public Optional<Account> find(EmailAddress address) {
+        return store.read(tx -> tx.account(address).map(AccountRecord::account));
+    }
+
+    @Override
+    public Optional<Account> find(long accountId) {
+        return store.read(tx -> tx.account(accountId).map(AccountRecord::account));
+    }
+
+    @Override
+    public void setPassword(EmailAddress address, char[] password) {
+        checkPassword(password);
+        String hash = passwords.hash(password);
+        ScramSecret scram = Scram.newSecret(password);
+        store.write(tx -> {
+            AccountRecord a = tx.account(address).orElseThrow(() -> new MailboxException.NoSuchAccount(address.toString()));
+            tx.updateCredentials(a.account().id(), hash, scram);
+            return null;
+        });
+    }
+
+    @Override
+    public void setQuota(EmailAddress address, QuotaLimits quota) {
+        store.write(tx -> {
+            AccountRecord a = tx.account(address).orElseThrow(() -> new MailboxException.NoSuchAccount(address.toString()));
+            tx.updateQuota(a.account().id(), quota);
+            return null;
+        });
+    }
+
+    @Override
+    public void addAlias(AliasSource source, EmailAddress target) {
+        store.write(tx -> {
+            if (!tx.domainExists(source.domain())) throw new MailboxException.NoSuchDomain(source.domain().ascii());
+            if (!source.isCatchAll() && tx.account(new EmailAddress(source.localPart(), source.domain())).isPresent()) {
+                throw new MailboxException.AccountExists(source + " is an account; an alias cannot shadow it");
+            }
+            if (tx.domainExists(target.domain()) && tx.account(target).isEmpty()
+                    && tx.aliasTargets(new AliasSource(target.localPart(), target.domain())).isEmpty()) {
+                throw new MailboxException.NoSuchAccount(target.toString());
+            }
+            tx.insertAlias(new Alias(source, target));
+            return null;
+        });
+    }
+
+    @Override
+    public void removeAlias(AliasSource source, EmailAddress target) {
+        boolean removed = store.write(tx -> tx.deleteAlias(new Alias(source, target)));
+        if (!removed) throw new MailboxException.NoSuchAlias(source + " -> " + target);
+    }
+
+    @Override
+    public List<Alias> aliases(Optional<DomainName> domain) {
+        return store.read(tx -> tx.aliases(domain));
+    }
+
+    @Override
+    public List<EmailAddress> resolve(EmailAddress recipient) {
+        return store.read(tx -> {
+            Set<EmailAddress> out = new LinkedHashSet<>();
+            if (!tx.domainExists(recipient.domain())) return List.<EmailAddress>of();
+            resolve(tx, recipient, 0, out, new LinkedHashSet<>());
+            return new ArrayList<>(out);
+        });
+    }
+
+    private static void resolve(org.postiljon.store.spi.ReadTx tx, EmailAddress a, int depth, Set<EmailAddress> out, Set<EmailAddress> seen) {
+        if (!seen.add(a)) return; // alias loop
+        if (!tx.domainExists(a.domain())) {
+            out.add(a); // foreign: delivered by the outbound queue
+            return;
+        }
+        if (tx.account(a).isPresent()) {
+            out.add(a);
+            return;
+        }
+        if (depth >= MAX_ALIAS_DEPTH) return;
+        List<EmailAddress> targets = tx.aliasTargets(new AliasSource(a.localPart(), a.domain()));
+        if (targets.isEmpty()) targets = tx.aliasTargets(new AliasSource("", a.domain())); // catch-all
+        for (EmailAddress t : targets) resolve(tx, t, depth + 1, out, seen);
+    }
+
+    @Override
+    public Optional<Account> authenticate(String username, char[] password) {
+        Optional<AccountRecord> a;
+        try {
+            a = store.read(tx -> tx.account(EmailAddress.parse(username)));
+        } catch (MailboxException.InvalidName e) {
+            a = Optional.empty();
+        }
+        String hash = a.map(AccountRecord::passwordHash).orElse(decoyHash);
+        boolean ok = Passwords.verify(password, hash);
+        return ok && a.isPresent() ? Optional.of(a.get().account()) : Optional.empty();
+    }
+
+    @Override
+    public Optional<ScramSecret> scramSecret(String username) {
+        try {
+            return store.read(tx -> tx.account(EmailAddress.parse(username)).map(AccountRecord::scram));
+        } catch (MailboxException.InvalidName e) {
+            return Optional.empty();
+        }
+    }
+}

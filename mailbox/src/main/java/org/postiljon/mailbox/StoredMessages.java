@@ -1,0 +1,186 @@
+package org.postiljon.mailbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.AppendResult;
+import org.postiljon.mailbox.api.Change;
+import org.postiljon.mailbox.api.ChangeBus;
+import org.postiljon.mailbox.api.CopyResult;
+import org.postiljon.mailbox.api.FlagUpdate;
+import org.postiljon.mailbox.api.Flags;
+import org.postiljon.mailbox.api.Mailbox;
+import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.MessageInfo;
+import org.postiljon.mailbox.api.MessageKeys;
+import org.postiljon.mailbox.api.Messages;
+import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.mime.MessageParser;
+import org.postiljon.mime.ParsedMessage;
+import org.postiljon.mime.ParsedMessageCodec;
+import org.postiljon.store.spi.BlobStore;
+import org.postiljon.store.spi.MetadataStore;
+
+/** Append, copy, move, flag and expunge: the one place each is done. */
+final class StoredMessages implements Messages {
+
+    private final MetadataStore store;
+    private final BlobStore blobs;
+    private final ChangeBus bus;
+    private final MailboxLimits limits;
+    private final MessageParser parser = new MessageParser();
+
+    /** What a write transaction hands back: the mailbox it acted on, its result, its MODSEQ. */
+    private record Done<T>(Mailbox mailbox, T value, long modSeq) { }
+
+    StoredMessages(MetadataStore store, BlobStore blobs, ChangeBus bus, MailboxLimits limits) {
+        this.store = store;
+        this.blobs = blobs;
+        this.bus = bus;
+        this.limits = limits;
+    }
+
+    @Override
+    public AppendResult append(Account account, MailboxName name, InputStream content, Flags flags, Instant internalDate) {
+        // Fail early, before storing bytes, when the mailbox is not there; checked again in the transaction.
+        store.read(tx -> StoredMailboxes.require(tx, account, name));
+        BlobStore.Stored blob;
+        MessageKeys keys;
+        try {
+            blob = blobs.put(new CrlfInputStream(content), limits.maxMessageBytes());
+            try (InputStream in = blobs.open(blob.id())) {
+                keys = keys(parser.parse(in));
+            }
+        } catch (BlobStore.TooLarge e) {
+            throw new MailboxException.TooBig(limits.maxMessageBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store message", e);
+        }
+        Instant now = Instant.now();
+        Done<MessageInfo> done = store.write(tx -> {
+            Mailbox m = StoredMailboxes.require(tx, account, name);
+            long modSeq = tx.nextModSeq(account.id());
+            return new Done<>(m, tx.insertMessage(m.id(), modSeq, flags, internalDate, now, blob.size(), blob.id(), keys), modSeq);
+        });
+        MessageInfo info = done.value();
+        bus.publish(new Change.MessageAdded(account.id(), done.modSeq(), done.mailbox().id(), info));
+        return new AppendResult(done.mailbox().uidValidity(), info.uid(), info);
+    }
+
+    static MessageKeys keys(ParsedMessage p) {
+        return new MessageKeys(p.subject(), p.baseSubject(), p.sortFrom(), p.sortTo(), p.sortCc(), p.displayFrom(),
+                p.sentDate(), p.messageId(), p.references(), p.preview(), ParsedMessageCodec.encode(p));
+    }
+
+    @Override
+    public List<MessageInfo> list(Account account, MailboxName name, UidSet uids) {
+        return store.read(tx -> tx.messages(StoredMailboxes.require(tx, account, name).id(), uids));
+    }
+
+    @Override
+    public MessageKeys keys(Account account, MailboxName name, long uid) {
+        return store.read(tx -> tx.keys(StoredMailboxes.require(tx, account, name).id(), uid)
+                .orElseThrow(() -> new MailboxException.NotAllowed("no message with UID " + uid + " in " + name)));
+    }
+
+    @Override
+    public InputStream open(Account account, MailboxName name, long uid) {
+        MessageInfo m = store.read(tx -> {
+            List<MessageInfo> l = tx.messages(StoredMailboxes.require(tx, account, name).id(), UidSet.of(uid));
+            if (l.isEmpty()) throw new MailboxException.NotAllowed("no message with UID " + uid + " in " + name);
+            return l.getFirst();
+        });
+        try {
+            return blobs.open(m.blobId());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public CopyResult copy(Account account, MailboxName from, UidSet uids, MailboxName to) {
+        return transfer(account, from, uids, to, false);
+    }
+
+    @Override
+    public CopyResult move(Account account, MailboxName from, UidSet uids, MailboxName to) {
+        return transfer(account, from, uids, to, true);
+    }
+
+    private CopyResult transfer(Account account, MailboxName from, UidSet uids, MailboxName to, boolean move) {
+        List<Change> changes = new ArrayList<>();
+        CopyResult result = store.write(tx -> {
+            changes.clear();
+            Mailbox source = StoredMailboxes.require(tx, account, from);
+            Mailbox target = StoredMailboxes.require(tx, account, to);
+            List<MessageInfo> messages = tx.messages(source.id(), uids);
+            List<Long> sourceUids = new ArrayList<>();
+            List<Long> targetUids = new ArrayList<>();
+            if (messages.isEmpty()) return new CopyResult(target.uidValidity(), sourceUids, targetUids);
+            long modSeq = tx.nextModSeq(account.id());
+            Instant now = Instant.now();
+            for (MessageInfo m : messages) {
+                MessageInfo copy = tx.copyMessage(m, target.id(), modSeq, now);
+                sourceUids.add(m.uid());
+                targetUids.add(copy.uid());
+                changes.add(new Change.MessageAdded(account.id(), modSeq, target.id(), copy));
+            }
+            if (move) {
+                // RFC 6851 §3.3: also when source and target are the same, the messages get new UIDs.
+                tx.deleteMessages(source.id(), sourceUids, modSeq);
+                changes.add(new Change.MessagesExpunged(account.id(), modSeq, source.id(), List.copyOf(sourceUids)));
+            }
+            return new CopyResult(target.uidValidity(), sourceUids, targetUids);
+        });
+        changes.forEach(bus::publish);
+        return result;
+    }
+
+    @Override
+    public List<MessageInfo> store(Account account, MailboxName name, UidSet uids, FlagUpdate update) {
+        Done<List<MessageInfo>> done = store.write(tx -> {
+            Mailbox m = StoredMailboxes.require(tx, account, name);
+            List<MessageInfo> changed = new ArrayList<>();
+            long modSeq = 0;
+            for (MessageInfo info : tx.messages(m.id(), uids)) {
+                Flags next = update.applyTo(info.flags());
+                if (next.equals(info.flags())) continue;
+                if (modSeq == 0) modSeq = tx.nextModSeq(account.id());
+                tx.updateFlags(m.id(), info.uid(), next, modSeq);
+                changed.add(new MessageInfo(info.mailboxId(), info.uid(), modSeq, next, info.internalDate(),
+                        info.saveDate(), info.size(), info.blobId()));
+            }
+            return new Done<>(m, List.copyOf(changed), modSeq);
+        });
+        if (!done.value().isEmpty()) {
+            bus.publish(new Change.FlagsChanged(account.id(), done.modSeq(), done.mailbox().id(), done.value()));
+        }
+        return done.value();
+    }
+
+    @Override
+    public List<Long> expunge(Account account, MailboxName name, UidSet uids) {
+        Done<List<Long>> done = store.write(tx -> {
+            Mailbox m = StoredMailboxes.require(tx, account, name);
+            List<Long> gone = new ArrayList<>();
+            for (MessageInfo info : tx.messages(m.id(), uids)) {
+                if (info.flags().contains(Flags.DELETED)) gone.add(info.uid());
+            }
+            long modSeq = 0;
+            if (!gone.isEmpty()) {
+                modSeq = tx.nextModSeq(account.id());
+                tx.deleteMessages(m.id(), gone, modSeq);
+            }
+            return new Done<>(m, List.copyOf(gone), modSeq);
+        });
+        if (!done.value().isEmpty()) {
+            bus.publish(new Change.MessagesExpunged(account.id(), done.modSeq(), done.mailbox().id(), done.value()));
+        }
+        return done.value();
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * The one implementation of the mailbox API: every protocol's mutations end here.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>Commit, then publish, then return: a {@link org.postiljon.mailbox.api.Change} is published
+ *       only after {@code MetadataStore.write} returned, so a listener never sees an event whose
+ *       data a reader cannot find.</li>
+ *   <li>Message bytes are stored (durably) and parsed before the metadata transaction starts; the
+ *       transaction itself does no I/O but the store's, so group commit batches stay short.</li>
+ *   <li>One MODSEQ per operation: a COPY of 500 messages takes one MODSEQ, not 500.</li>
+ *   <li>Names are resolved inside the writing transaction, so a concurrent delete or rename yields
+ *       {@code NoSuchMailbox}, never a write into the wrong mailbox.</li>
+ * </ul>
+ */
+package org.postiljon.mailbox;

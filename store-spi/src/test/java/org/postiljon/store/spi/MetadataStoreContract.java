@@ -1,0 +1,214 @@
+package org.postiljon.store.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.Alias;
+import org.postiljon.mailbox.api.AliasSource;
+import org.postiljon.mailbox.api.BlobId;
+import org.postiljon.mailbox.api.DomainName;
+import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.Flags;
+import org.postiljon.mailbox.api.Mailbox;
+import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.MessageInfo;
+import org.postiljon.mailbox.api.MessageKeys;
+import org.postiljon.mailbox.api.QuotaLimits;
+import org.postiljon.mailbox.api.ScramSecret;
+import org.postiljon.mailbox.api.UidSet;
+
+/** What every {@link MetadataStore} must do. A store's test class extends this and opens itself. */
+public abstract class MetadataStoreContract {
+
+    protected abstract MetadataStore open(Path dir) throws Exception;
+
+    @TempDir
+    Path dir;
+    protected MetadataStore store;
+    private Account alice;
+    private static final BlobId BLOB = new BlobId("a".repeat(64));
+    private static final MessageKeys KEYS = new MessageKeys("s", "s", "a", "b", "", "a", null, "<id@x>", List.of(), "", "{}");
+    private static final ScramSecret SCRAM = new ScramSecret(new byte[16], 4096, new byte[32], new byte[32]);
+
+    @BeforeEach
+    void setUp() throws Exception {
+        store = open(dir);
+        alice = store.write(tx -> {
+            tx.insertDomain(DomainName.of("example.org"));
+            return tx.insertAccount(EmailAddress.parse("alice@example.org"), "$argon2id$x", SCRAM, QuotaLimits.UNLIMITED);
+        });
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    private Mailbox mailbox(String name) {
+        return store.write(tx -> tx.insertMailbox(alice.id(), MailboxName.of(name), Optional.empty(), tx.nextModSeq(alice.id())));
+    }
+
+    private MessageInfo append(Mailbox m, Flags flags) {
+        return store.write(tx -> tx.insertMessage(m.id(), tx.nextModSeq(alice.id()), flags, Instant.ofEpochSecond(1_700_000_000),
+                Instant.now(), 100, BLOB, KEYS));
+    }
+
+    @Test
+    void duplicatesBecomeDomainErrors() {
+        assertThrows(MailboxException.DomainExists.class, () -> store.write(tx -> { tx.insertDomain(DomainName.of("EXAMPLE.org")); return null; }));
+        assertThrows(MailboxException.AccountExists.class, () -> store.write(tx ->
+                tx.insertAccount(EmailAddress.parse("Alice@example.org"), "h", SCRAM, QuotaLimits.UNLIMITED)));
+        mailbox("Work");
+        assertThrows(MailboxException.MailboxExists.class, () -> mailbox("Work"));
+        assertThrows(MailboxException.NoSuchDomain.class, () -> store.write(tx ->
+                tx.insertAccount(EmailAddress.parse("bob@nowhere.test"), "h", SCRAM, QuotaLimits.UNLIMITED)));
+    }
+
+    @Test
+    void accountRoundTripsWithCredentialsAndQuota() {
+        store.write(tx -> { tx.updateQuota(alice.id(), new QuotaLimits(java.util.OptionalLong.of(1000), java.util.OptionalLong.empty())); return null; });
+        AccountRecord r = store.read(tx -> tx.account(EmailAddress.parse("alice@example.org"))).orElseThrow();
+        assertEquals("$argon2id$x", r.passwordHash());
+        assertEquals(4096, r.scram().iterations());
+        assertEquals(1000, r.account().quota().storageBytes().getAsLong());
+        assertTrue(r.account().quota().messages().isEmpty());
+    }
+
+    @Test
+    void uidsIncreaseAndUidValidityChangesWhenANameIsReused() {
+        Mailbox m = mailbox("Work");
+        long u1 = append(m, Flags.NONE).uid();
+        long u2 = append(m, Flags.NONE).uid();
+        assertEquals(u1 + 1, u2);
+        store.write(tx -> { tx.deleteMailbox(m.id(), tx.nextModSeq(alice.id())); return null; });
+        Mailbox again = mailbox("Work");
+        assertNotEquals(m.uidValidity(), again.uidValidity());
+        assertEquals(1, append(again, Flags.NONE).uid());
+    }
+
+    @Test
+    void modSeqNeverGoesBackwardsAndChangesAreLogged() {
+        Mailbox m = mailbox("INBOX");
+        MessageInfo a = append(m, Flags.NONE);
+        long before = store.read(tx -> tx.highestModSeq(alice.id()));
+        store.write(tx -> { tx.updateFlags(m.id(), a.uid(), Flags.of(Flags.SEEN), tx.nextModSeq(alice.id())); return null; });
+        store.write(tx -> { tx.deleteMessages(m.id(), List.of(a.uid()), tx.nextModSeq(alice.id())); return null; });
+        List<ChangeRecord> log = store.read(tx -> tx.changesSince(alice.id(), before));
+        assertEquals(List.of(ChangeRecord.Kind.FLAGS, ChangeRecord.Kind.EXPUNGE), log.stream().map(ChangeRecord::kind).toList());
+        assertTrue(log.get(0).modSeq() < log.get(1).modSeq());
+        assertEquals(a.uid(), log.get(1).uid(), "expunge tombstone names the UID");
+    }
+
+    @Test
+    void flagsAndCountsAreKept() {
+        Mailbox m = mailbox("INBOX");
+        append(m, Flags.of(Flags.SEEN, "$Forwarded"));
+        append(m, Flags.of(Flags.DELETED));
+        append(m, Flags.NONE);
+        List<MessageInfo> all = store.read(tx -> tx.messages(m.id(), UidSet.ALL));
+        assertEquals(Flags.of("\\seen", "$forwarded"), all.get(0).flags());
+        var status = store.read(tx -> tx.status(tx.mailbox(alice.id(), MailboxName.INBOX).orElseThrow()));
+        assertEquals(3, status.messages());
+        assertEquals(2, status.unseen());
+        assertEquals(1, status.deleted());
+        assertEquals(300, status.sizeBytes());
+        assertEquals(List.of(2L), store.read(tx -> tx.messages(m.id(), UidSet.of(2))).stream().map(MessageInfo::uid).toList());
+    }
+
+    @Test
+    void copySharesTheBlobAndKeysAndDeletingTheLastReferenceOrphansIt() {
+        Mailbox a = mailbox("A");
+        Mailbox b = mailbox("B");
+        MessageInfo m = append(a, Flags.of(Flags.FLAGGED));
+        MessageInfo copy = store.write(tx -> tx.copyMessage(m, b.id(), tx.nextModSeq(alice.id()), Instant.now()));
+        assertEquals(m.blobId(), copy.blobId());
+        assertEquals(Flags.of(Flags.FLAGGED), copy.flags());
+        assertEquals("<id@x>", store.read(tx -> tx.keys(b.id(), copy.uid())).orElseThrow().messageId());
+        store.write(tx -> { tx.deleteMessages(a.id(), List.of(m.uid()), tx.nextModSeq(alice.id())); return null; });
+        assertTrue(store.read(tx -> tx.orphanedBlobs(Instant.now().plusSeconds(1), 10)).isEmpty(), "still referenced by the copy");
+        store.write(tx -> { tx.deleteMessages(b.id(), List.of(copy.uid()), tx.nextModSeq(alice.id())); return null; });
+        assertEquals(List.of(BLOB), store.read(tx -> tx.orphanedBlobs(Instant.now().plusSeconds(1), 10)));
+        append(a, Flags.NONE);
+        assertTrue(store.read(tx -> tx.orphanedBlobs(Instant.now().plusSeconds(1), 10)).isEmpty(), "a new reference un-orphans");
+    }
+
+    @Test
+    void aliasesAndCatchAll() {
+        store.write(tx -> {
+            tx.insertAlias(new Alias(AliasSource.parse("info@example.org"), EmailAddress.parse("alice@example.org")));
+            tx.insertAlias(new Alias(AliasSource.parse("@example.org"), EmailAddress.parse("alice@example.org")));
+            return null;
+        });
+        assertEquals(List.of(EmailAddress.parse("alice@example.org")), store.read(tx -> tx.aliasTargets(AliasSource.parse("@example.org"))));
+        assertEquals(2, store.read(tx -> tx.aliases(Optional.of(DomainName.of("example.org")))).size());
+        assertThrows(MailboxException.AliasExists.class, () -> store.write(tx -> {
+            tx.insertAlias(new Alias(AliasSource.parse("info@example.org"), EmailAddress.parse("alice@example.org")));
+            return null;
+        }));
+    }
+
+    @Test
+    void aFailingWriteRollsBackOnlyItselfEvenWhenGroupedWithOthers() throws Exception {
+        Mailbox m = mailbox("INBOX");
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                boolean fail = i % 3 == 0;
+                results.add(pool.submit((Callable<Object>) () -> store.write(tx -> {
+                    MessageInfo info = tx.insertMessage(m.id(), tx.nextModSeq(alice.id()), Flags.NONE, Instant.now(), Instant.now(), 1, BLOB, KEYS);
+                    if (fail) throw new IllegalStateException("boom");
+                    return info;
+                })));
+            }
+            int failed = 0;
+            for (Future<?> f : results) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertEquals("boom", e.getCause().getMessage());
+                    failed++;
+                }
+            }
+            assertEquals(67, failed);
+        } finally {
+            pool.shutdown();
+        }
+        List<MessageInfo> all = store.read(tx -> tx.messages(m.id(), UidSet.ALL));
+        assertEquals(133, all.size());
+        for (int i = 1; i < all.size(); i++) {
+            assertTrue(all.get(i).uid() > all.get(i - 1).uid());
+            assertTrue(all.get(i).modSeq() != all.get(i - 1).modSeq());
+        }
+    }
+
+    @Test
+    void dataSurvivesReopening() throws Exception {
+        Mailbox m = mailbox("Keep");
+        append(m, Flags.of(Flags.SEEN));
+        store.close();
+        store = open(dir);
+        Mailbox again = store.read(tx -> tx.mailbox(alice.id(), MailboxName.of("Keep"))).orElseThrow();
+        assertEquals(m.uidValidity(), again.uidValidity());
+        assertEquals(2, again.uidNext());
+        assertFalse(store.read(tx -> tx.messages(again.id(), UidSet.ALL)).isEmpty());
+    }
+}
