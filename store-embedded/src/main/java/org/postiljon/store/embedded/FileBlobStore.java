@@ -39,9 +39,13 @@ public final class FileBlobStore implements BlobStore {
         this.tmp = root.resolve("tmp");
         Files.createDirectories(tmp);
         for (int i = 0; i < stripes.length; i++) stripes[i] = new ReentrantLock();
+        // Files in tmp/ belong to writes that never returned: nobody refers to them. Only old ones
+        // are removed, because the admin CLI opens this store while the server is writing.
+        Instant dayAgo = Instant.now().minus(java.time.Duration.ofDays(1));
         try (var leftovers = Files.list(tmp)) {
-            // Files in tmp/ belong to writes that never returned: nobody refers to them.
-            for (Path p : (Iterable<Path>) leftovers::iterator) Files.deleteIfExists(p);
+            for (Path p : (Iterable<Path>) leftovers::iterator) {
+                if (Files.getLastModifiedTime(p).toInstant().isBefore(dayAgo)) Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -1,0 +1,47 @@
+package org.postiljon.mailbox;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.Flags;
+import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.store.embedded.EmbeddedStore;
+
+/** Run in a child JVM by {@link CrashTest}: appends forever, printing "ACK n uid" after each return. */
+public final class CrashChild {
+
+    static String message(int n) {
+        StringBuilder b = new StringBuilder("From: crash@example.org\r\nSubject: crash " + n + "\r\nMessage-ID: <" + n + "@crash>\r\n\r\n");
+        int lines = 1 + (n * 7919) % 400;
+        for (int i = 0; i < lines; i++) b.append("line ").append(n).append('.').append(i).append(" of the crash test body\r\n");
+        return b.toString();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        int start = Integer.parseInt(args[1]);
+        // Many writers at once, so the kill also lands inside grouped commits.
+        EmbeddedStore store = EmbeddedStore.open(dir);
+        MailboxModel m = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, TestModels.FAST);
+        Account a = m.directory().find(EmailAddress.parse("crash@example.org")).orElseThrow();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger(start);
+        Thread[] writers = new Thread[8];
+        for (int w = 0; w < writers.length; w++) {
+            writers[w] = Thread.ofVirtual().start(() -> {
+                while (true) {
+                    int n = next.getAndIncrement();
+                    long uid = m.messages().append(a, MailboxName.INBOX,
+                            new ByteArrayInputStream(message(n).getBytes(StandardCharsets.US_ASCII)), Flags.NONE, Instant.now()).uid();
+                    synchronized (System.out) {
+                        System.out.println("ACK " + n + " " + uid);
+                        System.out.flush();
+                    }
+                }
+            });
+        }
+        for (Thread t : writers) t.join();
+    }
+}
