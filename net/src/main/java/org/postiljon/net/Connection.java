@@ -1,0 +1,100 @@
+package org.postiljon.net;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+
+/**
+ * One client connection. Its streams change once, on STARTTLS; code that kept the old streams
+ * must fetch them again after {@link #startTls}.
+ */
+public final class Connection {
+
+    private final String id;
+    private final InetAddress remote;
+    private Socket socket;
+    private boolean secure;
+    private InputStream in;
+    private OutputStream out;
+    private volatile boolean closeRequested;
+
+    Connection(String id, Socket socket, boolean secure, InetAddress remote) throws IOException {
+        this.id = id;
+        this.remote = remote;
+        use(socket, secure);
+    }
+
+    private void use(Socket s, boolean tls) throws IOException {
+        this.socket = s;
+        this.secure = tls;
+        this.in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
+        this.out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String remoteIp() {
+        return remote.getHostAddress();
+    }
+
+    /** True for 127.0.0.0/8 and ::1, where plaintext passwords may be allowed by configuration. */
+    public boolean isLoopback() {
+        return remote.isLoopbackAddress();
+    }
+
+    public boolean isSecure() {
+        return secure;
+    }
+
+    public InputStream input() {
+        return in;
+    }
+
+    public OutputStream output() {
+        return out;
+    }
+
+    /** Sets the read timeout (the idle deadline before and after login differ). */
+    public void readTimeout(java.time.Duration d) throws SocketException {
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, d.toMillis()));
+    }
+
+    /**
+     * Upgrades to TLS. Bytes the client pipelined after the STARTTLS command are an attack
+     * (CVE-2011-0411 style injection): the caller must have checked {@code input().available() == 0}.
+     */
+    public void startTls(Tls tls) throws IOException {
+        if (secure) throw new IllegalStateException("already secure");
+        out.flush();
+        use(tls.wrap(socket), true);
+    }
+
+    /** Asks the session to end at its next command boundary (shutdown). */
+    void requestClose() {
+        closeRequested = true;
+    }
+
+    public boolean closeRequested() {
+        return closeRequested;
+    }
+
+    void close() {
+        try {
+            out.flush();
+        } catch (IOException ignored) {
+            // the peer may be gone
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package org.postiljon.net;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Accepts connections on one address and runs each on its own virtual thread. With {@code tls}
+ * set, the TLS handshake happens first (implicit TLS, as on 993/995/465).
+ */
+public final class Listener implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Listener.class);
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** A protocol's session, run on the connection's own thread. */
+    public interface Handler {
+        void handle(Connection connection) throws IOException;
+
+        /** Said to a client refused by a connection limit, before the socket closes. */
+        default byte[] refusal() {
+            return new byte[0];
+        }
+    }
+
+    /**
+     * @param maxConnectionsPerIp more from one address are refused; 20 is above what a household
+     *                            of devices behind one NAT opens, far below a flood
+     * @param maxConnections      in all, so memory stays bounded
+     * @param shutdownGrace       how long running sessions get to finish on shutdown
+     */
+    public record Options(int maxConnectionsPerIp, int maxConnections, Duration shutdownGrace) {
+        public static final Options DEFAULT = new Options(20, 20_000, Duration.ofSeconds(10));
+    }
+
+    private final String name;
+    private final ServerSocket server;
+    private final Tls implicitTls;
+    private final Handler handler;
+    private final Options options;
+    private final Map<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition drained = lock.newCondition();
+    private final Thread acceptor;
+    private volatile boolean closing;
+
+    private Listener(String name, ServerSocket server, Tls implicitTls, Handler handler, Options options) {
+        this.name = name;
+        this.server = server;
+        this.implicitTls = implicitTls;
+        this.handler = handler;
+        this.options = options;
+        this.acceptor = Thread.ofPlatform().name("accept-" + name).daemon(true).start(this::acceptLoop);
+    }
+
+    public static Listener start(String name, InetSocketAddress address, Tls implicitTls, Handler handler, Options options) throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(address, 512);
+        return new Listener(name, s, implicitTls, handler, options);
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    public int openConnections() {
+        return open.size();
+    }
+
+    private void acceptLoop() {
+        while (!closing) {
+            Socket s;
+            try {
+                s = server.accept();
+            } catch (IOException e) {
+                if (!closing) log.warn("accept on {} failed: {}", name, e.getMessage());
+                continue;
+            }
+            InetAddress ip = s.getInetAddress();
+            AtomicInteger count = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
+            if (count.incrementAndGet() > options.maxConnectionsPerIp() || open.size() >= options.maxConnections()) {
+                count.decrementAndGet();
+                log.info("refused connection from {} on {}: connection limit", ip.getHostAddress(), name);
+                Thread.ofVirtual().start(() -> refuse(s));
+                continue;
+            }
+            Thread.ofVirtual().name(name + "-conn").start(() -> serve(s, ip, count));
+        }
+    }
+
+    private void refuse(Socket s) {
+        try (s) {
+            s.setSoTimeout(5000);
+            byte[] message = handler.refusal();
+            if (message.length > 0) s.getOutputStream().write(message);
+        } catch (IOException ignored) {
+            // nothing to tell a client that is gone
+        }
+    }
+
+    private void serve(Socket plain, InetAddress ip, AtomicInteger count) {
+        String id = name + "-" + Long.toString(IDS.incrementAndGet(), 36);
+        MDC.put("conn", id);
+        Connection c = null;
+        try {
+            plain.setTcpNoDelay(true);
+            Socket s = plain;
+            if (implicitTls != null) {
+                plain.setSoTimeout(30_000); // a handshake that does not finish in time is an attack or a dead peer
+                s = implicitTls.wrap(plain);
+            }
+            c = new Connection(id, s, implicitTls != null, ip);
+            open.add(c);
+            log.debug("connection from {}", ip.getHostAddress());
+            handler.handle(c);
+        } catch (SocketException e) {
+            log.debug("connection ended: {}", e.getMessage());
+        } catch (IOException e) {
+            log.debug("connection failed: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("session crashed", e);
+        } finally {
+            if (c != null) {
+                open.remove(c);
+                c.close();
+            } else {
+                try {
+                    plain.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+            if (count.decrementAndGet() <= 0) perIp.remove(ip, count);
+            MDC.remove("conn");
+            lock.lock();
+            try {
+                drained.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Stops accepting, lets running sessions finish within the grace period, then closes the rest. */
+    @Override
+    public void close() {
+        if (closing) return;
+        closing = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        for (Connection c : open) c.requestClose();
+        long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
+        lock.lock();
+        try {
+            while (!open.isEmpty() && System.nanoTime() < deadline) {
+                drained.await(100, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+        for (Connection c : open) c.close();
+        try {
+            acceptor.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

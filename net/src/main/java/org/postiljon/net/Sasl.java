@@ -1,0 +1,204 @@
+package org.postiljon.net;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.Directory;
+import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.ScramSecret;
+
+/**
+ * The SASL mechanisms every protocol offers: PLAIN (RFC 4616), LOGIN (draft-murchison-sasl-login)
+ * and SCRAM-SHA-256 (RFC 5802, RFC 7677), checked against the {@link Directory}.
+ */
+public final class Sasl {
+
+    /** One exchange; {@code start} takes the initial response (null when the client sent none). */
+    public interface Mechanism {
+        SaslStep start(byte[] initialResponse);
+
+        SaslStep next(byte[] response);
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final Directory directory;
+    /** Key for fake SCRAM salts, so an unknown user looks like a known one. */
+    private final byte[] decoyKey = new byte[32];
+
+    public Sasl(Directory directory) {
+        this.directory = directory;
+        RANDOM.nextBytes(decoyKey);
+    }
+
+    /** Mechanism names to advertise; PLAIN and LOGIN only where a password may travel. */
+    public List<String> mechanisms(boolean plaintextAllowed) {
+        return plaintextAllowed ? List.of("PLAIN", "LOGIN", "SCRAM-SHA-256") : List.of("SCRAM-SHA-256");
+    }
+
+    public Optional<Mechanism> mechanism(String name) {
+        return switch (name.toUpperCase(Locale.ROOT)) {
+            case "PLAIN" -> Optional.of(new Plain());
+            case "LOGIN" -> Optional.of(new Login());
+            case "SCRAM-SHA-256" -> Optional.of(new ScramSha256());
+            default -> Optional.empty();
+        };
+    }
+
+    private SaslStep check(String username, char[] password) {
+        Optional<Account> a = directory.authenticate(username, password);
+        java.util.Arrays.fill(password, '\0');
+        return a.<SaslStep>map(acc -> new SaslStep.Success(acc, new byte[0]))
+                .orElseGet(() -> new SaslStep.Failure(username, "invalid credentials"));
+    }
+
+    private static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** RFC 4616 §2: [authzid] NUL authcid NUL passwd. */
+    private final class Plain implements Mechanism {
+        @Override
+        public SaslStep start(byte[] initial) {
+            return initial == null ? new SaslStep.Challenge(new byte[0]) : next(initial);
+        }
+
+        @Override
+        public SaslStep next(byte[] response) {
+            String s = utf8(response);
+            String[] p = s.split("\0", -1);
+            if (p.length != 3 || p[1].isEmpty()) return new SaslStep.Failure(null, "malformed PLAIN message");
+            // No proxy authentication: an authorization identity must name the same user.
+            if (!p[0].isEmpty() && !p[0].equalsIgnoreCase(p[1])) return new SaslStep.Failure(p[1], "authorization identity not allowed");
+            return check(p[1], p[2].toCharArray());
+        }
+    }
+
+    /** The obsolete but widespread LOGIN: username and password, each on request. */
+    private final class Login implements Mechanism {
+        private String username;
+
+        @Override
+        public SaslStep start(byte[] initial) {
+            if (initial != null && initial.length > 0) return next(initial);
+            return new SaslStep.Challenge("Username:".getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public SaslStep next(byte[] response) {
+            if (username == null) {
+                username = utf8(response);
+                return new SaslStep.Challenge("Password:".getBytes(StandardCharsets.US_ASCII));
+            }
+            return check(username, utf8(response).toCharArray());
+        }
+    }
+
+    /** RFC 5802 §5 with SHA-256 (RFC 7677); no channel binding. */
+    private final class ScramSha256 implements Mechanism {
+        private String username;
+        private String clientFirstBare;
+        private String serverFirst;
+        private String nonce;
+        private ScramSecret secret;
+        private boolean known;
+        private int step;
+
+        @Override
+        public SaslStep start(byte[] initial) {
+            if (initial == null) return new SaslStep.Challenge(new byte[0]);
+            return next(initial);
+        }
+
+        @Override
+        public SaslStep next(byte[] response) {
+            step++;
+            String msg = utf8(response);
+            return switch (step) {
+                case 1 -> clientFirst(msg);
+                case 2 -> clientFinal(msg);
+                default -> new SaslStep.Failure(username, "unexpected SCRAM message");
+            };
+        }
+
+        private SaslStep clientFirst(String msg) {
+            // gs2-header: "n,," or "y,,"; "p=" asks for channel binding, which we do not offer.
+            if (!(msg.startsWith("n,") || msg.startsWith("y,"))) return new SaslStep.Failure(null, "channel binding not supported");
+            int second = msg.indexOf(',', 2);
+            if (second < 0) return new SaslStep.Failure(null, "malformed SCRAM client-first message");
+            String authzid = msg.substring(2, second);
+            clientFirstBare = msg.substring(second + 1);
+            String clientNonce = null;
+            for (String attr : clientFirstBare.split(",")) {
+                if (attr.startsWith("n=")) username = attr.substring(2).replace("=2C", ",").replace("=3D", "=");
+                else if (attr.startsWith("r=")) clientNonce = attr.substring(2);
+                else if (attr.startsWith("m=")) return new SaslStep.Failure(username, "SCRAM extensions not supported");
+            }
+            if (username == null || clientNonce == null || clientNonce.isEmpty()) return new SaslStep.Failure(username, "malformed SCRAM client-first message");
+            if (!authzid.isEmpty() && !authzid.equals("a=" + username)) return new SaslStep.Failure(username, "authorization identity not allowed");
+            Optional<ScramSecret> s = directory.scramSecret(username);
+            known = s.isPresent();
+            secret = s.orElseGet(this::decoy);
+            byte[] serverNonce = new byte[18];
+            RANDOM.nextBytes(serverNonce);
+            nonce = clientNonce + Base64.getEncoder().encodeToString(serverNonce);
+            serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(secret.salt()) + ",i=" + secret.iterations();
+            return new SaslStep.Challenge(serverFirst.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private ScramSecret decoy() {
+            byte[] salt = java.util.Arrays.copyOf(hmac(decoyKey, username.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)), 16);
+            return new ScramSecret(salt, 4096, new byte[32], new byte[32]);
+        }
+
+        private SaslStep clientFinal(String msg) {
+            int p = msg.lastIndexOf(",p=");
+            if (p < 0) return new SaslStep.Failure(username, "malformed SCRAM client-final message");
+            String withoutProof = msg.substring(0, p);
+            byte[] proof;
+            try {
+                proof = Base64.getDecoder().decode(msg.substring(p + 3));
+            } catch (IllegalArgumentException e) {
+                return new SaslStep.Failure(username, "malformed SCRAM proof");
+            }
+            if (!withoutProof.contains("r=" + nonce) || proof.length != 32) return new SaslStep.Failure(username, "SCRAM nonce or proof mismatch");
+            String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
+            byte[] clientSignature = hmac(secret.storedKey(), authMessage.getBytes(StandardCharsets.UTF_8));
+            byte[] clientKey = new byte[32];
+            for (int i = 0; i < 32; i++) clientKey[i] = (byte) (proof[i] ^ clientSignature[i]);
+            boolean ok = MessageDigest.isEqual(sha256(clientKey), secret.storedKey()) && known;
+            if (!ok) return new SaslStep.Failure(username, "invalid credentials");
+            Optional<Account> account;
+            try {
+                account = directory.find(EmailAddress.parse(username));
+            } catch (RuntimeException e) {
+                account = Optional.empty();
+            }
+            if (account.isEmpty()) return new SaslStep.Failure(username, "invalid credentials");
+            byte[] serverSignature = hmac(secret.serverKey(), authMessage.getBytes(StandardCharsets.UTF_8));
+            return new SaslStep.Success(account.get(), ("v=" + Base64.getEncoder().encodeToString(serverSignature)).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    static byte[] hmac(byte[] key, byte[] data) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.postiljon.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postiljon.mailbox.InProcessChangeBus;
+import org.postiljon.mailbox.MailboxLimits;
+import org.postiljon.mailbox.MailboxModel;
+import org.postiljon.mailbox.Passwords;
+import org.postiljon.mailbox.Scram;
+import org.postiljon.mailbox.api.DomainName;
+import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.QuotaLimits;
+import org.postiljon.store.embedded.EmbeddedStore;
+
+/** SASL against a real directory on a real store, with the client side computed as RFC 5802 says. */
+class SaslTest {
+
+    static EmbeddedStore store;
+    static Sasl sasl;
+
+    @BeforeAll
+    static void directory(@TempDir Path dir) throws Exception {
+        store = EmbeddedStore.open(dir);
+        MailboxModel m = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1));
+        m.directory().addDomain(DomainName.of("example.org"));
+        m.directory().addAccount(EmailAddress.parse("alice@example.org"), "pencil-pencil".toCharArray(), QuotaLimits.UNLIMITED);
+        sasl = new Sasl(m.directory());
+    }
+
+    @AfterAll
+    static void close() {
+        store.close();
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void plainWithAndWithoutInitialResponse() {
+        var ok = sasl.mechanism("plain").orElseThrow().start(b("\0alice@example.org\0pencil-pencil"));
+        assertEquals("alice@example.org", ((SaslStep.Success) ok).account().address().toString());
+        var m = sasl.mechanism("PLAIN").orElseThrow();
+        assertInstanceOf(SaslStep.Challenge.class, m.start(null));
+        assertInstanceOf(SaslStep.Failure.class, m.next(b("\0alice@example.org\0wrong")));
+        assertInstanceOf(SaslStep.Failure.class, sasl.mechanism("PLAIN").orElseThrow().start(b("bob@example.org\0alice@example.org\0pencil-pencil")),
+                "no proxy authorization");
+        assertInstanceOf(SaslStep.Failure.class, sasl.mechanism("PLAIN").orElseThrow().start(b("garbage")));
+    }
+
+    @Test
+    void loginAsksForUsernameThenPassword() {
+        var m = sasl.mechanism("LOGIN").orElseThrow();
+        assertEquals("Username:", new String(((SaslStep.Challenge) m.start(null)).data(), StandardCharsets.US_ASCII));
+        assertEquals("Password:", new String(((SaslStep.Challenge) m.next(b("alice@example.org"))).data(), StandardCharsets.US_ASCII));
+        assertInstanceOf(SaslStep.Success.class, m.next(b("pencil-pencil")));
+    }
+
+    private static SaslStep scram(String user, String password, boolean checkServer) {
+        var m = sasl.mechanism("SCRAM-SHA-256").orElseThrow();
+        String clientFirstBare = "n=" + user + ",r=rOprNGfwEbeRWgbNEkqO";
+        SaslStep first = m.start(b("n,," + clientFirstBare));
+        String serverFirst = new String(((SaslStep.Challenge) first).data(), StandardCharsets.UTF_8);
+        String nonce = serverFirst.split(",")[0].substring(2);
+        byte[] salt = Base64.getDecoder().decode(serverFirst.split(",")[1].substring(2));
+        int iterations = Integer.parseInt(serverFirst.split(",")[2].substring(2));
+        assertTrue(nonce.startsWith("rOprNGfwEbeRWgbNEkqO"));
+        byte[] salted = Scram.saltedPassword(password.toCharArray(), salt, iterations);
+        byte[] clientKey = Scram.hmac(salted, "Client Key");
+        byte[] storedKey = Scram.sha256(clientKey);
+        String withoutProof = "c=biws,r=" + nonce;
+        String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
+        byte[] signature = Scram.hmac(storedKey, b(authMessage));
+        byte[] proof = new byte[32];
+        for (int i = 0; i < 32; i++) proof[i] = (byte) (clientKey[i] ^ signature[i]);
+        SaslStep last = m.next(b(withoutProof + ",p=" + Base64.getEncoder().encodeToString(proof)));
+        if (checkServer && last instanceof SaslStep.Success s) {
+            byte[] serverKey = Scram.hmac(salted, "Server Key");
+            assertEquals("v=" + Base64.getEncoder().encodeToString(Scram.hmac(serverKey, b(authMessage))),
+                    new String(s.additional(), StandardCharsets.UTF_8), "the server proves it knows the secret too");
+        }
+        return last;
+    }
+
+    @Test
+    void scramSha256AuthenticatesBothWays() {
+        assertInstanceOf(SaslStep.Success.class, scram("alice@example.org", "pencil-pencil", true));
+        assertInstanceOf(SaslStep.Failure.class, scram("alice@example.org", "wrong-password", false));
+        assertInstanceOf(SaslStep.Failure.class, scram("nobody@example.org", "pencil-pencil", false), "unknown users get a decoy salt and fail");
+        assertInstanceOf(SaslStep.Failure.class, sasl.mechanism("SCRAM-SHA-256").orElseThrow().start(b("p=tls-unique,,n=a,r=x")));
+    }
+
+    @Test
+    void throttleSlowsRepeatedFailuresPerIpAndPerAccountAndForgets() {
+        Instant[] now = {Instant.parse("2026-11-26T00:00:00Z")};
+        Clock clock = new Clock() {
+            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(java.time.ZoneId z) { return this; }
+            @Override public Instant instant() { return now[0]; }
+        };
+        AuthThrottle t = new AuthThrottle(AuthThrottle.Options.DEFAULT, clock);
+        assertEquals(Duration.ZERO, t.delay("192.0.2.1", "alice@example.org"));
+        t.failed("192.0.2.1", "alice@example.org");
+        t.failed("192.0.2.1", "alice@example.org");
+        t.failed("192.0.2.1", "alice@example.org");
+        assertEquals(Duration.ofSeconds(2), t.delay("192.0.2.1", "bob@example.org"));
+        assertEquals(Duration.ofSeconds(2), t.delay("198.51.100.7", "alice@example.org"), "the account is slowed from any IP");
+        for (int i = 0; i < 20; i++) t.failed("192.0.2.1", "x");
+        assertEquals(Duration.ofSeconds(15), t.delay("192.0.2.1", null), "capped");
+        assertEquals(23, t.failures("192.0.2.1"));
+        now[0] = now[0].plus(Duration.ofMinutes(16));
+        assertEquals(Duration.ZERO, t.delay("192.0.2.1", "alice@example.org"), "forgotten after the window");
+    }
+}
