@@ -65,7 +65,10 @@ public final class SqlMetadataStore implements MetadataStore {
             Connection w = source.open(true);
             dialect.configure(w, true);
             Migrations.apply(w, dialect.migrations());
-            w.setAutoCommit(false);
+            // Between batches the writer holds no transaction, so another process (the admin CLI)
+            // can write; a batch opens one with setAutoCommit(false) and ends it with
+            // setAutoCommit(true), which commits without starting the next one.
+            w.setAutoCommit(true);
             this.writer = new Pooled(w, SqlTx.newStatementCache());
             for (int i = 0; i < options.readConnections(); i++) {
                 Connection r = source.open(false);
@@ -157,6 +160,7 @@ public final class SqlMetadataStore implements MetadataStore {
         Object[] results = new Object[batch.size()];
         Throwable[] errors = new Throwable[batch.size()];
         try {
+            c.setAutoCommit(false);
             for (int i = 0; i < batch.size(); i++) {
                 Savepoint sp = c.setSavepoint();
                 try {
@@ -168,11 +172,12 @@ public final class SqlMetadataStore implements MetadataStore {
                     errors[i] = e;
                 }
             }
-            c.commit();
+            c.setAutoCommit(true); // commits
         } catch (SQLException | RuntimeException e) {
             log.error("commit of {} transactions failed; all rolled back", batch.size(), e);
             try {
                 c.rollback();
+                c.setAutoCommit(true);
             } catch (SQLException ignored) {
                 // already failing
             }

@@ -1,0 +1,239 @@
+package org.postiljon.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.Alias;
+import org.postiljon.mailbox.api.AliasSource;
+import org.postiljon.mailbox.api.Directory;
+import org.postiljon.mailbox.api.DomainName;
+import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.QuotaLimits;
+
+/** The admin commands on domains, accounts and aliases: {@code postiljon domain|account|alias ...}. */
+final class Cli {
+
+    /** Wrong words on the command line: exit code 2 and the usage. */
+    static final class Usage extends RuntimeException {
+        Usage(String message) {
+            super(message);
+        }
+    }
+
+    static final String USAGE = """
+            usage: postiljon [--data DIR] [--config FILE] [--json] COMMAND
+              demo                                 run with a demo account on 127.0.0.1 (data in ./data)
+              serve                                run from the config file on the standard ports
+              config reference                     print every setting with its default
+              domain add|remove NAME               local domains
+              domain list
+              account add ADDRESS [--password P | --password-stdin] [--quota-mb N]
+              account remove ADDRESS
+              account list [DOMAIN]
+              account password ADDRESS [--password P | --password-stdin]
+              account quota ADDRESS (MB | unlimited) [--messages N | --messages unlimited]
+              alias add SOURCE TARGET              SOURCE may be @domain (catch-all)
+              alias remove SOURCE TARGET
+              alias list [DOMAIN]
+            """;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Directory directory;
+    private final PrintStream out;
+    private final boolean json;
+    private final BufferedReader stdin;
+
+    Cli(Directory directory, PrintStream out, boolean json) {
+        this.directory = directory;
+        this.out = out;
+        this.json = json;
+        this.stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    }
+
+    void run(List<String> args) throws IOException {
+        if (args.size() < 2) throw new Usage("missing sub-command");
+        String what = args.get(0), verb = args.get(1);
+        List<String> rest = new ArrayList<>(args.subList(2, args.size()));
+        switch (what + " " + verb) {
+            case "domain add" -> {
+                DomainName d = DomainName.of(one(rest, "NAME"));
+                directory.addDomain(d);
+                done("domain added: " + d, obj().put("domain", d.ascii()));
+            }
+            case "domain remove" -> {
+                DomainName d = DomainName.of(one(rest, "NAME"));
+                directory.removeDomain(d);
+                done("domain removed: " + d, obj().put("domain", d.ascii()));
+            }
+            case "domain list" -> {
+                none(rest);
+                List<DomainName> ds = directory.domains();
+                if (json) {
+                    ArrayNode a = JSON.createArrayNode();
+                    ds.forEach(d -> a.add(d.ascii()));
+                    print(a);
+                } else {
+                    ds.forEach(d -> out.println(d.ascii()));
+                }
+            }
+            case "account add" -> {
+                String password = option(rest, "--password");
+                boolean fromStdin = flag(rest, "--password-stdin");
+                String quota = option(rest, "--quota-mb");
+                EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
+                char[] pw = password(password, fromStdin);
+                Account acc = directory.addAccount(a, pw, new QuotaLimits(megabytes(quota), OptionalLong.empty()));
+                done("account added: " + acc.address(), account(acc));
+            }
+            case "account remove" -> {
+                EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
+                directory.removeAccount(a);
+                done("account removed: " + a, obj().put("address", a.toString()));
+            }
+            case "account list" -> {
+                Optional<DomainName> d = rest.isEmpty() ? Optional.empty() : Optional.of(DomainName.of(one(rest, "DOMAIN")));
+                List<Account> all = directory.accounts(d);
+                if (json) {
+                    ArrayNode arr = JSON.createArrayNode();
+                    all.forEach(acc -> arr.add(account(acc)));
+                    print(arr);
+                } else {
+                    for (Account acc : all) out.println(acc.address() + "\t" + quotaText(acc.quota()));
+                }
+            }
+            case "account password" -> {
+                String password = option(rest, "--password");
+                boolean fromStdin = flag(rest, "--password-stdin");
+                EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
+                directory.setPassword(a, password(password, fromStdin));
+                done("password changed: " + a, obj().put("address", a.toString()));
+            }
+            case "account quota" -> {
+                String messages = option(rest, "--messages");
+                if (rest.size() != 2) throw new Usage("expected ADDRESS and MB (or unlimited)");
+                EmailAddress a = EmailAddress.parse(rest.get(0));
+                QuotaLimits q = new QuotaLimits(megabytes(rest.get(1)), count(messages));
+                directory.setQuota(a, q);
+                done("quota of " + a + ": " + quotaText(q), obj().put("address", a.toString()).set("quota", quota(q)));
+            }
+            case "alias add", "alias remove" -> {
+                if (rest.size() != 2) throw new Usage("expected SOURCE and TARGET");
+                AliasSource s = AliasSource.parse(rest.get(0));
+                EmailAddress t = EmailAddress.parse(rest.get(1));
+                if (verb.equals("add")) directory.addAlias(s, t); else directory.removeAlias(s, t);
+                done("alias " + (verb.equals("add") ? "added: " : "removed: ") + s + " -> " + t,
+                        obj().put("source", s.toString()).put("target", t.toString()));
+            }
+            case "alias list" -> {
+                Optional<DomainName> d = rest.isEmpty() ? Optional.empty() : Optional.of(DomainName.of(one(rest, "DOMAIN")));
+                List<Alias> all = directory.aliases(d);
+                if (json) {
+                    ArrayNode arr = JSON.createArrayNode();
+                    all.forEach(al -> arr.add(obj().put("source", al.source().toString()).put("target", al.target().toString())));
+                    print(arr);
+                } else {
+                    for (Alias al : all) out.println(al.source() + "\t" + al.target());
+                }
+            }
+            default -> throw new Usage("unknown command: " + what + " " + verb);
+        }
+    }
+
+    private char[] password(String given, boolean fromStdin) throws IOException {
+        if (given != null && fromStdin) throw new Usage("give --password or --password-stdin, not both");
+        if (given != null) return given.toCharArray();
+        if (fromStdin) {
+            String line = stdin.readLine();
+            if (line == null || line.isEmpty()) throw new Usage("no password on standard input");
+            return line.toCharArray();
+        }
+        throw new Usage("a password is needed: --password P or --password-stdin");
+    }
+
+    private static OptionalLong megabytes(String text) {
+        if (text == null || text.equals("unlimited")) return OptionalLong.empty();
+        try {
+            long mb = Long.parseLong(text);
+            if (mb < 0 || mb > 1L << 32) throw new NumberFormatException();
+            return OptionalLong.of(mb * 1024 * 1024);
+        } catch (NumberFormatException e) {
+            throw new Usage("quota must be a number of megabytes or 'unlimited', not '" + text + "'");
+        }
+    }
+
+    private static OptionalLong count(String text) {
+        if (text == null || text.equals("unlimited")) return OptionalLong.empty();
+        try {
+            long n = Long.parseLong(text);
+            if (n < 0) throw new NumberFormatException();
+            return OptionalLong.of(n);
+        } catch (NumberFormatException e) {
+            throw new Usage("--messages must be a number or 'unlimited', not '" + text + "'");
+        }
+    }
+
+    private static String quotaText(QuotaLimits q) {
+        String s = q.storageBytes().isPresent() ? (q.storageBytes().getAsLong() / (1024 * 1024)) + " MB" : "unlimited";
+        if (q.messages().isPresent()) s += ", " + q.messages().getAsLong() + " messages";
+        return s;
+    }
+
+    private ObjectNode quota(QuotaLimits q) {
+        ObjectNode n = obj();
+        if (q.storageBytes().isPresent()) n.put("storageBytes", q.storageBytes().getAsLong()); else n.putNull("storageBytes");
+        if (q.messages().isPresent()) n.put("messages", q.messages().getAsLong()); else n.putNull("messages");
+        return n;
+    }
+
+    private ObjectNode account(Account a) {
+        ObjectNode n = obj().put("address", a.address().toString());
+        n.set("quota", quota(a.quota()));
+        return n;
+    }
+
+    private static ObjectNode obj() {
+        return JSON.createObjectNode();
+    }
+
+    private void done(String text, ObjectNode node) throws IOException {
+        if (json) print(node.put("ok", true)); else out.println(text);
+    }
+
+    private void print(Object node) throws IOException {
+        out.println(JSON.writeValueAsString(node));
+    }
+
+    private static String option(List<String> args, String name) {
+        int i = args.indexOf(name);
+        if (i < 0) return null;
+        if (i + 1 >= args.size()) throw new Usage(name + " needs a value");
+        String v = args.get(i + 1);
+        args.remove(i + 1);
+        args.remove(i);
+        return v;
+    }
+
+    private static boolean flag(List<String> args, String name) {
+        return args.remove(name);
+    }
+
+    private static String one(List<String> args, String what) {
+        if (args.size() != 1) throw new Usage("expected " + what + (args.isEmpty() ? "" : ", got: " + String.join(" ", args)));
+        if (args.getFirst().startsWith("--")) throw new Usage("unknown option: " + args.getFirst());
+        return args.getFirst();
+    }
+
+    private static void none(List<String> args) {
+        if (!args.isEmpty()) throw new Usage("unexpected: " + String.join(" ", args));
+    }
+}

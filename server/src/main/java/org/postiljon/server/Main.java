@@ -1,0 +1,200 @@
+package org.postiljon.server;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.postiljon.mailbox.api.DomainName;
+import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.QuotaLimits;
+
+/** {@code postiljon [--data DIR] [--config FILE] [--json] COMMAND ...} */
+public final class Main {
+
+    static final String DEMO_DOMAIN = "example.test";
+    static final String DEMO_ACCOUNT = "demo@example.test";
+    static final Path DEFAULT_CONFIG = Path.of("/etc/postiljon/postiljon.conf");
+
+    /** The demo's listeners: loopback only, unprivileged ports. */
+    static final String[][] DEMO_PORTS = {
+            {"listen.imap", "127.0.0.1:1143"}, {"listen.imaps", "127.0.0.1:1993"},
+            {"listen.pop3", "127.0.0.1:1110"}, {"listen.pop3s", "127.0.0.1:1995"},
+            {"listen.smtp", "127.0.0.1:1025"}, {"listen.submission", "127.0.0.1:1587"},
+            {"listen.submissions", "127.0.0.1:1465"}, {"listen.lmtp", "127.0.0.1:1024"},
+            {"listen.http", "127.0.0.1:8080"}};
+
+    private Main() { }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        List<String> args = new ArrayList<>(List.of(argv));
+        String data = null, config = null;
+        boolean json = false;
+        try {
+            while (!args.isEmpty() && args.getFirst().startsWith("--")) {
+                String o = args.removeFirst();
+                switch (o) {
+                    case "--data" -> data = value(args, o);
+                    case "--config" -> config = value(args, o);
+                    case "--json" -> json = true;
+                    case "--help" -> {
+                        out.print(Cli.USAGE);
+                        return 0;
+                    }
+                    default -> throw new Cli.Usage("unknown option: " + o);
+                }
+            }
+            if (args.isEmpty() || args.getFirst().equals("help")) {
+                out.print(Cli.USAGE);
+                return args.isEmpty() ? 2 : 0;
+            }
+            String command = args.getFirst();
+            boolean server = command.equals("demo") || command.equals("serve");
+            System.setProperty("postiljon.log.level", server ? "INFO" : "WARN");
+            if (command.equals("config")) {
+                if (args.size() != 2 || !args.get(1).equals("reference")) throw new Cli.Usage("expected: config reference");
+                out.print(Settings.reference());
+                return 0;
+            }
+            Settings settings = settings(command, data, config);
+            if (command.equals("demo")) return demo(settings, out);
+            if (command.equals("serve")) return serve(settings, out);
+            try (Node node = Node.open(settings)) {
+                new Cli(node.model().directory(), out, json).run(args);
+            }
+            return 0;
+        } catch (Cli.Usage e) {
+            err.println("postiljon: " + e.getMessage());
+            err.print(Cli.USAGE);
+            return 2;
+        } catch (MailboxException | Settings.ConfigError e) {
+            err.println("postiljon: error: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("postiljon: error: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("postiljon: internal error: " + e);
+            return 1;
+        }
+    }
+
+    private static String value(List<String> args, String option) {
+        if (args.isEmpty()) throw new Cli.Usage(option + " needs a value");
+        return args.removeFirst();
+    }
+
+    private static Settings settings(String command, String data, String config) throws IOException {
+        Settings s;
+        if (config != null) {
+            Path file = Path.of(config);
+            if (!Files.isRegularFile(file)) throw new Settings.ConfigError("config file not found: " + file);
+            s = Settings.load(file);
+        } else if (!command.equals("demo") && Files.isRegularFile(DEFAULT_CONFIG)) {
+            s = Settings.load(DEFAULT_CONFIG);
+        } else {
+            s = Settings.defaults();
+        }
+        if (command.equals("demo")) {
+            s = s.with("hostname", "localhost");
+            for (String[] p : DEMO_PORTS) s = s.with(p[0], p[1]);
+            if (data == null) data = "data";
+        } else if (data == null && config == null && !Files.isRegularFile(DEFAULT_CONFIG)) {
+            data = "data"; // the CLI next to a demo: same directory as 'postiljon demo'
+        }
+        if (data != null) s = s.with("data.dir", Path.of(data).toAbsolutePath().toString());
+        return s;
+    }
+
+    private static int demo(Settings settings, PrintStream out) throws IOException {
+        Node node = Node.open(settings);
+        var dir = node.model().directory();
+        DomainName domain = DomainName.of(DEMO_DOMAIN);
+        if (!dir.isLocal(domain)) dir.addDomain(domain);
+        EmailAddress demo = EmailAddress.parse(DEMO_ACCOUNT);
+        String password = null;
+        if (dir.find(demo).isEmpty()) {
+            password = randomPassword();
+            dir.addAccount(demo, password.toCharArray(), QuotaLimits.UNLIMITED);
+        }
+        node.start();
+        out.println("Postiljon demo is running. Data: " + settings.get("data.dir"));
+        out.println();
+        out.println("  account   " + DEMO_ACCOUNT);
+        if (password != null) {
+            out.println("  password  " + password + "    (shown once; write it down)");
+        } else {
+            out.println("  password  (set on first start; to reset: ./postiljon account password " + DEMO_ACCOUNT + " --password-stdin)");
+        }
+        out.println();
+        out.println(endpoints(node));
+        if (node.selfSigned()) {
+            out.println("WARNING: TLS uses a self-signed certificate (" + settings.get("data.dir") + "/tls/cert.pem).");
+            out.println("         Mail clients will ask you to trust it; in production set tls.certificate and tls.key.");
+        }
+        out.println("Stop with Ctrl-C. Running it again keeps the mail and the account.");
+        out.flush();
+        return runUntilStopped(node);
+    }
+
+    static String endpoints(Node node) {
+        StringBuilder b = new StringBuilder("Endpoints (configured):\n");
+        String[][] rows = {
+                {"listen.imaps", "IMAP, TLS"}, {"listen.imap", "IMAP, STARTTLS"}, {"listen.pop3s", "POP3, TLS"},
+                {"listen.pop3", "POP3, STLS"}, {"listen.submissions", "SMTP submission, TLS"},
+                {"listen.submission", "SMTP submission, STARTTLS"}, {"listen.smtp", "SMTP inbound (MX)"},
+                {"listen.lmtp", "LMTP"}, {"listen.http", "Webmail / JMAP"}};
+        for (String[] r : rows) {
+            String where = node.settings().get(r[0]);
+            boolean live = node.listeners().stream().anyMatch(l -> where.endsWith(":" + l.address().getPort()));
+            b.append(String.format("  %-28s %-18s %s%n", r[1], where, live ? "listening" : "not yet built (arrives with its protocol module)"));
+        }
+        if (!node.listeners().isEmpty()) {
+            b.append("Mail client: server localhost, user ").append(DEMO_ACCOUNT).append(", normal password, SSL/TLS.\n");
+        }
+        return b.toString();
+    }
+
+    private static int serve(Settings settings, PrintStream out) throws IOException {
+        Node node = Node.open(settings);
+        node.start();
+        out.println("Postiljon is running as " + node.hostname() + ". Data: " + settings.get("data.dir"));
+        out.println(endpoints(node));
+        out.flush();
+        return runUntilStopped(node);
+    }
+
+    /** Blocks until SIGTERM or Ctrl-C, then shuts down gracefully. */
+    private static int runUntilStopped(Node node) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static String randomPassword() {
+        String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        SecureRandom r = new SecureRandom();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            if (i > 0 && i % 4 == 0) b.append('-');
+            b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,119 @@
+package org.postiljon.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.postiljon.mailbox.InProcessChangeBus;
+import org.postiljon.mailbox.MailboxLimits;
+import org.postiljon.mailbox.MailboxModel;
+import org.postiljon.mailbox.Passwords;
+import org.postiljon.net.Listener;
+import org.postiljon.net.Tls;
+import org.postiljon.store.embedded.EmbeddedStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running Postiljon: the store, the mailbox model, TLS, listeners and background jobs. */
+public final class Node implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    private final Settings settings;
+    private final EmbeddedStore store;
+    private final MailboxModel model;
+    private final List<Listener> listeners = new ArrayList<>();
+    private final ScheduledExecutorService jobs;
+    private Tls tls;
+    private boolean selfSigned;
+
+    private Node(Settings settings, EmbeddedStore store, MailboxModel model) {
+        this.settings = settings;
+        this.store = store;
+        this.model = model;
+        this.jobs = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("jobs").daemon(true).factory());
+    }
+
+    /** Opens the store and model only: what the admin CLI needs. */
+    public static Node open(Settings settings) throws IOException {
+        Path data = Path.of(settings.get("data.dir"));
+        EmbeddedStore store = EmbeddedStore.open(data);
+        MailboxModel model = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(),
+                new MailboxLimits(settings.number("limits.max-message-bytes")), Passwords.DEFAULT);
+        return new Node(settings, store, model);
+    }
+
+    /** Loads or creates the TLS certificate, binds the listeners, starts the background jobs. */
+    public void start() throws IOException {
+        tls = loadTls();
+        long sweep = settings.number("blobs.sweep-minutes");
+        jobs.scheduleWithFixedDelay(() -> {
+            try {
+                model.sweeper().sweep(Duration.ofHours(1));
+            } catch (RuntimeException e) {
+                log.error("blob sweep failed", e);
+            }
+        }, sweep, sweep, TimeUnit.MINUTES);
+        // Protocol listeners (IMAP, POP3, SMTP, LMTP, HTTP) are added here as their modules land.
+    }
+
+    private Tls loadTls() throws IOException {
+        String cert = settings.get("tls.certificate");
+        String key = settings.get("tls.key");
+        if (!cert.isEmpty() || !key.isEmpty()) {
+            if (cert.isEmpty() || key.isEmpty()) throw new Settings.ConfigError("tls.certificate and tls.key must be set together");
+            return Tls.fromPem(Path.of(cert), Path.of(key));
+        }
+        Path dir = Path.of(settings.get("data.dir")).resolve("tls");
+        selfSigned = true;
+        if (Files.exists(dir.resolve("cert.pem")) && Files.exists(dir.resolve("key.pem"))) {
+            return Tls.fromPem(dir.resolve("cert.pem"), dir.resolve("key.pem"));
+        }
+        log.warn("no TLS certificate configured: generating a self-signed one in {}; mail clients will warn about it", dir);
+        return Tls.generateSelfSigned(dir, hostname());
+    }
+
+    public String hostname() {
+        String h = settings.get("hostname");
+        if (!h.isEmpty()) return h;
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    public MailboxModel model() {
+        return model;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Tls tls() {
+        return tls;
+    }
+
+    public boolean selfSigned() {
+        return selfSigned;
+    }
+
+    public List<Listener> listeners() {
+        return listeners;
+    }
+
+    /** Stops accepting, lets sessions finish within the grace period, then closes the store. */
+    @Override
+    public void close() {
+        for (Listener l : listeners) l.close();
+        jobs.shutdownNow();
+        store.close();
+    }
+}

@@ -1,0 +1,128 @@
+package org.postiljon.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Every setting of the node config file, with its default and why. The config reference
+ * ({@code postiljon config reference}) is printed from this list, so it cannot drift from the code.
+ */
+public final class Settings {
+
+    public record Setting(String key, String defaultValue, String description) { }
+
+    public static final List<Setting> ALL = List.of(
+            new Setting("hostname", "", "The name this server greets with and puts in its certificate. Empty: the machine's host name."),
+            new Setting("data.dir", "/var/lib/postiljon", "Where the embedded store keeps its database and message files."),
+            new Setting("tls.certificate", "", "PEM certificate chain, leaf first. Empty: a self-signed certificate is generated in data.dir/tls (clients will warn)."),
+            new Setting("tls.key", "", "PEM private key for tls.certificate (PKCS#8, PKCS#1 or SEC1; not encrypted)."),
+            new Setting("listen.imap", "0.0.0.0:143", "IMAP with STARTTLS. host:port, or off."),
+            new Setting("listen.imaps", "0.0.0.0:993", "IMAP over implicit TLS. host:port, or off."),
+            new Setting("listen.pop3", "0.0.0.0:110", "POP3 with STLS. host:port, or off."),
+            new Setting("listen.pop3s", "0.0.0.0:995", "POP3 over implicit TLS. host:port, or off."),
+            new Setting("listen.smtp", "0.0.0.0:25", "Inbound SMTP (MX). host:port, or off."),
+            new Setting("listen.submission", "0.0.0.0:587", "Mail submission with STARTTLS and AUTH. host:port, or off."),
+            new Setting("listen.submissions", "0.0.0.0:465", "Mail submission over implicit TLS. host:port, or off."),
+            new Setting("listen.lmtp", "127.0.0.1:24", "LMTP for a front MTA. host:port, or off."),
+            new Setting("listen.http", "127.0.0.1:8080", "Webmail and JMAP. host:port, or off."),
+            new Setting("limits.max-message-bytes", "52428800", "Largest message accepted anywhere (50 MiB)."),
+            new Setting("limits.connections-per-ip", "20", "Connections one address may hold open on one listener."),
+            new Setting("limits.connections", "20000", "Connections one listener holds open in all."),
+            new Setting("auth.plaintext-on-loopback", "true", "Allow passwords without TLS from 127.0.0.1 and ::1 (never from elsewhere)."),
+            new Setting("auth.failure-delay-ms", "500", "Delay after a failed login, doubled per further failure from the same IP or for the same account."),
+            new Setting("auth.failure-delay-max-ms", "15000", "Longest delay after failed logins."),
+            new Setting("shutdown.grace-seconds", "10", "On SIGTERM, how long running commands get to finish."),
+            new Setting("blobs.sweep-minutes", "60", "How often message files nobody refers to any more are deleted."));
+
+    private final Map<String, String> values;
+
+    private Settings(Map<String, String> values) {
+        this.values = values;
+    }
+
+    public static Settings defaults() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Setting s : ALL) m.put(s.key(), s.defaultValue());
+        return new Settings(m);
+    }
+
+    /** Reads {@code key = value} lines ({@code #} comments); unknown keys are an error, not ignored. */
+    public static Settings load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        Settings s = defaults();
+        for (String key : p.stringPropertyNames()) s = s.with(key, p.getProperty(key).strip());
+        return s;
+    }
+
+    public Settings with(String key, String value) {
+        if (!values.containsKey(key)) throw new ConfigError("unknown setting '" + key + "' (see: postiljon config reference)");
+        Map<String, String> m = new LinkedHashMap<>(values);
+        m.put(key, value);
+        return new Settings(m);
+    }
+
+    public String get(String key) {
+        String v = values.get(key);
+        if (v == null) throw new IllegalArgumentException("no setting " + key);
+        return v;
+    }
+
+    public long number(String key) {
+        try {
+            return Long.parseLong(get(key));
+        } catch (NumberFormatException e) {
+            throw new ConfigError(key + " must be a whole number, not '" + get(key) + "'");
+        }
+    }
+
+    public boolean flag(String key) {
+        String v = get(key);
+        if (v.equals("true") || v.equals("false")) return Boolean.parseBoolean(v);
+        throw new ConfigError(key + " must be true or false, not '" + v + "'");
+    }
+
+    /** A listener address, or empty for {@code off}. */
+    public Optional<InetSocketAddress> address(String key) {
+        String v = get(key);
+        if (v.equals("off") || v.isEmpty()) return Optional.empty();
+        int colon = v.lastIndexOf(':');
+        if (colon < 0) throw new ConfigError(key + " must be host:port or off, not '" + v + "'");
+        String host = v.substring(0, colon).replace("[", "").replace("]", "");
+        try {
+            int port = Integer.parseInt(v.substring(colon + 1));
+            if (port < 0 || port > 65535) throw new NumberFormatException();
+            return Optional.of(new InetSocketAddress(host, port));
+        } catch (NumberFormatException e) {
+            throw new ConfigError(key + " has an invalid port: '" + v + "'");
+        }
+    }
+
+    /** The reference document, generated from {@link #ALL}. */
+    public static String reference() {
+        StringBuilder b = new StringBuilder("# Postiljon node configuration reference\n#\n"
+                + "# One setting per line, 'key = value'; '#' starts a comment. Every setting has a working default.\n"
+                + "# Domains, accounts and aliases are not configured here: they live in the store (postiljon account ...).\n\n");
+        for (Setting s : ALL) {
+            b.append("# ").append(s.description()).append('\n');
+            b.append(s.key()).append(" = ").append(s.defaultValue()).append("\n\n");
+        }
+        return b.toString();
+    }
+
+    public static final class ConfigError extends RuntimeException {
+        public ConfigError(String message) {
+            super(message);
+        }
+    }
+}

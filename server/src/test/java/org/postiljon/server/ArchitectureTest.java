@@ -1,0 +1,73 @@
+package org.postiljon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dependencies point one way (ARCHITECTURE.md): each module may use only the modules listed here
+ * in main scope, and no main source imports a package of a module it may not use.
+ */
+class ArchitectureTest {
+
+    static final Map<String, Set<String>> ALLOWED = Map.of(
+            "mailbox-api", Set.of(),
+            "mime", Set.of(),
+            "store-spi", Set.of("mailbox-api"),
+            "store-sql", Set.of("store-spi"),
+            "store-embedded", Set.of("store-sql"),
+            "mailbox", Set.of("mailbox-api", "store-spi", "mime"),
+            "net", Set.of("mailbox-api"),
+            "testkit", Set.of("mailbox-api", "mime"),
+            "server", Set.of("mailbox-api", "mime", "mailbox", "store-embedded", "net"),
+            "bench", Set.of("mailbox", "store-embedded", "mime"));
+
+    static final Map<String, String> PACKAGES = Map.of(
+            "org.postiljon.mailbox.api", "mailbox-api", "org.postiljon.mime", "mime",
+            "org.postiljon.store.spi", "store-spi", "org.postiljon.store.sql", "store-sql",
+            "org.postiljon.store.embedded", "store-embedded", "org.postiljon.net", "net",
+            "org.postiljon.server", "server");
+
+    static final Pattern DEP = Pattern.compile(
+            "<dependency><groupId>org\\.postiljon</groupId><artifactId>([a-z-]+)</artifactId>(<type>[a-z-]+</type>)?(<scope>(\\w+)</scope>)?</dependency>");
+
+    static Path root() {
+        Path p = Path.of("").toAbsolutePath();
+        while (!Files.exists(p.resolve("mvnw"))) p = p.getParent();
+        return p;
+    }
+
+    @Test
+    void modulesDependOnlyDownwards() throws Exception {
+        for (var e : ALLOWED.entrySet()) {
+            String pom = Files.readString(root().resolve(e.getKey()).resolve("pom.xml"));
+            Set<String> main = new TreeSet<>();
+            Matcher m = DEP.matcher(pom);
+            while (m.find()) if (m.group(4) == null || !m.group(4).equals("test")) main.add(m.group(1));
+            assertTrue(e.getValue().containsAll(main), e.getKey() + " depends on " + main + ", allowed " + e.getValue());
+        }
+    }
+
+    @Test
+    void protocolAndDomainCodeNeverImportsStoresOrJdbc() throws Exception {
+        for (String module : new String[] {"mailbox-api", "mime", "net", "mailbox"}) {
+            try (Stream<Path> files = Files.walk(root().resolve(module).resolve("src/main/java"))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    String src = Files.readString(f);
+                    assertEquals(false, src.contains("import java.sql."), f + " uses JDBC");
+                    assertEquals(false, src.contains("import org.postiljon.store.embedded") || src.contains("import org.postiljon.store.sql"),
+                            f + " knows a concrete store");
+                }
+            }
+        }
+    }
+}

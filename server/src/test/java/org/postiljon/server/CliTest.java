@@ -1,0 +1,110 @@
+package org.postiljon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postiljon.mailbox.api.EmailAddress;
+
+/** The admin CLI as an operator runs it: exit codes, one-line errors, JSON output. */
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) { }
+
+    Result cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("--data", dir.toString()));
+        all.addAll(List.of(args));
+        int code = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void domainsAccountsAndAliasesFromTheCommandLine() throws Exception {
+        assertEquals(new Result(0, "domain added: example.org\n", ""), cli("domain", "add", "Example.ORG"));
+        assertEquals(0, cli("domain", "add", "bücher.example").code());
+        assertEquals("bücher.example".equals("x") ? "" : "example.org\nxn--bcher-kva.example\n", cli("domain", "list").out());
+        assertEquals("account added: alice@example.org\n", cli("account", "add", "Alice@example.org", "--password", "horse-battery", "--quota-mb", "1024").out());
+        assertEquals("alice@example.org\t1024 MB\n", cli("account", "list").out());
+        assertEquals(0, cli("alias", "add", "@example.org", "alice@example.org").code());
+        assertEquals("@example.org\talice@example.org\n", cli("alias", "list", "example.org").out());
+        assertEquals(0, cli("account", "quota", "alice@example.org", "unlimited", "--messages", "5000").code());
+        JsonNode list = new ObjectMapper().readTree(cli("--json", "account", "list").out());
+        assertEquals("alice@example.org", list.get(0).get("address").asText());
+        assertTrue(list.get(0).get("quota").get("storageBytes").isNull());
+        assertEquals(5000, list.get(0).get("quota").get("messages").asLong());
+        JsonNode added = new ObjectMapper().readTree(cli("--json", "account", "add", "bob@example.org", "--password", "0123456789").out());
+        assertTrue(added.get("ok").asBoolean());
+        assertEquals(0, cli("account", "remove", "bob@example.org").code());
+    }
+
+    @Test
+    void badInputGivesOneClearLineAndANonZeroExit() {
+        cli("domain", "add", "example.org");
+        cli("account", "add", "alice@example.org", "--password", "horse-battery");
+        assertEquals(new Result(1, "", "postiljon: error: invalid address (expected local-part@domain): \"not-an-address\"\n"),
+                cli("account", "add", "not-an-address", "--password", "horse-battery"));
+        assertEquals(new Result(1, "", "postiljon: error: account already exists: alice@example.org\n"),
+                cli("account", "add", "ALICE@example.org", "--password", "horse-battery"));
+        assertEquals(new Result(1, "", "postiljon: error: no such domain: nowhere.test\n"),
+                cli("account", "add", "bob@nowhere.test", "--password", "horse-battery"));
+        assertEquals(new Result(1, "", "postiljon: error: password must be at least 8 characters\n"),
+                cli("account", "add", "bob@example.org", "--password", "short"));
+        assertEquals(new Result(1, "", "postiljon: error: invalid domain: \"bad_domain!\"\n"), cli("domain", "add", "bad_domain!"));
+        assertEquals(new Result(1, "", "postiljon: error: domain example.org still has accounts or aliases; remove them first\n"),
+                cli("domain", "remove", "example.org"));
+        assertEquals(new Result(1, "", "postiljon: error: no such account: ghost@example.org\n"), cli("account", "remove", "ghost@example.org"));
+        Result usage = cli("account", "frobnicate");
+        assertEquals(2, usage.code());
+        assertTrue(usage.err().startsWith("postiljon: unknown command: account frobnicate\nusage:"));
+        assertEquals(2, cli("account", "add", "x@example.org").code(), "no password given");
+        assertEquals(2, cli("account", "quota", "alice@example.org", "lots").code());
+    }
+
+    @Test
+    void configReferenceListsEverySettingAndUnknownKeysAreRefused() throws Exception {
+        Result r = cli("config", "reference");
+        for (Settings.Setting s : Settings.ALL) assertTrue(r.out().contains("\n" + s.key() + " = " + s.defaultValue() + "\n"), s.key());
+        Path conf = dir.resolve("bad.conf");
+        Files.writeString(conf, "listen.imapp = 0.0.0.0:143\n");
+        assertEquals(new Result(1, "", "postiljon: error: unknown setting 'listen.imapp' (see: postiljon config reference)\n"),
+                cli("--config", conf.toString(), "domain", "list"));
+        Files.writeString(conf, "# a comment\nlimits.max-message-bytes = 1000\nlisten.imap = off\n");
+        Settings s = Settings.load(conf);
+        assertEquals(1000, s.number("limits.max-message-bytes"));
+        assertTrue(s.address("listen.imap").isEmpty());
+        assertEquals(993, s.address("listen.imaps").orElseThrow().getPort());
+    }
+
+    @Test
+    void theCliWorksWhileTheServerRunsOnTheSameData() throws Exception {
+        Settings settings = Settings.defaults().with("data.dir", dir.toString());
+        try (Node node = Node.open(settings)) {
+            node.start();
+            assertTrue(Files.exists(dir.resolve("tls/cert.pem")), "a self-signed certificate was generated");
+            assertTrue(node.selfSigned());
+            assertEquals(0, cli("domain", "add", "example.org").code());
+            assertEquals(0, cli("account", "add", "carol@example.org", "--password", "horse-battery").code());
+            assertTrue(node.model().directory().find(EmailAddress.parse("carol@example.org")).isPresent());
+            assertTrue(node.model().directory().authenticate("carol@example.org", "horse-battery".toCharArray()).isPresent());
+        }
+        try (Node again = Node.open(settings)) {
+            again.start();
+            assertEquals(Files.readString(dir.resolve("tls/cert.pem")), Files.readString(dir.resolve("tls/cert.pem")));
+            assertTrue(again.model().directory().find(EmailAddress.parse("carol@example.org")).isPresent(), "data kept across restarts");
+        }
+    }
+}
