@@ -34,6 +34,7 @@ final class StoredMessages implements Messages {
     private final ChangeBus bus;
     private final MailboxLimits limits;
     private final MessageParser parser = new MessageParser();
+    private static final int PARSE_IN_MEMORY_BYTES = 256 * 1024;
 
     /** What a write transaction hands back: the mailbox it acted on, its result, its MODSEQ. */
     private record Done<T>(Mailbox mailbox, T value, long modSeq) { }
@@ -52,8 +53,10 @@ final class StoredMessages implements Messages {
         BlobStore.Stored blob;
         MessageKeys keys;
         try {
-            blob = blobs.put(new CrlfInputStream(content), limits.maxMessageBytes());
-            try (InputStream in = blobs.open(blob.id())) {
+            // Small messages are parsed from the copy kept while storing them; large ones are read back.
+            HeadCapture capture = new HeadCapture(new CrlfInputStream(content), PARSE_IN_MEMORY_BYTES);
+            blob = blobs.put(capture, limits.maxMessageBytes());
+            try (InputStream in = capture.complete() ? capture.captured() : blobs.open(blob.id())) {
                 keys = keys(parser.parse(in));
             }
         } catch (BlobStore.TooLarge e) {

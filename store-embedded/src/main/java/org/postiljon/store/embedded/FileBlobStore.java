@@ -23,12 +23,13 @@ import org.postiljon.mailbox.api.BlobId;
 import org.postiljon.store.spi.BlobStore;
 
 /**
- * Message bytes as files named by their SHA-256 under {@code root/ab/cd/}. Writes go
+ * Message bytes as files named by their SHA-256 under {@code root/ab/}. Writes go
  * temp, fsync, rename, fsync(dir); identical bytes are stored once.
  */
 public final class FileBlobStore implements BlobStore {
 
     private static final int BUFFER = 64 * 1024;
+    private static final int FANOUT = Integer.getInteger("postiljon.fanout", 2);
     private final Path root;
     private final Path tmp;
     /** Serialises a renewing put against {@link #deleteIfIdle}; striped by the first id byte. */
@@ -55,7 +56,9 @@ public final class FileBlobStore implements BlobStore {
 
     Path path(BlobId id) {
         String h = id.sha256();
-        return root.resolve(h.substring(0, 2)).resolve(h.substring(2, 4)).resolve(h);
+        // One level of 256 directories: few directory creations (each costs an fsync of its
+        // parent), and still small directories at a few million messages per store.
+        return root.resolve(h.substring(0, FANOUT)).resolve(h);
     }
 
     @Override
@@ -75,7 +78,7 @@ public final class FileBlobStore implements BlobStore {
                     out.write(buf, 0, n);
                 }
                 out.flush();
-                ch.force(true);
+                ch.force(false); // fdatasync: the data and the size, which a new file needs
             }
             BlobId id = new BlobId(HexFormat.of().formatHex(sha.digest()));
             Path target = path(id);
@@ -93,15 +96,70 @@ public final class FileBlobStore implements BlobStore {
                     } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
                         throw new IOException("cannot move blob into place", e);
                     }
-                    fsyncDirectory(target.getParent());
                 }
             } finally {
                 lock.unlock();
             }
+            // Also after a de-duplicated put: the first writer of these bytes may not have synced yet.
+            dirSync(target.getParent()).sync();
             return new Stored(id, size);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
+        }
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Path, DirectorySync> dirSyncs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private DirectorySync dirSync(Path dir) {
+        return dirSyncs.computeIfAbsent(dir, DirectorySync::new);
+    }
+
+    /**
+     * Group fsync of one directory: a caller whose rename is done waits for an fsync that started
+     * after its rename; one fsync covers every rename before it, so concurrent deliveries into the
+     * same directory share it.
+     */
+    private static final class DirectorySync {
+        private final Path dir;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final java.util.concurrent.locks.Condition changed = lock.newCondition();
+        private long requested;
+        private long synced;
+        private boolean running;
+
+        DirectorySync(Path dir) {
+            this.dir = dir;
+        }
+
+        void sync() throws IOException {
+            lock.lock();
+            try {
+                long mine = ++requested;
+                while (synced < mine) {
+                    if (running) {
+                        changed.awaitUninterruptibly();
+                        continue;
+                    }
+                    running = true;
+                    long covers = requested;
+                    lock.unlock();
+                    IOException failure = null;
+                    try {
+                        fsyncDirectory(dir);
+                    } catch (IOException e) {
+                        failure = e;
+                    } finally {
+                        lock.lock();
+                        running = false;
+                        if (failure == null) synced = Math.max(synced, covers);
+                        changed.signalAll();
+                    }
+                    if (failure != null) throw failure;
+                }
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

@@ -4,7 +4,7 @@
  * <p>Data directory layout:
  * <pre>
  *   postiljon.db (+ -wal, -shm)   metadata, see migration/V1__schema.sql
- *   blobs/ab/cd/abcd…             message bytes, named by their SHA-256
+ *   blobs/ab/abcd…                message bytes, named by their SHA-256
  *   blobs/tmp/                    files being written; removed on start
  * </pre>
  *
