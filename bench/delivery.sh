@@ -14,7 +14,7 @@ trap 'rm -rf "$DIR"' EXIT
 echo "== throughput"
 "$JAVA" "${OPTS[@]}" -cp "$CP" org.postiljon.bench.DeliveryBench "$N" "$C" "$DIR/run1"
 if command -v strace >/dev/null 2>&1; then
-  M=2000
+  M=3000
   echo "== fsyncs per message (strace, $M messages, no warm-up; account creation included)"
   strace -f -c -e trace=fsync,fdatasync -o "$DIR/strace.txt" \
     "$JAVA" "${OPTS[@]}" -cp "$CP" org.postiljon.bench.DeliveryBench "$M" "$C" "$DIR/run2" 0 >/dev/null

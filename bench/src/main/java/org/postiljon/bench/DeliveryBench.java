@@ -36,7 +36,7 @@ public final class DeliveryBench {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         Path dir = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("postiljon-bench");
-        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 500;
+        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 3000;
         // Distinct messages of ~10 KB: corpus shapes, padded with a unique body so no blob is shared.
         Files.createDirectories(dir);
         List<byte[]> corpus = Corpus.messages(dir, 200, 11);

@@ -29,7 +29,6 @@ import org.postiljon.store.spi.BlobStore;
 public final class FileBlobStore implements BlobStore {
 
     private static final int BUFFER = 64 * 1024;
-    private static final int FANOUT = Integer.getInteger("postiljon.fanout", 2);
     private final Path root;
     private final Path tmp;
     /** Serialises a renewing put against {@link #deleteIfIdle}; striped by the first id byte. */
@@ -58,7 +57,7 @@ public final class FileBlobStore implements BlobStore {
         String h = id.sha256();
         // One level of 256 directories: few directory creations (each costs an fsync of its
         // parent), and still small directories at a few million messages per store.
-        return root.resolve(h.substring(0, FANOUT)).resolve(h);
+        return root.resolve(h.substring(0, 2)).resolve(h);
     }
 
     @Override

@@ -53,7 +53,6 @@ public final class SqlMetadataStore implements MetadataStore {
     private final Thread writerThread;
     private final Options options;
     private volatile boolean closed;
-    long statBatches, statJobs, statNanos, statCommitNanos;
 
     private record Pooled(Connection connection, Map<String, PreparedStatement> statements) { }
 
@@ -151,9 +150,7 @@ public final class SqlMetadataStore implements MetadataStore {
                 continue;
             }
             queue.drainTo(batch, options.maxBatch() - 1);
-            long t0 = System.nanoTime();
             runBatch(batch);
-            statBatches++; statJobs += batch.size(); statNanos += System.nanoTime() - t0;
         }
     }
 
@@ -175,9 +172,7 @@ public final class SqlMetadataStore implements MetadataStore {
                     errors[i] = e;
                 }
             }
-            long tc = System.nanoTime();
             c.setAutoCommit(true); // commits
-            statCommitNanos += System.nanoTime() - tc;
         } catch (SQLException | RuntimeException e) {
             log.error("commit of {} transactions failed; all rolled back", batch.size(), e);
             try {
@@ -200,7 +195,6 @@ public final class SqlMetadataStore implements MetadataStore {
     public void close() {
         if (closed) return;
         closed = true;
-        if (Boolean.getBoolean("postiljon.stats")) System.err.printf("commit %.1f us; batches %d jobs %d avg %.1f us/batch %.1f jobs/batch%n", statCommitNanos / 1e3 / Math.max(1, statBatches), statBatches, statJobs, statNanos / 1e3 / Math.max(1, statBatches), (double) statJobs / Math.max(1, statBatches));
         try {
             writerThread.join(10_000);
         } catch (InterruptedException e) {
