@@ -40,7 +40,7 @@ class CrashTest {
         int next = 0;
         for (int round = 0; round < 5; round++) {
             Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
-                    "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), dir.toString(), String.valueOf(next))
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), dir.toString(), String.valueOf(next))
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             int killAfter = 20 + random.nextInt(150);
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {

@@ -155,6 +155,7 @@ class ListenerTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes one resource early to free its slot
     void connectionsPerIpAreLimited() throws Exception {
         try (Listener l = start(null, new Listener.Options(2, 100, Duration.ofSeconds(1)));
              Socket a = new Socket("127.0.0.1", l.address().getPort());
