@@ -14,6 +14,7 @@ import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.QuotaLimits;
+import org.postiljon.mailbox.api.Scram;
 import org.postiljon.mailbox.api.ScramSecret;
 import org.postiljon.mailbox.api.SpecialUse;
 import org.postiljon.store.spi.AccountRecord;

@@ -117,7 +117,7 @@ final class StoredMailboxes implements Mailboxes {
                 if (!uids.isEmpty()) changes.add(new Change.MessagesExpunged(account.id(), modSeq, source.id(), uids));
                 return null;
             }
-            // Children move with their parent; longest names last so no rename collides.
+            // Children move with their parent; if a new name is taken, the whole rename fails.
             for (Mailbox m : tx.mailboxes(account.id())) {
                 if (!m.name().isWithin(from)) continue;
                 MailboxName newName = m.name().rebase(from, to);

@@ -32,6 +32,7 @@ import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MessageInfo;
+import org.postiljon.mailbox.api.Scram;
 import org.postiljon.mailbox.api.SpecialUse;
 import org.postiljon.mailbox.api.UidSet;
 import org.postiljon.mime.ParsedMessageCodec;

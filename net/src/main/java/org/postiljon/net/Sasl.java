@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.Scram;
 import org.postiljon.mailbox.api.ScramSecret;
 
 /**
@@ -151,7 +152,7 @@ public final class Sasl {
         }
 
         private ScramSecret decoy() {
-            byte[] salt = java.util.Arrays.copyOf(hmac(decoyKey, username.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)), 16);
+            byte[] salt = java.util.Arrays.copyOf(Scram.hmac(decoyKey, username.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)), 16);
             return new ScramSecret(salt, 4096, new byte[32], new byte[32]);
         }
 
@@ -167,10 +168,10 @@ public final class Sasl {
             }
             if (!withoutProof.contains("r=" + nonce) || proof.length != 32) return new SaslStep.Failure(username, "SCRAM nonce or proof mismatch");
             String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
-            byte[] clientSignature = hmac(secret.storedKey(), authMessage.getBytes(StandardCharsets.UTF_8));
+            byte[] clientSignature = Scram.hmac(secret.storedKey(), authMessage.getBytes(StandardCharsets.UTF_8));
             byte[] clientKey = new byte[32];
             for (int i = 0; i < 32; i++) clientKey[i] = (byte) (proof[i] ^ clientSignature[i]);
-            boolean ok = MessageDigest.isEqual(sha256(clientKey), secret.storedKey()) && known;
+            boolean ok = MessageDigest.isEqual(Scram.sha256(clientKey), secret.storedKey()) && known;
             if (!ok) return new SaslStep.Failure(username, "invalid credentials");
             Optional<Account> account;
             try {
@@ -179,26 +180,8 @@ public final class Sasl {
                 account = Optional.empty();
             }
             if (account.isEmpty()) return new SaslStep.Failure(username, "invalid credentials");
-            byte[] serverSignature = hmac(secret.serverKey(), authMessage.getBytes(StandardCharsets.UTF_8));
+            byte[] serverSignature = Scram.hmac(secret.serverKey(), authMessage.getBytes(StandardCharsets.UTF_8));
             return new SaslStep.Success(account.get(), ("v=" + Base64.getEncoder().encodeToString(serverSignature)).getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -19,7 +19,7 @@ import org.postiljon.mailbox.InProcessChangeBus;
 import org.postiljon.mailbox.MailboxLimits;
 import org.postiljon.mailbox.MailboxModel;
 import org.postiljon.mailbox.Passwords;
-import org.postiljon.mailbox.Scram;
+import org.postiljon.mailbox.api.Scram;
 import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.QuotaLimits;

@@ -7,7 +7,10 @@ package org.postiljon.mailbox.api;
 public record AliasSource(String localPart, DomainName domain) {
 
     public AliasSource {
-        if (!localPart.isEmpty()) EmailAddress.validateLocalPart(localPart);
+        if (!localPart.isEmpty()) {
+            localPart = EmailAddress.normaliseLocalPart(localPart);
+            EmailAddress.validateLocalPart(localPart);
+        }
     }
 
     public static AliasSource parse(String text) {

@@ -17,6 +17,7 @@ public record EmailAddress(String localPart, DomainName domain) {
     private static final int MAX_TOTAL = 254;  // RFC 5321 §4.5.3.1.3 path minus the brackets
 
     public EmailAddress {
+        if (localPart != null) localPart = normaliseLocalPart(localPart);
         validateLocalPart(localPart);
         if (domain == null) throw new MailboxException.InvalidName("address without domain");
         if (localPart.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1 + domain.ascii().length() > MAX_TOTAL) {
@@ -31,7 +32,7 @@ public record EmailAddress(String localPart, DomainName domain) {
         if (at <= 0 || at == s.length() - 1) {
             throw new MailboxException.InvalidName("invalid address (expected local-part@domain): " + DomainName.printable(text));
         }
-        return new EmailAddress(normaliseLocalPart(s.substring(0, at)), DomainName.of(s.substring(at + 1)));
+        return new EmailAddress(s.substring(0, at), DomainName.of(s.substring(at + 1)));
     }
 
     static String normaliseLocalPart(String local) {

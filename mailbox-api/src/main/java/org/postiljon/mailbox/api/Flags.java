@@ -29,7 +29,7 @@ public record Flags(Set<String> names) {
     }
 
     public static Flags of(String... names) {
-        return new Flags(Set.of(names));
+        return new Flags(new TreeSet<>(java.util.Arrays.asList(names)));
     }
 
     public static Flags of(Collection<String> names) {

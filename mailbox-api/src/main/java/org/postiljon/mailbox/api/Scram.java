@@ -1,4 +1,4 @@
-package org.postiljon.mailbox;
+package org.postiljon.mailbox.api;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -7,7 +7,6 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.postiljon.mailbox.api.ScramSecret;
 
 /** SCRAM-SHA-256 secrets (RFC 5802 §3, RFC 7677): what the server keeps instead of the password. */
 public final class Scram {
