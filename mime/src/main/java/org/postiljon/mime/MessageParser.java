@@ -323,7 +323,8 @@ public final class MessageParser {
         return decoded;
     }
 
-    static String decodeText(String raw) {
+    /** A header value for display: RFC 2047 words decoded, whitespace folded; "" for null. */
+    public static String decodeText(String raw) {
         if (raw == null) return "";
         return DecoderUtil.decodeEncodedWords(raw, DecodeMonitor.SILENT).replaceAll("\\s+", " ").strip();
     }

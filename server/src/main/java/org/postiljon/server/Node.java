@@ -10,11 +10,20 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Optional;
+import org.postiljon.imap.server.ImapServer;
+import org.postiljon.imap.server.ImapServices;
+import org.postiljon.imap.server.RecentTracker;
+import org.postiljon.imap.wire.ImapLimits;
 import org.postiljon.mailbox.InProcessChangeBus;
 import org.postiljon.mailbox.MailboxLimits;
 import org.postiljon.mailbox.MailboxModel;
 import org.postiljon.mailbox.Passwords;
+import org.postiljon.net.AuthThrottle;
 import org.postiljon.net.Listener;
+import org.postiljon.net.Sasl;
 import org.postiljon.net.Tls;
 import org.postiljon.store.embedded.EmbeddedStore;
 import org.slf4j.Logger;
@@ -60,7 +69,25 @@ public final class Node implements AutoCloseable {
                 log.error("blob sweep failed", e);
             }
         }, sweep, sweep, TimeUnit.MINUTES);
-        // Protocol listeners (IMAP, POP3, SMTP, LMTP, HTTP) are added here as their modules land.
+        startImap();
+        // POP3, SMTP, LMTP and HTTP listeners are added here as their modules land.
+    }
+
+    private void startImap() throws IOException {
+        ImapLimits limits = new ImapLimits(ImapLimits.DEFAULT.maxLineBytes(), ImapLimits.DEFAULT.maxLiteralBytesBeforeAuth(),
+                ImapLimits.DEFAULT.maxLiteralBytes(), settings.number("limits.max-message-bytes"), ImapLimits.DEFAULT.maxBadCommands(),
+                ImapLimits.DEFAULT.maxNesting(), ImapLimits.DEFAULT.idleBeforeAuth(), ImapLimits.DEFAULT.idleAfterAuth());
+        AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(settings.number("auth.failure-delay-ms")),
+                Duration.ofMillis(settings.number("auth.failure-delay-max-ms")), AuthThrottle.Options.DEFAULT.window()), Clock.systemUTC());
+        ImapServices services = new ImapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), tls,
+                new Sasl(model.directory()), throttle, limits, settings.flag("auth.plaintext-on-loopback"), new RecentTracker());
+        ImapServer imap = new ImapServer(services);
+        Listener.Options options = new Listener.Options((int) settings.number("limits.connections-per-ip"),
+                (int) settings.number("limits.connections"), Duration.ofSeconds(settings.number("shutdown.grace-seconds")));
+        Optional<InetSocketAddress> plain = settings.address("listen.imap");
+        if (plain.isPresent()) listeners.add(Listener.start("imap", plain.get(), null, imap, options));
+        Optional<InetSocketAddress> implicit = settings.address("listen.imaps");
+        if (implicit.isPresent()) listeners.add(Listener.start("imaps", implicit.get(), tls, imap, options));
     }
 
     private Tls loadTls() throws IOException {

@@ -1,0 +1,290 @@
+package org.postiljon.imap.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.postiljon.imap.wire.BadSyntax;
+import org.postiljon.imap.wire.CommandFailed;
+import org.postiljon.imap.wire.CommandReader;
+import org.postiljon.imap.wire.SequenceSet;
+import org.postiljon.mailbox.api.FlagUpdate;
+import org.postiljon.mailbox.api.Flags;
+import org.postiljon.mailbox.api.MessageInfo;
+import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.mime.BodyPart;
+import org.postiljon.mime.ParsedMessageCodec;
+
+/**
+ * FETCH and UID FETCH, RFC 9051 §6.4.5. Answers are written message by message as they are
+ * read, so a FETCH over a large mailbox starts at once and holds one message's data at a time.
+ */
+final class Fetch implements Command {
+
+    static final DateTimeFormatter INTERNALDATE = DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final int MAX_ITEMS = 64;
+    private static final int BATCH = 500;
+
+    private final boolean uid;
+
+    Fetch(boolean uid) {
+        this.uid = uid;
+    }
+
+    @Override
+    public void run(Session s, String tag, CommandReader in) throws IOException {
+        in.sp();
+        SequenceSet set = SequenceSet.parse(in.until(""));
+        in.sp();
+        List<FetchItem> items = items(in);
+        in.end();
+        if (uid && items.stream().noneMatch(i -> i.name().equals("UID"))) items.addFirst(FetchItem.simple("UID"));
+        SelectedMailbox view = s.selected();
+        UidSet uids = view.resolve(set, uid, s.savedSearch);
+        boolean vanished = false;
+        // In slices of the UID set, so memory stays bounded whatever the mailbox size.
+        for (Slice slice : slices(uids, view)) {
+            List<MessageInfo> found = s.services().messages().list(s.account, view.mailbox.name(), slice.uids());
+            int present = 0;
+            for (MessageInfo m : found) {
+                int seq = view.seqOf(m.uid());
+                if (seq == 0) continue; // arrived after this session's view: not announced yet
+                present++;
+                one(s, seq, m, items);
+            }
+            vanished |= present < slice.inView();
+            s.out().flush();
+        }
+        if (vanished) {
+            s.flushChanges(uid);
+            s.out().tagged(tag, "NO", "EXPUNGEISSUED", "some of the requested messages no longer exist");
+            return;
+        }
+        s.ok(tag, (uid ? "UID FETCH" : "FETCH") + " completed", uid);
+    }
+
+    /** A piece of the requested set: UIDs of the view, at most {@link #BATCH} of them. */
+    private record Slice(UidSet uids, int inView) { }
+
+    /** The view's UIDs within {@code uids}, cut into slices; costs time per message, not per UID number. */
+    private static List<Slice> slices(UidSet uids, SelectedMailbox view) {
+        List<Slice> out = new ArrayList<>();
+        List<UidSet.Range> runs = new ArrayList<>();
+        int n = 0;
+        for (UidSet.Range r : uids.ranges()) {
+            for (int seq = firstSeqAtOrAfter(view, r.first()); seq <= view.exists() && view.uidAt(seq) <= r.last(); seq++) {
+                long u = view.uidAt(seq);
+                if (!runs.isEmpty() && runs.getLast().last() + 1 == u) {
+                    runs.set(runs.size() - 1, new UidSet.Range(runs.getLast().first(), u));
+                } else {
+                    runs.add(new UidSet.Range(u, u));
+                }
+                if (++n == BATCH) {
+                    out.add(new Slice(new UidSet(runs), n));
+                    runs = new ArrayList<>();
+                    n = 0;
+                }
+            }
+        }
+        if (n > 0) out.add(new Slice(new UidSet(runs), n));
+        return out;
+    }
+
+    private static int firstSeqAtOrAfter(SelectedMailbox view, long uid) {
+        int lo = 1, hi = view.exists();
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (view.uidAt(mid) < uid) lo = mid + 1; else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    private void one(Session s, int seq, MessageInfo m, List<FetchItem> items) throws IOException {
+        SelectedMailbox view = s.selected;
+        var svc = s.services();
+        boolean markSeen = !view.readOnly && !m.flags().contains(Flags.SEEN) && items.stream().anyMatch(FetchItem::setsSeen);
+        boolean addFlags = false;
+        if (markSeen) {
+            List<MessageInfo> changed = svc.messages().store(s.account, view.mailbox.name(), UidSet.of(m.uid()),
+                    new FlagUpdate(FlagUpdate.Mode.ADD, Flags.of(Flags.SEEN)));
+            if (!changed.isEmpty()) {
+                view.ignoreOwn(changed.getFirst().modSeq());
+                m = changed.getFirst();
+                addFlags = items.stream().noneMatch(i -> i.name().equals("FLAGS"));
+            }
+        }
+        ParsedMessageCodec.Stored parse = null;
+        var out = s.out();
+        out.raw("* " + seq + " FETCH (");
+        boolean first = true;
+        List<FetchItem> all = items;
+        if (addFlags) {
+            all = new ArrayList<>(items);
+            all.add(FetchItem.simple("FLAGS"));
+        }
+        for (FetchItem item : all) {
+            if (!first) out.raw(" ");
+            first = false;
+            if (item.isSection()) {
+                if (parse == null) parse = ParsedMessageCodec.decode(svc.messages().keys(s.account, view.mailbox.name(), m.uid()).parse());
+                section(s, m, parse.body(), item);
+                continue;
+            }
+            switch (item.name()) {
+                case "UID" -> out.raw("UID " + m.uid());
+                case "FLAGS" -> out.raw("FLAGS " + s.flagList(m.flags(), m.uid()));
+                case "INTERNALDATE" -> out.raw("INTERNALDATE \"" + INTERNALDATE.format(m.internalDate()) + "\"");
+                case "RFC822.SIZE" -> out.raw("RFC822.SIZE " + m.size());
+                case "ENVELOPE", "BODYSTRUCTURE", "BODY" -> {
+                    if (parse == null) parse = ParsedMessageCodec.decode(svc.messages().keys(s.account, view.mailbox.name(), m.uid()).parse());
+                    out.raw(item.name() + " ");
+                    if (item.name().equals("ENVELOPE")) Structures.envelope(out, parse.envelope());
+                    else Structures.body(out, parse.body(), item.name().equals("BODYSTRUCTURE"));
+                }
+                default -> throw new IllegalStateException("unhandled FETCH item " + item.name());
+            }
+        }
+        out.raw(")").crlf();
+    }
+
+    /** BODY[...] and the RFC822 forms: a byte range of the stored message, or filtered header lines. */
+    private void section(Session s, MessageInfo m, BodyPart root, FetchItem item) throws IOException {
+        var out = s.out();
+        String responseName = switch (item.name()) {
+            case "RFC822", "RFC822.HEADER", "RFC822.TEXT" -> item.name();
+            default -> item.responseName();
+        };
+        long[] range = Sections.range(root, item, m.size());
+        out.raw(responseName + " ");
+        try (InputStream in = s.services().messages().open(s.account, s.selected.mailbox.name(), m.uid())) {
+            if (item.kind() != null && item.kind().startsWith("HEADER.FIELDS")) {
+                in.skipNBytes(range[0]);
+                byte[] header = in.readNBytes((int) Math.min(range[1] - range[0], 1 << 20));
+                byte[] filtered = Sections.filterHeader(header, item.fields(), item.kind().endsWith(".NOT"));
+                out.literal(partial(filtered, item));
+                return;
+            }
+            long from = range[0], to = range[1];
+            if (item.start() >= 0) {
+                from = Math.min(to, range[0] + item.start());
+                to = Math.min(to, from + item.count());
+            }
+            in.skipNBytes(from);
+            out.literal(in, to - from);
+        } catch (java.io.EOFException e) {
+            throw new CommandFailed("SERVERBUG", "stored message is shorter than recorded");
+        }
+    }
+
+    private static byte[] partial(byte[] b, FetchItem item) {
+        if (item.start() < 0) return b;
+        int from = (int) Math.min(b.length, item.start());
+        int to = (int) Math.min(b.length, from + item.count());
+        return java.util.Arrays.copyOfRange(b, from, to);
+    }
+
+    // ---- parsing the item list ----
+
+    static List<FetchItem> items(CommandReader in) throws IOException {
+        List<FetchItem> items = new ArrayList<>();
+        if (in.skip('(')) {
+            while (!in.skip(')')) {
+                if (!items.isEmpty()) in.sp();
+                items.add(item(in));
+                if (items.size() > MAX_ITEMS) throw new BadSyntax("too many FETCH items");
+            }
+            if (items.isEmpty()) throw new BadSyntax("empty FETCH item list");
+            return items;
+        }
+        String first = in.until("[(");
+        switch (first.toUpperCase(Locale.ROOT)) {
+            case "ALL" -> { return simple("FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"); }
+            case "FAST" -> { return simple("FLAGS", "INTERNALDATE", "RFC822.SIZE"); }
+            case "FULL" -> { return simple("FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY"); }
+            default -> {
+                items.add(item(first.toUpperCase(Locale.ROOT), in));
+                return items;
+            }
+        }
+    }
+
+    private static List<FetchItem> simple(String... names) {
+        List<FetchItem> out = new ArrayList<>();
+        for (String n : names) out.add(FetchItem.simple(n));
+        return out;
+    }
+
+    private static FetchItem item(CommandReader in) throws IOException {
+        return item(in.until("[()").toUpperCase(Locale.ROOT), in);
+    }
+
+    private static FetchItem item(String name, CommandReader in) throws IOException {
+        switch (name) {
+            case "UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODYSTRUCTURE" -> {
+                return FetchItem.simple(name);
+            }
+            case "RFC822" -> {
+                return new FetchItem("RFC822", false, new int[0], "", List.of(), -1, -1);
+            }
+            case "RFC822.HEADER" -> {
+                return new FetchItem("RFC822.HEADER", true, new int[0], "HEADER", List.of(), -1, -1);
+            }
+            case "RFC822.TEXT" -> {
+                return new FetchItem("RFC822.TEXT", false, new int[0], "TEXT", List.of(), -1, -1);
+            }
+            case "BODY", "BODY.PEEK" -> {
+                if (in.peek() != '[') {
+                    if (name.equals("BODY")) return FetchItem.simple("BODY");
+                    throw new BadSyntax("BODY.PEEK needs a section");
+                }
+                return section(name.equals("BODY.PEEK"), in);
+            }
+            default -> throw new BadSyntax("unknown FETCH item " + (name.length() > 30 ? name.substring(0, 30) : name));
+        }
+    }
+
+    /** section = "[" [section-spec] "]" ["<" number "." nz-number ">"] (RFC 9051 §9). */
+    private static FetchItem section(boolean peek, CommandReader in) throws IOException {
+        in.expect('[');
+        List<Integer> path = new ArrayList<>();
+        String kind = "";
+        while (in.peek() >= '1' && in.peek() <= '9') {
+            long n = in.number();
+            if (n > 10_000 || path.size() >= 32) throw new BadSyntax("section part number out of range");
+            path.add((int) n);
+            if (!in.skip('.')) break;
+        }
+        if (in.peek() != ']') {
+            kind = in.until("]( ").toUpperCase(Locale.ROOT);
+            if (!List.of("HEADER", "HEADER.FIELDS", "HEADER.FIELDS.NOT", "TEXT", "MIME").contains(kind)) {
+                throw new BadSyntax("invalid section " + kind);
+            }
+            if (kind.equals("MIME") && path.isEmpty()) throw new BadSyntax("MIME needs a part number");
+        }
+        List<String> fields = new ArrayList<>();
+        if (kind.startsWith("HEADER.FIELDS")) {
+            in.sp();
+            in.expect('(');
+            while (!in.skip(')')) {
+                if (!fields.isEmpty()) in.sp();
+                fields.add(new String(in.astringBytes(), StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT));
+                if (fields.size() > 100) throw new BadSyntax("too many header fields");
+            }
+            if (fields.isEmpty()) throw new BadSyntax("empty header field list");
+        }
+        in.expect(']');
+        long start = -1, count = -1;
+        if (in.skip('<')) {
+            start = in.number();
+            in.expect('.');
+            count = in.number();
+            if (count == 0) throw new BadSyntax("partial count must not be zero");
+            in.expect('>');
+        }
+        return new FetchItem("BODY", peek, path.stream().mapToInt(Integer::intValue).toArray(), kind, List.copyOf(fields), start, count);
+    }
+}

@@ -1,0 +1,57 @@
+package org.postiljon.imap.server;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.postiljon.imap.wire.CommandReader;
+
+/**
+ * IDLE, RFC 2177 / RFC 9051 §6.3.13: changes are written as soon as they are committed. A reader
+ * thread waits for DONE while this thread waits for changes.
+ */
+final class Idle implements Command {
+
+    @Override
+    public void run(Session s, String tag, CommandReader in) throws IOException {
+        in.end();
+        s.flushChanges(true);
+        s.out().continuation("idling");
+        AtomicReference<String> done = new AtomicReference<>();
+        SelectedMailbox view = s.selected;
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                String line = in.rawLine();
+                done.set(line == null ? "" : line);
+            } catch (IOException e) {
+                done.set("");
+            }
+            if (view != null) view.wake();
+        });
+        try {
+            while (done.get() == null) {
+                if (view == null) {
+                    reader.join(1000);
+                    continue;
+                }
+                view.awaitChange(1000);
+                s.flushChanges(true);
+                s.out().flush();
+                if (s.state == Session.State.LOGOUT) return;
+            }
+            reader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        String line = done.get();
+        if (line.isEmpty() && !reader.isAlive()) {
+            // end of stream or an error while idling
+            s.state = Session.State.LOGOUT;
+            return;
+        }
+        if (!line.equalsIgnoreCase("DONE")) {
+            s.out().tagged(tag, "BAD", null, "expected DONE");
+            return;
+        }
+        s.ok(tag, "IDLE terminated", true);
+    }
+}

@@ -1,0 +1,19 @@
+package org.postiljon.imap.server;
+
+import org.postiljon.imap.wire.ImapLimits;
+import org.postiljon.mailbox.api.ChangeBus;
+import org.postiljon.mailbox.api.Directory;
+import org.postiljon.mailbox.api.Mailboxes;
+import org.postiljon.mailbox.api.Messages;
+import org.postiljon.net.AuthThrottle;
+import org.postiljon.net.Sasl;
+import org.postiljon.net.Tls;
+
+/**
+ * What IMAP sessions share: the mailbox model, TLS, SASL, the login throttle, limits.
+ *
+ * @param plaintextOnLoopback allow LOGIN and AUTH=PLAIN without TLS from 127.0.0.1 and ::1
+ */
+public record ImapServices(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes,
+                           Tls tls, Sasl sasl, AuthThrottle throttle, ImapLimits limits, boolean plaintextOnLoopback,
+                           RecentTracker recent) { }

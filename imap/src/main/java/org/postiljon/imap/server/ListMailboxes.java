@@ -1,0 +1,151 @@
+package org.postiljon.imap.server;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.postiljon.imap.wire.BadSyntax;
+import org.postiljon.imap.wire.CommandReader;
+import org.postiljon.mailbox.api.Mailbox;
+import org.postiljon.mailbox.api.MailboxName;
+
+/** LIST (RFC 9051 §6.3.9, LIST-EXTENDED RFC 5258, LIST-STATUS RFC 5819, SPECIAL-USE RFC 6154) and LSUB. */
+final class ListMailboxes implements Command {
+
+    private final boolean lsub;
+
+    ListMailboxes(boolean lsub) {
+        this.lsub = lsub;
+    }
+
+    private record Options(boolean subscribedOnly, boolean recursive, boolean specialUseOnly,
+                           boolean returnSubscribed, boolean returnSpecialUse, List<String> status) { }
+
+    @Override
+    public void run(Session s, String tag, CommandReader in) throws IOException {
+        in.sp();
+        boolean subscribedOnly = lsub, recursive = false, specialOnly = false;
+        if (!lsub && in.peek() == '(') {
+            in.expect('(');
+            while (!in.skip(')')) {
+                if (in.peek() == ' ') in.sp();
+                switch (in.atom().toUpperCase(Locale.ROOT)) {
+                    case "SUBSCRIBED" -> subscribedOnly = true;
+                    case "RECURSIVEMATCH" -> recursive = true;
+                    case "SPECIAL-USE" -> specialOnly = true;
+                    case "REMOTE" -> { }
+                    default -> throw new BadSyntax("unknown LIST selection option");
+                }
+            }
+            // RFC 5258 §3: RECURSIVEMATCH needs another selection option.
+            if (recursive && !subscribedOnly && !specialOnly) throw new BadSyntax("RECURSIVEMATCH alone is not allowed");
+            in.sp();
+        }
+        String reference = new String(in.astringBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        in.sp();
+        List<String> patterns = new ArrayList<>();
+        if (!lsub && in.skip('(')) {
+            do {
+                if (!patterns.isEmpty()) in.sp();
+                patterns.add(in.listMailbox());
+            } while (!in.skip(')'));
+        } else {
+            patterns.add(in.listMailbox());
+        }
+        boolean returnSubscribed = false, returnSpecial = false;
+        List<String> status = null;
+        if (!lsub && in.skip(' ')) {
+            if (!in.atom().equalsIgnoreCase("RETURN")) throw new BadSyntax("expected RETURN");
+            in.sp();
+            in.expect('(');
+            while (!in.skip(')')) {
+                if (in.peek() == ' ') in.sp();
+                switch (in.atom().toUpperCase(Locale.ROOT)) {
+                    case "SUBSCRIBED" -> returnSubscribed = true;
+                    case "CHILDREN" -> { } // always returned
+                    case "SPECIAL-USE" -> returnSpecial = true;
+                    case "STATUS" -> {
+                        in.sp();
+                        status = Status.items(in);
+                    }
+                    default -> throw new BadSyntax("unknown LIST return option");
+                }
+            }
+        }
+        in.end();
+        if (!s.utf8()) {
+            reference = org.postiljon.imap.wire.ModifiedUtf7.decode(reference);
+            patterns.replaceAll(org.postiljon.imap.wire.ModifiedUtf7::decode);
+        }
+        if (patterns.size() == 1 && patterns.getFirst().isEmpty()) {
+            // §6.3.9: an empty pattern asks for the hierarchy delimiter.
+            s.out().untagged((lsub ? "LSUB" : "LIST") + " (\\Noselect) \"/\" \"\"");
+            s.ok(tag, (lsub ? "LSUB" : "LIST") + " completed", true);
+            return;
+        }
+        list(s, reference, patterns, new Options(subscribedOnly, recursive, specialOnly, returnSubscribed || subscribedOnly,
+                returnSpecial, status));
+        s.ok(tag, (lsub ? "LSUB" : "LIST") + " completed", true);
+    }
+
+    private void list(Session s, String reference, List<String> patterns, Options o) throws IOException {
+        Map<MailboxName, Mailbox> existing = new TreeMap<>();
+        for (Mailbox m : s.services().mailboxes().list(s.account)) existing.put(m.name(), m);
+        SortedSet<MailboxName> subscribed = s.services().mailboxes().subscriptions(s.account);
+        // Every name to consider: mailboxes, their missing parents, subscriptions.
+        Set<MailboxName> names = new TreeSet<>(existing.keySet());
+        for (MailboxName n : existing.keySet()) for (var p = n.parent(); p.isPresent(); p = p.get().parent()) names.add(p.get());
+        names.addAll(subscribed);
+        List<Pattern> regexes = patterns.stream().map(p -> regex(reference + p)).toList();
+        for (MailboxName name : names) {
+            boolean matches = regexes.stream().anyMatch(r -> r.matcher(name.path()).matches());
+            Mailbox m = existing.get(name);
+            boolean isSubscribed = subscribed.contains(name);
+            boolean hasChildren = names.stream().anyMatch(n -> !n.equals(name) && n.isWithin(name) && existing.containsKey(n));
+            String childInfo = null;
+            if (o.subscribedOnly() && !isSubscribed) {
+                if (!(o.recursive() && matches && subscribed.stream().anyMatch(n -> !n.equals(name) && n.isWithin(name)))) continue;
+                childInfo = "(\"CHILDINFO\" (\"SUBSCRIBED\"))";
+            } else if (!matches) {
+                continue;
+            }
+            if (o.specialUseOnly() && (m == null || m.specialUse().isEmpty())) continue;
+            if (m == null && !isSubscribed && !hasChildren) continue;
+            List<String> attrs = new ArrayList<>();
+            if (m == null) {
+                attrs.add(lsub || !s.rev2() && !o.subscribedOnly() ? "\\Noselect" : "\\NonExistent");
+            }
+            if (!lsub) attrs.add(hasChildren ? "\\HasChildren" : "\\HasNoChildren");
+            if (!lsub && o.returnSubscribed() && isSubscribed) attrs.add("\\Subscribed");
+            if (!lsub && m != null) m.specialUse().ifPresent(u -> attrs.add(u.attribute()));
+            var out = s.out();
+            out.raw("* " + (lsub ? "LSUB" : "LIST") + " (" + String.join(" ", new LinkedHashSet<>(attrs)) + ") \"/\" ")
+                    .string(s.wireName(name));
+            if (childInfo != null) out.raw(" " + childInfo);
+            out.crlf();
+            if (o.status() != null && m != null) Status.write(s, name, o.status());
+        }
+    }
+
+    /** RFC 9051 §6.3.9: {@code *} matches anything, {@code %} anything but the separator. */
+    static Pattern regex(String pattern) {
+        if (pattern.length() > 1000) throw new BadSyntax("pattern too long");
+        StringBuilder b = new StringBuilder();
+        String p = pattern;
+        boolean inbox = p.length() >= 5 && p.substring(0, 5).equalsIgnoreCase("INBOX") && (p.length() == 5 || "/%*".indexOf(p.charAt(5)) >= 0);
+        if (inbox) p = "INBOX" + p.substring(5);
+        for (char c : p.toCharArray()) {
+            if (c == '*') b.append(".*");
+            else if (c == '%') b.append("[^/]*");
+            else b.append(Pattern.quote(String.valueOf(c)));
+        }
+        return Pattern.compile(b.toString());
+    }
+}

@@ -1,0 +1,48 @@
+package org.postiljon.imap.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.postiljon.imap.wire.CommandFailed;
+import org.postiljon.imap.wire.CommandReader;
+import org.postiljon.mailbox.api.Account;
+
+/** LOGIN, RFC 9051 §6.2.3: only over TLS (or loopback when allowed); failures are slowed. */
+final class Login implements Command {
+    @Override
+    public void run(Session s, String tag, CommandReader in) throws IOException {
+        in.sp();
+        String user = in.astring();
+        in.sp();
+        byte[] password = in.astringBytes();
+        in.end();
+        if (!s.plaintextAllowed()) throw new CommandFailed("PRIVACYREQUIRED", "LOGIN is disabled before STARTTLS");
+        Optional<Account> a = check(s, user, () -> s.services().directory().authenticate(user,
+                new String(password, StandardCharsets.UTF_8).toCharArray()));
+        java.util.Arrays.fill(password, (byte) 0);
+        s.loggedIn(a.orElseThrow());
+        s.out().tagged(tag, "OK", "CAPABILITY " + s.capabilities(), "LOGIN completed");
+    }
+
+    /** Waits out the throttle's delay, checks, counts a failure; shared with AUTHENTICATE. */
+    static Optional<Account> check(Session s, String user, java.util.function.Supplier<Optional<Account>> attempt) {
+        String ip = s.connection().remoteIp();
+        sleep(s.services().throttle().delay(ip, user).toMillis());
+        Optional<Account> a = attempt.get();
+        if (a.isEmpty()) {
+            s.services().throttle().failed(ip, user);
+            throw new CommandFailed("AUTHENTICATIONFAILED", "invalid credentials");
+        }
+        s.services().throttle().succeeded(ip, user);
+        return a;
+    }
+
+    static void sleep(long millis) {
+        if (millis <= 0) return;
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

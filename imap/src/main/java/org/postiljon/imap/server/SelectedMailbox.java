@@ -1,0 +1,240 @@
+package org.postiljon.imap.server;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.postiljon.imap.wire.SequenceSet;
+import org.postiljon.mailbox.api.Change;
+import org.postiljon.mailbox.api.ChangeBus;
+import org.postiljon.mailbox.api.Mailbox;
+import org.postiljon.mailbox.api.MessageInfo;
+import org.postiljon.mailbox.api.UidSet;
+
+/**
+ * A session's view of its selected mailbox: sequence number to UID, the messages recent to it,
+ * and the changes other sessions made that it has not yet been told of.
+ */
+final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
+
+    final Mailbox mailbox;
+    final boolean readOnly;
+    private long[] uids;
+    private int count;
+    private final Set<Long> recent = new HashSet<>();
+    private final ConcurrentLinkedQueue<Change> pending = new ConcurrentLinkedQueue<>();
+    private final Set<Long> ownModSeqs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private ChangeBus.Subscription subscription;
+    /** UIDs expunged elsewhere but not yet announced: still numbered here, gone from the store. */
+    private final Set<Long> vanishing = new HashSet<>();
+    private boolean deleted;
+
+    SelectedMailbox(Mailbox mailbox, boolean readOnly) {
+        this.mailbox = mailbox;
+        this.readOnly = readOnly;
+        this.uids = new long[16];
+    }
+
+    /**
+     * The messages as read after subscribing: changes queued meanwhile may repeat what the list
+     * already shows, and are applied idempotently.
+     */
+    void load(List<MessageInfo> messages) {
+        uids = new long[Math.max(16, messages.size() + 16)];
+        count = 0;
+        for (MessageInfo m : messages) uids[count++] = m.uid();
+    }
+
+    void listenTo(ChangeBus bus) {
+        subscription = bus.subscribe(mailbox.accountId(), this);
+    }
+
+    @Override
+    public void onChange(Change c) {
+        boolean mine = switch (c) {
+            case Change.MessageAdded a -> a.mailboxId() == mailbox.id();
+            case Change.FlagsChanged f -> f.mailboxId() == mailbox.id();
+            case Change.MessagesExpunged e -> e.mailboxId() == mailbox.id();
+            case Change.MailboxDeleted d -> d.mailboxId() == mailbox.id();
+            default -> false;
+        };
+        if (!mine) return;
+        pending.add(c);
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A flag change this session made and answers itself: not to be echoed back. */
+    void ignoreOwn(long modSeq) {
+        ownModSeqs.add(modSeq);
+    }
+
+    /** Waits up to {@code millis} for a change (IDLE); true if one is pending. */
+    boolean awaitChange(long millis) throws InterruptedException {
+        lock.lock();
+        try {
+            if (pending.isEmpty()) changed.await(millis, TimeUnit.MILLISECONDS);
+            return !pending.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void wake() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int exists() {
+        return count;
+    }
+
+    long uidAt(int seq) {
+        return uids[seq - 1];
+    }
+
+    /** The sequence number of {@code uid}, or 0. */
+    int seqOf(long uid) {
+        int i = Arrays.binarySearch(uids, 0, count, uid);
+        return i >= 0 ? i + 1 : 0;
+    }
+
+    long lastUid() {
+        return count == 0 ? 0 : uids[count - 1];
+    }
+
+    boolean isRecent(long uid) {
+        return recent.contains(uid);
+    }
+
+    int recentCount() {
+        return recent.size();
+    }
+
+    void markRecent(long fromUid) {
+        for (int i = 0; i < count; i++) if (uids[i] >= fromUid) recent.add(uids[i]);
+    }
+
+    boolean isVanishing(long uid) {
+        return vanishing.contains(uid);
+    }
+
+    /** The UIDs a sequence set names in this view (sequence numbers or UIDs), as a UID set. */
+    UidSet resolve(SequenceSet set, boolean uid, long[] saved) {
+        if (set.saved()) return saved == null ? new UidSet(List.of()) : uidSetOf(saved);
+        List<UidSet.Range> ranges = new ArrayList<>();
+        for (long[] r : set.ranges()) {
+            if (uid) {
+                long max = Math.max(lastUid(), 1);
+                long a = r[0] == SequenceSet.STAR ? max : r[0], b = r[1] == SequenceSet.STAR ? max : r[1];
+                // RFC 9051 §6.4.8: a UID range beyond the last UID still means the last message.
+                if (r[0] == SequenceSet.STAR || r[1] == SequenceSet.STAR) {
+                    if (count == 0) continue;
+                }
+                long lo = Math.min(a, b), hi = Math.max(a, b);
+                if (hi >= 1) ranges.add(new UidSet.Range(Math.max(1, lo), Math.min(hi, UidSet.MAX_UID)));
+            } else {
+                long a = r[0] == SequenceSet.STAR ? count : r[0], b = r[1] == SequenceSet.STAR ? count : r[1];
+                long lo = Math.min(a, b), hi = Math.max(a, b);
+                if (lo < 1 || hi > count) {
+                    throw new org.postiljon.imap.wire.BadSyntax("message sequence number out of range (mailbox has " + count + ")");
+                }
+                for (long s = lo; s <= hi; ) { // contiguous sequence numbers map to contiguous UID runs
+                    long first = uids[(int) s - 1];
+                    long last = first;
+                    while (s < hi && uids[(int) s] == last + 1) {
+                        s++;
+                        last++;
+                    }
+                    ranges.add(new UidSet.Range(first, last));
+                    s++;
+                }
+            }
+        }
+        return new UidSet(ranges);
+    }
+
+    private static UidSet uidSetOf(long[] sorted) {
+        List<UidSet.Range> ranges = new ArrayList<>();
+        for (long u : sorted) ranges.add(new UidSet.Range(u, u));
+        return new UidSet(ranges);
+    }
+
+    /**
+     * Writes the pending changes this session may be told of now. With {@code expungeAllowed}
+     * false, processing stops at the first expunge, so the order of events is kept.
+     * @return false when the mailbox was deleted (the session must end)
+     */
+    boolean flush(Session s, boolean expungeAllowed) throws IOException {
+        boolean grew = false;
+        Change c;
+        while ((c = pending.peek()) != null) {
+            if (c instanceof Change.MessagesExpunged && !expungeAllowed) {
+                for (long u : ((Change.MessagesExpunged) c).uids()) vanishing.add(u);
+                break;
+            }
+            pending.poll();
+            switch (c) {
+                case Change.MessageAdded a -> grew |= add(s, a.message().uid());
+                case Change.FlagsChanged f -> {
+                    if (ownModSeqs.remove(f.modSeq())) break; // this session answered it already
+                    for (MessageInfo m : f.messages()) {
+                        int seq = seqOf(m.uid());
+                        if (seq > 0) s.fetchFlags(seq, m);
+                    }
+                }
+                case Change.MessagesExpunged e -> {
+                    if (grew) {
+                        s.out().untagged(count + " EXISTS");
+                        grew = false;
+                    }
+                    for (long u : e.uids()) expunge(s, u);
+                }
+                case Change.MailboxDeleted d -> deleted = true;
+                default -> { }
+            }
+        }
+        if (grew) s.out().untagged(count + " EXISTS");
+        if (grew && !s.rev2() && !readOnly) s.out().untagged(recent.size() + " RECENT");
+        return !deleted;
+    }
+
+    private boolean add(Session s, long uid) {
+        if (uid <= lastUid()) return false; // already known (our own APPEND, told twice)
+        if (count == uids.length) uids = Arrays.copyOf(uids, uids.length * 2);
+        uids[count++] = uid;
+        if (!readOnly && s.services().recent().claimUpTo(mailbox.id(), uid) > 0) recent.add(uid);
+        return true;
+    }
+
+    private void expunge(Session s, long uid) throws IOException {
+        int seq = seqOf(uid);
+        vanishing.remove(uid);
+        if (seq == 0) return;
+        System.arraycopy(uids, seq, uids, seq - 1, count - seq);
+        count--;
+        recent.remove(uid);
+        s.out().untagged(seq + " EXPUNGE");
+    }
+
+    @Override
+    public void close() {
+        if (subscription != null) subscription.close();
+    }
+}

@@ -1,0 +1,279 @@
+package org.postiljon.imap.server;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.postiljon.imap.wire.BadSyntax;
+import org.postiljon.imap.wire.CommandFailed;
+import org.postiljon.imap.wire.CommandReader;
+import org.postiljon.imap.wire.ModifiedUtf7;
+import org.postiljon.imap.wire.ResponseWriter;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.Flags;
+import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.MessageInfo;
+import org.postiljon.net.Connection;
+import org.postiljon.net.LineReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** One IMAP connection, from greeting to LOGOUT. */
+final class Session {
+
+    enum State { NOT_AUTHENTICATED, AUTHENTICATED, SELECTED, LOGOUT }
+
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+    private final ImapServices services;
+    private final Connection connection;
+    private CommandReader in;
+    private ResponseWriter out;
+    State state = State.NOT_AUTHENTICATED;
+    Account account;
+    SelectedMailbox selected;
+    private boolean rev2;
+    private boolean utf8Accept;
+    long[] savedSearch;
+    private int badInRow;
+
+    Session(ImapServices services, Connection connection) {
+        this.services = services;
+        this.connection = connection;
+        streams();
+    }
+
+    private void streams() {
+        out = new ResponseWriter(connection.output());
+        out.utf8(rev2 || utf8Accept);
+        in = new CommandReader(connection.input(), services.limits(), () -> out.continuation("Ready for literal data"));
+        in.authenticated(account != null);
+    }
+
+    ImapServices services() {
+        return services;
+    }
+
+    ResponseWriter out() {
+        return out;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    CommandReader in() {
+        return in;
+    }
+
+    boolean rev2() {
+        return rev2;
+    }
+
+    boolean utf8() {
+        return rev2 || utf8Accept;
+    }
+
+    void enableRev2() {
+        rev2 = true;
+        out.utf8(true);
+    }
+
+    void enableUtf8() {
+        utf8Accept = true;
+        out.utf8(true);
+    }
+
+    void run() throws IOException {
+        connection.readTimeout(services.limits().idleBeforeAuth());
+        out.untagged("OK [CAPABILITY " + capabilities() + "] Postiljon IMAP ready");
+        out.flush();
+        try {
+            while (state != State.LOGOUT && !connection.closeRequested()) {
+                boolean more;
+                try {
+                    more = in.next();
+                } catch (LineReader.LineTooLong e) {
+                    bad("*", "command line too long");
+                    continue;
+                }
+                if (!more) return;
+                command();
+            }
+            if (connection.closeRequested() && state != State.LOGOUT) {
+                out.untagged("BYE server shutting down");
+                out.flush();
+            }
+        } catch (SocketTimeoutException e) {
+            out.untagged("BYE autologout; idle for too long");
+            out.flush();
+        } catch (EOFException e) {
+            log.debug("client went away inside a command");
+        } finally {
+            if (selected != null) selected.close();
+        }
+    }
+
+    private void command() throws IOException {
+        String tag = "*";
+        long t0 = System.nanoTime();
+        String name = "?";
+        try {
+            tag = in.tag();
+            in.sp();
+            name = in.command();
+            if (name.equals("UID")) {
+                in.sp();
+                name = "UID " + in.command();
+            }
+            Commands.Entry entry = Commands.TABLE.get(name);
+            if (entry == null) throw new BadSyntax("unknown command " + name);
+            if (!entry.states().contains(state)) throw new BadSyntax(name + " is not allowed " + stateText());
+            if (!atEndOrSpace()) throw new BadSyntax("expected a space after " + name);
+            entry.command().run(this, tag, in);
+            badInRow = 0;
+        } catch (BadSyntax e) {
+            bad(tag, e.getMessage());
+        } catch (CommandFailed e) {
+            badInRow = 0;
+            out.tagged(tag, "NO", e.code(), e.getMessage());
+        } catch (MailboxException e) {
+            badInRow = 0;
+            out.tagged(tag, "NO", code(e), e.getMessage());
+        } catch (IOException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.error("IMAP {} failed", name, e);
+            out.tagged(tag, "NO", "SERVERBUG", "internal error; the problem has been logged");
+        } finally {
+            log.debug("{} {} {} ms", tag.length() > 20 ? "-" : tag, name, (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    private boolean atEndOrSpace() {
+        int c = in.peek();
+        return c == -1 || c == ' ';
+    }
+
+    private String stateText() {
+        return switch (state) {
+            case NOT_AUTHENTICATED -> "before login";
+            case AUTHENTICATED -> "without a selected mailbox";
+            default -> "now";
+        };
+    }
+
+    private void bad(String tag, String text) throws IOException {
+        out.tagged(tag, "BAD", null, text);
+        if (++badInRow >= services.limits().maxBadCommands()) {
+            out.untagged("BYE too many invalid commands");
+            out.flush();
+            state = State.LOGOUT;
+        }
+    }
+
+    /** RFC 5530 response codes for domain failures. */
+    static String code(MailboxException e) {
+        return switch (e) {
+            case MailboxException.NoSuchMailbox x -> "NONEXISTENT";
+            case MailboxException.MailboxExists x -> "ALREADYEXISTS";
+            case MailboxException.TooBig x -> "TOOBIG";
+            case MailboxException.InvalidName x -> "CANNOT";
+            case MailboxException.NotAllowed x -> "CANNOT";
+            default -> null;
+        };
+    }
+
+    /** Authentication succeeded: new state, longer idle timeout, larger literals. */
+    void loggedIn(Account a) throws IOException {
+        account = a;
+        state = State.AUTHENTICATED;
+        in.authenticated(true);
+        connection.readTimeout(services.limits().idleAfterAuth());
+        MDC.put("account", a.address().toString());
+    }
+
+    /** Plaintext passwords only over TLS, or from loopback when configured. */
+    boolean plaintextAllowed() {
+        return connection.isSecure() || (services.plaintextOnLoopback() && connection.isLoopback());
+    }
+
+    String capabilities() {
+        List<String> c = new ArrayList<>(List.of("IMAP4rev1", "IMAP4rev2"));
+        if (state == State.NOT_AUTHENTICATED) {
+            if (!connection.isSecure() && services.tls() != null) c.add("STARTTLS");
+            if (!plaintextAllowed()) c.add("LOGINDISABLED");
+            for (String m : services.sasl().mechanisms(plaintextAllowed())) {
+                if (!m.equals("LOGIN")) c.add("AUTH=" + m);
+            }
+            c.addAll(List.of("SASL-IR", "LITERAL+", "ENABLE", "ID"));
+        } else {
+            c.addAll(List.of("LITERAL+", "ENABLE", "ID", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN",
+                    "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE", "STATUS=SIZE", "ESEARCH",
+                    "SEARCHRES", "UTF8=ACCEPT", "SASL-IR", "APPENDLIMIT=" + services.limits().maxMessageBytes()));
+        }
+        return String.join(" ", c);
+    }
+
+    /** Upgrades the connection; pipelined bytes after STARTTLS are refused (RFC 9051 §6.2.1). */
+    void startTls() throws IOException {
+        connection.startTls(services.tls());
+        streams();
+    }
+
+    // ---- helpers the commands share ----
+
+    MailboxName mailboxName(byte[] wire) {
+        String s = new String(wire, StandardCharsets.UTF_8);
+        if (!utf8()) s = ModifiedUtf7.decode(s);
+        return MailboxName.of(s);
+    }
+
+    String wireName(MailboxName name) {
+        return utf8() ? name.path() : ModifiedUtf7.encode(name.path());
+    }
+
+    SelectedMailbox selected() {
+        if (selected == null) throw new BadSyntax("no mailbox selected");
+        return selected;
+    }
+
+    /** Untagged FETCH with the flags of one message (and its UID, which never hurts). */
+    void fetchFlags(int seq, MessageInfo m) throws IOException {
+        out.raw("* " + seq + " FETCH (FLAGS " + flagList(m.flags(), m.uid()) + " UID " + m.uid() + ")").crlf();
+    }
+
+    String flagList(Flags f, long uid) {
+        StringBuilder b = new StringBuilder("(");
+        for (String n : f.names()) {
+            if (b.length() > 1) b.append(' ');
+            b.append(n);
+        }
+        if (!rev2 && selected != null && selected.isRecent(uid)) b.append(b.length() > 1 ? " " : "").append("\\Recent");
+        return b.append(')').toString();
+    }
+
+    /** Writes pending changes, then the tagged OK. */
+    void ok(String tag, String text, boolean expungeAllowed) throws IOException {
+        flushChanges(expungeAllowed);
+        out.tagged(tag, "OK", null, text);
+    }
+
+    void flushChanges(boolean expungeAllowed) throws IOException {
+        if (selected != null && !selected.flush(this, expungeAllowed)) {
+            out.untagged("BYE the selected mailbox was deleted");
+            out.flush();
+            state = State.LOGOUT;
+        }
+    }
+
+    void close() {
+        if (selected != null) selected.close();
+        selected = null;
+        if (state == State.SELECTED) state = State.AUTHENTICATED;
+    }
+}

@@ -1,0 +1,64 @@
+package org.postiljon.imap.server;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.postiljon.imap.wire.BadSyntax;
+import org.postiljon.imap.wire.CommandFailed;
+import org.postiljon.imap.wire.CommandReader;
+import org.postiljon.imap.wire.SequenceSet;
+import org.postiljon.mailbox.api.FlagUpdate;
+import org.postiljon.mailbox.api.Flags;
+import org.postiljon.mailbox.api.MessageInfo;
+import org.postiljon.mailbox.api.UidSet;
+
+/** STORE and UID STORE, RFC 9051 §6.4.6. */
+final class Store implements Command {
+
+    private final boolean uid;
+
+    Store(boolean uid) {
+        this.uid = uid;
+    }
+
+    @Override
+    public void run(Session s, String tag, CommandReader in) throws IOException {
+        in.sp();
+        SequenceSet set = SequenceSet.parse(in.until(""));
+        in.sp();
+        String item = in.atom().toUpperCase(Locale.ROOT);
+        FlagUpdate.Mode mode = switch (item.replace(".SILENT", "")) {
+            case "FLAGS" -> FlagUpdate.Mode.REPLACE;
+            case "+FLAGS" -> FlagUpdate.Mode.ADD;
+            case "-FLAGS" -> FlagUpdate.Mode.REMOVE;
+            default -> throw new BadSyntax("unknown STORE item " + item);
+        };
+        boolean silent = item.endsWith(".SILENT");
+        in.sp();
+        List<String> names = new ArrayList<>();
+        if (in.peek() == '(') {
+            names = in.flagList();
+        } else {
+            do {
+                if (!names.isEmpty()) in.sp();
+                names.add(in.flag());
+            } while (in.peek() == ' ');
+        }
+        in.end();
+        SelectedMailbox view = s.selected();
+        if (view.readOnly) throw new CommandFailed("READ-ONLY", "mailbox is read-only");
+        UidSet uids = view.resolve(set, uid, s.savedSearch);
+        var messages = s.services().messages();
+        List<MessageInfo> changed = messages.store(s.account, view.mailbox.name(), uids, new FlagUpdate(mode, Flags.of(names)));
+        for (MessageInfo m : changed) view.ignoreOwn(m.modSeq());
+        if (!silent) {
+            for (MessageInfo m : messages.list(s.account, view.mailbox.name(), uids)) {
+                int seq = view.seqOf(m.uid());
+                if (seq > 0) s.fetchFlags(seq, m);
+            }
+        }
+        // §7.5.1: no EXPUNGE responses while answering STORE; UID STORE may carry them.
+        s.ok(tag, (uid ? "UID STORE" : "STORE") + " completed", uid);
+    }
+}

@@ -1,0 +1,130 @@
+package org.postiljon.imap;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs C:/S: scripts over real sockets: {@code C1: a1 NOOP} sends a line on connection 1,
+ * {@code S1: a1 OK *} reads the next line there and compares it. A line must match exactly, except
+ * that a trailing {@code *} matches any rest and {@code ${name}} captures a value usable later.
+ * Literals in server lines are shown inline as {@code {n}} followed by the next lines, as sent.
+ */
+final class Transcript implements AutoCloseable {
+
+    private final int port;
+    private final Map<Integer, Socket> sockets = new HashMap<>();
+    final Map<String, String> vars = new HashMap<>();
+    private static final Pattern LINE = Pattern.compile("([CS])(\\d+): ?(.*)");
+    private static final Pattern VAR = Pattern.compile("\\$\\{(\\w+)}");
+
+    Transcript(int port) {
+        this.port = port;
+    }
+
+    Socket socket(int n) throws IOException {
+        Socket s = sockets.get(n);
+        if (s == null) {
+            s = new Socket("127.0.0.1", port);
+            s.setSoTimeout(10_000);
+            sockets.put(n, s);
+        }
+        return s;
+    }
+
+    /** Opens connection {@code n} and logs in; the greeting and the LOGIN reply are checked. */
+    void login(int n, String user) throws IOException {
+        run("S" + n + ": * OK [CAPABILITY *\n"
+                + "C" + n + ": l" + n + " LOGIN " + user + " \"" + ImapTestServer.PASSWORD + "\"\n"
+                + "S" + n + ": l" + n + " OK *\n");
+    }
+
+    void send(int n, String text) throws IOException {
+        OutputStream o = socket(n).getOutputStream();
+        o.write(text.getBytes(StandardCharsets.UTF_8));
+        o.flush();
+    }
+
+    String readLine(int n) throws IOException {
+        InputStream in = socket(n).getInputStream();
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') break;
+            b.write(c);
+        }
+        if (c == -1 && b.size() == 0) return null;
+        String s = b.toString(StandardCharsets.UTF_8);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    void run(String script) throws IOException {
+        for (String raw : script.split("\n")) {
+            if (raw.isBlank()) continue;
+            Matcher m = LINE.matcher(raw.strip());
+            if (!m.matches()) fail("bad transcript line: " + raw);
+            int n = Integer.parseInt(m.group(2));
+            String text = substitute(m.group(3));
+            if (m.group(1).equals("C")) {
+                send(n, text + "\r\n");
+            } else {
+                String got = readLine(n);
+                if (got == null) fail("connection " + n + " closed; expected: " + text);
+                if (!matches(text, got)) fail("connection " + n + "\n  expected: " + text + "\n  got:      " + got);
+            }
+        }
+    }
+
+    private String substitute(String s) {
+        Matcher v = VAR.matcher(s);
+        StringBuilder b = new StringBuilder();
+        while (v.find()) {
+            String value = vars.get(v.group(1));
+            v.appendReplacement(b, Matcher.quoteReplacement(value != null ? value : v.group()));
+        }
+        v.appendTail(b);
+        return b.toString();
+    }
+
+    /** Exact match, a trailing "*" matching any rest, and ${name} capturing up to the next space or bracket. */
+    private boolean matches(String expected, String got) {
+        StringBuilder regex = new StringBuilder("^");
+        Matcher v = Pattern.compile("\\$\\{(\\w+)}").matcher(expected);
+        int last = 0;
+        java.util.List<String> names = new java.util.ArrayList<>();
+        String tail = expected.endsWith("*") && !expected.endsWith("\\*") ? "(.*)" : "";
+        String body = tail.isEmpty() ? expected : expected.substring(0, expected.length() - 1);
+        v = Pattern.compile("\\$\\{(\\w+)}").matcher(body);
+        while (v.find()) {
+            regex.append(Pattern.quote(body.substring(last, v.start())));
+            regex.append("([^ \\])]+)");
+            names.add(v.group(1));
+            last = v.end();
+        }
+        regex.append(Pattern.quote(body.substring(last))).append(tail).append("$");
+        Matcher g = Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(got);
+        if (!g.matches()) return false;
+        for (int i = 0; i < names.size(); i++) vars.put(names.get(i), g.group(i + 1));
+        return true;
+    }
+
+    boolean closed(int n) throws IOException {
+        return readLine(n) == null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Socket s : sockets.values()) s.close();
+        assertTrue(true);
+    }
+}
