@@ -1,0 +1,142 @@
+package org.postiljon.imap;
+
+import org.junit.jupiter.api.Test;
+
+/** CREATE, DELETE, RENAME, SUBSCRIBE, LIST, LSUB, STATUS over the wire, with two sessions. */
+class MailboxCommandsTest extends ImapTranscriptTest {
+
+    @Test
+    void createMakesParentsAndRejectsDuplicates() throws Exception {
+        login(1, "alice@example.org");
+        login(2, "alice@example.org");
+        run("""
+            C1: a1 CREATE Archive/2024/
+            S1: a1 OK CREATE completed
+            C1: a2 CREATE Archive/2024
+            S1: a2 NO [ALREADYEXISTS] mailbox already exists: Archive/2024
+            C2: b1 STATUS Archive/2024 (MESSAGES)
+            S2: * STATUS "Archive/2024" (MESSAGES 0)
+            S2: b1 OK STATUS completed
+            C1: a3 CREATE inbox
+            S1: a3 NO [ALREADYEXISTS] mailbox already exists: INBOX
+            C1: a4 CREATE "bad/*name"
+            S1: a4 NO [CANNOT] mailbox names cannot contain * or %
+            C1: a5 CREATE "a//b"
+            S1: a5 NO [CANNOT] mailbox name has an empty level: "a//b"
+            C1: a6 CREATE " lead"
+            S1: a6 NO [CANNOT] mailbox name level starts or ends with a space: " lead"
+            C1: a7 CREATE Spam (USE (\\Junk))
+            S1: a7 OK CREATE completed
+            C1: a8 CREATE Odd (USE (\\Nonsense))
+            S1: a8 NO [USEATTR] unknown special use \\nonsense
+            """);
+    }
+
+    @Test
+    void listShowsHierarchySpecialUseAndSubscriptions() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            C1: a1 CREATE Work/Clients
+            S1: a1 OK CREATE completed
+            C1: a2 LIST "" *
+            S1: * LIST (\\HasNoChildren \\Archive) "/" "Archive"
+            S1: * LIST (\\HasNoChildren \\Drafts) "/" "Drafts"
+            S1: * LIST (\\HasNoChildren) "/" "INBOX"
+            S1: * LIST (\\HasNoChildren \\Junk) "/" "Junk"
+            S1: * LIST (\\HasNoChildren \\Sent) "/" "Sent"
+            S1: * LIST (\\HasNoChildren \\Trash) "/" "Trash"
+            S1: * LIST (\\HasChildren) "/" "Work"
+            S1: * LIST (\\HasNoChildren) "/" "Work/Clients"
+            S1: a2 OK LIST completed
+            C1: a3 LIST "" %
+            S1: * LIST (\\HasNoChildren \\Archive) "/" "Archive"
+            S1: * LIST (\\HasNoChildren \\Drafts) "/" "Drafts"
+            S1: * LIST (\\HasNoChildren) "/" "INBOX"
+            S1: * LIST (\\HasNoChildren \\Junk) "/" "Junk"
+            S1: * LIST (\\HasNoChildren \\Sent) "/" "Sent"
+            S1: * LIST (\\HasNoChildren \\Trash) "/" "Trash"
+            S1: * LIST (\\HasChildren) "/" "Work"
+            S1: a3 OK LIST completed
+            C1: a4 LIST "" ""
+            S1: * LIST (\\Noselect) "/" ""
+            S1: a4 OK LIST completed
+            C1: a5 LIST (SUBSCRIBED) "" "Work*" RETURN (CHILDREN)
+            S1: a5 OK LIST completed
+            C1: a6 SUBSCRIBE Work/Clients
+            S1: a6 OK SUBSCRIBE completed
+            C1: a7 LIST (SUBSCRIBED RECURSIVEMATCH) "" "Work"
+            S1: * LIST (\\HasChildren) "/" "Work" ("CHILDINFO" ("SUBSCRIBED"))
+            S1: a7 OK LIST completed
+            C1: a8 LIST "" "Work/*" RETURN (SUBSCRIBED STATUS (MESSAGES UNSEEN))
+            S1: * LIST (\\HasNoChildren \\Subscribed) "/" "Work/Clients"
+            S1: * STATUS "Work/Clients" (MESSAGES 0 UNSEEN 0)
+            S1: a8 OK LIST completed
+            C1: a9 LSUB "" "W*"
+            S1: * LSUB () "/" "Work/Clients"
+            S1: a9 OK LSUB completed
+            C1: b1 SUBSCRIBE Nowhere
+            S1: b1 NO [NONEXISTENT] no such mailbox: Nowhere
+            C1: b2 LIST (SPECIAL-USE) "" *
+            S1: * LIST (\\HasNoChildren \\Archive) "/" "Archive"
+            S1: * LIST (\\HasNoChildren \\Drafts) "/" "Drafts"
+            S1: * LIST (\\HasNoChildren \\Junk) "/" "Junk"
+            S1: * LIST (\\HasNoChildren \\Sent) "/" "Sent"
+            S1: * LIST (\\HasNoChildren \\Trash) "/" "Trash"
+            S1: b2 OK LIST completed
+            """);
+    }
+
+    @Test
+    void renameMovesSubtreesAndInboxRenameEmptiesInbox() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            C1: a1 CREATE Work/Clients/ACME
+            S1: a1 OK CREATE completed
+            C1: a2 RENAME Work Job
+            S1: a2 OK RENAME completed
+            C1: a3 LIST "" Job*
+            S1: * LIST (\\HasChildren) "/" "Job"
+            S1: * LIST (\\HasChildren) "/" "Job/Clients"
+            S1: * LIST (\\HasNoChildren) "/" "Job/Clients/ACME"
+            S1: a3 OK LIST completed
+            C1: a4 RENAME Job Job/Inner
+            S1: a4 NO [CANNOT] cannot rename Job into itself
+            C1: a5 RENAME Nowhere Else
+            S1: a5 NO [NONEXISTENT] no such mailbox: Nowhere
+            C1: a6 APPEND INBOX {19+}
+            C1: Subject: hi
+            C1: 
+            C1: body
+            S1: a6 OK [APPENDUID ${v} 1] APPEND completed
+            C1: a7 RENAME INBOX "Old Mail"
+            S1: a7 OK RENAME completed
+            C1: a8 STATUS INBOX (MESSAGES)
+            S1: * STATUS "INBOX" (MESSAGES 0)
+            S1: a8 OK STATUS completed
+            C1: a9 STATUS "Old Mail" (MESSAGES)
+            S1: * STATUS "Old Mail" (MESSAGES 1)
+            S1: a9 OK STATUS completed
+            """);
+    }
+
+    @Test
+    void deleteRefusesInboxAndStatusReportsSizes() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            C1: a1 DELETE INBOX
+            S1: a1 NO [CANNOT] INBOX cannot be deleted
+            C1: a2 DELETE Nope
+            S1: a2 NO [NONEXISTENT] no such mailbox: Nope
+            C1: a3 APPEND Trash (\\Deleted) {19+}
+            C1: Subject: x
+            C1: 
+            C1: 12345
+            S1: a3 OK [APPENDUID ${v} 1] APPEND completed
+            C1: a4 STATUS Trash (MESSAGES UNSEEN DELETED SIZE UIDNEXT)
+            S1: * STATUS "Trash" (MESSAGES 1 UNSEEN 1 DELETED 1 SIZE 19 UIDNEXT 2)
+            S1: a4 OK STATUS completed
+            C1: a5 STATUS Trash (BOGUS)
+            S1: a5 BAD unknown STATUS item BOGUS
+            """);
+    }
+}
