@@ -118,6 +118,12 @@ final class Fetch implements Command {
             }
         }
         ParsedMessageCodec.Stored parse = null;
+        if (items.stream().anyMatch(i -> i.isSection() || !i.name().startsWith("UID") && !i.name().equals("FLAGS")
+                && !i.name().equals("INTERNALDATE") && !i.name().equals("RFC822.SIZE"))) {
+            parse = ParsedMessageCodec.decode(svc.messages().keys(s.account, view.mailbox.name(), m.uid()).parse());
+        }
+        // Sections are resolved before the first byte of the response, so a bad one fails cleanly.
+        for (FetchItem item : items) if (item.isSection()) Sections.range(parse.body(), item, m.size());
         var out = s.out();
         out.raw("* " + seq + " FETCH (");
         boolean first = true;
@@ -130,7 +136,6 @@ final class Fetch implements Command {
             if (!first) out.raw(" ");
             first = false;
             if (item.isSection()) {
-                if (parse == null) parse = ParsedMessageCodec.decode(svc.messages().keys(s.account, view.mailbox.name(), m.uid()).parse());
                 section(s, m, parse.body(), item);
                 continue;
             }
@@ -140,7 +145,6 @@ final class Fetch implements Command {
                 case "INTERNALDATE" -> out.raw("INTERNALDATE \"" + INTERNALDATE.format(m.internalDate()) + "\"");
                 case "RFC822.SIZE" -> out.raw("RFC822.SIZE " + m.size());
                 case "ENVELOPE", "BODYSTRUCTURE", "BODY" -> {
-                    if (parse == null) parse = ParsedMessageCodec.decode(svc.messages().keys(s.account, view.mailbox.name(), m.uid()).parse());
                     out.raw(item.name() + " ");
                     if (item.name().equals("ENVELOPE")) Structures.envelope(out, parse.envelope());
                     else Structures.body(out, parse.body(), item.name().equals("BODYSTRUCTURE"));

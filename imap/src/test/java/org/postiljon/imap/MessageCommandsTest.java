@@ -1,0 +1,202 @@
+package org.postiljon.imap;
+
+import org.junit.jupiter.api.Test;
+
+/** SELECT, FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE over the wire, and what a second session sees. */
+class MessageCommandsTest extends ImapTranscriptTest {
+
+    static final String MSG = """
+            C1: a0 APPEND INBOX (\\Seen) {120+}
+            C1: From: Bob <bob@example.org>
+            C1: Subject: first
+            C1: Message-ID: <m1@example.org>
+            C1: Date: Tue, 3 Nov 2026 10:00:00 +0000
+            C1: 
+            C1: hello
+            S1: a0 OK [APPENDUID ${uv} 1] APPEND completed
+            """;
+
+    @Test
+    void selectReportsTheMailboxAndFetchReturnsWhatWasStored() throws Exception {
+        login(1, "alice@example.org");
+        run(MSG);
+        run("""
+            C1: a1 SELECT INBOX
+            S1: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)
+            S1: * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] flags
+            S1: * 1 EXISTS
+            S1: * 1 RECENT
+            S1: * OK [UIDVALIDITY ${uv}] UIDs valid
+            S1: * OK [UIDNEXT 2] predicted next UID
+            S1: a1 OK [READ-WRITE] SELECT completed
+            C1: a2 FETCH 1 (FLAGS RFC822.SIZE UID)
+            S1: * 1 FETCH (FLAGS (\\Seen \\Recent) RFC822.SIZE 120 UID 1)
+            S1: a2 OK FETCH completed
+            C1: a3 FETCH 1 ENVELOPE
+            S1: * 1 FETCH (ENVELOPE ("Tue, 3 Nov 2026 10:00:00 +0000" "first" (("Bob" NIL "bob" "example.org")) (("Bob" NIL "bob" "example.org")) (("Bob" NIL "bob" "example.org")) NIL NIL NIL NIL "<m1@example.org>"))
+            S1: a3 OK FETCH completed
+            C1: a4 FETCH 1 BODYSTRUCTURE
+            S1: * 1 FETCH (BODYSTRUCTURE ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 5 1 NIL NIL NIL NIL))
+            S1: a4 OK FETCH completed
+            C1: a5 FETCH 1 (BODY.PEEK[TEXT] BODY.PEEK[HEADER.FIELDS (subject)])
+            S1: * 1 FETCH (BODY[TEXT] {5}
+            S1: hello BODY[HEADER.FIELDS (SUBJECT)] {18}
+            S1: Subject: first
+            S1: 
+            S1: )
+            S1: a5 OK FETCH completed
+            C1: a6 UID FETCH 1:* (FLAGS)
+            S1: * 1 FETCH (UID 1 FLAGS (\\Seen \\Recent))
+            S1: a6 OK UID FETCH completed
+            C1: a7 FETCH 2 FLAGS
+            S1: a7 BAD message sequence number out of range (mailbox has 1)
+            C1: a8 UID FETCH 5:7 FLAGS
+            S1: a8 OK UID FETCH completed
+            C1: a9 FETCH 1 (BODY.PEEK[1]<1.3>)
+            S1: * 1 FETCH (BODY[1]<1> {3}
+            S1: ell)
+            S1: a9 OK FETCH completed
+            C1: b1 FETCH 1 (FLAGS BODY[2])
+            S1: b1 NO no part 2
+            C1: b0 FETCH 1 (BODY[HEADER.FIELDS ()])
+            S1: b0 BAD empty header field list
+            C1: b2 EXAMINE INBOX
+            S1: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)
+            S1: * OK [PERMANENTFLAGS ()] flags
+            S1: * 1 EXISTS
+            S1: * 0 RECENT
+            S1: * OK [UIDVALIDITY ${uv}] UIDs valid
+            S1: * OK [UIDNEXT 2] predicted next UID
+            S1: b2 OK [READ-ONLY] EXAMINE completed
+            C1: b3 STORE 1 +FLAGS (\\Flagged)
+            S1: b3 NO [READ-ONLY] mailbox is read-only
+            """);
+    }
+
+    @Test
+    void storeAndExpungeAreSeenByAnotherSessionOnlyWhereAllowed() throws Exception {
+        login(1, "alice@example.org");
+        login(2, "alice@example.org");
+        run(MSG);
+        run("""
+            C1: a1 SELECT INBOX
+            S1: * FLAGS *
+            S1: * OK [PERMANENTFLAGS *
+            S1: * 1 EXISTS
+            S1: * 1 RECENT
+            S1: * OK [UIDVALIDITY *
+            S1: * OK [UIDNEXT *
+            S1: a1 OK [READ-WRITE] SELECT completed
+            C2: b1 SELECT INBOX
+            S2: * FLAGS *
+            S2: * OK [PERMANENTFLAGS *
+            S2: * 1 EXISTS
+            S2: * 0 RECENT
+            S2: * OK [UIDVALIDITY *
+            S2: * OK [UIDNEXT *
+            S2: b1 OK [READ-WRITE] SELECT completed
+            C1: a2 STORE 1 +FLAGS (\\Deleted $Important)
+            S1: * 1 FETCH (FLAGS ($Important \\Deleted \\Seen \\Recent) UID 1)
+            S1: a2 OK STORE completed
+            C2: b2 NOOP
+            S2: * 1 FETCH (FLAGS ($Important \\Deleted \\Seen) UID 1)
+            S2: b2 OK NOOP completed
+            C1: a3 EXPUNGE
+            S1: * 1 EXPUNGE
+            S1: a3 OK EXPUNGE completed
+            C2: b3 FETCH 1 (FLAGS)
+            S2: b3 NO [EXPUNGEISSUED] some of the requested messages no longer exist
+            C2: b4 SEARCH ALL
+            S2: * SEARCH
+            S2: b4 OK SEARCH completed
+            C2: b5 NOOP
+            S2: * 1 EXPUNGE
+            S2: b5 OK NOOP completed
+            """);
+    }
+
+    @Test
+    void newMailReachesOtherSessionsAndIdle() throws Exception {
+        login(1, "alice@example.org");
+        login(2, "alice@example.org");
+        run("""
+            C2: b1 SELECT INBOX
+            S2: * FLAGS *
+            S2: * OK [PERMANENTFLAGS *
+            S2: * 0 EXISTS
+            S2: * 0 RECENT
+            S2: * OK [UIDVALIDITY *
+            S2: * OK [UIDNEXT *
+            S2: b1 OK [READ-WRITE] SELECT completed
+            C2: b2 IDLE
+            S2: + idling
+            """);
+        run(MSG);
+        run("""
+            S2: * 1 EXISTS
+            S2: * 1 RECENT
+            C2: DONE
+            S2: b2 OK IDLE terminated
+            """);
+    }
+
+    @Test
+    void searchCopyMoveWithUidPlus() throws Exception {
+        login(1, "alice@example.org");
+        run(MSG);
+        run("""
+            C1: a1 APPEND INBOX {31+}
+            C1: Subject: second about cats
+            C1: 
+            C1: x
+            S1: a1 OK [APPENDUID ${uv} 2] APPEND completed
+            C1: a2 SELECT INBOX
+            S1: * FLAGS *
+            S1: * OK [PERMANENTFLAGS *
+            S1: * 2 EXISTS
+            S1: * 2 RECENT
+            S1: * OK [UNSEEN 2] first unseen
+            S1: * OK [UIDVALIDITY *
+            S1: * OK [UIDNEXT 3] predicted next UID
+            S1: a2 OK [READ-WRITE] SELECT completed
+            C1: a3 SEARCH UNSEEN
+            S1: * SEARCH 2
+            S1: a3 OK SEARCH completed
+            C1: a4 UID SEARCH SUBJECT CATS
+            S1: * SEARCH 2
+            S1: a4 OK UID SEARCH completed
+            C1: a5 SEARCH RETURN (MIN MAX COUNT) ALL
+            S1: * ESEARCH (TAG "a5") MIN 1 MAX 2 COUNT 2
+            S1: a5 OK SEARCH completed
+            C1: a6 SEARCH CHARSET KOI8-R ALL
+            S1: a6 NO [BADCHARSET (UTF-8 US-ASCII)] unsupported charset
+            C1: a7 SEARCH RETURN (SAVE) FROM bob
+            S1: a7 OK SEARCH completed
+            C1: a8 UID COPY $ Archive
+            S1: a8 OK [COPYUID ${av} 1 1] UID COPY completed
+            C1: a9 MOVE 1:2 Trash
+            S1: * OK [COPYUID ${tv} 1:2 1:2] moved
+            S1: * 1 EXPUNGE
+            S1: * 1 EXPUNGE
+            S1: a9 OK MOVE completed
+            C1: b1 COPY 1 Nowhere
+            S1: b1 BAD message sequence number out of range (mailbox has 0)
+            C1: b2 ENABLE IMAP4rev2
+            S1: * ENABLED IMAP4rev2
+            S1: b2 OK ENABLE completed
+            C1: b3 SELECT Trash
+            S1: * FLAGS *
+            S1: * OK [PERMANENTFLAGS *
+            S1: * 2 EXISTS
+            S1: * OK [UIDVALIDITY ${tv}] UIDs valid
+            S1: * OK [UIDNEXT 3] predicted next UID
+            S1: * LIST () "/" "Trash"
+            S1: b3 OK [READ-WRITE] SELECT completed
+            C1: b4 SEARCH SEEN
+            S1: * ESEARCH (TAG "b4") ALL 1
+            S1: b4 OK SEARCH completed
+            C1: b5 COPY 1 Nowhere
+            S1: b5 NO [TRYCREATE] no such mailbox: Nowhere
+            """);
+    }
+}
