@@ -1,0 +1,141 @@
+package org.postiljon.imap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Bad and hostile input: clear BAD/NO, bounded memory and time, and a stream that stays in step. */
+class HostileInputTest extends ImapTranscriptTest {
+
+    @Test
+    void tooLargeSynchronizingLiteralIsRefusedBeforeTheClientSendsIt() throws Exception {
+        run("""
+            S1: * OK *
+            C1: a1 LOGIN {100000}
+            S1: a1 NO [TOOBIG] literal of 100000 bytes is larger than 8192
+            C1: a2 NOOP
+            S1: a2 OK NOOP completed
+            """);
+    }
+
+    @Test
+    void tooLargeNonSynchronizingLiteralIsDiscardedAndNeverRunAsCommands() throws Exception {
+        StringBuilder junk = new StringBuilder();
+        while (junk.length() < 9000) junk.append("x1 LOGOUT\r\n");
+        String payload = junk.substring(0, 9000);
+        run("S1: * OK *");
+        t.send(1, "a1 LOGIN {9000+}\r\n" + payload + " pw\r\na2 NOOP\r\n");
+        run("""
+            S1: a1 NO [TOOBIG] literal of 9000 bytes is larger than 8192
+            S1: a2 OK NOOP completed
+            """);
+    }
+
+    @Test
+    void badCommandsGetBadAndTooManyEndTheSession() throws Exception {
+        run("""
+            S1: * OK *
+            C1: a1 FROBNICATE
+            S1: a1 BAD unknown command FROBNICATE
+            C1: a2 SELECT INBOX
+            S1: a2 BAD SELECT is not allowed before login
+            C1: +bad NOOP
+            S1: * BAD missing tag
+            C1: a3 LOGIN "unterminated
+            S1: a3 BAD unterminated quoted string
+            C1: a4 NOOP extra
+            S1: a4 BAD unexpected characters at end of command
+            C1: a5 x
+            S1: a5 BAD unknown command X
+            C1: a6 x
+            S1: a6 BAD unknown command X
+            C1: a7 x
+            S1: a7 BAD unknown command X
+            C1: a8 x
+            S1: a8 BAD unknown command X
+            C1: a9 x
+            S1: a9 BAD unknown command X
+            S1: * BYE too many invalid commands
+            """);
+        assertTrue(t.closed(1));
+    }
+
+    @Test
+    void overlongLinesAreRefusedAndTheSessionGoesOn() throws Exception {
+        run("S1: * OK *");
+        t.send(1, "a1 NOOP " + "x".repeat(200_000) + "\r\n");
+        run("""
+            S1: * BAD command line too long
+            C1: a2 NOOP
+            S1: a2 OK NOOP completed
+            """);
+    }
+
+    @Test
+    void crlfInALiteralMailboxNameCannotForgeAResponseLine() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            C1: a1 STATUS {27+}
+            C1: x
+            C1: * OK [ALERT] forged line (MESSAGES)
+            S1: a1 BAD mailbox name is not modified UTF-7
+            C1: a9 CREATE "quo\\\"ted"
+            S1: a9 OK CREATE completed
+            C1: b9 LIST "" quo*
+            S1: * LIST (\\HasNoChildren) "/" "quo\\\"ted"
+            S1: b9 OK LIST completed
+            """);
+        run("""
+            C1: a2 NOOP
+            S1: a2 OK NOOP completed
+            """);
+    }
+
+    @Test
+    void hugeSequenceSetsAndDeepNestingCostBoundedTime() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            C1: a0 SELECT INBOX
+            S1: * FLAGS *
+            S1: * OK [PERMANENTFLAGS *
+            S1: * 0 EXISTS
+            S1: * 0 RECENT
+            S1: * OK [UIDVALIDITY *
+            S1: * OK [UIDNEXT *
+            S1: a0 OK [READ-WRITE] SELECT completed
+            """);
+        long t0 = System.nanoTime();
+        run("""
+            C1: a1 UID FETCH 1:4294967295 (FLAGS)
+            S1: a1 OK UID FETCH completed
+            C1: a2 UID STORE 1:4294967295 +FLAGS (\\Seen)
+            S1: a2 OK UID STORE completed
+            C1: a3 UID SEARCH UID 1:4294967295
+            S1: * SEARCH
+            S1: a3 OK UID SEARCH completed
+            C1: a4 UID FETCH 4294967296 FLAGS
+            S1: a4 BAD sequence number out of range
+            """);
+        assertTrue(Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 5, "bounded time for huge ranges");
+        String deep = "(".repeat(100) + "ALL" + ")".repeat(100);
+        run("C1: a5 SEARCH " + deep + "\nS1: a5 BAD search keys nested too deeply");
+        StringBuilder many = new StringBuilder("1");
+        for (int i = 2; i < 20_000; i += 2) many.append(',').append(i);
+        run("C1: a6 UID FETCH " + many + " FLAGS\nS1: a6 OK UID FETCH completed");
+    }
+
+    @Test
+    void failedLoginsAreSlowedAndPlaintextIsRefusedOffLoopbackWithoutTls() throws Exception {
+        run("S1: * OK *");
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            run("C1: f" + i + " LOGIN alice@example.org wrong\nS1: f" + i + " NO [AUTHENTICATIONFAILED] invalid credentials");
+        }
+        long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+        assertTrue(ms >= 50 + 100, "second and third attempts were delayed: " + ms + " ms");
+        run("C1: f9 LOGIN alice@example.org \"correct horse battery\"\nS1: f9 OK *");
+        assertEquals("", "");
+    }
+}
