@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import org.apache.james.mime4j.codec.Base64InputStream;
-import org.apache.james.mime4j.codec.DecodeMonitor;
-import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
 
 /** RFC 8970 preview: the first characters of the first text part, decoded, whitespace folded. */
 final class Preview {
@@ -19,7 +16,7 @@ final class Preview {
     static String of(BodyPart part, byte[] raw) {
         if (part == null || raw.length == 0) return "";
         byte[] decoded;
-        try (InputStream in = decoder(part.encoding(), new ByteArrayInputStream(raw))) {
+        try (InputStream in = TransferEncoding.decode(new ByteArrayInputStream(raw), part.encoding()).orElse(new ByteArrayInputStream(raw))) {
             decoded = in.readAllBytes();
         } catch (IOException | RuntimeException e) {
             decoded = raw;
@@ -33,14 +30,6 @@ final class Preview {
         text = text.replaceAll("\\s+", " ").strip();
         if (text.codePointCount(0, text.length()) > CHARS) text = text.substring(0, text.offsetByCodePoints(0, CHARS));
         return text;
-    }
-
-    private static InputStream decoder(String encoding, InputStream in) {
-        return switch (encoding) {
-            case "base64" -> new Base64InputStream(in, DecodeMonitor.SILENT);
-            case "quoted-printable" -> new QuotedPrintableInputStream(in, DecodeMonitor.SILENT);
-            default -> in;
-        };
     }
 
     static Charset charset(String name) {

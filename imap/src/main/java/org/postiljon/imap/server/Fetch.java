@@ -123,7 +123,11 @@ final class Fetch implements Command {
             parse = ParsedMessageCodec.decode(svc.messages().keys(s.account, view.mailbox.name(), m.uid()).parse());
         }
         // Sections are resolved before the first byte of the response, so a bad one fails cleanly.
-        for (FetchItem item : items) if (item.isSection()) Sections.range(parse.body(), item, m.size());
+        for (FetchItem item : items) {
+            if (!item.isSection()) continue;
+            Sections.range(parse.body(), item, m.size());
+            if (item.name().startsWith("BINARY") && item.path().length > 0) binaryPart(parse.body(), item);
+        }
         var out = s.out();
         out.raw("* " + seq + " FETCH (");
         boolean first = true;
@@ -157,6 +161,10 @@ final class Fetch implements Command {
 
     /** BODY[...] and the RFC822 forms: a byte range of the stored message, or filtered header lines. */
     private void section(Session s, MessageInfo m, BodyPart root, FetchItem item) throws IOException {
+        if (item.name().startsWith("BINARY") && item.path().length > 0) {
+            binary(s, m, root, item);
+            return;
+        }
         var out = s.out();
         String responseName = switch (item.name()) {
             case "RFC822", "RFC822.HEADER", "RFC822.TEXT" -> item.name();
@@ -182,6 +190,32 @@ final class Fetch implements Command {
         } catch (java.io.EOFException e) {
             throw new CommandFailed("SERVERBUG", "stored message is shorter than recorded");
         }
+    }
+
+    /** BINARY[part] and BINARY.SIZE[part]: the part's content with its transfer encoding undone (RFC 3516). */
+    private static BodyPart binaryPart(BodyPart root, FetchItem item) {
+        BodyPart part = Sections.part(root, item.path());
+        if (part.isMultipart()) throw new CommandFailed(null, "BINARY of a multipart is not defined");
+        if (org.postiljon.mime.TransferEncoding.decode(InputStream.nullInputStream(), part.encoding()).isEmpty()) {
+            throw new CommandFailed("UNKNOWN-CTE", "unknown transfer encoding " + part.encoding());
+        }
+        return part;
+    }
+
+    private void binary(Session s, MessageInfo m, BodyPart root, FetchItem item) throws IOException {
+        BodyPart part = binaryPart(root, item);
+        byte[] decoded;
+        try (InputStream in = s.services().messages().open(s.account, s.selected.mailbox.name(), m.uid())) {
+            in.skipNBytes(part.bodyStart());
+            InputStream raw = new java.io.ByteArrayInputStream(in.readNBytes((int) part.size()));
+            decoded = org.postiljon.mime.TransferEncoding.decode(raw, part.encoding()).orElseThrow().readAllBytes();
+        }
+        if (item.name().equals("BINARY.SIZE")) {
+            s.out().raw(item.responseName() + " " + decoded.length);
+            return;
+        }
+        byte[] data = partial(decoded, item);
+        s.out().raw(item.responseName() + " ~{" + data.length + "}").crlf().raw(data);
     }
 
     private static byte[] partial(byte[] b, FetchItem item) {
@@ -239,6 +273,13 @@ final class Fetch implements Command {
             }
             case "RFC822.TEXT" -> {
                 return new FetchItem("RFC822.TEXT", false, new int[0], "TEXT", List.of(), -1, -1);
+            }
+            case "BINARY", "BINARY.PEEK", "BINARY.SIZE" -> {
+                // RFC 3516 §4.2: section-binary is part numbers only.
+                FetchItem f = section(name.equals("BINARY.PEEK") || name.equals("BINARY.SIZE"), in);
+                if (!f.kind().isEmpty()) throw new BadSyntax(name + " takes part numbers only");
+                if (name.equals("BINARY.SIZE") && f.start() >= 0) throw new BadSyntax("BINARY.SIZE takes no partial range");
+                return new FetchItem(name.equals("BINARY.PEEK") ? "BINARY" : name, f.peek(), f.path(), "", List.of(), f.start(), f.count());
             }
             case "BODY", "BODY.PEEK" -> {
                 if (in.peek() != '[') {
