@@ -20,6 +20,7 @@ import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.mime.Address;
 import org.postiljon.mime.MessageParser;
 import org.postiljon.mime.ParsedMessage;
 import org.postiljon.mime.ParsedMessageCodec;
@@ -77,7 +78,9 @@ final class StoredMessages implements Messages {
 
     static MessageKeys keys(ParsedMessage p) {
         return new MessageKeys(p.subject(), p.baseSubject(), p.sortFrom(), p.sortTo(), p.sortCc(), p.displayFrom(),
-                p.sentDate(), p.messageId(), p.references(), p.preview(), ParsedMessageCodec.encode(p));
+                p.sentDate(), p.messageId(), p.references(), p.preview(),
+                Address.text(p.envelope().from()), Address.text(p.envelope().to()), Address.text(p.envelope().cc()),
+                Address.text(p.envelope().bcc()), ParsedMessageCodec.encode(p));
     }
 
     @Override
@@ -89,6 +92,11 @@ final class StoredMessages implements Messages {
     public MessageKeys keys(Account account, MailboxName name, long uid) {
         return store.read(tx -> tx.keys(StoredMailboxes.require(tx, account, name).id(), uid)
                 .orElseThrow(() -> new MailboxException.NotAllowed("no message with UID " + uid + " in " + name)));
+    }
+
+    @Override
+    public java.util.SortedMap<Long, MessageKeys> keys(Account account, MailboxName name, UidSet uids) {
+        return store.read(tx -> tx.keys(StoredMailboxes.require(tx, account, name).id(), uids));
     }
 
     @Override

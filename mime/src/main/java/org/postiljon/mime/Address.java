@@ -17,6 +17,18 @@ public record Address(String name, String displayName, String adl, String mailbo
         return host == null;
     }
 
+    /** Decoded addresses as a person reads them, {@code Name <addr>, ...}, group markers left out. */
+    public static String text(java.util.List<Address> list) {
+        StringBuilder b = new StringBuilder();
+        for (Address a : list) {
+            if (a.isGroupMarker()) continue;
+            if (!b.isEmpty()) b.append(", ");
+            if (a.displayName() != null) b.append(a.displayName()).append(' ');
+            b.append('<').append(a.address()).append('>');
+        }
+        return b.toString();
+    }
+
     /** {@code mailbox@host}, or the bare mailbox when there is no host. */
     public String address() {
         if (mailbox == null) return "";

@@ -47,14 +47,20 @@ final class Fetch implements Command {
         UidSet uids = view.resolve(set, uid, s.savedSearch);
         boolean vanished = false;
         // In slices of the UID set, so memory stays bounded whatever the mailbox size.
+        boolean needParse = items.stream().anyMatch(i -> i.isSection() || i.name().equals("ENVELOPE")
+                || i.name().equals("BODYSTRUCTURE") || i.name().equals("BODY"));
         for (Slice slice : slices(uids, view)) {
             List<MessageInfo> found = s.services().messages().list(s.account, view.mailbox.name(), slice.uids());
+            java.util.SortedMap<Long, org.postiljon.mailbox.api.MessageKeys> keys = needParse
+                    ? s.services().messages().keys(s.account, view.mailbox.name(), slice.uids()) : java.util.Collections.emptySortedMap();
             int present = 0;
             for (MessageInfo m : found) {
                 int seq = view.seqOf(m.uid());
                 if (seq == 0) continue; // arrived after this session's view: not announced yet
+                var k = keys.get(m.uid());
+                if (needParse && k == null) continue; // expunged between the two reads
                 present++;
-                one(s, seq, m, items);
+                one(s, seq, m, items, k == null ? null : ParsedMessageCodec.decode(k.parse()));
             }
             vanished |= present < slice.inView();
             s.out().flush();
@@ -103,7 +109,7 @@ final class Fetch implements Command {
         return lo;
     }
 
-    private void one(Session s, int seq, MessageInfo m, List<FetchItem> items) throws IOException {
+    private void one(Session s, int seq, MessageInfo m, List<FetchItem> items, ParsedMessageCodec.Stored parse) throws IOException {
         SelectedMailbox view = s.selected;
         var svc = s.services();
         boolean markSeen = !view.readOnly && !m.flags().contains(Flags.SEEN) && items.stream().anyMatch(FetchItem::setsSeen);
@@ -116,11 +122,6 @@ final class Fetch implements Command {
                 m = changed.getFirst();
                 addFlags = items.stream().noneMatch(i -> i.name().equals("FLAGS"));
             }
-        }
-        ParsedMessageCodec.Stored parse = null;
-        if (items.stream().anyMatch(i -> i.isSection() || !i.name().startsWith("UID") && !i.name().equals("FLAGS")
-                && !i.name().equals("INTERNALDATE") && !i.name().equals("RFC822.SIZE"))) {
-            parse = ParsedMessageCodec.decode(svc.messages().keys(s.account, view.mailbox.name(), m.uid()).parse());
         }
         // Sections are resolved before the first byte of the response, so a bad one fails cleanly.
         for (FetchItem item : items) {

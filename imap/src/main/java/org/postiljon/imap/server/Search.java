@@ -19,11 +19,13 @@ import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.mime.ParsedMessageCodec;
 
 /**
  * SEARCH and UID SEARCH, RFC 9051 §6.4.4, with ESEARCH (RFC 4731) and SEARCHRES (RFC 5182).
- * Flag, size, date and UID keys use the stored metadata; header keys read the stored header;
- * BODY and TEXT read the stored message (the full-text index is issue #7's).
+ * Flag, size, date and UID keys use the stored metadata; FROM, TO, CC, BCC and SUBJECT the
+ * decoded envelope and subject stored at delivery; HEADER reads the stored header; BODY and TEXT
+ * read the stored message (the full-text index is issue #7's).
  */
 final class Search implements Command {
 
@@ -39,19 +41,41 @@ final class Search implements Command {
         final Session s;
         final int seq;
         final MessageInfo m;
+        private final java.util.function.Supplier<java.util.SortedMap<Long, MessageKeys>> allKeys;
         private String header;
         private String text;
-        private MessageKeys keys;
 
-        Candidate(Session s, int seq, MessageInfo m) {
+        Candidate(Session s, int seq, MessageInfo m, java.util.function.Supplier<java.util.SortedMap<Long, MessageKeys>> allKeys) {
             this.s = s;
             this.seq = seq;
             this.m = m;
+            this.allKeys = allKeys;
         }
 
+        /** Keys stored at delivery; read for the whole mailbox in one query, on first need. */
         MessageKeys keys() {
-            if (keys == null) keys = s.services().messages().keys(s.account, s.selected.mailbox.name(), m.uid());
-            return keys;
+            MessageKeys k = allKeys.get().get(m.uid());
+            if (k == null) k = s.services().messages().keys(s.account, s.selected.mailbox.name(), m.uid());
+            return k;
+        }
+
+        /** Decoded address text of an envelope field, stored at delivery (parsed again only for older rows). */
+        String addresses(String field) {
+            MessageKeys k = keys();
+            String stored = switch (field) {
+                case "From" -> k.fromText();
+                case "To" -> k.toText();
+                case "Cc" -> k.ccText();
+                default -> k.bccText();
+            };
+            if (stored != null) return stored;
+            var e = ParsedMessageCodec.decode(k.parse()).envelope();
+            return org.postiljon.mime.Address.text(switch (field) {
+                case "From" -> e.from();
+                case "To" -> e.to();
+                case "Cc" -> e.cc();
+                default -> e.bcc();
+            });
         }
 
         /** The whole message as text (Latin-1 keeps every byte; UTF-8 text is matched byte-wise below). */
@@ -133,10 +157,15 @@ final class Search implements Command {
         List<Long> hits = new ArrayList<>();
         List<Long> hitUids = new ArrayList<>();
         List<MessageInfo> messages = s.services().messages().list(s.account, view.mailbox.name(), UidSet.ALL);
+        var keys = new java.util.concurrent.atomic.AtomicReference<java.util.SortedMap<Long, MessageKeys>>();
+        java.util.function.Supplier<java.util.SortedMap<Long, MessageKeys>> allKeys = () -> {
+            if (keys.get() == null) keys.set(s.services().messages().keys(s.account, view.mailbox.name(), UidSet.ALL));
+            return keys.get();
+        };
         for (MessageInfo m : messages) {
             int seq = view.seqOf(m.uid());
             if (seq == 0) continue;
-            if (test.test(new Candidate(s, seq, m))) {
+            if (test.test(new Candidate(s, seq, m, allKeys))) {
                 hits.add(uid ? m.uid() : seq);
                 hitUids.add(m.uid());
             }
@@ -236,11 +265,16 @@ final class Search implements Command {
                 LocalDate d = date(in);
                 yield c -> c.keys().sentDate() != null && compare(c.keys().sentDate().atZone(ZoneOffset.UTC).toLocalDate(), d, k.substring(4));
             }
-            case "FROM", "TO", "CC", "BCC", "SUBJECT" -> {
+            case "FROM", "TO", "CC", "BCC" -> {
                 in.sp();
                 String v = lower(in.astring());
                 String field = k.charAt(0) + k.substring(1).toLowerCase(Locale.ROOT);
-                yield c -> c.field(field).stream().anyMatch(x -> lower(x).contains(v));
+                yield c -> lower(c.addresses(field)).contains(v);
+            }
+            case "SUBJECT" -> {
+                in.sp();
+                String v = lower(in.astring());
+                yield c -> c.keys().subject() != null && lower(c.keys().subject()).contains(v);
             }
             case "HEADER" -> {
                 in.sp();

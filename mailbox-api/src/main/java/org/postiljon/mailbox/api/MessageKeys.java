@@ -11,9 +11,11 @@ import java.util.List;
  * @param sortFrom    RFC 5256 §3 sort key: the first From address's local part, lower-cased
  * @param sentDate    the Date header, or null when missing or unreadable
  * @param references  Message-IDs from References then In-Reply-To, for threading
+ * @param fromText    decoded From addresses as "Name <addr>", comma separated, for SEARCH FROM (likewise to, cc, bcc)
  * @param parse       the cached parse result (envelope, body structure) in the {@code mime}
  *                    module's serialised form; opaque to every other module
  */
 public record MessageKeys(String subject, String baseSubject, String sortFrom, String sortTo, String sortCc,
                           String displayFrom, Instant sentDate, String messageId, List<String> references,
-                          String preview, String parse) { }
+                          String preview, String fromText, String toText, String ccText, String bccText,
+                          String parse) { }

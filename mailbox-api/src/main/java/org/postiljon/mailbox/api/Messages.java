@@ -24,6 +24,9 @@ public interface Messages {
     /** The keys and cached parse stored at delivery. */
     MessageKeys keys(Account account, MailboxName mailbox, long uid);
 
+    /** The same for many messages at once, by UID; messages that are gone are absent. */
+    java.util.SortedMap<Long, MessageKeys> keys(Account account, MailboxName mailbox, UidSet uids);
+
     /** The message's bytes, streamed from the blob store. */
     InputStream open(Account account, MailboxName mailbox, long uid);
 

@@ -46,6 +46,9 @@ public interface ReadTx {
 
     Optional<MessageKeys> keys(long mailboxId, long uid);
 
+    /** Keys of the messages with a UID in {@code uids}, by UID. */
+    java.util.SortedMap<Long, MessageKeys> keys(long mailboxId, UidSet uids);
+
     long highestModSeq(long accountId);
 
     /** The change log of an account after {@code modSeq}, in MODSEQ order. */

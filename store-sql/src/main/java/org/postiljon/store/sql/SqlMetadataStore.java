@@ -39,7 +39,7 @@ public final class SqlMetadataStore implements MetadataStore {
      * @param maxBatch        most transactions grouped into one commit, so one commit stays short
      */
     public record Options(int readConnections, int maxBatch) {
-        public static final Options DEFAULT = new Options(4, 256);
+        public static final Options DEFAULT = new Options(8, 256);
     }
 
     private record Job(Function<WriteTx, ?> work, CompletableFuture<Object> done) { }

@@ -375,18 +375,37 @@ final class SqlTx implements WriteTx {
         return out;
     }
 
+    private static final String KEY_COLUMNS =
+            "uid, subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
+            + " from_text, to_text, cc_text, bcc_text, parse";
+
+    private static MessageKeys keys(ResultSet rs) throws SQLException {
+        long sent = rs.getLong(8);
+        Instant sentDate = rs.wasNull() ? null : Instant.ofEpochMilli(sent);
+        String refs = rs.getString(10);
+        List<String> references = refs == null || refs.isEmpty() ? List.of() : Arrays.asList(refs.split(" "));
+        return new MessageKeys(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                rs.getString(7), sentDate, rs.getString(9), references, rs.getString(11),
+                rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16));
+    }
+
     @Override
     public Optional<MessageKeys> keys(long mailboxId, long uid) {
-        return one("SELECT subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview, parse"
-                        + " FROM message WHERE mailbox_id = ? AND uid = ?",
-                rs -> {
-                    long sent = rs.getLong(7);
-                    Instant sentDate = rs.wasNull() ? null : Instant.ofEpochMilli(sent);
-                    String refs = rs.getString(9);
-                    List<String> references = refs == null || refs.isEmpty() ? List.of() : Arrays.asList(refs.split(" "));
-                    return new MessageKeys(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), sentDate, rs.getString(8), references, rs.getString(10), rs.getString(11));
-                }, mailboxId, uid);
+        return one("SELECT " + KEY_COLUMNS + " FROM message WHERE mailbox_id = ? AND uid = ?", SqlTx::keys, mailboxId, uid);
+    }
+
+    @Override
+    public java.util.SortedMap<Long, MessageKeys> keys(long mailboxId, UidSet uids) {
+        java.util.SortedMap<Long, MessageKeys> out = new java.util.TreeMap<>();
+        for (UidSet.Range r : uids.ranges()) {
+            String sql = "SELECT " + KEY_COLUMNS + " FROM message WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid";
+            try (ResultSet rs = bind(sql, mailboxId, r.first(), r.last()).executeQuery()) {
+                while (rs.next()) out.put(rs.getLong(1), keys(rs));
+            } catch (SQLException e) {
+                throw failure(sql, e);
+            }
+        }
+        return out;
     }
 
     @Override
@@ -395,13 +414,14 @@ final class SqlTx implements WriteTx {
         Mailbox m = mailboxById(mailboxId);
         long uid = takeUid(m, modSeq);
         update("INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, save_date, size, blob_id,"
-                        + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview, parse)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
+                        + " from_text, to_text, cc_text, bcc_text, parse)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 mailboxId, uid, modSeq, flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED),
                 internalDate.toEpochMilli(), saveDate.toEpochMilli(), size, blob.sha256(),
                 k.subject(), k.baseSubject(), k.sortFrom(), k.sortTo(), k.sortCc(), k.displayFrom(),
                 k.sentDate() == null ? null : k.sentDate().toEpochMilli(), k.messageId(), String.join(" ", k.references()),
-                k.preview(), k.parse());
+                k.preview(), k.fromText(), k.toText(), k.ccText(), k.bccText(), k.parse());
         log(m.accountId(), modSeq, mailboxId, uid, ChangeRecord.Kind.APPEND);
         forgetOrphan(blob);
         return new MessageInfo(mailboxId, uid, modSeq, flags, internalDate, saveDate, size, blob);
@@ -420,9 +440,11 @@ final class SqlTx implements WriteTx {
         Mailbox to = mailboxById(toMailboxId);
         long uid = takeUid(to, modSeq);
         update("INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, save_date, size, blob_id,"
-                        + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview, parse)"
+                        + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
+                        + " from_text, to_text, cc_text, bcc_text, parse)"
                         + " SELECT ?, ?, ?, flags, seen, deleted, internal_date, ?, size, blob_id,"
-                        + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview, parse"
+                        + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
+                        + " from_text, to_text, cc_text, bcc_text, parse"
                         + " FROM message WHERE mailbox_id = ? AND uid = ?",
                 toMailboxId, uid, modSeq, saveDate.toEpochMilli(), source.mailboxId(), source.uid());
         log(to.accountId(), modSeq, toMailboxId, uid, ChangeRecord.Kind.APPEND);

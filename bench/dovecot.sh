@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Starts Dovecot from Debian (dovecot-imapd) on 127.0.0.1:${DOVECOT_PORT:-10143}, maildir storage,
+# any user name with password "bench-password", for side-by-side benchmarks. Root only (installs).
+#   bench/dovecot.sh start|stop
+set -euo pipefail
+DIR=/var/tmp/postiljon-dovecot
+PORT="${DOVECOT_PORT:-10143}"
+case "${1:-start}" in
+  stop)
+    [ -f "$DIR/dovecot.conf" ] && dovecot -c "$DIR/dovecot.conf" stop 2>/dev/null || true
+    exit 0 ;;
+esac
+command -v dovecot >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; }
+# The packaged service is not wanted; ours runs from its own config.
+systemctl stop dovecot 2>/dev/null || true
+id benchmail >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin benchmail
+[ -f "$DIR/dovecot.conf" ] && dovecot -c "$DIR/dovecot.conf" stop 2>/dev/null || true
+rm -rf "$DIR"; mkdir -p "$DIR/mail" "$DIR/run"; chown benchmail: "$DIR/mail"
+cat > "$DIR/dovecot.conf" <<CONF
+protocols = imap
+listen = 127.0.0.1
+base_dir = $DIR/run
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:$DIR/mail/%u
+mail_uid = benchmail
+mail_gid = benchmail
+first_valid_uid = 1
+log_path = $DIR/dovecot.log
+passdb {
+  driver = static
+  args = password=bench-password
+}
+userdb {
+  driver = static
+  args = uid=benchmail gid=benchmail home=$DIR/mail/%u
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $PORT
+  }
+  inet_listener imaps {
+    port = 0
+  }
+  process_min_avail = 2
+}
+service imap {
+  process_limit = 1024
+}
+default_client_limit = 2000
+CONF
+dovecot -c "$DIR/dovecot.conf"
+for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
+echo "dovecot $(dovecot --version | cut -d' ' -f1) listening on 127.0.0.1:$PORT (maildir in $DIR/mail)"
