@@ -154,7 +154,8 @@ final class StoredMessages implements Messages {
 
     @Override
     public List<MessageInfo> store(Account account, MailboxName name, UidSet uids, FlagUpdate update) {
-        Done<List<MessageInfo>> done = store.write(tx -> {
+        // Flag changes are committed without waiting for the disk (docs/decisions/0004).
+        Done<List<MessageInfo>> done = store.writeRelaxed(tx -> {
             Mailbox m = StoredMailboxes.require(tx, account, name);
             List<MessageInfo> changed = new ArrayList<>();
             long modSeq = 0;

@@ -176,8 +176,13 @@ public final class Main {
     private static int runUntilStopped(Node node) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Main.class).error("shutdown did not finish cleanly", e);
+            } finally {
+                stopped.countDown();
+            }
         }, "shutdown"));
         try {
             stopped.await();

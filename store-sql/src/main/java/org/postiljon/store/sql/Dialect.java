@@ -14,4 +14,7 @@ public interface Dialect {
     List<String> migrations();
 
     boolean isUniqueViolation(SQLException e);
+
+    /** Sets whether the next commit on {@code writer} waits for the disk (outside a transaction). */
+    default void syncCommits(Connection writer, boolean sync) throws SQLException { }
 }

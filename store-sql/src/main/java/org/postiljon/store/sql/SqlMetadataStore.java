@@ -42,7 +42,7 @@ public final class SqlMetadataStore implements MetadataStore {
         public static final Options DEFAULT = new Options(8, 256);
     }
 
-    private record Job(Function<WriteTx, ?> work, CompletableFuture<Object> done) { }
+    private record Job(Function<WriteTx, ?> work, boolean relaxed, CompletableFuture<Object> done) { }
 
     private final Dialect dialect;
     private final ConnectionSource source;
@@ -53,6 +53,8 @@ public final class SqlMetadataStore implements MetadataStore {
     private final Thread writerThread;
     private final Options options;
     private volatile boolean closed;
+    /** Whether the writer's commits currently wait for the disk (the dialect's default is yes). */
+    private boolean syncing = true;
 
     private record Pooled(Connection connection, Map<String, PreparedStatement> statements) { }
 
@@ -115,10 +117,19 @@ public final class SqlMetadataStore implements MetadataStore {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T write(Function<WriteTx, T> work) {
+        return submit(work, false);
+    }
+
+    @Override
+    public <T> T writeRelaxed(Function<WriteTx, T> work) {
+        return submit(work, true);
+    }
+
+    private <T> T submit(Function<WriteTx, T> work, boolean relaxed) {
         if (closed) throw new IllegalStateException("store closed");
         if (Thread.currentThread() == writerThread) throw new IllegalStateException("write() called inside a write");
         CompletableFuture<Object> done = new CompletableFuture<>();
-        queue.add(new Job(work, done));
+        queue.add(new Job(work, relaxed, done));
         try {
             return (T) done.get();
         } catch (InterruptedException e) {
@@ -160,6 +171,12 @@ public final class SqlMetadataStore implements MetadataStore {
         Object[] results = new Object[batch.size()];
         Throwable[] errors = new Throwable[batch.size()];
         try {
+            // One durable job makes the whole group's commit durable.
+            boolean sync = batch.stream().anyMatch(j -> !j.relaxed());
+            if (sync != syncing) {
+                dialect.syncCommits(c, sync);
+                syncing = sync;
+            }
             c.setAutoCommit(false);
             for (int i = 0; i < batch.size(); i++) {
                 Savepoint sp = c.setSavepoint();
