@@ -82,12 +82,15 @@ public final class ResponseWriter {
 
     public ResponseWriter stringBytes(byte[] b) throws IOException {
         if (quotable(b)) {
-            out.write('"');
+            byte[] q = new byte[b.length * 2 + 2];
+            int n = 0;
+            q[n++] = '"';
             for (byte x : b) {
-                if (x == '"' || x == '\\') out.write('\\');
-                out.write(x);
+                if (x == '"' || x == '\\') q[n++] = '\\';
+                q[n++] = x;
             }
-            out.write('"');
+            q[n++] = '"';
+            out.write(q, 0, n);
             return this;
         }
         return literal(b);
