@@ -1,6 +1,5 @@
 package org.postiljon.imap;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -136,6 +135,5 @@ class HostileInputTest extends ImapTranscriptTest {
         long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
         assertTrue(ms >= 50 + 100, "second and third attempts were delayed: " + ms + " ms");
         run("C1: f9 LOGIN alice@example.org \"correct horse battery\"\nS1: f9 OK *");
-        assertEquals("", "");
     }
 }
