@@ -16,10 +16,10 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
 for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.2; done
 "$JDK/bin/java" -cp "$ROOT/bench/target/bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*" org.postiljon.bench.IdleConnections \
-    --port "$PORT" --connections "$N" --hold 30 &
+    --port "$PORT" --connections "$N" --hold 30 > "$DATA/client.log" 2>&1 &
 CLIENT=$!
-sleep 25
-until grep -q idling <(ps -o args= -p $CLIENT >/dev/null 2>&1 && echo idling); do sleep 1; done
+until grep -q idling "$DATA/client.log"; do sleep 1; kill -0 $CLIENT 2>/dev/null || { cat "$DATA/client.log"; exit 1; }; done
+grep idling "$DATA/client.log"
 "$JDK/bin/jcmd" "$SERVER" GC.run >/dev/null
 echo "server heap after full GC: $("$JDK/bin/jcmd" "$SERVER" GC.heap_info | sed -n 2p)"
 echo "server file descriptors: $(ls /proc/$SERVER/fd | wc -l)"
