@@ -141,6 +141,21 @@ class MessageCommandsTest extends ImapTranscriptTest {
     }
 
     @Test
+    void idleEndsOnlyWithDoneAndAnEmptyLineIsNotTheEnd() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            C1: a1 IDLE
+            S1: + idling
+            C1:
+            S1: a1 BAD expected DONE
+            C1: a2 IDLE
+            S1: + idling
+            C1: done
+            S1: a2 OK IDLE terminated
+            """);
+    }
+
+    @Test
     void searchCopyMoveWithUidPlus() throws Exception {
         login(1, "alice@example.org");
         run(MSG);

@@ -10,6 +10,9 @@ import org.postiljon.imap.wire.CommandReader;
  */
 final class Idle implements Command {
 
+    /** What the reader thread reports when the stream ended (an empty line is not the end). */
+    private static final String END = new String("end of stream");
+
     @Override
     public void run(Session s, String tag, CommandReader in) throws IOException {
         in.end();
@@ -20,9 +23,9 @@ final class Idle implements Command {
         Thread reader = Thread.ofVirtual().start(() -> {
             try {
                 String line = in.rawLine();
-                done.set(line == null ? "" : line);
+                done.set(line == null ? END : line);
             } catch (IOException e) {
-                done.set("");
+                done.set(END);
             }
             if (view != null) view.wake();
         });
@@ -43,8 +46,7 @@ final class Idle implements Command {
             return;
         }
         String line = done.get();
-        if (line.isEmpty() && !reader.isAlive()) {
-            // end of stream or an error while idling
+        if (line == END) { // identity: only the reader's marker, never a line the client sent
             s.state = Session.State.LOGOUT;
             return;
         }
