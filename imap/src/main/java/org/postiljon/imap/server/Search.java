@@ -193,7 +193,6 @@ final class Search implements Command {
     }
 
     private static boolean peekWord(CommandReader in, String word) {
-        // The reader has no look-ahead of words, so compare the next characters without consuming.
         return in.peekAtom().equalsIgnoreCase(word);
     }
 
