@@ -139,4 +139,24 @@ class MailboxCommandsTest extends ImapTranscriptTest {
             S1: a5 BAD unknown STATUS item BOGUS
             """);
     }
+
+    @Test
+    void multiappendAddsAllOrNothing() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            C1: a1 APPEND Archive (\\Seen) {10+}
+            C1: Subject: a (\\Flagged) {10+}
+            C1: Subject: b
+            S1: a1 OK [APPENDUID ${v} 1:2] APPEND completed
+            C1: a2 STATUS Archive (MESSAGES UNSEEN)
+            S1: * STATUS "Archive" (MESSAGES 2 UNSEEN 1)
+            S1: a2 OK STATUS completed
+            C1: a3 APPEND Archive {10+}
+            C1: Subject: c {60000000}
+            S1: a3 NO [TOOBIG] literal of 60000000 bytes is larger than 52428800
+            C1: a4 STATUS Archive (MESSAGES)
+            S1: * STATUS "Archive" (MESSAGES 2)
+            S1: a4 OK STATUS completed
+            """);
+    }
 }

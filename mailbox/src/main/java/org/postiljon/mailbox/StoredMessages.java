@@ -19,6 +19,7 @@ import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.Messages;
+import org.postiljon.mailbox.api.StagedMessage;
 import org.postiljon.mailbox.api.UidSet;
 import org.postiljon.mime.Address;
 import org.postiljon.mime.MessageParser;
@@ -51,29 +52,43 @@ final class StoredMessages implements Messages {
     public AppendResult append(Account account, MailboxName name, InputStream content, Flags flags, Instant internalDate) {
         // Fail early, before storing bytes, when the mailbox is not there; checked again in the transaction.
         store.read(tx -> StoredMailboxes.require(tx, account, name));
-        BlobStore.Stored blob;
-        MessageKeys keys;
+        return appendAll(account, name, List.of(stage(content, flags, internalDate))).getFirst();
+    }
+
+    @Override
+    public StagedMessage stage(InputStream content, Flags flags, Instant internalDate) {
         try {
             // Small messages are parsed from the copy kept while storing them; large ones are read back.
             HeadCapture capture = new HeadCapture(new CrlfInputStream(content), PARSE_IN_MEMORY_BYTES);
-            blob = blobs.put(capture, limits.maxMessageBytes());
+            BlobStore.Stored blob = blobs.put(capture, limits.maxMessageBytes());
             try (InputStream in = capture.complete() ? capture.captured() : blobs.open(blob.id())) {
-                keys = keys(parser.parse(in));
+                return new StagedMessage(blob.id(), blob.size(), keys(parser.parse(in)), flags, internalDate);
             }
         } catch (BlobStore.TooLarge e) {
             throw new MailboxException.TooBig(limits.maxMessageBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store message", e);
         }
+    }
+
+    @Override
+    public List<AppendResult> appendAll(Account account, MailboxName name, List<StagedMessage> messages) {
         Instant now = Instant.now();
-        Done<MessageInfo> done = store.write(tx -> {
+        Done<List<MessageInfo>> done = store.write(tx -> {
             Mailbox m = StoredMailboxes.require(tx, account, name);
             long modSeq = tx.nextModSeq(account.id());
-            return new Done<>(m, tx.insertMessage(m.id(), modSeq, flags, internalDate, now, blob.size(), blob.id(), keys), modSeq);
+            List<MessageInfo> added = new ArrayList<>();
+            for (StagedMessage s : messages) {
+                added.add(tx.insertMessage(m.id(), modSeq, s.flags(), s.internalDate(), now, s.size(), s.blob(), s.keys()));
+            }
+            return new Done<>(m, added, modSeq);
         });
-        MessageInfo info = done.value();
-        bus.publish(new Change.MessageAdded(account.id(), done.modSeq(), done.mailbox().id(), info));
-        return new AppendResult(done.mailbox().uidValidity(), info.uid(), info);
+        List<AppendResult> results = new ArrayList<>();
+        for (MessageInfo info : done.value()) {
+            bus.publish(new Change.MessageAdded(account.id(), done.modSeq(), done.mailbox().id(), info));
+            results.add(new AppendResult(done.mailbox().uidValidity(), info.uid(), info));
+        }
+        return results;
     }
 
     static MessageKeys keys(ParsedMessage p) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.postiljon.imap.wire.BadSyntax;
@@ -15,8 +16,9 @@ import org.postiljon.mailbox.api.AppendResult;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.StagedMessage;
 
-/** APPEND, RFC 9051 §6.3.12, with APPENDUID (RFC 4315) and LITERAL+ (RFC 7888). */
+/** APPEND, RFC 9051 §6.3.12, with MULTIAPPEND (RFC 3502), APPENDUID (RFC 4315) and LITERAL+ (RFC 7888). */
 final class Append implements Command {
 
     /** RFC 9051 §9 date-time: "dd-Mon-yyyy hh:mm:ss +zzzz", the day may be space-padded. */
@@ -26,39 +28,46 @@ final class Append implements Command {
     public void run(Session s, String tag, CommandReader in) throws IOException {
         in.sp();
         MailboxName name = s.mailboxName(in.astringBytes());
-        in.sp();
-        Flags flags = Flags.NONE;
-        if (in.peek() == '(') {
-            List<String> names = in.flagList();
-            flags = Flags.of(names);
-            in.sp();
-        }
-        Instant internalDate = Instant.now();
-        if (in.peek() == '"') {
-            internalDate = dateTime(new String(in.stringBytes(), StandardCharsets.US_ASCII));
-            in.sp();
-        }
         var svc = s.services();
-        CommandReader.Literal literal = in.messageLiteral(svc.limits().maxMessageBytes(), () -> {
-            try {
-                svc.mailboxes().get(s.account, name);
-            } catch (MailboxException.NoSuchMailbox e) {
-                // §6.3.12: TRYCREATE tells the client it may CREATE and try again.
-                throw new CommandFailed("TRYCREATE", "no such mailbox: " + name);
+        List<StagedMessage> staged = new ArrayList<>();
+        // RFC 3502: one or more messages, each with its own flags and date; all are added or none.
+        do {
+            in.sp();
+            Flags flags = Flags.NONE;
+            if (in.peek() == '(') {
+                flags = Flags.of(in.flagList());
+                in.sp();
             }
-        });
-        if (literal.size() == 0) {
-            literal.finish();
-            throw new CommandFailed(null, "empty message");
-        }
-        AppendResult r;
-        try {
-            r = svc.messages().append(s.account, name, literal.stream(), flags, internalDate);
-        } finally {
-            literal.finish();
-        }
+            Instant internalDate = Instant.now();
+            if (in.peek() == '"') {
+                internalDate = dateTime(new String(in.stringBytes(), StandardCharsets.US_ASCII));
+                in.sp();
+            }
+            boolean first = staged.isEmpty();
+            CommandReader.Literal literal = in.messageLiteral(svc.limits().maxMessageBytes(), () -> {
+                if (!first) return;
+                try {
+                    svc.mailboxes().get(s.account, name);
+                } catch (MailboxException.NoSuchMailbox e) {
+                    // §6.3.12: TRYCREATE tells the client it may CREATE and try again.
+                    throw new CommandFailed("TRYCREATE", "no such mailbox: " + name);
+                }
+            });
+            if (literal.size() == 0) {
+                literal.finish();
+                throw new CommandFailed(null, "empty message");
+            }
+            try {
+                staged.add(svc.messages().stage(literal.stream(), flags, internalDate));
+            } finally {
+                literal.finish();
+            }
+            if (staged.size() > 1000) throw new CommandFailed("LIMIT", "at most 1000 messages in one APPEND");
+        } while (in.peek() == ' ');
         in.end();
-        s.ok(tag, "[APPENDUID " + r.uidValidity() + " " + r.uid() + "] APPEND completed", true);
+        List<AppendResult> results = svc.messages().appendAll(s.account, name, staged);
+        String uids = Copy.compact(results.stream().map(AppendResult::uid).toList());
+        s.ok(tag, "[APPENDUID " + results.getFirst().uidValidity() + " " + uids + "] APPEND completed", true);
     }
 
     static Instant dateTime(String text) {

@@ -214,7 +214,7 @@ final class Session {
         } else {
             c.addAll(List.of("LITERAL+", "ENABLE", "ID", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN",
                     "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE", "STATUS=SIZE", "ESEARCH",
-                    "SEARCHRES", "UTF8=ACCEPT", "SASL-IR", "BINARY", "APPENDLIMIT=" + services.limits().maxMessageBytes()));
+                    "SEARCHRES", "UTF8=ACCEPT", "SASL-IR", "BINARY", "MULTIAPPEND", "APPENDLIMIT=" + services.limits().maxMessageBytes()));
         }
         return String.join(" ", c);
     }

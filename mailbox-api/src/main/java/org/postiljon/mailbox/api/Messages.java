@@ -18,6 +18,15 @@ public interface Messages {
      */
     AppendResult append(Account account, MailboxName mailbox, InputStream content, Flags flags, Instant internalDate);
 
+    /**
+     * Stores and parses a message without putting it in a mailbox yet (bare LF becomes CRLF).
+     * @throws MailboxException.TooBig when larger than the configured maximum
+     */
+    StagedMessage stage(InputStream content, Flags flags, Instant internalDate);
+
+    /** Appends staged messages in one transaction: all of them get consecutive UIDs, or none is added. */
+    List<AppendResult> appendAll(Account account, MailboxName mailbox, List<StagedMessage> messages);
+
     /** Messages whose UID is in {@code uids}, in UID order. */
     List<MessageInfo> list(Account account, MailboxName mailbox, UidSet uids);
 
