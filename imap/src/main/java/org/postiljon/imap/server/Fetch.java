@@ -53,6 +53,8 @@ final class Fetch implements Command {
             List<MessageInfo> found = s.services().messages().list(s.account, view.mailbox.name(), slice.uids());
             java.util.SortedMap<Long, org.postiljon.mailbox.api.MessageKeys> keys = needParse
                     ? s.services().messages().keys(s.account, view.mailbox.name(), slice.uids()) : java.util.Collections.emptySortedMap();
+            java.util.Map<Long, MessageInfo> seenNow = markSeen(s, view, found, items);
+            boolean flagsRequested = items.stream().anyMatch(i -> i.name().equals("FLAGS"));
             int present = 0;
             for (MessageInfo m : found) {
                 int seq = view.seqOf(m.uid());
@@ -60,7 +62,10 @@ final class Fetch implements Command {
                 var k = keys.get(m.uid());
                 if (needParse && k == null) continue; // expunged between the two reads
                 present++;
-                one(s, seq, m, items, k == null ? null : ParsedMessageCodec.decode(k.parse()));
+                MessageInfo now = seenNow.getOrDefault(m.uid(), m);
+                // §6.4.5: when FETCH sets \Seen, the new flags go with the answer.
+                one(s, seq, now, items, k == null ? null : ParsedMessageCodec.decode(k.parse()),
+                        seenNow.containsKey(m.uid()) && !flagsRequested);
             }
             vanished |= present < slice.inView();
             s.out().flush();
@@ -109,20 +114,23 @@ final class Fetch implements Command {
         return lo;
     }
 
-    private void one(Session s, int seq, MessageInfo m, List<FetchItem> items, ParsedMessageCodec.Stored parse) throws IOException {
-        SelectedMailbox view = s.selected;
-        var svc = s.services();
-        boolean markSeen = !view.readOnly && !m.flags().contains(Flags.SEEN) && items.stream().anyMatch(FetchItem::setsSeen);
-        boolean addFlags = false;
-        if (markSeen) {
-            List<MessageInfo> changed = svc.messages().store(s.account, view.mailbox.name(), UidSet.of(m.uid()),
-                    new FlagUpdate(FlagUpdate.Mode.ADD, Flags.of(Flags.SEEN)));
-            if (!changed.isEmpty()) {
-                view.ignoreOwn(changed.getFirst().modSeq());
-                m = changed.getFirst();
-                addFlags = items.stream().noneMatch(i -> i.name().equals("FLAGS"));
-            }
+    /** Sets \Seen on the slice's unseen messages in one write when an item asks for it (RFC 9051 §6.4.5). */
+    private static java.util.Map<Long, MessageInfo> markSeen(Session s, SelectedMailbox view, List<MessageInfo> found, List<FetchItem> items) {
+        if (view.readOnly || items.stream().noneMatch(FetchItem::setsSeen)) return java.util.Map.of();
+        long[] unseen = found.stream().filter(m -> view.seqOf(m.uid()) > 0 && !m.flags().contains(Flags.SEEN))
+                .mapToLong(MessageInfo::uid).toArray();
+        if (unseen.length == 0) return java.util.Map.of();
+        java.util.Map<Long, MessageInfo> out = new java.util.HashMap<>();
+        for (MessageInfo m : s.services().messages().store(s.account, view.mailbox.name(), UidSet.of(unseen),
+                new FlagUpdate(FlagUpdate.Mode.ADD, Flags.of(Flags.SEEN)))) {
+            view.ignoreOwn(m.modSeq());
+            out.put(m.uid(), m);
         }
+        return out;
+    }
+
+    private void one(Session s, int seq, MessageInfo m, List<FetchItem> items, ParsedMessageCodec.Stored parse,
+                     boolean addFlags) throws IOException {
         // Sections are resolved before the first byte of the response, so a bad one fails cleanly.
         for (FetchItem item : items) {
             if (!item.isSection()) continue;
