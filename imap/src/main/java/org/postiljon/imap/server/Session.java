@@ -132,7 +132,7 @@ final class Session {
             }
             Commands.Entry entry = Commands.TABLE.get(name);
             if (entry == null) throw new BadSyntax("unknown command " + name);
-            if (!entry.states().contains(state)) throw new BadSyntax(name + " is not allowed " + stateText());
+            if (!entry.states().contains(state)) throw new BadSyntax(name + " is not allowed " + stateText(entry));
             if (!atEndOrSpace()) throw new BadSyntax("expected a space after " + name);
             entry.command().run(this, tag, in);
             badInRow = 0;
@@ -159,7 +159,10 @@ final class Session {
         return c == -1 || c == ' ';
     }
 
-    private String stateText() {
+    private String stateText(Commands.Entry entry) {
+        if (state != State.NOT_AUTHENTICATED && entry.states().equals(java.util.EnumSet.of(State.NOT_AUTHENTICATED))) {
+            return "after login";
+        }
         return switch (state) {
             case NOT_AUTHENTICATED -> "before login";
             case AUTHENTICATED -> "without a selected mailbox";
