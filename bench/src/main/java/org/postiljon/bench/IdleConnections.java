@@ -32,14 +32,13 @@ import org.postiljon.mailbox.api.Scram;
 public final class IdleConnections {
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new ConcurrentHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        String host = a.getOrDefault("host", "127.0.0.1");
-        int port = Integer.parseInt(a.getOrDefault("port", "993"));
-        int n = Integer.parseInt(a.getOrDefault("connections", "10000"));
-        String user = a.getOrDefault("user", "user1@bench.test");
-        String password = a.getOrDefault("password", "bench-password");
-        int hold = Integer.parseInt(a.getOrDefault("hold", "30"));
+        Options a = new Options(args);
+        String host = a.get("host", "127.0.0.1");
+        int port = a.number("port", 993);
+        int n = a.number("connections", 10000);
+        String user = a.get("user", "user1@bench.test");
+        String password = a.get("password", "bench-password");
+        int hold = a.number("hold", 30);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, new TrustManager[] {new X509TrustManager() {
             @Override public void checkClientTrusted(X509Certificate[] c, String t) { }

@@ -45,16 +45,15 @@ public final class ImapLoad {
             Op.STORE, 15, Op.APPEND, 10, Op.IDLE, 5));
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new ConcurrentHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        String host = a.getOrDefault("host", "127.0.0.1");
-        int port = Integer.parseInt(a.getOrDefault("port", "143"));
-        int users = Integer.parseInt(a.getOrDefault("users", "10"));
-        String format = a.getOrDefault("user-format", "user%d@bench.test");
-        String password = a.getOrDefault("password", "bench-password");
-        int clients = Integer.parseInt(a.getOrDefault("clients", "20"));
-        int seconds = Integer.parseInt(a.getOrDefault("seconds", "20"));
-        int preload = Integer.parseInt(a.getOrDefault("preload", "0"));
+        Options a = new Options(args);
+        String host = a.get("host", "127.0.0.1");
+        int port = a.number("port", 143);
+        int users = a.number("users", 10);
+        String format = a.get("user-format", "user%d@bench.test");
+        String password = a.get("password", "bench-password");
+        int clients = a.number("clients", 20);
+        int seconds = a.number("seconds", 20);
+        int preload = a.number("preload", 0);
         Path work = Files.createTempDirectory("imapload");
         List<byte[]> corpus = Corpus.messages(work, 300, 3);
 
