@@ -15,7 +15,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postiljon.mailbox.api.Account;
-import org.postiljon.mailbox.api.Change;
 import org.postiljon.mailbox.api.FlagUpdate;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.MailboxName;

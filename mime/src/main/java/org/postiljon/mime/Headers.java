@@ -6,7 +6,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** One entity's header fields, unfolded, in order. Values are Unicode (UTF-8, else Latin-1). */
 final class Headers {
@@ -30,9 +29,6 @@ final class Headers {
         return null;
     }
 
-    List<Field> all() {
-        return fields;
-    }
 
     /** RFC 6532 allows UTF-8 in headers; anything else 8-bit is read as Latin-1 so nothing is lost. */
     static String decode(byte[] raw) {
@@ -46,7 +42,4 @@ final class Headers {
         }
     }
 
-    static String lower(String s) {
-        return s == null ? null : s.toLowerCase(Locale.ROOT);
-    }
 }

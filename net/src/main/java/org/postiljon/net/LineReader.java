@@ -48,7 +48,4 @@ public final class LineReader {
         return Arrays.copyOf(buf, n);
     }
 
-    public InputStream stream() {
-        return in;
-    }
 }

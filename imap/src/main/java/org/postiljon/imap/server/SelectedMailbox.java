@@ -137,7 +137,7 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
 
     /** The UIDs a sequence set names in this view (sequence numbers or UIDs), as a UID set. */
     UidSet resolve(SequenceSet set, boolean uid, long[] saved) {
-        if (set.saved()) return saved == null ? new UidSet(List.of()) : uidSetOf(saved);
+        if (set.saved()) return saved == null ? new UidSet(List.of()) : UidSet.of(saved);
         List<UidSet.Range> ranges = new ArrayList<>();
         for (long[] r : set.ranges()) {
             if (uid) {
@@ -167,12 +167,6 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
                 }
             }
         }
-        return new UidSet(ranges);
-    }
-
-    private static UidSet uidSetOf(long[] sorted) {
-        List<UidSet.Range> ranges = new ArrayList<>();
-        for (long u : sorted) ranges.add(new UidSet.Range(u, u));
         return new UidSet(ranges);
     }
 

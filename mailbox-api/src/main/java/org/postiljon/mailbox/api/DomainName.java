@@ -35,11 +35,6 @@ public record DomainName(String ascii) {
         return IDN.toUnicode(ascii, IDN.USE_STD3_ASCII_RULES);
     }
 
-    /** True when {@code name} is this domain or below it. */
-    public boolean contains(DomainName name) {
-        return name.ascii.equals(ascii) || name.ascii.endsWith("." + ascii);
-    }
-
     private static boolean isValidAscii(String s) {
         if (s == null || s.isEmpty() || s.length() > MAX_LENGTH) return false;
         if (!s.contains(".")) return false; // a mail domain has at least two labels

@@ -1,7 +1,6 @@
 package org.postiljon.mailbox.api;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * A mailbox's full name: components joined by {@code /}, in Unicode (the wire encodings, modified
@@ -61,24 +60,12 @@ public record MailboxName(String path) implements Comparable<MailboxName> {
         return path.equals("INBOX");
     }
 
-    public List<String> components() {
-        return List.of(path.split(String.valueOf(SEPARATOR)));
-    }
-
-    /** The last component, as a folder pane shows it. */
-    public String leaf() {
-        int i = path.lastIndexOf(SEPARATOR);
-        return i < 0 ? path : path.substring(i + 1);
-    }
 
     public java.util.Optional<MailboxName> parent() {
         int i = path.lastIndexOf(SEPARATOR);
         return i < 0 ? java.util.Optional.empty() : java.util.Optional.of(new MailboxName(path.substring(0, i)));
     }
 
-    public MailboxName child(String component) {
-        return new MailboxName(path + SEPARATOR + component);
-    }
 
     /** True when this is {@code ancestor} or lies below it. */
     public boolean isWithin(MailboxName ancestor) {
