@@ -180,6 +180,18 @@ class MessageCommandsTest extends ImapTranscriptTest {
             C1: a4 UID SEARCH SUBJECT CATS
             S1: * SEARCH 2
             S1: a4 OK UID SEARCH completed
+            C1: a41 SEARCH HEADER Message-ID <m1@example.org>
+            S1: * SEARCH 1
+            S1: a41 OK SEARCH completed
+            C1: a42 SEARCH HEADER X-Not-There ""
+            S1: * SEARCH
+            S1: a42 OK SEARCH completed
+            C1: a43 SEARCH TEXT HELLO
+            S1: * SEARCH 1
+            S1: a43 OK SEARCH completed
+            C1: a44 SEARCH SENTON 3-Nov-2026 LARGER 100
+            S1: * SEARCH 1
+            S1: a44 OK SEARCH completed
             C1: a5 SEARCH RETURN (MIN MAX COUNT) ALL
             S1: * ESEARCH (TAG "a5") MIN 1 MAX 2 COUNT 2
             S1: a5 OK SEARCH completed

@@ -172,15 +172,22 @@ final class StoredMessages implements Messages {
         // Flag changes are committed without waiting for the disk (docs/decisions/0004).
         Done<List<MessageInfo>> done = store.writeRelaxed(tx -> {
             Mailbox m = StoredMailboxes.require(tx, account, name);
+            List<MessageInfo> current = tx.messages(m.id(), uids);
+            java.util.SortedMap<Long, Flags> next = new java.util.TreeMap<>();
+            for (MessageInfo info : current) {
+                Flags f = update.applyTo(info.flags());
+                if (!f.equals(info.flags())) next.put(info.uid(), f);
+            }
+            if (next.isEmpty()) return new Done<>(m, List.<MessageInfo>of(), 0L);
+            long modSeq = tx.nextModSeq(account.id());
+            tx.updateFlags(m, next, modSeq);
             List<MessageInfo> changed = new ArrayList<>();
-            long modSeq = 0;
-            for (MessageInfo info : tx.messages(m.id(), uids)) {
-                Flags next = update.applyTo(info.flags());
-                if (next.equals(info.flags())) continue;
-                if (modSeq == 0) modSeq = tx.nextModSeq(account.id());
-                tx.updateFlags(m.id(), info.uid(), next, modSeq);
-                changed.add(new MessageInfo(info.mailboxId(), info.uid(), modSeq, next, info.internalDate(),
-                        info.saveDate(), info.size(), info.blobId()));
+            for (MessageInfo info : current) {
+                Flags f = next.get(info.uid());
+                if (f != null) {
+                    changed.add(new MessageInfo(info.mailboxId(), info.uid(), modSeq, f, info.internalDate(),
+                            info.saveDate(), info.size(), info.blobId()));
+                }
             }
             return new Done<>(m, List.copyOf(changed), modSeq);
         });

@@ -90,13 +90,30 @@ final class Search implements Command {
             return text;
         }
 
+        /** The header section; read on its own (not the whole message) unless the text is already here. */
         String header() {
             if (header == null) {
-                String t = text();
+                String t = text != null ? text : readHeader();
                 int end = t.indexOf("\r\n\r\n");
                 header = end < 0 ? t : t.substring(0, end + 2);
             }
             return header;
+        }
+
+        private String readHeader() {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            try (InputStream in = new java.io.BufferedInputStream(
+                    s.services().messages().open(s.account, s.selected.mailbox.name(), m.uid()))) {
+                int c, state = 0; // counts the bytes of CRLFCRLF seen in a row
+                while (b.size() < (1 << 20) && (c = in.read()) >= 0) {
+                    b.write(c);
+                    state = (c == (state % 2 == 0 ? '\r' : '\n')) ? state + 1 : (c == '\r' ? 1 : 0);
+                    if (state == 4) break;
+                }
+            } catch (IOException e) {
+                return "";
+            }
+            return b.toString(StandardCharsets.UTF_8);
         }
 
         /** Unfolded, RFC 2047-decoded values of a header field. */

@@ -62,7 +62,8 @@ public interface WriteTx extends ReadTx {
     /** Copies a message's row (and keys) into another mailbox with a new UID there. */
     MessageInfo copyMessage(MessageInfo source, long toMailboxId, long modSeq, Instant saveDate);
 
-    void updateFlags(long mailboxId, long uid, Flags flags, long modSeq);
+    /** Sets new flags on messages of one mailbox, all with the same MODSEQ; logs the change. */
+    void updateFlags(Mailbox mailbox, java.util.SortedMap<Long, Flags> flagsByUid, long modSeq);
 
     /** Removes messages, leaving expunge tombstones in the change log. */
     void deleteMessages(long mailboxId, List<Long> uids, long modSeq);

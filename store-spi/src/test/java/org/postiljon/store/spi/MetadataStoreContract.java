@@ -110,7 +110,7 @@ public abstract class MetadataStoreContract {
         Mailbox m = mailbox("INBOX");
         MessageInfo a = append(m, Flags.NONE);
         long before = store.read(tx -> tx.highestModSeq(alice.id()));
-        store.write(tx -> { tx.updateFlags(m.id(), a.uid(), Flags.of(Flags.SEEN), tx.nextModSeq(alice.id())); return null; });
+        store.write(tx -> { tx.updateFlags(m, new java.util.TreeMap<>(java.util.Map.of(a.uid(), Flags.of(Flags.SEEN))), tx.nextModSeq(alice.id())); return null; });
         store.write(tx -> { tx.deleteMessages(m.id(), List.of(a.uid()), tx.nextModSeq(alice.id())); return null; });
         List<ChangeRecord> log = store.read(tx -> tx.changesSince(alice.id(), before));
         assertEquals(List.of(ChangeRecord.Kind.FLAGS, ChangeRecord.Kind.EXPUNGE), log.stream().map(ChangeRecord::kind).toList());

@@ -452,12 +452,15 @@ final class SqlTx implements WriteTx {
     }
 
     @Override
-    public void updateFlags(long mailboxId, long uid, Flags flags, long modSeq) {
-        update("UPDATE message SET flags = ?, seen = ?, deleted = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
-                flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED), modSeq, mailboxId, uid);
-        long accountId = mailboxById(mailboxId).accountId();
-        update("UPDATE mailbox SET highest_modseq = ? WHERE id = ?", modSeq, mailboxId);
-        log(accountId, modSeq, mailboxId, uid, ChangeRecord.Kind.FLAGS);
+    public void updateFlags(Mailbox mailbox, java.util.SortedMap<Long, Flags> flagsByUid, long modSeq) {
+        if (flagsByUid.isEmpty()) return;
+        for (var e : flagsByUid.entrySet()) {
+            Flags flags = e.getValue();
+            update("UPDATE message SET flags = ?, seen = ?, deleted = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
+                    flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED), modSeq, mailbox.id(), e.getKey());
+            log(mailbox.accountId(), modSeq, mailbox.id(), e.getKey(), ChangeRecord.Kind.FLAGS);
+        }
+        update("UPDATE mailbox SET highest_modseq = ? WHERE id = ?", modSeq, mailbox.id());
     }
 
     @Override
