@@ -39,12 +39,15 @@ final class StoredDirectory implements Directory {
     private final MetadataStore store;
     private final Passwords passwords;
     /** Verified against when the account does not exist, so both cases take as long. */
-    private final String decoyHash;
+    /**
+     * Verified against when the account does not exist, so both cases take as long. Made on first
+     * use, not at start: the admin CLI builds a directory for every command.
+     */
+    private volatile String decoyHash;
 
     StoredDirectory(MetadataStore store, Passwords passwords) {
         this.store = store;
         this.passwords = passwords;
-        this.decoyHash = passwords.hash("decoy password".toCharArray());
     }
 
     @Override
@@ -216,9 +219,15 @@ final class StoredDirectory implements Directory {
         } catch (MailboxException.InvalidName e) {
             a = Optional.empty();
         }
-        String hash = a.map(AccountRecord::passwordHash).orElse(decoyHash);
+        String hash = a.isPresent() ? a.get().passwordHash() : decoy();
         boolean ok = Passwords.verify(password, hash);
         return ok && a.isPresent() ? Optional.of(a.get().account()) : Optional.empty();
+    }
+
+    private String decoy() {
+        String d = decoyHash;
+        if (d == null) decoyHash = d = passwords.hash("decoy password".toCharArray());
+        return d;
     }
 
     @Override

@@ -74,9 +74,7 @@ public final class Node implements AutoCloseable {
     }
 
     private void startImap() throws IOException {
-        ImapLimits limits = new ImapLimits(ImapLimits.DEFAULT.maxLineBytes(), ImapLimits.DEFAULT.maxLiteralBytesBeforeAuth(),
-                ImapLimits.DEFAULT.maxLiteralBytes(), settings.number("limits.max-message-bytes"), ImapLimits.DEFAULT.maxBadCommands(),
-                ImapLimits.DEFAULT.maxNesting(), ImapLimits.DEFAULT.idleBeforeAuth(), ImapLimits.DEFAULT.idleAfterAuth());
+        ImapLimits limits = ImapLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes"));
         AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(settings.number("auth.failure-delay-ms")),
                 Duration.ofMillis(settings.number("auth.failure-delay-max-ms")), AuthThrottle.Options.DEFAULT.window()), Clock.systemUTC());
         ImapServices services = new ImapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), tls,

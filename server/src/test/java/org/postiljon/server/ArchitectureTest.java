@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Dependencies point one way (ARCHITECTURE.md): each module may use only the modules listed here
- * in main scope, and no main source imports a package of a module it may not use.
+ * in main scope, and protocol and domain code never touches JDBC or a concrete store.
  */
 class ArchitectureTest {
 

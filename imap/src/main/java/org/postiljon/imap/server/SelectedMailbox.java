@@ -141,14 +141,11 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
         List<UidSet.Range> ranges = new ArrayList<>();
         for (long[] r : set.ranges()) {
             if (uid) {
-                long max = Math.max(lastUid(), 1);
-                long a = r[0] == SequenceSet.STAR ? max : r[0], b = r[1] == SequenceSet.STAR ? max : r[1];
-                // RFC 9051 §6.4.8: a UID range beyond the last UID still means the last message.
-                if (r[0] == SequenceSet.STAR || r[1] == SequenceSet.STAR) {
-                    if (count == 0) continue;
-                }
-                long lo = Math.min(a, b), hi = Math.max(a, b);
-                if (hi >= 1) ranges.add(new UidSet.Range(Math.max(1, lo), Math.min(hi, UidSet.MAX_UID)));
+                // RFC 9051 §6.4.8: "*" is the highest UID in use; in an empty mailbox it names nothing.
+                boolean star = r[0] == SequenceSet.STAR || r[1] == SequenceSet.STAR;
+                if (star && count == 0) continue;
+                long a = r[0] == SequenceSet.STAR ? lastUid() : r[0], b = r[1] == SequenceSet.STAR ? lastUid() : r[1];
+                ranges.add(new UidSet.Range(Math.min(a, b), Math.max(a, b)));
             } else {
                 long a = r[0] == SequenceSet.STAR ? count : r[0], b = r[1] == SequenceSet.STAR ? count : r[1];
                 long lo = Math.min(a, b), hi = Math.max(a, b);

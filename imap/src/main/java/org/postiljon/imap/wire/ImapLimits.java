@@ -19,4 +19,9 @@ public record ImapLimits(int maxLineBytes, int maxLiteralBytesBeforeAuth, int ma
 
     public static final ImapLimits DEFAULT = new ImapLimits(64 * 1024, 8 * 1024, 100 * 1024, 50L * 1024 * 1024,
             10, 32, Duration.ofSeconds(60), Duration.ofMinutes(30));
+
+    public ImapLimits withMaxMessageBytes(long bytes) {
+        return new ImapLimits(maxLineBytes, maxLiteralBytesBeforeAuth, maxLiteralBytes, bytes, maxBadCommands, maxNesting,
+                idleBeforeAuth, idleAfterAuth);
+    }
 }
