@@ -109,4 +109,31 @@ class AuthTest {
         ctx.init(null, tmf.getTrustManagers(), null);
         return ctx;
     }
+
+    @Test
+    void commandsPipelinedBehindStartTlsAreRefusedNotRunInsideTls() throws Exception {
+        try (ImapTestServer server = new ImapTestServer(dir, ImapLimits.DEFAULT, false); Transcript t = new Transcript(server.port())) {
+            t.run("S1: * OK *");
+            // CVE-2011-0411 style: plaintext bytes sent with STARTTLS must not be taken as protected.
+            t.send(1, "a1 STARTTLS\r\na2 LOGIN alice@example.org \"correct horse battery\"\r\n");
+            t.run("S1: a1 BAD no commands may follow STARTTLS before the handshake");
+            assertTrue(t.closed(1), "the connection is closed");
+        }
+    }
+
+    @Test
+    void idleClientsAreLoggedOutBeforeLogin() throws Exception {
+        ImapLimits quick = new ImapLimits(ImapLimits.DEFAULT.maxLineBytes(), ImapLimits.DEFAULT.maxLiteralBytesBeforeAuth(),
+                ImapLimits.DEFAULT.maxLiteralBytes(), ImapLimits.DEFAULT.maxMessageBytes(), ImapLimits.DEFAULT.maxBadCommands(),
+                ImapLimits.DEFAULT.maxNesting(), java.time.Duration.ofMillis(500), ImapLimits.DEFAULT.idleAfterAuth());
+        try (ImapTestServer server = new ImapTestServer(dir, quick, true); Transcript t = new Transcript(server.port())) {
+            long t0 = System.nanoTime();
+            t.run("""
+                S1: * OK *
+                S1: * BYE autologout; idle for too long
+                """);
+            assertTrue(t.closed(1));
+            assertTrue(java.time.Duration.ofNanos(System.nanoTime() - t0).toMillis() < 5000);
+        }
+    }
 }
