@@ -19,6 +19,7 @@ import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.Messages;
+import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.StagedMessage;
 import org.postiljon.mailbox.api.UidSet;
 import org.postiljon.mime.Address;
@@ -36,6 +37,7 @@ final class StoredMessages implements Messages {
     private final ChangeBus bus;
     private final MailboxLimits limits;
     private final MessageParser parser = new MessageParser();
+    private final MessageSearch search;
     private static final int PARSE_IN_MEMORY_BYTES = 256 * 1024;
 
     /** What a write transaction hands back: the mailbox it acted on, its result, its MODSEQ. */
@@ -46,6 +48,7 @@ final class StoredMessages implements Messages {
         this.blobs = blobs;
         this.bus = bus;
         this.limits = limits;
+        this.search = new MessageSearch(store, blobs);
     }
 
     @Override
@@ -110,8 +113,13 @@ final class StoredMessages implements Messages {
     }
 
     @Override
-    public java.util.SortedMap<Long, MessageKeys> keys(Account account, MailboxName name, UidSet uids) {
-        return store.read(tx -> tx.keys(StoredMailboxes.require(tx, account, name).id(), uids));
+    public java.util.SortedMap<Long, MessageKeys> keys(Account account, MailboxName name, UidSet uids, boolean withParse) {
+        return store.read(tx -> tx.keys(StoredMailboxes.require(tx, account, name).id(), uids, withParse));
+    }
+
+    @Override
+    public long[] search(Account account, MailboxName name, SearchQuery query) {
+        return search.run(account, name, query);
     }
 
     @Override

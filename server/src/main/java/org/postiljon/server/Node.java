@@ -26,6 +26,7 @@ import org.postiljon.net.Listener;
 import org.postiljon.net.Sasl;
 import org.postiljon.net.Tls;
 import org.postiljon.store.embedded.EmbeddedStore;
+import org.postiljon.mime.ParseCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ public final class Node implements AutoCloseable {
     private final MailboxModel model;
     private final List<Listener> listeners = new ArrayList<>();
     private final ScheduledExecutorService jobs;
+    private final ParseCache parses;
     private Tls tls;
     private boolean selfSigned;
 
@@ -47,6 +49,7 @@ public final class Node implements AutoCloseable {
         this.store = store;
         this.model = model;
         this.jobs = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("jobs").daemon(true).factory());
+        this.parses = new ParseCache(settings.number("cache.parses"));
     }
 
     /** Opens the store and model only: what the admin CLI needs. */
@@ -78,7 +81,7 @@ public final class Node implements AutoCloseable {
         AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(settings.number("auth.failure-delay-ms")),
                 Duration.ofMillis(settings.number("auth.failure-delay-max-ms")), AuthThrottle.Options.DEFAULT.window()), Clock.systemUTC());
         ImapServices services = new ImapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), tls,
-                new Sasl(model.directory()), throttle, limits, settings.flag("auth.plaintext-on-loopback"), new RecentTracker());
+                new Sasl(model.directory()), throttle, limits, settings.flag("auth.plaintext-on-loopback"), new RecentTracker(), parses);
         ImapServer imap = new ImapServer(services);
         Listener.Options options = new Listener.Options((int) settings.number("limits.connections-per-ip"),
                 (int) settings.number("limits.connections"), Duration.ofSeconds(settings.number("shutdown.grace-seconds")));

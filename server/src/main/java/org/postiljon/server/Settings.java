@@ -39,6 +39,7 @@ public final class Settings {
             new Setting("auth.plaintext-on-loopback", "true", "Allow passwords without TLS from 127.0.0.1 and ::1 (never from elsewhere)."),
             new Setting("auth.failure-delay-ms", "500", "Delay after a failed login, doubled per further failure from the same IP or for the same account."),
             new Setting("auth.failure-delay-max-ms", "15000", "Longest delay after failed logins."),
+            new Setting("cache.parses", "20000", "Decoded envelopes and body structures kept in memory for listing messages (entries; a few KB each)."),
             new Setting("shutdown.grace-seconds", "10", "On SIGTERM, how long running commands get to finish."),
             new Setting("blobs.sweep-minutes", "60", "How often message files nobody refers to any more are deleted."));
 

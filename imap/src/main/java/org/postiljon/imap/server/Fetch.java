@@ -51,20 +51,19 @@ final class Fetch implements Command {
                 || i.name().equals("BODYSTRUCTURE") || i.name().equals("BODY"));
         for (Slice slice : slices(uids, view)) {
             List<MessageInfo> found = s.services().messages().list(s.account, view.mailbox.name(), slice.uids());
-            java.util.SortedMap<Long, org.postiljon.mailbox.api.MessageKeys> keys = needParse
-                    ? s.services().messages().keys(s.account, view.mailbox.name(), slice.uids()) : java.util.Collections.emptySortedMap();
+            java.util.Map<Long, ParsedMessageCodec.Stored> parses = needParse ? parses(s, view, found) : java.util.Map.of();
             java.util.Map<Long, MessageInfo> seenNow = markSeen(s, view, found, items);
             boolean flagsRequested = items.stream().anyMatch(i -> i.name().equals("FLAGS"));
             int present = 0;
             for (MessageInfo m : found) {
                 int seq = view.seqOf(m.uid());
                 if (seq == 0) continue; // arrived after this session's view: not announced yet
-                var k = keys.get(m.uid());
-                if (needParse && k == null) continue; // expunged between the two reads
+                ParsedMessageCodec.Stored parse = parses.get(m.uid());
+                if (needParse && parse == null) continue; // expunged between the two reads
                 present++;
                 MessageInfo now = seenNow.getOrDefault(m.uid(), m);
                 // §6.4.5: when FETCH sets \Seen, the new flags go with the answer.
-                one(s, seq, now, items, k == null ? null : ParsedMessageCodec.decode(k.parse()),
+                one(s, seq, now, items, parse,
                         seenNow.containsKey(m.uid()) && !flagsRequested);
             }
             vanished |= present < slice.inView();
@@ -76,6 +75,21 @@ final class Fetch implements Command {
             return;
         }
         s.ok(tag, (uid ? "UID FETCH" : "FETCH") + " completed", uid);
+    }
+
+    /** Envelope and body structure of the listed messages: from the cache, the rest read in one query. */
+    private static java.util.Map<Long, ParsedMessageCodec.Stored> parses(Session s, SelectedMailbox view, List<MessageInfo> found) {
+        java.util.Map<Long, ParsedMessageCodec.Stored> out = new java.util.HashMap<>();
+        java.util.Map<Long, String> missing = new java.util.TreeMap<>();
+        for (MessageInfo m : found) {
+            ParsedMessageCodec.Stored cached = s.services().parses().get(m.blobId().sha256());
+            if (cached != null) out.put(m.uid(), cached); else missing.put(m.uid(), m.blobId().sha256());
+        }
+        if (missing.isEmpty()) return out;
+        UidSet uids = UidSet.of(missing.keySet().stream().mapToLong(Long::longValue).toArray());
+        s.services().messages().keys(s.account, view.mailbox.name(), uids, true)
+                .forEach((uid, k) -> out.put(uid, s.services().parses().decode(missing.get(uid), k.parse())));
+        return out;
     }
 
     /** A piece of the requested set: UIDs of the view, at most {@link #BATCH} of them. */

@@ -123,6 +123,11 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
         return recent.contains(uid);
     }
 
+    /** The UIDs recent to this session (RFC 3501 \Recent). */
+    UidSet recentUids() {
+        return UidSet.ofSorted(recent.stream().mapToLong(Long::longValue).sorted().toArray());
+    }
+
     int recentCount() {
         return recent.size();
     }
@@ -137,7 +142,7 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
 
     /** The UIDs a sequence set names in this view (sequence numbers or UIDs), as a UID set. */
     UidSet resolve(SequenceSet set, boolean uid, long[] saved) {
-        if (set.saved()) return saved == null ? new UidSet(List.of()) : UidSet.of(saved);
+        if (set.saved()) return saved == null ? new UidSet(List.of()) : UidSet.ofSorted(saved);
         List<UidSet.Range> ranges = new ArrayList<>();
         for (long[] r : set.ranges()) {
             if (uid) {

@@ -33,8 +33,14 @@ public interface Messages {
     /** The keys and cached parse stored at delivery. */
     MessageKeys keys(Account account, MailboxName mailbox, long uid);
 
-    /** The same for many messages at once, by UID; messages that are gone are absent. */
-    java.util.SortedMap<Long, MessageKeys> keys(Account account, MailboxName mailbox, UidSet uids);
+    /**
+     * The same for many messages at once, by UID; messages that are gone are absent. Without
+     * {@code withParse} the cached parse is left unread (null), which is much cheaper for search and sort.
+     */
+    java.util.SortedMap<Long, MessageKeys> keys(Account account, MailboxName mailbox, UidSet uids, boolean withParse);
+
+    /** UIDs, ascending, of the messages in the mailbox that match {@code query}. */
+    long[] search(Account account, MailboxName mailbox, SearchQuery query);
 
     /** The message's bytes, streamed from the blob store. */
     InputStream open(Account account, MailboxName mailbox, long uid);

@@ -42,6 +42,18 @@ public record UidSet(List<Range> ranges) {
         return new UidSet(rs);
     }
 
+    /** The set of the given ascending UIDs, runs of consecutive UIDs joined into one range each. */
+    public static UidSet ofSorted(long[] uids) {
+        List<Range> rs = new ArrayList<>();
+        for (int i = 0; i < uids.length; ) {
+            int j = i;
+            while (j + 1 < uids.length && uids[j + 1] == uids[j] + 1) j++;
+            rs.add(new Range(uids[i], uids[j]));
+            i = j + 1;
+        }
+        return new UidSet(rs);
+    }
+
     public static UidSet range(long first, long last) {
         return new UidSet(List.of(new Range(first, last)));
     }

@@ -9,11 +9,13 @@ import org.postiljon.mailbox.api.AliasSource;
 import org.postiljon.mailbox.api.BlobId;
 import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MailboxStatus;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
+import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.UidSet;
 
 /** Queries, on one consistent snapshot. */
@@ -44,10 +46,28 @@ public interface ReadTx {
     /** Messages with a UID in {@code uids}, in UID order. */
     List<MessageInfo> messages(long mailboxId, UidSet uids);
 
+    /** Messages with one of the given UIDs (sorted ascending), in UID order. */
+    List<MessageInfo> messages(long mailboxId, long[] uids);
+
     Optional<MessageKeys> keys(long mailboxId, long uid);
 
-    /** Keys of the messages with a UID in {@code uids}, by UID. */
-    java.util.SortedMap<Long, MessageKeys> keys(long mailboxId, UidSet uids);
+    /** Keys of the messages with one of the given UIDs (sorted ascending), by UID. */
+    java.util.SortedMap<Long, MessageKeys> keys(long mailboxId, long[] uids, boolean withParse);
+
+    /** UIDs, ascending, of the messages that have ({@code set}) or lack {@link Flags#SEEN} or {@link Flags#DELETED}. */
+    long[] uidsWithFlag(long mailboxId, String flag, boolean set);
+
+    /**
+     * UIDs, ascending, of every message whose stored {@code field} may contain {@code asciiText}
+     * under the rule of {@link SearchQuery}: all that do, and possibly more (callers confirm).
+     */
+    long[] uidsContaining(long mailboxId, SearchQuery.Field field, String asciiText);
+
+    /**
+     * Keys of the messages with a UID in {@code uids}, by UID. Without {@code withParse} the
+     * cached parse (the largest column) is not read and {@link MessageKeys#parse()} is null.
+     */
+    java.util.SortedMap<Long, MessageKeys> keys(long mailboxId, UidSet uids, boolean withParse);
 
     long highestModSeq(long accountId);
 

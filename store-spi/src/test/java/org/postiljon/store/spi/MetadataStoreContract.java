@@ -135,6 +135,21 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void keysAreReadWithOrWithoutTheCachedParse() {
+        Mailbox m = mailbox("INBOX");
+        append(m, Flags.NONE);
+        append(m, Flags.NONE);
+        var full = store.read(tx -> tx.keys(m.id(), UidSet.ALL, true));
+        var lean = store.read(tx -> tx.keys(m.id(), UidSet.of(2), false));
+        assertEquals(List.of(1L, 2L), List.copyOf(full.keySet()));
+        assertEquals("{}", full.get(2L).parse());
+        assertEquals(List.of(2L), List.copyOf(lean.keySet()));
+        assertEquals(null, lean.get(2L).parse());
+        assertEquals("A <a@x>", lean.get(2L).fromText());
+        assertEquals("<id@x>", lean.get(2L).messageId());
+    }
+
+    @Test
     void copySharesTheBlobAndKeysAndDeletingTheLastReferenceOrphansIt() {
         Mailbox a = mailbox("A");
         Mailbox b = mailbox("B");

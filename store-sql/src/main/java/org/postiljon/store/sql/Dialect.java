@@ -15,6 +15,11 @@ public interface Dialect {
 
     boolean isUniqueViolation(SQLException e);
 
+    /** The operator for a LIKE that ignores the case of ASCII letters (and only of those). */
+    default String caseInsensitiveLike() {
+        return "LIKE";
+    }
+
     /** Sets whether the next commit on {@code writer} waits for the disk (outside a transaction). */
     default void syncCommits(Connection writer, boolean sync) throws SQLException { }
 }

@@ -30,6 +30,7 @@ import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MailboxStatus;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
+import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.QuotaLimits;
 import org.postiljon.mailbox.api.ScramSecret;
 import org.postiljon.mailbox.api.SpecialUse;
@@ -375,9 +376,95 @@ final class SqlTx implements WriteTx {
         return out;
     }
 
-    private static final String KEY_COLUMNS =
+    @Override
+    public List<MessageInfo> messages(long mailboxId, long[] uids) {
+        return byUids("SELECT " + MESSAGE_COLUMNS + " FROM message", mailboxId, uids, SqlTx::message);
+    }
+
+    @Override
+    public java.util.SortedMap<Long, MessageKeys> keys(long mailboxId, long[] uids, boolean withParse) {
+        java.util.SortedMap<Long, MessageKeys> out = new java.util.TreeMap<>();
+        for (var e : byUids("SELECT " + (withParse ? KEY_COLUMNS : KEY_COLUMNS_WITHOUT_PARSE) + " FROM message", mailboxId, uids,
+                rs -> java.util.Map.entry(rs.getLong(1), keys(rs)))) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    private static final int IN_LIST = 64;
+
+    /**
+     * Rows of {@code select} for the given sorted UIDs, in UID order: in lists of a fixed length
+     * (padded, so the statement is prepared once) when the UIDs are few, otherwise one range scan
+     * filtered here.
+     */
+    private <T> List<T> byUids(String select, long mailboxId, long[] uids, Rows<T> row) {
+        List<T> out = new ArrayList<>();
+        if (uids.length == 0) return out;
+        if (uids.length > 4 * IN_LIST) {
+            String sql = select + " WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid";
+            try (ResultSet rs = bind(sql, mailboxId, uids[0], uids[uids.length - 1]).executeQuery()) {
+                while (rs.next()) {
+                    if (Arrays.binarySearch(uids, rs.getLong("uid")) >= 0) out.add(row.read(rs));
+                }
+            } catch (SQLException e) {
+                throw failure(sql, e);
+            }
+            return out;
+        }
+        String sql = select + " WHERE mailbox_id = ? AND uid IN (" + "?, ".repeat(IN_LIST - 1) + "?) ORDER BY uid";
+        for (int from = 0; from < uids.length; from += IN_LIST) {
+            Object[] args = new Object[IN_LIST + 1];
+            args[0] = mailboxId;
+            for (int i = 0; i < IN_LIST; i++) args[i + 1] = uids[Math.min(from + i, uids.length - 1)];
+            out.addAll(query(sql, row, args));
+        }
+        return out;
+    }
+
+    @Override
+    public long[] uidsWithFlag(long mailboxId, String flag, boolean set) {
+        String column = switch (flag) {
+            case Flags.SEEN -> "seen";
+            case Flags.DELETED -> "deleted";
+            default -> throw new IllegalArgumentException("no column for the flag " + flag);
+        };
+        return uids("SELECT uid FROM message WHERE mailbox_id = ? AND " + column + " = ? ORDER BY uid", mailboxId, set);
+    }
+
+    @Override
+    public long[] uidsContaining(long mailboxId, SearchQuery.Field field, String asciiText) {
+        String column = switch (field) {
+            case FROM -> "from_text";
+            case TO -> "to_text";
+            case CC -> "cc_text";
+            case BCC -> "bcc_text";
+            case SUBJECT -> "subject";
+        };
+        String pattern = "%" + asciiText.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        // Rows from before the column existed (NULL) stay candidates; the caller checks them.
+        return uids("SELECT uid FROM message WHERE mailbox_id = ? AND (" + column + " IS NULL OR " + column + " "
+                + dialect.caseInsensitiveLike() + " ? ESCAPE '\\') ORDER BY uid", mailboxId, pattern);
+    }
+
+    private long[] uids(String sql, Object... args) {
+        try (ResultSet rs = bind(sql, args).executeQuery()) {
+            long[] out = new long[64];
+            int n = 0;
+            while (rs.next()) {
+                if (n == out.length) out = Arrays.copyOf(out, n * 2);
+                out[n++] = rs.getLong(1);
+            }
+            return Arrays.copyOf(out, n);
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    private static final String KEY_COLUMNS_WITHOUT_PARSE =
             "uid, subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
-            + " from_text, to_text, cc_text, bcc_text, parse";
+            + " from_text, to_text, cc_text, bcc_text, NULL";
+    private static final String KEY_COLUMNS = KEY_COLUMNS_WITHOUT_PARSE.replace("NULL", "parse");
 
     private static MessageKeys keys(ResultSet rs) throws SQLException {
         long sent = rs.getLong(8);
@@ -395,10 +482,10 @@ final class SqlTx implements WriteTx {
     }
 
     @Override
-    public java.util.SortedMap<Long, MessageKeys> keys(long mailboxId, UidSet uids) {
+    public java.util.SortedMap<Long, MessageKeys> keys(long mailboxId, UidSet uids, boolean withParse) {
         java.util.SortedMap<Long, MessageKeys> out = new java.util.TreeMap<>();
         for (UidSet.Range r : uids.ranges()) {
-            String sql = "SELECT " + KEY_COLUMNS + " FROM message WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid";
+            String sql = "SELECT " + (withParse ? KEY_COLUMNS : KEY_COLUMNS_WITHOUT_PARSE) + " FROM message WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid";
             try (ResultSet rs = bind(sql, mailboxId, r.first(), r.last()).executeQuery()) {
                 while (rs.next()) out.put(rs.getLong(1), keys(rs));
             } catch (SQLException e) {

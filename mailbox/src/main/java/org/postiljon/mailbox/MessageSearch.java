@@ -1,0 +1,281 @@
+package org.postiljon.mailbox;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.Flags;
+import org.postiljon.mailbox.api.Mailbox;
+import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.MessageInfo;
+import org.postiljon.mailbox.api.MessageKeys;
+import org.postiljon.mailbox.api.SearchQuery;
+import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.mime.Address;
+import org.postiljon.mime.MessageParser;
+import org.postiljon.mime.ParsedMessageCodec;
+import org.postiljon.store.spi.BlobStore;
+import org.postiljon.store.spi.MetadataStore;
+import org.postiljon.store.spi.ReadTx;
+
+/**
+ * Runs a {@link SearchQuery} over one mailbox in two steps: the store narrows the candidates
+ * with what its columns answer (flag columns exactly; address and subject columns as a superset,
+ * ASCII queries only), then every candidate is confirmed here against the one matching rule of
+ * {@link SearchQuery#matches}, so a narrowed search gives exactly what a full scan gives. The
+ * header and body are read from the message file only for keys that need them.
+ */
+final class MessageSearch {
+
+    private static final int MAX_TEXT_BYTES = 16 << 20;
+    private static final int MAX_HEADER_BYTES = 1 << 20;
+
+    private final MetadataStore store;
+    private final BlobStore blobs;
+
+    MessageSearch(MetadataStore store, BlobStore blobs) {
+        this.store = store;
+        this.blobs = blobs;
+    }
+
+    /** Candidates from the store: ascending UIDs; {@code exact} when they are the answer itself. */
+    private record Narrowed(long[] uids, boolean exact) { }
+
+    /** What one read transaction gathers: the mailbox, and either the answer or what confirming needs. */
+    private record Gathered(long mailboxId, long[] answer, List<MessageInfo> messages, SortedMap<Long, MessageKeys> keys) { }
+
+    long[] run(Account account, MailboxName name, SearchQuery query) {
+        Gathered g = store.read(tx -> {
+            Mailbox m = StoredMailboxes.require(tx, account, name);
+            Narrowed n = narrow(tx, m.id(), query);
+            if (n != null && n.exact()) return new Gathered(m.id(), n.uids(), null, null);
+            List<MessageInfo> messages = n == null ? tx.messages(m.id(), UidSet.ALL) : tx.messages(m.id(), n.uids());
+            SortedMap<Long, MessageKeys> keys = null;
+            if (needsKeys(query)) {
+                keys = n == null ? tx.keys(m.id(), UidSet.ALL, false) : tx.keys(m.id(), n.uids(), false);
+            }
+            return new Gathered(m.id(), null, messages, keys);
+        });
+        if (g.answer() != null) return g.answer();
+        long[] hits = new long[g.messages().size()];
+        int count = 0;
+        for (MessageInfo m : g.messages()) {
+            if (matches(query, new Candidate(g.mailboxId(), m, g.keys()))) hits[count++] = m.uid();
+        }
+        return Arrays.copyOf(hits, count);
+    }
+
+    // ---- narrowing, in the store ----
+
+    private static Narrowed narrow(ReadTx tx, long mailboxId, SearchQuery q) {
+        return switch (q) {
+            case SearchQuery.HasFlag f when column(f.flag()) != null -> new Narrowed(tx.uidsWithFlag(mailboxId, column(f.flag()), true), true);
+            case SearchQuery.Not(SearchQuery.HasFlag f) when column(f.flag()) != null -> new Narrowed(tx.uidsWithFlag(mailboxId, column(f.flag()), false), true);
+            case SearchQuery.Contains c when SearchQuery.isAscii(c.text()) -> new Narrowed(tx.uidsContaining(mailboxId, c.field(), c.text()), false);
+            case SearchQuery.And and -> {
+                Narrowed out = null;
+                boolean exact = true;
+                for (SearchQuery part : and.all()) {
+                    Narrowed n = narrow(tx, mailboxId, part);
+                    if (n == null) {
+                        exact = false;
+                        continue;
+                    }
+                    exact &= n.exact();
+                    out = out == null ? n : new Narrowed(intersect(out.uids(), n.uids()), false);
+                    if (out.uids().length == 0) break; // nothing can match
+                }
+                if (out != null && out.uids().length == 0) exact = true; // nothing can match
+                yield out == null ? null : new Narrowed(out.uids(), exact);
+            }
+            case SearchQuery.Or(SearchQuery a, SearchQuery b) -> {
+                Narrowed na = narrow(tx, mailboxId, a);
+                Narrowed nb = na == null ? null : narrow(tx, mailboxId, b);
+                yield nb == null ? null : new Narrowed(union(na.uids(), nb.uids()), na.exact() && nb.exact());
+            }
+            default -> null;
+        };
+    }
+
+    /** The flags the store keeps a column for, by their canonical name; null for the others. */
+    private static String column(String flag) {
+        if (flag.equalsIgnoreCase(Flags.SEEN)) return Flags.SEEN;
+        if (flag.equalsIgnoreCase(Flags.DELETED)) return Flags.DELETED;
+        return null;
+    }
+
+    static long[] intersect(long[] a, long[] b) {
+        long[] out = new long[Math.min(a.length, b.length)];
+        int i = 0, j = 0, n = 0;
+        while (i < a.length && j < b.length) {
+            if (a[i] < b[j]) i++;
+            else if (a[i] > b[j]) j++;
+            else { out[n++] = a[i]; i++; j++; }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    static long[] union(long[] a, long[] b) {
+        long[] out = new long[a.length + b.length];
+        int i = 0, j = 0, n = 0;
+        while (i < a.length || j < b.length) {
+            if (j == b.length || (i < a.length && a[i] < b[j])) out[n++] = a[i++];
+            else if (i == a.length || b[j] < a[i]) out[n++] = b[j++];
+            else { out[n++] = a[i++]; j++; }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    private static boolean needsKeys(SearchQuery q) {
+        return switch (q) {
+            case SearchQuery.Contains c -> true;
+            case SearchQuery.Day d -> d.field() == SearchQuery.DateField.SENT;
+            case SearchQuery.And and -> and.all().stream().anyMatch(MessageSearch::needsKeys);
+            case SearchQuery.Or(SearchQuery a, SearchQuery b) -> needsKeys(a) || needsKeys(b);
+            case SearchQuery.Not(SearchQuery inner) -> needsKeys(inner);
+            default -> false;
+        };
+    }
+
+    // ---- confirming, here ----
+
+    private boolean matches(SearchQuery q, Candidate c) {
+        return switch (q) {
+            case SearchQuery.All a -> true;
+            case SearchQuery.And and -> {
+                for (SearchQuery part : and.all()) if (!matches(part, c)) yield false;
+                yield true;
+            }
+            case SearchQuery.Or(SearchQuery a, SearchQuery b) -> matches(a, c) || matches(b, c);
+            case SearchQuery.Not(SearchQuery inner) -> !matches(inner, c);
+            case SearchQuery.HasFlag f -> c.m.flags().contains(f.flag());
+            case SearchQuery.Uids u -> u.uids().contains(c.m.uid());
+            case SearchQuery.Size s -> s.larger() ? c.m.size() > s.bytes() : c.m.size() < s.bytes();
+            case SearchQuery.Day d -> {
+                Instant when = d.field() == SearchQuery.DateField.INTERNAL ? c.m.internalDate() : c.keys().sentDate();
+                yield when != null && compare(when.atZone(ZoneOffset.UTC).toLocalDate(), d.comparison(), d.day());
+            }
+            case SearchQuery.Contains t -> SearchQuery.matches(t.field() == SearchQuery.Field.SUBJECT ? c.keys().subject() : c.addresses(t.field()), t.text());
+            case SearchQuery.Header h -> c.field(h.name()).stream().anyMatch(v -> SearchQuery.matches(v, h.text()));
+            case SearchQuery.Text t -> {
+                String text = c.text();
+                yield SearchQuery.matches(t.wholeMessage() ? text : text.substring(Math.min(text.length(), c.header().length())), t.text());
+            }
+        };
+    }
+
+    private static boolean compare(LocalDate day, SearchQuery.Comparison op, LocalDate d) {
+        return switch (op) {
+            case BEFORE -> day.isBefore(d);
+            case ON -> day.equals(d);
+            case SINCE -> !day.isBefore(d);
+        };
+    }
+
+    /** One message while it is being confirmed; its header and text are read at most once. */
+    private final class Candidate {
+        final long mailboxId;
+        final MessageInfo m;
+        private final Map<Long, MessageKeys> keys;
+        private String header;
+        private String text;
+
+        Candidate(long mailboxId, MessageInfo m, Map<Long, MessageKeys> keys) {
+            this.mailboxId = mailboxId;
+            this.m = m;
+            this.keys = keys;
+        }
+
+        MessageKeys keys() {
+            MessageKeys k = keys.get(m.uid());
+            return k != null ? k : store.read(tx -> tx.keys(mailboxId, m.uid())).orElseThrow();
+        }
+
+        /** Decoded address text stored at delivery; rows from before those columns are decoded from the parse. */
+        String addresses(SearchQuery.Field field) {
+            MessageKeys k = keys();
+            String stored = switch (field) {
+                case FROM -> k.fromText();
+                case TO -> k.toText();
+                case CC -> k.ccText();
+                default -> k.bccText();
+            };
+            if (stored != null) return stored;
+            String parse = store.read(tx -> tx.keys(mailboxId, m.uid())).map(MessageKeys::parse).orElse(null);
+            if (parse == null) return "";
+            var e = ParsedMessageCodec.decode(parse).envelope();
+            return Address.text(switch (field) {
+                case FROM -> e.from();
+                case TO -> e.to();
+                case CC -> e.cc();
+                default -> e.bcc();
+            });
+        }
+
+        /** The whole message as text (UTF-8; other bytes become U+FFFD and match nothing). */
+        String text() {
+            if (text == null) {
+                try (InputStream in = blobs.open(m.blobId())) {
+                    text = new String(in.readNBytes(MAX_TEXT_BYTES), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    text = "";
+                }
+            }
+            return text;
+        }
+
+        /** The header section, read on its own unless the whole text is already here. */
+        String header() {
+            if (header == null) {
+                String t = text != null ? text : readHeader();
+                int end = t.indexOf("\r\n\r\n");
+                header = end < 0 ? t : t.substring(0, end + 2);
+            }
+            return header;
+        }
+
+        private String readHeader() {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            try (InputStream in = new BufferedInputStream(blobs.open(m.blobId()))) {
+                int c, state = 0; // how many bytes of CRLFCRLF were seen in a row
+                while (b.size() < MAX_HEADER_BYTES && (c = in.read()) >= 0) {
+                    b.write(c);
+                    state = (c == (state % 2 == 0 ? '\r' : '\n')) ? state + 1 : (c == '\r' ? 1 : 0);
+                    if (state == 4) break;
+                }
+            } catch (IOException e) {
+                return "";
+            }
+            return b.toString(StandardCharsets.UTF_8);
+        }
+
+        /** Unfolded, RFC 2047-decoded values of the header field {@code name}. */
+        List<String> field(String name) {
+            List<String> out = new ArrayList<>();
+            String current = null;
+            for (String line : header().split("\r\n")) {
+                if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
+                    if (current != null) current += line;
+                    continue;
+                }
+                if (current != null) out.add(current);
+                current = null;
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase(name)) current = line.substring(colon + 1);
+            }
+            if (current != null) out.add(current);
+            out.replaceAll(MessageParser::decodeText);
+            return out;
+        }
+    }
+}
