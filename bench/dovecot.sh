@@ -51,6 +51,6 @@ service imap {
 }
 default_client_limit = 2000
 CONF
-dovecot -c "$DIR/dovecot.conf"
+dovecot -c "$DIR/dovecot.conf" </dev/null >/dev/null 2>&1 # the daemon must not hold our stdout open
 for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
 echo "dovecot $(dovecot --version | cut -d' ' -f1) listening on 127.0.0.1:$PORT (maildir in $DIR/mail)"

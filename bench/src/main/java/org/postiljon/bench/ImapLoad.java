@@ -32,7 +32,7 @@ import org.postiljon.testkit.Corpus;
  *
  * <pre>
  * ImapLoad --host 127.0.0.1 --port 143 --users 20 --user-format user%d@bench.test --password secret
- *          --clients 50 --seconds 30 [--preload 1000]
+ *          --clients 50 --seconds 30 [--warmup 10] [--preload 1000]
  * </pre>
  */
 public final class ImapLoad {
@@ -52,6 +52,7 @@ public final class ImapLoad {
         String password = a.get("password", "bench-password");
         int clients = a.number("clients", 20);
         int seconds = a.number("seconds", 20);
+        int warmup = a.number("warmup", 10);
         int preload = a.number("preload", 0);
         Path work = Files.createTempDirectory("imapload");
         List<byte[]> corpus = Corpus.messages(work, 300, 3);
@@ -78,22 +79,27 @@ public final class ImapLoad {
         Map<Op, List<Long>> latencies = new ConcurrentHashMap<>();
         for (Op op : Op.values()) latencies.put(op, java.util.Collections.synchronizedList(new ArrayList<>()));
         AtomicBoolean stop = new AtomicBoolean();
-        long start = System.nanoTime();
+        AtomicBoolean measuring = new AtomicBoolean();
+        long start;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> fs = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
                 String user = String.format(format, 1 + i % users);
                 long seed = i;
                 fs.add(pool.submit(() -> {
-                    run(host, port, user, password, corpus, latencies, stop, new Random(seed));
+                    run(host, port, user, password, corpus, latencies, measuring, stop, new Random(seed));
                     return null;
                 }));
             }
+            // The same mix, unmeasured, first: JIT compilation and caches warm up on both servers alike.
+            Thread.sleep(warmup * 1000L);
+            start = System.nanoTime();
+            measuring.set(true);
             Thread.sleep(seconds * 1000L);
             stop.set(true);
             for (Future<?> f : fs) f.get();
         }
-        double elapsed = (System.nanoTime() - start) / 1e9;
+        double elapsed = (System.nanoTime() - start) / 1e9; // includes the last operations' completion
         long total = latencies.values().stream().mapToLong(List::size).sum();
         System.out.printf("%s:%d  %d clients, %d users, %.1f s: %d operations, %.0f ops/s%n", host, port, clients, users, elapsed, total, total / elapsed);
         System.out.printf("%-14s %8s %9s %9s %9s %9s%n", "operation", "count", "p50 ms", "p90 ms", "p99 ms", "max ms");
@@ -109,7 +115,7 @@ public final class ImapLoad {
     }
 
     private static void run(String host, int port, String user, String password, List<byte[]> corpus,
-                            Map<Op, List<Long>> latencies, AtomicBoolean stop, Random r) throws IOException {
+                            Map<Op, List<Long>> latencies, AtomicBoolean measuring, AtomicBoolean stop, Random r) throws IOException {
         try (Client c = new Client(host, port)) {
             c.login(user, password);
             int exists = c.select("INBOX");
@@ -138,7 +144,7 @@ public final class ImapLoad {
                     case APPEND -> c.append(corpus.get(r.nextInt(corpus.size())));
                     case IDLE -> c.idle(100);
                 }
-                latencies.get(op).add(System.nanoTime() - t0);
+                if (measuring.get()) latencies.get(op).add(System.nanoTime() - t0);
                 exists = Math.max(exists, c.exists);
             }
             c.command("LOGOUT");

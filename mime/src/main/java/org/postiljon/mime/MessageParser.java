@@ -330,12 +330,33 @@ public final class MessageParser {
 
     static Instant date(String raw) {
         if (raw == null || raw.isBlank()) return null;
+        String plain = withNumericZone(raw.strip());
+        if (plain.length() <= 40 && plain.indexOf('(') < 0) {
+            // The usual RFC 5322 §3.3 form first (4-digit year, numeric zone or GMT); anything else
+            // (comments, obsolete zones, 2-digit years) goes to Mime4j's lenient parser.
+            try {
+                return java.time.OffsetDateTime.parse(plain, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            } catch (java.time.DateTimeException e) {
+                // fall through
+            }
+        }
         try {
-            DateTimeField f = DateTimeFieldLenientImpl.PARSER.parse(new RawField("Date", raw), DecodeMonitor.SILENT);
+            DateTimeField f = DateTimeFieldLenientImpl.PARSER.parse(new RawField("Date", plain), DecodeMonitor.SILENT);
             return f.getDate() == null ? null : f.getDate().toInstant();
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** RFC 5322 §4.3 obs-zone names, which Mime4j reads as UTC. */
+    private static final java.util.Map<String, String> OBSOLETE_ZONES = java.util.Map.of(
+            "UT", "+0000", "EST", "-0500", "EDT", "-0400", "CST", "-0600", "CDT", "-0500",
+            "MST", "-0700", "MDT", "-0600", "PST", "-0800", "PDT", "-0700");
+
+    private static String withNumericZone(String date) {
+        int sp = date.lastIndexOf(' ');
+        String zone = OBSOLETE_ZONES.get(date.substring(sp + 1).toUpperCase(Locale.ROOT));
+        return zone == null || sp < 0 ? date : date.substring(0, sp + 1) + zone;
     }
 
     private static String firstId(String raw) {

@@ -12,10 +12,23 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 public final class ParseCache {
 
     private final Cache<String, ParsedMessageCodec.Stored> cache;
+    private final Cache<Rendering, byte[]> renderings;
 
-    /** @param maxEntries how many decoded parses to keep; 0 keeps none */
+    /** A form a protocol renders from a parse, e.g. an IMAP ENVELOPE for UTF-8 sessions. */
+    private record Rendering(String contentAddress, String form) { }
+
+    /** @param maxEntries how many decoded parses (and as many renderings) to keep; 0 keeps none */
     public ParseCache(long maxEntries) {
         this.cache = Caffeine.newBuilder().maximumSize(maxEntries).build();
+        this.renderings = Caffeine.newBuilder().maximumSize(maxEntries).build();
+    }
+
+    /**
+     * The bytes a protocol renders from a message's parse, made once per content address and
+     * {@code form}; {@code form} must name everything the rendering depends on besides the message.
+     */
+    public byte[] rendered(String contentAddress, String form, java.util.function.Supplier<byte[]> render) {
+        return renderings.get(new Rendering(contentAddress, form), k -> render.get());
     }
 
     /** The decoded parse of the message with this content address, when it is cached. */

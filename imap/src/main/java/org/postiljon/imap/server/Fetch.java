@@ -173,8 +173,13 @@ final class Fetch implements Command {
                 case "RFC822.SIZE" -> out.raw("RFC822.SIZE " + m.size());
                 case "ENVELOPE", "BODYSTRUCTURE", "BODY" -> {
                     out.raw(item.name() + " ");
-                    if (item.name().equals("ENVELOPE")) Structures.envelope(out, parse.envelope());
-                    else Structures.body(out, parse.body(), item.name().equals("BODYSTRUCTURE"));
+                    // Rendered once per message content and session kind, then copied (the same newest
+                    // headers are listed again and again, by every device).
+                    String form = item.name() + (out.utf8() ? "/utf8" : "/ascii");
+                    out.raw(s.services().parses().rendered(m.blobId().sha256(), form, () -> Structures.render(out.utf8(), o -> {
+                        if (item.name().equals("ENVELOPE")) Structures.envelope(o, parse.envelope());
+                        else Structures.body(o, parse.body(), item.name().equals("BODYSTRUCTURE"));
+                    })));
                 }
                 default -> throw new IllegalStateException("unhandled FETCH item " + item.name());
             }

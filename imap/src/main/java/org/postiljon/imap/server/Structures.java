@@ -14,6 +14,24 @@ final class Structures {
 
     private Structures() { }
 
+    /** What writes one structure. */
+    interface Writing {
+        void write(ResponseWriter out) throws IOException;
+    }
+
+    /** The bytes {@code writing} produces for a session with or without UTF-8 strings. */
+    static byte[] render(boolean utf8, Writing writing) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(512);
+        ResponseWriter w = new ResponseWriter(bytes);
+        w.utf8(utf8);
+        try {
+            writing.write(w);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // not thrown by a byte array
+        }
+        return bytes.toByteArray();
+    }
+
     static void envelope(ResponseWriter out, Envelope e) throws IOException {
         out.raw("(").string(e.date()).raw(" ").string(e.subject()).raw(" ");
         addresses(out, e.from());

@@ -1,0 +1,34 @@
+package org.postiljon.mime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** RFC 5322 §3.3 dates in the forms mail really carries, current and obsolete. */
+class DateHeaderTest {
+
+    @Test
+    void currentForms() {
+        assertEquals(Instant.parse("2026-03-03T09:00:00Z"), MessageParser.date("Tue, 3 Mar 2026 10:00:00 +0100"));
+        assertEquals(Instant.parse("2026-03-03T10:00:00Z"), MessageParser.date("  Tue, 03 Mar 2026 10:00:00 -0000 "));
+        assertEquals(Instant.parse("2026-03-03T10:00:00Z"), MessageParser.date("3 Mar 2026 10:00:00 GMT"));
+        assertEquals(Instant.parse("2026-03-03T10:00:00Z"), MessageParser.date("Tue, 3 Mar 2026 10:00 +0000"));
+    }
+
+    @Test
+    void obsoleteAndOddFormsStillParse() {
+        assertEquals(Instant.parse("2026-03-03T09:00:00Z"), MessageParser.date("Tue, 3 Mar 2026 10:00:00 +0100 (CET)"));
+        assertEquals(Instant.parse("2026-03-03T15:00:00Z"), MessageParser.date("Tue, 3 Mar 2026 10:00:00 EST"));
+        assertEquals(Instant.parse("1999-03-03T10:00:00Z"), MessageParser.date("Wed, 3 Mar 99 10:00:00 +0000"));
+        // A wrong day of the week is common in spam and old mailers; the date itself counts.
+        assertEquals(Instant.parse("2026-03-03T10:00:00Z"), MessageParser.date("Fri, 3 Mar 2026 10:00:00 +0000"));
+    }
+
+    @Test
+    void garbageIsNoDate() {
+        assertNull(MessageParser.date("yesterday at noon"));
+        assertNull(MessageParser.date(""));
+    }
+}
