@@ -1,5 +1,7 @@
 package org.postiljon.imap;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.junit.jupiter.api.Test;
 
 /** NAMESPACE, ID, ENABLE, CHECK, CLOSE, UNSELECT, UID EXPUNGE, AUTHENTICATE LOGIN, UTF-8 names. */
@@ -127,5 +129,23 @@ class SessionCommandsTest extends ImapTranscriptTest {
             C1: a3 AUTHENTICATE PLAIN
             S1: a3 BAD AUTHENTICATE is not allowed after login
             """);
+    }
+
+    @Test
+    void shutdownSaysByeAtOnceToSessionsWaitingForACommandAndToIdlingSessions() throws Exception {
+        login(1, "alice@example.org");
+        login(2, "alice@example.org");
+        run("""
+            C2: b1 IDLE
+            S2: + idling
+            """);
+        // Without the goodbye, both would wait out the grace period and then see the socket close.
+        Thread shutdown = Thread.ofVirtual().start(server.plain::close);
+        run("""
+            S1: * BYE server shutting down
+            S2: * BYE server shutting down
+            """);
+        shutdown.join();
+        assertEquals(null, t.readLine(1), "the connection ends after BYE");
     }
 }

@@ -22,6 +22,9 @@ public final class Connection {
     private InputStream in;
     private OutputStream out;
     private volatile boolean closeRequested;
+    /** Set while the session waits for its next command: what to send if the server shuts down then. */
+    private byte[] goodbye;
+    private boolean saidGoodbye;
 
     Connection(String id, Socket socket, boolean secure, InetAddress remote) throws IOException {
         this.id = id;
@@ -76,9 +79,34 @@ public final class Connection {
         use(tls.wrap(socket), true);
     }
 
-    /** Asks the session to end at its next command boundary (shutdown). */
-    void requestClose() {
+    /**
+     * Asks the session to end at its next command boundary (shutdown). A session that is waiting
+     * for its next command is told at once ({@link #awaitingCommand}) instead of at the end of the
+     * grace period.
+     */
+    synchronized void requestClose() {
         closeRequested = true;
+        if (goodbye == null) return;
+        try {
+            out.write(goodbye);
+            out.flush();
+        } catch (IOException ignored) {
+            // the peer may be gone
+        }
+        saidGoodbye = true;
+        close(); // the session's blocked read ends with an exception; see awaitingCommand
+    }
+
+    /**
+     * Marks the time a session spends blocked on reading its next command, when nothing of its
+     * own is being written: a shutdown in that time writes {@code goodbye} (a complete response
+     * line) for it and closes the connection. Call with null once the read returned.
+     *
+     * @return true when the goodbye was sent: the session must end without answering anything
+     */
+    public synchronized boolean awaitingCommand(byte[] goodbye) {
+        this.goodbye = goodbye;
+        return saidGoodbye;
     }
 
     public boolean closeRequested() {

@@ -31,6 +31,12 @@ final class Idle implements Command {
         });
         try {
             while (done.get() == null) {
+                if (s.connection().closeRequested()) {
+                    s.out().untagged("BYE server shutting down"); // RFC 9051 §7.1.5; the client is idle
+                    s.out().flush();
+                    s.state = Session.State.LOGOUT;
+                    return;
+                }
                 if (view == null) {
                     reader.join(1000);
                     continue;

@@ -88,6 +88,9 @@ final class Session {
         out.utf8(true);
     }
 
+    /** RFC 9051 §7.1.5: BYE when the server is shutting down. */
+    private static final byte[] SHUTDOWN_BYE = "* BYE server shutting down\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     void run() throws IOException {
         connection.readTimeout(services.limits().idleBeforeAuth());
         out.untagged("OK [CAPABILITY " + capabilities() + "] Postiljon IMAP ready");
@@ -95,12 +98,18 @@ final class Session {
         try {
             while (state != State.LOGOUT && !connection.closeRequested()) {
                 boolean more;
+                connection.awaitingCommand(SHUTDOWN_BYE);
                 try {
                     more = in.next();
                 } catch (LineReader.LineTooLong e) {
+                    if (connection.awaitingCommand(null)) return;
                     bad("*", "command line too long");
                     continue;
+                } catch (IOException e) {
+                    if (connection.awaitingCommand(null)) return; // shutdown closed the connection after its BYE
+                    throw e;
                 }
+                if (connection.awaitingCommand(null)) return;
                 if (!more) return;
                 command();
             }
