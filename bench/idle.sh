@@ -11,7 +11,7 @@ DATA="$(mktemp -d /var/tmp/postiljon-idle.XXXX)"
 printf 'data.dir = %s/data\nhostname = localhost\nlisten.imap = off\nlisten.imaps = 127.0.0.1:%s\nlimits.connections-per-ip = 20000\nlimits.connections = 20000\n' "$DATA" "$PORT" > "$DATA/bench.conf"
 "$ROOT/postiljon" --config "$DATA/bench.conf" domain add bench.test >/dev/null
 echo bench-password | "$ROOT/postiljon" --config "$DATA/bench.conf" account add user1@bench.test --password-stdin >/dev/null
-JAVA_TOOL_OPTIONS="-Xmx1g" "$ROOT/postiljon" --config "$DATA/bench.conf" serve > "$DATA/server.log" 2>&1 &
+POSTILJON_JAVA_OPTS="-Xmx1g" "$ROOT/postiljon" --config "$DATA/bench.conf" serve > "$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
 for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.2; done

@@ -32,6 +32,8 @@ import org.postiljon.store.spi.MetadataStore;
 /** Append, copy, move, flag and expunge: the one place each is done. */
 final class StoredMessages implements Messages {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StoredMessages.class);
+
     private final MetadataStore store;
     private final BlobStore blobs;
     private final ChangeBus bus;
@@ -75,17 +77,36 @@ final class StoredMessages implements Messages {
     }
 
     @Override
+    public void discard(List<StagedMessage> staged) {
+        if (staged.isEmpty()) return;
+        try {
+            store.write(tx -> {
+                tx.noteUnreferenced(staged.stream().map(StagedMessage::blob).toList());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.warn("cannot note {} abandoned message files for the sweeper: {}", staged.size(), e.getMessage());
+        }
+    }
+
+    @Override
     public List<AppendResult> appendAll(Account account, MailboxName name, List<StagedMessage> messages) {
         Instant now = Instant.now();
-        Done<List<MessageInfo>> done = store.write(tx -> {
-            Mailbox m = StoredMailboxes.require(tx, account, name);
-            long modSeq = tx.nextModSeq(account.id());
-            List<MessageInfo> added = new ArrayList<>();
-            for (StagedMessage s : messages) {
-                added.add(tx.insertMessage(m.id(), modSeq, s.flags(), s.internalDate(), now, s.size(), s.blob(), s.keys()));
-            }
-            return new Done<>(m, added, modSeq);
-        });
+        Done<List<MessageInfo>> done;
+        try {
+            done = store.write(tx -> {
+                Mailbox m = StoredMailboxes.require(tx, account, name);
+                long modSeq = tx.nextModSeq(account.id());
+                List<MessageInfo> added = new ArrayList<>();
+                for (StagedMessage s : messages) {
+                    added.add(tx.insertMessage(m.id(), modSeq, s.flags(), s.internalDate(), now, s.size(), s.blob(), s.keys()));
+                }
+                return new Done<>(m, added, modSeq);
+            });
+        } catch (RuntimeException e) {
+            discard(messages);
+            throw e;
+        }
         List<AppendResult> results = new ArrayList<>();
         for (MessageInfo info : done.value()) {
             bus.publish(new Change.MessageAdded(account.id(), done.modSeq(), done.mailbox().id(), info));

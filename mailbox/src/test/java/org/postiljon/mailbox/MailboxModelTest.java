@@ -219,6 +219,20 @@ class MailboxModelTest {
     }
 
     @Test
+    void stagedMessagesThatAreNeverAppendedAreSwept() {
+        var kept = m.messages().stage(new ByteArrayInputStream(TestModels.message("kept").getBytes(StandardCharsets.UTF_8)), Flags.NONE, Instant.now());
+        var dropped = m.messages().stage(new ByteArrayInputStream(TestModels.message("dropped").getBytes(StandardCharsets.UTF_8)), Flags.NONE, Instant.now());
+        var failed = m.messages().stage(new ByteArrayInputStream(TestModels.message("failed").getBytes(StandardCharsets.UTF_8)), Flags.NONE, Instant.now());
+        m.messages().appendAll(alice, MailboxName.INBOX, List.of(kept));
+        m.messages().discard(List.of(dropped, kept)); // kept is referenced by now: it must survive
+        assertThrows(MailboxException.NoSuchMailbox.class, () -> m.messages().appendAll(alice, n("Nowhere"), List.of(failed)));
+        assertEquals(2, m.sweeper().sweep(java.time.Duration.ofSeconds(-5)));
+        assertTrue(t.store.blobs().exists(kept.blob()));
+        assertFalse(t.store.blobs().exists(dropped.blob()));
+        assertFalse(t.store.blobs().exists(failed.blob()));
+    }
+
+    @Test
     void directoryResolvesAccountsAliasesAndCatchAll() {
         var d = m.directory();
         EmailAddress aliceAddr = EmailAddress.parse("alice@example.org");

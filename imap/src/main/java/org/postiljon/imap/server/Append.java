@@ -30,6 +30,16 @@ final class Append implements Command {
         MailboxName name = s.mailboxName(in.astringBytes());
         var svc = s.services();
         List<StagedMessage> staged = new ArrayList<>();
+        try {
+            appendAll(s, tag, in, name, staged);
+        } catch (IOException | RuntimeException e) {
+            svc.messages().discard(staged); // stored files no message will refer to
+            throw e;
+        }
+    }
+
+    private static void appendAll(Session s, String tag, CommandReader in, MailboxName name, List<StagedMessage> staged) throws IOException {
+        var svc = s.services();
         // RFC 3502: one or more messages, each with its own flags and date; all are added or none.
         do {
             in.sp();
@@ -65,7 +75,9 @@ final class Append implements Command {
             if (staged.size() > 1000) throw new CommandFailed("LIMIT", "at most 1000 messages in one APPEND");
         } while (in.peek() == ' ');
         in.end();
-        List<AppendResult> results = svc.messages().appendAll(s.account, name, staged);
+        List<StagedMessage> batch = List.copyOf(staged);
+        staged.clear(); // from here on appendAll discards them itself if it fails
+        List<AppendResult> results = svc.messages().appendAll(s.account, name, batch);
         String uids = Copy.compact(results.stream().map(AppendResult::uid).toList());
         s.ok(tag, "[APPENDUID " + results.getFirst().uidValidity() + " " + uids + "] APPEND completed", true);
     }

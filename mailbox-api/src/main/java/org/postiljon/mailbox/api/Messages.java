@@ -24,7 +24,16 @@ public interface Messages {
      */
     StagedMessage stage(InputStream content, Flags flags, Instant internalDate);
 
-    /** Appends staged messages in one transaction: all of them get consecutive UIDs, or none is added. */
+    /**
+     * Gives up staged messages that will not be appended (the client broke off a MULTIAPPEND):
+     * their files are deleted by the sweeper unless something else refers to them by then.
+     */
+    void discard(List<StagedMessage> staged);
+
+    /**
+     * Appends staged messages in one transaction: all of them get consecutive UIDs, or none is
+     * added (and then they are discarded).
+     */
     List<AppendResult> appendAll(Account account, MailboxName mailbox, List<StagedMessage> messages);
 
     /** Messages whose UID is in {@code uids}, in UID order. */

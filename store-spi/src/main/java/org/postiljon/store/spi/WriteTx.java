@@ -29,6 +29,12 @@ public interface WriteTx extends ReadTx {
 
     Account insertAccount(EmailAddress address, String passwordHash, ScramSecret scram, QuotaLimits quota);
 
+    /**
+     * Blobs that were written but may never have been referenced (staged messages of an append
+     * that was abandoned): noted for the sweeper, unless a message refers to them.
+     */
+    void noteUnreferenced(java.util.Collection<BlobId> blobs);
+
     /** Deletes the account, its mailboxes, messages and subscriptions; their blobs become orphans. */
     void deleteAccount(long accountId);
 

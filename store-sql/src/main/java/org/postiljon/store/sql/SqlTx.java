@@ -578,6 +578,11 @@ final class SqlTx implements WriteTx {
 
     // ---- blob references ----
 
+    @Override
+    public void noteUnreferenced(java.util.Collection<BlobId> blobs) {
+        noteOrphans(blobs);
+    }
+
     private void noteOrphans(java.util.Collection<BlobId> blobs) {
         long now = System.currentTimeMillis();
         for (BlobId b : blobs) {
