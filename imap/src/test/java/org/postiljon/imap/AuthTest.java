@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postiljon.imap.wire.ImapLimits;
 import org.postiljon.mailbox.api.Scram;
+import org.postiljon.testkit.Transcript;
 
 /**
  * Authentication with plaintext refused before TLS (as for any client not on loopback): LOGINDISABLED,

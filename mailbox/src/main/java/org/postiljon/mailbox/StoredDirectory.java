@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.AccountSetting;
 import org.postiljon.mailbox.api.Alias;
 import org.postiljon.mailbox.api.AliasSource;
 import org.postiljon.mailbox.api.Directory;
@@ -154,6 +155,21 @@ final class StoredDirectory implements Directory {
         store.write(tx -> {
             AccountRecord a = tx.account(address).orElseThrow(() -> new MailboxException.NoSuchAccount(address.toString()));
             tx.updateQuota(a.account().id(), quota);
+            return null;
+        });
+    }
+
+    @Override
+    public String setting(Account account, AccountSetting setting) {
+        return store.read(tx -> tx.accountSetting(account.id(), setting.key())).orElse(setting.defaultValue());
+    }
+
+    @Override
+    public void setSetting(EmailAddress address, AccountSetting setting, String value) {
+        String checked = setting.check(value);
+        store.write(tx -> {
+            AccountRecord a = tx.account(address).orElseThrow(() -> new MailboxException.NoSuchAccount(address.toString()));
+            tx.setAccountSetting(a.account().id(), setting.key(), checked);
             return null;
         });
     }

@@ -228,11 +228,20 @@ final class StoredMessages implements Messages {
 
     @Override
     public List<Long> expunge(Account account, MailboxName name, UidSet uids) {
+        return remove(account, name, uids, true);
+    }
+
+    @Override
+    public List<Long> delete(Account account, MailboxName name, UidSet uids) {
+        return remove(account, name, uids, false);
+    }
+
+    private List<Long> remove(Account account, MailboxName name, UidSet uids, boolean onlyDeleted) {
         Done<List<Long>> done = store.write(tx -> {
             Mailbox m = StoredMailboxes.require(tx, account, name);
             List<Long> gone = new ArrayList<>();
             for (MessageInfo info : tx.messages(m.id(), uids)) {
-                if (info.flags().contains(Flags.DELETED)) gone.add(info.uid());
+                if (!onlyDeleted || info.flags().contains(Flags.DELETED)) gone.add(info.uid());
             }
             long modSeq = 0;
             if (!gone.isEmpty()) {

@@ -33,6 +33,24 @@ public final class AuthThrottle {
         this.clock = clock;
     }
 
+    /**
+     * One login attempt as every protocol makes it: waits out the delay this IP and account have
+     * earned, makes the attempt, counts the outcome. Empty when the credentials were wrong.
+     */
+    public <T> java.util.Optional<T> attempt(String ip, String account, java.util.function.Supplier<java.util.Optional<T>> check) {
+        long wait = delay(ip, account).toMillis();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        java.util.Optional<T> outcome = check.get();
+        if (outcome.isEmpty()) failed(ip, account); else succeeded(ip, account);
+        return outcome;
+    }
+
     /** Records a failure for the IP and the account name. */
     public void failed(String ip, String account) {
         bump("ip:" + ip);

@@ -13,11 +13,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.AccountSetting;
 import org.postiljon.mailbox.api.Alias;
 import org.postiljon.mailbox.api.AliasSource;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.QuotaLimits;
 
 /** The admin commands on domains, accounts and aliases: {@code postiljon domain|account|alias ...}. */
@@ -42,6 +44,8 @@ final class Cli {
               account list [DOMAIN]
               account password ADDRESS [--password P | --password-stdin]
               account quota ADDRESS (MB | unlimited) [--messages N | --messages unlimited]
+              account set ADDRESS KEY VALUE        a preference, e.g. pop3.delete expunge|trash
+              account settings ADDRESS
               alias add SOURCE TARGET              SOURCE may be @domain (catch-all)
               alias remove SOURCE TARGET
               alias list [DOMAIN]
@@ -125,6 +129,27 @@ final class Cli {
                 QuotaLimits q = new QuotaLimits(megabytes(rest.get(1)), count(messages));
                 directory.setQuota(a, q);
                 done("quota of " + a + ": " + quotaText(q), obj().put("address", a.toString()).set("quota", quota(q)));
+            }
+            case "account set" -> {
+                if (rest.size() != 3) throw new Usage("expected ADDRESS, KEY and VALUE");
+                EmailAddress a = EmailAddress.parse(rest.get(0));
+                AccountSetting setting = AccountSetting.byKey(rest.get(1));
+                directory.setSetting(a, setting, rest.get(2));
+                Account acc = directory.find(a).orElseThrow();
+                String value = directory.setting(acc, setting);
+                done(setting.key() + " of " + a + ": " + value, obj().put("address", a.toString()).put(setting.key(), value));
+            }
+            case "account settings" -> {
+                EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
+                Account acc = directory.find(a).orElseThrow(() -> new MailboxException.NoSuchAccount(a.toString()));
+                ObjectNode n = obj().put("address", a.toString());
+                StringBuilder text = new StringBuilder();
+                for (AccountSetting s : AccountSetting.values()) {
+                    String value = directory.setting(acc, s);
+                    n.put(s.key(), value);
+                    text.append(s.key()).append(" = ").append(value).append('\n');
+                }
+                done(text.toString().strip(), n);
             }
             case "alias add", "alias remove" -> {
                 if (rest.size() != 2) throw new Usage("expected SOURCE and TARGET");

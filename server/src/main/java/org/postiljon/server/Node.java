@@ -25,6 +25,10 @@ import org.postiljon.net.AuthThrottle;
 import org.postiljon.net.Listener;
 import org.postiljon.net.Sasl;
 import org.postiljon.net.Tls;
+import org.postiljon.pop3.MaildropLocks;
+import org.postiljon.pop3.Pop3Limits;
+import org.postiljon.pop3.Pop3Server;
+import org.postiljon.pop3.Pop3Services;
 import org.postiljon.store.embedded.EmbeddedStore;
 import org.postiljon.mime.ParseCache;
 import org.slf4j.Logger;
@@ -72,23 +76,27 @@ public final class Node implements AutoCloseable {
                 log.error("blob sweep failed", e);
             }
         }, sweep, sweep, TimeUnit.MINUTES);
-        startImap();
-        // POP3, SMTP, LMTP and HTTP listeners are added here as their modules land.
-    }
-
-    private void startImap() throws IOException {
-        ImapLimits limits = ImapLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes"));
+        // One throttle for every protocol: failures over POP3 slow IMAP logins from that IP too.
         AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(settings.number("auth.failure-delay-ms")),
                 Duration.ofMillis(settings.number("auth.failure-delay-max-ms")), AuthThrottle.Options.DEFAULT.window()), Clock.systemUTC());
-        ImapServices services = new ImapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), tls,
-                new Sasl(model.directory()), throttle, limits, settings.flag("auth.plaintext-on-loopback"), new RecentTracker(), parses);
-        ImapServer imap = new ImapServer(services);
+        Sasl sasl = new Sasl(model.directory());
+        boolean plaintextOnLoopback = settings.flag("auth.plaintext-on-loopback");
+        ImapLimits limits = ImapLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes"));
+        listen("imap", new ImapServer(new ImapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), tls,
+                sasl, throttle, limits, plaintextOnLoopback, new RecentTracker(), parses)));
+        listen("pop3", new Pop3Server(new Pop3Services(model.directory(), model.mailboxes(), model.messages(), tls, sasl,
+                throttle, Pop3Limits.DEFAULT, plaintextOnLoopback, new MaildropLocks())));
+        // SMTP, LMTP and HTTP listeners are added here as their modules land.
+    }
+
+    /** The protocol's two listeners: {@code listen.<name>} (plain, with STARTTLS/STLS) and {@code listen.<name>s} (implicit TLS). */
+    private void listen(String name, Listener.Handler handler) throws IOException {
         Listener.Options options = new Listener.Options((int) settings.number("limits.connections-per-ip"),
                 (int) settings.number("limits.connections"), Duration.ofSeconds(settings.number("shutdown.grace-seconds")));
-        Optional<InetSocketAddress> plain = settings.address("listen.imap");
-        if (plain.isPresent()) listeners.add(Listener.start("imap", plain.get(), null, imap, options));
-        Optional<InetSocketAddress> implicit = settings.address("listen.imaps");
-        if (implicit.isPresent()) listeners.add(Listener.start("imaps", implicit.get(), tls, imap, options));
+        Optional<InetSocketAddress> plain = settings.address("listen." + name);
+        if (plain.isPresent()) listeners.add(Listener.start(name, plain.get(), null, handler, options));
+        Optional<InetSocketAddress> implicit = settings.address("listen." + name + "s");
+        if (implicit.isPresent()) listeners.add(Listener.start(name + "s", implicit.get(), tls, handler, options));
     }
 
     private Tls loadTls() throws IOException {

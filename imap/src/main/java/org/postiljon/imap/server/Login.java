@@ -26,23 +26,8 @@ final class Login implements Command {
 
     /** Waits out the throttle's delay, checks, counts a failure; shared with AUTHENTICATE. */
     static Optional<Account> check(Session s, String user, java.util.function.Supplier<Optional<Account>> attempt) {
-        String ip = s.connection().remoteIp();
-        sleep(s.services().throttle().delay(ip, user).toMillis());
-        Optional<Account> a = attempt.get();
-        if (a.isEmpty()) {
-            s.services().throttle().failed(ip, user);
-            throw new CommandFailed("AUTHENTICATIONFAILED", "invalid credentials");
-        }
-        s.services().throttle().succeeded(ip, user);
+        Optional<Account> a = s.services().throttle().attempt(s.connection().remoteIp(), user, attempt);
+        if (a.isEmpty()) throw new CommandFailed("AUTHENTICATIONFAILED", "invalid credentials");
         return a;
-    }
-
-    static void sleep(long millis) {
-        if (millis <= 0) return;
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

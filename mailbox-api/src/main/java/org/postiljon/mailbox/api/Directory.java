@@ -31,6 +31,12 @@ public interface Directory {
 
     void setQuota(EmailAddress address, QuotaLimits quota);
 
+    /** The account's value of {@code setting}, its default when never set. */
+    String setting(Account account, AccountSetting setting);
+
+    /** Sets a preference; the value must be one of {@link AccountSetting#allowed}. */
+    void setSetting(EmailAddress address, AccountSetting setting, String value);
+
     void addAlias(AliasSource source, EmailAddress target);
 
     void removeAlias(AliasSource source, EmailAddress target);

@@ -65,4 +65,10 @@ public interface Messages {
 
     /** Permanently removes the messages in {@code uids} that carry {@code \Deleted}; returns their UIDs. */
     List<Long> expunge(Account account, MailboxName mailbox, UidSet uids);
+
+    /**
+     * Permanently removes the messages in {@code uids} whatever their flags, in one transaction
+     * (POP3's QUIT); returns the UIDs that were still there.
+     */
+    List<Long> delete(Account account, MailboxName mailbox, UidSet uids);
 }

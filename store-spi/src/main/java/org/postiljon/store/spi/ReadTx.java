@@ -41,6 +41,9 @@ public interface ReadTx {
 
     SortedSet<MailboxName> subscriptions(long accountId);
 
+    /** A stored per-account preference by its key, if set. */
+    Optional<String> accountSetting(long accountId, String key);
+
     MailboxStatus status(Mailbox mailbox);
 
     /** Messages with a UID in {@code uids}, in UID order. */

@@ -42,6 +42,8 @@ public interface WriteTx extends ReadTx {
 
     void updateQuota(long accountId, QuotaLimits quota);
 
+    void setAccountSetting(long accountId, String key, String value);
+
     void insertAlias(Alias alias);
 
     boolean deleteAlias(Alias alias);

@@ -135,6 +135,16 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void accountSettingsAreKeptReplacedAndRemovedWithTheAccount() {
+        assertEquals(java.util.Optional.empty(), store.read(tx -> tx.accountSetting(alice.id(), "pop3.delete")));
+        store.write(tx -> { tx.setAccountSetting(alice.id(), "pop3.delete", "trash"); return null; });
+        store.write(tx -> { tx.setAccountSetting(alice.id(), "pop3.delete", "expunge"); return null; });
+        assertEquals(java.util.Optional.of("expunge"), store.read(tx -> tx.accountSetting(alice.id(), "pop3.delete")));
+        store.write(tx -> { tx.deleteAccount(alice.id()); return null; });
+        assertEquals(java.util.Optional.empty(), store.read(tx -> tx.accountSetting(alice.id(), "pop3.delete")));
+    }
+
+    @Test
     void keysAreReadWithOrWithoutTheCachedParse() {
         Mailbox m = mailbox("INBOX");
         append(m, Flags.NONE);

@@ -231,6 +231,7 @@ final class SqlTx implements WriteTx {
         update("DELETE FROM message WHERE mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)", accountId);
         update("DELETE FROM mailbox WHERE account_id = ?", accountId);
         update("DELETE FROM subscription WHERE account_id = ?", accountId);
+        update("DELETE FROM account_setting WHERE account_id = ?", accountId);
         update("DELETE FROM change_log WHERE account_id = ?", accountId);
         update("DELETE FROM account WHERE id = ?", accountId);
         noteOrphans(blobs);
@@ -246,6 +247,17 @@ final class SqlTx implements WriteTx {
     public void updateQuota(long accountId, QuotaLimits quota) {
         update("UPDATE account SET quota_bytes = ?, quota_messages = ? WHERE id = ?",
                 boxed(quota.storageBytes()), boxed(quota.messages()), accountId);
+    }
+
+    @Override
+    public void setAccountSetting(long accountId, String key, String value) {
+        update("INSERT INTO account_setting (account_id, name, value) VALUES (?, ?, ?)"
+                + " ON CONFLICT (account_id, name) DO UPDATE SET value = excluded.value", accountId, key, value);
+    }
+
+    @Override
+    public Optional<String> accountSetting(long accountId, String key) {
+        return one("SELECT value FROM account_setting WHERE account_id = ? AND name = ?", rs -> rs.getString(1), accountId, key);
     }
 
     @Override

@@ -1,6 +1,4 @@
-package org.postiljon.imap;
-
-import static org.junit.jupiter.api.Assertions.fail;
+package org.postiljon.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,43 +16,45 @@ import java.util.regex.Pattern;
  * {@code S1: a1 OK *} reads the next line there and compares it. A line must match exactly, except
  * that a trailing {@code *} matches any rest and {@code ${name}} captures a value usable later.
  * Literals in server lines are shown inline as {@code {n}} followed by the next lines, as sent.
+ * Works for any line protocol (IMAP, POP3, SMTP); connections may go to different ports.
  */
-final class Transcript implements AutoCloseable {
+public final class Transcript implements AutoCloseable {
 
     private final int port;
+    private final Map<Integer, Integer> ports = new HashMap<>();
     private final Map<Integer, Socket> sockets = new HashMap<>();
-    final Map<String, String> vars = new HashMap<>();
+    public final Map<String, String> vars = new HashMap<>();
     private static final Pattern LINE = Pattern.compile("([CS])(\\d+): ?(.*)");
     private static final Pattern VAR = Pattern.compile("\\$\\{(\\w+)}");
 
-    Transcript(int port) {
+    /** @param port where connections go unless {@link #port} says otherwise */
+    public Transcript(int port) {
         this.port = port;
     }
 
-    Socket socket(int n) throws IOException {
+    /** Connection {@code n} goes to {@code port} (e.g. IMAP beside POP3); before its first line. */
+    public Transcript port(int n, int port) {
+        ports.put(n, port);
+        return this;
+    }
+
+    public Socket socket(int n) throws IOException {
         Socket s = sockets.get(n);
         if (s == null) {
-            s = new Socket("127.0.0.1", port);
+            s = new Socket("127.0.0.1", ports.getOrDefault(n, port));
             s.setSoTimeout(10_000);
             sockets.put(n, s);
         }
         return s;
     }
 
-    /** Opens connection {@code n} and logs in; the greeting and the LOGIN reply are checked. */
-    void login(int n, String user) throws IOException {
-        run("S" + n + ": * OK [CAPABILITY *\n"
-                + "C" + n + ": l" + n + " LOGIN " + user + " \"" + ImapTestServer.PASSWORD + "\"\n"
-                + "S" + n + ": l" + n + " OK *\n");
-    }
-
-    void send(int n, String text) throws IOException {
+    public void send(int n, String text) throws IOException {
         OutputStream o = socket(n).getOutputStream();
         o.write(text.getBytes(StandardCharsets.UTF_8));
         o.flush();
     }
 
-    String readLine(int n) throws IOException {
+    public String readLine(int n) throws IOException {
         InputStream in = socket(n).getInputStream();
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int c;
@@ -67,19 +67,19 @@ final class Transcript implements AutoCloseable {
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 
-    void run(String script) throws IOException {
+    public void run(String script) throws IOException {
         for (String raw : script.split("\n")) {
             if (raw.isBlank()) continue;
             Matcher m = LINE.matcher(raw.strip());
-            if (!m.matches()) fail("bad transcript line: " + raw);
+            if (!m.matches()) throw new AssertionError("bad transcript line: " + raw);
             int n = Integer.parseInt(m.group(2));
             String text = substitute(m.group(3));
             if (m.group(1).equals("C")) {
                 send(n, text + "\r\n");
             } else {
                 String got = readLine(n);
-                if (got == null) fail("connection " + n + " closed; expected: " + text);
-                if (!matches(text, got)) fail("connection " + n + "\n  expected: " + text + "\n  got:      " + got);
+                if (got == null) throw new AssertionError("connection " + n + " closed; expected: " + text);
+                if (!matches(text, got)) throw new AssertionError("connection " + n + "\n  expected: " + text + "\n  got:      " + got);
             }
         }
     }
@@ -117,7 +117,7 @@ final class Transcript implements AutoCloseable {
         return true;
     }
 
-    boolean closed(int n) throws IOException {
+    public boolean closed(int n) throws IOException {
         return readLine(n) == null;
     }
 
