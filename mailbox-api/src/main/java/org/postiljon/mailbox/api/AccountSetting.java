@@ -35,13 +35,13 @@ public enum AccountSetting {
 
     public static AccountSetting byKey(String key) {
         for (AccountSetting s : values()) if (s.key.equals(key)) return s;
-        throw new MailboxException.InvalidName("unknown account setting '" + DomainName.printable(key) + "'; known: "
+        throw new MailboxException.InvalidName("unknown account setting " + DomainName.printable(key) + "; known: "
                 + java.util.Arrays.stream(values()).map(AccountSetting::key).toList());
     }
 
     /** The value in canonical form, or an error naming the allowed values. */
     public String check(String value) {
         for (String a : allowed) if (a.equalsIgnoreCase(value)) return a;
-        throw new MailboxException.InvalidName(key + " must be one of " + allowed + ", not '" + DomainName.printable(value) + "'");
+        throw new MailboxException.InvalidName(key + " must be one of " + allowed + ", not " + DomainName.printable(value));
     }
 }
