@@ -12,21 +12,10 @@ CP="$ROOT/bench/target/bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*"
 LOAD=("$JAVA" --enable-native-access=ALL-UNNAMED -Dpostiljon.shared="$ROOT/../shared" -cp "$CP" org.postiljon.bench.ImapLoad
       --users "$USERS" --clients "$CLIENTS" --seconds "$SECONDS_RUN" --preload "$PRELOAD" --warmup "$WARMUP" --password bench-password)
 
-DATA="$(mktemp -d /var/tmp/postiljon-imapbench.XXXX)"
-cat > "$DATA/bench.conf" <<CONF
-data.dir = $DATA/data
-hostname = localhost
-listen.imap = 127.0.0.1:$PORT
-listen.imaps = off
-limits.connections-per-ip = 5000
-CONF
-PJ=("$ROOT/postiljon" --config "$DATA/bench.conf")
-"${PJ[@]}" domain add bench.test >/dev/null
-for u in $(seq "$USERS"); do echo bench-password | "${PJ[@]}" account add "user$u@bench.test" --password-stdin >/dev/null; done
-"${PJ[@]}" serve > "$DATA/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; "$ROOT/bench/dovecot.sh" stop; rm -rf "$DATA"' EXIT
-for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.2; done
+source "$ROOT/bench/lib.sh"
+start_postiljon "$USERS" "listen.imap = 127.0.0.1:$PORT
+listen.imaps = off"
+wait_for_port "$PORT"
 
 echo "== Postiljon"
 "${LOAD[@]}" --port "$PORT"

@@ -12,23 +12,12 @@ CP="$ROOT/bench/target/bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*"
 RETR=("$JAVA" -Dpostiljon.shared="$ROOT/../shared" -cp "$CP" org.postiljon.bench.Pop3Retr
       --users "$USERS" --rounds "$ROUNDS" --preload "$PRELOAD" --password bench-password)
 
-DATA="$(mktemp -d /var/tmp/postiljon-pop3bench.XXXX)"
-cat > "$DATA/bench.conf" <<CONF
-data.dir = $DATA/data
-hostname = localhost
-listen.imap = 127.0.0.1:$IMAP_PORT
+source "$ROOT/bench/lib.sh"
+start_postiljon "$USERS" "listen.imap = 127.0.0.1:$IMAP_PORT
 listen.imaps = off
 listen.pop3 = 127.0.0.1:$POP3_PORT
-listen.pop3s = off
-limits.connections-per-ip = 5000
-CONF
-PJ=("$ROOT/postiljon" --config "$DATA/bench.conf")
-"${PJ[@]}" domain add bench.test >/dev/null
-for u in $(seq "$USERS"); do echo bench-password | "${PJ[@]}" account add "user$u@bench.test" --password-stdin >/dev/null; done
-"${PJ[@]}" serve > "$DATA/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; "$ROOT/bench/dovecot.sh" stop; rm -rf "$DATA"' EXIT
-for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$POP3_PORT) 2>/dev/null && break; sleep 0.2; done
+listen.pop3s = off"
+wait_for_port "$POP3_PORT"
 
 echo "== Postiljon"
 "${RETR[@]}" --port "$POP3_PORT" --imap-port "$IMAP_PORT"

@@ -1,0 +1,25 @@
+# Shared by the bench scripts (sourced): start Postiljon from a temporary data directory.
+#   start_postiljon USERS "extra config lines"   sets DATA and SERVER; accounts userN@bench.test
+#   stop_postiljon                               (also stops a Dovecot started by dovecot.sh)
+start_postiljon() {
+  local users="$1" extra="$2"
+  DATA="$(mktemp -d /var/tmp/postiljon-bench.XXXX)"
+  printf 'data.dir = %s/data\nhostname = localhost\nlimits.connections-per-ip = 5000\n%s\n' "$DATA" "$extra" > "$DATA/bench.conf"
+  local pj=("$ROOT/postiljon" --config "$DATA/bench.conf")
+  "${pj[@]}" domain add bench.test >/dev/null
+  for u in $(seq "$users"); do echo bench-password | "${pj[@]}" account add "user$u@bench.test" --password-stdin >/dev/null; done
+  "${pj[@]}" serve > "$DATA/server.log" 2>&1 &
+  SERVER=$!
+  trap stop_postiljon EXIT
+}
+
+stop_postiljon() {
+  kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true
+  "$ROOT/bench/dovecot.sh" stop
+  rm -rf "$DATA"
+}
+
+wait_for_port() {
+  for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.2; done
+  echo "nothing listens on port $1" >&2; return 1
+}
