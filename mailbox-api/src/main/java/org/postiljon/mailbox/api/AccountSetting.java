@@ -9,7 +9,10 @@ import java.util.List;
 public enum AccountSetting {
 
     /** What POP3's DELE (committed by QUIT) does: remove the message, or move it to Trash. */
-    POP3_DELETE("pop3.delete", "expunge", List.of("expunge", "trash"));
+    POP3_DELETE("pop3.delete", "expunge", List.of("expunge", "trash")),
+
+    /** Whether mail to {@code user+tag@domain} goes to the folder {@code tag} when it exists (else INBOX). */
+    SUBADDRESS_FOLDER("delivery.subaddress-folder", "off", List.of("off", "on"));
 
     private final String key;
     private final String defaultValue;

@@ -1,0 +1,97 @@
+package org.postiljon.smtp;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Reads the text after DATA up to its end, RFC 5321 §4.1.1.4: the end is CRLF "." CRLF and
+ * nothing else. A bare LF or bare CR anywhere is an error for the whole message (RFC 5321 §2.3.8),
+ * and it never starts a line: so {@code <LF>.<LF>}, {@code <CR>.<CR>} and {@code <LF>.<CR><LF>}
+ * cannot end the message early and smuggle a second one behind it (SMTP smuggling). The message
+ * is read to its real end either way, so the session stays in step, then rejected.
+ * Dot-stuffing is undone (§4.5.2).
+ */
+final class DataReader {
+
+    /** How the data ended: its size after un-stuffing, and what was wrong with it. */
+    record Result(long size, boolean bareLineEnding, boolean tooBig) { }
+
+    private DataReader() { }
+
+    /** Copies the data to {@code out}, at most {@code limit} bytes of it; reads everything up to the end. */
+    static Result copy(InputStream in, OutputStream out, long limit) throws IOException {
+        Sink sink = new Sink(out, limit);
+        boolean lineStart = true; // only after CRLF: never after a bare LF or CR
+        boolean bare = false;
+        int pending = -1;
+        while (true) {
+            int b = pending >= 0 ? pending : read(in);
+            pending = -1;
+            if (lineStart && b == '.') {
+                int c = read(in);
+                if (c == '\r') {
+                    int d = read(in);
+                    if (d == '\n') break; // CRLF "." CRLF: the end
+                    bare = true;          // "." CR and not LF
+                    sink.write('\r');
+                    lineStart = false;
+                    pending = d;
+                    continue;
+                }
+                b = c; // §4.5.2: the first of the line's dots is dropped
+            }
+            lineStart = false;
+            if (b == '\r') {
+                int c = read(in);
+                if (c == '\n') {
+                    sink.write('\r');
+                    sink.write('\n');
+                    lineStart = true;
+                    continue;
+                }
+                bare = true;
+                sink.write('\r');
+                pending = c;
+                continue;
+            }
+            if (b == '\n') bare = true;
+            sink.write(b);
+        }
+        sink.flush();
+        return new Result(sink.size, bare, sink.size > limit);
+    }
+
+    private static int read(InputStream in) throws IOException {
+        int b = in.read();
+        if (b < 0) throw new EOFException("connection closed inside DATA");
+        return b;
+    }
+
+    /** Buffers the output; past the limit it only counts (the rest is read and dropped). */
+    private static final class Sink {
+        private final OutputStream out;
+        private final long limit;
+        private final byte[] buf = new byte[8192];
+        private int n;
+        long size;
+
+        Sink(OutputStream out, long limit) {
+            this.out = out;
+            this.limit = limit;
+        }
+
+        void write(int b) throws IOException {
+            if (n == buf.length) flush();
+            buf[n++] = (byte) b;
+        }
+
+        void flush() throws IOException {
+            if (size + n <= limit) out.write(buf, 0, n);
+            else if (size < limit) out.write(buf, 0, (int) (limit - size));
+            size += n;
+            n = 0;
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package org.postiljon.smtp;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.AccountSetting;
+import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.Flags;
+import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.StagedMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Local delivery: recipients to accounts (aliases, catch-all, sub-addressing), and the message
+ * into each account's mailbox through the same {@code Messages} operations as IMAP APPEND, with
+ * the trace fields of RFC 5321 §4.4. A delivery is acknowledged only after it is durable.
+ */
+final class Delivery {
+
+    private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+    private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+
+    private Delivery() { }
+
+    /** The local accounts an address leads to, and the folder; null when it leads to none. */
+    static Envelope.Recipient resolve(SmtpServices svc, String given, EmailAddress to) {
+        List<Account> accounts = accounts(svc, to);
+        String folder = "INBOX";
+        if (accounts.isEmpty()) {
+            // RFC 5233 sub-addressing: user+tag@domain is user@domain.
+            int plus = to.localPart().indexOf('+');
+            if (plus <= 0) return null;
+            EmailAddress base = new EmailAddress(to.localPart().substring(0, plus), to.domain());
+            accounts = accounts(svc, base);
+            if (accounts.isEmpty()) return null;
+            String tag = to.localPart().substring(plus + 1);
+            if (accounts.size() == 1 && !tag.isEmpty() && optedIn(svc, accounts.getFirst()) && hasFolder(svc, accounts.getFirst(), tag)) {
+                folder = tag;
+            }
+        }
+        return new Envelope.Recipient(given, accounts, folder);
+    }
+
+    private static List<Account> accounts(SmtpServices svc, EmailAddress to) {
+        List<Account> out = new ArrayList<>();
+        for (EmailAddress target : svc.directory().resolve(to)) {
+            if (svc.directory().isLocal(target.domain())) {
+                svc.directory().find(target).ifPresent(out::add);
+            } else {
+                log.warn("alias {} forwards to {}: forwarding to other servers needs the outbound queue, not delivered there", to, target);
+            }
+        }
+        return out;
+    }
+
+    private static boolean optedIn(SmtpServices svc, Account a) {
+        return svc.directory().setting(a, AccountSetting.SUBADDRESS_FOLDER).equals("on");
+    }
+
+    private static boolean hasFolder(SmtpServices svc, Account a, String name) {
+        try {
+            svc.mailboxes().get(a, MailboxName.of(name));
+            return true;
+        } catch (MailboxException e) {
+            return false;
+        }
+    }
+
+    static EmailAddress postmaster(SmtpServices svc) {
+        var domains = svc.directory().domains();
+        String host = svc.hostname().toLowerCase(Locale.ROOT);
+        for (var d : domains) if (host.equals(d.ascii()) || host.endsWith("." + d.ascii())) return new EmailAddress("postmaster", d);
+        if (domains.isEmpty()) throw new SmtpError(550, "5.1.1", "no local domain for postmaster");
+        return new EmailAddress("postmaster", domains.getFirst());
+    }
+
+    /**
+     * Delivers to every account of one recipient; throws when any delivery failed. Accounts in
+     * {@code done} (reached through an earlier recipient of the same message) are skipped.
+     */
+    static void deliver(Session s, Spool spool, Envelope.Recipient r, byte[] fixups, Set<String> done) {
+        for (Account a : r.accounts()) {
+            if (!done.add(a.id() + "/" + r.folder())) continue;
+            byte[] trace = trace(s, r).getBytes(StandardCharsets.UTF_8);
+            InputStream content = new SequenceInputStream(new ByteArrayInputStream(concat(trace, fixups)), spool.open());
+            StagedMessage staged = s.services.messages().stage(content, Flags.NONE, java.time.Instant.now());
+            s.services.messages().appendAll(a, MailboxName.of(r.folder()), List.of(staged));
+        }
+    }
+
+    /** Delivers one message to all recipients; any failure fails the whole (the client retries; duplicates are possible). */
+    static void deliverAll(Session s, Spool spool, byte[] fixups) {
+        Set<String> done = new HashSet<>();
+        for (Envelope.Recipient r : s.envelope.recipients()) deliver(s, spool, r, fixups, done);
+    }
+
+    /** Return-Path, Delivered-To and Received, RFC 5321 §4.4. */
+    private static String trace(Session s, Envelope.Recipient r) {
+        String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        return "Return-Path: <" + s.envelope.from() + ">\r\n"
+                + "Delivered-To: " + r.address() + "\r\n"
+                + "Received: from " + s.helo + " ([" + s.remoteIp() + "])\r\n"
+                + "\tby " + s.services.hostname() + " (Postiljon) with " + s.protocolName() + " id " + id + "\r\n"
+                + "\tfor <" + r.address() + ">; " + DATE.format(ZonedDateTime.now(ZoneOffset.UTC)) + "\r\n";
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** RFC 6409 §8.2-8.3: a submitted message without Message-ID or Date gets them. */
+    static byte[] submissionFixups(Session s, Spool spool) {
+        String head = new String(spool.head(64 * 1024), StandardCharsets.ISO_8859_1);
+        int end = head.indexOf("\r\n\r\n");
+        String header = "\r\n" + (end < 0 ? head : head.substring(0, end + 2)).toLowerCase(Locale.ROOT);
+        StringBuilder b = new StringBuilder();
+        if (!header.contains("\r\nmessage-id:")) {
+            b.append("Message-ID: <").append(java.util.UUID.randomUUID()).append('@').append(s.services.hostname()).append(">\r\n");
+        }
+        if (!header.contains("\r\ndate:")) b.append("Date: ").append(DATE.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
+        return b.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** After DATA or the last BDAT: deliver, and reply (once, or per recipient in LMTP). */
+    static void finish(Session s, Spool spool, DataReader.Result r) throws IOException {
+        try {
+            SmtpError refused = null;
+            if (r.tooBig()) {
+                refused = new SmtpError(552, "5.3.4", "message too big; the limit is " + s.services.limits().maxMessageBytes() + " bytes");
+            } else if (r.bareLineEnding()) {
+                // RFC 5321 §2.3.8: lines end in CRLF. Refused whole, never "repaired" (SMTP smuggling).
+                refused = new SmtpError(550, "5.6.0", "message refused: it contains a bare CR or LF; lines must end in CRLF");
+            }
+            if (refused != null) {
+                if (s.mode != Mode.LMTP) throw refused;
+                for (int i = 0; i < s.envelope.recipients().size(); i++) s.reply(refused.code, refused.status, refused.getMessage());
+                return;
+            }
+            byte[] fixups = s.mode == Mode.SUBMISSION ? submissionFixups(s, spool) : new byte[0];
+            if (s.mode == Mode.LMTP) {
+                // RFC 2033 §4.2: one reply per recipient, in RCPT order.
+                Set<String> done = new HashSet<>();
+                for (Envelope.Recipient rcpt : s.envelope.recipients()) {
+                    try {
+                        deliver(s, spool, rcpt, fixups, done);
+                        s.reply(250, "2.0.0", "<" + rcpt.address() + "> delivered");
+                    } catch (RuntimeException e) {
+                        log.warn("LMTP delivery to {} failed", rcpt.address(), e);
+                        s.reply(451, "4.3.0", "<" + rcpt.address() + "> not delivered, try again later");
+                    }
+                }
+                return;
+            }
+            try {
+                deliverAll(s, spool, fixups);
+            } catch (RuntimeException e) {
+                log.warn("delivery failed", e);
+                throw new SmtpError(451, "4.3.0", "not delivered, try again later");
+            }
+            s.reply(250, "2.0.0", "message accepted and delivered");
+        } finally {
+            s.reset();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.postiljon.smtp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.postiljon.mailbox.api.Account;
+
+/**
+ * One transaction's envelope, from MAIL to the end of DATA (RFC 5321 §3.3).
+ *
+ * @param from   the reverse-path without brackets; "" for the null sender
+ * @param params MAIL parameters by upper-case name (SIZE, BODY, SMTPUTF8, RET, ENVID)
+ */
+record Envelope(String from, Map<String, String> params, List<Recipient> recipients) {
+
+    Envelope(String from, Map<String, String> params) {
+        this(from, params, new ArrayList<>());
+    }
+
+    /**
+     * One accepted RCPT.
+     *
+     * @param address  the forward-path as given (without brackets)
+     * @param accounts the local accounts the mail goes to (after aliases and sub-addressing)
+     * @param folder   the folder in each account (INBOX, or a sub-address folder)
+     */
+    record Recipient(String address, List<Account> accounts, String folder) { }
+}

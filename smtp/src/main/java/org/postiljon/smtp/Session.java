@@ -1,0 +1,204 @@
+package org.postiljon.smtp;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.net.Connection;
+import org.postiljon.net.LineReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One SMTP or LMTP connection (RFC 5321 §3, RFC 2033). */
+final class Session {
+
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+    final SmtpServices services;
+    final Mode mode;
+    private final Connection connection;
+    private LineReader in;
+    private OutputStream out;
+    /** The name from EHLO/HELO/LHLO; null before it. */
+    String helo;
+    boolean esmtp;
+    /** The authenticated user (submission). */
+    Account account;
+    /** The transaction in progress; null between transactions. */
+    Envelope envelope;
+    /** BDAT chunks received so far (RFC 3030); null when no BDAT is in progress. */
+    Spool chunks;
+    boolean chunksTooBig;
+    private int errors;
+    private boolean done;
+
+    Session(SmtpServices services, Mode mode, Connection connection) {
+        this.services = services;
+        this.mode = mode;
+        this.connection = connection;
+        streams();
+    }
+
+    private void streams() {
+        in = new LineReader(connection.input(), services.limits().maxLineBytes());
+        out = connection.output();
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    void run() throws IOException {
+        connection.readTimeout(services.limits().commandTimeout());
+        reply(220, null, services.hostname() + (mode == Mode.LMTP ? " LMTP" : " ESMTP") + " Postiljon ready");
+        out.flush();
+        byte[] shutdown = ("421 4.3.2 " + services.hostname() + " shutting down\r\n").getBytes(StandardCharsets.US_ASCII);
+        try {
+            while (!done && !connection.closeRequested()) {
+                byte[] line = null;
+                boolean tooLong = false;
+                connection.awaitingCommand(shutdown);
+                try {
+                    line = in.readLine();
+                } catch (LineReader.LineTooLong e) {
+                    tooLong = true;
+                } catch (IOException e) {
+                    if (connection.awaitingCommand(null)) return;
+                    throw e;
+                }
+                if (connection.awaitingCommand(null)) return;
+                if (tooLong) error(new SmtpError(500, "5.5.2", "line too long"));
+                else if (line == null) return;
+                else command(new String(line, StandardCharsets.UTF_8));
+                // RFC 2920: answer what has arrived, flush once the client waits.
+                if (connection.input().available() == 0) out.flush();
+                if (errors >= services.limits().maxErrors()) {
+                    reply(421, "4.7.0", services.hostname() + " too many errors, closing connection");
+                    return;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            reply(421, "4.4.2", services.hostname() + " timeout, closing connection"); // RFC 5321 §4.5.3.2
+        } catch (EOFException e) {
+            log.debug("client went away inside a command");
+        } finally {
+            if (chunks != null) chunks.close();
+            try {
+                out.flush();
+            } catch (IOException ignored) {
+                // the client may be gone
+            }
+        }
+    }
+
+    private void command(String line) throws IOException {
+        int sp = line.indexOf(' ');
+        String verb = (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
+        String args = sp < 0 ? "" : line.substring(sp + 1);
+        try {
+            Command c = Commands.find(mode, verb);
+            if (c == null) throw new SmtpError(500, "5.5.1", "unknown command " + printable(verb));
+            if (chunks != null && !verb.equals("BDAT") && !verb.equals("RSET") && !verb.equals("QUIT") && !verb.equals("NOOP")) {
+                throw SmtpError.sequence("only BDAT may follow BDAT until LAST (RFC 3030 §2)");
+            }
+            c.run(this, args);
+        } catch (SmtpError e) {
+            error(e);
+        } catch (MailboxException e) {
+            error(new SmtpError(550, "5.1.3", e.getMessage()));
+        } catch (RuntimeException e) {
+            log.error("SMTP command {} failed", verb, e);
+            error(new SmtpError(451, "4.3.0", "local error, try again later"));
+        }
+    }
+
+    private void error(SmtpError e) throws IOException {
+        errors++;
+        reply(e.code, e.status, e.getMessage());
+    }
+
+    // ---- replies ----
+
+    /** One reply line: code, RFC 3463 status when there is one, text (never client bytes unfiltered). */
+    void reply(int code, String status, String text) throws IOException {
+        line(code + " " + (status == null ? "" : status + " ") + text);
+    }
+
+    /** A multi-line reply (RFC 5321 §4.2.1): "250-" on all lines but the last. */
+    void reply(int code, List<String> lines) throws IOException {
+        for (int i = 0; i < lines.size(); i++) line(code + (i < lines.size() - 1 ? "-" : " ") + lines.get(i));
+    }
+
+    private void line(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.write('\r');
+        out.write('\n');
+    }
+
+    void flush() throws IOException {
+        out.flush();
+    }
+
+    String readLine() throws IOException {
+        out.flush();
+        byte[] line = in.readLine();
+        if (line == null) throw new EOFException();
+        return new String(line, StandardCharsets.US_ASCII);
+    }
+
+    // ---- state ----
+
+    /** RFC 5321 §4.1.4: a new EHLO, RSET or the end of a transaction clears the envelope. */
+    void reset() {
+        envelope = null;
+        if (chunks != null) chunks.close();
+        chunks = null;
+        chunksTooBig = false;
+    }
+
+    void quit() {
+        done = true;
+    }
+
+    void startTls() throws IOException {
+        out.flush();
+        connection.startTls(services.tls());
+        streams();
+        helo = null; // RFC 3207 §4.2: the client starts over with EHLO
+        reset();
+    }
+
+    boolean plaintextAllowed() {
+        return connection.isSecure() || (services.plaintextOnLoopback() && connection.isLoopback());
+    }
+
+    /** The "with" word of Received (RFC 3848): ESMTP, ESMTPS, ESMTPA, ESMTPSA, LMTP, LMTPS, SMTP. */
+    String protocolName() {
+        if (mode == Mode.LMTP) return connection.isSecure() ? "LMTPS" : "LMTP";
+        if (!esmtp) return "SMTP";
+        return "ESMTP" + (connection.isSecure() ? "S" : "") + (account != null ? "A" : "");
+    }
+
+    String remoteIp() {
+        return connection.remoteIp();
+    }
+
+    /** Client text in a reply: printable ASCII only, bounded. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 64; i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return b.toString();
+    }
+
+    java.io.InputStream rawInput() {
+        return connection.input();
+    }
+}

@@ -1,0 +1,20 @@
+package org.postiljon.smtp;
+
+import java.nio.file.Path;
+import org.postiljon.mailbox.api.Directory;
+import org.postiljon.mailbox.api.Mailboxes;
+import org.postiljon.mailbox.api.Messages;
+import org.postiljon.net.AuthThrottle;
+import org.postiljon.net.Sasl;
+import org.postiljon.net.Tls;
+
+/**
+ * What SMTP sessions share.
+ *
+ * @param hostname            the name in the greeting, EHLO reply and Received lines
+ * @param tls                 for STARTTLS; null when there is no certificate
+ * @param spool               where message data larger than memory allows waits for delivery
+ * @param plaintextOnLoopback allow AUTH PLAIN/LOGIN without TLS from 127.0.0.1 and ::1 (submission)
+ */
+public record SmtpServices(String hostname, Directory directory, Mailboxes mailboxes, Messages messages, Tls tls, Sasl sasl,
+                           AuthThrottle throttle, SmtpLimits limits, Path spool, boolean plaintextOnLoopback) { }

@@ -1,0 +1,93 @@
+package org.postiljon.smtp;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A message's data between the end of DATA and its delivery: in memory while small, then in a
+ * temporary file. Not durable and need not be: nothing is acknowledged before delivery made the
+ * message durable in the mailbox store.
+ */
+final class Spool implements AutoCloseable {
+
+    private static final int IN_MEMORY = 1 << 20;
+
+    private final Path dir;
+    private final ByteArrayOutputStream memory = new ByteArrayOutputStream();
+    private Path file;
+    private OutputStream fileOut;
+    private long size;
+
+    Spool(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Where the data is written; switches to a file past {@link #IN_MEMORY} bytes. */
+    OutputStream output() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (fileOut == null && memory.size() + len > IN_MEMORY) {
+                    Files.createDirectories(dir);
+                    file = Files.createTempFile(dir, "smtp-", ".eml");
+                    fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
+                    memory.writeTo(fileOut);
+                    memory.reset();
+                }
+                if (fileOut != null) fileOut.write(b, off, len); else memory.write(b, off, len);
+                size += len;
+            }
+
+            @Override
+            public void flush() throws IOException {
+                if (fileOut != null) fileOut.flush();
+            }
+        };
+    }
+
+    long size() {
+        return size;
+    }
+
+    InputStream open() {
+        try {
+            if (fileOut != null) {
+                fileOut.flush();
+                return Files.newInputStream(file);
+            }
+            return new ByteArrayInputStream(memory.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The first bytes, for looking at the header (RFC 6409 fix-ups). */
+    byte[] head(int max) {
+        try (InputStream in = open()) {
+            return in.readNBytes(max);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (fileOut != null) fileOut.close();
+            if (file != null) Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a stale temporary file is harmless
+        }
+    }
+}

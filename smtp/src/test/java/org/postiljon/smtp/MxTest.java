@@ -1,0 +1,239 @@
+package org.postiljon.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.postiljon.mailbox.api.AliasSource;
+import org.postiljon.mailbox.api.EmailAddress;
+
+/** Port 25: local recipients only, never a relay; DATA read safely. */
+class MxTest extends SmtpTranscriptTest {
+
+    @Test
+    void mailForALocalUserIsDeliveredWithTraceFields() throws Exception {
+        run(ehloMx(1) + """
+            C1: MAIL FROM:<sender@example.net> SIZE=120 BODY=8BITMIME
+            S1: 250 2.1.0 sender OK
+            C1: RCPT TO:<alice@example.org>
+            S1: 250 2.1.5 recipient OK
+            C1: DATA
+            S1: 354 end data with <CR><LF>.<CR><LF>
+            C1: From: sender@example.net
+            C1: Subject: hello
+            C1:
+            C1: ..a line that starts with a dot
+            C1: .
+            S1: 250 2.0.0 message accepted and delivered
+            C1: QUIT
+            S1: 221 2.0.0 mx.example.org closing connection
+            """);
+        assertEquals(1, inbox(alice).size());
+        String m = text(alice, inbox(alice).getFirst());
+        assertTrue(m.startsWith("Return-Path: <sender@example.net>\r\nDelivered-To: alice@example.org\r\nReceived: from client.example.net ([127.0.0.1])\r\n"
+                + "\tby mx.example.org (Postiljon) with ESMTP id "), m);
+        assertTrue(m.endsWith("\r\nFrom: sender@example.net\r\nSubject: hello\r\n\r\n.a line that starts with a dot\r\n"), m);
+        assertEquals(0, inbox(bob).size());
+    }
+
+    @Test
+    void unknownUsersAndForeignDomainsAreRefusedAlsoThroughTricks() throws Exception {
+        run(ehloMx(1) + """
+            C1: MAIL FROM:<spammer@example.net>
+            S1: 250 2.1.0 sender OK
+            C1: RCPT TO:<nobody@example.org>
+            S1: 550 5.1.1 no such user here
+            C1: RCPT TO:<victim@example.net>
+            S1: 554 5.7.1 relay access denied: example.net is not a domain of this server
+            C1: RCPT TO:<victim%example.net@example.org>
+            S1: 550 5.1.1 no such user here
+            C1: RCPT TO:<@example.org:victim@example.net>
+            S1: 554 5.7.1 relay access denied: example.net is not a domain of this server
+            C1: RCPT TO:<victim@example.net@example.org>
+            S1: 501 5.1.3 bad recipient address: *
+            C1: RCPT TO:<"victim@example.net"@example.org>
+            S1: 501 5.1.3 bad recipient address: *
+            C1: RCPT TO:<alice@example.org@example.net>
+            S1: 501 5.1.3 bad recipient address: *
+            C1: RCPT TO:<victim@[192.0.2.1]>
+            S1: 501 5.1.3 bad recipient address: *
+            C1: RCPT TO:victim@example.net
+            S1: 501 5.5.4 the address must be in angle brackets
+            C1: DATA
+            S1: 554 5.5.1 no valid recipients
+            C1: RSET
+            S1: 250 2.0.0 reset
+            """);
+        assertEquals(0, inbox(alice).size() + inbox(bob).size());
+    }
+
+    @Test
+    void aliasesCatchAllSubaddressesAndPostmaster() throws Exception {
+        server.model.directory().addAlias(AliasSource.parse("team@example.org"), EmailAddress.parse("alice@example.org"));
+        server.model.directory().addAlias(AliasSource.parse("team@example.org"), EmailAddress.parse("bob@example.org"));
+        server.model.directory().addAlias(AliasSource.parse("postmaster@example.org"), EmailAddress.parse("bob@example.org"));
+        run(ehloMx(1) + """
+            C1: MAIL FROM:<>
+            S1: 250 2.1.0 sender OK
+            C1: RCPT TO:<team@example.org>
+            S1: 250 2.1.5 recipient OK
+            C1: RCPT TO:<Alice+lists@Example.ORG>
+            S1: 250 2.1.5 recipient OK
+            C1: RCPT TO:<postmaster>
+            S1: 250 2.1.5 recipient OK
+            C1: DATA
+            S1: 354 *
+            C1: Subject: to the team
+            C1:
+            C1: hi
+            C1: .
+            S1: 250 2.0.0 message accepted and delivered
+            """);
+        assertEquals(1, inbox(alice).size(), "alice once, though named twice");
+        assertEquals(1, inbox(bob).size(), "bob once, as team member and postmaster");
+        assertTrue(text(alice, inbox(alice).getFirst()).startsWith("Return-Path: <>\r\n"));
+    }
+
+    @Test
+    void smugglingProbesNeverEndTheMessageEarly() throws Exception {
+        run(ehloMx(1) + """
+            C1: MAIL FROM:<sender@example.net>
+            S1: 250 2.1.0 sender OK
+            C1: RCPT TO:<alice@example.org>
+            S1: 250 2.1.5 recipient OK
+            C1: DATA
+            S1: 354 *
+            """);
+        // Each probe is a way another server might end DATA; here none does, and the message with
+        // a bare line ending is refused whole after its real end. No second message appears.
+        for (String probe : new String[] {"\n.\n", "\r.\r", "\n.\r\n", "\r.\n"}) {
+            t.send(1, "Subject: first\r\n\r\nbody" + probe
+                    + "MAIL FROM:<evil@example.net>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\nSubject: smuggled\r\n\r\nx\r\n.\r\n");
+            run("""
+                S1: 550 5.6.0 message refused: it contains a bare CR or LF; lines must end in CRLF
+                C1: MAIL FROM:<sender@example.net>
+                S1: 250 2.1.0 sender OK
+                C1: RCPT TO:<alice@example.org>
+                S1: 250 2.1.5 recipient OK
+                C1: DATA
+                S1: 354 *
+                """);
+        }
+        t.send(1, ".\r\n");
+        run("S1: 250 2.0.0 message accepted and delivered");
+        assertEquals(1, inbox(alice).size(), "only the empty last message");
+        assertEquals(0, inbox(bob).size(), "nothing was smuggled");
+    }
+
+    @Test
+    void pipelinedTransactionsAreAnsweredInOrder() throws Exception {
+        run(ehloMx(1));
+        t.send(1, "MAIL FROM:<a@example.net>\r\nRCPT TO:<alice@example.org>\r\nRCPT TO:<ghost@example.org>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\n");
+        run("""
+            S1: 250 2.1.0 sender OK
+            S1: 250 2.1.5 recipient OK
+            S1: 550 5.1.1 no such user here
+            S1: 250 2.1.5 recipient OK
+            S1: 354 *
+            """);
+        t.send(1, "Subject: p\r\n\r\nx\r\n.\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<ghost@example.org>\r\nDATA\r\nNOOP\r\n");
+        run("""
+            S1: 250 2.0.0 message accepted and delivered
+            S1: 250 2.1.0 sender OK
+            S1: 550 5.1.1 no such user here
+            S1: 554 5.5.1 no valid recipients
+            S1: 250 2.0.0 OK
+            """);
+        assertEquals(1, inbox(alice).size());
+        assertEquals(1, inbox(bob).size());
+    }
+
+    @Test
+    void orderSyntaxAndLimitsGiveClearReplies() throws Exception {
+        run("""
+            S1: 220 *
+            C1: MAIL FROM:<a@example.net>
+            S1: 503 5.5.1 EHLO first
+            C1: EHLO
+            S1: 501 5.5.4 a domain or address literal, please
+            C1: HELO client.example.net
+            S1: 250 mx.example.org greets client.example.net
+            C1: RCPT TO:<alice@example.org>
+            S1: 503 5.5.1 MAIL first
+            C1: MAIL FROM:<a@example.net> SIZE=999999999999
+            S1: 552 5.3.4 message too big; the limit is 52428800 bytes
+            C1: MAIL FROM:<a@example.net> FROB=1
+            S1: 555 5.5.4 unsupported parameter FROB
+            C1: MAIL FROM:<ünïcode@example.net>
+            S1: 553 5.6.7 a UTF-8 address needs the SMTPUTF8 parameter
+            C1: MAIL FROM:<a@example.net>
+            S1: 250 2.1.0 sender OK
+            C1: MAIL FROM:<a@example.net>
+            S1: 503 5.5.1 nested MAIL command
+            C1: AUTH PLAIN AGFsaWNlQGV4YW1wbGUub3JnAGNvcnJlY3QgaG9yc2UgYmF0dGVyeQ==
+            S1: 500 5.5.1 unknown command AUTH
+            C1: LHLO x
+            S1: 500 5.5.1 unknown command LHLO
+            C1: VRFY alice
+            S1: 252 2.5.0 *
+            C1: BDAT x
+            S1: 501 5.5.4 BDAT size [LAST]
+            """);
+        t.send(1, "NOOP " + "x".repeat(5000) + "\r\n");
+        run("""
+            S1: 500 5.5.2 line too long
+            C1: QUIT
+            S1: 221 *
+            """);
+    }
+
+    @Test
+    void oversizedDataIsReadToItsEndAndRefused() throws Exception {
+        try (SmtpTestServer small = new SmtpTestServer(dir.resolve("small"), SmtpLimits.DEFAULT.withMaxMessageBytes(1000), true)) {
+            var a = small.account("alice@example.org");
+            try (var t2 = new org.postiljon.testkit.Transcript(SmtpTestServer.port(small.mx))) {
+                t2.run("""
+                    S1: 220 *
+                    C1: EHLO c
+                    S1: 250-*
+                    S1: 250-*
+                    S1: 250-SIZE 1000
+                    S1: 250-*
+                    S1: 250-*
+                    S1: 250-*
+                    S1: 250-*
+                    S1: 250-*
+                    S1: 250 *
+                    C1: MAIL FROM:<a@example.net>
+                    S1: 250 *
+                    C1: RCPT TO:<alice@example.org>
+                    S1: 250 *
+                    C1: DATA
+                    S1: 354 *
+                    """);
+                t2.send(1, ("Subject: big\r\n\r\n" + "0123456789".repeat(30) + "\r\n").repeat(10) + ".\r\nNOOP\r\n");
+                t2.run("""
+                    S1: 552 5.3.4 message too big; the limit is 1000 bytes
+                    S1: 250 2.0.0 OK
+                    """);
+            }
+            assertEquals(0, small.model.messages().list(a, org.postiljon.mailbox.api.MailboxName.INBOX, org.postiljon.mailbox.api.UidSet.ALL).size());
+        }
+    }
+
+    @Test
+    void chunkingDeliversBinaryAsSent() throws Exception {
+        String m = "Subject: chunked\r\n\r\nline one\r\n.not stuffed\r\n";
+        run(ehloMx(1) + """
+            C1: MAIL FROM:<a@example.net> BODY=BINARYMIME
+            S1: 250 2.1.0 sender OK
+            C1: RCPT TO:<alice@example.org>
+            S1: 250 2.1.5 recipient OK
+            """);
+        t.send(1, "BDAT 10\r\n" + m.substring(0, 10));
+        run("S1: 250 2.0.0 10 octets received");
+        t.send(1, "BDAT " + (m.length() - 10) + " LAST\r\n" + m.substring(10));
+        run("S1: 250 2.0.0 message accepted and delivered");
+        assertTrue(text(alice, inbox(alice).getFirst()).endsWith("\r\n" + m));
+    }
+}
