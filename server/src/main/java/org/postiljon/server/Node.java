@@ -29,6 +29,10 @@ import org.postiljon.pop3.MaildropLocks;
 import org.postiljon.pop3.Pop3Limits;
 import org.postiljon.pop3.Pop3Server;
 import org.postiljon.pop3.Pop3Services;
+import org.postiljon.smtp.Mode;
+import org.postiljon.smtp.SmtpLimits;
+import org.postiljon.smtp.SmtpServer;
+import org.postiljon.smtp.SmtpServices;
 import org.postiljon.store.embedded.EmbeddedStore;
 import org.postiljon.mime.ParseCache;
 import org.slf4j.Logger;
@@ -86,17 +90,27 @@ public final class Node implements AutoCloseable {
                 sasl, throttle, limits, plaintextOnLoopback, new RecentTracker(), parses)));
         listen("pop3", new Pop3Server(new Pop3Services(model.directory(), model.mailboxes(), model.messages(), tls, sasl,
                 throttle, Pop3Limits.DEFAULT, plaintextOnLoopback, new MaildropLocks())));
-        // SMTP, LMTP and HTTP listeners are added here as their modules land.
+        SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl, throttle,
+                SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
+                Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback);
+        listen("smtp", null, new SmtpServer(smtp, Mode.MX));
+        listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
+        listen("lmtp", null, new SmtpServer(smtp, Mode.LMTP));
+        // The HTTP listener is added here when its module lands.
     }
 
     /** The protocol's two listeners: {@code listen.<name>} (plain, with STARTTLS/STLS) and {@code listen.<name>s} (implicit TLS). */
     private void listen(String name, Listener.Handler handler) throws IOException {
+        listen(name, null, handler);
+        listen(name + "s", tls, handler);
+    }
+
+    /** One listener on {@code listen.<name>}, with implicit TLS when {@code implicitTls} is given. */
+    private void listen(String name, Tls implicitTls, Listener.Handler handler) throws IOException {
         Listener.Options options = new Listener.Options((int) settings.number("limits.connections-per-ip"),
                 (int) settings.number("limits.connections"), Duration.ofSeconds(settings.number("shutdown.grace-seconds")));
-        Optional<InetSocketAddress> plain = settings.address("listen." + name);
-        if (plain.isPresent()) listeners.add(Listener.start(name, plain.get(), null, handler, options));
-        Optional<InetSocketAddress> implicit = settings.address("listen." + name + "s");
-        if (implicit.isPresent()) listeners.add(Listener.start(name + "s", implicit.get(), tls, handler, options));
+        Optional<InetSocketAddress> address = settings.address("listen." + name);
+        if (address.isPresent()) listeners.add(Listener.start(name, address.get(), implicitTls, handler, options));
     }
 
     private Tls loadTls() throws IOException {

@@ -29,17 +29,25 @@ class ArchitectureTest {
             Map.entry("net", Set.of("mailbox-api")),
             Map.entry("testkit", Set.of()),
             Map.entry("imap", Set.of("mailbox-api", "mime", "net")),
-            Map.entry("server", Set.of("mailbox-api", "mime", "mailbox", "store-embedded", "net", "imap")),
+            Map.entry("pop3", Set.of("mailbox-api", "mime", "net")),
+            Map.entry("smtp", Set.of("mailbox-api", "mime", "net")),
+            Map.entry("server", Set.of("mailbox-api", "mime", "mailbox", "store-embedded", "net", "imap", "pop3", "smtp")),
             Map.entry("bench", Set.of("mailbox", "store-embedded", "mime", "testkit")));
 
 
     static final Pattern DEP = Pattern.compile(
-            "<dependency><groupId>org\\.postiljon</groupId><artifactId>([a-z-]+)</artifactId>(<type>[a-z-]+</type>)?(<scope>(\\w+)</scope>)?</dependency>");
+            "<dependency><groupId>org\\.postiljon</groupId><artifactId>([a-z0-9-]+)</artifactId>(<type>[a-z-]+</type>)?(<scope>(\\w+)</scope>)?</dependency>");
 
     static Path root() {
         Path p = Path.of("").toAbsolutePath();
         while (!Files.exists(p.resolve("mvnw"))) p = p.getParent();
         return p;
+    }
+
+    @Test
+    void everyModuleIsListedHere() throws Exception {
+        Matcher m = Pattern.compile("<module>([a-z0-9-]+)</module>").matcher(Files.readString(root().resolve("pom.xml")));
+        while (m.find()) assertTrue(ALLOWED.containsKey(m.group(1)), "module " + m.group(1) + " has no entry in ALLOWED");
     }
 
     @Test
@@ -55,7 +63,7 @@ class ArchitectureTest {
 
     @Test
     void protocolAndDomainCodeNeverImportsStoresOrJdbc() throws Exception {
-        for (String module : new String[] {"mailbox-api", "mime", "net", "mailbox", "imap"}) {
+        for (String module : new String[] {"mailbox-api", "mime", "net", "mailbox", "imap", "pop3", "smtp"}) {
             try (Stream<Path> files = Files.walk(root().resolve(module).resolve("src/main/java"))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                     String src = Files.readString(f);

@@ -55,12 +55,12 @@ class CliTest {
     void accountSettingsAreSetCheckedAndListed() {
         cli("domain", "add", "example.org");
         cli("account", "add", "alice@example.org", "--password", "horse-battery");
-        assertEquals(new Result(0, "pop3.delete = expunge\n", ""), cli("account", "settings", "alice@example.org"));
+        assertEquals(new Result(0, "pop3.delete = expunge\ndelivery.subaddress-folder = off\n", ""), cli("account", "settings", "alice@example.org"));
         assertEquals(new Result(0, "pop3.delete of alice@example.org: trash\n", ""), cli("account", "set", "alice@example.org", "pop3.delete", "TRASH"));
-        assertEquals(new Result(0, "pop3.delete = trash\n", ""), cli("account", "settings", "alice@example.org"));
+        assertEquals(new Result(0, "pop3.delete = trash\ndelivery.subaddress-folder = off\n", ""), cli("account", "settings", "alice@example.org"));
         assertEquals(new Result(1, "", "postiljon: error: pop3.delete must be one of [expunge, trash], not \"shred\"\n"),
                 cli("account", "set", "alice@example.org", "pop3.delete", "shred"));
-        assertEquals(new Result(1, "", "postiljon: error: unknown account setting \"color\"; known: [pop3.delete]\n"),
+        assertEquals(new Result(1, "", "postiljon: error: unknown account setting \"color\"; known: [pop3.delete, delivery.subaddress-folder]\n"),
                 cli("account", "set", "alice@example.org", "color", "blue"));
         assertEquals(new Result(1, "", "postiljon: error: no such account: ghost@example.org\n"),
                 cli("account", "set", "ghost@example.org", "pop3.delete", "trash"));

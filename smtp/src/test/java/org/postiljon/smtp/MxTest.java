@@ -95,6 +95,32 @@ class MxTest extends SmtpTranscriptTest {
     }
 
     @Test
+    void subaddressesGoToTheirFolderOnlyWhenTheUserOptedIn() throws Exception {
+        server.model.mailboxes().create(alice, org.postiljon.mailbox.api.MailboxName.of("lists"), java.util.Set.of());
+        String send = """
+            C1: MAIL FROM:<list@example.net>
+            S1: 250 2.1.0 sender OK
+            C1: RCPT TO:<alice+lists@example.org>
+            S1: 250 2.1.5 recipient OK
+            C1: DATA
+            S1: 354 *
+            C1: Subject: digest
+            C1:
+            C1: x
+            C1: .
+            S1: 250 2.0.0 message accepted and delivered
+            """;
+        run(ehloMx(1) + send);
+        assertEquals(1, inbox(alice).size(), "not opted in: INBOX");
+        server.model.directory().setSetting(EmailAddress.parse("alice@example.org"),
+                org.postiljon.mailbox.api.AccountSetting.SUBADDRESS_FOLDER, "on");
+        run(send);
+        assertEquals(1, inbox(alice).size());
+        assertEquals(1, server.model.messages().list(alice, org.postiljon.mailbox.api.MailboxName.of("lists"),
+                org.postiljon.mailbox.api.UidSet.ALL).size(), "opted in: the folder named by the tag");
+    }
+
+    @Test
     void smugglingProbesNeverEndTheMessageEarly() throws Exception {
         run(ehloMx(1) + """
             C1: MAIL FROM:<sender@example.net>
