@@ -97,6 +97,27 @@ public final class Connection {
         close(); // the session's blocked read ends with an exception; see awaitingCommand
     }
 
+    /** A command line as read by {@link #readCommand}; {@code tooLong} when it was dropped for its length. */
+    public record CommandLine(byte[] bytes, boolean tooLong) { }
+
+    /**
+     * The next command line of a session that waits for one, with shutdown handled: null when the
+     * session should end (end of stream, or shutdown closed the connection after {@code goodbye}).
+     */
+    public CommandLine readCommand(LineReader in, byte[] goodbye) throws IOException {
+        awaitingCommand(goodbye);
+        byte[] line;
+        try {
+            line = in.readLine();
+        } catch (LineReader.LineTooLong e) {
+            return awaitingCommand(null) ? null : new CommandLine(null, true);
+        } catch (IOException e) {
+            if (awaitingCommand(null)) return null;
+            throw e;
+        }
+        return awaitingCommand(null) || line == null ? null : new CommandLine(line, false);
+    }
+
     /**
      * Marks the time a session spends blocked on reading its next command, when nothing of its
      * own is being written: a shutdown in that time writes {@code goodbye} (a complete response

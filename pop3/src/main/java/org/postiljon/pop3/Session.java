@@ -59,22 +59,11 @@ final class Session {
         out.flush();
         try {
             while (state != State.DONE && !connection.closeRequested()) {
-                byte[] line = null;
-                boolean tooLong = false;
                 // A session waiting for a command is closed at once on shutdown; without QUIT nothing is deleted.
-                connection.awaitingCommand(new byte[0]);
-                try {
-                    line = in.readLine();
-                } catch (LineReader.LineTooLong e) {
-                    tooLong = true;
-                } catch (IOException e) {
-                    if (connection.awaitingCommand(null)) return;
-                    throw e;
-                }
-                if (connection.awaitingCommand(null)) return;
-                if (tooLong) error(null, "line too long");
-                else if (line == null) return;
-                else command(new String(line, StandardCharsets.UTF_8));
+                Connection.CommandLine next = connection.readCommand(in, new byte[0]);
+                if (next == null) return;
+                if (next.tooLong()) error(null, "line too long");
+                else command(new String(next.bytes(), StandardCharsets.UTF_8));
                 // RFC 2449 §6.6 PIPELINING: answer everything that has arrived, then flush once.
                 if (connection.input().available() == 0) out.flush();
                 if (errorsInARow >= services.limits().maxBadCommands()) {

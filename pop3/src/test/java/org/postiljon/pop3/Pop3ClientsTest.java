@@ -12,10 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.postiljon.testkit.Processes;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.UidSet;
 
@@ -33,11 +33,7 @@ class Pop3ClientsTest extends Pop3TranscriptTest {
     }
 
     private static String run(Path dir, List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), output);
-        assertEquals(0, p.exitValue(), output);
-        return output;
+        return Processes.run(dir, command);
     }
 
     @ParameterizedTest

@@ -60,21 +60,10 @@ final class Session {
         byte[] shutdown = ("421 4.3.2 " + services.hostname() + " shutting down\r\n").getBytes(StandardCharsets.US_ASCII);
         try {
             while (!done && !connection.closeRequested()) {
-                byte[] line = null;
-                boolean tooLong = false;
-                connection.awaitingCommand(shutdown);
-                try {
-                    line = in.readLine();
-                } catch (LineReader.LineTooLong e) {
-                    tooLong = true;
-                } catch (IOException e) {
-                    if (connection.awaitingCommand(null)) return;
-                    throw e;
-                }
-                if (connection.awaitingCommand(null)) return;
-                if (tooLong) error(new SmtpError(500, "5.5.2", "line too long"));
-                else if (line == null) return;
-                else command(new String(line, StandardCharsets.UTF_8));
+                Connection.CommandLine next = connection.readCommand(in, shutdown);
+                if (next == null) return;
+                if (next.tooLong()) error(new SmtpError(500, "5.5.2", "line too long"));
+                else command(new String(next.bytes(), StandardCharsets.UTF_8));
                 // RFC 2920: answer what has arrived, flush once the client waits.
                 if (connection.input().available() == 0) out.flush();
                 if (errors >= services.limits().maxErrors()) {

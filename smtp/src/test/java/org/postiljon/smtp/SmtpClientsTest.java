@@ -12,20 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.postiljon.testkit.Processes;
 
 /** Real SMTP clients over real sockets: Python's smtplib, Jakarta/Angus Mail, swaks. */
 class SmtpClientsTest extends SmtpTranscriptTest {
 
     private static String run(Path dir, List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), output);
-        assertEquals(0, p.exitValue(), output);
-        return output;
+        return Processes.run(dir, command);
     }
 
     @Test
