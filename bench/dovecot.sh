@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Starts Dovecot from Debian (dovecot-imapd, dovecot-pop3d) on 127.0.0.1:${DOVECOT_PORT:-10143} (IMAP) and
-# :${DOVECOT_POP3_PORT:-10110} (POP3), maildir storage,
+# :${DOVECOT_POP3_PORT:-10110} (POP3) and :${DOVECOT_LMTP_PORT:-10024} (LMTP), maildir storage,
 # any user name with password "bench-password", for side-by-side benchmarks. Root only (installs).
 #   bench/dovecot.sh start|stop
 set -euo pipefail
 DIR=/var/tmp/postiljon-dovecot
 PORT="${DOVECOT_PORT:-10143}"
 POP3_PORT="${DOVECOT_POP3_PORT:-10110}"
+LMTP_PORT="${DOVECOT_LMTP_PORT:-10024}"
 case "${1:-start}" in
   stop)
     [ -f "$DIR/dovecot.conf" ] && dovecot -c "$DIR/dovecot.conf" stop 2>/dev/null || true
     exit 0 ;;
 esac
-if ! command -v dovecot >/dev/null || [ ! -x /usr/lib/dovecot/pop3 ]; then
-  apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd dovecot-pop3d >/dev/null
+if ! command -v dovecot >/dev/null || [ ! -x /usr/lib/dovecot/pop3 ] || [ ! -x /usr/lib/dovecot/lmtp ]; then
+  apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd dovecot-pop3d dovecot-lmtpd >/dev/null
 fi
 # The packaged service is not wanted; ours runs from its own config.
 systemctl stop dovecot 2>/dev/null || true
@@ -21,7 +22,7 @@ id benchmail >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/s
 [ -f "$DIR/dovecot.conf" ] && dovecot -c "$DIR/dovecot.conf" stop 2>/dev/null || true
 rm -rf "$DIR"; mkdir -p "$DIR/mail" "$DIR/run"; chown benchmail: "$DIR/mail"
 cat > "$DIR/dovecot.conf" <<CONF
-protocols = imap pop3
+protocols = imap pop3 lmtp
 listen = 127.0.0.1
 base_dir = $DIR/run
 ssl = no
@@ -38,7 +39,7 @@ passdb {
 }
 userdb {
   driver = static
-  args = uid=benchmail gid=benchmail home=$DIR/mail/%u
+  args = uid=benchmail gid=benchmail home=$DIR/mail/%u allow_all_users=yes
 }
 service imap-login {
   inet_listener imap {
@@ -59,6 +60,12 @@ service pop3-login {
     port = 0
   }
 }
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $LMTP_PORT
+  }
+}
 service imap {
   process_limit = 1024
 }
@@ -66,4 +73,4 @@ default_client_limit = 2000
 CONF
 dovecot -c "$DIR/dovecot.conf" </dev/null >/dev/null 2>&1 # the daemon must not hold our stdout open
 for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
-echo "dovecot $(dovecot --version | cut -d' ' -f1) listening on 127.0.0.1:$PORT (IMAP), :$POP3_PORT (POP3); maildir in $DIR/mail"
+echo "dovecot $(dovecot --version | cut -d' ' -f1) listening on 127.0.0.1:$PORT (IMAP), :$POP3_PORT (POP3), :$LMTP_PORT (LMTP); maildir in $DIR/mail"
