@@ -248,6 +248,22 @@ class MxTest extends SmtpTranscriptTest {
     }
 
     @Test
+    void recipientAndErrorLimitsHold() throws Exception {
+        run(ehloMx(1) + """
+            C1: MAIL FROM:<a@example.net>
+            S1: 250 2.1.0 sender OK
+            """);
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 101; i++) many.append("RCPT TO:<alice@example.org>\r\n");
+        t.send(1, many.toString());
+        for (int i = 0; i < 100; i++) run("S1: 250 2.1.5 recipient OK");
+        run("S1: 452 4.5.3 too many recipients; send the rest in another message");
+        for (int i = 1; i < 20; i++) run("C1: BOGUS\nS1: 500 5.5.1 unknown command BOGUS");
+        run("S1: 421 4.7.0 mx.example.org too many errors, closing connection");
+        assertTrue(t.closed(1));
+    }
+
+    @Test
     void chunkingDeliversBinaryAsSent() throws Exception {
         String m = "Subject: chunked\r\n\r\nline one\r\n.not stuffed\r\n";
         run(ehloMx(1) + """

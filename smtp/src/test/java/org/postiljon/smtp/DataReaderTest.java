@@ -1,0 +1,76 @@
+package org.postiljon.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The end of DATA, dot-stuffing and bare line endings, as a table; each row also fed one byte per read. */
+class DataReaderTest {
+
+    /** @param wire what the client sends after DATA; rest what must remain unread after the end */
+    record Row(String wire, String message, boolean bare, String rest) { }
+
+    static final Row[] ROWS = {
+            new Row(".\r\n", "", false, ""),
+            new Row("a\r\n.\r\n", "a\r\n", false, ""),
+            new Row("..x\r\n.\r\nNOOP\r\n", ".x\r\n", false, "NOOP\r\n"),
+            new Row("...\r\n.\r\n", "..\r\n", false, ""),
+            new Row("a\r\n.b\r\n.\r\n", "a\r\nb\r\n", false, ""),
+            new Row("a\n.\nb\r\n.\r\n", "a\n.\nb\r\n", true, ""),         // <LF>.<LF> is not the end
+            new Row("a\r.\rb\r\n.\r\n", "a\r.\rb\r\n", true, ""),          // <CR>.<CR> is not the end
+            new Row("a\n.\r\nb\r\n.\r\n", "a\n.\r\nb\r\n", true, ""),      // <LF>.<CR><LF> is not the end
+            new Row("a\r\n.\rx\r\n.\r\n", "a\r\n\rx\r\n", true, ""),       // a dot, then a bare CR
+            new Row("a\r\r\n.\r\n", "a\r\r\n", true, ""),
+            new Row("x\r\n.\r\n.\r\n", "x\r\n", false, ".\r\n"),
+    };
+
+    /** Hands out one byte per read, as the slowest network would. */
+    static InputStream trickle(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(1, len));
+            }
+        };
+    }
+
+    @Test
+    void table() throws IOException {
+        for (boolean slow : new boolean[] {false, true}) {
+            for (Row r : ROWS) {
+                ByteArrayInputStream raw = new ByteArrayInputStream(r.wire().getBytes(StandardCharsets.ISO_8859_1));
+                InputStream in = slow ? trickle(raw) : raw;
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                DataReader.Result result = DataReader.copy(in, out, 1000);
+                String what = r.wire().replace("\r", "<CR>").replace("\n", "<LF>");
+                assertEquals(r.message(), out.toString(StandardCharsets.ISO_8859_1), what);
+                assertEquals(r.bare(), result.bareLineEnding(), what);
+                assertEquals(r.rest(), new String(raw.readAllBytes(), StandardCharsets.ISO_8859_1), what);
+            }
+        }
+    }
+
+    @Test
+    void overTheLimitOnlyCountsAndStillReadsToTheEnd() throws IOException {
+        ByteArrayInputStream raw = new ByteArrayInputStream("0123456789\r\n.\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DataReader.Result r = DataReader.copy(raw, out, 5);
+        assertEquals(true, r.tooBig());
+        assertEquals(12, r.size());
+        assertEquals(5, out.size());
+        assertEquals("QUIT\r\n", new String(raw.readAllBytes(), StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aConnectionThatEndsInsideDataIsNotAMessage() {
+        assertThrows(EOFException.class, () -> DataReader.copy(new ByteArrayInputStream("half a message\r\n".getBytes()), new ByteArrayOutputStream(), 100));
+    }
+}
