@@ -51,7 +51,7 @@ final class Delivery {
                 folder = tag;
             }
         }
-        return new Envelope.Recipient(given, accounts, folder);
+        return new Envelope.Recipient(given, accounts, folder, false);
     }
 
     private static List<Account> accounts(SmtpServices svc, EmailAddress to) {
@@ -92,6 +92,7 @@ final class Delivery {
      * {@code done} (reached through an earlier recipient of the same message) are skipped.
      */
     static void deliver(Session s, Spool spool, Envelope.Recipient r, byte[] fixups, Set<String> done) {
+        if (r.remote()) return; // queued once for all remote recipients: see queueRemote
         for (Account a : r.accounts()) {
             if (!done.add(a.id() + "/" + r.folder())) continue;
             byte[] trace = trace(s, r).getBytes(StandardCharsets.UTF_8);
@@ -105,6 +106,20 @@ final class Delivery {
     static void deliverAll(Session s, Spool spool, byte[] fixups) {
         Set<String> done = new HashSet<>();
         for (Envelope.Recipient r : s.envelope.recipients()) deliver(s, spool, r, fixups, done);
+        queueRemote(s, spool, fixups);
+    }
+
+    /** Queues one copy for every recipient on other servers, with a Received line; durable when it returns. */
+    private static void queueRemote(Session s, Spool spool, byte[] fixups) {
+        List<String> remote = s.envelope.recipients().stream().filter(Envelope.Recipient::remote).map(Envelope.Recipient::address).toList();
+        if (remote.isEmpty()) return;
+        String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        byte[] received = ("Received: from " + s.helo + " ([" + s.remoteIp() + "])\r\n\tby " + s.services.hostname()
+                + " (Postiljon) with " + s.protocolName() + " id " + id + ";\r\n\t" + DATE.format(ZonedDateTime.now(ZoneOffset.UTC)) + "\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        s.services.queue().enqueue(s.envelope.from(), remote,
+                new SequenceInputStream(new ByteArrayInputStream(concat(received, fixups)), spool.open()));
+        s.services.queued().run();
     }
 
     /** Return-Path, Delivered-To and Received, RFC 5321 §4.4. */

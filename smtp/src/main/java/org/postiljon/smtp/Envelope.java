@@ -23,6 +23,12 @@ record Envelope(String from, Map<String, String> params, List<Recipient> recipie
      * @param address  the forward-path as given (without brackets)
      * @param accounts the local accounts the mail goes to (after aliases and sub-addressing)
      * @param folder   the folder in each account (INBOX, or a sub-address folder)
+     * @param remote   a recipient on another server, for the outbound queue (no accounts)
      */
-    record Recipient(String address, List<Account> accounts, String folder) { }
+    record Recipient(String address, List<Account> accounts, String folder, boolean remote) {
+
+        static Recipient remote(String address) {
+            return new Recipient(address, List.of(), null, true);
+        }
+    }
 }

@@ -36,7 +36,12 @@ final class Rcpt implements Command {
             switch (s.mode) {
                 case MX -> throw new SmtpError(554, "5.7.1", "relay access denied: " + DomainName.of(to.domain().ascii()).ascii() + " is not a domain of this server");
                 case LMTP -> throw new SmtpError(550, "5.1.1", "not a local address");
-                case SUBMISSION -> throw new SmtpError(451, "4.4.3", "delivery to other servers is not available yet; try again later");
+                case SUBMISSION -> {
+                    // Relaying for an authenticated user: the outbound queue takes it after DATA.
+                    s.envelope.recipients().add(Envelope.Recipient.remote(to.toString()));
+                    s.reply(250, "2.1.5", "recipient OK, will be relayed");
+                    return;
+                }
             }
         }
         Envelope.Recipient r = Delivery.resolve(s.services, path, to);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Mailboxes;
 import org.postiljon.mailbox.api.Messages;
+import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.net.AuthThrottle;
 import org.postiljon.net.Sasl;
 import org.postiljon.net.Tls;
@@ -15,6 +16,9 @@ import org.postiljon.net.Tls;
  * @param tls                 for STARTTLS; null when there is no certificate
  * @param spool               where message data larger than memory allows waits for delivery
  * @param plaintextOnLoopback allow AUTH PLAIN/LOGIN without TLS from 127.0.0.1 and ::1 (submission)
+ * @param queue               mail for other servers (submission)
+ * @param queued              called after something was queued, to wake the sender
  */
 public record SmtpServices(String hostname, Directory directory, Mailboxes mailboxes, Messages messages, Tls tls, Sasl sasl,
-                           AuthThrottle throttle, SmtpLimits limits, Path spool, boolean plaintextOnLoopback) { }
+                           AuthThrottle throttle, SmtpLimits limits, Path spool, boolean plaintextOnLoopback,
+                           OutboundQueue queue, Runnable queued) { }

@@ -36,16 +36,24 @@ final class SmtpTestServer implements AutoCloseable {
     final Listener submissions;
     final Listener lmtp;
     final Listener imap;
+    /** Works off the outbound queue; null unless outbound options were given. */
+    final OutboundSender sender;
 
-    SmtpTestServer(Path dir, SmtpLimits limits, boolean plaintextOnLoopback) throws IOException {
+    /**
+     * @param domain   the local domain; the host name is "mx." + domain
+     * @param outbound how the queue delivers; null to leave queued mail alone
+     */
+    SmtpTestServer(Path dir, String domain, SmtpLimits limits, boolean plaintextOnLoopback, OutboundOptions outbound) throws IOException {
         store = EmbeddedStore.open(dir.resolve("data"));
         model = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1));
-        model.directory().addDomain(DomainName.of("example.org"));
+        model.directory().addDomain(DomainName.of(domain));
+        sender = outbound == null ? null
+                : new OutboundSender(model.queue(), model.directory(), model.messages(), outbound).start(Duration.ofMillis(200));
         Tls tls = Tls.generateSelfSigned(dir.resolve("tls"), "localhost");
         AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(1)), Clock.systemUTC());
         Sasl sasl = new Sasl(model.directory());
-        SmtpServices services = new SmtpServices("mx.example.org", model.directory(), model.mailboxes(), model.messages(), tls, sasl,
-                throttle, limits, dir.resolve("spool"), plaintextOnLoopback);
+        SmtpServices services = new SmtpServices("mx." + domain, model.directory(), model.mailboxes(), model.messages(), tls, sasl,
+                throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake);
         Listener.Options options = new Listener.Options(50, 1000, Duration.ofSeconds(2));
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
         mx = Listener.start("smtp", any, null, new SmtpServer(services, Mode.MX), options);
@@ -54,6 +62,10 @@ final class SmtpTestServer implements AutoCloseable {
         lmtp = Listener.start("lmtp", any, null, new SmtpServer(services, Mode.LMTP), options);
         imap = Listener.start("imap", any, null, new ImapServer(new ImapServices(model.directory(), model.mailboxes(), model.messages(),
                 model.changes(), tls, sasl, throttle, ImapLimits.DEFAULT, true, new RecentTracker(), new ParseCache(100))), options);
+    }
+
+    SmtpTestServer(Path dir, SmtpLimits limits, boolean plaintextOnLoopback) throws IOException {
+        this(dir, "example.org", limits, plaintextOnLoopback, null);
     }
 
     SmtpTestServer(Path dir) throws IOException {
@@ -71,6 +83,7 @@ final class SmtpTestServer implements AutoCloseable {
     @Override
     public void close() {
         for (Listener l : new Listener[] {mx, submission, submissions, lmtp, imap}) l.close();
+        if (sender != null) sender.close();
         store.close();
     }
 }

@@ -46,7 +46,7 @@ class SubmissionAndLmtpTest extends SmtpTranscriptTest {
             C2: MAIL FROM:<sales@example.org>
             S2: 250 2.1.0 sender OK
             C2: RCPT TO:<someone@example.net>
-            S2: 451 4.4.3 delivery to other servers is not available yet; try again later
+            S2: 250 2.1.5 recipient OK, will be relayed
             C2: RCPT TO:<bob@example.org>
             S2: 250 2.1.5 recipient OK
             C2: DATA
@@ -59,6 +59,10 @@ class SubmissionAndLmtpTest extends SmtpTranscriptTest {
             C2: .
             S2: 250 2.0.0 message accepted and delivered
             """.formatted(PLAIN_ALICE, PLAIN_ALICE));
+        var queued = server.model.queue().list(10);
+        assertEquals(1, queued.size(), "the remote recipient waits in the queue");
+        assertEquals("sales@example.org", queued.getFirst().sender());
+        assertEquals("someone@example.net", queued.getFirst().recipients().getFirst().address());
         String m = text(bob, inbox(bob).getFirst());
         assertTrue(m.contains(" with ESMTPA id "), m);
         assertTrue(m.contains("\r\nMessage-ID: <") && m.contains("@mx.example.org>\r\nDate: "), "RFC 6409 §8 fix-ups: " + m);

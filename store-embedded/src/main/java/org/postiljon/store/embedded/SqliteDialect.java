@@ -36,7 +36,8 @@ final class SqliteDialect implements Dialect {
     public List<String> migrations() {
         return List.of("org/postiljon/store/embedded/migration/V1__schema.sql",
                 "org/postiljon/store/embedded/migration/V2__address_text.sql",
-                "org/postiljon/store/embedded/migration/V3__account_setting.sql");
+                "org/postiljon/store/embedded/migration/V3__account_setting.sql",
+                "org/postiljon/store/embedded/migration/V4__outbound.sql");
     }
 
     @Override

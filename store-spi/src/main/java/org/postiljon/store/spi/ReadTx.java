@@ -81,4 +81,14 @@ public interface ReadTx {
     List<BlobId> orphanedBlobs(Instant before, int limit);
 
     boolean isReferenced(BlobId blob);
+
+    // ---- outbound queue ----
+
+    /** Queued messages with a recipient due at or before {@code now}, oldest due first; each with all its recipients. */
+    List<QueueRecord> dueQueue(Instant now, int limit);
+
+    Optional<QueueRecord> queued(long id);
+
+    /** Every message in the queue, oldest first, at most {@code limit}. */
+    List<QueueRecord> queue(int limit);
 }

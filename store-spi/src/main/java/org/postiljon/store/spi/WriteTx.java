@@ -77,4 +77,18 @@ public interface WriteTx extends ReadTx {
     void deleteMessages(long mailboxId, List<Long> uids, long modSeq);
 
     void forgetOrphan(BlobId blob);
+
+    // ---- outbound queue ----
+
+    /** Queues a message whose bytes are already durable in the blob store; every recipient is due now. */
+    long enqueue(String sender, BlobId blob, long size, List<String> recipients, Instant now);
+
+    /** Records an attempt's outcome for one recipient; a message whose recipients are all final leaves the queue. */
+    void recordAttempt(long recipientId, QueueRecord.State state, Instant nextAttempt, String reply);
+
+    /** Makes every still-queued recipient of the message due now (CLI "queue retry"). */
+    void retryNow(long queueId, Instant now);
+
+    /** Removes a message from the queue whatever its state (CLI "queue delete"); its blob may become an orphan. */
+    boolean dequeue(long queueId);
 }

@@ -135,6 +135,27 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void theOutboundQueueKeepsItsBlobUntilEveryRecipientIsFinal() {
+        Instant t0 = Instant.ofEpochSecond(1_800_000_000);
+        long id = store.write(tx -> tx.enqueue("alice@example.org", BLOB, 100, List.of("x@Example.NET", "y@example.com"), t0));
+        assertEquals(true, store.read(tx -> tx.isReferenced(BLOB)), "a queued message keeps its bytes");
+        QueueRecord q = store.read(tx -> tx.dueQueue(t0, 10)).getFirst();
+        assertEquals(id, q.id());
+        assertEquals(List.of("example.net", "example.com"), q.recipients().stream().map(QueueRecord.Recipient::domain).toList());
+        long x = q.recipients().get(0).id(), y = q.recipients().get(1).id();
+        store.write(tx -> { tx.recordAttempt(x, QueueRecord.State.QUEUED, t0.plusSeconds(300), "451 4.3.0 later"); return null; });
+        store.write(tx -> { tx.recordAttempt(y, QueueRecord.State.DELIVERED, t0, "250 ok"); return null; });
+        assertEquals(List.of(), store.read(tx -> tx.dueQueue(t0.plusSeconds(299), 10)), "x waits for its next attempt");
+        QueueRecord later = store.read(tx -> tx.dueQueue(t0.plusSeconds(300), 10)).getFirst();
+        assertEquals(1, later.recipients().get(0).attempts());
+        assertEquals("451 4.3.0 later", later.recipients().get(0).lastReply());
+        assertEquals(QueueRecord.State.DELIVERED, later.recipients().get(1).state());
+        store.write(tx -> { tx.recordAttempt(x, QueueRecord.State.FAILED, t0.plusSeconds(300), "550 5.1.1 no"); return null; });
+        assertEquals(List.of(), store.read(tx -> tx.queue(10)), "every recipient final: the message leaves the queue");
+        assertEquals(List.of(BLOB), store.read(tx -> tx.orphanedBlobs(Instant.now().plusSeconds(1), 10)));
+    }
+
+    @Test
     void accountSettingsAreKeptReplacedAndRemovedWithTheAccount() {
         assertEquals(java.util.Optional.empty(), store.read(tx -> tx.accountSetting(alice.id(), "pop3.delete")));
         store.write(tx -> { tx.setAccountSetting(alice.id(), "pop3.delete", "trash"); return null; });

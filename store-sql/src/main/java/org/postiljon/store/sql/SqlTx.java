@@ -37,6 +37,7 @@ import org.postiljon.mailbox.api.SpecialUse;
 import org.postiljon.mailbox.api.UidSet;
 import org.postiljon.store.spi.AccountRecord;
 import org.postiljon.store.spi.ChangeRecord;
+import org.postiljon.store.spi.QueueRecord;
 import org.postiljon.store.spi.WriteTx;
 
 /** The queries, over one connection that is inside a transaction. Read-only use is a {@code ReadTx}. */
@@ -606,7 +607,72 @@ final class SqlTx implements WriteTx {
 
     @Override
     public boolean isReferenced(BlobId blob) {
-        return one("SELECT 1 FROM message WHERE blob_id = ? LIMIT 1", rs -> 1, blob.sha256()).isPresent();
+        // A message in a mailbox or in the outbound queue keeps its bytes.
+        return one("SELECT 1 FROM message WHERE blob_id = ? UNION ALL SELECT 1 FROM outbound WHERE blob_id = ? LIMIT 1",
+                rs -> 1, blob.sha256(), blob.sha256()).isPresent();
+    }
+
+    // ---- outbound queue ----
+
+    @Override
+    public long enqueue(String sender, BlobId blob, long size, List<String> recipients, Instant now) {
+        long id = one("INSERT INTO outbound (created_at, sender, blob_id, size) VALUES (?, ?, ?, ?) RETURNING id",
+                rs -> rs.getLong(1), now.toEpochMilli(), sender, blob.sha256(), size).orElseThrow();
+        for (String r : recipients) {
+            String domain = r.substring(r.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+            update("INSERT INTO outbound_rcpt (outbound_id, address, domain, state, attempts, next_attempt_at) VALUES (?, ?, ?, 'QUEUED', 0, ?)",
+                    id, r, domain, now.toEpochMilli());
+        }
+        return id;
+    }
+
+    @Override
+    public void recordAttempt(long recipientId, QueueRecord.State state, Instant nextAttempt, String reply) {
+        long queueId = number("SELECT outbound_id FROM outbound_rcpt WHERE id = ?", recipientId);
+        update("UPDATE outbound_rcpt SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_reply = ? WHERE id = ?",
+                state.name(), nextAttempt.toEpochMilli(), reply, recipientId);
+        if (number("SELECT COUNT(*) FROM outbound_rcpt WHERE outbound_id = ? AND state = 'QUEUED'", queueId) == 0) dequeue(queueId);
+    }
+
+    @Override
+    public void retryNow(long queueId, Instant now) {
+        update("UPDATE outbound_rcpt SET next_attempt_at = ? WHERE outbound_id = ? AND state = 'QUEUED'", now.toEpochMilli(), queueId);
+    }
+
+    @Override
+    public boolean dequeue(long queueId) {
+        List<BlobId> blobs = query("SELECT blob_id FROM outbound WHERE id = ?", rs -> new BlobId(rs.getString(1)), queueId);
+        update("DELETE FROM outbound_rcpt WHERE outbound_id = ?", queueId);
+        boolean gone = update("DELETE FROM outbound WHERE id = ?", queueId) > 0;
+        noteOrphans(blobs);
+        return gone;
+    }
+
+    @Override
+    public List<QueueRecord> dueQueue(Instant now, int limit) {
+        List<Long> ids = query("SELECT outbound_id, MIN(next_attempt_at) AS due FROM outbound_rcpt WHERE state = 'QUEUED' AND next_attempt_at <= ?"
+                + " GROUP BY outbound_id ORDER BY due LIMIT ?", rs -> rs.getLong(1), now.toEpochMilli(), limit);
+        List<QueueRecord> out = new ArrayList<>();
+        for (long id : ids) queued(id).ifPresent(out::add);
+        return out;
+    }
+
+    @Override
+    public Optional<QueueRecord> queued(long id) {
+        return one("SELECT id, created_at, sender, blob_id, size FROM outbound WHERE id = ?", rs -> new QueueRecord(rs.getLong(1),
+                Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), new BlobId(rs.getString(4)), rs.getLong(5), List.of()), id)
+                .map(q -> new QueueRecord(q.id(), q.created(), q.sender(), q.blob(), q.size(), query(
+                        "SELECT id, address, domain, state, attempts, next_attempt_at, last_reply FROM outbound_rcpt WHERE outbound_id = ? ORDER BY id",
+                        rs -> new QueueRecord.Recipient(rs.getLong(1), rs.getString(2), rs.getString(3), QueueRecord.State.valueOf(rs.getString(4)),
+                                rs.getInt(5), Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7)), id)));
+    }
+
+    @Override
+    public List<QueueRecord> queue(int limit) {
+        List<Long> ids = query("SELECT id FROM outbound ORDER BY id LIMIT ?", rs -> rs.getLong(1), limit);
+        List<QueueRecord> out = new ArrayList<>();
+        for (long id : ids) queued(id).ifPresent(out::add);
+        return out;
     }
 
     @Override

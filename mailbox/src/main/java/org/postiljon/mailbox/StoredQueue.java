@@ -1,0 +1,94 @@
+package org.postiljon.mailbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.OutboundQueue;
+import org.postiljon.store.spi.BlobStore;
+import org.postiljon.store.spi.MetadataStore;
+import org.postiljon.store.spi.QueueRecord;
+
+/**
+ * The outbound queue over the store: the message bytes as a content-addressed blob (fdatasync'd),
+ * the entry and its recipients in one committed transaction (fsync'd) — so a message is either
+ * fully queued or not at all, and an acknowledged one survives kill -9.
+ */
+final class StoredQueue implements OutboundQueue {
+
+    private final MetadataStore store;
+    private final BlobStore blobs;
+    private final MailboxLimits limits;
+
+    StoredQueue(MetadataStore store, BlobStore blobs, MailboxLimits limits) {
+        this.store = store;
+        this.blobs = blobs;
+        this.limits = limits;
+    }
+
+    @Override
+    public Entry enqueue(String sender, List<String> recipients, InputStream content) {
+        BlobStore.Stored blob;
+        try {
+            blob = blobs.put(new CrlfInputStream(content), limits.maxMessageBytes());
+        } catch (BlobStore.TooLarge e) {
+            throw new MailboxException.TooBig(limits.maxMessageBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store message", e);
+        }
+        Instant now = Instant.now();
+        long id = store.write(tx -> tx.enqueue(sender, blob.id(), blob.size(), recipients, now));
+        return store.read(tx -> tx.queued(id)).map(StoredQueue::entry).orElseThrow();
+    }
+
+    @Override
+    public List<Entry> due(Instant now, int limit) {
+        return store.read(tx -> tx.dueQueue(now, limit)).stream().map(StoredQueue::entry).toList();
+    }
+
+    @Override
+    public List<Entry> list(int limit) {
+        return store.read(tx -> tx.queue(limit)).stream().map(StoredQueue::entry).toList();
+    }
+
+    @Override
+    public InputStream open(long entryId) {
+        QueueRecord q = store.read(tx -> tx.queued(entryId))
+                .orElseThrow(() -> new MailboxException.NotAllowed("no queued message " + entryId));
+        try {
+            return blobs.open(q.blob());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void record(long recipientId, State state, Instant next, String reply) {
+        store.write(tx -> {
+            tx.recordAttempt(recipientId, QueueRecord.State.valueOf(state.name()), next, reply);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean retry(long entryId) {
+        return store.write(tx -> {
+            if (tx.queued(entryId).isEmpty()) return false;
+            tx.retryNow(entryId, Instant.now());
+            return true;
+        });
+    }
+
+    @Override
+    public boolean delete(long entryId) {
+        return store.write(tx -> tx.dequeue(entryId));
+    }
+
+    private static Entry entry(QueueRecord q) {
+        return new Entry(q.id(), q.created(), q.sender(), q.size(), q.recipients().stream()
+                .map(r -> new Recipient(r.id(), r.address(), r.domain(), State.valueOf(r.state().name()), r.attempts(), r.nextAttempt(), r.lastReply()))
+                .toList());
+    }
+}

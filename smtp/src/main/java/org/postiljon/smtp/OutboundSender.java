@@ -1,0 +1,265 @@
+package org.postiljon.smtp;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.postiljon.mailbox.api.Directory;
+import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.Flags;
+import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.Messages;
+import org.postiljon.mailbox.api.OutboundQueue;
+import org.postiljon.mailbox.api.OutboundQueue.State;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Works off the outbound queue: per message and destination domain, looks up the MX hosts (or
+ * uses the smarthost), delivers over SMTP with opportunistic STARTTLS, and records each
+ * recipient's outcome in the store before going on: 2xx delivered, 5xx failed (bounced to the
+ * sender), anything else retried with doubling delays until the lifetime is over (then bounced).
+ * A crash between the remote 250 and the record can send a message twice, never lose it.
+ */
+public final class OutboundSender implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboundSender.class);
+
+    private final OutboundQueue queue;
+    private final Directory directory;
+    private final Messages messages;
+    private final OutboundOptions options;
+    private final MxResolver resolver;
+    private final Map<String, Semaphore> perDomain = new ConcurrentHashMap<>();
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final Semaphore wake = new Semaphore(0);
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile boolean running = true;
+    private Thread loop;
+
+    public OutboundSender(OutboundQueue queue, Directory directory, Messages messages, OutboundOptions options) {
+        this.queue = queue;
+        this.directory = directory;
+        this.messages = messages;
+        this.options = options;
+        this.resolver = new MxResolver(options.dns());
+    }
+
+    /** Starts the loop: it looks for due messages every {@code poll}, and at once after {@link #wake}. */
+    public OutboundSender start(java.time.Duration poll) {
+        loop = Thread.ofVirtual().name("outbound").start(() -> {
+            while (running) {
+                try {
+                    runDue();
+                } catch (RuntimeException e) {
+                    log.error("outbound queue run failed", e);
+                }
+                try {
+                    wake.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS);
+                    wake.drainPermits();
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        return this;
+    }
+
+    /** Something was queued: look now. */
+    public void wake() {
+        wake.release();
+    }
+
+    /** One pass over what is due; returns how many messages were attempted. */
+    int runDue() {
+        List<OutboundQueue.Entry> due = queue.due(Instant.now(), 200);
+        int started = 0;
+        for (OutboundQueue.Entry e : due) {
+            if (!inFlight.add(e.id())) continue;
+            started++;
+            workers.submit(() -> {
+                try {
+                    attempt(e);
+                } catch (RuntimeException ex) {
+                    log.error("delivery of queued message {} failed", e.id(), ex);
+                } finally {
+                    inFlight.remove(e.id());
+                }
+            });
+        }
+        return started;
+    }
+
+    private void attempt(OutboundQueue.Entry e) {
+        Instant now = Instant.now();
+        Map<String, List<OutboundQueue.Recipient>> byDomain = new LinkedHashMap<>();
+        for (OutboundQueue.Recipient r : e.recipients()) {
+            if (r.state() == State.QUEUED && !r.nextAttempt().isAfter(now)) byDomain.computeIfAbsent(r.domain(), d -> new ArrayList<>()).add(r);
+        }
+        List<OutboundQueue.Recipient> failed = new ArrayList<>();
+        for (Map.Entry<String, List<OutboundQueue.Recipient>> d : byDomain.entrySet()) {
+            Semaphore limit = perDomain.computeIfAbsent(d.getKey(), k -> new Semaphore(options.perDomain()));
+            limit.acquireUninterruptibly();
+            try {
+                failed.addAll(deliver(e, d.getKey(), d.getValue()));
+            } finally {
+                limit.release();
+            }
+        }
+        if (!failed.isEmpty()) bounce(e, failed);
+    }
+
+    /** Tries the domain's hosts in order; records every recipient's outcome; returns those that failed for good. */
+    private List<OutboundQueue.Recipient> deliver(OutboundQueue.Entry e, String domain, List<OutboundQueue.Recipient> rcpts) {
+        List<String> hosts;
+        if (options.smarthost() != null) {
+            hosts = List.of(options.smarthost().getHostString());
+        } else {
+            MxResolver.Route route = resolver.route(domain);
+            switch (route) {
+                case MxResolver.Route.NullMx n -> {
+                    return finish(e, rcpts, "556 5.1.10 " + domain + " accepts no mail (null MX, RFC 7505)", true);
+                }
+                case MxResolver.Route.Unresolved u -> {
+                    return finish(e, rcpts, (u.temporary() ? "451 4.4.3 " : "550 5.1.2 ") + u.why(), !u.temporary());
+                }
+                case MxResolver.Route.Hosts h -> hosts = h.names();
+            }
+        }
+        String lastError = "451 4.4.1 no host for " + domain + " could be reached";
+        for (String host : hosts) {
+            for (InetSocketAddress address : addresses(host)) {
+                try (InputStream content = queue.open(e.id()); SmtpClient c = SmtpClient.connect(address, options.timeout())) {
+                    SmtpClient.Reply greeting = c.read();
+                    if (greeting.code() != 220) {
+                        lastError = greeting.toString();
+                        continue; // §3.8: a 421 greeting; try the next host
+                    }
+                    c.ehlo(options.hostname());
+                    c.startTls(options.hostname(), host);
+                    if (options.smarthostUser() != null) {
+                        SmtpClient.Reply auth = c.authPlain(options.smarthostUser(), options.smarthostPassword());
+                        if (!auth.positive()) return finish(e, rcpts, auth.toString(), auth.permanent());
+                    }
+                    List<SmtpClient.Reply> replies = c.send(e.sender(), rcpts.stream().map(OutboundQueue.Recipient::address).toList(), content, e.size());
+                    List<OutboundQueue.Recipient> failed = new ArrayList<>();
+                    for (int i = 0; i < rcpts.size(); i++) {
+                        OutboundQueue.Recipient r = rcpts.get(i);
+                        SmtpClient.Reply reply = replies.get(i);
+                        log.info("queued message {} to {} via {}{}: {}", e.id(), r.address(), host, c.isSecure() ? " (TLS)" : "", reply);
+                        failed.addAll(finish(e, List.of(r), reply.toString(), reply.permanent(), reply.positive()));
+                    }
+                    return failed;
+                } catch (IOException ex) {
+                    lastError = "451 4.4.1 " + host + ": " + ex.getMessage();
+                    log.info("queued message {}: {} failed: {}", e.id(), address, ex.getMessage());
+                }
+            }
+        }
+        return finish(e, rcpts, lastError, false);
+    }
+
+    private List<InetSocketAddress> addresses(String host) {
+        int port = options.smarthost() != null ? options.smarthost().getPort() : options.port();
+        List<InetSocketAddress> out = new ArrayList<>();
+        List<InetAddress> found = resolver.addresses(host);
+        if (found.isEmpty()) {
+            try {
+                found = List.of(InetAddress.getAllByName(host));
+            } catch (IOException e) {
+                return out;
+            }
+        }
+        for (InetAddress a : found) out.add(new InetSocketAddress(a, port));
+        return out;
+    }
+
+    private List<OutboundQueue.Recipient> finish(OutboundQueue.Entry e, List<OutboundQueue.Recipient> rcpts, String reply, boolean permanent) {
+        return finish(e, rcpts, reply, permanent, false);
+    }
+
+    /** Records one outcome for the recipients; returns those that have now failed for good. */
+    private List<OutboundQueue.Recipient> finish(OutboundQueue.Entry e, List<OutboundQueue.Recipient> rcpts, String reply,
+                                                 boolean permanent, boolean delivered) {
+        List<OutboundQueue.Recipient> failed = new ArrayList<>();
+        Instant now = Instant.now();
+        for (OutboundQueue.Recipient r : rcpts) {
+            if (delivered) {
+                queue.record(r.id(), State.DELIVERED, now, reply);
+                continue;
+            }
+            Instant next = now.plus(options.delayAfter(r.attempts() + 1));
+            boolean expired = next.isAfter(e.created().plus(options.lifetime()));
+            if (permanent || expired) {
+                String why = permanent ? reply : "4.4.7 delivery time expired; last reply: " + reply;
+                queue.record(r.id(), State.FAILED, now, why);
+                failed.add(new OutboundQueue.Recipient(r.id(), r.address(), r.domain(), State.FAILED, r.attempts() + 1, now, why));
+            } else {
+                queue.record(r.id(), State.QUEUED, next, reply);
+            }
+        }
+        return failed;
+    }
+
+    /** RFC 3464 report to the sender: into a local INBOX, or queued with the null sender; never for a bounce (§2 of RFC 3461). */
+    private void bounce(OutboundQueue.Entry e, List<OutboundQueue.Recipient> failed) {
+        if (e.sender().isEmpty()) {
+            log.warn("queued message {} (a bounce) failed for {}: dropped, bounces are never bounced", e.id(), failed);
+            return;
+        }
+        byte[] report;
+        try (InputStream original = queue.open(e.id())) {
+            report = Bounce.build(options.hostname(), e, failed, original);
+        } catch (RuntimeException | IOException ex) {
+            // The entry may be gone already (all recipients final): report without the quoted header.
+            try {
+                report = Bounce.build(options.hostname(), e, failed, InputStream.nullInputStream());
+            } catch (IOException never) {
+                throw new IllegalStateException(never);
+            }
+        }
+        EmailAddress sender;
+        try {
+            sender = EmailAddress.parse(e.sender());
+        } catch (RuntimeException ex) {
+            log.warn("cannot bounce queued message {}: sender {} is not an address", e.id(), e.sender());
+            return;
+        }
+        if (directory.isLocal(sender.domain())) {
+            for (EmailAddress target : directory.resolve(sender)) {
+                var account = directory.find(target);
+                if (account.isPresent()) {
+                    messages.append(account.get(), MailboxName.INBOX, new ByteArrayInputStream(report), Flags.NONE, Instant.now());
+                }
+            }
+        } else {
+            queue.enqueue("", List.of(e.sender()), new ByteArrayInputStream(report));
+            wake();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        if (loop != null) loop.interrupt();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

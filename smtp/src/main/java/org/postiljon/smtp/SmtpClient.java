@@ -1,0 +1,220 @@
+package org.postiljon.smtp;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/** One outgoing SMTP connection (RFC 5321 as a client), with opportunistic STARTTLS (RFC 3207). */
+final class SmtpClient implements AutoCloseable {
+
+    /** A reply: the code and its text lines joined. */
+    record Reply(int code, String text) {
+        boolean positive() {
+            return code >= 200 && code < 400;
+        }
+
+        boolean permanent() {
+            return code >= 500;
+        }
+
+        @Override
+        public String toString() {
+            return code + " " + text;
+        }
+    }
+
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private final Set<String> extensions = new HashSet<>();
+    private boolean secure;
+
+    private SmtpClient(Socket socket) throws IOException {
+        use(socket);
+    }
+
+    private void use(Socket s) throws IOException {
+        socket = s;
+        in = new BufferedInputStream(s.getInputStream());
+        out = new BufferedOutputStream(s.getOutputStream());
+    }
+
+    static SmtpClient connect(InetSocketAddress address, Duration timeout) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(address, (int) timeout.toMillis());
+            s.setSoTimeout((int) timeout.toMillis());
+            return new SmtpClient(s);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    boolean isSecure() {
+        return secure;
+    }
+
+    Reply read() throws IOException {
+        StringBuilder text = new StringBuilder();
+        while (true) {
+            String line = line();
+            if (line.length() < 3 || !line.substring(0, 3).chars().allMatch(Character::isDigit)) throw new IOException("not an SMTP reply: " + line);
+            if (!text.isEmpty()) text.append(' ');
+            text.append(line.length() > 4 ? line.substring(4) : "");
+            if (line.length() < 4 || line.charAt(3) != '-') return new Reply(Integer.parseInt(line.substring(0, 3)), text.toString());
+            if (line.length() > 4) extensions.add(line.substring(4).toUpperCase(Locale.ROOT).split(" ")[0]);
+        }
+    }
+
+    private String line() throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) != '\n') {
+            if (c < 0) throw new IOException("connection closed by the server");
+            if (b.length() > 4096) throw new IOException("reply line too long");
+            if (c != '\r') b.append((char) c);
+        }
+        return b.toString();
+    }
+
+    Reply command(String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return read();
+    }
+
+    Reply ehlo(String hostname) throws IOException {
+        extensions.clear();
+        Reply r = command("EHLO " + hostname);
+        if (r.code() == 250) return r;
+        return command("HELO " + hostname);
+    }
+
+    boolean offers(String extension) {
+        return extensions.contains(extension);
+    }
+
+    /**
+     * STARTTLS when offered. Opportunistic (RFC 3207 §4): the certificate is not checked, since
+     * without MTA-STS or DANE nothing says which one to expect; it still keeps passive eyes out.
+     */
+    boolean startTls(String hostname, String peerName) throws IOException {
+        if (!offers("STARTTLS")) return false;
+        Reply r = command("STARTTLS");
+        if (r.code() != 220) return false;
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new X509TrustManager() {
+                public void checkClientTrusted(X509Certificate[] c, String a) { }
+                public void checkServerTrusted(X509Certificate[] c, String a) { }
+                public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+            }}, null);
+            SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(socket, peerName, socket.getPort(), true);
+            tls.startHandshake();
+            use(tls);
+            secure = true;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("TLS unavailable: " + e.getMessage(), e);
+        }
+        ehlo(hostname);
+        return true;
+    }
+
+    /** AUTH PLAIN (RFC 4616) for a smarthost; only over TLS. */
+    Reply authPlain(String user, String password) throws IOException {
+        if (!secure) throw new IOException("refusing to send a password without TLS");
+        String ir = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+        return command("AUTH PLAIN " + ir);
+    }
+
+    /** One transaction: the reply for each recipient (the DATA reply for those RCPT accepted). */
+    List<Reply> send(String from, List<String> recipients, InputStream message, long size) throws IOException {
+        boolean utf8 = !(isAscii(from) && recipients.stream().allMatch(SmtpClient::isAscii));
+        String params = (offers("SIZE") ? " SIZE=" + size : "") + (offers("8BITMIME") ? " BODY=8BITMIME" : "") + (utf8 && offers("SMTPUTF8") ? " SMTPUTF8" : "");
+        Reply mail = command("MAIL FROM:<" + from + ">" + params);
+        List<Reply> out = new ArrayList<>();
+        if (!mail.positive()) {
+            for (int i = 0; i < recipients.size(); i++) out.add(mail);
+            return out;
+        }
+        List<Integer> accepted = new ArrayList<>();
+        for (int i = 0; i < recipients.size(); i++) {
+            Reply r = command("RCPT TO:<" + recipients.get(i) + ">");
+            out.add(r);
+            if (r.positive()) accepted.add(i);
+        }
+        if (accepted.isEmpty()) {
+            command("RSET");
+            return out;
+        }
+        Reply data = command("DATA");
+        if (data.code() != 354) {
+            for (int i : accepted) out.set(i, data);
+            return out;
+        }
+        writeStuffed(message);
+        Reply end = read();
+        for (int i : accepted) out.set(i, end);
+        return out;
+    }
+
+    /** The message with dot-stuffing (RFC 5321 §4.5.2), ending in CRLF "." CRLF. */
+    private void writeStuffed(InputStream message) throws IOException {
+        byte[] buf = new byte[16 * 1024];
+        boolean lineStart = true;
+        int last = '\n';
+        for (int n; (n = message.read(buf)) > 0; ) {
+            int from = 0;
+            for (int i = 0; i < n; i++) {
+                if (lineStart && buf[i] == '.') {
+                    out.write(buf, from, i - from);
+                    out.write('.');
+                    from = i;
+                }
+                lineStart = buf[i] == '\n';
+            }
+            out.write(buf, from, n - from);
+            last = buf[n - 1];
+        }
+        if (last != '\n') out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private static boolean isAscii(String s) {
+        return s.chars().allMatch(c -> c < 0x80);
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}
