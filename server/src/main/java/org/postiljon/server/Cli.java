@@ -20,6 +20,7 @@ import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.mailbox.api.QuotaLimits;
 
 /** The admin commands on domains, accounts and aliases: {@code postiljon domain|account|alias ...}. */
@@ -49,16 +50,21 @@ final class Cli {
               alias add SOURCE TARGET              SOURCE may be @domain (catch-all)
               alias remove SOURCE TARGET
               alias list [DOMAIN]
+              queue list                           mail waiting for other servers
+              queue retry ID                       try a queued message again now
+              queue delete ID                      drop a queued message (not returned to the sender)
             """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Directory directory;
+    private final OutboundQueue queue;
     private final PrintStream out;
     private final boolean json;
     private final BufferedReader stdin;
 
-    Cli(Directory directory, PrintStream out, boolean json) {
+    Cli(Directory directory, OutboundQueue queue, PrintStream out, boolean json) {
         this.directory = directory;
+        this.queue = queue;
         this.out = out;
         this.json = json;
         this.stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -150,6 +156,38 @@ final class Cli {
                     text.append(s.key()).append(" = ").append(value).append('\n');
                 }
                 done(text.toString().strip(), n);
+            }
+            case "queue list" -> {
+                if (!rest.isEmpty()) throw new Usage("queue list takes no argument");
+                var entries = queue.list(1000);
+                if (json) {
+                    var arr = JSON.createArrayNode();
+                    for (var e : entries) {
+                        ObjectNode n = obj().put("id", e.id()).put("created", e.created().toString()).put("sender", e.sender()).put("size", e.size());
+                        var rcpts = n.putArray("recipients");
+                        for (var r : e.recipients()) {
+                            rcpts.addObject().put("address", r.address()).put("state", r.state().name()).put("attempts", r.attempts())
+                                    .put("nextAttempt", r.nextAttempt().toString()).put("lastReply", r.lastReply());
+                        }
+                        arr.add(n);
+                    }
+                    out.println(arr);
+                } else {
+                    for (var e : entries) {
+                        out.println(e.id() + "\t" + e.created() + "\t<" + e.sender() + ">\t" + e.size() + " bytes");
+                        for (var r : e.recipients()) {
+                            out.println("\t" + r.address() + "\t" + r.state() + "\tattempts " + r.attempts() + "\tnext " + r.nextAttempt()
+                                    + (r.lastReply() == null ? "" : "\t" + r.lastReply()));
+                        }
+                    }
+                }
+            }
+            case "queue retry", "queue delete" -> {
+                String id = one(rest, "ID");
+                if (!id.matches("[0-9]{1,18}")) throw new Usage("ID is a number from 'queue list'");
+                boolean done = verb.equals("retry") ? queue.retry(Long.parseLong(id)) : queue.delete(Long.parseLong(id));
+                if (!done) throw new MailboxException.NotAllowed("no queued message " + id);
+                done("queued message " + id + (verb.equals("retry") ? " will be tried again now" : " deleted"), obj().put("id", Long.parseLong(id)));
             }
             case "alias add", "alias remove" -> {
                 if (rest.size() != 2) throw new Usage("expected SOURCE and TARGET");

@@ -30,6 +30,8 @@ import org.postiljon.pop3.Pop3Limits;
 import org.postiljon.pop3.Pop3Server;
 import org.postiljon.pop3.Pop3Services;
 import org.postiljon.smtp.Mode;
+import org.postiljon.smtp.OutboundOptions;
+import org.postiljon.smtp.OutboundSender;
 import org.postiljon.smtp.SmtpLimits;
 import org.postiljon.smtp.SmtpServer;
 import org.postiljon.smtp.SmtpServices;
@@ -49,6 +51,7 @@ public final class Node implements AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     private final ScheduledExecutorService jobs;
     private final ParseCache parses;
+    private OutboundSender outbound;
     private Tls tls;
     private boolean selfSigned;
 
@@ -90,13 +93,23 @@ public final class Node implements AutoCloseable {
                 sasl, throttle, limits, plaintextOnLoopback, new RecentTracker(), parses)));
         listen("pop3", new Pop3Server(new Pop3Services(model.directory(), model.mailboxes(), model.messages(), tls, sasl,
                 throttle, Pop3Limits.DEFAULT, plaintextOnLoopback, new MaildropLocks())));
+        outbound = new OutboundSender(model.queue(), model.directory(), model.messages(), outboundOptions()).start(Duration.ofSeconds(30));
         SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl, throttle,
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
-                Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback);
+                Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake);
         listen("smtp", null, new SmtpServer(smtp, Mode.MX));
         listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
         listen("lmtp", null, new SmtpServer(smtp, Mode.LMTP));
         // The HTTP listener is added here when its module lands.
+    }
+
+    private OutboundOptions outboundOptions() {
+        OutboundOptions d = OutboundOptions.defaults(hostname());
+        String user = settings.get("outbound.smarthost-user");
+        return new OutboundOptions(hostname(), settings.address("outbound.dns").orElse(null), d.port(),
+                settings.address("outbound.smarthost").orElse(null), user.isEmpty() ? null : user,
+                settings.get("outbound.smarthost-password"), Duration.ofHours(settings.number("outbound.lifetime-hours")),
+                d.retryBase(), d.retryMax(), (int) settings.number("outbound.connections-per-domain"), d.timeout());
     }
 
     /** The protocol's two listeners: {@code listen.<name>} (plain, with STARTTLS/STLS) and {@code listen.<name>s} (implicit TLS). */
@@ -163,6 +176,7 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         for (Listener l : listeners) l.close();
+        if (outbound != null) outbound.close();
         jobs.shutdownNow();
         store.close();
     }

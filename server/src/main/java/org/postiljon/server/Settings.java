@@ -39,6 +39,12 @@ public final class Settings {
             new Setting("auth.plaintext-on-loopback", "true", "Allow passwords without TLS from 127.0.0.1 and ::1 (never from elsewhere)."),
             new Setting("auth.failure-delay-ms", "500", "Delay after a failed login, doubled per further failure from the same IP or for the same account."),
             new Setting("auth.failure-delay-max-ms", "15000", "Longest delay after failed logins."),
+            new Setting("outbound.smarthost", "", "Send all outgoing mail through this server (host:port) instead of looking up MX records. Empty: deliver directly."),
+            new Setting("outbound.smarthost-user", "", "User for AUTH PLAIN at the smarthost (only ever sent over TLS). Empty: no AUTH."),
+            new Setting("outbound.smarthost-password", "", "Password for outbound.smarthost-user."),
+            new Setting("outbound.dns", "", "DNS server (host:port) for MX lookups. Empty: the system's resolvers."),
+            new Setting("outbound.lifetime-hours", "120", "How long outgoing mail is retried before it is returned to the sender (5 days)."),
+            new Setting("outbound.connections-per-domain", "4", "Connections to one destination domain at a time."),
             new Setting("cache.parses", "20000", "Decoded envelopes and body structures kept in memory for listing messages (entries; a few KB each)."),
             new Setting("shutdown.grace-seconds", "10", "On SIGTERM, how long running commands get to finish."),
             new Setting("blobs.sweep-minutes", "60", "How often message files nobody refers to any more are deleted."));

@@ -67,6 +67,22 @@ class CliTest {
     }
 
     @Test
+    void theQueueIsListedRetriedAndDeleted() throws Exception {
+        try (Node node = Node.open(Settings.defaults().with("data.dir", dir.toString()))) {
+            node.model().queue().enqueue("alice@example.org", java.util.List.of("carol@example.net"),
+                    new java.io.ByteArrayInputStream("Subject: waiting\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8)));
+        }
+        String list = cli("queue", "list").out();
+        assertTrue(list.matches("(?s)1\\t\\S+\\t<alice@example.org>\\t\\d+ bytes\\n\\tcarol@example.net\\tQUEUED\\tattempts 0\\tnext \\S+\\n"), list);
+        assertEquals("QUEUED", new ObjectMapper().readTree(cli("--json", "queue", "list").out()).get(0).get("recipients").get(0).get("state").asText());
+        assertEquals(new Result(0, "queued message 1 will be tried again now\n", ""), cli("queue", "retry", "1"));
+        assertEquals(new Result(0, "queued message 1 deleted\n", ""), cli("queue", "delete", "1"));
+        assertEquals(new Result(0, "", ""), cli("queue", "list"));
+        assertEquals(new Result(1, "", "postiljon: error: no queued message 1\n"), cli("queue", "delete", "1"));
+        assertEquals(2, cli("queue", "retry", "x").code());
+    }
+
+    @Test
     void badInputGivesOneClearLineAndANonZeroExit() {
         cli("domain", "add", "example.org");
         cli("account", "add", "alice@example.org", "--password", "horse-battery");

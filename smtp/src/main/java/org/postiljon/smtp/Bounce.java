@@ -1,7 +1,5 @@
 package org.postiljon.smtp;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -18,7 +16,7 @@ final class Bounce {
     private Bounce() { }
 
     /** The report for {@code failed} (with their last replies), quoting the original's header. */
-    static byte[] build(String hostname, OutboundQueue.Entry entry, List<OutboundQueue.Recipient> failed, InputStream original) throws IOException {
+    static byte[] build(String hostname, OutboundQueue.Entry entry, List<OutboundQueue.Recipient> failed, byte[] original) {
         String boundary = "=_bounce_" + UUID.randomUUID();
         String now = DATE.format(ZonedDateTime.now(ZoneOffset.UTC));
         StringBuilder b = new StringBuilder();
@@ -58,8 +56,8 @@ final class Bounce {
         return "5.0.0";
     }
 
-    private static String header(InputStream original) throws IOException {
-        String head = new String(original.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+    private static String header(byte[] original) {
+        String head = new String(original, StandardCharsets.UTF_8);
         int end = head.indexOf("\r\n\r\n");
         return end < 0 ? head : head.substring(0, end + 2);
     }

@@ -104,6 +104,14 @@ public final class OutboundSender implements AutoCloseable {
 
     private void attempt(OutboundQueue.Entry e) {
         Instant now = Instant.now();
+        // Read before any outcome is recorded: the entry leaves the queue when its last recipient is final.
+        byte[] header;
+        try (InputStream in = queue.open(e.id())) {
+            header = in.readNBytes(64 * 1024);
+        } catch (IOException | RuntimeException ex) {
+            log.warn("queued message {} cannot be read: {}", e.id(), ex.getMessage());
+            return;
+        }
         Map<String, List<OutboundQueue.Recipient>> byDomain = new LinkedHashMap<>();
         for (OutboundQueue.Recipient r : e.recipients()) {
             if (r.state() == State.QUEUED && !r.nextAttempt().isAfter(now)) byDomain.computeIfAbsent(r.domain(), d -> new ArrayList<>()).add(r);
@@ -118,7 +126,7 @@ public final class OutboundSender implements AutoCloseable {
                 limit.release();
             }
         }
-        if (!failed.isEmpty()) bounce(e, failed);
+        if (!failed.isEmpty()) bounce(e, failed, header);
     }
 
     /** Tries the domain's hosts in order; records every recipient's outcome; returns those that failed for good. */
@@ -214,22 +222,12 @@ public final class OutboundSender implements AutoCloseable {
     }
 
     /** RFC 3464 report to the sender: into a local INBOX, or queued with the null sender; never for a bounce (§2 of RFC 3461). */
-    private void bounce(OutboundQueue.Entry e, List<OutboundQueue.Recipient> failed) {
+    private void bounce(OutboundQueue.Entry e, List<OutboundQueue.Recipient> failed, byte[] header) {
         if (e.sender().isEmpty()) {
             log.warn("queued message {} (a bounce) failed for {}: dropped, bounces are never bounced", e.id(), failed);
             return;
         }
-        byte[] report;
-        try (InputStream original = queue.open(e.id())) {
-            report = Bounce.build(options.hostname(), e, failed, original);
-        } catch (RuntimeException | IOException ex) {
-            // The entry may be gone already (all recipients final): report without the quoted header.
-            try {
-                report = Bounce.build(options.hostname(), e, failed, InputStream.nullInputStream());
-            } catch (IOException never) {
-                throw new IllegalStateException(never);
-            }
-        }
+        byte[] report = Bounce.build(options.hostname(), e, failed, header);
         EmailAddress sender;
         try {
             sender = EmailAddress.parse(e.sender());

@@ -73,14 +73,20 @@ final class SmtpClient implements AutoCloseable {
     }
 
     Reply read() throws IOException {
+        return read(null);
+    }
+
+    /** A reply; its lines after the first go to {@code lines} when given (EHLO keywords). */
+    private Reply read(List<String> lines) throws IOException {
         StringBuilder text = new StringBuilder();
-        while (true) {
+        for (int n = 0; ; n++) {
             String line = line();
             if (line.length() < 3 || !line.substring(0, 3).chars().allMatch(Character::isDigit)) throw new IOException("not an SMTP reply: " + line);
             if (!text.isEmpty()) text.append(' ');
-            text.append(line.length() > 4 ? line.substring(4) : "");
+            String rest = line.length() > 4 ? line.substring(4) : "";
+            text.append(rest);
+            if (lines != null && n > 0) lines.add(rest);
             if (line.length() < 4 || line.charAt(3) != '-') return new Reply(Integer.parseInt(line.substring(0, 3)), text.toString());
-            if (line.length() > 4) extensions.add(line.substring(4).toUpperCase(Locale.ROOT).split(" ")[0]);
         }
     }
 
@@ -103,9 +109,13 @@ final class SmtpClient implements AutoCloseable {
 
     Reply ehlo(String hostname) throws IOException {
         extensions.clear();
-        Reply r = command("EHLO " + hostname);
-        if (r.code() == 250) return r;
-        return command("HELO " + hostname);
+        out.write(("EHLO " + hostname + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        List<String> keywords = new ArrayList<>();
+        Reply r = read(keywords);
+        if (r.code() != 250) return command("HELO " + hostname);
+        for (String k : keywords) extensions.add(k.toUpperCase(Locale.ROOT).split(" ")[0]); // RFC 5321 §4.1.1.1
+        return r;
     }
 
     boolean offers(String extension) {

@@ -36,6 +36,7 @@ final class SmtpTestServer implements AutoCloseable {
     final Listener submissions;
     final Listener lmtp;
     final Listener imap;
+    final SmtpServices services;
     /** Works off the outbound queue; null unless outbound options were given. */
     final OutboundSender sender;
 
@@ -46,13 +47,13 @@ final class SmtpTestServer implements AutoCloseable {
     SmtpTestServer(Path dir, String domain, SmtpLimits limits, boolean plaintextOnLoopback, OutboundOptions outbound) throws IOException {
         store = EmbeddedStore.open(dir.resolve("data"));
         model = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1));
-        model.directory().addDomain(DomainName.of(domain));
+        if (!model.directory().isLocal(DomainName.of(domain))) model.directory().addDomain(DomainName.of(domain)); // kept across a restart
         sender = outbound == null ? null
                 : new OutboundSender(model.queue(), model.directory(), model.messages(), outbound).start(Duration.ofMillis(200));
         Tls tls = Tls.generateSelfSigned(dir.resolve("tls"), "localhost");
         AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(1)), Clock.systemUTC());
         Sasl sasl = new Sasl(model.directory());
-        SmtpServices services = new SmtpServices("mx." + domain, model.directory(), model.mailboxes(), model.messages(), tls, sasl,
+        services = new SmtpServices("mx." + domain, model.directory(), model.mailboxes(), model.messages(), tls, sasl,
                 throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake);
         Listener.Options options = new Listener.Options(50, 1000, Duration.ofSeconds(2));
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
