@@ -29,7 +29,7 @@ final class StoredQueue implements OutboundQueue {
     }
 
     @Override
-    public Entry enqueue(String sender, List<String> recipients, InputStream content) {
+    public Entry enqueue(String sender, Dsn dsn, List<Target> recipients, InputStream content) {
         BlobStore.Stored blob;
         try {
             blob = blobs.put(new CrlfInputStream(content), limits.maxMessageBytes());
@@ -39,7 +39,8 @@ final class StoredQueue implements OutboundQueue {
             throw new UncheckedIOException("cannot store message", e);
         }
         Instant now = Instant.now();
-        long id = store.write(tx -> tx.enqueue(sender, blob.id(), blob.size(), recipients, now));
+        List<QueueRecord.Target> targets = recipients.stream().map(t -> new QueueRecord.Target(t.address(), t.notifyOn(), t.orcpt())).toList();
+        long id = store.write(tx -> tx.enqueue(sender, dsn.ret(), dsn.envid(), blob.id(), blob.size(), targets, now));
         return store.read(tx -> tx.queued(id)).map(StoredQueue::entry).orElseThrow();
     }
 
@@ -87,8 +88,9 @@ final class StoredQueue implements OutboundQueue {
     }
 
     private static Entry entry(QueueRecord q) {
-        return new Entry(q.id(), q.created(), q.sender(), q.size(), q.recipients().stream()
-                .map(r -> new Recipient(r.id(), r.address(), r.domain(), State.valueOf(r.state().name()), r.attempts(), r.nextAttempt(), r.lastReply()))
+        return new Entry(q.id(), q.created(), q.sender(), new Dsn(q.ret(), q.envid()), q.size(), q.recipients().stream()
+                .map(r -> new Recipient(r.id(), new Target(r.address(), r.notifyOn(), r.orcpt()), r.domain(), State.valueOf(r.state().name()),
+                        r.attempts(), r.nextAttempt(), r.lastReply()))
                 .toList());
     }
 }

@@ -69,7 +69,8 @@ class CliTest {
     @Test
     void theQueueIsListedRetriedAndDeleted() throws Exception {
         try (Node node = Node.open(Settings.defaults().with("data.dir", dir.toString()))) {
-            node.model().queue().enqueue("alice@example.org", java.util.List.of("carol@example.net"),
+            node.model().queue().enqueue("alice@example.org", org.postiljon.mailbox.api.OutboundQueue.Dsn.NONE,
+                    java.util.List.of(org.postiljon.mailbox.api.OutboundQueue.Target.of("carol@example.net")),
                     new java.io.ByteArrayInputStream("Subject: waiting\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8)));
         }
         String list = cli("queue", "list").out();

@@ -19,6 +19,7 @@ import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.mailbox.api.StagedMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,7 @@ final class Delivery {
                 folder = tag;
             }
         }
-        return new Envelope.Recipient(given, accounts, folder, false);
+        return new Envelope.Recipient(given, accounts, folder, false, OutboundQueue.Target.of(given));
     }
 
     private static List<Account> accounts(SmtpServices svc, EmailAddress to) {
@@ -111,13 +112,14 @@ final class Delivery {
 
     /** Queues one copy for every recipient on other servers, with a Received line; durable when it returns. */
     private static void queueRemote(Session s, Spool spool, byte[] fixups) {
-        List<String> remote = s.envelope.recipients().stream().filter(Envelope.Recipient::remote).map(Envelope.Recipient::address).toList();
+        List<OutboundQueue.Target> remote = s.envelope.recipients().stream().filter(Envelope.Recipient::remote).map(Envelope.Recipient::dsn).toList();
         if (remote.isEmpty()) return;
         String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
         byte[] received = ("Received: from " + s.helo + " ([" + s.remoteIp() + "])\r\n\tby " + s.services.hostname()
                 + " (Postiljon) with " + s.protocolName() + " id " + id + ";\r\n\t" + DATE.format(ZonedDateTime.now(ZoneOffset.UTC)) + "\r\n")
                 .getBytes(StandardCharsets.UTF_8);
-        s.services.queue().enqueue(s.envelope.from(), remote,
+        OutboundQueue.Dsn dsn = new OutboundQueue.Dsn(upper(s.envelope.params().get("RET")), s.envelope.params().get("ENVID"));
+        s.services.queue().enqueue(s.envelope.from(), dsn, remote,
                 new SequenceInputStream(new ByteArrayInputStream(concat(received, fixups)), spool.open()));
         s.services.queued().run();
     }
@@ -130,6 +132,27 @@ final class Delivery {
                 + "Received: from " + s.helo + " ([" + s.remoteIp() + "])\r\n"
                 + "\tby " + s.services.hostname() + " (Postiljon) with " + s.protocolName() + " id " + id + "\r\n"
                 + "\tfor <" + r.address() + ">; " + DATE.format(ZonedDateTime.now(ZoneOffset.UTC)) + "\r\n";
+    }
+
+    private static String upper(String s) {
+        return s == null ? null : s.toUpperCase(Locale.ROOT);
+    }
+
+    /** RFC 3461 §6.2.3.1: local recipients that asked NOTIFY=SUCCESS get a "delivered" notice. */
+    static void successNotices(Session s, Spool spool, List<Envelope.Recipient> delivered) {
+        List<Bounce.Line> lines = delivered.stream().filter(r -> !r.remote() && r.dsn().wants("SUCCESS"))
+                .map(r -> new Bounce.Line(r.dsn(), "delivered", "2.0.0", null)).toList();
+        if (lines.isEmpty() || s.envelope.from().isEmpty()) return;
+        boolean full = "FULL".equalsIgnoreCase(s.envelope.params().get("RET"));
+        byte[] original = spool.head(full ? 256 * 1024 : 64 * 1024);
+        OutboundQueue.Dsn dsn = new OutboundQueue.Dsn(upper(s.envelope.params().get("RET")), s.envelope.params().get("ENVID"));
+        byte[] report = Bounce.build(s.services.hostname(), s.envelope.from(), java.time.Instant.now(), dsn, lines, original,
+                spool.size() <= original.length, full);
+        try {
+            new Reports(s.services.directory(), s.services.messages(), s.services.queue(), s.services.queued()).send(s.envelope.from(), report);
+        } catch (RuntimeException e) {
+            log.warn("delivery notice to {} not sent", s.envelope.from(), e); // the message itself was delivered
+        }
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
@@ -170,15 +193,18 @@ final class Delivery {
             if (s.mode == Mode.LMTP) {
                 // RFC 2033 §4.2: one reply per recipient, in RCPT order.
                 Set<String> done = new HashSet<>();
+                List<Envelope.Recipient> ok = new ArrayList<>();
                 for (Envelope.Recipient rcpt : s.envelope.recipients()) {
                     try {
                         deliver(s, spool, rcpt, fixups, done);
+                        ok.add(rcpt);
                         s.reply(250, "2.0.0", "<" + rcpt.address() + "> delivered");
                     } catch (RuntimeException e) {
                         log.warn("LMTP delivery to {} failed", rcpt.address(), e);
                         s.reply(451, "4.3.0", "<" + rcpt.address() + "> not delivered, try again later");
                     }
                 }
+                successNotices(s, spool, ok);
                 return;
             }
             try {
@@ -188,6 +214,7 @@ final class Delivery {
                 throw new SmtpError(451, "4.3.0", "not delivered, try again later");
             }
             s.reply(250, "2.0.0", "message accepted and delivered");
+            successNotices(s, spool, s.envelope.recipients());
         } finally {
             s.reset();
         }

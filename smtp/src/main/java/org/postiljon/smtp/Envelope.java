@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.OutboundQueue;
 
 /**
  * One transaction's envelope, from MAIL to the end of DATA (RFC 5321 §3.3).
@@ -24,11 +25,16 @@ record Envelope(String from, Map<String, String> params, List<Recipient> recipie
      * @param accounts the local accounts the mail goes to (after aliases and sub-addressing)
      * @param folder   the folder in each account (INBOX, or a sub-address folder)
      * @param remote   a recipient on another server, for the outbound queue (no accounts)
+     * @param dsn      RFC 3461 NOTIFY and ORCPT as given on RCPT
      */
-    record Recipient(String address, List<Account> accounts, String folder, boolean remote) {
+    record Recipient(String address, List<Account> accounts, String folder, boolean remote, OutboundQueue.Target dsn) {
 
-        static Recipient remote(String address) {
-            return new Recipient(address, List.of(), null, true);
+        static Recipient remote(String address, OutboundQueue.Target dsn) {
+            return new Recipient(address, List.of(), null, true, dsn);
+        }
+
+        Recipient with(OutboundQueue.Target dsn) {
+            return new Recipient(address, accounts, folder, remote, dsn);
         }
     }
 }

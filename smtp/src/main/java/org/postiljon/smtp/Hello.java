@@ -26,7 +26,7 @@ final class Hello implements Command {
             return;
         }
         List<String> lines = new ArrayList<>(List.of(greeting, "PIPELINING", "SIZE " + s.services.limits().maxMessageBytes(),
-                "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8", "CHUNKING", "BINARYMIME"));
+                "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8", "CHUNKING", "BINARYMIME", "DSN"));
         if (s.services.tls() != null && !s.connection().isSecure()) lines.add("STARTTLS");
         if (s.mode == Mode.SUBMISSION && s.account == null) {
             List<String> mechanisms = s.services.sasl().mechanisms(s.plaintextAllowed());

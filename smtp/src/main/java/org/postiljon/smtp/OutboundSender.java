@@ -1,6 +1,5 @@
 package org.postiljon.smtp;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -17,9 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.postiljon.mailbox.api.Directory;
-import org.postiljon.mailbox.api.EmailAddress;
-import org.postiljon.mailbox.api.Flags;
-import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.mailbox.api.OutboundQueue.State;
@@ -42,6 +38,7 @@ public final class OutboundSender implements AutoCloseable {
     private final Messages messages;
     private final OutboundOptions options;
     private final MxResolver resolver;
+    private final Reports reports;
     private final Map<String, Semaphore> perDomain = new ConcurrentHashMap<>();
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final Semaphore wake = new Semaphore(0);
@@ -55,6 +52,7 @@ public final class OutboundSender implements AutoCloseable {
         this.messages = messages;
         this.options = options;
         this.resolver = new MxResolver(options.dns());
+        this.reports = new Reports(directory, messages, queue, this::wake);
     }
 
     /** Starts the loop: it looks for due messages every {@code poll}, and at once after {@link #wake}. */
@@ -105,9 +103,10 @@ public final class OutboundSender implements AutoCloseable {
     private void attempt(OutboundQueue.Entry e) {
         Instant now = Instant.now();
         // Read before any outcome is recorded: the entry leaves the queue when its last recipient is final.
-        byte[] header;
+        boolean full = "FULL".equalsIgnoreCase(e.dsn().ret());
+        byte[] original;
         try (InputStream in = queue.open(e.id())) {
-            header = in.readNBytes(64 * 1024);
+            original = in.readNBytes(full ? 256 * 1024 : 64 * 1024);
         } catch (IOException | RuntimeException ex) {
             log.warn("queued message {} cannot be read: {}", e.id(), ex.getMessage());
             return;
@@ -116,21 +115,27 @@ public final class OutboundSender implements AutoCloseable {
         for (OutboundQueue.Recipient r : e.recipients()) {
             if (r.state() == State.QUEUED && !r.nextAttempt().isAfter(now)) byDomain.computeIfAbsent(r.domain(), d -> new ArrayList<>()).add(r);
         }
-        List<OutboundQueue.Recipient> failed = new ArrayList<>();
+        List<Bounce.Line> notices = new ArrayList<>();
         for (Map.Entry<String, List<OutboundQueue.Recipient>> d : byDomain.entrySet()) {
             Semaphore limit = perDomain.computeIfAbsent(d.getKey(), k -> new Semaphore(options.perDomain()));
             limit.acquireUninterruptibly();
             try {
-                failed.addAll(deliver(e, d.getKey(), d.getValue()));
+                notices.addAll(deliver(e, d.getKey(), d.getValue()));
             } finally {
                 limit.release();
             }
         }
-        if (!failed.isEmpty()) bounce(e, failed, header);
+        if (notices.isEmpty()) return;
+        if (e.sender().isEmpty()) {
+            log.warn("queued message {} (a notice itself) failed for {}: dropped, notices are never answered", e.id(), notices);
+            return;
+        }
+        reports.send(e.sender(), Bounce.build(options.hostname(), e.sender(), e.created(), e.dsn(), notices, original,
+                e.size() <= original.length, full));
     }
 
-    /** Tries the domain's hosts in order; records every recipient's outcome; returns those that failed for good. */
-    private List<OutboundQueue.Recipient> deliver(OutboundQueue.Entry e, String domain, List<OutboundQueue.Recipient> rcpts) {
+    /** Tries the domain's hosts in order; records every recipient's outcome; returns the notices the sender asked for. */
+    private List<Bounce.Line> deliver(OutboundQueue.Entry e, String domain, List<OutboundQueue.Recipient> rcpts) {
         List<String> hosts;
         if (options.smarthost() != null) {
             hosts = List.of(options.smarthost().getHostString());
@@ -138,10 +143,10 @@ public final class OutboundSender implements AutoCloseable {
             MxResolver.Route route = resolver.route(domain);
             switch (route) {
                 case MxResolver.Route.NullMx n -> {
-                    return finish(e, rcpts, "556 5.1.10 " + domain + " accepts no mail (null MX, RFC 7505)", true);
+                    return finish(e, rcpts, "556 5.1.10 " + domain + " accepts no mail (null MX, RFC 7505)", true, false, true);
                 }
                 case MxResolver.Route.Unresolved u -> {
-                    return finish(e, rcpts, (u.temporary() ? "451 4.4.3 " : "550 5.1.2 ") + u.why(), !u.temporary());
+                    return finish(e, rcpts, (u.temporary() ? "451 4.4.3 " : "550 5.1.2 ") + u.why(), !u.temporary(), false, true);
                 }
                 case MxResolver.Route.Hosts h -> hosts = h.names();
             }
@@ -159,24 +164,27 @@ public final class OutboundSender implements AutoCloseable {
                     c.startTls(options.hostname(), host);
                     if (options.smarthostUser() != null) {
                         SmtpClient.Reply auth = c.authPlain(options.smarthostUser(), options.smarthostPassword());
-                        if (!auth.positive()) return finish(e, rcpts, auth.toString(), auth.permanent());
+                        if (!auth.positive()) return finish(e, rcpts, auth.toString(), auth.permanent(), false, true);
                     }
-                    List<SmtpClient.Reply> replies = c.send(e.sender(), rcpts.stream().map(OutboundQueue.Recipient::address).toList(), content, e.size());
-                    List<OutboundQueue.Recipient> failed = new ArrayList<>();
+                    boolean dsn = c.offers("DSN");
+                    List<SmtpClient.Reply> replies = c.send(e.sender(), e.dsn(), rcpts.stream().map(OutboundQueue.Recipient::target).toList(),
+                            content, e.size());
+                    List<Bounce.Line> notices = new ArrayList<>();
                     for (int i = 0; i < rcpts.size(); i++) {
                         OutboundQueue.Recipient r = rcpts.get(i);
                         SmtpClient.Reply reply = replies.get(i);
                         log.info("queued message {} to {} via {}{}: {}", e.id(), r.address(), host, c.isSecure() ? " (TLS)" : "", reply);
-                        failed.addAll(finish(e, List.of(r), reply.toString(), reply.permanent(), reply.positive()));
+                        // RFC 3461 §6.2.3.2: a server without DSN takes over silently; SUCCESS then gets "relayed" from here.
+                        notices.addAll(finish(e, List.of(r), reply.toString(), reply.permanent(), reply.positive(), !dsn));
                     }
-                    return failed;
+                    return notices;
                 } catch (IOException ex) {
                     lastError = "451 4.4.1 " + host + ": " + ex.getMessage();
                     log.info("queued message {}: {} failed: {}", e.id(), address, ex.getMessage());
                 }
             }
         }
-        return finish(e, rcpts, lastError, false);
+        return finish(e, rcpts, lastError, false, false, true);
     }
 
     private List<InetSocketAddress> addresses(String host) {
@@ -194,18 +202,15 @@ public final class OutboundSender implements AutoCloseable {
         return out;
     }
 
-    private List<OutboundQueue.Recipient> finish(OutboundQueue.Entry e, List<OutboundQueue.Recipient> rcpts, String reply, boolean permanent) {
-        return finish(e, rcpts, reply, permanent, false);
-    }
-
-    /** Records one outcome for the recipients; returns those that have now failed for good. */
-    private List<OutboundQueue.Recipient> finish(OutboundQueue.Entry e, List<OutboundQueue.Recipient> rcpts, String reply,
-                                                 boolean permanent, boolean delivered) {
-        List<OutboundQueue.Recipient> failed = new ArrayList<>();
+    /** Records one outcome for the recipients; returns the notices they asked for (RFC 3461 NOTIFY). */
+    private List<Bounce.Line> finish(OutboundQueue.Entry e, List<OutboundQueue.Recipient> rcpts, String reply,
+                                     boolean permanent, boolean delivered, boolean lastHop) {
+        List<Bounce.Line> notices = new ArrayList<>();
         Instant now = Instant.now();
         for (OutboundQueue.Recipient r : rcpts) {
             if (delivered) {
                 queue.record(r.id(), State.DELIVERED, now, reply);
+                if (lastHop && r.target().wants("SUCCESS")) notices.add(new Bounce.Line(r.target(), "relayed", "2.0.0", reply));
                 continue;
             }
             Instant next = now.plus(options.delayAfter(r.attempts() + 1));
@@ -213,39 +218,12 @@ public final class OutboundSender implements AutoCloseable {
             if (permanent || expired) {
                 String why = permanent ? reply : "4.4.7 delivery time expired; last reply: " + reply;
                 queue.record(r.id(), State.FAILED, now, why);
-                failed.add(new OutboundQueue.Recipient(r.id(), r.address(), r.domain(), State.FAILED, r.attempts() + 1, now, why));
+                if (r.target().wants("FAILURE")) notices.add(new Bounce.Line(r.target(), "failed", permanent ? Bounce.status(reply) : "5.4.7", why));
             } else {
                 queue.record(r.id(), State.QUEUED, next, reply);
             }
         }
-        return failed;
-    }
-
-    /** RFC 3464 report to the sender: into a local INBOX, or queued with the null sender; never for a bounce (§2 of RFC 3461). */
-    private void bounce(OutboundQueue.Entry e, List<OutboundQueue.Recipient> failed, byte[] header) {
-        if (e.sender().isEmpty()) {
-            log.warn("queued message {} (a bounce) failed for {}: dropped, bounces are never bounced", e.id(), failed);
-            return;
-        }
-        byte[] report = Bounce.build(options.hostname(), e, failed, header);
-        EmailAddress sender;
-        try {
-            sender = EmailAddress.parse(e.sender());
-        } catch (RuntimeException ex) {
-            log.warn("cannot bounce queued message {}: sender {} is not an address", e.id(), e.sender());
-            return;
-        }
-        if (directory.isLocal(sender.domain())) {
-            for (EmailAddress target : directory.resolve(sender)) {
-                var account = directory.find(target);
-                if (account.isPresent()) {
-                    messages.append(account.get(), MailboxName.INBOX, new ByteArrayInputStream(report), Flags.NONE, Instant.now());
-                }
-            }
-        } else {
-            queue.enqueue("", List.of(e.sender()), new ByteArrayInputStream(report));
-            wake();
-        }
+        return notices;
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.OutboundQueue;
 
 /**
  * RCPT TO, RFC 5321 §4.1.1.3. Only local recipients are taken over MX and LMTP: this server is
@@ -19,7 +20,24 @@ final class Rcpt implements Command {
             throw new SmtpError(452, "4.5.3", "too many recipients; send the rest in another message"); // §4.5.3.1.10
         }
         Paths.Parsed p = Paths.parse(args, "TO");
-        if (!p.params().isEmpty()) throw new SmtpError(555, "5.5.4", "unsupported parameter " + Session.printable(p.params().keySet().iterator().next()));
+        String notify = null, orcpt = null;
+        for (var e : p.params().entrySet()) {
+            String v = e.getValue();
+            switch (e.getKey()) {
+                case "NOTIFY" -> { // RFC 3461 §4.1: NEVER, or any of SUCCESS, FAILURE, DELAY
+                    if (v == null || !(v.equalsIgnoreCase("NEVER") || v.toUpperCase(java.util.Locale.ROOT).matches("(SUCCESS|FAILURE|DELAY)(,(SUCCESS|FAILURE|DELAY)){0,2}"))) {
+                        throw SmtpError.syntax("NOTIFY is NEVER or a list of SUCCESS, FAILURE, DELAY");
+                    }
+                    notify = v.toUpperCase(java.util.Locale.ROOT);
+                }
+                case "ORCPT" -> { // RFC 3461 §4.2: addr-type ";" xtext
+                    int semi = v == null ? -1 : v.indexOf(';');
+                    if (semi <= 0 || v.length() > 500 || !Xtext.valid(v.substring(semi + 1))) throw SmtpError.syntax("ORCPT is addr-type;xtext");
+                    orcpt = v;
+                }
+                default -> throw new SmtpError(555, "5.5.4", "unsupported parameter " + Session.printable(e.getKey()));
+            }
+        }
         String path = p.path();
         if (path.isEmpty()) throw SmtpError.syntax("empty recipient");
         if (!Paths.isAscii(path) && !s.envelope.params().containsKey("SMTPUTF8")) {
@@ -38,7 +56,7 @@ final class Rcpt implements Command {
                 case LMTP -> throw new SmtpError(550, "5.1.1", "not a local address");
                 case SUBMISSION -> {
                     // Relaying for an authenticated user: the outbound queue takes it after DATA.
-                    s.envelope.recipients().add(Envelope.Recipient.remote(to.toString()));
+                    s.envelope.recipients().add(Envelope.Recipient.remote(to.toString(), new OutboundQueue.Target(to.toString(), notify, orcpt)));
                     s.reply(250, "2.1.5", "recipient OK, will be relayed");
                     return;
                 }
@@ -46,7 +64,7 @@ final class Rcpt implements Command {
         }
         Envelope.Recipient r = Delivery.resolve(s.services, path, to);
         if (r == null) throw new SmtpError(550, "5.1.1", "no such user here");
-        s.envelope.recipients().add(r);
+        s.envelope.recipients().add(r.with(new OutboundQueue.Target(path, notify, orcpt)));
         s.reply(250, "2.1.5", "recipient OK");
     }
 }

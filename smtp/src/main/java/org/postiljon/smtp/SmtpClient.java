@@ -20,6 +20,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.postiljon.mailbox.api.OutboundQueue;
 
 /** One outgoing SMTP connection (RFC 5321 as a client), with opportunistic STARTTLS (RFC 3207). */
 final class SmtpClient implements AutoCloseable {
@@ -155,10 +156,16 @@ final class SmtpClient implements AutoCloseable {
         return command("AUTH PLAIN " + ir);
     }
 
-    /** One transaction: the reply for each recipient (the DATA reply for those RCPT accepted). */
-    List<Reply> send(String from, List<String> recipients, InputStream message, long size) throws IOException {
+    /**
+     * One transaction: the reply for each recipient (the DATA reply for those RCPT accepted). The
+     * RFC 3461 requests go along when the server offers DSN.
+     */
+    List<Reply> send(String from, OutboundQueue.Dsn dsn, List<OutboundQueue.Target> targets, InputStream message, long size) throws IOException {
+        List<String> recipients = targets.stream().map(OutboundQueue.Target::address).toList();
         boolean utf8 = !(isAscii(from) && recipients.stream().allMatch(SmtpClient::isAscii));
-        String params = (offers("SIZE") ? " SIZE=" + size : "") + (offers("8BITMIME") ? " BODY=8BITMIME" : "") + (utf8 && offers("SMTPUTF8") ? " SMTPUTF8" : "");
+        boolean dsnOn = offers("DSN");
+        String params = (offers("SIZE") ? " SIZE=" + size : "") + (offers("8BITMIME") ? " BODY=8BITMIME" : "") + (utf8 && offers("SMTPUTF8") ? " SMTPUTF8" : "")
+                + (dsnOn && dsn.ret() != null ? " RET=" + dsn.ret() : "") + (dsnOn && dsn.envid() != null ? " ENVID=" + dsn.envid() : "");
         Reply mail = command("MAIL FROM:<" + from + ">" + params);
         List<Reply> out = new ArrayList<>();
         if (!mail.positive()) {
@@ -167,7 +174,9 @@ final class SmtpClient implements AutoCloseable {
         }
         List<Integer> accepted = new ArrayList<>();
         for (int i = 0; i < recipients.size(); i++) {
-            Reply r = command("RCPT TO:<" + recipients.get(i) + ">");
+            OutboundQueue.Target t = targets.get(i);
+            String rcptParams = !dsnOn ? "" : (t.notifyOn() != null ? " NOTIFY=" + t.notifyOn() : "") + (t.orcpt() != null ? " ORCPT=" + t.orcpt() : "");
+            Reply r = command("RCPT TO:<" + recipients.get(i) + ">" + rcptParams);
             out.add(r);
             if (r.positive()) accepted.add(i);
         }

@@ -229,6 +229,7 @@ class MxTest extends SmtpTranscriptTest {
                     S1: 250-*
                     S1: 250-*
                     S1: 250-*
+                    S1: 250-*
                     S1: 250 *
                     C1: MAIL FROM:<a@example.net>
                     S1: 250 *
@@ -261,6 +262,37 @@ class MxTest extends SmtpTranscriptTest {
         for (int i = 1; i < 20; i++) run("C1: BOGUS\nS1: 500 5.5.1 unknown command BOGUS");
         run("S1: 421 4.7.0 mx.example.org too many errors, closing connection");
         assertTrue(t.closed(1));
+    }
+
+    @Test
+    void deliveryStatusNotificationsAreCheckedAndSuccessIsReported() throws Exception {
+        run(ehloMx(1) + """
+            C1: MAIL FROM:<bob@example.org> RET=SOME
+            S1: 501 5.5.4 RET is FULL or HDRS
+            C1: MAIL FROM:<bob@example.org> ENVID=bad=id
+            S1: 501 5.5.4 ENVID must be 1-100 characters of xtext
+            C1: MAIL FROM:<bob@example.org> RET=HDRS ENVID=QQ+2B123
+            S1: 250 2.1.0 sender OK
+            C1: RCPT TO:<alice@example.org> NOTIFY=NEVER,SUCCESS
+            S1: 501 5.5.4 NOTIFY is NEVER or a list of SUCCESS, FAILURE, DELAY
+            C1: RCPT TO:<alice@example.org> ORCPT=nosemicolon
+            S1: 501 5.5.4 ORCPT is addr-type;xtext
+            C1: RCPT TO:<alice@example.org> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Alice@example.org
+            S1: 250 2.1.5 recipient OK
+            C1: DATA
+            S1: 354 *
+            C1: Subject: please confirm
+            C1:
+            C1: x
+            C1: .
+            S1: 250 2.0.0 message accepted and delivered
+            """);
+        assertEquals(1, inbox(alice).size());
+        assertEquals(1, inbox(bob).size(), "bob, the sender, gets the success notice");
+        String report = text(bob, inbox(bob).getFirst());
+        assertTrue(report.contains("report-type=delivery-status") && report.contains("Original-Envelope-Id: QQ+123\r\n")
+                && report.contains("Original-Recipient: rfc822; Alice@example.org\r\nFinal-Recipient: rfc822; alice@example.org\r\nAction: delivered\r\nStatus: 2.0.0"), report);
+        assertTrue(report.contains("Content-Type: text/rfc822-headers") && report.contains("Subject: please confirm"), "RET=HDRS: " + report);
     }
 
     @Test

@@ -57,6 +57,11 @@ class OutboundTest {
     }
 
     private void submit(String to, String subject) throws Exception {
+        submit(to, subject, "", "");
+    }
+
+    /** Submits as alice with MAIL and RCPT parameters (RFC 3461). */
+    private void submit(String to, String subject, String mailParams, String rcptParams) throws Exception {
         try (Transcript t = new Transcript(SmtpTestServer.port(local.submission))) {
             t.run("""
                 S1: 220 *
@@ -66,9 +71,9 @@ class OutboundTest {
             t.run("""
                 C1: AUTH PLAIN AGFsaWNlQGV4YW1wbGUub3JnAGNvcnJlY3QgaG9yc2UgYmF0dGVyeQ==
                 S1: 235 *
-                C1: MAIL FROM:<alice@example.org>
+                C1: MAIL FROM:<alice@example.org>%s
                 S1: 250 *
-                C1: RCPT TO:<%s>
+                C1: RCPT TO:<%s>%s
                 S1: 250 2.1.5 recipient OK, will be relayed
                 C1: DATA
                 S1: 354 *
@@ -81,7 +86,7 @@ class OutboundTest {
                 S1: 250 2.0.0 message accepted and delivered
                 C1: QUIT
                 S1: 221 *
-                """.formatted(to, to, subject));
+                """.formatted(mailParams, to, rcptParams, to, subject));
         }
     }
 
@@ -121,6 +126,28 @@ class OutboundTest {
         assertTrue(bounce.contains("Return-Path: <>") || !bounce.contains("Return-Path:"), "a bounce has the null sender");
         assertTrue(bounce.contains("Subject: to nobody"), "the original header is quoted: " + bounce);
         assertTrue(local.model.queue().list(10).isEmpty());
+    }
+
+    @Test
+    void dsnRequestsTravelWithTheMailAndNeverMeansNoBounce() throws Exception {
+        submit("carol@example.net", "with receipts", " RET=FULL ENVID=e1", " NOTIFY=SUCCESS ORCPT=rfc822;carol@example.net");
+        await("carol gets it", () -> inbox(remote, carol).size() == 1);
+        // The remote server offers DSN, so it (not we) reports the final delivery: its notice waits in its queue for alice.
+        await("the remote queues a success notice to alice", () -> !remote.model.queue().list(10).isEmpty());
+        var notice = remote.model.queue().list(10).getFirst();
+        assertEquals("", notice.sender(), "notices have the null sender");
+        assertEquals("alice@example.org", notice.recipients().getFirst().address());
+        try (var in = remote.model.queue().open(notice.id())) {
+            String report = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(report.contains("Original-Envelope-Id: e1") && report.contains("Action: delivered")
+                    && report.contains("Content-Type: message/rfc822") && report.contains("hello over there"), "RET=FULL: " + report);
+        }
+        assertEquals(0, inbox(local, alice).size(), "no notice from us: the next hop took over DSN");
+
+        submit("nobody@example.net", "never tell me", "", " NOTIFY=NEVER");
+        await("the queue empties", () -> local.model.queue().list(10).isEmpty());
+        Thread.sleep(500);
+        assertEquals(0, inbox(local, alice).size(), "NOTIFY=NEVER: no bounce");
     }
 
     @Test

@@ -62,6 +62,7 @@ abstract class SmtpTranscriptTest {
             S%1$d: 250-SMTPUTF8
             S%1$d: 250-CHUNKING
             S%1$d: 250-BINARYMIME
+            S%1$d: 250-DSN
             S%1$d: 250 STARTTLS
             """.formatted(n);
     }

@@ -29,6 +29,7 @@ class SubmissionAndLmtpTest extends SmtpTranscriptTest {
             S2: 250-SMTPUTF8
             S2: 250-CHUNKING
             S2: 250-BINARYMIME
+            S2: 250-DSN
             S2: 250-STARTTLS
             S2: 250 AUTH PLAIN LOGIN SCRAM-SHA-256
             C2: MAIL FROM:<alice@example.org>
@@ -84,6 +85,7 @@ class SubmissionAndLmtpTest extends SmtpTranscriptTest {
                 S1: 250-*
                 S1: 250-*
                 S1: 250-*
+                S1: 250-*
                 S1: 250-STARTTLS
                 S1: 250 AUTH SCRAM-SHA-256
                 C1: AUTH PLAIN %s
@@ -116,6 +118,7 @@ class SubmissionAndLmtpTest extends SmtpTranscriptTest {
             S3: 250-*
             S3: 250-*
             S3: 250-*
+            S3: 250-DSN
             S3: 250 STARTTLS
             C3: MAIL FROM:<list@example.net>
             S3: 250 2.1.0 sender OK

@@ -12,13 +12,34 @@ public interface OutboundQueue {
 
     enum State { QUEUED, DELIVERED, FAILED }
 
-    record Recipient(long id, String address, String domain, State state, int attempts, Instant nextAttempt, String lastReply) { }
+    /** RFC 3461 per message: RET ("FULL" or "HDRS") and ENVID (xtext); null when not given. */
+    record Dsn(String ret, String envid) {
+        public static final Dsn NONE = new Dsn(null, null);
+    }
+
+    /** A recipient to queue, with its RFC 3461 NOTIFY (e.g. "FAILURE,DELAY", "NEVER") and ORCPT (xtext); null when not given. */
+    record Target(String address, String notifyOn, String orcpt) {
+        public static Target of(String address) {
+            return new Target(address, null, null);
+        }
+
+        /** Whether a notice of this kind is wanted (RFC 3461 §4.1: by default FAILURE and DELAY). */
+        public boolean wants(String kind) {
+            return notifyOn == null ? !kind.equals("SUCCESS") : java.util.Arrays.asList(notifyOn.toUpperCase(java.util.Locale.ROOT).split(",")).contains(kind);
+        }
+    }
+
+    record Recipient(long id, Target target, String domain, State state, int attempts, Instant nextAttempt, String lastReply) {
+        public String address() {
+            return target.address();
+        }
+    }
 
     /** @param sender the reverse-path; "" for the null sender (a bounce) */
-    record Entry(long id, Instant created, String sender, long size, List<Recipient> recipients) { }
+    record Entry(long id, Instant created, String sender, Dsn dsn, long size, List<Recipient> recipients) { }
 
     /** Stores the message and queues it for every recipient; durable when it returns. */
-    Entry enqueue(String sender, List<String> recipients, InputStream content);
+    Entry enqueue(String sender, Dsn dsn, List<Target> recipients, InputStream content);
 
     /** Entries with a recipient due at or before {@code now}, most overdue first. */
     List<Entry> due(Instant now, int limit);

@@ -37,7 +37,8 @@ final class SqliteDialect implements Dialect {
         return List.of("org/postiljon/store/embedded/migration/V1__schema.sql",
                 "org/postiljon/store/embedded/migration/V2__address_text.sql",
                 "org/postiljon/store/embedded/migration/V3__account_setting.sql",
-                "org/postiljon/store/embedded/migration/V4__outbound.sql");
+                "org/postiljon/store/embedded/migration/V4__outbound.sql",
+                "org/postiljon/store/embedded/migration/V5__outbound_dsn.sql");
     }
 
     @Override

@@ -81,7 +81,7 @@ public interface WriteTx extends ReadTx {
     // ---- outbound queue ----
 
     /** Queues a message whose bytes are already durable in the blob store; every recipient is due now. */
-    long enqueue(String sender, BlobId blob, long size, List<String> recipients, Instant now);
+    long enqueue(String sender, String ret, String envid, BlobId blob, long size, List<QueueRecord.Target> recipients, Instant now);
 
     /** Records an attempt's outcome for one recipient; a message whose recipients are all final leaves the queue. */
     void recordAttempt(long recipientId, QueueRecord.State state, Instant nextAttempt, String reply);

@@ -137,11 +137,17 @@ public abstract class MetadataStoreContract {
     @Test
     void theOutboundQueueKeepsItsBlobUntilEveryRecipientIsFinal() {
         Instant t0 = Instant.ofEpochSecond(1_800_000_000);
-        long id = store.write(tx -> tx.enqueue("alice@example.org", BLOB, 100, List.of("x@Example.NET", "y@example.com"), t0));
+        long id = store.write(tx -> tx.enqueue("alice@example.org", "HDRS", "id+2B1", BLOB, 100,
+                List.of(new QueueRecord.Target("x@Example.NET", "FAILURE,DELAY", "rfc822;x@Example.NET"), new QueueRecord.Target("y@example.com", null, null)), t0));
         assertEquals(true, store.read(tx -> tx.isReferenced(BLOB)), "a queued message keeps its bytes");
         QueueRecord q = store.read(tx -> tx.dueQueue(t0, 10)).getFirst();
         assertEquals(id, q.id());
         assertEquals(List.of("example.net", "example.com"), q.recipients().stream().map(QueueRecord.Recipient::domain).toList());
+        assertEquals("HDRS", q.ret());
+        assertEquals("id+2B1", q.envid());
+        assertEquals("FAILURE,DELAY", q.recipients().get(0).notifyOn());
+        assertEquals("rfc822;x@Example.NET", q.recipients().get(0).orcpt());
+        assertEquals(null, q.recipients().get(1).notifyOn());
         long x = q.recipients().get(0).id(), y = q.recipients().get(1).id();
         store.write(tx -> { tx.recordAttempt(x, QueueRecord.State.QUEUED, t0.plusSeconds(300), "451 4.3.0 later"); return null; });
         store.write(tx -> { tx.recordAttempt(y, QueueRecord.State.DELIVERED, t0, "250 ok"); return null; });

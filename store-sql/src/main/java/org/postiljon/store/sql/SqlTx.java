@@ -615,13 +615,13 @@ final class SqlTx implements WriteTx {
     // ---- outbound queue ----
 
     @Override
-    public long enqueue(String sender, BlobId blob, long size, List<String> recipients, Instant now) {
-        long id = one("INSERT INTO outbound (created_at, sender, blob_id, size) VALUES (?, ?, ?, ?) RETURNING id",
-                rs -> rs.getLong(1), now.toEpochMilli(), sender, blob.sha256(), size).orElseThrow();
-        for (String r : recipients) {
-            String domain = r.substring(r.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
-            update("INSERT INTO outbound_rcpt (outbound_id, address, domain, state, attempts, next_attempt_at) VALUES (?, ?, ?, 'QUEUED', 0, ?)",
-                    id, r, domain, now.toEpochMilli());
+    public long enqueue(String sender, String ret, String envid, BlobId blob, long size, List<QueueRecord.Target> recipients, Instant now) {
+        long id = one("INSERT INTO outbound (created_at, sender, ret, envid, blob_id, size) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                rs -> rs.getLong(1), now.toEpochMilli(), sender, ret, envid, blob.sha256(), size).orElseThrow();
+        for (QueueRecord.Target r : recipients) {
+            String domain = r.address().substring(r.address().lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+            update("INSERT INTO outbound_rcpt (outbound_id, address, domain, notify, orcpt, state, attempts, next_attempt_at)"
+                    + " VALUES (?, ?, ?, ?, ?, 'QUEUED', 0, ?)", id, r.address(), domain, r.notifyOn(), r.orcpt(), now.toEpochMilli());
         }
         return id;
     }
@@ -659,12 +659,14 @@ final class SqlTx implements WriteTx {
 
     @Override
     public Optional<QueueRecord> queued(long id) {
-        return one("SELECT id, created_at, sender, blob_id, size FROM outbound WHERE id = ?", rs -> new QueueRecord(rs.getLong(1),
-                Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), new BlobId(rs.getString(4)), rs.getLong(5), List.of()), id)
-                .map(q -> new QueueRecord(q.id(), q.created(), q.sender(), q.blob(), q.size(), query(
-                        "SELECT id, address, domain, state, attempts, next_attempt_at, last_reply FROM outbound_rcpt WHERE outbound_id = ? ORDER BY id",
-                        rs -> new QueueRecord.Recipient(rs.getLong(1), rs.getString(2), rs.getString(3), QueueRecord.State.valueOf(rs.getString(4)),
-                                rs.getInt(5), Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7)), id)));
+        return one("SELECT id, created_at, sender, ret, envid, blob_id, size FROM outbound WHERE id = ?", rs -> new QueueRecord(rs.getLong(1),
+                Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4), rs.getString(5), new BlobId(rs.getString(6)), rs.getLong(7),
+                List.of()), id)
+                .map(q -> new QueueRecord(q.id(), q.created(), q.sender(), q.ret(), q.envid(), q.blob(), q.size(), query(
+                        "SELECT id, address, domain, notify, orcpt, state, attempts, next_attempt_at, last_reply FROM outbound_rcpt"
+                                + " WHERE outbound_id = ? ORDER BY id",
+                        rs -> new QueueRecord.Recipient(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                QueueRecord.State.valueOf(rs.getString(6)), rs.getInt(7), Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9)), id)));
     }
 
     @Override
