@@ -97,6 +97,19 @@ public final class Connection {
         close(); // the session's blocked read ends with an exception; see awaitingCommand
     }
 
+    /**
+     * Client text to echo in a response line: printable ASCII only (so CR, LF and NUL can never
+     * forge a line), at most {@code max} characters.
+     */
+    public static String printable(String s, int max) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < max; i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return b.toString();
+    }
+
     /** A command line as read by {@link #readCommand}; {@code tooLong} when it was dropped for its length. */
     public record CommandLine(byte[] bytes, boolean tooLong) { }
 

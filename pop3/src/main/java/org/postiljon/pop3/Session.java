@@ -213,12 +213,7 @@ final class Session {
 
     /** Client text in a response: printable ASCII only, bounded. */
     static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && b.length() < 40; i++) {
-            char c = s.charAt(i);
-            b.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return b.toString();
+        return Connection.printable(s, 40);
     }
 
     String readLine() throws IOException {

@@ -179,12 +179,7 @@ final class Session {
 
     /** Client text in a reply: printable ASCII only, bounded. */
     static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && b.length() < 64; i++) {
-            char c = s.charAt(i);
-            b.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return b.toString();
+        return Connection.printable(s, 64);
     }
 
     java.io.InputStream rawInput() {
