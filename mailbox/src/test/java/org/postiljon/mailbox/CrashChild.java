@@ -4,13 +4,18 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.store.embedded.EmbeddedStore;
 
-/** Run in a child JVM by {@link CrashTest}: appends forever, printing "ACK n uid" after each return. */
+/**
+ * Run in a child JVM by {@link CrashTest}: appends forever (or with "queue" as third argument,
+ * queues for another server), printing "ACK n id" after each return.
+ */
 public final class CrashChild {
 
     static String message(int n) {
@@ -23,6 +28,7 @@ public final class CrashChild {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         int start = Integer.parseInt(args[1]);
+        boolean queue = args.length > 2 && args[2].equals("queue");
         // Many writers at once, so the kill also lands inside grouped commits.
         EmbeddedStore store = EmbeddedStore.open(dir);
         MailboxModel m = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, TestModels.FAST);
@@ -33,8 +39,10 @@ public final class CrashChild {
             writers[w] = Thread.ofVirtual().start(() -> {
                 while (true) {
                     int n = next.getAndIncrement();
-                    long uid = m.messages().append(a, MailboxName.INBOX,
-                            new ByteArrayInputStream(message(n).getBytes(StandardCharsets.US_ASCII)), Flags.NONE, Instant.now()).uid();
+                    ByteArrayInputStream content = new ByteArrayInputStream(message(n).getBytes(StandardCharsets.US_ASCII));
+                    long uid = queue
+                            ? m.queue().enqueue("crash@example.org", OutboundQueue.Dsn.NONE, List.of(OutboundQueue.Target.of("r" + n + "@example.net")), content).id()
+                            : m.messages().append(a, MailboxName.INBOX, content, Flags.NONE, Instant.now()).uid();
                     synchronized (System.out) {
                         System.out.println("ACK " + n + " " + uid);
                         System.out.flush();

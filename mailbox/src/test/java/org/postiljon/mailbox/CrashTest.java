@@ -31,6 +31,54 @@ import org.postiljon.mailbox.api.UidSet;
 class CrashTest {
 
     @Test
+    void everyAcknowledgedQueuedMessageSurvivesKillNine(@TempDir Path dir) throws Exception {
+        try (TestModels setup = new TestModels(dir)) {
+            setup.account("crash@example.org");
+        }
+        Map<Integer, Long> acked = new HashMap<>();
+        int next = 0;
+        for (int round = 0; round < 3; round++) {
+            next = killDuring(dir, next, 20 + 37 * round, "queue", acked) + 100;
+            try (TestModels t = new TestModels(dir)) {
+                Map<Long, org.postiljon.mailbox.api.OutboundQueue.Entry> byId = new HashMap<>();
+                for (var e : t.model.queue().list(100_000)) byId.put(e.id(), e);
+                for (Map.Entry<Integer, Long> e : acked.entrySet()) {
+                    var entry = byId.get(e.getValue());
+                    assertTrue(entry != null, "acknowledged queued message " + e.getKey() + " lost");
+                    assertEquals("r" + e.getKey() + "@example.net", entry.recipients().getFirst().address());
+                    try (InputStream in = t.model.queue().open(entry.id())) {
+                        assertEquals(CrashChild.message(e.getKey()), new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Runs a child until it acknowledged {@code killAfter} operations, kills it; returns the next free number. */
+    private static int killDuring(Path dir, int next, int killAfter, String mode, Map<Integer, Long> acked) throws Exception {
+        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
+                dir.toString(), String.valueOf(next), mode)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
+            String line;
+            int seen = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (seen < killAfter && System.nanoTime() < deadline && (line = out.readLine()) != null) {
+                String[] p = line.split(" ");
+                if (!p[0].equals("ACK")) continue;
+                acked.put(Integer.parseInt(p[1]), Long.parseLong(p[2]));
+                next = Math.max(next, Integer.parseInt(p[1]) + 1);
+                seen++;
+            }
+            child.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(seen > 0, "the child acknowledged nothing");
+        }
+        return next;
+    }
+
+    @Test
     void everyAcknowledgedMessageSurvivesKillNine(@TempDir Path dir) throws Exception {
         try (TestModels setup = new TestModels(dir)) {
             setup.account("crash@example.org");
@@ -39,25 +87,7 @@ class CrashTest {
         Random random = new Random(20261126);
         int next = 0;
         for (int round = 0; round < 5; round++) {
-            Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), dir.toString(), String.valueOf(next))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            int killAfter = 20 + random.nextInt(150);
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-                String line;
-                int seen = 0;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (seen < killAfter && System.nanoTime() < deadline && (line = out.readLine()) != null) {
-                    String[] p = line.split(" ");
-                    if (!p[0].equals("ACK")) continue;
-                    acked.put(Integer.parseInt(p[1]), Long.parseLong(p[2]));
-                    next = Math.max(next, Integer.parseInt(p[1]) + 1);
-                    seen++;
-                }
-                child.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
-                assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-                assertTrue(seen > 0, "the child acknowledged nothing in round " + round);
-            }
+            next = killDuring(dir, next, 20 + random.nextInt(150), "append", acked);
             next += 100; // a number reused by the next child gives identical bytes, so every check stays exact
             verify(dir, acked);
         }
