@@ -114,28 +114,29 @@ final class Delivery {
     private static void queueRemote(Session s, Spool spool, byte[] fixups) {
         List<OutboundQueue.Target> remote = s.envelope.recipients().stream().filter(Envelope.Recipient::remote).map(Envelope.Recipient::dsn).toList();
         if (remote.isEmpty()) return;
-        String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
-        byte[] received = ("Received: from " + s.helo + " ([" + s.remoteIp() + "])\r\n\tby " + s.services.hostname()
-                + " (Postiljon) with " + s.protocolName() + " id " + id + ";\r\n\t" + DATE.format(ZonedDateTime.now(ZoneOffset.UTC)) + "\r\n")
-                .getBytes(StandardCharsets.UTF_8);
-        OutboundQueue.Dsn dsn = new OutboundQueue.Dsn(upper(s.envelope.params().get("RET")), s.envelope.params().get("ENVID"));
-        s.services.queue().enqueue(s.envelope.from(), dsn, remote,
+        byte[] received = received(s, null).getBytes(StandardCharsets.UTF_8);
+        s.services.queue().enqueue(s.envelope.from(), dsn(s), remote,
                 new SequenceInputStream(new ByteArrayInputStream(concat(received, fixups)), spool.open()));
         s.services.queued().run();
     }
 
-    /** Return-Path, Delivered-To and Received, RFC 5321 §4.4. */
+    /** Return-Path, Delivered-To and Received, RFC 5321 §4.4 (the address was checked by RCPT: no CR or LF). */
     private static String trace(Session s, Envelope.Recipient r) {
-        String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
-        return "Return-Path: <" + s.envelope.from() + ">\r\n"
-                + "Delivered-To: " + r.address() + "\r\n"
-                + "Received: from " + s.helo + " ([" + s.remoteIp() + "])\r\n"
-                + "\tby " + s.services.hostname() + " (Postiljon) with " + s.protocolName() + " id " + id + "\r\n"
-                + "\tfor <" + r.address() + ">; " + DATE.format(ZonedDateTime.now(ZoneOffset.UTC)) + "\r\n";
+        return "Return-Path: <" + s.envelope.from() + ">\r\n" + "Delivered-To: " + r.address() + "\r\n" + received(s, r.address());
     }
 
-    private static String upper(String s) {
-        return s == null ? null : s.toUpperCase(Locale.ROOT);
+    /** A Received field (RFC 5321 §4.4), with a "for" clause when there is one recipient to name. */
+    private static String received(Session s, String recipient) {
+        String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        return "Received: from " + s.helo + " ([" + s.remoteIp() + "])\r\n"
+                + "\tby " + s.services.hostname() + " (Postiljon) with " + s.protocolName() + " id " + id
+                + (recipient == null ? "" : "\r\n\tfor <" + recipient + ">") + ";\r\n\t" + DATE.format(ZonedDateTime.now(ZoneOffset.UTC)) + "\r\n";
+    }
+
+    /** The RFC 3461 requests made on MAIL. */
+    private static OutboundQueue.Dsn dsn(Session s) {
+        String ret = s.envelope.params().get("RET");
+        return new OutboundQueue.Dsn(ret == null ? null : ret.toUpperCase(Locale.ROOT), s.envelope.params().get("ENVID"));
     }
 
     /** RFC 3461 §6.2.3.1: local recipients that asked NOTIFY=SUCCESS get a "delivered" notice. */
@@ -145,8 +146,7 @@ final class Delivery {
         if (lines.isEmpty() || s.envelope.from().isEmpty()) return;
         boolean full = "FULL".equalsIgnoreCase(s.envelope.params().get("RET"));
         byte[] original = spool.head(full ? 256 * 1024 : 64 * 1024);
-        OutboundQueue.Dsn dsn = new OutboundQueue.Dsn(upper(s.envelope.params().get("RET")), s.envelope.params().get("ENVID"));
-        byte[] report = Bounce.build(s.services.hostname(), s.envelope.from(), java.time.Instant.now(), dsn, lines, original,
+        byte[] report = Bounce.build(s.services.hostname(), s.envelope.from(), java.time.Instant.now(), dsn(s), lines, original,
                 spool.size() <= original.length, full);
         try {
             new Reports(s.services.directory(), s.services.messages(), s.services.queue(), s.services.queued()).send(s.envelope.from(), report);
