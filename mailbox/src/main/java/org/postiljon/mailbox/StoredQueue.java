@@ -74,6 +74,14 @@ final class StoredQueue implements OutboundQueue {
     }
 
     @Override
+    public void delayNotified(long recipientId) {
+        store.writeRelaxed(tx -> {
+            tx.delayNotified(recipientId);
+            return null;
+        });
+    }
+
+    @Override
     public boolean retry(long entryId) {
         return store.write(tx -> {
             if (tx.queued(entryId).isEmpty()) return false;
@@ -90,7 +98,7 @@ final class StoredQueue implements OutboundQueue {
     private static Entry entry(QueueRecord q) {
         return new Entry(q.id(), q.created(), q.sender(), new Dsn(q.ret(), q.envid()), q.size(), q.recipients().stream()
                 .map(r -> new Recipient(r.id(), new Target(r.address(), r.notifyOn(), r.orcpt()), r.domain(), State.valueOf(r.state().name()),
-                        r.attempts(), r.nextAttempt(), r.lastReply()))
+                        r.attempts(), r.nextAttempt(), r.lastReply(), r.delayNotified()))
                 .toList());
     }
 }

@@ -109,7 +109,8 @@ public final class Node implements AutoCloseable {
         return new OutboundOptions(hostname(), settings.address("outbound.dns").orElse(null), d.port(),
                 settings.address("outbound.smarthost").orElse(null), user.isEmpty() ? null : user,
                 settings.get("outbound.smarthost-password"), Duration.ofHours(settings.number("outbound.lifetime-hours")),
-                d.retryBase(), d.retryMax(), (int) settings.number("outbound.connections-per-domain"), d.timeout());
+                d.retryBase(), d.retryMax(), (int) settings.number("outbound.connections-per-domain"), d.timeout(),
+                settings.number("outbound.delay-notice-hours") == 0 ? null : Duration.ofHours(settings.number("outbound.delay-notice-hours")));
     }
 
     /** The protocol's two listeners: {@code listen.<name>} (plain, with STARTTLS/STLS) and {@code listen.<name>s} (implicit TLS). */

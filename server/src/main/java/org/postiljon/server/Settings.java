@@ -44,6 +44,7 @@ public final class Settings {
             new Setting("outbound.smarthost-password", "", "Password for outbound.smarthost-user."),
             new Setting("outbound.dns", "", "DNS server (host:port) for MX lookups. Empty: the system's resolvers."),
             new Setting("outbound.lifetime-hours", "120", "How long outgoing mail is retried before it is returned to the sender (5 days)."),
+            new Setting("outbound.delay-notice-hours", "4", "After how long senders are told (once) that their mail is still being retried. 0: never."),
             new Setting("outbound.connections-per-domain", "4", "Connections to one destination domain at a time."),
             new Setting("cache.parses", "20000", "Decoded envelopes and body structures kept in memory for listing messages (entries; a few KB each)."),
             new Setting("shutdown.grace-seconds", "10", "On SIGTERM, how long running commands get to finish."),

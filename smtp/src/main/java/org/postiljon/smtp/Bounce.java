@@ -28,10 +28,12 @@ final class Bounce {
         String boundary = "=_report_" + UUID.randomUUID();
         String now = DATE.format(ZonedDateTime.now(ZoneOffset.UTC));
         boolean failure = lines.stream().anyMatch(l -> l.action().equals("failed"));
+        boolean delay = lines.stream().allMatch(l -> l.action().equals("delayed"));
         StringBuilder b = new StringBuilder();
         b.append("From: Mail Delivery System <MAILER-DAEMON@").append(hostname).append(">\r\n")
                 .append("To: <").append(sender).append(">\r\n")
-                .append("Subject: ").append(failure ? "Undelivered mail returned to sender" : "Delivery status notification").append("\r\n")
+                .append("Subject: ").append(failure ? "Undelivered mail returned to sender"
+                        : delay ? "Delayed mail (still being retried)" : "Delivery status notification").append("\r\n")
                 .append("Date: ").append(now).append("\r\n")
                 .append("Message-ID: <").append(UUID.randomUUID()).append('@').append(hostname).append(">\r\n")
                 .append("Auto-Submitted: auto-replied\r\n") // RFC 3834
@@ -42,6 +44,7 @@ final class Bounce {
             b.append(switch (l.action()) {
                 case "failed" -> "Your message could not be delivered to ";
                 case "delivered" -> "Your message was delivered to ";
+                case "delayed" -> "Your message has not been delivered yet (it will be tried again) to ";
                 default -> "Your message was handed on, without further notices, to ";
             }).append(l.recipient().address()).append(l.diagnostic() == null ? "" : ": " + l.diagnostic()).append("\r\n");
         }
@@ -74,10 +77,10 @@ final class Bounce {
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The RFC 3463 code in a reply like "550 5.1.1 no such user", made permanent; else a generic permanent failure. */
-    static String status(String reply) {
+    /** The RFC 3463 code in a reply like "550 5.1.1 no such user" (made permanent for a failure); else a generic one. */
+    static String status(String reply, boolean failed) {
         String[] words = reply.split(" ");
-        if (words.length > 1 && words[1].matches("[245]\\.[0-9]{1,3}\\.[0-9]{1,3}")) return words[1].replaceFirst("^4", "5");
-        return "5.0.0";
+        if (words.length > 1 && words[1].matches("[245]\\.[0-9]{1,3}\\.[0-9]{1,3}")) return failed ? words[1].replaceFirst("^4", "5") : words[1];
+        return failed ? "5.0.0" : "4.0.0";
     }
 }

@@ -15,14 +15,16 @@ import java.time.Duration;
  * @param retryBase         the first retry delay; each further one doubles, at most {@code retryMax}
  * @param perDomain         connections to one destination domain at a time
  * @param timeout           connect and reply timeout (RFC 5321 §4.5.3.2 asks for minutes)
+ * @param delayNotice       after how long a still-undelivered recipient's sender is told once (RFC 3464
+ *                          "delayed", when NOTIFY allows); null for never
  */
 public record OutboundOptions(String hostname, InetSocketAddress dns, int port, InetSocketAddress smarthost, String smarthostUser,
                               String smarthostPassword, Duration lifetime, Duration retryBase, Duration retryMax, int perDomain,
-                              Duration timeout) {
+                              Duration timeout, Duration delayNotice) {
 
     public static OutboundOptions defaults(String hostname) {
         return new OutboundOptions(hostname, null, 25, null, null, null, Duration.ofDays(5), Duration.ofMinutes(5),
-                Duration.ofHours(4), 4, Duration.ofMinutes(5));
+                Duration.ofHours(4), 4, Duration.ofMinutes(5), Duration.ofHours(4));
     }
 
     /** The delay before attempt {@code attempts + 1}. */

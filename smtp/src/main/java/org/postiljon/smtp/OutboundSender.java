@@ -218,9 +218,14 @@ public final class OutboundSender implements AutoCloseable {
             if (permanent || expired) {
                 String why = permanent ? reply : "4.4.7 delivery time expired; last reply: " + reply;
                 queue.record(r.id(), State.FAILED, now, why);
-                if (r.target().wants("FAILURE")) notices.add(new Bounce.Line(r.target(), "failed", permanent ? Bounce.status(reply) : "5.4.7", why));
+                if (r.target().wants("FAILURE")) notices.add(new Bounce.Line(r.target(), "failed", permanent ? Bounce.status(reply, true) : "5.4.7", why));
             } else {
                 queue.record(r.id(), State.QUEUED, next, reply);
+                boolean late = options.delayNotice() != null && !now.isBefore(e.created().plus(options.delayNotice()));
+                if (late && !r.delayNotified() && r.target().wants("DELAY")) {
+                    queue.delayNotified(r.id()); // told once
+                    notices.add(new Bounce.Line(r.target(), "delayed", Bounce.status(reply, false), reply));
+                }
             }
         }
         return notices;

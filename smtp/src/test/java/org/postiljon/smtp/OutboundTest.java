@@ -35,8 +35,12 @@ class OutboundTest {
     Account alice;
 
     OutboundOptions options() {
+        return options(null);
+    }
+
+    OutboundOptions options(Duration delayNotice) {
         return new OutboundOptions("mx.example.org", dns.address, SmtpTestServer.port(remote.mx), null, null, null,
-                Duration.ofDays(5), Duration.ofMillis(300), Duration.ofSeconds(1), 4, Duration.ofSeconds(10));
+                Duration.ofDays(5), Duration.ofMillis(300), Duration.ofSeconds(1), 4, Duration.ofSeconds(10), delayNotice);
     }
 
     @BeforeEach
@@ -171,6 +175,20 @@ class OutboundTest {
             await("the queue empties", () -> local.model.queue().list(10).isEmpty());
         }
         assertEquals(0, inbox(local, alice).size(), "no bounce");
+    }
+
+    @Test
+    void aDelayedRecipientsSenderIsToldOnce() throws Exception {
+        local.close();
+        local = new SmtpTestServer(dir.resolve("local"), "example.org", SmtpLimits.DEFAULT, true, options(Duration.ZERO));
+        remote.mx.close(); // down for good in this test
+        submit("carol@example.net", "slow");
+        await("a delay notice arrives", () -> inbox(local, alice).size() == 1);
+        String notice = text(local, alice, inbox(local, alice).getFirst());
+        assertTrue(notice.contains("Subject: Delayed mail (still being retried)") && notice.contains("Action: delayed\r\nStatus: 4.4.1"), notice);
+        await("more attempts", () -> local.model.queue().list(10).getFirst().recipients().getFirst().attempts() >= 3);
+        assertEquals(1, inbox(local, alice).size(), "told once, not at every attempt");
+        assertTrue(local.model.queue().list(10).getFirst().recipients().getFirst().delayNotified());
     }
 
     @Test

@@ -29,7 +29,9 @@ public interface OutboundQueue {
         }
     }
 
-    record Recipient(long id, Target target, String domain, State state, int attempts, Instant nextAttempt, String lastReply) {
+    /** @param delayNotified whether the sender was told this recipient is delayed */
+    record Recipient(long id, Target target, String domain, State state, int attempts, Instant nextAttempt, String lastReply,
+                     boolean delayNotified) {
         public String address() {
             return target.address();
         }
@@ -51,6 +53,9 @@ public interface OutboundQueue {
 
     /** The outcome of one attempt for one recipient ({@code next} matters only while QUEUED). */
     void record(long recipientId, State state, Instant next, String reply);
+
+    /** Notes that the sender was told the recipient is delayed (it is told once). */
+    void delayNotified(long recipientId);
 
     /** Makes the entry's waiting recipients due now; false when there is no such entry. */
     boolean retry(long entryId);

@@ -38,7 +38,8 @@ final class SqliteDialect implements Dialect {
                 "org/postiljon/store/embedded/migration/V2__address_text.sql",
                 "org/postiljon/store/embedded/migration/V3__account_setting.sql",
                 "org/postiljon/store/embedded/migration/V4__outbound.sql",
-                "org/postiljon/store/embedded/migration/V5__outbound_dsn.sql");
+                "org/postiljon/store/embedded/migration/V5__outbound_dsn.sql",
+                "org/postiljon/store/embedded/migration/V6__outbound_delay_notice.sql");
     }
 
     @Override

@@ -19,6 +19,7 @@ public record QueueRecord(long id, Instant created, String sender, String ret, S
     /** A recipient to queue: its address and RFC 3461 NOTIFY and ORCPT (xtext), null when not given. */
     public record Target(String address, String notifyOn, String orcpt) { }
 
+    /** @param delayNotified whether the sender was told this recipient is delayed */
     public record Recipient(long id, String address, String domain, String notifyOn, String orcpt, State state, int attempts,
-                            Instant nextAttempt, String lastReply) { }
+                            Instant nextAttempt, String lastReply, boolean delayNotified) { }
 }

@@ -89,6 +89,9 @@ public interface WriteTx extends ReadTx {
     /** Makes every still-queued recipient of the message due now (CLI "queue retry"). */
     void retryNow(long queueId, Instant now);
 
+    /** Notes that the sender was told the recipient is delayed. */
+    void delayNotified(long recipientId);
+
     /** Removes a message from the queue whatever its state (CLI "queue delete"); its blob may become an orphan. */
     boolean dequeue(long queueId);
 }

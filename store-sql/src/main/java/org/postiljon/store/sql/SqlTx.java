@@ -640,6 +640,11 @@ final class SqlTx implements WriteTx {
     }
 
     @Override
+    public void delayNotified(long recipientId) {
+        update("UPDATE outbound_rcpt SET delay_notified = 1 WHERE id = ?", recipientId);
+    }
+
+    @Override
     public boolean dequeue(long queueId) {
         List<BlobId> blobs = query("SELECT blob_id FROM outbound WHERE id = ?", rs -> new BlobId(rs.getString(1)), queueId);
         update("DELETE FROM outbound_rcpt WHERE outbound_id = ?", queueId);
@@ -663,10 +668,11 @@ final class SqlTx implements WriteTx {
                 Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4), rs.getString(5), new BlobId(rs.getString(6)), rs.getLong(7),
                 List.of()), id)
                 .map(q -> new QueueRecord(q.id(), q.created(), q.sender(), q.ret(), q.envid(), q.blob(), q.size(), query(
-                        "SELECT id, address, domain, notify, orcpt, state, attempts, next_attempt_at, last_reply FROM outbound_rcpt"
+                        "SELECT id, address, domain, notify, orcpt, state, attempts, next_attempt_at, last_reply, delay_notified FROM outbound_rcpt"
                                 + " WHERE outbound_id = ? ORDER BY id",
                         rs -> new QueueRecord.Recipient(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                QueueRecord.State.valueOf(rs.getString(6)), rs.getInt(7), Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9)), id)));
+                                QueueRecord.State.valueOf(rs.getString(6)), rs.getInt(7), Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9),
+                                rs.getInt(10) != 0), id)));
     }
 
     @Override
