@@ -33,6 +33,8 @@ final class Delivery {
 
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
     private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+    /** RFC 5321 §6.3 suggests at least 100 as the hop limit; so do Postfix and Exim. */
+    static final int MAX_HOPS = 100;
 
     private Delivery() { }
 
@@ -161,6 +163,16 @@ final class Delivery {
         return out;
     }
 
+    /** How many Received fields the header has (counted in its first 256 KB). */
+    static int hops(Spool spool) {
+        String head = new String(spool.head(256 * 1024), StandardCharsets.ISO_8859_1);
+        int end = head.indexOf("\r\n\r\n");
+        String header = ("\r\n" + (end < 0 ? head : head.substring(0, end + 2))).toLowerCase(Locale.ROOT); // field names ignore case
+        int n = 0;
+        for (int i = header.indexOf("\r\nreceived:"); i >= 0; i = header.indexOf("\r\nreceived:", i + 2)) n++;
+        return n;
+    }
+
     /** RFC 6409 §8.2-8.3: a submitted message without Message-ID or Date gets them. */
     static byte[] submissionFixups(Session s, Spool spool) {
         String head = new String(spool.head(64 * 1024), StandardCharsets.ISO_8859_1);
@@ -183,6 +195,9 @@ final class Delivery {
             } else if (r.bareLineEnding()) {
                 // RFC 5321 §2.3.8: lines end in CRLF. Refused whole, never "repaired" (SMTP smuggling).
                 refused = new SmtpError(550, "5.6.0", "message refused: it contains a bare CR or LF; lines must end in CRLF");
+            } else if (hops(spool) > MAX_HOPS) {
+                // RFC 5321 §6.3: a message that went through this many servers is in a loop.
+                refused = new SmtpError(554, "5.4.6", "mail loop: more than " + MAX_HOPS + " Received fields");
             }
             if (refused != null) {
                 if (s.mode != Mode.LMTP) throw refused;

@@ -299,6 +299,21 @@ class MxTest extends SmtpTranscriptTest {
     }
 
     @Test
+    void aMessageInALoopIsRefused() throws Exception {
+        run(ehloMx(1) + """
+            C1: MAIL FROM:<a@example.net>
+            S1: 250 2.1.0 sender OK
+            C1: RCPT TO:<alice@example.org>
+            S1: 250 2.1.5 recipient OK
+            C1: DATA
+            S1: 354 *
+            """);
+        t.send(1, "Received: from somewhere by somewhere\r\n".repeat(100) + "RECEIVED: from elsewhere\r\n" + "Subject: round and round\r\n\r\nx\r\n.\r\n");
+        run("S1: 554 5.4.6 mail loop: more than 100 Received fields");
+        assertEquals(0, inbox(alice).size());
+    }
+
+    @Test
     void chunkingDeliversBinaryAsSent() throws Exception {
         String m = "Subject: chunked\r\n\r\nline one\r\n.not stuffed\r\n";
         run(ehloMx(1) + """
