@@ -26,10 +26,22 @@ public final class Connection {
     private byte[] goodbye;
     private boolean saidGoodbye;
 
+    /** Set for a unix-domain connection (LMTP from a local MTA), which has no {@link Socket}. */
+    private ChannelStreams unix;
+
     Connection(String id, Socket socket, boolean secure, InetAddress remote) throws IOException {
         this.id = id;
         this.remote = remote;
         use(socket, secure);
+    }
+
+    /** A unix-domain connection: local by definition, never TLS. */
+    Connection(String id, ChannelStreams unix) {
+        this.id = id;
+        this.remote = InetAddress.getLoopbackAddress();
+        this.unix = unix;
+        this.in = new BufferedInputStream(unix.input(), 16 * 1024);
+        this.out = new BufferedOutputStream(unix.output(), 16 * 1024);
     }
 
     private void use(Socket s, boolean tls) throws IOException {
@@ -66,7 +78,8 @@ public final class Connection {
 
     /** Sets the read timeout (the idle deadline before and after login differ). */
     public void readTimeout(java.time.Duration d) throws SocketException {
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, d.toMillis()));
+        int millis = (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+        if (unix != null) unix.timeoutMillis = millis; else socket.setSoTimeout(millis);
     }
 
     /**
@@ -75,6 +88,7 @@ public final class Connection {
      */
     public void startTls(Tls tls) throws IOException {
         if (secure) throw new IllegalStateException("already secure");
+        if (unix != null) throw new IOException("no TLS on a unix socket");
         out.flush();
         use(tls.wrap(socket), true);
     }
@@ -154,7 +168,7 @@ public final class Connection {
             // the peer may be gone
         }
         try {
-            socket.close();
+            if (unix != null) unix.close(); else socket.close();
         } catch (IOException ignored) {
             // closing anyway
         }

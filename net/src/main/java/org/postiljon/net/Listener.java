@@ -6,6 +6,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -60,23 +66,79 @@ public final class Listener implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean closing;
 
-    private Listener(String name, ServerSocket server, Tls implicitTls, Handler handler, Options options) {
+    /** Set instead of {@code server} for a unix-domain socket. */
+    private final ServerSocketChannel unixServer;
+    private final Path unixPath;
+
+    private Listener(String name, ServerSocket server, ServerSocketChannel unixServer, Path unixPath, Tls implicitTls, Handler handler,
+                     Options options) {
         this.name = name;
         this.server = server;
+        this.unixServer = unixServer;
+        this.unixPath = unixPath;
         this.implicitTls = implicitTls;
         this.handler = handler;
         this.options = options;
-        this.acceptor = Thread.ofPlatform().name("accept-" + name).daemon(true).start(this::acceptLoop);
+        this.acceptor = Thread.ofPlatform().name("accept-" + name).daemon(true).start(unixServer != null ? this::acceptUnixLoop : this::acceptLoop);
+    }
+
+    /**
+     * Listens on a unix-domain socket (e.g. LMTP for a local Postfix): only processes on this
+     * machine with the rights to the file can connect; no TLS. A stale socket file is replaced.
+     */
+    public static Listener startUnix(String name, Path path, Handler handler, Options options) throws IOException {
+        Files.deleteIfExists(path);
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        ch.bind(UnixDomainSocketAddress.of(path), 512);
+        return new Listener(name, null, ch, path, null, handler, options);
+    }
+
+    private void acceptUnixLoop() {
+        InetAddress local = InetAddress.getLoopbackAddress();
+        while (!closing) {
+            SocketChannel ch;
+            try {
+                ch = unixServer.accept();
+            } catch (IOException e) {
+                if (!closing) log.warn("accept on {} failed: {}", name, e.getMessage());
+                continue;
+            }
+            AtomicInteger count = perIp.computeIfAbsent(local, k -> new AtomicInteger());
+            if (count.incrementAndGet() > options.maxConnectionsPerIp() || open.size() >= options.maxConnections()) {
+                count.decrementAndGet();
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // refused anyway
+                }
+                continue;
+            }
+            Thread.ofVirtual().name(name + "-conn").start(() -> {
+                try {
+                    serve(new Connection(name + "-" + Long.toString(IDS.incrementAndGet(), 36), new ChannelStreams(ch)), local, count);
+                } catch (IOException e) {
+                    log.debug("unix connection failed: {}", e.getMessage());
+                    count.decrementAndGet();
+                }
+            });
+        }
     }
 
     public static Listener start(String name, InetSocketAddress address, Tls implicitTls, Handler handler, Options options) throws IOException {
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
         s.bind(address, 512);
-        return new Listener(name, s, implicitTls, handler, options);
+        return new Listener(name, s, null, null, implicitTls, handler, options);
     }
 
+    /** The socket file of a unix-domain listener; empty for TCP. */
+    public java.util.Optional<Path> unixPath() {
+        return java.util.Optional.ofNullable(unixPath);
+    }
+
+    /** The bound address of a TCP listener. */
     public InetSocketAddress address() {
+        if (server == null) throw new IllegalStateException(name + " listens on a unix socket");
         return (InetSocketAddress) server.getLocalSocketAddress();
     }
 
@@ -117,8 +179,7 @@ public final class Listener implements AutoCloseable {
 
     private void serve(Socket plain, InetAddress ip, AtomicInteger count) {
         String id = name + "-" + Long.toString(IDS.incrementAndGet(), 36);
-        MDC.put("conn", id);
-        Connection c = null;
+        Connection c;
         try {
             plain.setTcpNoDelay(true);
             Socket s = plain;
@@ -127,6 +188,23 @@ public final class Listener implements AutoCloseable {
                 s = implicitTls.wrap(plain);
             }
             c = new Connection(id, s, implicitTls != null, ip);
+        } catch (IOException e) {
+            log.debug("connection from {} failed: {}", ip.getHostAddress(), e.getMessage());
+            try {
+                plain.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            if (count.decrementAndGet() <= 0) perIp.remove(ip, count);
+            return;
+        }
+        serve(c, ip, count);
+    }
+
+    /** Runs the protocol on an open connection, and cleans up after it. */
+    private void serve(Connection c, InetAddress ip, AtomicInteger count) {
+        MDC.put("conn", c.id());
+        try {
             open.add(c);
             log.debug("connection from {}", ip.getHostAddress());
             handler.handle(c);
@@ -137,16 +215,8 @@ public final class Listener implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("session crashed", e);
         } finally {
-            if (c != null) {
-                open.remove(c);
-                c.close();
-            } else {
-                try {
-                    plain.close();
-                } catch (IOException ignored) {
-                    // closing anyway
-                }
-            }
+            open.remove(c);
+            c.close();
             if (count.decrementAndGet() <= 0) perIp.remove(ip, count);
             MDC.remove("conn");
             lock.lock();
@@ -164,7 +234,12 @@ public final class Listener implements AutoCloseable {
         if (closing) return;
         closing = true;
         try {
-            server.close();
+            if (unixServer != null) {
+                unixServer.close();
+                Files.deleteIfExists(unixPath);
+            } else {
+                server.close();
+            }
         } catch (IOException ignored) {
             // already closed
         }

@@ -154,7 +154,7 @@ public final class Main {
                 {"listen.lmtp", "LMTP"}, {"listen.http", "Webmail / JMAP"}};
         for (String[] r : rows) {
             String where = node.settings().get(r[0]);
-            boolean live = node.listeners().stream().anyMatch(l -> where.endsWith(":" + l.address().getPort()));
+            boolean live = node.listeners().stream().anyMatch(l -> l.unixPath().isEmpty() && where.endsWith(":" + l.address().getPort()));
             b.append(String.format("  %-28s %-18s %s%n", r[1], where, live ? "listening" : "not yet built (arrives with its protocol module)"));
         }
         if (!node.listeners().isEmpty()) {

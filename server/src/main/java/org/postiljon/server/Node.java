@@ -100,6 +100,10 @@ public final class Node implements AutoCloseable {
         listen("smtp", null, new SmtpServer(smtp, Mode.MX));
         listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
         listen("lmtp", null, new SmtpServer(smtp, Mode.LMTP));
+        String lmtpSocket = settings.get("listen.lmtp-socket");
+        if (!lmtpSocket.isEmpty()) {
+            listeners.add(Listener.startUnix("lmtp-unix", Path.of(lmtpSocket), new SmtpServer(smtp.withoutTls(), Mode.LMTP), listenerOptions()));
+        }
         // The HTTP listener is added here when its module lands.
     }
 
@@ -121,10 +125,13 @@ public final class Node implements AutoCloseable {
 
     /** One listener on {@code listen.<name>}, with implicit TLS when {@code implicitTls} is given. */
     private void listen(String name, Tls implicitTls, Listener.Handler handler) throws IOException {
-        Listener.Options options = new Listener.Options((int) settings.number("limits.connections-per-ip"),
-                (int) settings.number("limits.connections"), Duration.ofSeconds(settings.number("shutdown.grace-seconds")));
         Optional<InetSocketAddress> address = settings.address("listen." + name);
-        if (address.isPresent()) listeners.add(Listener.start(name, address.get(), implicitTls, handler, options));
+        if (address.isPresent()) listeners.add(Listener.start(name, address.get(), implicitTls, handler, listenerOptions()));
+    }
+
+    private Listener.Options listenerOptions() {
+        return new Listener.Options((int) settings.number("limits.connections-per-ip"),
+                (int) settings.number("limits.connections"), Duration.ofSeconds(settings.number("shutdown.grace-seconds")));
     }
 
     private Tls loadTls() throws IOException {

@@ -32,6 +32,7 @@ public final class Settings {
             new Setting("listen.submission", "0.0.0.0:587", "Mail submission with STARTTLS and AUTH. host:port, or off."),
             new Setting("listen.submissions", "0.0.0.0:465", "Mail submission over implicit TLS. host:port, or off."),
             new Setting("listen.lmtp", "127.0.0.1:24", "LMTP for a front MTA. host:port, or off."),
+            new Setting("listen.lmtp-socket", "", "LMTP on a unix-domain socket (a path, e.g. /var/spool/postfix/private/postiljon-lmtp), for a local MTA. Empty: off."),
             new Setting("listen.http", "127.0.0.1:8080", "Webmail and JMAP. host:port, or off."),
             new Setting("limits.max-message-bytes", "52428800", "Largest message accepted anywhere (50 MiB)."),
             new Setting("limits.connections-per-ip", "20", "Connections one address may hold open on one listener."),

@@ -21,4 +21,10 @@ import org.postiljon.net.Tls;
  */
 public record SmtpServices(String hostname, Directory directory, Mailboxes mailboxes, Messages messages, Tls tls, Sasl sasl,
                            AuthThrottle throttle, SmtpLimits limits, Path spool, boolean plaintextOnLoopback,
-                           OutboundQueue queue, Runnable queued) { }
+                           OutboundQueue queue, Runnable queued) {
+
+    /** The same without TLS: for a unix-domain socket, where STARTTLS is neither possible nor needed. */
+    public SmtpServices withoutTls() {
+        return new SmtpServices(hostname, directory, mailboxes, messages, null, sasl, throttle, limits, spool, plaintextOnLoopback, queue, queued);
+    }
+}

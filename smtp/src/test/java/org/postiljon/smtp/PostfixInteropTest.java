@@ -20,6 +20,14 @@ class PostfixInteropTest extends SmtpTranscriptTest {
     }
 
     @Test
+    void postfixDeliversOverLmtpOnAUnixSocket() throws Exception {
+        Processes.run(dir, List.of("smtp-source", "-L", "-s", "2", "-m", "10", "-f", "sender@example.net", "-t", "bob@example.org",
+                "unix:" + server.lmtpSocket));
+        assertEquals(10, inbox(bob).size());
+        assertTrue(text(bob, inbox(bob).getFirst()).contains(" with LMTP id "));
+    }
+
+    @Test
     void postfixDeliversOverSmtpToTheMx() throws Exception {
         Processes.run(dir, List.of("smtp-source", "-s", "4", "-m", "40", "-l", "2000", "-f", "sender@example.net", "-t", "bob@example.org",
                 "127.0.0.1:" + SmtpTestServer.port(server.mx)));

@@ -36,6 +36,8 @@ final class SmtpTestServer implements AutoCloseable {
     final Listener submissions;
     final Listener lmtp;
     final Listener imap;
+    final Listener lmtpUnix;
+    final Path lmtpSocket;
     final SmtpServices services;
     /** Works off the outbound queue; null unless outbound options were given. */
     final OutboundSender sender;
@@ -61,6 +63,8 @@ final class SmtpTestServer implements AutoCloseable {
         submission = Listener.start("submission", any, null, new SmtpServer(services, Mode.SUBMISSION), options);
         submissions = Listener.start("submissions", any, tls, new SmtpServer(services, Mode.SUBMISSION), options);
         lmtp = Listener.start("lmtp", any, null, new SmtpServer(services, Mode.LMTP), options);
+        lmtpSocket = dir.resolve("lmtp.sock");
+        lmtpUnix = Listener.startUnix("lmtp-unix", lmtpSocket, new SmtpServer(services.withoutTls(), Mode.LMTP), options);
         imap = Listener.start("imap", any, null, new ImapServer(new ImapServices(model.directory(), model.mailboxes(), model.messages(),
                 model.changes(), tls, sasl, throttle, ImapLimits.DEFAULT, true, new RecentTracker(), new ParseCache(100))), options);
     }
@@ -83,7 +87,7 @@ final class SmtpTestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Listener l : new Listener[] {mx, submission, submissions, lmtp, imap}) l.close();
+        for (Listener l : new Listener[] {mx, submission, submissions, lmtp, lmtpUnix, imap}) l.close();
         if (sender != null) sender.close();
         store.close();
     }
