@@ -299,6 +299,31 @@ class MxTest extends SmtpTranscriptTest {
     }
 
     @Test
+    void utf8AddressesWorkEndToEndWithSmtputf8() throws Exception {
+        var juergen = server.account("jürgen@example.org");
+        run(ehloMx(1) + """
+            C1: MAIL FROM:<zoë@example.net>
+            S1: 553 5.6.7 a UTF-8 address needs the SMTPUTF8 parameter
+            C1: MAIL FROM:<zoë@example.net> SMTPUTF8
+            S1: 250 2.1.0 sender OK
+            C1: RCPT TO:<Jürgen@example.org>
+            S1: 250 2.1.5 recipient OK
+            C1: DATA
+            S1: 354 *
+            C1: From: Zoë <zoë@example.net>
+            C1: Subject: Grüße
+            C1:
+            C1: hallo
+            C1: .
+            S1: 250 2.0.0 message accepted and delivered
+            """);
+        assertEquals(1, inbox(juergen).size());
+        String m = text(juergen, inbox(juergen).getFirst());
+        assertTrue(m.startsWith("Return-Path: <zoë@example.net>\r\nDelivered-To: Jürgen@example.org\r\n"), m);
+        assertEquals("Grüße", server.model.messages().keys(juergen, org.postiljon.mailbox.api.MailboxName.INBOX, inbox(juergen).getFirst().uid()).subject());
+    }
+
+    @Test
     void aMessageInALoopIsRefused() throws Exception {
         run(ehloMx(1) + """
             C1: MAIL FROM:<a@example.net>

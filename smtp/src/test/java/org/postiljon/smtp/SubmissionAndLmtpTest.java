@@ -156,8 +156,9 @@ class SubmissionAndLmtpTest extends SmtpTranscriptTest {
     }
 
     @Test
-    void mailDeliveredOverSmtpShowsUpInAnIdlingImapSession() throws Exception {
+    void mailSubmittedByAliceShowsUpInBobsIdlingImapSession() throws Exception {
         t.port(4, SmtpTestServer.port(server.imap));
+        t.port(2, SmtpTestServer.port(server.submission));
         run("""
             S4: * OK *
             C4: a1 LOGIN bob@example.org "correct horse battery"
@@ -172,18 +173,34 @@ class SubmissionAndLmtpTest extends SmtpTranscriptTest {
             S4: a2 OK [READ-WRITE] SELECT completed
             C4: a3 IDLE
             S4: + idling
-            """ + ehloMx(1) + """
-            C1: MAIL FROM:<friend@example.net>
-            S1: 250 *
-            C1: RCPT TO:<bob@example.org>
-            S1: 250 *
-            C1: DATA
-            S1: 354 *
-            C1: Subject: ping
-            C1:
-            C1: are you there?
-            C1: .
-            S1: 250 2.0.0 message accepted and delivered
+            S2: 220 *
+            C2: HELO laptop
+            S2: 250 *
+            C2: EHLO laptop
+            S2: 250-*
+            S2: 250-*
+            S2: 250-*
+            S2: 250-*
+            S2: 250-*
+            S2: 250-*
+            S2: 250-*
+            S2: 250-*
+            S2: 250-*
+            S2: 250-*
+            S2: 250 AUTH *
+            C2: AUTH PLAIN %s
+            S2: 235 *
+            C2: MAIL FROM:<alice@example.org>
+            S2: 250 *
+            C2: RCPT TO:<bob@example.org>
+            S2: 250 *
+            C2: DATA
+            S2: 354 *
+            C2: Subject: ping
+            C2:
+            C2: are you there?
+            C2: .
+            S2: 250 2.0.0 message accepted and delivered
             S4: * 1 EXISTS
             S4: * 1 RECENT
             C4: DONE
@@ -191,6 +208,6 @@ class SubmissionAndLmtpTest extends SmtpTranscriptTest {
             C4: a4 FETCH 1 (FLAGS)
             S4: * 1 FETCH (FLAGS (\\Recent))
             S4: a4 OK FETCH completed
-            """);
+            """.formatted(PLAIN_ALICE));
     }
 }
