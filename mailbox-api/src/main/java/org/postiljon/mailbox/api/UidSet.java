@@ -37,9 +37,9 @@ public record UidSet(List<Range> ranges) {
     }
 
     public static UidSet of(long... uids) {
-        List<Range> rs = new ArrayList<>();
-        for (long u : uids) rs.add(new Range(u, u));
-        return new UidSet(rs);
+        long[] sorted = uids.clone();
+        java.util.Arrays.sort(sorted);
+        return ofSorted(sorted);
     }
 
     /** The set of the given ascending UIDs, runs of consecutive UIDs joined into one range each. */

@@ -381,11 +381,36 @@ final class SqlTx implements WriteTx {
 
     @Override
     public List<MessageInfo> messages(long mailboxId, UidSet uids) {
-        List<MessageInfo> out = new ArrayList<>();
-        for (UidSet.Range r : uids.ranges()) {
-            out.addAll(query("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid",
-                    SqlTx::message, mailboxId, r.first(), r.last()));
+        return inSet("SELECT " + MESSAGE_COLUMNS + " FROM message", mailboxId, uids, SqlTx::message);
+    }
+
+    private static final int FEW_RANGES = 16;
+
+    /**
+     * Rows of {@code select} whose UID is in {@code uids}, in UID order: a range query per range
+     * when there are few, else one scan from the first to the last UID filtered here (a set cut
+     * into many pieces must not cost a query per piece).
+     */
+    private <T> List<T> inSet(String select, long mailboxId, UidSet uids, Rows<T> row) {
+        List<T> out = new ArrayList<>();
+        if (uids.isEmpty()) return out;
+        String sql = select + " WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid";
+        if (uids.ranges().size() <= FEW_RANGES) {
+            for (UidSet.Range r : uids.ranges()) out.addAll(query(sql, row, mailboxId, r.first(), r.last()));
+            return out;
         }
+        try (ResultSet rs = bind(sql, mailboxId, uids.ranges().getFirst().first(), uids.ranges().getLast().last()).executeQuery()) {
+            while (rs.next()) if (uids.contains(rs.getLong("uid"))) out.add(row.read(rs));
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+        return out;
+    }
+
+    /** Keys rows (UID first) as a map by UID. */
+    private static java.util.SortedMap<Long, MessageKeys> byUid(List<java.util.Map.Entry<Long, MessageKeys>> rows) {
+        java.util.SortedMap<Long, MessageKeys> out = new java.util.TreeMap<>();
+        for (var e : rows) out.put(e.getKey(), e.getValue());
         return out;
     }
 
@@ -396,12 +421,8 @@ final class SqlTx implements WriteTx {
 
     @Override
     public java.util.SortedMap<Long, MessageKeys> keys(long mailboxId, long[] uids, boolean withParse) {
-        java.util.SortedMap<Long, MessageKeys> out = new java.util.TreeMap<>();
-        for (var e : byUids("SELECT " + (withParse ? KEY_COLUMNS : KEY_COLUMNS_WITHOUT_PARSE) + " FROM message", mailboxId, uids,
-                rs -> java.util.Map.entry(rs.getLong(1), keys(rs)))) {
-            out.put(e.getKey(), e.getValue());
-        }
-        return out;
+        return byUid(byUids("SELECT " + (withParse ? KEY_COLUMNS : KEY_COLUMNS_WITHOUT_PARSE) + " FROM message", mailboxId, uids,
+                rs -> java.util.Map.entry(rs.getLong(1), keys(rs))));
     }
 
     private static final int IN_LIST = 64;
@@ -496,16 +517,8 @@ final class SqlTx implements WriteTx {
 
     @Override
     public java.util.SortedMap<Long, MessageKeys> keys(long mailboxId, UidSet uids, boolean withParse) {
-        java.util.SortedMap<Long, MessageKeys> out = new java.util.TreeMap<>();
-        for (UidSet.Range r : uids.ranges()) {
-            String sql = "SELECT " + (withParse ? KEY_COLUMNS : KEY_COLUMNS_WITHOUT_PARSE) + " FROM message WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid";
-            try (ResultSet rs = bind(sql, mailboxId, r.first(), r.last()).executeQuery()) {
-                while (rs.next()) out.put(rs.getLong(1), keys(rs));
-            } catch (SQLException e) {
-                throw failure(sql, e);
-            }
-        }
-        return out;
+        return byUid(inSet("SELECT " + (withParse ? KEY_COLUMNS : KEY_COLUMNS_WITHOUT_PARSE) + " FROM message", mailboxId, uids,
+                rs -> java.util.Map.entry(rs.getLong(1), keys(rs))));
     }
 
     @Override
