@@ -77,16 +77,7 @@ class SubmissionAndLmtpTest extends SmtpTranscriptTest {
             t2.run("""
                 S1: 220 *
                 C1: EHLO laptop
-                S1: 250-*
-                S1: 250-*
-                S1: 250-*
-                S1: 250-*
-                S1: 250-*
-                S1: 250-*
-                S1: 250-*
-                S1: 250-*
-                S1: 250-*
-                S1: 250-STARTTLS
+                S1~ 250-STARTTLS
                 S1: 250 AUTH SCRAM-SHA-256
                 C1: AUTH PLAIN %s
                 S1: 538 5.7.11 encryption required for PLAIN
@@ -111,14 +102,7 @@ class SubmissionAndLmtpTest extends SmtpTranscriptTest {
             S3: 500 5.5.1 unknown command EHLO
             C3: LHLO frontend
             S3: 250-mx.example.org greets frontend
-            S3: 250-*
-            S3: 250-*
-            S3: 250-*
-            S3: 250-*
-            S3: 250-*
-            S3: 250-*
-            S3: 250-*
-            S3: 250-DSN
+            S3~ 250-DSN
             S3: 250 STARTTLS
             C3: MAIL FROM:<list@example.net>
             S3: 250 2.1.0 sender OK
@@ -164,30 +148,12 @@ class SubmissionAndLmtpTest extends SmtpTranscriptTest {
             C4: a1 LOGIN bob@example.org "correct horse battery"
             S4: a1 OK *
             C4: a2 SELECT INBOX
-            S4: * *
-            S4: * *
-            S4: * *
-            S4: * *
-            S4: * *
-            S4: * *
-            S4: a2 OK [READ-WRITE] SELECT completed
+            S4~ a2 OK [READ-WRITE] SELECT completed
             C4: a3 IDLE
             S4: + idling
             S2: 220 *
-            C2: HELO laptop
-            S2: 250 *
             C2: EHLO laptop
-            S2: 250-*
-            S2: 250-*
-            S2: 250-*
-            S2: 250-*
-            S2: 250-*
-            S2: 250-*
-            S2: 250-*
-            S2: 250-*
-            S2: 250-*
-            S2: 250-*
-            S2: 250 AUTH *
+            S2~ 250 AUTH *
             C2: AUTH PLAIN %s
             S2: 235 *
             C2: MAIL FROM:<alice@example.org>

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * {@code S1: a1 OK *} reads the next line there and compares it. A line must match exactly, except
  * that a trailing {@code *} matches any rest and {@code ${name}} captures a value usable later.
  * Literals in server lines are shown inline as {@code {n}} followed by the next lines, as sent.
+ * {@code S1~ 250 *} skips server lines until one matches (an EHLO list, SELECT's untagged lines).
  * Works for any line protocol (IMAP, POP3, SMTP); connections may go to different ports.
  */
 public final class Transcript implements AutoCloseable {
@@ -24,7 +25,8 @@ public final class Transcript implements AutoCloseable {
     private final Map<Integer, Integer> ports = new HashMap<>();
     private final Map<Integer, Socket> sockets = new HashMap<>();
     public final Map<String, String> vars = new HashMap<>();
-    private static final Pattern LINE = Pattern.compile("([CS])(\\d+): ?(.*)");
+    private static final Pattern LINE = Pattern.compile("([CS])(\\d+)([:~]) ?(.*)");
+    private static final int MAX_SKIPPED = 1000;
     private static final Pattern VAR = Pattern.compile("\\$\\{(\\w+)}");
 
     /** @param port where connections go unless {@link #port} says otherwise */
@@ -73,13 +75,20 @@ public final class Transcript implements AutoCloseable {
             Matcher m = LINE.matcher(raw.strip());
             if (!m.matches()) throw new AssertionError("bad transcript line: " + raw);
             int n = Integer.parseInt(m.group(2));
-            String text = substitute(m.group(3));
+            String text = substitute(m.group(4));
+            boolean skip = m.group(3).equals("~");
             if (m.group(1).equals("C")) {
+                if (skip) throw new AssertionError("only server lines can skip: " + raw);
                 send(n, text + "\r\n");
             } else {
-                String got = readLine(n);
-                if (got == null) throw new AssertionError("connection " + n + " closed; expected: " + text);
-                if (!matches(text, got)) throw new AssertionError("connection " + n + "\n  expected: " + text + "\n  got:      " + got);
+                for (int skipped = 0; ; skipped++) {
+                    String got = readLine(n);
+                    if (got == null) throw new AssertionError("connection " + n + " closed; expected: " + text);
+                    if (matches(text, got)) break;
+                    if (!skip || skipped == MAX_SKIPPED) {
+                        throw new AssertionError("connection " + n + "\n  expected: " + text + "\n  got:      " + got);
+                    }
+                }
             }
         }
     }
