@@ -6,8 +6,7 @@ import java.io.IOException;
 final class Dele implements Command {
     @Override
     public void run(Session s, String args) throws IOException {
-        int n = s.maildrop.number(args);
-        s.maildrop.get(args); // refuses a message already marked
+        int n = s.maildrop.live(args); // refuses a message already marked
         s.maildrop.delete(n);
         s.ok("message " + n + " deleted");
     }

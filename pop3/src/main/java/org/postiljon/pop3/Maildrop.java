@@ -35,11 +35,11 @@ final class Maildrop {
         return new Maildrop(List.copyOf(all), uidValidity);
     }
 
-    /** The message named by a client's argument; RFC 1939 §5: never a deleted one. */
-    MessageInfo get(String number) {
+    /** The number a client's argument names, of a message not marked deleted (RFC 1939 §5). */
+    int live(String number) {
         int n = number(number);
         if (deleted[n - 1]) throw new Pop3Error("message " + n + " already deleted");
-        return messages.get(n - 1);
+        return n;
     }
 
     /** 1-based message number from a client's argument, in range. */

@@ -10,8 +10,8 @@ import org.postiljon.mailbox.api.MessageInfo;
 final class Retr implements Command {
     @Override
     public void run(Session s, String args) throws IOException {
-        int n = s.maildrop.number(args);
-        send(s, s.maildrop.get(args), -1);
+        int n = s.maildrop.live(args);
+        send(s, s.maildrop.at(n), -1);
         s.maildrop.retrieved(n);
     }
 

@@ -8,8 +8,8 @@ final class ScanListing implements Command {
     public void run(Session s, String args) throws IOException {
         Maildrop d = s.maildrop;
         if (!args.isEmpty()) {
-            int n = d.number(args);
-            s.ok(n + " " + d.get(args).size());
+            int n = d.live(args);
+            s.ok(n + " " + d.at(n).size());
             return;
         }
         s.ok(d.count() + " messages (" + d.octets() + " octets)");

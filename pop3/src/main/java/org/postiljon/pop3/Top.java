@@ -12,6 +12,6 @@ final class Top implements Command {
         if (lines.isEmpty() || lines.length() > 9 || !lines.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new Pop3Error("invalid line count");
         }
-        Retr.send(s, s.maildrop.get(parts[0]), Long.parseLong(lines));
+        Retr.send(s, s.maildrop.at(s.maildrop.live(parts[0])), Long.parseLong(lines));
     }
 }

@@ -8,8 +8,7 @@ final class Uidl implements Command {
     public void run(Session s, String args) throws IOException {
         Maildrop d = s.maildrop;
         if (!args.isEmpty()) {
-            int n = d.number(args);
-            d.get(args);
+            int n = d.live(args);
             s.ok(n + " " + d.uidl(n));
             return;
         }
