@@ -119,6 +119,11 @@ public final class Listener implements AutoCloseable {
                 } catch (IOException e) {
                     log.debug("unix connection failed: {}", e.getMessage());
                     count.decrementAndGet();
+                    try {
+                        ch.close();
+                    } catch (IOException ignored) {
+                        // closing anyway
+                    }
                 }
             });
         }

@@ -2,7 +2,6 @@ package org.postiljon.smtp;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -187,19 +186,10 @@ public final class OutboundSender implements AutoCloseable {
         return finish(e, rcpts, lastError, false, false, true);
     }
 
+    /** Where to connect for a host: the smarthost as configured, an MX host through the same resolver as the MX lookup. */
     private List<InetSocketAddress> addresses(String host) {
-        int port = options.smarthost() != null ? options.smarthost().getPort() : options.port();
-        List<InetSocketAddress> out = new ArrayList<>();
-        List<InetAddress> found = resolver.addresses(host);
-        if (found.isEmpty()) {
-            try {
-                found = List.of(InetAddress.getAllByName(host));
-            } catch (IOException e) {
-                return out;
-            }
-        }
-        for (InetAddress a : found) out.add(new InetSocketAddress(a, port));
-        return out;
+        if (options.smarthost() != null) return List.of(options.smarthost());
+        return resolver.addresses(host).stream().map(a -> new InetSocketAddress(a, options.port())).toList();
     }
 
     /** Records one outcome for the recipients; returns the notices they asked for (RFC 3461 NOTIFY). */

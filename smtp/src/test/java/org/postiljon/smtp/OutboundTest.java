@@ -70,9 +70,7 @@ class OutboundTest {
             t.run("""
                 S1: 220 *
                 C1: EHLO laptop
-                """);
-            while (t.readLine(1).startsWith("250-")) { } // the last line is "250 AUTH ..."
-            t.run("""
+                S1~ 250 AUTH *
                 C1: AUTH PLAIN AGFsaWNlQGV4YW1wbGUub3JnAGNvcnJlY3QgaG9yc2UgYmF0dGVyeQ==
                 S1: 235 *
                 C1: MAIL FROM:<alice@example.org>%s
@@ -189,6 +187,30 @@ class OutboundTest {
         await("more attempts", () -> local.model.queue().list(10).getFirst().recipients().getFirst().attempts() >= 3);
         assertEquals(1, inbox(local, alice).size(), "told once, not at every attempt");
         assertTrue(local.model.queue().list(10).getFirst().recipients().getFirst().delayNotified());
+    }
+
+    @Test
+    void aPeerThatIsNoSmtpServerIsATemporaryFailure() throws Exception {
+        int port = SmtpTestServer.port(remote.mx);
+        remote.mx.close();
+        try (java.net.ServerSocket fake = new java.net.ServerSocket()) {
+            fake.setReuseAddress(true);
+            fake.bind(new InetSocketAddress("127.0.0.1", port));
+            Thread peer = Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = fake.accept()) {
+                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (java.io.IOException ignored) {
+                    // the test looks at what the sender recorded
+                }
+            });
+            submit("carol@example.net", "to a web server");
+            await("the attempt is recorded", () -> local.model.queue().list(10).getFirst().recipients().getFirst().attempts() >= 1);
+            peer.join(5000);
+        }
+        var r = local.model.queue().list(10).getFirst().recipients().getFirst();
+        assertEquals(org.postiljon.mailbox.api.OutboundQueue.State.QUEUED, r.state(), "kept for another try");
+        assertTrue(r.lastReply().startsWith("451 4.4.1") && r.lastReply().contains("not an SMTP reply"), r.lastReply());
+        assertEquals(0, inbox(local, alice).size(), "no bounce for a temporary failure");
     }
 
     @Test
