@@ -42,7 +42,7 @@ final class ImapTestServer implements AutoCloseable {
         AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(1)), Clock.systemUTC());
         ImapServices services = new ImapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), tls,
                 new Sasl(model.directory()), throttle, limits, plaintextOnLoopback, new RecentTracker(),
-                new org.postiljon.mime.ParseCache(1000));
+                new org.postiljon.mime.ParseCache(1000), model.quotas(), model.acl());
         ImapServer server = new ImapServer(services);
         Listener.Options options = new Listener.Options(50, 1000, Duration.ofSeconds(2));
         plain = Listener.start("imap", new InetSocketAddress("127.0.0.1", 0), null, server, options);

@@ -12,7 +12,7 @@ class SessionCommandsTest extends ImapTranscriptTest {
         login(1, "alice@example.org");
         run("""
             C1: a1 NAMESPACE
-            S1: * NAMESPACE (("" "/")) NIL NIL
+            S1: * NAMESPACE (("" "/")) (("Other Users/" "/")) (("Shared/" "/"))
             S1: a1 OK NAMESPACE completed
             C1: a2 ID ("name" "Thunderbird" "version" "128.0")
             S1: * ID ("name" "Postiljon" "vendor" "Postiljon")

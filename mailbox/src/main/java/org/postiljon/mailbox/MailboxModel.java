@@ -1,6 +1,12 @@
 package org.postiljon.mailbox;
 
+import java.time.Clock;
+import java.util.Set;
+import org.postiljon.mailbox.api.Acl;
 import org.postiljon.mailbox.api.ChangeBus;
+import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.Quotas;
+import org.postiljon.mailbox.api.Retention;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Mailboxes;
 import org.postiljon.mailbox.api.Messages;
@@ -10,10 +16,20 @@ import org.postiljon.store.spi.MetadataStore;
 
 /** The mailbox layer assembled over a store: what protocols and the CLI are given. */
 public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes,
-                           OutboundQueue queue, BlobSweeper sweeper) {
+                           OutboundQueue queue, BlobSweeper sweeper, Quotas quotas, Acl acl, Retention retention) {
 
     public static MailboxModel over(MetadataStore store, BlobStore blobs, ChangeBus bus, MailboxLimits limits, Passwords passwords) {
+        return over(store, blobs, bus, limits, passwords, Set.of(), Clock.systemUTC());
+    }
+
+    /**
+     * @param admins accounts that may set quotas over IMAP (SETQUOTA)
+     * @param clock  the time SAVEDATE is taken from (tests move it)
+     */
+    public static MailboxModel over(MetadataStore store, BlobStore blobs, ChangeBus bus, MailboxLimits limits, Passwords passwords,
+                                    Set<EmailAddress> admins, Clock clock) {
         return new MailboxModel(new StoredDirectory(store, passwords), new StoredMailboxes(store, bus),
-                new StoredMessages(store, blobs, bus, limits), bus, new StoredQueue(store, blobs, limits), new BlobSweeper(store, blobs));
+                new StoredMessages(store, blobs, bus, limits, clock), bus, new StoredQueue(store, blobs, limits), new BlobSweeper(store, blobs),
+                new StoredQuotas(store, admins), new StoredAcl(store), new StoredRetention(store, bus));
     }
 }

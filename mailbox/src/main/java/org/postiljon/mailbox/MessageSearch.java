@@ -56,7 +56,7 @@ final class MessageSearch {
 
     long[] run(Account account, MailboxName name, SearchQuery query) {
         Gathered g = store.read(tx -> {
-            Mailbox m = StoredMailboxes.require(tx, account, name);
+            Mailbox m = Access.resolve(tx, account, name, 'r', "search").mailbox();
             Narrowed n = narrow(tx, m.id(), query);
             if (n != null && n.exact()) return new Gathered(m.id(), n.uids(), null, null);
             List<MessageInfo> messages = n == null ? tx.messages(m.id(), UidSet.ALL) : tx.messages(m.id(), n.uids());
@@ -162,7 +162,11 @@ final class MessageSearch {
             case SearchQuery.Uids u -> u.uids().contains(c.m.uid());
             case SearchQuery.Size s -> s.larger() ? c.m.size() > s.bytes() : c.m.size() < s.bytes();
             case SearchQuery.Day d -> {
-                Instant when = d.field() == SearchQuery.DateField.INTERNAL ? c.m.internalDate() : c.keys().sentDate();
+                Instant when = switch (d.field()) {
+                    case INTERNAL -> c.m.internalDate();
+                    case SAVED -> c.m.saveDate(); // RFC 8514 §4.3
+                    case SENT -> c.keys().sentDate();
+                };
                 yield when != null && compare(when.atZone(ZoneOffset.UTC).toLocalDate(), d.comparison(), d.day());
             }
             case SearchQuery.Contains t -> SearchQuery.matches(t.field() == SearchQuery.Field.SUBJECT ? c.keys().subject() : c.addresses(t.field()), t.text());

@@ -161,11 +161,12 @@ final class StoredDirectory implements Directory {
 
     @Override
     public String setting(Account account, AccountSetting setting) {
-        return store.read(tx -> tx.accountSetting(account.id(), setting.key())).orElse(setting.defaultValue());
+        return store.read(tx -> Settings.value(tx, account, setting));
     }
 
     @Override
     public void setSetting(EmailAddress address, AccountSetting setting, String value) {
+        if (setting.domainOnly()) throw new MailboxException.NotAllowed(setting.key() + " is set per domain (domain set)");
         String checked = setting.check(value);
         store.write(tx -> {
             AccountRecord a = tx.account(address).orElseThrow(() -> new MailboxException.NoSuchAccount(address.toString()));
@@ -235,9 +236,11 @@ final class StoredDirectory implements Directory {
         } catch (MailboxException.InvalidName e) {
             a = Optional.empty();
         }
-        String hash = a.isPresent() ? a.get().passwordHash() : decoy();
+        // A team mailbox has no password of its own: checked against the decoy, so it takes as long and fails.
+        boolean usable = a.isPresent() && !a.get().team();
+        String hash = usable ? a.get().passwordHash() : decoy();
         boolean ok = Passwords.verify(password, hash);
-        return ok && a.isPresent() ? Optional.of(a.get().account()) : Optional.empty();
+        return ok && usable ? Optional.of(a.get().account()) : Optional.empty();
     }
 
     private String decoy() {
@@ -249,9 +252,93 @@ final class StoredDirectory implements Directory {
     @Override
     public Optional<ScramSecret> scramSecret(String username) {
         try {
-            return store.read(tx -> tx.account(EmailAddress.parse(username)).map(AccountRecord::scram));
+            return store.read(tx -> tx.account(EmailAddress.parse(username)).filter(a -> !a.team()).map(AccountRecord::scram));
         } catch (MailboxException.InvalidName e) {
             return Optional.empty();
         }
+    }
+
+    @Override
+    public String domainSetting(DomainName domain, AccountSetting setting) {
+        return store.read(tx -> {
+            if (!tx.domainExists(domain)) throw new MailboxException.NoSuchDomain(domain.ascii());
+            return Settings.domainValue(tx, domain, setting);
+        });
+    }
+
+    @Override
+    public void setDomainSetting(DomainName domain, AccountSetting setting, String value) {
+        String checked = setting.check(value);
+        store.write(tx -> {
+            if (!tx.domainExists(domain)) throw new MailboxException.NoSuchDomain(domain.ascii());
+            tx.setDomainSetting(domain, setting.key(), checked);
+            return null;
+        });
+    }
+
+    @Override
+    public Account addTeam(EmailAddress address, QuotaLimits quota) {
+        // Unusable as a password: no Argon2id string; login is refused before it is looked at.
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        ScramSecret scram = Scram.newSecret(java.util.HexFormat.of().formatHex(random).toCharArray());
+        return store.write(tx -> {
+            if (!tx.domainExists(address.domain())) throw new MailboxException.NoSuchDomain(address.domain().ascii());
+            if (!tx.aliasTargets(new AliasSource(address.localPart(), address.domain())).isEmpty()) {
+                throw new MailboxException.AliasExists(address + " is already an alias");
+            }
+            Account a = tx.insertAccount(address, "!team", scram, quota);
+            tx.markTeam(a.id());
+            createDefaults(tx, a.id());
+            return a;
+        });
+    }
+
+    private static AccountRecord team(org.postiljon.store.spi.ReadTx tx, EmailAddress team) {
+        AccountRecord t = tx.account(team).orElseThrow(() -> new MailboxException.NoSuchAccount(team.toString()));
+        if (!t.team()) throw new MailboxException.NotAllowed(team + " is not a team mailbox");
+        return t;
+    }
+
+    @Override
+    public void setTeamMember(EmailAddress team, EmailAddress member, org.postiljon.mailbox.api.Rights rights) {
+        store.write(tx -> {
+            AccountRecord t = team(tx, team);
+            AccountRecord m = tx.account(member).orElseThrow(() -> new MailboxException.NoSuchAccount(member.toString()));
+            if (m.team()) throw new MailboxException.NotAllowed(member + " is a team mailbox; members are users");
+            tx.setTeamMember(t.account().id(), m.account().id(), rights.letters());
+            return null;
+        });
+    }
+
+    @Override
+    public void removeTeamMember(EmailAddress team, EmailAddress member) {
+        boolean removed = store.write(tx -> {
+            AccountRecord t = team(tx, team);
+            AccountRecord m = tx.account(member).orElseThrow(() -> new MailboxException.NoSuchAccount(member.toString()));
+            return tx.removeTeamMember(t.account().id(), m.account().id());
+        });
+        if (!removed) throw new MailboxException.NotAllowed(member + " is not a member of " + team);
+    }
+
+    @Override
+    public List<Team> teams(Optional<DomainName> domain) {
+        return store.read(tx -> {
+            List<Team> out = new ArrayList<>();
+            for (AccountRecord a : tx.accounts(domain)) {
+                if (!a.team()) continue;
+                java.util.Map<EmailAddress, org.postiljon.mailbox.api.Rights> members = new java.util.TreeMap<>(
+                        java.util.Comparator.comparing(EmailAddress::toString));
+                tx.teamMembers(a.account().id()).forEach((id, r) -> tx.account(id)
+                        .ifPresent(m -> members.put(m.account().address(), new org.postiljon.mailbox.api.Rights(r))));
+                out.add(new Team(a.account().address(), members));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public boolean isTeam(EmailAddress address) {
+        return store.read(tx -> tx.account(address).map(AccountRecord::team).orElse(false));
     }
 }

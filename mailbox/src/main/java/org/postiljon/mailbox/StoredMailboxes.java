@@ -6,6 +6,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.AccountSetting;
+import org.postiljon.mailbox.api.Rights;
+import org.postiljon.store.spi.AccountRecord;
 import org.postiljon.mailbox.api.Change;
 import org.postiljon.mailbox.api.ChangeBus;
 import org.postiljon.mailbox.api.Mailbox;
@@ -31,23 +34,75 @@ final class StoredMailboxes implements Mailboxes {
         this.bus = bus;
     }
 
+    /** The user's own mailbox, with every right (for paths that never reach others' folders). */
     static Mailbox require(ReadTx tx, Account account, MailboxName name) {
         return tx.mailbox(account.id(), name).orElseThrow(() -> new MailboxException.NoSuchMailbox(name.path()));
     }
 
     @Override
     public List<Mailbox> list(Account account) {
-        return store.read(tx -> tx.mailboxes(account.id()));
+        return store.read(tx -> Access.visible(tx, account));
     }
 
     @Override
     public Optional<Mailbox> find(Account account, MailboxName name) {
-        return store.read(tx -> tx.mailbox(account.id(), name));
+        return store.read(tx -> {
+            try {
+                return Optional.of(Access.resolve(tx, account, name).viewed());
+            } catch (MailboxException.NoSuchMailbox e) {
+                return Optional.<Mailbox>empty();
+            }
+        });
     }
 
     @Override
     public Mailbox get(Account account, MailboxName name) {
-        return store.read(tx -> require(tx, account, name));
+        return store.read(tx -> Access.resolve(tx, account, name).viewed());
+    }
+
+    /**
+     * Where a new name goes: the owning account, the name there, the prefix of the user's view,
+     * and the nearest existing parent (whose {@code k} right a user needs in another's namespace,
+     * RFC 4314 §4, and whose ACL the new mailbox inherits).
+     */
+    private record Place(long ownerId, MailboxName name, String prefix, Optional<Mailbox> parent) { }
+
+    private static Place place(ReadTx tx, Account user, MailboxName name, String what) {
+        Optional<Access.Foreign> f = Access.foreign(tx, user, name);
+        long owner = f.map(x -> x.owner().account().id()).orElse(user.id());
+        MailboxName inner = f.isEmpty() ? name : f.get().rest().orElseThrow(() -> new MailboxException.NotAllowed(
+                "no permission to " + what + " " + name + ": it names another account's namespace"));
+        Optional<Mailbox> parent = Optional.empty();
+        for (Optional<MailboxName> p = inner.parent(); p.isPresent() && parent.isEmpty(); p = p.get().parent()) {
+            parent = tx.mailbox(owner, p.get());
+        }
+        if (f.isPresent()) {
+            Rights r = parent.isEmpty() ? Rights.NONE : Access.rights(tx, user, f.get().owner(), parent.get().id());
+            if (!r.has('k')) {
+                throw new MailboxException.NoRights("no permission to " + what + " " + name + " (needs the 'k' right on "
+                        + (parent.isEmpty() ? "a parent folder" : f.get().prefix() + parent.get().name()) + ")");
+            }
+        }
+        checkPolicy(tx, owner, inner, parent);
+        return new Place(owner, inner, f.map(Access.Foreign::prefix).orElse(""), parent);
+    }
+
+    private static final java.util.regex.Pattern RESTRICTED = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
+
+    /** The domain's folder-name policy ({@link AccountSetting#FOLDER_NAMES}) applies to every level that is new. */
+    private static void checkPolicy(ReadTx tx, long ownerId, MailboxName name, Optional<Mailbox> existingParent) {
+        AccountRecord owner = StoredQuotas.owner(tx, ownerId);
+        if (!Settings.domainValue(tx, owner.account().address().domain(), AccountSetting.FOLDER_NAMES).equals("restricted")) return;
+        String[] parts = name.path().split("/");
+        int known = existingParent.map(p -> p.name().path().split("/").length).orElse(0);
+        for (int i = known; i < parts.length; i++) {
+            if (i == 0 && parts[i].equals("INBOX")) continue;
+            if (!RESTRICTED.matcher(parts[i]).matches()) {
+                throw new MailboxException.InvalidName("folder names in " + owner.account().address().domain()
+                        + " may only use the letters a-z, digits, '_' and '-' (a policy of the domain, for mail programs"
+                        + " that mishandle other characters); '" + parts[i] + "' does not");
+            }
+        }
     }
 
     @Override
@@ -56,24 +111,27 @@ final class StoredMailboxes implements Mailboxes {
         List<Change> changes = new ArrayList<>();
         Mailbox created = store.write(tx -> {
             changes.clear();
-            if (tx.mailbox(account.id(), name).isPresent()) throw new MailboxException.MailboxExists(name.path());
-            long modSeq = tx.nextModSeq(account.id());
-            createParents(tx, account, name, modSeq, changes);
-            Mailbox m = tx.insertMailbox(account.id(), name, use.stream().findFirst(), modSeq);
-            changes.add(new Change.MailboxCreated(account.id(), modSeq, m));
-            return m;
+            Place at = place(tx, account, name, "create");
+            if (tx.mailbox(at.ownerId(), at.name()).isPresent()) throw new MailboxException.MailboxExists(name.path());
+            long modSeq = tx.nextModSeq(at.ownerId());
+            createParents(tx, at.ownerId(), at.name(), modSeq, changes);
+            Mailbox m = tx.insertMailbox(at.ownerId(), at.name(), use.stream().findFirst(), modSeq);
+            // RFC 4314 §4: a new mailbox SHOULD inherit the ACL of its parent.
+            if (at.parent().isPresent()) tx.acl(at.parent().get().id()).forEach((id, r) -> tx.setAcl(m.id(), id, r));
+            changes.add(new Change.MailboxCreated(at.ownerId(), modSeq, m));
+            return at.prefix().isEmpty() ? m : Access.view(m, at.prefix());
         });
         changes.forEach(bus::publish);
         return created;
     }
 
     /** RFC 9051 §6.3.4: missing superior names are created too. */
-    private static void createParents(WriteTx tx, Account account, MailboxName name, long modSeq, List<Change> changes) {
+    private static void createParents(WriteTx tx, long accountId, MailboxName name, long modSeq, List<Change> changes) {
         Optional<MailboxName> parent = name.parent();
-        if (parent.isEmpty() || tx.mailbox(account.id(), parent.get()).isPresent()) return;
-        createParents(tx, account, parent.get(), modSeq, changes);
-        Mailbox p = tx.insertMailbox(account.id(), parent.get(), Optional.empty(), modSeq);
-        changes.add(new Change.MailboxCreated(account.id(), modSeq, p));
+        if (parent.isEmpty() || tx.mailbox(accountId, parent.get()).isPresent()) return;
+        createParents(tx, accountId, parent.get(), modSeq, changes);
+        Mailbox p = tx.insertMailbox(accountId, parent.get(), Optional.empty(), modSeq);
+        changes.add(new Change.MailboxCreated(accountId, modSeq, p));
     }
 
     @Override
@@ -81,10 +139,12 @@ final class StoredMailboxes implements Mailboxes {
         // RFC 9051 §6.3.5: deleting INBOX is an error.
         if (name.isInbox()) throw new MailboxException.NotAllowed("INBOX cannot be deleted");
         Change c = store.write(tx -> {
-            Mailbox m = require(tx, account, name);
-            long modSeq = tx.nextModSeq(account.id());
-            tx.deleteMailbox(m.id(), modSeq);
-            return new Change.MailboxDeleted(account.id(), modSeq, m.id(), name);
+            Access.Target t = Access.resolve(tx, account, name, 'x', "delete");
+            if (t.mailbox().name().isInbox()) throw new MailboxException.NotAllowed("INBOX cannot be deleted");
+            long modSeq = tx.nextModSeq(t.ownerId());
+            tx.deleteMailbox(t.mailbox().id(), modSeq);
+            StoredQuotas.crossed(tx, t.ownerId()); // usage fell: a threshold may be announced again later
+            return new Change.MailboxDeleted(t.ownerId(), modSeq, t.mailbox().id(), t.mailbox().name());
         });
         bus.publish(c);
     }
@@ -98,31 +158,35 @@ final class StoredMailboxes implements Mailboxes {
         List<Change> changes = new ArrayList<>();
         store.write(tx -> {
             changes.clear();
-            Mailbox source = require(tx, account, from);
-            if (tx.mailbox(account.id(), to).isPresent()) throw new MailboxException.MailboxExists(to.path());
-            long modSeq = tx.nextModSeq(account.id());
-            createParents(tx, account, to, modSeq, changes);
-            if (from.isInbox()) {
+            Access.Target source = Access.resolve(tx, account, from, 'x', "rename");
+            Place at = place(tx, account, to, "rename to");
+            if (at.ownerId() != source.ownerId()) throw new MailboxException.NotAllowed("cannot move a folder to another account");
+            long owner = at.ownerId();
+            MailboxName inner = source.mailbox().name();
+            if (tx.mailbox(owner, at.name()).isPresent()) throw new MailboxException.MailboxExists(to.path());
+            long modSeq = tx.nextModSeq(owner);
+            createParents(tx, owner, at.name(), modSeq, changes);
+            if (inner.isInbox()) {
                 // RFC 9051 §6.3.6: renaming INBOX moves its messages to the new name; INBOX stays, empty.
-                Mailbox target = tx.insertMailbox(account.id(), to, Optional.empty(), modSeq);
-                changes.add(new Change.MailboxCreated(account.id(), modSeq, target));
-                List<MessageInfo> all = tx.messages(source.id(), UidSet.ALL);
+                Mailbox target = tx.insertMailbox(owner, at.name(), Optional.empty(), modSeq);
+                changes.add(new Change.MailboxCreated(owner, modSeq, target));
+                List<MessageInfo> all = tx.messages(source.mailbox().id(), UidSet.ALL);
                 List<Long> uids = new ArrayList<>();
                 for (MessageInfo m : all) {
                     MessageInfo copy = tx.copyMessage(m, target.id(), modSeq, java.time.Instant.now());
-                    changes.add(new Change.MessageAdded(account.id(), modSeq, target.id(), copy));
+                    changes.add(new Change.MessageAdded(owner, modSeq, target.id(), copy));
                     uids.add(m.uid());
                 }
-                tx.deleteMessages(source.id(), uids, modSeq);
-                if (!uids.isEmpty()) changes.add(new Change.MessagesExpunged(account.id(), modSeq, source.id(), uids));
+                tx.deleteMessages(source.mailbox().id(), uids, modSeq);
+                if (!uids.isEmpty()) changes.add(new Change.MessagesExpunged(owner, modSeq, source.mailbox().id(), uids));
                 return null;
             }
             // Children move with their parent; if a new name is taken, the whole rename fails.
-            for (Mailbox m : tx.mailboxes(account.id())) {
-                if (!m.name().isWithin(from)) continue;
-                MailboxName newName = m.name().rebase(from, to);
+            for (Mailbox m : tx.mailboxes(owner)) {
+                if (!m.name().isWithin(inner)) continue;
+                MailboxName newName = m.name().rebase(inner, at.name());
                 tx.renameMailbox(m.id(), newName, modSeq);
-                changes.add(new Change.MailboxRenamed(account.id(), modSeq, m.id(), m.name(), newName));
+                changes.add(new Change.MailboxRenamed(owner, modSeq, m.id(), m.name(), newName));
             }
             for (MailboxName s : tx.subscriptions(account.id())) {
                 if (!s.isWithin(from)) continue;
@@ -157,6 +221,10 @@ final class StoredMailboxes implements Mailboxes {
 
     @Override
     public MailboxStatus status(Account account, MailboxName name) {
-        return store.read(tx -> tx.status(require(tx, account, name)));
+        return store.read(tx -> {
+            Access.Target t = Access.resolve(tx, account, name, 'r', "read the status");
+            MailboxStatus st = tx.status(t.mailbox());
+            return new MailboxStatus(t.viewed(), st.messages(), st.unseen(), st.deleted(), st.sizeBytes(), st.deletedBytes());
+        });
     }
 }

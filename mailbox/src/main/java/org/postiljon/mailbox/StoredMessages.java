@@ -42,21 +42,33 @@ final class StoredMessages implements Messages {
     private final MessageSearch search;
     private static final int PARSE_IN_MEMORY_BYTES = 256 * 1024;
 
-    /** What a write transaction hands back: the mailbox it acted on, its result, its MODSEQ. */
-    private record Done<T>(Mailbox mailbox, T value, long modSeq) { }
+    private final java.time.Clock clock;
+    private final QuotaWarnings warnings;
 
-    StoredMessages(MetadataStore store, BlobStore blobs, ChangeBus bus, MailboxLimits limits) {
+    /**
+     * What a write transaction hands back: the mailbox it acted on (as the user names it), its
+     * result, its MODSEQ, and the quota threshold its owner crossed (0 for none).
+     */
+    private record Done<T>(Mailbox mailbox, T value, long modSeq, int warn) {
+        Done(Mailbox mailbox, T value, long modSeq) {
+            this(mailbox, value, modSeq, 0);
+        }
+    }
+
+    StoredMessages(MetadataStore store, BlobStore blobs, ChangeBus bus, MailboxLimits limits, java.time.Clock clock) {
         this.store = store;
         this.blobs = blobs;
         this.bus = bus;
         this.limits = limits;
+        this.clock = clock;
         this.search = new MessageSearch(store, blobs);
+        this.warnings = new QuotaWarnings();
     }
 
     @Override
     public AppendResult append(Account account, MailboxName name, InputStream content, Flags flags, Instant internalDate) {
         // Fail early, before storing bytes, when the mailbox is not there; checked again in the transaction.
-        store.read(tx -> StoredMailboxes.require(tx, account, name));
+        store.read(tx -> Access.resolve(tx, account, name, 'i', "append"));
         return appendAll(account, name, List.of(stage(content, flags, internalDate))).getFirst();
     }
 
@@ -91,17 +103,25 @@ final class StoredMessages implements Messages {
 
     @Override
     public List<AppendResult> appendAll(Account account, MailboxName name, List<StagedMessage> messages) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Done<List<MessageInfo>> done;
         try {
             done = store.write(tx -> {
-                Mailbox m = StoredMailboxes.require(tx, account, name);
-                long modSeq = tx.nextModSeq(account.id());
+                Access.Target t = Access.resolve(tx, account, name, 'i', "append");
+                long bytes = 0, largest = 0;
+                for (StagedMessage s : messages) {
+                    bytes += s.size();
+                    largest = Math.max(largest, s.size());
+                }
+                StoredQuotas.check(tx, t.ownerId(), bytes, messages.size(), largest);
+                long modSeq = tx.nextModSeq(t.ownerId());
                 List<MessageInfo> added = new ArrayList<>();
                 for (StagedMessage s : messages) {
-                    added.add(tx.insertMessage(m.id(), modSeq, s.flags(), s.internalDate(), now, s.size(), s.blob(), s.keys()));
+                    // RFC 4314 §4: flags the user has no right to set are dropped, the append is not refused.
+                    Flags flags = t.rights().allowedFlags(s.flags());
+                    added.add(tx.insertMessage(t.mailbox().id(), modSeq, flags, s.internalDate(), now, s.size(), s.blob(), s.keys()));
                 }
-                return new Done<>(m, added, modSeq);
+                return new Done<>(t.mailbox(), added, modSeq, StoredQuotas.crossed(tx, t.ownerId()));
             });
         } catch (RuntimeException e) {
             discard(messages);
@@ -109,10 +129,34 @@ final class StoredMessages implements Messages {
         }
         List<AppendResult> results = new ArrayList<>();
         for (MessageInfo info : done.value()) {
-            bus.publish(new Change.MessageAdded(account.id(), done.modSeq(), done.mailbox().id(), info));
+            bus.publish(new Change.MessageAdded(done.mailbox().accountId(), done.modSeq(), done.mailbox().id(), info));
             results.add(new AppendResult(done.mailbox().uidValidity(), info.uid(), info));
         }
+        warn(done.mailbox().accountId(), done.warn());
         return results;
+    }
+
+    /** Puts a quota warning into the owner's INBOX, past the quota: it is what tells the user about it. */
+    private void warn(long ownerId, int percent) {
+        if (percent == 0) return;
+        try {
+            var w = store.read(tx -> {
+                var owner = StoredQuotas.owner(tx, ownerId);
+                return warnings.compose(owner.account().address(), Settings.value(tx, owner.account(), org.postiljon.mailbox.api.AccountSetting.LOCALE),
+                        percent, StoredQuotas.limits(tx, owner), tx.usage(ownerId), clock.instant());
+            });
+            StagedMessage staged = stage(new java.io.ByteArrayInputStream(w), Flags.NONE, clock.instant());
+            Instant now = clock.instant();
+            Done<MessageInfo> done = store.write(tx -> {
+                Mailbox inbox = tx.mailbox(ownerId, MailboxName.INBOX).orElseThrow(() -> new MailboxException.NoSuchMailbox("INBOX"));
+                long modSeq = tx.nextModSeq(ownerId);
+                return new Done<>(inbox, tx.insertMessage(inbox.id(), modSeq, Flags.NONE, now, now, staged.size(), staged.blob(), staged.keys()), modSeq);
+            });
+            bus.publish(new Change.MessageAdded(ownerId, done.modSeq(), done.mailbox().id(), done.value()));
+            log.info("quota warning ({} %) delivered to account #{}", percent, ownerId);
+        } catch (RuntimeException e) {
+            log.warn("cannot deliver the {} % quota warning to account #{}: {}", percent, ownerId, e.toString());
+        }
     }
 
     static MessageKeys keys(ParsedMessage p) {
@@ -122,20 +166,25 @@ final class StoredMessages implements Messages {
                 Address.text(p.envelope().bcc()), ParsedMessageCodec.encode(p));
     }
 
+    /** The mailbox to read from: the user needs {@code r} (RFC 4314 §4). */
+    private static Mailbox readable(org.postiljon.store.spi.ReadTx tx, Account account, MailboxName name) {
+        return Access.resolve(tx, account, name, 'r', "read messages").mailbox();
+    }
+
     @Override
     public List<MessageInfo> list(Account account, MailboxName name, UidSet uids) {
-        return store.read(tx -> tx.messages(StoredMailboxes.require(tx, account, name).id(), uids));
+        return store.read(tx -> tx.messages(readable(tx, account, name).id(), uids));
     }
 
     @Override
     public MessageKeys keys(Account account, MailboxName name, long uid) {
-        return store.read(tx -> tx.keys(StoredMailboxes.require(tx, account, name).id(), uid)
+        return store.read(tx -> tx.keys(readable(tx, account, name).id(), uid)
                 .orElseThrow(() -> new MailboxException.NotAllowed("no message with UID " + uid + " in " + name)));
     }
 
     @Override
     public java.util.SortedMap<Long, MessageKeys> keys(Account account, MailboxName name, UidSet uids, boolean withParse) {
-        return store.read(tx -> tx.keys(StoredMailboxes.require(tx, account, name).id(), uids, withParse));
+        return store.read(tx -> tx.keys(readable(tx, account, name).id(), uids, withParse));
     }
 
     @Override
@@ -146,7 +195,7 @@ final class StoredMessages implements Messages {
     @Override
     public InputStream open(Account account, MailboxName name, long uid) {
         MessageInfo m = store.read(tx -> {
-            List<MessageInfo> l = tx.messages(StoredMailboxes.require(tx, account, name).id(), UidSet.of(uid));
+            List<MessageInfo> l = tx.messages(readable(tx, account, name).id(), UidSet.of(uid));
             if (l.isEmpty()) throw new MailboxException.NotAllowed("no message with UID " + uid + " in " + name);
             return l.getFirst();
         });
@@ -169,30 +218,57 @@ final class StoredMessages implements Messages {
 
     private CopyResult transfer(Account account, MailboxName from, UidSet uids, MailboxName to, boolean move) {
         List<Change> changes = new ArrayList<>();
+        int[] warn = {0};
         CopyResult result = store.write(tx -> {
             changes.clear();
-            Mailbox source = StoredMailboxes.require(tx, account, from);
-            Mailbox target = StoredMailboxes.require(tx, account, to);
-            List<MessageInfo> messages = tx.messages(source.id(), uids);
+            Access.Target source = Access.resolve(tx, account, from, 'r', "read messages");
+            if (move) source.require('t', "delete messages").require('e', "expunge");
+            Access.Target target = Access.resolve(tx, account, to, 'i', "copy messages");
+            List<MessageInfo> messages = tx.messages(source.mailbox().id(), uids);
             List<Long> sourceUids = new ArrayList<>();
             List<Long> targetUids = new ArrayList<>();
-            if (messages.isEmpty()) return new CopyResult(target.uidValidity(), sourceUids, targetUids);
-            long modSeq = tx.nextModSeq(account.id());
-            Instant now = Instant.now();
+            if (messages.isEmpty()) return new CopyResult(target.mailbox().uidValidity(), sourceUids, targetUids);
+            boolean sameOwner = source.ownerId() == target.ownerId();
+            if (!(move && sameOwner)) { // a move within one account changes no usage and is always allowed
+                long bytes = 0, largest = 0;
+                for (MessageInfo m : messages) {
+                    bytes += m.size();
+                    largest = Math.max(largest, m.size());
+                }
+                StoredQuotas.check(tx, target.ownerId(), bytes, messages.size(), largest);
+            }
+            long modSeq = tx.nextModSeq(target.ownerId());
+            long sourceModSeq = sameOwner ? modSeq : tx.nextModSeq(source.ownerId());
+            Instant now = clock.instant();
+            boolean allFlags = target.rights().equals(org.postiljon.mailbox.api.Rights.ALL);
             for (MessageInfo m : messages) {
-                MessageInfo copy = tx.copyMessage(m, target.id(), modSeq, now);
+                MessageInfo copy = tx.copyMessage(m, target.mailbox().id(), modSeq, now);
+                Flags allowed = target.rights().allowedFlags(m.flags());
+                if (!allFlags && !allowed.equals(m.flags())) { // RFC 4314 §4: flags without the right are not copied
+                    tx.updateFlags(target.mailbox(), new java.util.TreeMap<>(java.util.Map.of(copy.uid(), allowed)), modSeq);
+                    copy = new MessageInfo(copy.mailboxId(), copy.uid(), modSeq, allowed, copy.internalDate(), copy.saveDate(),
+                            copy.size(), copy.blobId());
+                }
                 sourceUids.add(m.uid());
                 targetUids.add(copy.uid());
-                changes.add(new Change.MessageAdded(account.id(), modSeq, target.id(), copy));
+                changes.add(new Change.MessageAdded(target.ownerId(), modSeq, target.mailbox().id(), copy));
             }
             if (move) {
                 // RFC 6851 §3.3: also when source and target are the same, the messages get new UIDs.
-                tx.deleteMessages(source.id(), sourceUids, modSeq);
-                changes.add(new Change.MessagesExpunged(account.id(), modSeq, source.id(), List.copyOf(sourceUids)));
+                tx.deleteMessages(source.mailbox().id(), sourceUids, sourceModSeq);
+                changes.add(new Change.MessagesExpunged(source.ownerId(), sourceModSeq, source.mailbox().id(), List.copyOf(sourceUids)));
+                if (!sameOwner) StoredQuotas.crossed(tx, source.ownerId());
             }
-            return new CopyResult(target.uidValidity(), sourceUids, targetUids);
+            if (!(move && sameOwner)) warn[0] = StoredQuotas.crossed(tx, target.ownerId());
+            return new CopyResult(target.mailbox().uidValidity(), sourceUids, targetUids);
         });
         changes.forEach(bus::publish);
+        for (Change c : changes) {
+            if (c instanceof Change.MessageAdded a) {
+                warn(a.accountId(), warn[0]);
+                break;
+            }
+        }
         return result;
     }
 
@@ -200,15 +276,18 @@ final class StoredMessages implements Messages {
     public List<MessageInfo> store(Account account, MailboxName name, UidSet uids, FlagUpdate update) {
         // Flag changes are committed without waiting for the disk (docs/decisions/0004).
         Done<List<MessageInfo>> done = store.writeRelaxed(tx -> {
-            Mailbox m = StoredMailboxes.require(tx, account, name);
+            Access.Target t = Access.resolve(tx, account, name, 'r', "read messages");
+            Mailbox m = t.mailbox();
+            FlagUpdate allowed = permitted(t, update);
             List<MessageInfo> current = tx.messages(m.id(), uids);
             java.util.SortedMap<Long, Flags> next = new java.util.TreeMap<>();
             for (MessageInfo info : current) {
-                Flags f = update.applyTo(info.flags());
+                Flags f = allowed.applyTo(info.flags());
+                if (allowed.mode() == FlagUpdate.Mode.REPLACE && !t.own()) f = keepUnpermitted(t, info.flags(), f);
                 if (!f.equals(info.flags())) next.put(info.uid(), f);
             }
             if (next.isEmpty()) return new Done<>(m, List.<MessageInfo>of(), 0L);
-            long modSeq = tx.nextModSeq(account.id());
+            long modSeq = tx.nextModSeq(t.ownerId());
             tx.updateFlags(m, next, modSeq);
             List<MessageInfo> changed = new ArrayList<>();
             for (MessageInfo info : current) {
@@ -221,9 +300,35 @@ final class StoredMessages implements Messages {
             return new Done<>(m, List.copyOf(changed), modSeq);
         });
         if (!done.value().isEmpty()) {
-            bus.publish(new Change.FlagsChanged(account.id(), done.modSeq(), done.mailbox().id(), done.value()));
+            bus.publish(new Change.FlagsChanged(done.mailbox().accountId(), done.modSeq(), done.mailbox().id(), done.value()));
         }
         return done.value();
+    }
+
+    /**
+     * RFC 4314 §4: STORE changes only the flags the user has the right to ("s" for \Seen, "t" for
+     * \Deleted, "w" for the rest), and fails only when it may change none of those it names.
+     */
+    private static FlagUpdate permitted(Access.Target t, FlagUpdate update) {
+        if (t.own()) return update;
+        Flags kept = t.rights().allowedFlags(update.flags());
+        String refused = update.flags().names().stream().filter(f -> !t.rights().allows(f)).findFirst().orElse(null);
+        boolean changesNothing = update.flags().names().isEmpty()
+                ? !(t.rights().has('s') || t.rights().has('t') || t.rights().has('w'))
+                : kept.names().isEmpty();
+        if (changesNothing) {
+            char right = refused == null ? 'w' : refused.equalsIgnoreCase(Flags.SEEN) ? 's' : refused.equalsIgnoreCase(Flags.DELETED) ? 't' : 'w';
+            throw Access.denied(t.rights(), t.viewed().name(), right, "change flags");
+        }
+        return new FlagUpdate(update.mode(), kept);
+    }
+
+    /** For a replacing STORE: flags the user may not touch stay as they were. */
+    private static Flags keepUnpermitted(Access.Target t, Flags before, Flags after) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (String f : after.names()) if (t.rights().allows(f)) names.add(f);
+        for (String f : before.names()) if (!t.rights().allows(f)) names.add(f);
+        return Flags.of(names);
     }
 
     @Override
@@ -238,20 +343,23 @@ final class StoredMessages implements Messages {
 
     private List<Long> remove(Account account, MailboxName name, UidSet uids, boolean onlyDeleted) {
         Done<List<Long>> done = store.write(tx -> {
-            Mailbox m = StoredMailboxes.require(tx, account, name);
+            Access.Target t = Access.resolve(tx, account, name, 'e', "expunge");
+            if (!onlyDeleted) t.require('t', "delete messages");
+            Mailbox m = t.mailbox();
             List<Long> gone = new ArrayList<>();
             for (MessageInfo info : tx.messages(m.id(), uids)) {
                 if (!onlyDeleted || info.flags().contains(Flags.DELETED)) gone.add(info.uid());
             }
             long modSeq = 0;
             if (!gone.isEmpty()) {
-                modSeq = tx.nextModSeq(account.id());
+                modSeq = tx.nextModSeq(t.ownerId());
                 tx.deleteMessages(m.id(), gone, modSeq);
+                StoredQuotas.crossed(tx, t.ownerId()); // usage fell: a threshold may be announced again later
             }
             return new Done<>(m, List.copyOf(gone), modSeq);
         });
         if (!done.value().isEmpty()) {
-            bus.publish(new Change.MessagesExpunged(account.id(), done.modSeq(), done.mailbox().id(), done.value()));
+            bus.publish(new Change.MessagesExpunged(done.mailbox().accountId(), done.modSeq(), done.mailbox().id(), done.value()));
         }
         return done.value();
     }

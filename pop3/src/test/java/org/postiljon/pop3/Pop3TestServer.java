@@ -55,7 +55,7 @@ final class Pop3TestServer implements AutoCloseable {
         pop3s = Listener.start("pop3s", new InetSocketAddress("127.0.0.1", 0), tls, server, options);
         imap = Listener.start("imap", new InetSocketAddress("127.0.0.1", 0), null, new ImapServer(new ImapServices(model.directory(),
                 model.mailboxes(), model.messages(), model.changes(), tls, sasl, throttle, ImapLimits.DEFAULT, true,
-                new RecentTracker(), new ParseCache(100))), options);
+                new RecentTracker(), new ParseCache(100), model.quotas(), model.acl())), options);
     }
 
     Account account(String address) {

@@ -11,8 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.postiljon.mailbox.MailboxModel;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.AclEntry;
+import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.Quota;
+import org.postiljon.mailbox.api.Rights;
 import org.postiljon.mailbox.api.AccountSetting;
 import org.postiljon.mailbox.api.Alias;
 import org.postiljon.mailbox.api.AliasSource;
@@ -40,6 +46,8 @@ final class Cli {
               config reference                     print every setting with its default
               domain add|remove NAME               local domains
               domain list
+              domain set DOMAIN KEY VALUE          a default for the domain's accounts, e.g. quota.storage-mb 1024
+              domain settings DOMAIN
               account add ADDRESS [--password P | --password-stdin] [--quota-mb N]
               account remove ADDRESS
               account list [DOMAIN]
@@ -47,6 +55,17 @@ final class Cli {
               account quota ADDRESS (MB | unlimited) [--messages N | --messages unlimited]
               account set ADDRESS KEY VALUE        a preference, e.g. pop3.delete expunge|trash
               account settings ADDRESS
+              quota show ADDRESS                   limits in force and usage
+              quota repair [ADDRESS]               recount usage from the messages; reports drift
+              team add ADDRESS [--quota-mb N]      a team mailbox (no password; reached via members)
+              team member add TEAM USER [RIGHTS]   RIGHTS default lrswipkxte (RFC 4314 letters)
+              team member remove TEAM USER
+              team list [DOMAIN]
+              acl get ADDRESS FOLDER               the folder's access list
+              acl set ADDRESS FOLDER WHO RIGHTS    WHO: an address or anyone; RIGHTS "" removes
+              retention set ADDRESS FOLDER (DAYS | never | default)
+              retention preview [ADDRESS]          what the next run would remove
+              retention run                        remove expired messages now
               alias add SOURCE TARGET              SOURCE may be @domain (catch-all)
               alias remove SOURCE TARGET
               alias list [DOMAIN]
@@ -56,15 +75,17 @@ final class Cli {
             """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final MailboxModel model;
     private final Directory directory;
     private final OutboundQueue queue;
     private final PrintStream out;
     private final boolean json;
     private final BufferedReader stdin;
 
-    Cli(Directory directory, OutboundQueue queue, PrintStream out, boolean json) {
-        this.directory = directory;
-        this.queue = queue;
+    Cli(MailboxModel model, PrintStream out, boolean json) {
+        this.model = model;
+        this.directory = model.directory();
+        this.queue = model.queue();
         this.out = out;
         this.json = json;
         this.stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -95,6 +116,139 @@ final class Cli {
                 } else {
                     ds.forEach(d -> out.println(d.ascii()));
                 }
+            }
+            case "domain set" -> {
+                if (rest.size() != 3) throw new Usage("expected DOMAIN, KEY and VALUE");
+                DomainName d = DomainName.of(rest.get(0));
+                AccountSetting setting = AccountSetting.byKey(rest.get(1));
+                directory.setDomainSetting(d, setting, rest.get(2));
+                String value = directory.domainSetting(d, setting);
+                done(setting.key() + " of " + d + ": " + value, obj().put("domain", d.ascii()).put(setting.key(), value));
+            }
+            case "domain settings" -> {
+                DomainName d = DomainName.of(one(rest, "DOMAIN"));
+                ObjectNode n = obj().put("domain", d.ascii());
+                StringBuilder text = new StringBuilder();
+                for (AccountSetting s : AccountSetting.values()) {
+                    String value = directory.domainSetting(d, s);
+                    n.put(s.key(), value);
+                    text.append(s.key()).append(" = ").append(value).append('\n');
+                }
+                done(text.toString().strip(), n);
+            }
+            case "quota show" -> {
+                EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
+                Account acc = directory.find(a).orElseThrow(() -> new MailboxException.NoSuchAccount(a.toString()));
+                Quota q = model.quotas().own(acc);
+                done(a + ": " + q.usage().bytes() + " bytes in " + q.usage().messages() + " messages; limit " + quotaText(q.limits())
+                                + (q.percentUsed() > 0 ? " (" + q.percentUsed() + " % used)" : ""),
+                        obj().put("address", a.toString()).put("usedBytes", q.usage().bytes()).put("usedMessages", q.usage().messages())
+                                .set("quota", quota(q.limits())));
+            }
+            case "quota repair" -> {
+                Optional<EmailAddress> a = rest.isEmpty() ? Optional.empty() : Optional.of(EmailAddress.parse(one(rest, "ADDRESS")));
+                var drifts = model.quotas().repair(a);
+                ArrayNode arr = JSON.createArrayNode();
+                StringBuilder text = new StringBuilder();
+                for (var d : drifts) {
+                    arr.add(obj().put("address", d.account().toString()).put("storedBytes", d.stored().bytes()).put("storedMessages", d.stored().messages())
+                            .put("countedBytes", d.counted().bytes()).put("countedMessages", d.counted().messages()));
+                    text.append(d.account()).append(": was ").append(d.stored().bytes()).append(" bytes / ").append(d.stored().messages())
+                            .append(" messages, is ").append(d.counted().bytes()).append(" bytes / ").append(d.counted().messages()).append(" messages\n");
+                }
+                ObjectNode n = obj().put("drifted", drifts.size());
+                n.set("accounts", arr);
+                done(drifts.isEmpty() ? "quota usage exact: no drift" : text + "corrected " + drifts.size() + " account(s)", n);
+            }
+            case "team add" -> {
+                String quota = option(rest, "--quota-mb");
+                EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
+                Account acc = directory.addTeam(a, new QuotaLimits(megabytes(quota), OptionalLong.empty()));
+                done("team mailbox added: " + acc.address(), account(acc));
+            }
+            case "team member" -> {
+                if (rest.size() < 3 || rest.size() > 4 || !(rest.get(0).equals("add") || rest.get(0).equals("remove"))) {
+                    throw new Usage("expected: team member add TEAM USER [RIGHTS] | team member remove TEAM USER");
+                }
+                boolean add = rest.get(0).equals("add");
+                EmailAddress team = EmailAddress.parse(rest.get(1));
+                EmailAddress user = EmailAddress.parse(rest.get(2));
+                if (add) {
+                    Rights r = rest.size() == 4 ? Rights.parse(rest.get(3)) : Rights.MEMBER;
+                    directory.setTeamMember(team, user, r);
+                    done(user + " is a member of " + team + " with rights " + r, obj().put("team", team.toString()).put("member", user.toString()).put("rights", r.letters()));
+                } else {
+                    if (rest.size() != 3) throw new Usage("expected: team member remove TEAM USER");
+                    directory.removeTeamMember(team, user);
+                    done(user + " is no longer a member of " + team, obj().put("team", team.toString()).put("member", user.toString()));
+                }
+            }
+            case "team list" -> {
+                Optional<DomainName> d = rest.isEmpty() ? Optional.empty() : Optional.of(DomainName.of(one(rest, "DOMAIN")));
+                ArrayNode arr = JSON.createArrayNode();
+                StringBuilder text = new StringBuilder();
+                for (var t : directory.teams(d)) {
+                    ObjectNode n = arr.addObject().put("address", t.address().toString());
+                    ObjectNode m = n.putObject("members");
+                    text.append(t.address()).append('\n');
+                    t.members().forEach((who, r) -> {
+                        m.put(who.toString(), r.letters());
+                        text.append('\t').append(who).append('\t').append(r.letters()).append('\n');
+                    });
+                }
+                if (json) print(arr); else out.print(text);
+            }
+            case "acl get", "acl set" -> {
+                int n = verb.equals("get") ? 2 : 4;
+                if (rest.size() != n) throw new Usage(verb.equals("get") ? "expected ADDRESS and FOLDER" : "expected ADDRESS, FOLDER, WHO and RIGHTS");
+                Account owner = directory.find(EmailAddress.parse(rest.get(0)))
+                        .orElseThrow(() -> new MailboxException.NoSuchAccount(rest.get(0)));
+                MailboxName folder = MailboxName.of(rest.get(1));
+                if (verb.equals("set")) model.acl().set(owner, folder, rest.get(2), Rights.parse(rest.get(3)));
+                ArrayNode arr = JSON.createArrayNode();
+                StringBuilder text = new StringBuilder();
+                for (AclEntry e : model.acl().get(owner, folder)) {
+                    arr.addObject().put("identifier", e.identifier()).put("rights", e.rights().letters());
+                    text.append(e.identifier()).append('\t').append(e.rights().letters()).append('\n');
+                }
+                ObjectNode node = obj().put("address", owner.address().toString()).put("folder", folder.path());
+                node.set("acl", arr);
+                done(text.toString().strip(), node);
+            }
+            case "retention set" -> {
+                if (rest.size() != 3) throw new Usage("expected ADDRESS, FOLDER and DAYS (or never, default)");
+                EmailAddress a = EmailAddress.parse(rest.get(0));
+                MailboxName folder = MailboxName.of(rest.get(1));
+                String v = rest.get(2);
+                OptionalInt days;
+                if (v.equals("default")) days = OptionalInt.empty();
+                else if (v.equals("never")) days = OptionalInt.of(0);
+                else if (v.matches("[0-9]{1,6}")) days = OptionalInt.of(Integer.parseInt(v));
+                else throw new Usage("DAYS must be a number of days, never or default, not '" + v + "'");
+                model.retention().setPolicy(a, folder, days);
+                int now = model.retention().policy(a, folder);
+                done("retention of " + folder + " of " + a + ": " + (now == 0 ? "never" : now + " days"),
+                        obj().put("address", a.toString()).put("folder", folder.path()).put("days", now));
+            }
+            case "retention preview", "retention run" -> {
+                Optional<EmailAddress> a = Optional.empty();
+                if (verb.equals("preview") && !rest.isEmpty()) a = Optional.of(EmailAddress.parse(one(rest, "ADDRESS")));
+                else none(rest);
+                var list = verb.equals("preview") ? model.retention().preview(a, java.time.Instant.now()) : model.retention().run(java.time.Instant.now());
+                ArrayNode arr = JSON.createArrayNode();
+                StringBuilder text = new StringBuilder();
+                long total = 0;
+                for (var e : list) {
+                    total += e.messages();
+                    arr.addObject().put("address", e.account().toString()).put("folder", e.mailbox().path()).put("days", e.days())
+                            .put("savedBefore", e.cutoff().toString()).put("messages", e.messages()).put("bytes", e.bytes());
+                    text.append(e.account()).append('\t').append(e.mailbox()).append('\t').append(e.messages()).append(" messages\t")
+                            .append(e.bytes()).append(" bytes\tsaved before ").append(e.cutoff()).append(" (").append(e.days()).append(" days)\n");
+                }
+                text.append(verb.equals("preview") ? "would remove " : "removed ").append(total).append(" messages");
+                ObjectNode node = obj().put("messages", total);
+                node.set("folders", arr);
+                done(text.toString(), node);
             }
             case "account add" -> {
                 String password = option(rest, "--password");

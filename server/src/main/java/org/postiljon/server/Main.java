@@ -68,7 +68,7 @@ public final class Main {
             if (command.equals("demo")) return demo(settings, out);
             if (command.equals("serve")) return serve(settings, out);
             try (Node node = Node.open(settings)) {
-                new Cli(node.model().directory(), node.model().queue(), out, json).run(args);
+                new Cli(node.model(), out, json).run(args);
             }
             return 0;
         } catch (Cli.Usage e) {

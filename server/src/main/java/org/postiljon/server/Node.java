@@ -67,8 +67,17 @@ public final class Node implements AutoCloseable {
     public static Node open(Settings settings) throws IOException {
         Path data = Path.of(settings.get("data.dir"));
         EmbeddedStore store = EmbeddedStore.open(data);
+        java.util.Set<org.postiljon.mailbox.api.EmailAddress> admins = new java.util.HashSet<>();
+        for (String a : settings.get("admin.accounts").split(",")) {
+            if (a.isBlank()) continue;
+            try {
+                admins.add(org.postiljon.mailbox.api.EmailAddress.parse(a.strip()));
+            } catch (org.postiljon.mailbox.api.MailboxException.InvalidName e) {
+                throw new Settings.ConfigError("admin.accounts: " + e.getMessage());
+            }
+        }
         MailboxModel model = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(),
-                new MailboxLimits(settings.number("limits.max-message-bytes")), Passwords.DEFAULT);
+                new MailboxLimits(settings.number("limits.max-message-bytes")), Passwords.DEFAULT, admins, Clock.systemUTC());
         return new Node(settings, store, model);
     }
 
@@ -83,6 +92,17 @@ public final class Node implements AutoCloseable {
                 log.error("blob sweep failed", e);
             }
         }, sweep, sweep, TimeUnit.MINUTES);
+        long retention = settings.number("retention.run-minutes");
+        if (retention > 0) {
+            // No state of its own: after a restart the first run (a minute in) catches up on whatever expired meanwhile.
+            jobs.scheduleWithFixedDelay(() -> {
+                try {
+                    model.retention().run(java.time.Instant.now());
+                } catch (RuntimeException e) {
+                    log.error("retention run failed", e);
+                }
+            }, 1, retention, TimeUnit.MINUTES);
+        }
         // One throttle for every protocol: failures over POP3 slow IMAP logins from that IP too.
         AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(settings.number("auth.failure-delay-ms")),
                 Duration.ofMillis(settings.number("auth.failure-delay-max-ms")), AuthThrottle.Options.DEFAULT.window()), Clock.systemUTC());
@@ -90,13 +110,13 @@ public final class Node implements AutoCloseable {
         boolean plaintextOnLoopback = settings.flag("auth.plaintext-on-loopback");
         ImapLimits limits = ImapLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes"));
         listen("imap", new ImapServer(new ImapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), tls,
-                sasl, throttle, limits, plaintextOnLoopback, new RecentTracker(), parses)));
+                sasl, throttle, limits, plaintextOnLoopback, new RecentTracker(), parses, model.quotas(), model.acl())));
         listen("pop3", new Pop3Server(new Pop3Services(model.directory(), model.mailboxes(), model.messages(), tls, sasl,
                 throttle, Pop3Limits.DEFAULT, plaintextOnLoopback, new MaildropLocks())));
         outbound = new OutboundSender(model.queue(), model.directory(), model.messages(), outboundOptions()).start(Duration.ofSeconds(30));
         SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl, throttle,
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
-                Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake);
+                Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake, model.quotas());
         listen("smtp", null, new SmtpServer(smtp, Mode.MX));
         listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
         listen("lmtp", null, new SmtpServer(smtp, Mode.LMTP));

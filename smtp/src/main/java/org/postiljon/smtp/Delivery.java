@@ -105,11 +105,30 @@ final class Delivery {
         }
     }
 
-    /** Delivers one message to all recipients; any failure fails the whole (the client retries; duplicates are possible). */
-    static void deliverAll(Session s, Spool spool, byte[] fixups) {
+    /** The reply for a full mailbox: 452 4.2.2, or 552 5.2.2 when the message could never fit (RFC 3463 §3.3). */
+    static SmtpError quotaError(MailboxException.OverQuota e, String recipient) {
+        return e.permanent()
+                ? new SmtpError(552, "5.2.2", "<" + recipient + "> mailbox full: the message is larger than its quota")
+                : new SmtpError(452, "4.2.2", "<" + recipient + "> mailbox full, try again later");
+    }
+
+    /**
+     * Delivers one message to all recipients. Recipients whose mailbox is full are returned; any
+     * other failure fails the whole (the client retries; duplicates are possible).
+     */
+    static List<Envelope.Recipient> deliverAll(Session s, Spool spool, byte[] fixups, List<MailboxException.OverQuota> why) {
         Set<String> done = new HashSet<>();
-        for (Envelope.Recipient r : s.envelope.recipients()) deliver(s, spool, r, fixups, done);
+        List<Envelope.Recipient> full = new ArrayList<>();
+        for (Envelope.Recipient r : s.envelope.recipients()) {
+            try {
+                deliver(s, spool, r, fixups, done);
+            } catch (MailboxException.OverQuota e) {
+                full.add(r);
+                why.add(e);
+            }
+        }
         queueRemote(s, spool, fixups);
+        return full;
     }
 
     /** Queues one copy for every recipient on other servers, with a Received line; durable when it returns. */
@@ -143,8 +162,17 @@ final class Delivery {
 
     /** RFC 3461 §6.2.3.1: local recipients that asked NOTIFY=SUCCESS get a "delivered" notice. */
     static void successNotices(Session s, Spool spool, List<Envelope.Recipient> delivered) {
-        List<Bounce.Line> lines = delivered.stream().filter(r -> !r.remote() && r.dsn().wants("SUCCESS"))
-                .map(r -> new Bounce.Line(r.dsn(), "delivered", "2.0.0", null)).toList();
+        report(s, spool, delivered.stream().filter(r -> !r.remote() && r.dsn().wants("SUCCESS"))
+                .map(r -> new Bounce.Line(r.dsn(), "delivered", "2.0.0", null)).toList());
+    }
+
+    /** Recipients whose mailbox was full after the message was accepted for others: a "failed" report. */
+    static void failureNotices(Session s, Spool spool, List<Envelope.Recipient> full) {
+        report(s, spool, full.stream().filter(r -> r.dsn().wants("FAILURE"))
+                .map(r -> new Bounce.Line(r.dsn(), "failed", "5.2.2", "smtp; 552 5.2.2 mailbox full")).toList());
+    }
+
+    private static void report(Session s, Spool spool, List<Bounce.Line> lines) {
         if (lines.isEmpty() || s.envelope.from().isEmpty()) return;
         boolean full = "FULL".equalsIgnoreCase(s.envelope.params().get("RET"));
         byte[] original = spool.head(full ? 256 * 1024 : 64 * 1024);
@@ -214,6 +242,9 @@ final class Delivery {
                         deliver(s, spool, rcpt, fixups, done);
                         ok.add(rcpt);
                         s.reply(250, "2.0.0", "<" + rcpt.address() + "> delivered");
+                    } catch (MailboxException.OverQuota e) {
+                        SmtpError q = quotaError(e, rcpt.address());
+                        s.reply(q.code, q.status, q.getMessage());
                     } catch (RuntimeException e) {
                         log.warn("LMTP delivery to {} failed", rcpt.address(), e);
                         s.reply(451, "4.3.0", "<" + rcpt.address() + "> not delivered, try again later");
@@ -222,14 +253,26 @@ final class Delivery {
                 successNotices(s, spool, ok);
                 return;
             }
+            List<MailboxException.OverQuota> why = new ArrayList<>();
+            List<Envelope.Recipient> full;
             try {
-                deliverAll(s, spool, fixups);
+                full = deliverAll(s, spool, fixups, why);
             } catch (RuntimeException e) {
                 log.warn("delivery failed", e);
                 throw new SmtpError(451, "4.3.0", "not delivered, try again later");
             }
+            if (!full.isEmpty() && full.size() == s.envelope.recipients().size()) {
+                // Nobody got it: the sender's server keeps it and tries again (or bounces on 552).
+                boolean permanent = why.stream().allMatch(MailboxException.OverQuota::permanent);
+                throw quotaError(permanent ? why.getFirst() : why.stream().filter(e -> !e.permanent()).findFirst().orElseThrow(),
+                        full.size() == 1 ? full.getFirst().address() : full.size() + " recipients");
+            }
             s.reply(250, "2.0.0", "message accepted and delivered");
-            successNotices(s, spool, s.envelope.recipients());
+            List<Envelope.Recipient> delivered = new ArrayList<>(s.envelope.recipients());
+            delivered.removeAll(full);
+            successNotices(s, spool, delivered);
+            // Accepted for the others, so the full mailboxes' share is ours to report (RFC 3461 §6.2.3.1 "failed").
+            failureNotices(s, spool, full);
         } finally {
             s.reset();
         }

@@ -2,6 +2,7 @@ package org.postiljon.smtp;
 
 import java.io.IOException;
 import org.postiljon.mailbox.api.DomainName;
+import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.OutboundQueue;
@@ -64,7 +65,28 @@ final class Rcpt implements Command {
         }
         Envelope.Recipient r = Delivery.resolve(s.services, path, to);
         if (r == null) throw new SmtpError(550, "5.1.1", "no such user here");
+        overQuota(s, r);
         s.envelope.recipients().add(r.with(new OutboundQueue.Target(path, notify, orcpt)));
         s.reply(250, "2.1.5", "recipient OK");
+    }
+
+    /**
+     * RFC 3463 §3.3: a full mailbox is refused at RCPT already (452 4.2.2), or for good (552 5.2.2)
+     * when the declared SIZE alone exceeds the quota; the check after DATA (Delivery) is the exact one.
+     * A recipient that leads to several accounts is refused only when none of them has room.
+     */
+    private static void overQuota(Session s, Envelope.Recipient r) {
+        String declared = s.envelope.params().get("SIZE");
+        long size = Math.max(1, declared == null ? 0 : Long.parseLong(declared));
+        MailboxException.OverQuota last = null;
+        for (Account a : r.accounts()) {
+            try {
+                s.services.quotas().checkDelivery(a, size);
+                return;
+            } catch (MailboxException.OverQuota e) {
+                last = e;
+            }
+        }
+        if (last != null) throw Delivery.quotaError(last, r.address());
     }
 }

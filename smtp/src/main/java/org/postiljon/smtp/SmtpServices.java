@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Mailboxes;
 import org.postiljon.mailbox.api.Messages;
+import org.postiljon.mailbox.api.Quotas;
 import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.net.AuthThrottle;
 import org.postiljon.net.Sasl;
@@ -21,10 +22,10 @@ import org.postiljon.net.Tls;
  */
 public record SmtpServices(String hostname, Directory directory, Mailboxes mailboxes, Messages messages, Tls tls, Sasl sasl,
                            AuthThrottle throttle, SmtpLimits limits, Path spool, boolean plaintextOnLoopback,
-                           OutboundQueue queue, Runnable queued) {
+                           OutboundQueue queue, Runnable queued, Quotas quotas) {
 
     /** The same without TLS: for a unix-domain socket, where STARTTLS is neither possible nor needed. */
     public SmtpServices withoutTls() {
-        return new SmtpServices(hostname, directory, mailboxes, messages, null, sasl, throttle, limits, spool, plaintextOnLoopback, queue, queued);
+        return new SmtpServices(hostname, directory, mailboxes, messages, null, sasl, throttle, limits, spool, plaintextOnLoopback, queue, queued, quotas);
     }
 }

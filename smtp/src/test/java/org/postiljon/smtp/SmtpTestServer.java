@@ -56,7 +56,7 @@ final class SmtpTestServer implements AutoCloseable {
         AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(1)), Clock.systemUTC());
         Sasl sasl = new Sasl(model.directory());
         services = new SmtpServices("mx." + domain, model.directory(), model.mailboxes(), model.messages(), tls, sasl,
-                throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake);
+                throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake, model.quotas());
         Listener.Options options = new Listener.Options(50, 1000, Duration.ofSeconds(2));
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
         mx = Listener.start("smtp", any, null, new SmtpServer(services, Mode.MX), options);
@@ -66,7 +66,7 @@ final class SmtpTestServer implements AutoCloseable {
         lmtpSocket = dir.resolve("lmtp.sock");
         lmtpUnix = Listener.startUnix("lmtp-unix", lmtpSocket, new SmtpServer(services.withoutTls(), Mode.LMTP), options);
         imap = Listener.start("imap", any, null, new ImapServer(new ImapServices(model.directory(), model.mailboxes(), model.messages(),
-                model.changes(), tls, sasl, throttle, ImapLimits.DEFAULT, true, new RecentTracker(), new ParseCache(100))), options);
+                model.changes(), tls, sasl, throttle, ImapLimits.DEFAULT, true, new RecentTracker(), new ParseCache(100), model.quotas(), model.acl())), options);
     }
 
     SmtpTestServer(Path dir, SmtpLimits limits, boolean plaintextOnLoopback) throws IOException {

@@ -18,7 +18,11 @@ final class Close implements Command {
         in.end();
         SelectedMailbox view = s.selected();
         if (expunge && !view.readOnly) {
-            s.services().messages().expunge(s.account, view.mailbox.name(), UidSet.ALL);
+            try {
+                s.services().messages().expunge(s.account, view.mailbox.name(), UidSet.ALL);
+            } catch (org.postiljon.mailbox.api.MailboxException.NoRights e) {
+                // RFC 4314 §4: without "e", CLOSE closes without expunging and still answers OK.
+            }
         }
         s.close();
         s.out().tagged(tag, "OK", null, (expunge ? "CLOSE" : "UNSELECT") + " completed");

@@ -135,8 +135,14 @@ final class Fetch implements Command {
                 .mapToLong(MessageInfo::uid).toArray();
         if (unseen.length == 0) return java.util.Map.of();
         java.util.Map<Long, MessageInfo> out = new java.util.HashMap<>();
-        for (MessageInfo m : s.services().messages().store(s.account, view.mailbox.name(), UidSet.of(unseen),
-                new FlagUpdate(FlagUpdate.Mode.ADD, Flags.of(Flags.SEEN)))) {
+        List<MessageInfo> changed;
+        try {
+            changed = s.services().messages().store(s.account, view.mailbox.name(), UidSet.of(unseen),
+                    new FlagUpdate(FlagUpdate.Mode.ADD, Flags.of(Flags.SEEN)));
+        } catch (org.postiljon.mailbox.api.MailboxException.NoRights e) {
+            return java.util.Map.of(); // RFC 4314 §4: without "s", FETCH must not set \Seen
+        }
+        for (MessageInfo m : changed) {
             view.ignoreOwn(m.modSeq());
             out.put(m.uid(), m);
         }
@@ -170,6 +176,7 @@ final class Fetch implements Command {
                 case "UID" -> out.raw("UID " + m.uid());
                 case "FLAGS" -> out.raw("FLAGS " + s.flagList(m.flags(), m.uid()));
                 case "INTERNALDATE" -> out.raw("INTERNALDATE \"" + INTERNALDATE.format(m.internalDate()) + "\"");
+                case "SAVEDATE" -> out.raw("SAVEDATE \"" + INTERNALDATE.format(m.saveDate()) + "\""); // RFC 8514 §4.2
                 case "RFC822.SIZE" -> out.raw("RFC822.SIZE " + m.size());
                 case "ENVELOPE", "BODYSTRUCTURE", "BODY" -> {
                     out.raw(item.name() + " ");
@@ -290,7 +297,7 @@ final class Fetch implements Command {
 
     private static FetchItem item(String name, CommandReader in) throws IOException {
         switch (name) {
-            case "UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODYSTRUCTURE" -> {
+            case "UID", "FLAGS", "INTERNALDATE", "SAVEDATE", "RFC822.SIZE", "ENVELOPE", "BODYSTRUCTURE" -> {
                 return FetchItem.simple(name);
             }
             case "RFC822" -> {

@@ -1,7 +1,9 @@
 package org.postiljon.imap.server;
 
 import org.postiljon.imap.wire.ImapLimits;
+import org.postiljon.mailbox.api.Acl;
 import org.postiljon.mailbox.api.ChangeBus;
+import org.postiljon.mailbox.api.Quotas;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Mailboxes;
 import org.postiljon.mailbox.api.Messages;
@@ -18,4 +20,4 @@ import org.postiljon.net.Tls;
  */
 public record ImapServices(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes,
                            Tls tls, Sasl sasl, AuthThrottle throttle, ImapLimits limits, boolean plaintextOnLoopback,
-                           RecentTracker recent, ParseCache parses) { }
+                           RecentTracker recent, ParseCache parses, Quotas quotas, Acl acl) { }

@@ -154,6 +154,11 @@ final class Search implements Command {
                 in.sp();
                 yield new SearchQuery.Day(SearchQuery.DateField.SENT, SearchQuery.Comparison.valueOf(k.substring(4)), date(in));
             }
+            case "SAVEDBEFORE", "SAVEDON", "SAVEDSINCE" -> { // RFC 8514 §4.3
+                in.sp();
+                yield new SearchQuery.Day(SearchQuery.DateField.SAVED, SearchQuery.Comparison.valueOf(k.substring(5)), date(in));
+            }
+            case "SAVEDATESUPPORTED" -> new SearchQuery.All(); // every mailbox keeps the save date
             case "FROM", "TO", "CC", "BCC", "SUBJECT" -> {
                 in.sp();
                 yield new SearchQuery.Contains(SearchQuery.Field.valueOf(k), in.astring());

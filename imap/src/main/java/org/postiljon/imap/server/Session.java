@@ -196,6 +196,8 @@ final class Session {
             case MailboxException.TooBig x -> "TOOBIG";
             case MailboxException.InvalidName x -> "CANNOT";
             case MailboxException.NotAllowed x -> "CANNOT";
+            case MailboxException.OverQuota x -> "OVERQUOTA"; // RFC 9208 §4.3.1
+            case MailboxException.NoRights x -> "NOPERM"; // RFC 5530 §3
             default -> null;
         };
     }
@@ -226,7 +228,9 @@ final class Session {
         } else {
             c.addAll(List.of("LITERAL+", "ENABLE", "ID", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN",
                     "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE", "STATUS=SIZE", "ESEARCH",
-                    "SEARCHRES", "UTF8=ACCEPT", "SASL-IR", "BINARY", "MULTIAPPEND", "APPENDLIMIT=" + services.limits().maxMessageBytes()));
+                    "SEARCHRES", "UTF8=ACCEPT", "SASL-IR", "BINARY", "MULTIAPPEND", "APPENDLIMIT=" + services.limits().maxMessageBytes(),
+                    "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "ACL", "RIGHTS=texk", "SAVEDATE"));
+            if (services.quotas().isAdmin(account)) c.add("QUOTASET");
         }
         return String.join(" ", c);
     }

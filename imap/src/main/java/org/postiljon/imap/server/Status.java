@@ -12,7 +12,8 @@ import org.postiljon.mailbox.api.MailboxStatus;
 /** STATUS, RFC 9051 §6.3.11, with SIZE and DELETED; also LIST-STATUS's answer (RFC 5819). */
 final class Status implements Command {
 
-    static final List<String> ITEMS = List.of("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT");
+    static final List<String> ITEMS = List.of("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT",
+            "DELETED-STORAGE", "APPENDLIMIT");
 
     @Override
     public void run(Session s, String tag, CommandReader in) throws IOException {
@@ -51,6 +52,8 @@ final class Status implements Command {
                 case "UNSEEN" -> st.unseen();
                 case "DELETED" -> st.deleted();
                 case "SIZE" -> st.sizeBytes();
+                case "DELETED-STORAGE" -> st.deletedBytes(); // RFC 9208 §4.1.4, octets
+                case "APPENDLIMIT" -> s.services().limits().maxMessageBytes(); // RFC 7889 §4
                 default -> 0; // RECENT: recent messages belong to the session that selects
             };
             b.append(item).append(' ').append(v);

@@ -3,8 +3,10 @@ package org.postiljon.mailbox.api;
 import java.util.List;
 
 /**
- * A per-account preference an operator (or later the user) may change; stored by {@link #key},
- * absent means {@link #defaultValue}. Values are checked against {@link #allowed} when set.
+ * A per-account preference an operator (or later the user) may change; stored by {@link #key}.
+ * A domain may set a default for its accounts; absent both, {@link #defaultValue} holds. Some
+ * settings exist only per domain ({@link #domainOnly}). Values are checked against
+ * {@link #allowed} when set, where {@value #NUMBER} stands for any whole number from 0.
  */
 public enum AccountSetting {
 
@@ -12,16 +14,51 @@ public enum AccountSetting {
     POP3_DELETE("pop3.delete", "expunge", List.of("expunge", "trash")),
 
     /** Whether mail to {@code user+tag@domain} goes to the folder {@code tag} when it exists (else INBOX). */
-    SUBADDRESS_FOLDER("delivery.subaddress-folder", "off", List.of("off", "on"));
+    SUBADDRESS_FOLDER("delivery.subaddress-folder", "off", List.of("off", "on")),
+
+    /** Days a message stays in Trash after it was put there (by SAVEDATE), or never expunged. */
+    RETENTION_TRASH("retention.trash", "30", List.of("never", "<number>")),
+
+    /** The same for Junk. Folders the user made never expire unless given a policy of their own. */
+    RETENTION_JUNK("retention.junk", "30", List.of("never", "<number>")),
+
+    /** The language of messages the server writes to the user (quota warnings). */
+    LOCALE("locale", "en", List.of("en", "de")),
+
+    /** Storage limit of accounts that have none of their own, in MiB. */
+    QUOTA_STORAGE_MB("quota.storage-mb", "unlimited", List.of("unlimited", "<number>"), true),
+
+    /** Message-count limit of accounts that have none of their own. */
+    QUOTA_MESSAGES("quota.messages", "unlimited", List.of("unlimited", "<number>"), true),
+
+    /**
+     * Which names new folders may have: any, or only ASCII letters, digits, '_' and '-' per
+     * level ("restricted", the advice some hosters give for old mail programs).
+     */
+    FOLDER_NAMES("folders.names", "any", List.of("any", "restricted"), true);
+
+    /** In {@link #allowed}: any whole number from 0 to 10^9. */
+    public static final String NUMBER = "<number>";
 
     private final String key;
     private final String defaultValue;
     private final List<String> allowed;
+    private final boolean domainOnly;
 
     AccountSetting(String key, String defaultValue, List<String> allowed) {
+        this(key, defaultValue, allowed, false);
+    }
+
+    AccountSetting(String key, String defaultValue, List<String> allowed, boolean domainOnly) {
         this.key = key;
         this.defaultValue = defaultValue;
         this.allowed = allowed;
+        this.domainOnly = domainOnly;
+    }
+
+    /** Set per domain only, not per account. */
+    public boolean domainOnly() {
+        return domainOnly;
     }
 
     public String key() {
@@ -36,6 +73,11 @@ public enum AccountSetting {
         return allowed;
     }
 
+    /** The value as a number, or empty for the word ("never", "unlimited") that means none. */
+    public static java.util.OptionalLong number(String value) {
+        return value.matches("[0-9]{1,9}") ? java.util.OptionalLong.of(Long.parseLong(value)) : java.util.OptionalLong.empty();
+    }
+
     public static AccountSetting byKey(String key) {
         for (AccountSetting s : values()) if (s.key.equals(key)) return s;
         throw new MailboxException.InvalidName("unknown account setting " + DomainName.printable(key) + "; known: "
@@ -44,7 +86,10 @@ public enum AccountSetting {
 
     /** The value in canonical form, or an error naming the allowed values. */
     public String check(String value) {
-        for (String a : allowed) if (a.equalsIgnoreCase(value)) return a;
+        for (String a : allowed) {
+            if (a.equalsIgnoreCase(value)) return a;
+            if (a.equals(NUMBER) && value.matches("[0-9]{1,9}")) return String.valueOf(Long.parseLong(value));
+        }
         throw new MailboxException.InvalidName(key + " must be one of " + allowed + ", not " + DomainName.printable(value));
     }
 }

@@ -57,4 +57,28 @@ public interface Directory {
     Optional<Account> authenticate(String username, char[] password);
 
     Optional<ScramSecret> scramSecret(String username);
+
+    /** The domain's default for an account setting (or its own value of a domain-only one). */
+    String domainSetting(DomainName domain, AccountSetting setting);
+
+    /** Sets a domain's value; accounts that did not set their own follow it. */
+    void setDomainSetting(DomainName domain, AccountSetting setting, String value);
+
+    // ---- team mailboxes ----
+
+    /** A team mailbox: an address that receives mail into shared folders, and who may use them with what rights. */
+    record Team(EmailAddress address, java.util.Map<EmailAddress, Rights> members) { }
+
+    /** Creates a team mailbox with the default folders; it has no password and cannot log in. */
+    Account addTeam(EmailAddress address, QuotaLimits quota);
+
+    /** Adds a member, or changes the rights of one, on every folder of the team (unless a folder's ACL names the member). */
+    void setTeamMember(EmailAddress team, EmailAddress member, Rights rights);
+
+    void removeTeamMember(EmailAddress team, EmailAddress member);
+
+    List<Team> teams(Optional<DomainName> domain);
+
+    /** Whether the address is a team mailbox. */
+    boolean isTeam(EmailAddress address);
 }

@@ -10,7 +10,7 @@ public abstract sealed class MailboxException extends RuntimeException
                 MailboxException.AliasExists, MailboxException.NoSuchAlias,
                 MailboxException.MailboxExists, MailboxException.NoSuchMailbox,
                 MailboxException.InvalidName, MailboxException.NotAllowed,
-                MailboxException.TooBig {
+                MailboxException.TooBig, MailboxException.OverQuota, MailboxException.NoRights {
 
     protected MailboxException(String message) {
         super(message, null, false, false);
@@ -61,5 +61,27 @@ public abstract sealed class MailboxException extends RuntimeException
     /** A message larger than the configured maximum. */
     public static final class TooBig extends MailboxException {
         public TooBig(long limit) { super("message larger than " + limit + " bytes"); }
+    }
+
+    /**
+     * The owner's quota would be exceeded. {@code permanent}: the message alone is larger than the
+     * limit, so trying again cannot help (SMTP 552 5.2.2 rather than 452 4.2.2).
+     */
+    public static final class OverQuota extends MailboxException {
+        private final boolean permanent;
+
+        public OverQuota(String reason, boolean permanent) {
+            super(reason);
+            this.permanent = permanent;
+        }
+
+        public boolean permanent() {
+            return permanent;
+        }
+    }
+
+    /** The user may see the mailbox but lacks the right the operation needs (RFC 4314 §4). */
+    public static final class NoRights extends MailboxException {
+        public NoRights(String reason) { super(reason); }
     }
 }

@@ -14,6 +14,10 @@ public record MailboxName(String path) implements Comparable<MailboxName> {
 
     public static final char SEPARATOR = '/';
     public static final MailboxName INBOX = new MailboxName("INBOX");
+    /** RFC 2342 "other users' namespace": another user's shared folders are under {@code Other Users/<owner>/}. */
+    public static final String OTHER_USERS = "Other Users";
+    /** RFC 2342 "shared namespace": team mailboxes are under {@code Shared/<team>/}. */
+    public static final String SHARED = "Shared";
     private static final int MAX_BYTES = 1024;
     private static final int MAX_COMPONENT_BYTES = 255;
     private static final int MAX_DEPTH = 32;

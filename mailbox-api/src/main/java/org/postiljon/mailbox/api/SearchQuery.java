@@ -36,7 +36,7 @@ public sealed interface SearchQuery {
     /** RFC822.SIZE larger than (or, when not {@code larger}, smaller than) {@code bytes}. */
     record Size(boolean larger, long bytes) implements SearchQuery { }
 
-    enum DateField { INTERNAL, SENT }
+    enum DateField { INTERNAL, SENT, SAVED }
 
     enum Comparison { BEFORE, ON, SINCE }
 

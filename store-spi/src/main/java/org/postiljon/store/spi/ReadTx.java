@@ -15,6 +15,7 @@ import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MailboxStatus;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
+import org.postiljon.mailbox.api.QuotaUsage;
 import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.UidSet;
 
@@ -91,4 +92,38 @@ public interface ReadTx {
 
     /** Every message in the queue, oldest first, at most {@code limit}. */
     List<QueueRecord> queue(int limit);
+
+    // ---- quota, sharing, retention ----
+
+    /** Usage as kept incrementally with every message change (one row read). */
+    QuotaUsage usage(long accountId);
+
+    /** Usage counted from the messages themselves: a scan, for repair only. */
+    QuotaUsage countUsage(long accountId);
+
+    /** The highest quota warning threshold (percent) the account was told about; 0 for none. */
+    int quotaWarned(long accountId);
+
+    Optional<String> domainSetting(DomainName domain, String key);
+
+    /** The mailbox's ACL: identifier to rights letters, in identifier order. */
+    java.util.SortedMap<String, String> acl(long mailboxId);
+
+    /** Mailboxes of other accounts whose ACL names one of {@code identifiers}. */
+    List<Mailbox> mailboxesSharedWith(List<String> identifiers);
+
+    /** The teams the account is a member of: team account id to rights letters. */
+    java.util.Map<Long, String> teamsOf(long accountId);
+
+    /** The members of a team: member account id to rights letters. */
+    java.util.Map<Long, String> teamMembers(long teamId);
+
+    /** The folder's own retention in days (0: never), empty when it follows its special use's default. */
+    java.util.OptionalInt retentionDays(long mailboxId);
+
+    /** Mailboxes that may expire: Trash, Junk, and any with a policy of their own. */
+    List<Mailbox> retentionCandidates();
+
+    /** Messages saved before {@code cutoff}: UIDs ascending; uses the (mailbox, save_date) index. */
+    long[] uidsSavedBefore(long mailboxId, Instant cutoff);
 }

@@ -14,6 +14,7 @@ import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.QuotaLimits;
+import org.postiljon.mailbox.api.QuotaUsage;
 import org.postiljon.mailbox.api.ScramSecret;
 import org.postiljon.mailbox.api.SpecialUse;
 
@@ -94,4 +95,27 @@ public interface WriteTx extends ReadTx {
 
     /** Removes a message from the queue whatever its state (CLI "queue delete"); its blob may become an orphan. */
     boolean dequeue(long queueId);
+
+    // ---- quota, sharing, retention ----
+
+    /** Overwrites the kept usage (repair). */
+    void setUsage(long accountId, QuotaUsage usage);
+
+    void setQuotaWarned(long accountId, int percent);
+
+    void setDomainSetting(DomainName domain, String key, String value);
+
+    /** Marks the account a team mailbox: it cannot log in. */
+    void markTeam(long accountId);
+
+    void setAcl(long mailboxId, String identifier, String rights);
+
+    boolean deleteAcl(long mailboxId, String identifier);
+
+    void setTeamMember(long teamId, long accountId, String rights);
+
+    boolean removeTeamMember(long teamId, long accountId);
+
+    /** The folder's own retention in days (0: never); null to follow its special use's default. */
+    void setRetentionDays(long mailboxId, Integer days);
 }

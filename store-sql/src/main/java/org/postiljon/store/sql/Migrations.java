@@ -70,10 +70,14 @@ final class Migrations {
     static List<String> statements(String script) {
         StringBuilder current = new StringBuilder();
         java.util.ArrayList<String> out = new java.util.ArrayList<>();
+        boolean inBlock = false; // a trigger body: its statements end with ';' too, the block with 'END;'
         for (String line : script.split("\n")) {
             String t = line.strip();
             if (t.startsWith("--") || t.isEmpty()) continue;
             current.append(line).append('\n');
+            if (t.toUpperCase(java.util.Locale.ROOT).endsWith("BEGIN")) inBlock = true;
+            if (inBlock && !t.equalsIgnoreCase("END;")) continue;
+            inBlock = false;
             if (t.endsWith(";")) {
                 String sql = current.toString().strip();
                 out.add(sql.substring(0, sql.length() - 1));

@@ -32,6 +32,7 @@ import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.QuotaLimits;
+import org.postiljon.mailbox.api.QuotaUsage;
 import org.postiljon.mailbox.api.ScramSecret;
 import org.postiljon.mailbox.api.SpecialUse;
 import org.postiljon.mailbox.api.UidSet;
@@ -46,7 +47,7 @@ final class SqlTx implements WriteTx {
     private static final String MESSAGE_COLUMNS =
             "mailbox_id, uid, modseq, flags, internal_date, save_date, size, blob_id";
     private static final String ACCOUNT_COLUMNS =
-            "id, address, password_hash, scram_salt, scram_iterations, scram_stored_key, scram_server_key, quota_bytes, quota_messages";
+            "id, address, password_hash, scram_salt, scram_iterations, scram_stored_key, scram_server_key, quota_bytes, quota_messages, kind";
 
     private final Connection c;
     private final Dialect dialect;
@@ -149,7 +150,7 @@ final class SqlTx implements WriteTx {
         Account a = new Account(rs.getLong("id"), EmailAddress.parse(rs.getString("address")), new QuotaLimits(storage, messages));
         ScramSecret scram = new ScramSecret(rs.getBytes("scram_salt"), rs.getInt("scram_iterations"),
                 rs.getBytes("scram_stored_key"), rs.getBytes("scram_server_key"));
-        return new AccountRecord(a, rs.getString("password_hash"), scram);
+        return new AccountRecord(a, rs.getString("password_hash"), scram, "team".equals(rs.getString("kind")));
     }
 
     @Override
@@ -202,6 +203,7 @@ final class SqlTx implements WriteTx {
                 || number("SELECT count(*) FROM alias WHERE domain_id = ?", id) > 0) {
             throw new MailboxException.NotAllowed("domain " + domain + " still has accounts or aliases; remove them first");
         }
+        update("DELETE FROM domain_setting WHERE domain_id = ?", id);
         update("DELETE FROM domain WHERE id = ?", id);
     }
 
@@ -229,7 +231,10 @@ final class SqlTx implements WriteTx {
     public void deleteAccount(long accountId) {
         List<BlobId> blobs = query("SELECT DISTINCT m.blob_id FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.account_id = ?",
                 rs -> new BlobId(rs.getString(1)), accountId);
+        String address = one("SELECT address FROM account WHERE id = ?", rs -> rs.getString(1), accountId).orElse("");
         update("DELETE FROM message WHERE mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)", accountId);
+        update("DELETE FROM acl WHERE mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?) OR identifier = ?", accountId, address);
+        update("DELETE FROM team_member WHERE team_id = ? OR account_id = ?", accountId, accountId);
         update("DELETE FROM mailbox WHERE account_id = ?", accountId);
         update("DELETE FROM subscription WHERE account_id = ?", accountId);
         update("DELETE FROM account_setting WHERE account_id = ?", accountId);
@@ -311,8 +316,9 @@ final class SqlTx implements WriteTx {
 
     @Override
     public MailboxStatus status(Mailbox mailbox) {
-        return one("SELECT count(*), coalesce(sum(1 - seen), 0), coalesce(sum(deleted), 0), coalesce(sum(size), 0) FROM message WHERE mailbox_id = ?",
-                rs -> new MailboxStatus(mailbox, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)), mailbox.id()).orElseThrow();
+        return one("SELECT count(*), coalesce(sum(1 - seen), 0), coalesce(sum(deleted), 0), coalesce(sum(size), 0),"
+                        + " coalesce(sum(size * deleted), 0) FROM message WHERE mailbox_id = ?",
+                rs -> new MailboxStatus(mailbox, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)), mailbox.id()).orElseThrow();
     }
 
     @Override
@@ -357,6 +363,7 @@ final class SqlTx implements WriteTx {
         Mailbox m = mailboxById(mailboxId);
         List<BlobId> blobs = query("SELECT DISTINCT blob_id FROM message WHERE mailbox_id = ?", rs -> new BlobId(rs.getString(1)), mailboxId);
         update("DELETE FROM message WHERE mailbox_id = ?", mailboxId);
+        update("DELETE FROM acl WHERE mailbox_id = ?", mailboxId); // RFC 4314 §4: DELETE deletes the ACL
         update("DELETE FROM mailbox WHERE id = ?", mailboxId);
         log(m.accountId(), modSeq, mailboxId, 0, ChangeRecord.Kind.MAILBOX);
         noteOrphans(blobs);
@@ -705,6 +712,137 @@ final class SqlTx implements WriteTx {
     @Override
     public void forgetOrphan(BlobId blob) {
         update("DELETE FROM blob_orphan WHERE blob_id = ?", blob.sha256());
+    }
+
+    // ---- quota, sharing, retention ----
+
+    @Override
+    public QuotaUsage usage(long accountId) {
+        return one("SELECT used_bytes, used_messages FROM account WHERE id = ?", rs -> new QuotaUsage(rs.getLong(1), rs.getLong(2)), accountId)
+                .orElseThrow(() -> new MailboxException.NoSuchAccount("#" + accountId));
+    }
+
+    @Override
+    public QuotaUsage countUsage(long accountId) {
+        return one("SELECT coalesce(sum(m.size), 0), count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.account_id = ?",
+                rs -> new QuotaUsage(rs.getLong(1), rs.getLong(2)), accountId).orElseThrow();
+    }
+
+    @Override
+    public int quotaWarned(long accountId) {
+        return (int) number("SELECT quota_warned FROM account WHERE id = ?", accountId);
+    }
+
+    @Override
+    public void setUsage(long accountId, QuotaUsage usage) {
+        update("UPDATE account SET used_bytes = ?, used_messages = ? WHERE id = ?", usage.bytes(), usage.messages(), accountId);
+    }
+
+    @Override
+    public void setQuotaWarned(long accountId, int percent) {
+        update("UPDATE account SET quota_warned = ? WHERE id = ?", percent, accountId);
+    }
+
+    @Override
+    public Optional<String> domainSetting(DomainName domain, String key) {
+        return one("SELECT s.value FROM domain_setting s JOIN domain d ON d.id = s.domain_id WHERE d.name = ? AND s.name = ?",
+                rs -> rs.getString(1), domain.ascii(), key);
+    }
+
+    @Override
+    public void setDomainSetting(DomainName domain, String key, String value) {
+        update("INSERT INTO domain_setting (domain_id, name, value) VALUES (?, ?, ?)"
+                + " ON CONFLICT (domain_id, name) DO UPDATE SET value = excluded.value", domainId(domain), key, value);
+    }
+
+    @Override
+    public void markTeam(long accountId) {
+        update("UPDATE account SET kind = 'team' WHERE id = ?", accountId);
+    }
+
+    @Override
+    public java.util.SortedMap<String, String> acl(long mailboxId) {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        for (var e : query("SELECT identifier, rights FROM acl WHERE mailbox_id = ?",
+                rs -> Map.entry(rs.getString(1), rs.getString(2)), mailboxId)) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    @Override
+    public void setAcl(long mailboxId, String identifier, String rights) {
+        update("INSERT INTO acl (mailbox_id, identifier, rights) VALUES (?, ?, ?)"
+                + " ON CONFLICT (mailbox_id, identifier) DO UPDATE SET rights = excluded.rights", mailboxId, identifier, rights);
+    }
+
+    @Override
+    public boolean deleteAcl(long mailboxId, String identifier) {
+        return update("DELETE FROM acl WHERE mailbox_id = ? AND identifier = ?", mailboxId, identifier) > 0;
+    }
+
+    @Override
+    public List<Mailbox> mailboxesSharedWith(List<String> identifiers) {
+        if (identifiers.isEmpty()) return List.of();
+        String marks = String.join(", ", java.util.Collections.nCopies(identifiers.size(), "?"));
+        return query("SELECT DISTINCT " + MAILBOX_COLUMNS.replace("id, account_id", "b.id, b.account_id")
+                        + " FROM mailbox b JOIN acl a ON a.mailbox_id = b.id WHERE a.identifier IN (" + marks + ") ORDER BY b.account_id, b.name",
+                SqlTx::mailbox, identifiers.toArray());
+    }
+
+    @Override
+    public Map<Long, String> teamsOf(long accountId) {
+        Map<Long, String> out = new java.util.LinkedHashMap<>();
+        for (var e : query("SELECT team_id, rights FROM team_member WHERE account_id = ? ORDER BY team_id",
+                rs -> Map.entry(rs.getLong(1), rs.getString(2)), accountId)) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    @Override
+    public Map<Long, String> teamMembers(long teamId) {
+        Map<Long, String> out = new java.util.LinkedHashMap<>();
+        for (var e : query("SELECT account_id, rights FROM team_member WHERE team_id = ? ORDER BY account_id",
+                rs -> Map.entry(rs.getLong(1), rs.getString(2)), teamId)) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    @Override
+    public void setTeamMember(long teamId, long accountId, String rights) {
+        update("INSERT INTO team_member (team_id, account_id, rights) VALUES (?, ?, ?)"
+                + " ON CONFLICT (team_id, account_id) DO UPDATE SET rights = excluded.rights", teamId, accountId, rights);
+    }
+
+    @Override
+    public boolean removeTeamMember(long teamId, long accountId) {
+        return update("DELETE FROM team_member WHERE team_id = ? AND account_id = ?", teamId, accountId) > 0;
+    }
+
+    @Override
+    public java.util.OptionalInt retentionDays(long mailboxId) {
+        return one("SELECT retention_days FROM mailbox WHERE id = ?", rs -> {
+            int d = rs.getInt(1);
+            return rs.wasNull() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(d);
+        }, mailboxId).orElse(java.util.OptionalInt.empty());
+    }
+
+    @Override
+    public void setRetentionDays(long mailboxId, Integer days) {
+        update("UPDATE mailbox SET retention_days = ? WHERE id = ?", days, mailboxId);
+    }
+
+    @Override
+    public List<Mailbox> retentionCandidates() {
+        return query("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE special_use IN ('TRASH', 'JUNK') OR retention_days > 0 ORDER BY account_id, name",
+                SqlTx::mailbox);
+    }
+
+    @Override
+    public long[] uidsSavedBefore(long mailboxId, Instant cutoff) {
+        return uids("SELECT uid FROM message WHERE mailbox_id = ? AND save_date < ? ORDER BY uid", mailboxId, cutoff.toEpochMilli());
     }
 
     static Map<String, PreparedStatement> newStatementCache() {
