@@ -48,6 +48,7 @@ final class QuotaWarnings {
     }
 
     private static String megabytes(long bytes) {
+        if (bytes < 1024 * 1024) return ((bytes + 1023) / 1024) + " KB";
         return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
     }
 

@@ -29,6 +29,7 @@ public final class CrashChild {
         Path dir = Path.of(args[0]);
         int start = Integer.parseInt(args[1]);
         boolean queue = args.length > 2 && args[2].equals("queue");
+        boolean churn = args.length > 2 && args[2].equals("churn"); // every third message is deleted again
         // Many writers at once, so the kill also lands inside grouped commits.
         EmbeddedStore store = EmbeddedStore.open(dir);
         MailboxModel m = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, TestModels.FAST);
@@ -43,6 +44,7 @@ public final class CrashChild {
                     long uid = queue
                             ? m.queue().enqueue("crash@example.org", OutboundQueue.Dsn.NONE, List.of(OutboundQueue.Target.of("r" + n + "@example.net")), content).id()
                             : m.messages().append(a, MailboxName.INBOX, content, Flags.NONE, Instant.now()).uid();
+                    if (churn && n % 3 == 0) m.messages().delete(a, MailboxName.INBOX, org.postiljon.mailbox.api.UidSet.of(uid));
                     synchronized (System.out) {
                         System.out.println("ACK " + n + " " + uid);
                         System.out.flush();

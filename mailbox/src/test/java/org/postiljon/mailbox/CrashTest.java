@@ -79,6 +79,26 @@ class CrashTest {
     }
 
     @Test
+    void quotaUsageIsExactAfterKillNineDuringDeliveryAndExpunge(@TempDir Path dir) throws Exception {
+        try (TestModels setup = new TestModels(dir)) {
+            setup.account("crash@example.org");
+        }
+        Map<Integer, Long> acked = new HashMap<>();
+        int next = 0;
+        for (int round = 0; round < 3; round++) {
+            next = killDuring(dir, next, 30 + 41 * round, "churn", acked) + 100;
+            try (TestModels t = new TestModels(dir)) {
+                // The usage kept by the store equals a recount of the messages: repair finds nothing to correct.
+                assertEquals(List.of(), t.model.quotas().repair(java.util.Optional.empty()));
+                Account a = t.model.directory().find(org.postiljon.mailbox.api.EmailAddress.parse("crash@example.org")).orElseThrow();
+                long bytes = t.model.messages().list(a, MailboxName.INBOX, UidSet.ALL).stream().mapToLong(MessageInfo::size).sum();
+                assertEquals(bytes, t.model.quotas().own(a).usage().bytes());
+                assertTrue(t.model.quotas().own(a).usage().messages() > 0);
+            }
+        }
+    }
+
+    @Test
     void everyAcknowledgedMessageSurvivesKillNine(@TempDir Path dir) throws Exception {
         try (TestModels setup = new TestModels(dir)) {
             setup.account("crash@example.org");

@@ -24,8 +24,13 @@ final class TestModels implements AutoCloseable {
     final MailboxModel model;
 
     TestModels(Path dir) throws IOException {
+        this(dir, java.time.Clock.systemUTC());
+    }
+
+    TestModels(Path dir, java.time.Clock clock) throws IOException {
         store = EmbeddedStore.open(dir);
-        model = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, FAST);
+        model = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, FAST,
+                java.util.Set.of(), clock);
     }
 
     Account account(String address) {

@@ -305,6 +305,7 @@ final class Cli {
                 ObjectNode n = obj().put("address", a.toString());
                 StringBuilder text = new StringBuilder();
                 for (AccountSetting s : AccountSetting.values()) {
+                    if (s.domainOnly()) continue;
                     String value = directory.setting(acc, s);
                     n.put(s.key(), value);
                     text.append(s.key()).append(" = ").append(value).append('\n');

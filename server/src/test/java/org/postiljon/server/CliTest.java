@@ -55,13 +55,24 @@ class CliTest {
     void accountSettingsAreSetCheckedAndListed() {
         cli("domain", "add", "example.org");
         cli("account", "add", "alice@example.org", "--password", "horse-battery");
-        assertEquals(new Result(0, "pop3.delete = expunge\ndelivery.subaddress-folder = off\n", ""), cli("account", "settings", "alice@example.org"));
+        String defaults = "pop3.delete = expunge\ndelivery.subaddress-folder = off\nretention.trash = 30\nretention.junk = 30\nlocale = en\n";
+        assertEquals(new Result(0, defaults, ""), cli("account", "settings", "alice@example.org"));
         assertEquals(new Result(0, "pop3.delete of alice@example.org: trash\n", ""), cli("account", "set", "alice@example.org", "pop3.delete", "TRASH"));
-        assertEquals(new Result(0, "pop3.delete = trash\ndelivery.subaddress-folder = off\n", ""), cli("account", "settings", "alice@example.org"));
+        assertEquals(new Result(0, defaults.replace("expunge", "trash"), ""), cli("account", "settings", "alice@example.org"));
         assertEquals(new Result(1, "", "postiljon: error: pop3.delete must be one of [expunge, trash], not \"shred\"\n"),
                 cli("account", "set", "alice@example.org", "pop3.delete", "shred"));
-        assertEquals(new Result(1, "", "postiljon: error: unknown account setting \"color\"; known: [pop3.delete, delivery.subaddress-folder]\n"),
+        assertEquals(new Result(1, "", "postiljon: error: unknown account setting \"color\"; known: [pop3.delete, delivery.subaddress-folder,"
+                        + " retention.trash, retention.junk, locale, quota.storage-mb, quota.messages, folders.names]\n"),
                 cli("account", "set", "alice@example.org", "color", "blue"));
+        // A domain's value is the default of its accounts; an account's own value wins.
+        assertEquals(new Result(0, "retention.trash of example.org: 7\n", ""), cli("domain", "set", "example.org", "retention.trash", "7"));
+        assertTrue(cli("account", "settings", "alice@example.org").out().contains("retention.trash = 7\n"));
+        assertEquals(0, cli("account", "set", "alice@example.org", "retention.trash", "never").code());
+        assertTrue(cli("account", "settings", "alice@example.org").out().contains("retention.trash = never\n"));
+        assertEquals(new Result(1, "", "postiljon: error: retention.trash must be one of [never, <number>], not \"soon\"\n"),
+                cli("account", "set", "alice@example.org", "retention.trash", "soon"));
+        assertEquals(new Result(1, "", "postiljon: error: quota.storage-mb is set per domain (domain set)\n"),
+                cli("account", "set", "alice@example.org", "quota.storage-mb", "5"));
         assertEquals(new Result(1, "", "postiljon: error: no such account: ghost@example.org\n"),
                 cli("account", "set", "ghost@example.org", "pop3.delete", "trash"));
     }
