@@ -27,6 +27,8 @@ import org.postiljon.store.embedded.EmbeddedStore;
 final class ImapTestServer implements AutoCloseable {
 
     static final String PASSWORD = "correct horse battery";
+    /** May SETQUOTA (the server's admin.accounts). */
+    static final String ADMIN = "admin@example.org";
 
     final EmbeddedStore store;
     final MailboxModel model;
@@ -36,7 +38,8 @@ final class ImapTestServer implements AutoCloseable {
 
     ImapTestServer(Path dir, ImapLimits limits, boolean plaintextOnLoopback) throws IOException {
         store = EmbeddedStore.open(dir.resolve("data"));
-        model = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1));
+        model = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1),
+                java.util.Set.of(EmailAddress.parse(ADMIN)), Clock.systemUTC());
         model.directory().addDomain(DomainName.of("example.org"));
         tls = Tls.generateSelfSigned(dir.resolve("tls"), "localhost");
         AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(1)), Clock.systemUTC());
@@ -55,6 +58,14 @@ final class ImapTestServer implements AutoCloseable {
 
     Account account(String address) {
         return model.directory().addAccount(EmailAddress.parse(address), PASSWORD.toCharArray(), QuotaLimits.UNLIMITED);
+    }
+
+    /** Appends a message of exactly {@code size} octets through the mailbox model. */
+    void append(Account a, String mailbox, int size) {
+        String head = "Subject: filler\r\n\r\n";
+        model.messages().append(a, org.postiljon.mailbox.api.MailboxName.of(mailbox), new java.io.ByteArrayInputStream(
+                (head + "x".repeat(size - head.length())).getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                org.postiljon.mailbox.api.Flags.NONE, java.time.Instant.now());
     }
 
     int port() {

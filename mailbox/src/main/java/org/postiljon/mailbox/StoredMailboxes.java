@@ -77,7 +77,9 @@ final class StoredMailboxes implements Mailboxes {
             parent = tx.mailbox(owner, p.get());
         }
         if (f.isPresent()) {
-            Rights r = parent.isEmpty() ? Rights.NONE : Access.rights(tx, user, f.get().owner(), parent.get().id());
+            // At the top of a team's namespace the membership decides; another user's top level is theirs alone.
+            Rights r = parent.isPresent() ? Access.rights(tx, user, f.get().owner(), parent.get().id())
+                    : f.get().owner().team() ? new Rights(tx.teamsOf(user.id()).getOrDefault(owner, "")) : Rights.NONE;
             if (!r.has('k')) {
                 throw new MailboxException.NoRights("no permission to " + what + " " + name + " (needs the 'k' right on "
                         + (parent.isEmpty() ? "a parent folder" : f.get().prefix() + parent.get().name()) + ")");

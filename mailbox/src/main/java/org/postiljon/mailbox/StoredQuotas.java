@@ -151,6 +151,14 @@ final class StoredQuotas implements Quotas {
     }
 
     @Override
+    public void checkAppend(Account user, MailboxName mailbox, long bytes, int count) {
+        store.read(tx -> {
+            check(tx, Access.resolve(tx, user, mailbox).ownerId(), bytes, count, bytes);
+            return null;
+        });
+    }
+
+    @Override
     public boolean isAdmin(Account user) {
         return admins.contains(user.address());
     }

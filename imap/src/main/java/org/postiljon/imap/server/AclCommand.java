@@ -51,8 +51,9 @@ final class AclCommand implements Command {
             }
             case DELETEACL -> acl.delete(s.account, name, identifier);
             case GETACL -> {
+                List<AclEntry> entries = acl.get(s.account, name);
                 out.raw("* ACL ").string(s.wireName(name));
-                for (AclEntry e : acl.get(s.account, name)) out.raw(" ").string(e.identifier()).raw(" ").string(e.rights().wire());
+                for (AclEntry e : entries) out.raw(" ").string(e.identifier()).raw(" ").string(e.rights().wire());
                 out.crlf();
             }
             case LISTRIGHTS -> {
@@ -62,7 +63,10 @@ final class AclCommand implements Command {
                 if (l.size() > 1) out.raw(" c d"); // RFC 4314 §2.1.1: the virtual rights are listed too
                 out.crlf();
             }
-            case MYRIGHTS -> out.raw("* MYRIGHTS ").string(s.wireName(name)).raw(" ").string(acl.myRights(s.account, name).wire()).crlf();
+            case MYRIGHTS -> {
+                Rights mine = acl.myRights(s.account, name);
+                out.raw("* MYRIGHTS ").string(s.wireName(name)).raw(" ").string(mine.wire()).crlf();
+            }
         }
         s.ok(tag, kind + " completed", true);
     }

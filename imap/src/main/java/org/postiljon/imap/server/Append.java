@@ -54,14 +54,18 @@ final class Append implements Command {
                 in.sp();
             }
             boolean first = staged.isEmpty();
-            CommandReader.Literal literal = in.messageLiteral(svc.limits().maxMessageBytes(), () -> {
-                if (!first) return;
-                try {
-                    svc.mailboxes().get(s.account, name);
-                } catch (MailboxException.NoSuchMailbox e) {
-                    // §6.3.12: TRYCREATE tells the client it may CREATE and try again.
-                    throw new CommandFailed("TRYCREATE", "no such mailbox: " + name);
+            long before = staged.stream().mapToLong(StagedMessage::size).sum();
+            CommandReader.Literal literal = in.messageLiteral(svc.limits().maxMessageBytes(), size -> {
+                if (first) {
+                    try {
+                        svc.mailboxes().get(s.account, name);
+                    } catch (MailboxException.NoSuchMailbox e) {
+                        // §6.3.12: TRYCREATE tells the client it may CREATE and try again.
+                        throw new CommandFailed("TRYCREATE", "no such mailbox: " + name);
+                    }
                 }
+                // RFC 9208 §4.3.1: a message that cannot fit is refused before its bytes are sent (the exact check is in appendAll).
+                svc.quotas().checkAppend(s.account, name, before + size, staged.size() + 1);
             });
             if (literal.size() == 0) {
                 literal.finish();

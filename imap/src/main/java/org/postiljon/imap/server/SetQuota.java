@@ -21,6 +21,7 @@ final class SetQuota implements Command {
         in.sp();
         in.expect('(');
         OptionalLong storage = OptionalLong.empty(), messages = OptionalLong.empty();
+        String unsupported = null;
         boolean first = true;
         while (!in.skip(')')) {
             if (!first) in.sp();
@@ -31,14 +32,12 @@ final class SetQuota implements Command {
             switch (resource) {
                 case "STORAGE" -> storage = OptionalLong.of(Math.multiplyExact(limit, 1024L));
                 case "MESSAGE" -> messages = OptionalLong.of(limit);
-                default -> {
-                    in.end();
-                    throw new CommandFailed(null, "unsupported quota resource " + resource + "; STORAGE and MESSAGE are");
-                }
+                default -> unsupported = resource;
             }
             if (in.peek() == -1) throw new BadSyntax("unterminated resource list");
         }
         in.end();
+        if (unsupported != null) throw new CommandFailed(null, "unsupported quota resource " + unsupported + "; STORAGE and MESSAGE are");
         GetQuota.write(s, s.services().quotas().setLimits(s.account, root, new QuotaLimits(storage, messages)));
         s.ok(tag, "SETQUOTA completed", true);
     }

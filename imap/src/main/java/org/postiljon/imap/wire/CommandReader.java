@@ -276,13 +276,13 @@ public final class CommandReader {
      * bytes; if it throws, a synchronizing literal is never requested and a non-synchronizing one
      * is read and dropped, so the stream stays in step.
      */
-    public Literal messageLiteral(long max, Runnable precheck) throws IOException {
+    public Literal messageLiteral(long max, java.util.function.LongConsumer precheck) throws IOException {
         skip('~');
         if (peek() != '{') throw new BadSyntax("expected a literal");
         long n = literalHeader();
         if (n > max) refuseLiteral(n, max);
         try {
-            precheck.run();
+            precheck.accept(n);
         } catch (RuntimeException e) {
             if (!syncLiteral) {
                 in.skipNBytes(n);

@@ -25,6 +25,13 @@ public interface Quotas {
      */
     void checkDelivery(Account recipient, long size);
 
+    /**
+     * Whether {@code count} messages of {@code bytes} in all could be appended to the mailbox now
+     * (checked against the quota of the mailbox's owner).
+     * @throws MailboxException.OverQuota when they would not fit
+     */
+    void checkAppend(Account user, MailboxName mailbox, long bytes, int count);
+
     /** Sets an account's own limits; only for an administrator ({@link MailboxException.NoRights} otherwise). */
     Quota setLimits(Account admin, String root, QuotaLimits limits);
 

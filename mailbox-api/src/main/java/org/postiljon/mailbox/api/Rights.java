@@ -29,8 +29,8 @@ public record Rights(String letters) {
                 case 'd' -> b.append("et");
                 default -> {
                     if (ORDER.indexOf(c) < 0) {
-                        throw new MailboxException.InvalidName("unknown right '" + DomainName.printable(String.valueOf(c))
-                                + "'; rights are " + ORDER + " (and the obsolete c, d)");
+                        throw new MailboxException.InvalidName("unknown right " + DomainName.printable(String.valueOf(c))
+                                + "; rights are " + ORDER + " (and the obsolete c, d)");
                     }
                     b.append(c);
                 }
