@@ -115,5 +115,17 @@ while True:
         assert b'OK' in line, line
         break
 other.logout()
+
+# Quota as the test set it (50 MB, 1000 messages): the numbers match what the folders hold.
+typ, data = m.getquotaroot('INBOX')
+assert typ == 'OK', data
+roots, quotas = data
+assert roots[0] == b'"INBOX" ""', roots
+status = ok(m.status('INBOX', '(SIZE MESSAGES)'), 'status')[0].decode()
+quota = quotas[0].decode()
+assert quota.startswith('"" (STORAGE '), quota
+parts = quota[quota.index('(') + 1:-1].split()
+assert parts[0] == 'STORAGE' and parts[2] == '51200' and parts[3] == 'MESSAGE' and parts[5] == '1000', quota
+assert int(parts[1]) >= 1 and int(parts[4]) >= 2, (quota, status)
 m.logout()
 print('imaplib: all checks passed')

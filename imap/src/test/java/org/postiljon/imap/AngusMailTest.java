@@ -20,6 +20,7 @@ import jakarta.mail.search.SubjectTerm;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.postiljon.mailbox.api.Account;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +135,26 @@ class AngusMailTest extends ImapTranscriptTest {
             assertEquals(1, inbox.getMessageCount());
             assertTrue(!inbox.getMessage(1).isSet(Flags.Flag.SEEN), "new mail shows up unread");
             inbox.close(false);
+        }
+    }
+
+    @Test
+    void getQuotaShowsUsageAndLimits() throws Exception {
+        server.model.directory().setQuota(org.postiljon.mailbox.api.EmailAddress.parse("alice@example.org"),
+                new org.postiljon.mailbox.api.QuotaLimits(java.util.OptionalLong.of(10L * 1024 * 1024), java.util.OptionalLong.of(500)));
+        Account alice = server.model.directory().find(org.postiljon.mailbox.api.EmailAddress.parse("alice@example.org")).orElseThrow();
+        server.append(alice, "INBOX", 5000);
+        server.append(alice, "Trash", 3000);
+        try (Store store = connect()) {
+            jakarta.mail.Quota[] quotas = ((org.eclipse.angus.mail.imap.IMAPStore) store).getQuota("INBOX");
+            assertEquals(1, quotas.length);
+            assertEquals("", quotas[0].quotaRoot);
+            java.util.Map<String, jakarta.mail.Quota.Resource> byName = new java.util.HashMap<>();
+            for (jakarta.mail.Quota.Resource r : quotas[0].resources) byName.put(r.name, r);
+            assertEquals(8, byName.get("STORAGE").usage); // 8,000 octets in KiB, Trash included
+            assertEquals(10 * 1024, byName.get("STORAGE").limit);
+            assertEquals(2, byName.get("MESSAGE").usage);
+            assertEquals(500, byName.get("MESSAGE").limit);
         }
     }
 }

@@ -13,6 +13,8 @@ class PythonImaplibTest extends ImapTranscriptTest {
 
     @Test
     void imaplibClientWorksEndToEnd() throws Exception {
+        server.model.directory().setQuota(org.postiljon.mailbox.api.EmailAddress.parse("alice@example.org"),
+                new org.postiljon.mailbox.api.QuotaLimits(java.util.OptionalLong.of(50L * 1024 * 1024), java.util.OptionalLong.of(1000)));
         Path script = dir.resolve("imaplib_client.py");
         try (var in = getClass().getResourceAsStream("/imaplib_client.py")) {
             Files.copy(in, script);

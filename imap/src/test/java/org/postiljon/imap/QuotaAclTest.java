@@ -9,7 +9,7 @@ import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.QuotaLimits;
 
-/** QUOTA (RFC 9208), ACL (RFC 4314), NAMESPACE (RFC 2342) and team mailboxes over the wire. */
+/** QUOTA (RFC 9208), ACL (RFC 4314), NAMESPACE (RFC 2342), team mailboxes and the folder-name policy over the wire. */
 class QuotaAclTest extends ImapTranscriptTest {
 
     private Account limit(String address, long bytes, long messages) {
@@ -244,6 +244,32 @@ class QuotaAclTest extends ImapTranscriptTest {
             S2: * OK [CAPABILITY *
             C2: x1 LOGIN sales@example.org "correct horse battery"
             S2: x1 NO *
+            """);
+    }
+
+    @Test
+    void aDomainMayRestrictNewFolderNamesWithAClearReason() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            C1: a1 CREATE "Gr&APYA3w-e"
+            S1: a1 OK CREATE completed
+            C1: a2 LIST "" "Gr*"
+            S1: * LIST (\\HasNoChildren) "/" "Gr&APYA3w-e"
+            S1: a2 OK LIST completed
+            """);
+        server.model.directory().setDomainSetting(org.postiljon.mailbox.api.DomainName.of("example.org"),
+                org.postiljon.mailbox.api.AccountSetting.FOLDER_NAMES, "restricted");
+        run("""
+            C1: a3 CREATE "Projects/&AMQ-rger"
+            S1: a3 NO [CANNOT] folder names in example.org may only use the letters a-z, digits, '_' and '-' (a policy of the domain, for mail programs that mishandle other characters); '\u00c4rger' does not
+            C1: a4 CREATE "Projects/2026_Q4-final"
+            S1: a4 OK CREATE completed
+            C1: a5 RENAME "Gr&APYA3w-e" "Gr&APYA3w-er"
+            S1: a5 NO [CANNOT] *
+            C1: a6 RENAME "Gr&APYA3w-e" "Greetings"
+            S1: a6 OK RENAME completed
+            C1: a7 SELECT "Projects/2026_Q4-final"
+            S1~ a7 OK [READ-WRITE] SELECT completed
             """);
     }
 }

@@ -73,4 +73,40 @@ class Pop3WithImapTest extends Pop3TranscriptTest {
             S3: +OK 2 *
             """);
     }
+
+    @Test
+    void downloadingAndDeletingFreesTheQuotaButKeepingInTrashDoesNot() throws Exception {
+        String first = Pop3TestServer.message("first", "x".repeat(2000) + "\r\n");
+        server.model.directory().setQuota(alice.address(), new org.postiljon.mailbox.api.QuotaLimits(
+                java.util.OptionalLong.of(first.length() + 1000), java.util.OptionalLong.empty()));
+        server.deliver(alice, first);
+        var quotas = server.model.quotas();
+        org.junit.jupiter.api.Assertions.assertThrows(org.postiljon.mailbox.api.MailboxException.OverQuota.class,
+                () -> server.deliver(alice, first));
+        // With pop3.delete=trash the message only moves: Trash still counts, the mailbox stays full.
+        server.model.directory().setSetting(alice.address(), org.postiljon.mailbox.api.AccountSetting.POP3_DELETE, "trash");
+        login(1);
+        run("""
+            C1: DELE 1
+            S1: +OK message 1 deleted
+            C1: QUIT
+            S1: +OK *
+            """);
+        org.junit.jupiter.api.Assertions.assertEquals(first.length(), quotas.own(alice).usage().bytes());
+        org.junit.jupiter.api.Assertions.assertThrows(org.postiljon.mailbox.api.MailboxException.OverQuota.class,
+                () -> server.deliver(alice, first));
+        // Expunged for good: room again.
+        server.model.messages().delete(alice, org.postiljon.mailbox.api.MailboxName.of("Trash"), org.postiljon.mailbox.api.UidSet.ALL);
+        server.deliver(alice, first);
+        server.model.directory().setSetting(alice.address(), org.postiljon.mailbox.api.AccountSetting.POP3_DELETE, "expunge");
+        login(2);
+        run("""
+            C2: DELE 1
+            S2: +OK message 1 deleted
+            C2: QUIT
+            S2: +OK Postiljon POP3 signing off (1 messages deleted)
+            """);
+        org.junit.jupiter.api.Assertions.assertEquals(0, quotas.own(alice).usage().bytes());
+        server.deliver(alice, first);
+    }
 }

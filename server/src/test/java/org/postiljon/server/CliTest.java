@@ -78,6 +78,42 @@ class CliTest {
     }
 
     @Test
+    void teamsAclsQuotaAndRetentionFromTheCommandLine() throws Exception {
+        cli("domain", "add", "example.org");
+        cli("account", "add", "alice@example.org", "--password", "horse-battery");
+        cli("account", "add", "bob@example.org", "--password", "horse-battery");
+        assertEquals(new Result(0, "team mailbox added: sales@example.org\n", ""), cli("team", "add", "sales@example.org"));
+        assertEquals(new Result(0, "alice@example.org is a member of sales@example.org with rights lrswipkxte\n", ""),
+                cli("team", "member", "add", "sales@example.org", "alice@example.org"));
+        assertEquals(0, cli("team", "member", "add", "sales@example.org", "bob@example.org", "lr").code());
+        assertEquals(new Result(0, "sales@example.org\n\talice@example.org\tlrswipkxte\n\tbob@example.org\tlr\n", ""), cli("team", "list"));
+        assertEquals(0, cli("team", "member", "remove", "sales@example.org", "bob@example.org").code());
+        assertEquals(new Result(1, "", "postiljon: error: bob@example.org is not a member of sales@example.org\n"),
+                cli("team", "member", "remove", "sales@example.org", "bob@example.org"));
+        assertEquals(new Result(1, "", "postiljon: error: alice@example.org is not a team mailbox\n"),
+                cli("team", "member", "add", "alice@example.org", "bob@example.org"));
+
+        assertEquals(new Result(0, "alice@example.org\tlrswipkxtea\nbob@example.org\tlr\n", ""),
+                cli("acl", "set", "alice@example.org", "INBOX", "bob@example.org", "lr"));
+        assertEquals(new Result(0, "alice@example.org\tlrswipkxtea\n", ""), cli("acl", "set", "alice@example.org", "INBOX", "bob@example.org", ""));
+        assertEquals(new Result(1, "", "postiljon: error: no such account: nobody@example.org\n"),
+                cli("acl", "set", "alice@example.org", "INBOX", "nobody@example.org", "lr"));
+
+        assertEquals(0, cli("domain", "set", "example.org", "quota.storage-mb", "10").code());
+        assertEquals(new Result(0, "alice@example.org: 0 bytes in 0 messages; limit 10 MB\n", ""), cli("quota", "show", "alice@example.org"));
+        assertEquals(new Result(0, "quota usage exact: no drift\n", ""), cli("quota", "repair"));
+
+        assertEquals(new Result(0, "retention of Trash of alice@example.org: 3 days\n", ""), cli("retention", "set", "alice@example.org", "Trash", "3"));
+        assertEquals(new Result(0, "retention of Trash of alice@example.org: never\n", ""), cli("retention", "set", "alice@example.org", "Trash", "never"));
+        assertEquals(new Result(0, "retention of Trash of alice@example.org: 30 days\n", ""), cli("retention", "set", "alice@example.org", "Trash", "default"));
+        assertEquals(new Result(2, "", "postiljon: DAYS must be a number of days, never or default, not 'soon'\n" + Cli.USAGE),
+                cli("retention", "set", "alice@example.org", "Trash", "soon"));
+        assertEquals(new Result(0, "would remove 0 messages\n", ""), cli("retention", "preview"));
+        JsonNode run = new ObjectMapper().readTree(cli("--json", "retention", "run").out());
+        assertEquals(0, run.get("messages").asInt());
+    }
+
+    @Test
     void theQueueIsListedRetriedAndDeleted() throws Exception {
         try (Node node = Node.open(Settings.defaults().with("data.dir", dir.toString()))) {
             node.model().queue().enqueue("alice@example.org", org.postiljon.mailbox.api.OutboundQueue.Dsn.NONE,
