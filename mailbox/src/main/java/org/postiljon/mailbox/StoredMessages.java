@@ -18,6 +18,7 @@ import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
+import org.postiljon.mailbox.api.QuotaLimits;
 import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.StagedMessage;
@@ -113,7 +114,7 @@ final class StoredMessages implements Messages {
                     bytes += s.size();
                     largest = Math.max(largest, s.size());
                 }
-                StoredQuotas.check(tx, t.ownerId(), bytes, messages.size(), largest);
+                QuotaLimits limits = StoredQuotas.check(tx, t.ownerId(), bytes, messages.size(), largest);
                 long modSeq = tx.nextModSeq(t.ownerId());
                 List<MessageInfo> added = new ArrayList<>();
                 for (StagedMessage s : messages) {
@@ -121,7 +122,7 @@ final class StoredMessages implements Messages {
                     Flags flags = t.rights().allowedFlags(s.flags());
                     added.add(tx.insertMessage(t.mailbox().id(), modSeq, flags, s.internalDate(), now, s.size(), s.blob(), s.keys()));
                 }
-                return new Done<>(t.mailbox(), added, modSeq, StoredQuotas.crossed(tx, t.ownerId()));
+                return new Done<>(t.mailbox(), added, modSeq, StoredQuotas.crossed(tx, t.ownerId(), limits));
             });
         } catch (RuntimeException e) {
             discard(messages);

@@ -61,13 +61,11 @@ final class StoredQuotas implements Quotas {
     /**
      * Refuses to add {@code bytes} in {@code count} messages (the largest {@code largest}) to the
      * account when that would pass a limit: inside the writing transaction, so concurrent appends
-     * can never together pass it.
+     * can never together pass it. Returns the limits in force, for {@link #crossed(WriteTx, long, QuotaLimits)}.
      */
-    static void check(ReadTx tx, long ownerId, long bytes, long count, long largest) {
-        if (count == 0) return;
-        AccountRecord owner = owner(tx, ownerId);
-        QuotaLimits l = limits(tx, owner);
-        if (l.storageBytes().isEmpty() && l.messages().isEmpty()) return;
+    static QuotaLimits check(ReadTx tx, long ownerId, long bytes, long count, long largest) {
+        QuotaLimits l = limits(tx, owner(tx, ownerId));
+        if (count == 0 || l.storageBytes().isEmpty() && l.messages().isEmpty()) return l;
         QuotaUsage u = tx.usage(ownerId);
         if (l.storageBytes().isPresent()) {
             long limit = l.storageBytes().getAsLong();
@@ -86,6 +84,7 @@ final class StoredQuotas implements Quotas {
                 throw new MailboxException.OverQuota("message quota exceeded: " + u.messages() + " of " + limit + " messages", false);
             }
         }
+        return l;
     }
 
     /**
@@ -93,10 +92,13 @@ final class StoredQuotas implements Quotas {
      * it is not repeated; a lower usage lowers the noted threshold so a later rise warns again.
      */
     static int crossed(WriteTx tx, long ownerId) {
-        AccountRecord owner = owner(tx, ownerId);
-        QuotaLimits l = limits(tx, owner);
+        return crossed(tx, ownerId, limits(tx, owner(tx, ownerId)));
+    }
+
+    /** The same with the limits already known (an append checked them in the same transaction). */
+    static int crossed(WriteTx tx, long ownerId, QuotaLimits l) {
         if (l.storageBytes().isEmpty() && l.messages().isEmpty()) return 0;
-        int pct = new Quota(owner.account().address(), "", l, tx.usage(ownerId)).percentUsed();
+        int pct = new Quota(null, "", l, tx.usage(ownerId)).percentUsed();
         int level = 0;
         for (int t : THRESHOLDS) if (pct >= t) level = t;
         int warned = tx.quotaWarned(ownerId);
