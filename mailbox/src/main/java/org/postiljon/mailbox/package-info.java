@@ -11,6 +11,13 @@
  *   <li>One MODSEQ per operation: a COPY of 500 messages takes one MODSEQ, not 500.</li>
  *   <li>Names are resolved inside the writing transaction, so a concurrent delete or rename yields
  *       {@code NoSuchMailbox}, never a write into the wrong mailbox.</li>
+ *   <li>Names are the user's view: another account's folders carry its namespace prefix, and
+ *       {@code Access} resolves owner and rights in every operation's own transaction. Protocols
+ *       never check rights; a revoked right applies at the next call.</li>
+ *   <li>Changes are published and MODSEQs taken on the mailbox's owner's account, not the acting
+ *       user's: a member's append to a team folder reaches every session on it.</li>
+ *   <li>Quota is checked in the transaction that adds messages, so concurrent appends cannot
+ *       together pass a limit; only quota warnings are added past it.</li>
  * </ul>
  */
 package org.postiljon.mailbox;

@@ -12,6 +12,8 @@
  *   <li>When {@code BlobStore.put} returns, the bytes and their directory entry are on disk.</li>
  *   <li>UIDs come from {@code mailbox.uid_next} inside the writing transaction, so they never
  *       repeat; MODSEQs from the account's counter, so they never go backwards.</li>
+ *   <li>{@code usage(account)} equals the sum over the account's messages after every committed
+ *       transaction, whichever method changed them (the embedded store keeps it with triggers).</li>
  * </ul>
  */
 package org.postiljon.store.spi;

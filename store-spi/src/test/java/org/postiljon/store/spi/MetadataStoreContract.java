@@ -72,6 +72,37 @@ public abstract class MetadataStoreContract {
                 Instant.now(), 100, BLOB, KEYS));
     }
 
+    private org.postiljon.mailbox.api.QuotaUsage usage() {
+        return store.read(tx -> tx.usage(alice.id()));
+    }
+
+    @Test
+    void usageFollowsEveryMessageChangeInTheSameTransaction() {
+        Mailbox inbox = mailbox("INBOX");
+        Mailbox trash = mailbox("Trash");
+        MessageInfo a = append(inbox, Flags.NONE);
+        append(inbox, Flags.NONE);
+        store.write(tx -> tx.copyMessage(a, trash.id(), tx.nextModSeq(alice.id()), Instant.now()));
+        assertEquals(new org.postiljon.mailbox.api.QuotaUsage(300, 3), usage());
+        store.write(tx -> {
+            tx.deleteMessages(inbox.id(), List.of(a.uid()), tx.nextModSeq(alice.id()));
+            return null;
+        });
+        assertEquals(new org.postiljon.mailbox.api.QuotaUsage(200, 2), usage());
+        // A failed transaction leaves usage as it was.
+        assertThrows(IllegalStateException.class, () -> store.write(tx -> {
+            tx.insertMessage(inbox.id(), tx.nextModSeq(alice.id()), Flags.NONE, Instant.now(), Instant.now(), 5000, BLOB, KEYS);
+            throw new IllegalStateException("rolled back");
+        }));
+        store.write(tx -> {
+            tx.deleteMailbox(trash.id(), tx.nextModSeq(alice.id()));
+            return null;
+        });
+        assertEquals(new org.postiljon.mailbox.api.QuotaUsage(100, 1), usage());
+        org.postiljon.mailbox.api.QuotaUsage counted = store.read(tx -> tx.countUsage(alice.id()));
+        assertEquals(counted, usage());
+    }
+
     @Test
     void duplicatesBecomeDomainErrors() {
         assertThrows(MailboxException.DomainExists.class, () -> store.write(tx -> { tx.insertDomain(DomainName.of("EXAMPLE.org")); return null; }));
