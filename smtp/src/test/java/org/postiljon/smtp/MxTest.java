@@ -11,6 +11,34 @@ import org.postiljon.mailbox.api.EmailAddress;
 class MxTest extends SmtpTranscriptTest {
 
     @Test
+    void mailToATeamAddressLandsInTheTeamMailboxWhereMembersSeeIt() throws Exception {
+        var sales = org.postiljon.mailbox.api.EmailAddress.parse("sales@example.org");
+        var team = server.model.directory().addTeam(sales, org.postiljon.mailbox.api.QuotaLimits.UNLIMITED);
+        server.model.directory().setTeamMember(sales, alice.address(), org.postiljon.mailbox.api.Rights.MEMBER);
+        run(ehloMx(1) + """
+            C1: MAIL FROM:<customer@example.net>
+            S1: 250 2.1.0 sender OK
+            C1: RCPT TO:<sales@example.org>
+            S1: 250 2.1.5 recipient OK
+            C1: DATA
+            S1: 354 *
+            C1: Subject: an order
+            C1:
+            C1: ten boxes please
+            C1: .
+            S1: 250 2.0.0 message accepted and delivered
+            """);
+        assertEquals(1, inbox(team).size());
+        assertEquals(0, inbox(alice).size());
+        var shared = org.postiljon.mailbox.api.MailboxName.of("Shared/sales/INBOX");
+        assertEquals("an order", server.model.messages().keys(alice, shared, 1).subject());
+        assertEquals(0, server.model.messages().list(bob, org.postiljon.mailbox.api.MailboxName.INBOX,
+                org.postiljon.mailbox.api.UidSet.ALL).size());
+        org.junit.jupiter.api.Assertions.assertThrows(org.postiljon.mailbox.api.MailboxException.NoSuchMailbox.class,
+                () -> server.model.messages().keys(bob, shared, 1));
+    }
+
+    @Test
     void mailForALocalUserIsDeliveredWithTraceFields() throws Exception {
         run(ehloMx(1) + """
             C1: MAIL FROM:<sender@example.net> SIZE=120 BODY=8BITMIME

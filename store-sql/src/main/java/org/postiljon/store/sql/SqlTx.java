@@ -792,21 +792,18 @@ final class SqlTx implements WriteTx {
 
     @Override
     public Map<Long, String> teamsOf(long accountId) {
-        Map<Long, String> out = new java.util.LinkedHashMap<>();
-        for (var e : query("SELECT team_id, rights FROM team_member WHERE account_id = ? ORDER BY team_id",
-                rs -> Map.entry(rs.getLong(1), rs.getString(2)), accountId)) {
-            out.put(e.getKey(), e.getValue());
-        }
-        return out;
+        return idToRights("SELECT team_id, rights FROM team_member WHERE account_id = ? ORDER BY team_id", accountId);
     }
 
     @Override
     public Map<Long, String> teamMembers(long teamId) {
+        return idToRights("SELECT account_id, rights FROM team_member WHERE team_id = ? ORDER BY account_id", teamId);
+    }
+
+    /** Rows of (id, rights) as an ordered map. */
+    private Map<Long, String> idToRights(String sql, long key) {
         Map<Long, String> out = new java.util.LinkedHashMap<>();
-        for (var e : query("SELECT account_id, rights FROM team_member WHERE team_id = ? ORDER BY account_id",
-                rs -> Map.entry(rs.getLong(1), rs.getString(2)), teamId)) {
-            out.put(e.getKey(), e.getValue());
-        }
+        for (var e : query(sql, rs -> Map.entry(rs.getLong(1), rs.getString(2)), key)) out.put(e.getKey(), e.getValue());
         return out;
     }
 
