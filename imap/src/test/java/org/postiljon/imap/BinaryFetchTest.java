@@ -39,6 +39,7 @@ class BinaryFetchTest extends ImapTranscriptTest {
             S1: * OK [UNSEEN 1] first unseen
             S1: * OK [UIDVALIDITY *
             S1: * OK [UIDNEXT *
+            S1: * OK [MAILBOXID *
             S1: a2 OK [READ-ONLY] EXAMINE completed
             C1: a3 FETCH 1 (BINARY.SIZE[2] BINARY.PEEK[2])
             S1: * 1 FETCH (BINARY.SIZE[2] 11 BINARY[2] ~{11}

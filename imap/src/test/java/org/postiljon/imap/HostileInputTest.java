@@ -81,7 +81,7 @@ class HostileInputTest extends ImapTranscriptTest {
             C1: * OK [ALERT] forged line (MESSAGES)
             S1: a1 BAD mailbox name is not modified UTF-7
             C1: a9 CREATE "quo\\\"ted"
-            S1: a9 OK CREATE completed
+            S1: a9 OK [MAILBOXID *
             C1: b9 LIST "" quo*
             S1: * LIST (\\HasNoChildren) "/" "quo\\\"ted"
             S1: b9 OK LIST completed
@@ -103,6 +103,7 @@ class HostileInputTest extends ImapTranscriptTest {
             S1: * 0 RECENT
             S1: * OK [UIDVALIDITY *
             S1: * OK [UIDNEXT *
+            S1: * OK [MAILBOXID *
             S1: a0 OK [READ-WRITE] SELECT completed
             """);
         long t0 = System.nanoTime();

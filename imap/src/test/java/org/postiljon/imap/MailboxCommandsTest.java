@@ -11,7 +11,7 @@ class MailboxCommandsTest extends ImapTranscriptTest {
         login(2, "alice@example.org");
         run("""
             C1: a1 CREATE Archive/2024/
-            S1: a1 OK CREATE completed
+            S1: a1 OK [MAILBOXID *
             C1: a2 CREATE Archive/2024
             S1: a2 NO [ALREADYEXISTS] mailbox already exists: Archive/2024
             C2: b1 STATUS Archive/2024 (MESSAGES)
@@ -26,7 +26,7 @@ class MailboxCommandsTest extends ImapTranscriptTest {
             C1: a6 CREATE " lead"
             S1: a6 NO [CANNOT] mailbox name level starts or ends with a space: " lead"
             C1: a7 CREATE Spam (USE (\\Junk))
-            S1: a7 OK CREATE completed
+            S1: a7 OK [MAILBOXID *
             C1: a8 CREATE Odd (USE (\\Nonsense))
             S1: a8 NO [USEATTR] unknown special use \\nonsense
             """);
@@ -37,7 +37,7 @@ class MailboxCommandsTest extends ImapTranscriptTest {
         login(1, "alice@example.org");
         run("""
             C1: a1 CREATE Work/Clients
-            S1: a1 OK CREATE completed
+            S1: a1 OK [MAILBOXID *
             C1: a2 LIST "" *
             S1: * LIST (\\HasNoChildren \\Archive) "/" "Archive"
             S1: * LIST (\\HasNoChildren \\Drafts) "/" "Drafts"
@@ -91,7 +91,7 @@ class MailboxCommandsTest extends ImapTranscriptTest {
         login(1, "alice@example.org");
         run("""
             C1: a1 CREATE Work/Clients/ACME
-            S1: a1 OK CREATE completed
+            S1: a1 OK [MAILBOXID *
             C1: a2 RENAME Work Job
             S1: a2 OK RENAME completed
             C1: a3 LIST "" Job*

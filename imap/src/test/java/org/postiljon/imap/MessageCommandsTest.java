@@ -28,6 +28,7 @@ class MessageCommandsTest extends ImapTranscriptTest {
             S1: * 1 RECENT
             S1: * OK [UIDVALIDITY ${uv}] UIDs valid
             S1: * OK [UIDNEXT 2] predicted next UID
+            S1: * OK [MAILBOXID *
             S1: a1 OK [READ-WRITE] SELECT completed
             C1: a2 FETCH 1 (FLAGS RFC822.SIZE UID)
             S1: * 1 FETCH (FLAGS (\\Seen \\Recent) RFC822.SIZE 120 UID 1)
@@ -67,6 +68,7 @@ class MessageCommandsTest extends ImapTranscriptTest {
             S1: * 0 RECENT
             S1: * OK [UIDVALIDITY ${uv}] UIDs valid
             S1: * OK [UIDNEXT 2] predicted next UID
+            S1: * OK [MAILBOXID *
             S1: b2 OK [READ-ONLY] EXAMINE completed
             C1: b3 STORE 1 +FLAGS (\\Flagged)
             S1: b3 NO [READ-ONLY] mailbox is read-only
@@ -86,6 +88,7 @@ class MessageCommandsTest extends ImapTranscriptTest {
             S1: * 1 RECENT
             S1: * OK [UIDVALIDITY *
             S1: * OK [UIDNEXT *
+            S1: * OK [MAILBOXID *
             S1: a1 OK [READ-WRITE] SELECT completed
             C2: b1 SELECT INBOX
             S2: * FLAGS *
@@ -94,6 +97,7 @@ class MessageCommandsTest extends ImapTranscriptTest {
             S2: * 0 RECENT
             S2: * OK [UIDVALIDITY *
             S2: * OK [UIDNEXT *
+            S2: * OK [MAILBOXID *
             S2: b1 OK [READ-WRITE] SELECT completed
             C1: a2 STORE 1 +FLAGS (\\Deleted $Important)
             S1: * 1 FETCH (FLAGS ($Important \\Deleted \\Seen \\Recent) UID 1)
@@ -127,6 +131,7 @@ class MessageCommandsTest extends ImapTranscriptTest {
             S2: * 0 RECENT
             S2: * OK [UIDVALIDITY *
             S2: * OK [UIDNEXT *
+            S2: * OK [MAILBOXID *
             S2: b1 OK [READ-WRITE] SELECT completed
             C2: b2 IDLE
             S2: + idling
@@ -173,6 +178,7 @@ class MessageCommandsTest extends ImapTranscriptTest {
             S1: * OK [UNSEEN 2] first unseen
             S1: * OK [UIDVALIDITY *
             S1: * OK [UIDNEXT 3] predicted next UID
+            S1: * OK [MAILBOXID *
             S1: a2 OK [READ-WRITE] SELECT completed
             C1: a3 SEARCH UNSEEN
             S1: * SEARCH 2
@@ -218,6 +224,7 @@ class MessageCommandsTest extends ImapTranscriptTest {
             S1: * OK [UIDVALIDITY ${tv}] UIDs valid
             S1: * OK [UIDNEXT 3] predicted next UID
             S1: * LIST () "/" "Trash"
+            S1: * OK [MAILBOXID *
             S1: b3 OK [READ-WRITE] SELECT completed
             C1: b4 SEARCH SEEN
             S1: * ESEARCH (TAG "b4") ALL 1

@@ -95,9 +95,9 @@ class QuotaAclTest extends ImapTranscriptTest {
             S1: * NAMESPACE (("" "/")) (("Other Users/" "/")) (("Shared/" "/"))
             S1: a1 OK NAMESPACE completed
             C2: b1 CREATE Projects
-            S2: b1 OK CREATE completed
+            S2: b1 OK [MAILBOXID *
             C2: b2 CREATE Private
-            S2: b2 OK CREATE completed
+            S2: b2 OK [MAILBOXID *
             C1: a2 LIST "" "Other Users/*"
             S1: a2 OK LIST completed
             C2: b3 SETACL Projects alice@example.org lr
@@ -227,7 +227,7 @@ class QuotaAclTest extends ImapTranscriptTest {
             C1: DONE
             S1: a3 OK IDLE terminated
             C1: a4 CREATE Shared/sales/Leads
-            S1: a4 OK CREATE completed
+            S1: a4 OK [MAILBOXID *
             C1: a5 MYRIGHTS Shared/sales/Leads
             S1: * MYRIGHTS "Shared/sales/Leads" "lrswipkxtecd"
             S1: a5 OK MYRIGHTS completed
@@ -252,7 +252,7 @@ class QuotaAclTest extends ImapTranscriptTest {
         login(1, "alice@example.org");
         run("""
             C1: a1 CREATE "Gr&APYA3w-e"
-            S1: a1 OK CREATE completed
+            S1: a1 OK [MAILBOXID *
             C1: a2 LIST "" "Gr*"
             S1: * LIST (\\HasNoChildren) "/" "Gr&APYA3w-e"
             S1: a2 OK LIST completed
@@ -263,7 +263,7 @@ class QuotaAclTest extends ImapTranscriptTest {
             C1: a3 CREATE "Projects/&AMQ-rger"
             S1: a3 NO [CANNOT] folder names in example.org may only use the letters a-z, digits, '_' and '-' (a policy of the domain, for mail programs that mishandle other characters); '\u00c4rger' does not
             C1: a4 CREATE "Projects/2026_Q4-final"
-            S1: a4 OK CREATE completed
+            S1: a4 OK [MAILBOXID *
             C1: a5 RENAME "Gr&APYA3w-e" "Gr&APYA3w-er"
             S1: a5 NO [CANNOT] *
             C1: a6 RENAME "Gr&APYA3w-e" "Greetings"

@@ -20,14 +20,14 @@ class SessionCommandsTest extends ImapTranscriptTest {
             C1: a3 ID NIL
             S1: * ID ("name" "Postiljon" "vendor" "Postiljon")
             S1: a3 OK ID completed
-            C1: a4 ENABLE CONDSTORE X-UNKNOWN
-            S1: * ENABLED
+            C1: a4 ENABLE X-UNKNOWN CONDSTORE
+            S1: * ENABLED CONDSTORE
             S1: a4 OK ENABLE completed
             C1: a5 ENABLE UTF8=ACCEPT
             S1: * ENABLED UTF8=ACCEPT
             S1: a5 OK ENABLE completed
             C1: a6 CREATE "Grüße/Büro"
-            S1: a6 OK CREATE completed
+            S1: a6 OK [MAILBOXID *
             C1: a7 LIST "" "Gr*"
             S1: * LIST (\\HasChildren) "/" "Grüße"
             S1: * LIST (\\HasNoChildren) "/" "Grüße/Büro"
@@ -68,6 +68,7 @@ class SessionCommandsTest extends ImapTranscriptTest {
             S1: * OK [UNSEEN 1] first unseen
             S1: * OK [UIDVALIDITY *
             S1: * OK [UIDNEXT 4] predicted next UID
+            S1: * OK [MAILBOXID *
             S1: a4 OK [READ-WRITE] SELECT completed
             C1: a5 UID EXPUNGE 2
             S1: * 2 EXPUNGE
@@ -89,6 +90,7 @@ class SessionCommandsTest extends ImapTranscriptTest {
             S1: * OK [UNSEEN 1] first unseen
             S1: * OK [UIDVALIDITY *
             S1: * OK [UIDNEXT 4] predicted next UID
+            S1: * OK [MAILBOXID *
             S1: b1 OK [READ-ONLY] EXAMINE completed
             C1: b2 CLOSE
             S1: b2 OK CLOSE completed
@@ -103,6 +105,7 @@ class SessionCommandsTest extends ImapTranscriptTest {
             S1: * OK [UNSEEN 1] first unseen
             S1: * OK [UIDVALIDITY *
             S1: * OK [UIDNEXT 4] predicted next UID
+            S1: * OK [MAILBOXID *
             S1: b4 OK [READ-WRITE] SELECT completed
             C1: b5 CLOSE
             S1: b5 OK CLOSE completed

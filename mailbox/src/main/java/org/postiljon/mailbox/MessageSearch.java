@@ -161,6 +161,7 @@ final class MessageSearch {
             case SearchQuery.HasFlag f -> c.m.flags().contains(f.flag());
             case SearchQuery.Uids u -> u.uids().contains(c.m.uid());
             case SearchQuery.Size s -> s.larger() ? c.m.size() > s.bytes() : c.m.size() < s.bytes();
+            case SearchQuery.ModSeq ms -> c.m.modSeq() >= ms.min();
             case SearchQuery.Day d -> {
                 Instant when = switch (d.field()) {
                     case INTERNAL -> c.m.internalDate();

@@ -274,20 +274,41 @@ final class StoredMessages implements Messages {
     }
 
     @Override
+    public List<MessageInfo> changedSince(Account account, MailboxName name, long modSeq) {
+        return store.read(tx -> tx.changedSince(readable(tx, account, name).id(), modSeq));
+    }
+
+    @Override
+    public long[] vanishedSince(Account account, MailboxName name, long modSeq) {
+        return store.read(tx -> tx.expungedSince(readable(tx, account, name).id(), modSeq));
+    }
+
+    @Override
     public List<MessageInfo> store(Account account, MailboxName name, UidSet uids, FlagUpdate update) {
+        return store(account, name, uids, update, Long.MAX_VALUE).changed();
+    }
+
+    @Override
+    public ConditionalStore store(Account account, MailboxName name, UidSet uids, FlagUpdate update, long unchangedSince) {
         // Flag changes are committed without waiting for the disk (docs/decisions/0004).
-        Done<List<MessageInfo>> done = store.writeRelaxed(tx -> {
+        Done<ConditionalStore> done = store.writeRelaxed(tx -> {
             Access.Target t = Access.resolve(tx, account, name, 'r', "read messages");
             Mailbox m = t.mailbox();
             FlagUpdate allowed = permitted(t, update);
             List<MessageInfo> current = tx.messages(m.id(), uids);
             java.util.SortedMap<Long, Flags> next = new java.util.TreeMap<>();
+            List<Long> modified = new ArrayList<>();
             for (MessageInfo info : current) {
+                // RFC 7162 §3.1.3: a message changed since the client looked is left alone and reported.
+                if (info.modSeq() > unchangedSince) {
+                    modified.add(info.uid());
+                    continue;
+                }
                 Flags f = allowed.applyTo(info.flags());
                 if (allowed.mode() == FlagUpdate.Mode.REPLACE && !t.own()) f = keepUnpermitted(t, info.flags(), f);
                 if (!f.equals(info.flags())) next.put(info.uid(), f);
             }
-            if (next.isEmpty()) return new Done<>(m, List.<MessageInfo>of(), 0L);
+            if (next.isEmpty()) return new Done<>(m, new ConditionalStore(List.of(), List.copyOf(modified)), 0L);
             long modSeq = tx.nextModSeq(t.ownerId());
             tx.updateFlags(m, next, modSeq);
             List<MessageInfo> changed = new ArrayList<>();
@@ -298,10 +319,10 @@ final class StoredMessages implements Messages {
                             info.saveDate(), info.size(), info.blobId()));
                 }
             }
-            return new Done<>(m, List.copyOf(changed), modSeq);
+            return new Done<>(m, new ConditionalStore(List.copyOf(changed), List.copyOf(modified)), modSeq);
         });
-        if (!done.value().isEmpty()) {
-            bus.publish(new Change.FlagsChanged(done.mailbox().accountId(), done.modSeq(), done.mailbox().id(), done.value()));
+        if (!done.value().changed().isEmpty()) {
+            bus.publish(new Change.FlagsChanged(done.mailbox().accountId(), done.modSeq(), done.mailbox().id(), done.value().changed()));
         }
         return done.value();
     }

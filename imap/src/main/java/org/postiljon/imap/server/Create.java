@@ -33,7 +33,7 @@ final class Create implements Command {
         in.end();
         if (use.size() > 1) throw new CommandFailed("USEATTR", "one special use per mailbox");
         // §6.3.4: a trailing separator only says the mailbox will get children (MailboxName.of drops it).
-        s.services().mailboxes().create(s.account, name, use);
-        s.ok(tag, "CREATE completed", true);
+        var created = s.services().mailboxes().create(s.account, name, use);
+        s.ok(tag, "[MAILBOXID (" + ObjectIds.mailbox(created) + ")] CREATE completed", true); // RFC 8474 §4.1
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.postiljon.imap.wire.CommandReader;
 
-/** ENABLE, RFC 5161; IMAP4rev2 (RFC 9051 §6.3.1) and UTF8=ACCEPT (RFC 6855). */
+/** ENABLE, RFC 5161; IMAP4rev2 (RFC 9051 §6.3.1), UTF8=ACCEPT (RFC 6855), CONDSTORE and QRESYNC (RFC 7162). */
 final class Enable implements Command {
     @Override
     public void run(Session s, String tag, CommandReader in) throws IOException {
@@ -18,6 +18,14 @@ final class Enable implements Command {
                 case "IMAP4REV2" -> {
                     if (!s.rev2()) s.enableRev2();
                     enabled.add("IMAP4rev2");
+                }
+                case "CONDSTORE" -> { // RFC 7162 §3.1
+                    s.enableCondstore();
+                    enabled.add("CONDSTORE");
+                }
+                case "QRESYNC" -> { // RFC 7162 §3.2.3: implies CONDSTORE
+                    s.enableQresync();
+                    enabled.add("QRESYNC");
                 }
                 case "UTF8=ACCEPT" -> {
                     s.enableUtf8();

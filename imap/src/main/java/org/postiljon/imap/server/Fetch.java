@@ -15,6 +15,7 @@ import org.postiljon.imap.wire.SequenceSet;
 import org.postiljon.mailbox.api.FlagUpdate;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.MessageInfo;
+import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.UidSet;
 import org.postiljon.mime.BodyPart;
 import org.postiljon.mime.ParsedMessageCodec;
@@ -41,17 +42,59 @@ final class Fetch implements Command {
         SequenceSet set = SequenceSet.parse(in.until(""));
         in.sp();
         List<FetchItem> items = items(in);
+        long changedSince = -1;
+        boolean reportVanished = false;
+        if (in.peek() == ' ') { // RFC 7162 §3.1.4: (CHANGEDSINCE n), §3.2.6: with VANISHED for UID FETCH
+            in.sp();
+            in.expect('(');
+            boolean first = true;
+            while (!in.skip(')')) {
+                if (!first) in.sp();
+                first = false;
+                String modifier = in.atom().toUpperCase(Locale.ROOT);
+                switch (modifier) {
+                    case "CHANGEDSINCE" -> {
+                        in.sp();
+                        changedSince = in.number();
+                    }
+                    case "VANISHED" -> reportVanished = true;
+                    default -> throw new BadSyntax("unknown FETCH modifier " + modifier);
+                }
+            }
+            if (reportVanished && (!uid || !s.qresync() || changedSince < 0)) {
+                throw new BadSyntax("VANISHED needs UID FETCH, CHANGEDSINCE and ENABLE QRESYNC");
+            }
+        }
         in.end();
         if (uid && items.stream().noneMatch(i -> i.name().equals("UID"))) items.addFirst(FetchItem.simple("UID"));
+        if (changedSince >= 0 || items.stream().anyMatch(i -> i.name().equals("MODSEQ"))) s.enableCondstore(); // §3.1
+        if (s.condstore() && items.stream().noneMatch(i -> i.name().equals("MODSEQ"))
+                && (changedSince >= 0 || items.stream().anyMatch(i -> i.name().equals("FLAGS")))) {
+            items.add(FetchItem.simple("MODSEQ")); // §3.1.4.1: FLAGS go with MODSEQ once CONDSTORE is on
+        }
         SelectedMailbox view = s.selected();
         UidSet uids = view.resolve(set, uid, s.savedSearch);
+        if (reportVanished) {
+            List<Long> gone = new ArrayList<>();
+            for (long u : s.services().messages().vanishedSince(s.account, view.mailbox.name(), changedSince)) {
+                if (uids.contains(u) && view.seqOf(u) == 0) gone.add(u);
+            }
+            if (!gone.isEmpty()) s.out().untagged("VANISHED (EARLIER) " + Copy.compact(gone));
+        }
         boolean vanished = false;
         // In slices of the UID set, so memory stays bounded whatever the mailbox size.
         boolean needParse = items.stream().anyMatch(i -> i.isSection() || i.name().equals("ENVELOPE")
                 || i.name().equals("BODYSTRUCTURE") || i.name().equals("BODY"));
+        boolean needKeys = items.stream().anyMatch(i -> i.name().equals("PREVIEW") || i.name().equals("THREADID"));
         for (Slice slice : slices(uids, view)) {
             List<MessageInfo> found = s.services().messages().list(s.account, view.mailbox.name(), slice.uids());
+            if (changedSince >= 0) {
+                long since = changedSince;
+                found = found.stream().filter(m -> m.modSeq() > since).toList();
+            }
             java.util.Map<Long, ParsedMessageCodec.Stored> parses = needParse ? parses(s, view, found) : java.util.Map.of();
+            java.util.Map<Long, MessageKeys> keys = needKeys && !found.isEmpty()
+                    ? s.services().messages().keys(s.account, view.mailbox.name(), slice.uids(), false) : java.util.Map.of();
             java.util.Map<Long, MessageInfo> seenNow = markSeen(s, view, found, items);
             boolean flagsRequested = items.stream().anyMatch(i -> i.name().equals("FLAGS"));
             int present = 0;
@@ -63,10 +106,10 @@ final class Fetch implements Command {
                 present++;
                 MessageInfo now = seenNow.getOrDefault(m.uid(), m);
                 // §6.4.5: when FETCH sets \Seen, the new flags go with the answer.
-                one(s, seq, now, items, parse,
+                one(s, seq, now, items, parse, keys.get(m.uid()),
                         seenNow.containsKey(m.uid()) && !flagsRequested);
             }
-            vanished |= present < slice.inView();
+            if (changedSince < 0) vanished |= present < slice.inView();
             s.out().flush();
         }
         if (vanished) {
@@ -150,7 +193,7 @@ final class Fetch implements Command {
     }
 
     private void one(Session s, int seq, MessageInfo m, List<FetchItem> items, ParsedMessageCodec.Stored parse,
-                     boolean addFlags) throws IOException {
+                     MessageKeys keys, boolean addFlags) throws IOException {
         // Sections are resolved before the first byte of the response, so a bad one fails cleanly.
         for (FetchItem item : items) {
             if (!item.isSection()) continue;
@@ -164,6 +207,7 @@ final class Fetch implements Command {
         if (addFlags) {
             all = new ArrayList<>(items);
             all.add(FetchItem.simple("FLAGS"));
+            if (s.condstore() && items.stream().noneMatch(i -> i.name().equals("MODSEQ"))) all.add(FetchItem.simple("MODSEQ"));
         }
         for (FetchItem item : all) {
             if (!first) out.raw(" ");
@@ -178,6 +222,16 @@ final class Fetch implements Command {
                 case "INTERNALDATE" -> out.raw("INTERNALDATE \"" + INTERNALDATE.format(m.internalDate()) + "\"");
                 case "SAVEDATE" -> out.raw("SAVEDATE \"" + INTERNALDATE.format(m.saveDate()) + "\""); // RFC 8514 §4.2
                 case "RFC822.SIZE" -> out.raw("RFC822.SIZE " + m.size());
+                case "MODSEQ" -> out.raw("MODSEQ (" + m.modSeq() + ")"); // RFC 7162 §3.1.4
+                case "EMAILID" -> out.raw("EMAILID (" + ObjectIds.email(m) + ")"); // RFC 8474 §5.1
+                case "THREADID" -> {
+                    String t = keys == null ? null : ObjectIds.thread(keys);
+                    out.raw("THREADID " + (t == null ? "NIL" : "(" + t + ")"));
+                }
+                case "PREVIEW" -> { // RFC 8970 §3: the text stored at delivery, so LAZY changes nothing
+                    out.raw("PREVIEW ");
+                    if (keys == null || keys.preview() == null) out.raw("NIL"); else out.string(keys.preview());
+                }
                 case "ENVELOPE", "BODYSTRUCTURE", "BODY" -> {
                     out.raw(item.name() + " ");
                     // Rendered once per message content and session kind, then copied (the same newest
@@ -285,6 +339,14 @@ final class Fetch implements Command {
         }
     }
 
+    /** Whether the "(" two bytes ahead opens the FETCH modifiers (CHANGEDSINCE, VANISHED) rather than PREVIEW's. */
+    private static boolean fetchModifierAhead(CommandReader in) {
+        StringBuilder word = new StringBuilder();
+        for (int i = 2, c; (c = in.peekAt(i)) != -1 && Character.isLetter(c) && word.length() < 20; i++) word.append((char) c);
+        String w = word.toString().toUpperCase(Locale.ROOT);
+        return w.equals("CHANGEDSINCE") || w.equals("VANISHED");
+    }
+
     private static List<FetchItem> simple(String... names) {
         List<FetchItem> out = new ArrayList<>();
         for (String n : names) out.add(FetchItem.simple(n));
@@ -297,7 +359,17 @@ final class Fetch implements Command {
 
     private static FetchItem item(String name, CommandReader in) throws IOException {
         switch (name) {
-            case "UID", "FLAGS", "INTERNALDATE", "SAVEDATE", "RFC822.SIZE", "ENVELOPE", "BODYSTRUCTURE" -> {
+            case "UID", "FLAGS", "INTERNALDATE", "SAVEDATE", "RFC822.SIZE", "ENVELOPE", "BODYSTRUCTURE", "MODSEQ", "EMAILID", "THREADID" -> {
+                return FetchItem.simple(name);
+            }
+            case "PREVIEW" -> {
+                if (in.peek() == ' ' && in.peekAt(1) == '(' && !fetchModifierAhead(in)) { // PREVIEW (LAZY), RFC 8970 §3
+                    in.sp();
+                    in.expect('(');
+                    String m = in.atom().toUpperCase(Locale.ROOT);
+                    if (!m.equals("LAZY")) throw new BadSyntax("unknown PREVIEW modifier " + m);
+                    in.expect(')');
+                }
                 return FetchItem.simple(name);
             }
             case "RFC822" -> {

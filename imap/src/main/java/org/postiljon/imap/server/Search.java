@@ -75,9 +75,17 @@ final class Search implements Command {
             hitUids.add(u);
         }
         if (returns != null && returns.contains("SAVE")) s.savedSearch = hitUids.stream().mapToLong(Long::longValue).toArray();
+        // RFC 7162 §3.1.5: a search by MODSEQ reports the highest MODSEQ of what it found.
+        long highest = 0;
+        if (usesModSeq(all) && !hitUids.isEmpty()) {
+            for (var m : s.services().messages().list(s.account, view.mailbox.name(), UidSet.ofSorted(hitUids.stream().mapToLong(Long::longValue).toArray()))) {
+                highest = Math.max(highest, m.modSeq());
+            }
+        }
         if (returns == null && !s.rev2()) {
             StringBuilder b = new StringBuilder("SEARCH");
             for (long h : hits) b.append(' ').append(h);
+            if (highest > 0) b.append(" (MODSEQ ").append(highest).append(')');
             s.out().untagged(b.toString());
         } else {
             List<String> r = returns == null ? List.of("ALL") : returns;
@@ -90,10 +98,25 @@ final class Search implements Command {
                     if (r.contains("ALL")) s.out().raw(" ALL " + Copy.compact(hits));
                 }
                 if (r.contains("COUNT")) s.out().raw(" COUNT " + hits.size());
+                if (highest > 0) s.out().raw(" MODSEQ " + highest);
                 s.out().crlf();
             }
         }
         s.ok(tag, (uid ? "UID SEARCH" : "SEARCH") + " completed", uid);
+    }
+
+    private static boolean usesModSeq(List<SearchQuery> keys) {
+        for (SearchQuery q : keys) {
+            boolean found = switch (q) {
+                case SearchQuery.ModSeq m -> true;
+                case SearchQuery.And a -> usesModSeq(a.all());
+                case SearchQuery.Or(SearchQuery a, SearchQuery b) -> usesModSeq(List.of(a, b));
+                case SearchQuery.Not(SearchQuery inner) -> usesModSeq(List.of(inner));
+                default -> false;
+            };
+            if (found) return true;
+        }
+        return false;
     }
 
     private static boolean peekWord(CommandReader in, String word) {
@@ -137,6 +160,18 @@ final class Search implements Command {
             case "KEYWORD", "UNKEYWORD" -> {
                 in.sp();
                 yield flag(in.atom(), k.equals("KEYWORD"));
+            }
+            case "MODSEQ" -> { // RFC 7162 §3.1.5: MODSEQ [entry-name entry-type] n
+                in.sp();
+                if (in.peek() == '"') {
+                    in.astring();
+                    in.sp();
+                    String type = in.atom().toLowerCase(Locale.ROOT);
+                    if (!List.of("priv", "shared", "all").contains(type)) throw new BadSyntax("MODSEQ entry type is priv, shared or all");
+                    in.sp();
+                }
+                s.enableCondstore();
+                yield new SearchQuery.ModSeq(in.number());
             }
             case "LARGER", "SMALLER" -> {
                 in.sp();

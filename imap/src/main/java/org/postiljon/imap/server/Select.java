@@ -24,6 +24,26 @@ final class Select implements Command {
     public void run(Session s, String tag, CommandReader in) throws IOException {
         in.sp();
         MailboxName name = s.mailboxName(in.astringBytes());
+        Qresync qresync = null;
+        if (in.peek() == ' ') { // RFC 7162 §3.1.8 / §3.2.5: (CONDSTORE) or (QRESYNC (...))
+            in.sp();
+            in.expect('(');
+            boolean first = true;
+            while (!in.skip(')')) {
+                if (!first) in.sp();
+                first = false;
+                String p = in.atom().toUpperCase(java.util.Locale.ROOT);
+                switch (p) {
+                    case "CONDSTORE" -> s.enableCondstore();
+                    case "QRESYNC" -> {
+                        if (!s.qresync()) throw new org.postiljon.imap.wire.BadSyntax("QRESYNC must be enabled first (ENABLE QRESYNC)");
+                        in.sp();
+                        qresync = Qresync.parse(in);
+                    }
+                    default -> throw new org.postiljon.imap.wire.BadSyntax("unknown SELECT parameter " + p);
+                }
+            }
+        }
         in.end();
         // §6.3.2: a failed SELECT leaves no mailbox selected.
         s.close();
@@ -62,6 +82,9 @@ final class Select implements Command {
         if (s.rev2()) {
             out.raw("* LIST () \"/\" ").string(s.wireName(m.name())).crlf();
         }
+        out.untagged("OK [MAILBOXID (" + ObjectIds.mailbox(m) + ")] object id"); // RFC 8474 §4.1
+        if (s.condstore()) out.untagged("OK [HIGHESTMODSEQ " + m.highestModSeq() + "] highest modseq"); // RFC 7162 §3.1.2.1
+        if (qresync != null && qresync.uidValidity() == m.uidValidity()) resync(s, view, name, qresync);
         s.ok(tag, "[" + (readOnly ? "READ-ONLY" : "READ-WRITE") + "] " + (this.readOnly ? "EXAMINE" : "SELECT") + " completed", true);
     }
 
@@ -73,5 +96,54 @@ final class Select implements Command {
         if (r.has('s')) b.append("\\Seen ");
         if (r.has('w')) b.append("\\Draft \\* ");
         return b.toString().strip() + ")";
+    }
+
+    /** The QRESYNC parameter: what the client last knew (RFC 7162 §3.2.5). */
+    record Qresync(long uidValidity, long modSeq, UidSet known) {
+
+        static Qresync parse(CommandReader in) {
+            in.expect('(');
+            long uv = in.number();
+            in.sp();
+            long modSeq = in.number();
+            UidSet known = UidSet.ALL;
+            if (in.skip(' ')) {
+                if (in.peek() != '(') {
+                    known = uids(in.until(" )"));
+                    in.skip(' ');
+                }
+                if (in.skip('(')) { // the sequence match data only speeds up servers that lost tombstones; ours keep them
+                    in.until(")");
+                    in.expect(')');
+                }
+            }
+            in.expect(')');
+            if (uv < 1 || modSeq < 1) throw new org.postiljon.imap.wire.BadSyntax("QRESYNC needs a UIDVALIDITY and a MODSEQ above 0");
+            return new Qresync(uv, modSeq, known);
+        }
+
+        private static UidSet uids(String text) {
+            java.util.List<UidSet.Range> ranges = new java.util.ArrayList<>();
+            for (long[] r : org.postiljon.imap.wire.SequenceSet.parse(text).ranges()) {
+                if (r[0] == org.postiljon.imap.wire.SequenceSet.STAR || r[1] == org.postiljon.imap.wire.SequenceSet.STAR) {
+                    ranges.add(new UidSet.Range(Math.min(r[0], r[1]), UidSet.MAX_UID));
+                } else {
+                    ranges.add(new UidSet.Range(Math.min(r[0], r[1]), Math.max(r[0], r[1])));
+                }
+            }
+            return new UidSet(ranges);
+        }
+    }
+
+    /** RFC 7162 §3.2.5.1: what vanished and what changed since the client's MODSEQ, before the tagged OK. */
+    private static void resync(Session s, SelectedMailbox view, MailboxName name, Qresync q) throws IOException {
+        var messages = s.services().messages();
+        List<Long> vanished = new java.util.ArrayList<>();
+        for (long u : messages.vanishedSince(s.account, name, q.modSeq())) if (q.known().contains(u) && view.seqOf(u) == 0) vanished.add(u);
+        if (!vanished.isEmpty()) s.out().untagged("VANISHED (EARLIER) " + Copy.compact(vanished));
+        for (MessageInfo m : messages.changedSince(s.account, name, q.modSeq())) {
+            int seq = view.seqOf(m.uid());
+            if (seq > 0) s.fetchFlags(seq, m);
+        }
     }
 }

@@ -200,7 +200,14 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
                         s.out().untagged(count + " EXISTS");
                         grew = false;
                     }
-                    for (long u : e.uids()) expunge(s, u);
+                    if (s.qresync()) {
+                        // RFC 7162 §3.2.10: once QRESYNC is enabled, VANISHED replaces EXPUNGE.
+                        List<Long> gone = new ArrayList<>();
+                        for (long u : e.uids()) if (remove(u) > 0) gone.add(u);
+                        if (!gone.isEmpty()) s.out().untagged("VANISHED " + Copy.compact(gone));
+                    } else {
+                        for (long u : e.uids()) expunge(s, u);
+                    }
                 }
                 case Change.MailboxDeleted d -> deleted = true;
                 default -> { }
@@ -220,13 +227,19 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
     }
 
     private void expunge(Session s, long uid) throws IOException {
+        int seq = remove(uid);
+        if (seq > 0) s.out().untagged(seq + " EXPUNGE");
+    }
+
+    /** Takes {@code uid} out of the view; returns the sequence number it had, or 0. */
+    private int remove(long uid) {
         int seq = seqOf(uid);
         vanishing.remove(uid);
-        if (seq == 0) return;
+        if (seq == 0) return 0;
         System.arraycopy(uids, seq, uids, seq - 1, count - seq);
         count--;
         recent.remove(uid);
-        s.out().untagged(seq + " EXPUNGE");
+        return seq;
     }
 
     @Override

@@ -38,6 +38,8 @@ final class Session {
     SelectedMailbox selected;
     private boolean rev2;
     private boolean utf8Accept;
+    private boolean condstore;
+    private boolean qresync;
     long[] savedSearch;
     private int badInRow;
 
@@ -81,6 +83,25 @@ final class Session {
     void enableRev2() {
         rev2 = true;
         out.utf8(true);
+    }
+
+    /** RFC 7162 §3.1: once on, every FETCH with FLAGS also carries MODSEQ. */
+    boolean condstore() {
+        return condstore;
+    }
+
+    void enableCondstore() {
+        condstore = true;
+    }
+
+    /** RFC 7162 §3.2.5: VANISHED replaces EXPUNGE. */
+    boolean qresync() {
+        return qresync;
+    }
+
+    void enableQresync() {
+        qresync = true;
+        condstore = true;
     }
 
     void enableUtf8() {
@@ -229,7 +250,8 @@ final class Session {
             c.addAll(List.of("LITERAL+", "ENABLE", "ID", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN",
                     "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE", "STATUS=SIZE", "ESEARCH",
                     "SEARCHRES", "UTF8=ACCEPT", "SASL-IR", "BINARY", "MULTIAPPEND", "APPENDLIMIT=" + services.limits().maxMessageBytes(),
-                    "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "ACL", "RIGHTS=texk", "SAVEDATE"));
+                    "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "ACL", "RIGHTS=texk", "SAVEDATE",
+                    "CONDSTORE", "QRESYNC", "OBJECTID", "PREVIEW"));
             if (services.quotas().isAdmin(account)) c.add("QUOTASET");
         }
         return String.join(" ", c);
@@ -260,7 +282,8 @@ final class Session {
 
     /** Untagged FETCH with the flags of one message (and its UID, which never hurts). */
     void fetchFlags(int seq, MessageInfo m) throws IOException {
-        out.raw("* " + seq + " FETCH (FLAGS " + flagList(m.flags(), m.uid()) + " UID " + m.uid() + ")").crlf();
+        out.raw("* " + seq + " FETCH (FLAGS " + flagList(m.flags(), m.uid()) + " UID " + m.uid()
+                + (condstore ? " MODSEQ (" + m.modSeq() + ")" : "") + ")").crlf();
     }
 
     String flagList(Flags f, long uid) {

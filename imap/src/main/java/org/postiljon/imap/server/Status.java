@@ -13,7 +13,7 @@ import org.postiljon.mailbox.api.MailboxStatus;
 final class Status implements Command {
 
     static final List<String> ITEMS = List.of("MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "RECENT",
-            "DELETED-STORAGE", "APPENDLIMIT");
+            "DELETED-STORAGE", "APPENDLIMIT", "HIGHESTMODSEQ", "MAILBOXID");
 
     @Override
     public void run(Session s, String tag, CommandReader in) throws IOException {
@@ -45,6 +45,10 @@ final class Status implements Command {
         StringBuilder b = new StringBuilder();
         for (String item : items) {
             if (!b.isEmpty()) b.append(' ');
+            if (item.equals("MAILBOXID")) { // RFC 8474 §4.2
+                b.append("MAILBOXID (").append(ObjectIds.mailbox(st.mailbox())).append(')');
+                continue;
+            }
             long v = switch (item) {
                 case "MESSAGES" -> st.messages();
                 case "UIDNEXT" -> st.mailbox().uidNext();
@@ -54,6 +58,7 @@ final class Status implements Command {
                 case "SIZE" -> st.sizeBytes();
                 case "DELETED-STORAGE" -> st.deletedBytes(); // RFC 9208 §4.1.4, octets
                 case "APPENDLIMIT" -> s.services().limits().maxMessageBytes(); // RFC 7889 §4
+                case "HIGHESTMODSEQ" -> st.mailbox().highestModSeq(); // RFC 7162 §3.1.6
                 default -> 0; // RECENT: recent messages belong to the session that selects
             };
             b.append(item).append(' ').append(v);

@@ -27,6 +27,16 @@ final class Store implements Command {
         in.sp();
         SequenceSet set = SequenceSet.parse(in.until(""));
         in.sp();
+        long unchangedSince = Long.MAX_VALUE;
+        if (in.skip('(')) { // RFC 7162 §3.1.3: (UNCHANGEDSINCE n)
+            String modifier = in.atom().toUpperCase(Locale.ROOT);
+            if (!modifier.equals("UNCHANGEDSINCE")) throw new BadSyntax("unknown STORE modifier " + modifier);
+            in.sp();
+            unchangedSince = in.number();
+            in.expect(')');
+            in.sp();
+            s.enableCondstore();
+        }
         String item = in.atom().toUpperCase(Locale.ROOT);
         FlagUpdate.Mode mode = switch (item.replace(".SILENT", "")) {
             case "FLAGS" -> FlagUpdate.Mode.REPLACE;
@@ -50,7 +60,8 @@ final class Store implements Command {
         if (view.readOnly) throw new CommandFailed("READ-ONLY", "mailbox is read-only");
         UidSet uids = view.resolve(set, uid, s.savedSearch);
         var messages = s.services().messages();
-        List<MessageInfo> changed = messages.store(s.account, view.mailbox.name(), uids, new FlagUpdate(mode, Flags.of(names)));
+        var result = messages.store(s.account, view.mailbox.name(), uids, new FlagUpdate(mode, Flags.of(names)), unchangedSince);
+        List<MessageInfo> changed = result.changed();
         for (MessageInfo m : changed) view.ignoreOwn(m.modSeq());
         if (!silent) {
             for (MessageInfo m : messages.list(s.account, view.mailbox.name(), uids)) {
@@ -59,6 +70,17 @@ final class Store implements Command {
             }
         }
         // §7.5.1: no EXPUNGE responses while answering STORE; UID STORE may carry them.
+        if (!result.modified().isEmpty()) {
+            List<Long> ids = new ArrayList<>();
+            for (long u : result.modified()) {
+                long id = uid ? u : view.seqOf(u);
+                if (id > 0) ids.add(id);
+            }
+            java.util.Collections.sort(ids);
+            s.flushChanges(uid);
+            s.out().tagged(tag, "OK", "MODIFIED " + Copy.compact(ids), "conditional STORE completed"); // RFC 7162 §3.1.3
+            return;
+        }
         s.ok(tag, (uid ? "UID STORE" : "STORE") + " completed", uid);
     }
 }

@@ -57,6 +57,11 @@ public final class CommandReader {
         return l == null ? null : new String(l, StandardCharsets.UTF_8);
     }
 
+    /** The byte {@code ahead} positions after the next one ({@code peekAt(0) == peek()}), or -1. */
+    public int peekAt(int ahead) {
+        return pos + ahead < line.length ? line[pos + ahead] & 0xff : -1;
+    }
+
     public int peek() {
         return pos < line.length ? line[pos] & 0xff : -1;
     }

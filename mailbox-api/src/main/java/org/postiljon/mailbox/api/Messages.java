@@ -63,6 +63,21 @@ public interface Messages {
     /** Changes flags; returns the messages whose flags changed, with their new MODSEQ. */
     List<MessageInfo> store(Account account, MailboxName mailbox, UidSet uids, FlagUpdate update);
 
+    /**
+     * Changes flags only of the messages whose MODSEQ is not above {@code unchangedSince}
+     * (RFC 7162 §3.1.3); the others are returned as {@code modified}, unchanged.
+     */
+    ConditionalStore store(Account account, MailboxName mailbox, UidSet uids, FlagUpdate update, long unchangedSince);
+
+    /** What a conditional STORE did: the messages it changed, and the UIDs it left because they had changed since. */
+    record ConditionalStore(List<MessageInfo> changed, List<Long> modified) { }
+
+    /** Messages added or whose flags changed after {@code modSeq}, in UID order (CONDSTORE CHANGEDSINCE, QRESYNC). */
+    List<MessageInfo> changedSince(Account account, MailboxName mailbox, long modSeq);
+
+    /** UIDs expunged after {@code modSeq}, ascending (QRESYNC VANISHED (EARLIER)). */
+    long[] vanishedSince(Account account, MailboxName mailbox, long modSeq);
+
     /** Permanently removes the messages in {@code uids} that carry {@code \Deleted}; returns their UIDs. */
     List<Long> expunge(Account account, MailboxName mailbox, UidSet uids);
 

@@ -33,6 +33,9 @@ public sealed interface SearchQuery {
 
     record Uids(UidSet uids) implements SearchQuery { }
 
+    /** MODSEQ at least {@code min} (RFC 7162 §3.1.5). */
+    record ModSeq(long min) implements SearchQuery { }
+
     /** RFC822.SIZE larger than (or, when not {@code larger}, smaller than) {@code bytes}. */
     record Size(boolean larger, long bytes) implements SearchQuery { }
 

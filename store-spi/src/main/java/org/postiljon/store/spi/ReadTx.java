@@ -75,6 +75,12 @@ public interface ReadTx {
 
     long highestModSeq(long accountId);
 
+    /** Messages of the mailbox whose MODSEQ is above {@code modSeq} (added or flagged since), in UID order. */
+    List<MessageInfo> changedSince(long mailboxId, long modSeq);
+
+    /** UIDs, ascending, expunged from the mailbox with a MODSEQ above {@code modSeq} (from the tombstones). */
+    long[] expungedSince(long mailboxId, long modSeq);
+
     /** The change log of an account after {@code modSeq}, in MODSEQ order. */
     List<ChangeRecord> changesSince(long accountId, long modSeq);
 

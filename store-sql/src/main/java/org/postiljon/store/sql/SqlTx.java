@@ -328,6 +328,18 @@ final class SqlTx implements WriteTx {
     }
 
     @Override
+    public List<MessageInfo> changedSince(long mailboxId, long modSeq) {
+        return query("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE mailbox_id = ? AND modseq > ? ORDER BY uid", SqlTx::message, mailboxId, modSeq);
+    }
+
+    @Override
+    public long[] expungedSince(long mailboxId, long modSeq) {
+        long accountId = mailboxById(mailboxId).accountId();
+        return uids("SELECT DISTINCT uid FROM change_log WHERE account_id = ? AND modseq > ? AND mailbox_id = ? AND kind = 'EXPUNGE' ORDER BY uid",
+                accountId, modSeq, mailboxId);
+    }
+
+    @Override
     public long highestModSeq(long accountId) {
         return number("SELECT highest_modseq FROM account WHERE id = ?", accountId);
     }
