@@ -21,6 +21,8 @@ import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.QuotaLimits;
 import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.SearchQuery;
+import org.postiljon.mailbox.api.SortKey;
+import org.postiljon.mailbox.api.ThreadNode;
 import org.postiljon.mailbox.api.StagedMessage;
 import org.postiljon.mailbox.api.UidSet;
 import org.postiljon.mime.Address;
@@ -191,6 +193,33 @@ final class StoredMessages implements Messages {
     @Override
     public long[] search(Account account, MailboxName name, SearchQuery query) {
         return search.run(account, name, query);
+    }
+
+    @Override
+    public long[] sort(Account account, MailboxName name, List<SortKey> keys, SearchQuery query) {
+        long[] all = store.read(tx -> tx.sortedUids(readable(tx, account, name).id(), keys));
+        if (query instanceof SearchQuery.All) return all;
+        long[] hits = search(account, name, query); // ascending
+        long[] out = new long[hits.length];
+        int n = 0;
+        for (long u : all) if (java.util.Arrays.binarySearch(hits, u) >= 0) out[n++] = u;
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    @Override
+    public List<ThreadNode> thread(Account account, MailboxName name, ThreadAlgorithm algorithm, SearchQuery query) {
+        long[] hits = search(account, name, query);
+        List<MessageThreads.Item> items = store.read(tx -> {
+            long id = readable(tx, account, name).id();
+            var keys = tx.keys(id, UidSet.ofSorted(hits), false);
+            List<MessageThreads.Item> out = new ArrayList<>();
+            for (MessageInfo m : tx.messages(id, hits)) {
+                MessageKeys k = keys.get(m.uid());
+                if (k != null) out.add(new MessageThreads.Item(m, k));
+            }
+            return out;
+        });
+        return algorithm == ThreadAlgorithm.REFERENCES ? MessageThreads.references(items) : MessageThreads.orderedSubject(items);
     }
 
     @Override

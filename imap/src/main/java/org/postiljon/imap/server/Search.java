@@ -52,18 +52,11 @@ final class Search implements Command {
         if (peekWord(in, "CHARSET")) {
             in.atom();
             in.sp();
-            String charset = in.astring().toUpperCase(Locale.ROOT);
-            if (!charset.equals("UTF-8") && !charset.equals("US-ASCII")) {
-                throw new CommandFailed("BADCHARSET (UTF-8 US-ASCII)", "unsupported charset");
-            }
+            charset(in.astring());
             in.sp();
         }
         SelectedMailbox view = s.selected();
-        List<SearchQuery> all = new ArrayList<>();
-        do {
-            if (!all.isEmpty()) in.sp();
-            all.add(key(s, in, 0));
-        } while (in.peek() == ' ');
+        List<SearchQuery> all = criteria(s, in);
         in.end();
         long[] found = s.services().messages().search(s.account, view.mailbox.name(), all.size() == 1 ? all.getFirst() : new SearchQuery.And(all));
         List<Long> hits = new ArrayList<>();
@@ -105,7 +98,25 @@ final class Search implements Command {
         s.ok(tag, (uid ? "UID SEARCH" : "SEARCH") + " completed", uid);
     }
 
-    private static boolean usesModSeq(List<SearchQuery> keys) {
+    /** The charsets a search may name (RFC 9051 §6.4.4); strings are UTF-8 either way. */
+    static void charset(String name) {
+        String charset = name.toUpperCase(Locale.ROOT);
+        if (!charset.equals("UTF-8") && !charset.equals("US-ASCII")) {
+            throw new CommandFailed("BADCHARSET (UTF-8 US-ASCII)", "unsupported charset");
+        }
+    }
+
+    /** Search keys up to the end of the command (SEARCH, SORT and THREAD share them). */
+    static List<SearchQuery> criteria(Session s, CommandReader in) throws IOException {
+        List<SearchQuery> all = new ArrayList<>();
+        do {
+            if (!all.isEmpty()) in.sp();
+            all.add(key(s, in, 0));
+        } while (in.peek() == ' ');
+        return all;
+    }
+
+    static boolean usesModSeq(List<SearchQuery> keys) {
         for (SearchQuery q : keys) {
             boolean found = switch (q) {
                 case SearchQuery.ModSeq m -> true;
@@ -123,7 +134,7 @@ final class Search implements Command {
         return in.peekAtom().equalsIgnoreCase(word);
     }
 
-    private SearchQuery key(Session s, CommandReader in, int depth) throws IOException {
+    private static SearchQuery key(Session s, CommandReader in, int depth) throws IOException {
         if (depth > s.services().limits().maxNesting()) throw new BadSyntax("search keys nested too deeply");
         if (in.skip('(')) {
             List<SearchQuery> list = new ArrayList<>();

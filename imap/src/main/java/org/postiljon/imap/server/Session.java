@@ -251,7 +251,8 @@ final class Session {
                     "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CREATE-SPECIAL-USE", "STATUS=SIZE", "ESEARCH",
                     "SEARCHRES", "UTF8=ACCEPT", "SASL-IR", "BINARY", "MULTIAPPEND", "APPENDLIMIT=" + services.limits().maxMessageBytes(),
                     "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "ACL", "RIGHTS=texk", "SAVEDATE",
-                    "CONDSTORE", "QRESYNC", "OBJECTID", "PREVIEW"));
+                    "CONDSTORE", "QRESYNC", "OBJECTID", "PREVIEW", "SORT", "SORT=DISPLAY", "ESORT", "PARTIAL",
+                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES"));
             if (services.quotas().isAdmin(account)) c.add("QUOTASET");
         }
         return String.join(" ", c);

@@ -51,6 +51,15 @@ public interface Messages {
     /** UIDs, ascending, of the messages in the mailbox that match {@code query}. */
     long[] search(Account account, MailboxName mailbox, SearchQuery query);
 
+    /** UIDs of the messages matching {@code query}, in the order of {@code keys} (RFC 5256 SORT), from the stored keys. */
+    long[] sort(Account account, MailboxName mailbox, List<SortKey> keys, SearchQuery query);
+
+    /** The threads of the messages matching {@code query} (RFC 5256 THREAD), from the stored keys. */
+    List<ThreadNode> thread(Account account, MailboxName mailbox, ThreadAlgorithm algorithm, SearchQuery query);
+
+    /** RFC 5256 §2.2 (REFERENCES) and §2.1 (ORDEREDSUBJECT). */
+    enum ThreadAlgorithm { ORDEREDSUBJECT, REFERENCES }
+
     /** The message's bytes, streamed from the blob store. */
     InputStream open(Account account, MailboxName mailbox, long uid);
 

@@ -75,6 +75,9 @@ public interface ReadTx {
 
     long highestModSeq(long accountId);
 
+    /** Every UID of the mailbox in the order of {@code keys} (RFC 5256 §3), ties by UID. */
+    long[] sortedUids(long mailboxId, List<org.postiljon.mailbox.api.SortKey> keys);
+
     /** Messages of the mailbox whose MODSEQ is above {@code modSeq} (added or flagged since), in UID order. */
     List<MessageInfo> changedSince(long mailboxId, long modSeq);
 

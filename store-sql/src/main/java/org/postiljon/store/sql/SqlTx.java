@@ -328,6 +328,25 @@ final class SqlTx implements WriteTx {
     }
 
     @Override
+    public long[] sortedUids(long mailboxId, List<org.postiljon.mailbox.api.SortKey> keys) {
+        StringBuilder order = new StringBuilder();
+        for (var k : keys) {
+            // NOCASE folds ASCII letters only: exactly RFC 4790's i;ascii-casemap, which RFC 5256 sorts by.
+            order.append(switch (k.field()) {
+                case ARRIVAL -> "internal_date";
+                case CC -> "coalesce(sort_cc, '') COLLATE NOCASE";
+                case DATE -> "coalesce(sent_date, internal_date)"; // RFC 5256 §3: no usable Date: the internal date
+                case FROM -> "coalesce(sort_from, '') COLLATE NOCASE";
+                case SIZE -> "size";
+                case SUBJECT -> "coalesce(base_subject, '') COLLATE NOCASE";
+                case TO, DISPLAYTO -> "coalesce(sort_to, '') COLLATE NOCASE";
+                case DISPLAYFROM -> "coalesce(display_from, sort_from, '') COLLATE NOCASE";
+            }).append(k.reverse() ? " DESC" : "").append(", ");
+        }
+        return uids("SELECT uid FROM message WHERE mailbox_id = ? ORDER BY " + order + "uid", mailboxId);
+    }
+
+    @Override
     public List<MessageInfo> changedSince(long mailboxId, long modSeq) {
         return query("SELECT " + MESSAGE_COLUMNS + " FROM message WHERE mailbox_id = ? AND modseq > ? ORDER BY uid", SqlTx::message, mailboxId, modSeq);
     }
