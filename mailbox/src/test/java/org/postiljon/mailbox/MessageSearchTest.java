@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.postiljon.mailbox.api.SortKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,6 +134,87 @@ class MessageSearchTest {
             if (narrowed.length > 0) nonEmpty++;
         }
         assertEquals(true, nonEmpty > 100, "the queries should not all be empty: " + nonEmpty);
+    }
+
+    @Test
+    void randomSortsGiveWhatABruteForceSortGives() {
+        Random r = new Random(11);
+        for (int i = 0; i < 300; i++) {
+            String date = "Date: " + (1 + r.nextInt(28)) + " Mar 2026 " + (10 + r.nextInt(10)) + ":00:00 +0" + r.nextInt(3) + "00\r\n";
+            String m = "From: " + encoded(pick(r, NAMES)) + " <" + pick(r, new String[] {"zoe", "Adam", "bob", "émile", "ÖZ"}) + "@example.net>\r\n"
+                    + "To: " + encoded(pick(r, NAMES)) + " <" + pick(r, new String[] {"x", "Y", "z"}) + "@example.org>\r\n"
+                    + (r.nextBoolean() ? "Cc: c" + r.nextInt(5) + "@example.org\r\n" : "")
+                    + "Subject: " + encoded(pick(r, SUBJECTS)) + "\r\n" + (r.nextInt(5) == 0 ? "" : date)
+                    + "\r\n" + "x".repeat(r.nextInt(50)) + "\r\n";
+            t.model.messages().append(alice, MailboxName.INBOX, new ByteArrayInputStream(m.getBytes(StandardCharsets.UTF_8)), Flags.NONE,
+                    Instant.parse("2026-03-01T00:00:00Z").plusSeconds(r.nextInt(1_000_000)));
+        }
+        var infos = new java.util.HashMap<Long, org.postiljon.mailbox.api.MessageInfo>();
+        for (var m : t.model.messages().list(alice, MailboxName.INBOX, UidSet.ALL)) infos.put(m.uid(), m);
+        var keys = t.model.messages().keys(alice, MailboxName.INBOX, UidSet.ALL, false);
+        SortKey.Field[] fields = SortKey.Field.values();
+        for (int i = 0; i < 200; i++) {
+            List<SortKey> sort = new ArrayList<>();
+            for (int k = 0, n = 1 + r.nextInt(3); k < n; k++) sort.add(new SortKey(fields[r.nextInt(fields.length)], r.nextBoolean()));
+            SearchQuery q = r.nextInt(3) == 0 ? new SearchQuery.All() : query(r, 0);
+            long[] hits = scan(q);
+            java.util.Comparator<Long> order = (a, b) -> 0;
+            for (SortKey k : sort) {
+                java.util.Comparator<Long> c = switch (k.field()) {
+                    case ARRIVAL -> java.util.Comparator.comparing((Long u) -> infos.get(u).internalDate());
+                    case SIZE -> java.util.Comparator.comparingLong((Long u) -> infos.get(u).size());
+                    case DATE -> java.util.Comparator.comparing((Long u) -> keys.get(u).sentDate() != null ? keys.get(u).sentDate() : infos.get(u).internalDate());
+                    case FROM -> caseMap(u -> keys.get(u).sortFrom());
+                    case TO, DISPLAYTO -> caseMap(u -> keys.get(u).sortTo());
+                    case CC -> caseMap(u -> keys.get(u).sortCc());
+                    case SUBJECT -> caseMap(u -> keys.get(u).baseSubject());
+                    case DISPLAYFROM -> caseMap(u -> keys.get(u).displayFrom() != null ? keys.get(u).displayFrom() : keys.get(u).sortFrom());
+                };
+                order = order.thenComparing(k.reverse() ? c.reversed() : c);
+            }
+            order = order.thenComparingLong(Long::longValue);
+            long[] expected = java.util.Arrays.stream(hits).boxed().sorted(order).mapToLong(Long::longValue).toArray();
+            assertArrayEquals(expected, t.model.messages().sort(alice, MailboxName.INBOX, sort, q), () -> sort + " " + q);
+        }
+    }
+
+    @Test
+    void threadingPlacesEveryMatchingMessageOnceWhateverTheReferences() {
+        Random r = new Random(5);
+        for (int i = 0; i < 400; i++) {
+            StringBuilder refs = new StringBuilder();
+            for (int k = 0, n = r.nextInt(4); k < n; k++) refs.append(" <m").append(r.nextInt(60)).append("@x>"); // loops, self, missing
+            String m = "Subject: " + pick(r, SUBJECTS) + "\r\n" + (r.nextInt(8) == 0 ? "" : "Message-ID: <m" + r.nextInt(80) + "@x>\r\n")
+                    + (refs.isEmpty() ? "" : "References:" + refs + "\r\n")
+                    + (r.nextBoolean() ? "Date: " + (1 + r.nextInt(28)) + " Mar 2026 10:00:00 +0000\r\n" : "") + "\r\nx\r\n";
+            t.model.messages().append(alice, MailboxName.INBOX, new ByteArrayInputStream(m.getBytes(StandardCharsets.UTF_8)), Flags.NONE, Instant.now());
+        }
+        for (var algorithm : org.postiljon.mailbox.api.Messages.ThreadAlgorithm.values()) {
+            for (int i = 0; i < 30; i++) {
+                SearchQuery q = i == 0 ? new SearchQuery.All() : query(r, 0);
+                List<Long> placed = new ArrayList<>();
+                for (var tn : t.model.messages().thread(alice, MailboxName.INBOX, algorithm, q)) collect(tn, placed);
+                long[] expected = scan(q);
+                assertEquals(expected.length, placed.size(), () -> algorithm + " " + q + " placed a message twice or lost one");
+                assertArrayEquals(expected, placed.stream().mapToLong(Long::longValue).sorted().toArray());
+            }
+        }
+    }
+
+    private static void collect(org.postiljon.mailbox.api.ThreadNode n, List<Long> out) {
+        if (n.uid() != 0) out.add(n.uid());
+        for (var c : n.children()) collect(c, out);
+    }
+
+    /** RFC 4790 i;ascii-casemap over the UTF-8 octets, a missing value as "". */
+    private static java.util.Comparator<Long> caseMap(java.util.function.Function<Long, String> value) {
+        return (a, b) -> java.util.Arrays.compareUnsigned(fold(value.apply(a)), fold(value.apply(b)));
+    }
+
+    private static byte[] fold(String s) {
+        byte[] b = (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < b.length; i++) if (b[i] >= 'A' && b[i] <= 'Z') b[i] += 'a' - 'A';
+        return b;
     }
 
     private static SearchQuery query(Random r, int depth) {
