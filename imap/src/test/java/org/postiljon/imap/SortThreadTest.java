@@ -94,4 +94,28 @@ class SortThreadTest extends ImapTranscriptTest {
             S1: a5 BAD unknown threading algorithm REFS; ORDEREDSUBJECT and REFERENCES are
             """);
     }
+
+    @Test
+    void withinSearchesByAgeInSeconds() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            C1: a1 APPEND INBOX "01-Jan-2020 10:00:00 +0000" {9+}
+            C1: Subject:
+            S1: a1 OK [APPENDUID *
+            C1: a2 APPEND INBOX {9+}
+            C1: Subject:
+            S1: a2 OK [APPENDUID *
+            C1: a3 SELECT INBOX
+            S1~ a3 OK [READ-WRITE] SELECT completed
+            C1: a4 SEARCH OLDER 86400
+            S1: * SEARCH 1
+            S1: a4 OK SEARCH completed
+            C1: a5 SEARCH YOUNGER 86400
+            S1: * SEARCH 2
+            S1: a5 OK SEARCH completed
+            C1: a6 SORT (ARRIVAL) UTF-8 YOUNGER 4000000000
+            S1: * SORT 1 2
+            S1: a6 OK SORT completed
+            """);
+    }
 }

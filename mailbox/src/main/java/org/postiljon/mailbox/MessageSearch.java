@@ -162,6 +162,7 @@ final class MessageSearch {
             case SearchQuery.Uids u -> u.uids().contains(c.m.uid());
             case SearchQuery.Size s -> s.larger() ? c.m.size() > s.bytes() : c.m.size() < s.bytes();
             case SearchQuery.ModSeq ms -> c.m.modSeq() >= ms.min();
+            case SearchQuery.Arrived a -> a.before() == c.m.internalDate().isBefore(a.at());
             case SearchQuery.Day d -> {
                 Instant when = switch (d.field()) {
                     case INTERNAL -> c.m.internalDate();

@@ -184,6 +184,12 @@ final class Search implements Command {
                 s.enableCondstore();
                 yield new SearchQuery.ModSeq(in.number());
             }
+            case "OLDER", "YOUNGER" -> { // RFC 5032 §3: seconds before now, by the internal date
+                in.sp();
+                long seconds = in.number();
+                java.time.Instant at = java.time.Instant.now().minusSeconds(Math.min(seconds, 1L << 40));
+                yield new SearchQuery.Arrived(k.equals("OLDER"), at);
+            }
             case "LARGER", "SMALLER" -> {
                 in.sp();
                 yield new SearchQuery.Size(k.equals("LARGER"), in.number());

@@ -252,7 +252,7 @@ final class Session {
                     "SEARCHRES", "UTF8=ACCEPT", "SASL-IR", "BINARY", "MULTIAPPEND", "APPENDLIMIT=" + services.limits().maxMessageBytes(),
                     "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "ACL", "RIGHTS=texk", "SAVEDATE",
                     "CONDSTORE", "QRESYNC", "OBJECTID", "PREVIEW", "SORT", "SORT=DISPLAY", "ESORT", "PARTIAL",
-                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES"));
+                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN"));
             if (services.quotas().isAdmin(account)) c.add("QUOTASET");
         }
         return String.join(" ", c);

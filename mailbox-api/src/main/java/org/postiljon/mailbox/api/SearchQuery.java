@@ -33,6 +33,9 @@ public sealed interface SearchQuery {
 
     record Uids(UidSet uids) implements SearchQuery { }
 
+    /** Arrived (internal date) before {@code at}, or at or after it when not {@code before} (RFC 5032 OLDER/YOUNGER). */
+    record Arrived(boolean before, java.time.Instant at) implements SearchQuery { }
+
     /** MODSEQ at least {@code min} (RFC 7162 §3.1.5). */
     record ModSeq(long min) implements SearchQuery { }
 
