@@ -38,7 +38,7 @@ final class ImapTestServer implements AutoCloseable {
 
     ImapTestServer(Path dir, ImapLimits limits, boolean plaintextOnLoopback) throws IOException {
         store = EmbeddedStore.open(dir.resolve("data"));
-        model = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1),
+        model = MailboxModel.over(store.metadata(), store.blobs(), store.index(), new InProcessChangeBus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1),
                 java.util.Set.of(EmailAddress.parse(ADMIN)), Clock.systemUTC());
         model.directory().addDomain(DomainName.of("example.org"));
         tls = Tls.generateSelfSigned(dir.resolve("tls"), "localhost");

@@ -19,10 +19,12 @@ public final class BlobSweeper {
     private static final Logger log = LoggerFactory.getLogger(BlobSweeper.class);
     private final MetadataStore store;
     private final BlobStore blobs;
+    private final org.postiljon.store.spi.SearchIndex index;
 
-    public BlobSweeper(MetadataStore store, BlobStore blobs) {
+    public BlobSweeper(MetadataStore store, BlobStore blobs, org.postiljon.store.spi.SearchIndex index) {
         this.store = store;
         this.blobs = blobs;
+        this.index = index;
     }
 
     /** One pass; returns how many files were deleted. Cheap when there is nothing to do. */
@@ -36,7 +38,10 @@ public final class BlobSweeper {
                 return !referenced;
             });
             try {
-                if (unreferenced && blobs.deleteIfIdle(id, cutoff)) deleted++;
+                if (unreferenced && blobs.deleteIfIdle(id, cutoff)) {
+                    deleted++;
+                    if (store.write(tx -> tx.forgetIndexed(id))) index.remove(id); // committed with the next index batch
+                }
             } catch (IOException e) {
                 log.warn("cannot delete blob {}: {}", id, e.getMessage());
             }

@@ -13,23 +13,29 @@ import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.store.spi.BlobStore;
 import org.postiljon.store.spi.MetadataStore;
+import org.postiljon.store.spi.SearchIndex;
 
 /** The mailbox layer assembled over a store: what protocols and the CLI are given. */
 public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes,
-                           OutboundQueue queue, BlobSweeper sweeper, Quotas quotas, Acl acl, Retention retention) {
+                           OutboundQueue queue, BlobSweeper sweeper, Quotas quotas, Acl acl, Retention retention,
+                           SearchIndexer indexer) {
 
+    /** Without a full-text index: every text search reads the messages (tools and small tests). */
     public static MailboxModel over(MetadataStore store, BlobStore blobs, ChangeBus bus, MailboxLimits limits, Passwords passwords) {
-        return over(store, blobs, bus, limits, passwords, Set.of(), Clock.systemUTC());
+        return over(store, blobs, SearchIndex.NONE, bus, limits, passwords, Set.of(), Clock.systemUTC());
     }
 
     /**
+     * @param index  narrows TEXT, BODY and header searches; kept in step by {@link #indexer()}
      * @param admins accounts that may set quotas over IMAP (SETQUOTA)
      * @param clock  the time SAVEDATE is taken from (tests move it)
      */
-    public static MailboxModel over(MetadataStore store, BlobStore blobs, ChangeBus bus, MailboxLimits limits, Passwords passwords,
-                                    Set<EmailAddress> admins, Clock clock) {
+    public static MailboxModel over(MetadataStore store, BlobStore blobs, SearchIndex index, ChangeBus bus, MailboxLimits limits,
+                                    Passwords passwords, Set<EmailAddress> admins, Clock clock) {
+        SearchIndexer indexer = new SearchIndexer(store, blobs, index);
         return new MailboxModel(new StoredDirectory(store, passwords), new StoredMailboxes(store, bus),
-                new StoredMessages(store, blobs, bus, limits, clock), bus, new StoredQueue(store, blobs, limits), new BlobSweeper(store, blobs),
-                new StoredQuotas(store, admins), new StoredAcl(store), new StoredRetention(store, bus));
+                new StoredMessages(store, blobs, index, bus, limits, clock, indexer::wake), bus, new StoredQueue(store, blobs, limits),
+                new BlobSweeper(store, blobs, index), new StoredQuotas(store, admins), new StoredAcl(store), new StoredRetention(store, bus),
+                indexer);
     }
 }

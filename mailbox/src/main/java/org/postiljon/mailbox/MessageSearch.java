@@ -17,6 +17,7 @@ import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.BlobId;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.SearchQuery;
@@ -27,6 +28,7 @@ import org.postiljon.mime.ParsedMessageCodec;
 import org.postiljon.store.spi.BlobStore;
 import org.postiljon.store.spi.MetadataStore;
 import org.postiljon.store.spi.ReadTx;
+import org.postiljon.store.spi.SearchIndex;
 
 /**
  * Runs a {@link SearchQuery} over one mailbox in two steps: the store narrows the candidates
@@ -37,15 +39,20 @@ import org.postiljon.store.spi.ReadTx;
  */
 final class MessageSearch {
 
-    private static final int MAX_TEXT_BYTES = 16 << 20;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MessageSearch.class);
+
+    /** How much of a message TEXT and BODY search (and the full-text index) look at. */
+    static final int MAX_TEXT_BYTES = 16 << 20;
     private static final int MAX_HEADER_BYTES = 1 << 20;
 
     private final MetadataStore store;
     private final BlobStore blobs;
+    private final SearchIndex index;
 
-    MessageSearch(MetadataStore store, BlobStore blobs) {
+    MessageSearch(MetadataStore store, BlobStore blobs, SearchIndex index) {
         this.store = store;
         this.blobs = blobs;
+        this.index = index;
     }
 
     /** Candidates from the store: ascending UIDs; {@code exact} when they are the answer itself. */
@@ -75,13 +82,22 @@ final class MessageSearch {
         return Arrays.copyOf(hits, count);
     }
 
+    /** The text TEXT and BODY search in (and the index holds): the message's first bytes as UTF-8. */
+    static String text(BlobStore blobs, BlobId blob) throws IOException {
+        try (InputStream in = blobs.open(blob)) {
+            return new String(in.readNBytes(MAX_TEXT_BYTES), StandardCharsets.UTF_8);
+        }
+    }
+
     // ---- narrowing, in the store ----
 
-    private static Narrowed narrow(ReadTx tx, long mailboxId, SearchQuery q) {
+    private Narrowed narrow(ReadTx tx, long mailboxId, SearchQuery q) {
         return switch (q) {
             case SearchQuery.HasFlag f when column(f.flag()) != null -> new Narrowed(tx.uidsWithFlag(mailboxId, column(f.flag()), true), true);
             case SearchQuery.Not(SearchQuery.HasFlag f) when column(f.flag()) != null -> new Narrowed(tx.uidsWithFlag(mailboxId, column(f.flag()), false), true);
             case SearchQuery.Contains c when SearchQuery.isAscii(c.text()) -> new Narrowed(tx.uidsContaining(mailboxId, c.field(), c.text()), false);
+            // Header keys are not narrowed by the index: their values are matched decoded (RFC 2047), the index holds the raw text.
+            case SearchQuery.Text t -> indexed(tx, mailboxId, t.text());
             case SearchQuery.And and -> {
                 Narrowed out = null;
                 boolean exact = true;
@@ -105,6 +121,22 @@ final class MessageSearch {
             }
             default -> null;
         };
+    }
+
+    /**
+     * Candidates from the full-text index: the messages whose content it says may contain
+     * {@code text}, and those whose content it has not indexed yet. Null when it cannot narrow.
+     */
+    private Narrowed indexed(ReadTx tx, long mailboxId, String text) {
+        java.util.Set<String> contents;
+        try {
+            contents = index.candidates(text);
+        } catch (IOException e) {
+            log.warn("search index unavailable, scanning instead: {}", e.toString());
+            return null;
+        }
+        if (contents == null) return null;
+        return new Narrowed(union(tx.uidsWithContent(mailboxId, contents), tx.uidsPendingIndex(mailboxId)), false);
     }
 
     /** The flags the store keeps a column for, by their canonical name; null for the others. */
@@ -231,8 +263,8 @@ final class MessageSearch {
         /** The whole message as text (UTF-8; other bytes become U+FFFD and match nothing). */
         String text() {
             if (text == null) {
-                try (InputStream in = blobs.open(m.blobId())) {
-                    text = new String(in.readNBytes(MAX_TEXT_BYTES), StandardCharsets.UTF_8);
+                try {
+                    text = MessageSearch.text(blobs, m.blobId());
                 } catch (IOException e) {
                     text = "";
                 }

@@ -58,13 +58,18 @@ final class StoredMessages implements Messages {
         }
     }
 
-    StoredMessages(MetadataStore store, BlobStore blobs, ChangeBus bus, MailboxLimits limits, java.time.Clock clock) {
+    private final Runnable appended;
+
+    /** @param appended told after every append (the search indexer wakes up) */
+    StoredMessages(MetadataStore store, BlobStore blobs, org.postiljon.store.spi.SearchIndex index, ChangeBus bus, MailboxLimits limits,
+                   java.time.Clock clock, Runnable appended) {
+        this.appended = appended;
         this.store = store;
         this.blobs = blobs;
         this.bus = bus;
         this.limits = limits;
         this.clock = clock;
-        this.search = new MessageSearch(store, blobs);
+        this.search = new MessageSearch(store, blobs, index);
         this.warnings = new QuotaWarnings();
     }
 
@@ -136,6 +141,7 @@ final class StoredMessages implements Messages {
             results.add(new AppendResult(done.mailbox().uidValidity(), info.uid(), info));
         }
         warn(done.mailbox().accountId(), done.warn());
+        appended.run();
         return results;
     }
 

@@ -30,9 +30,14 @@ public final class CrashChild {
         int start = Integer.parseInt(args[1]);
         boolean queue = args.length > 2 && args[2].equals("queue");
         boolean churn = args.length > 2 && args[2].equals("churn"); // every third message is deleted again
+        boolean indexed = args.length > 2 && args[2].equals("indexed"); // with the full-text indexer running
         // Many writers at once, so the kill also lands inside grouped commits.
         EmbeddedStore store = EmbeddedStore.open(dir);
-        MailboxModel m = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, TestModels.FAST);
+        MailboxModel m = indexed
+                ? MailboxModel.over(store.metadata(), store.blobs(), store.index(), new InProcessChangeBus(), MailboxLimits.DEFAULT, TestModels.FAST,
+                        java.util.Set.of(), java.time.Clock.systemUTC())
+                : MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, TestModels.FAST);
+        if (indexed) m.indexer().start();
         Account a = m.directory().find(EmailAddress.parse("crash@example.org")).orElseThrow();
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger(start);
         Thread[] writers = new Thread[8];

@@ -99,6 +99,31 @@ class CrashTest {
     }
 
     @Test
+    void theSearchIndexNeverHidesACommittedMessageAfterKillNine(@TempDir Path dir) throws Exception {
+        try (TestModels setup = new TestModels(dir)) {
+            setup.account("crash@example.org");
+        }
+        Map<Integer, Long> acked = new HashMap<>();
+        int next = 0;
+        for (int round = 0; round < 3; round++) {
+            next = killDuring(dir, next, 60 + 53 * round, "indexed", acked) + 100;
+            try (TestModels t = new TestModels(dir)) {
+                Account a = t.model.directory().find(org.postiljon.mailbox.api.EmailAddress.parse("crash@example.org")).orElseThrow();
+                for (int pass = 0; pass < 2; pass++) { // as the kill left the index, then after catching up
+                    for (Map.Entry<Integer, Long> e : acked.entrySet()) {
+                        if (e.getKey() % 7 != 0) continue; // a sample keeps the test short
+                        long[] found = t.model.messages().search(a, MailboxName.INBOX,
+                                new org.postiljon.mailbox.api.SearchQuery.Text(true, "<" + e.getKey() + "@crash>"));
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {e.getValue()}, found, "message " + e.getKey());
+                    }
+                    t.model.indexer().catchUp();
+                }
+                assertEquals(0, t.model.indexer().pending(10));
+            }
+        }
+    }
+
+    @Test
     void everyAcknowledgedMessageSurvivesKillNine(@TempDir Path dir) throws Exception {
         try (TestModels setup = new TestModels(dir)) {
             setup.account("crash@example.org");

@@ -29,7 +29,7 @@ final class TestModels implements AutoCloseable {
 
     TestModels(Path dir, java.time.Clock clock) throws IOException {
         store = EmbeddedStore.open(dir);
-        model = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, FAST,
+        model = MailboxModel.over(store.metadata(), store.blobs(), store.index(), new InProcessChangeBus(), MailboxLimits.DEFAULT, FAST,
                 java.util.Set.of(), clock);
     }
 

@@ -66,6 +66,8 @@ final class Cli {
               retention set ADDRESS FOLDER (DAYS | never | default)
               retention preview [ADDRESS]          what the next run would remove
               retention run                        remove expired messages now
+              index status                         message contents waiting for the full-text index
+              index rebuild                        index every message again (searches stay exact meanwhile)
               alias add SOURCE TARGET              SOURCE may be @domain (catch-all)
               alias remove SOURCE TARGET
               alias list [DOMAIN]
@@ -249,6 +251,16 @@ final class Cli {
                 ObjectNode node = obj().put("messages", total);
                 node.set("folders", arr);
                 done(text.toString(), node);
+            }
+            case "index status" -> {
+                none(rest);
+                int pending = model.indexer().pending(1_000_000);
+                done(pending + " message contents waiting to be indexed", obj().put("pending", pending));
+            }
+            case "index rebuild" -> {
+                none(rest);
+                int n = model.indexer().requeueAll();
+                done(n + " message contents will be indexed again by the running (or next started) server", obj().put("queued", n));
             }
             case "account add" -> {
                 String password = option(rest, "--password");

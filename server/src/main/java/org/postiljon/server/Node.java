@@ -76,7 +76,7 @@ public final class Node implements AutoCloseable {
                 throw new Settings.ConfigError("admin.accounts: " + e.getMessage());
             }
         }
-        MailboxModel model = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(),
+        MailboxModel model = MailboxModel.over(store.metadata(), store.blobs(), store.index(), new InProcessChangeBus(),
                 new MailboxLimits(settings.number("limits.max-message-bytes")), Passwords.DEFAULT, admins, Clock.systemUTC());
         return new Node(settings, store, model);
     }
@@ -92,6 +92,7 @@ public final class Node implements AutoCloseable {
                 log.error("blob sweep failed", e);
             }
         }, sweep, sweep, TimeUnit.MINUTES);
+        model.indexer().start(); // catches up on whatever was delivered while the server was down
         long retention = settings.number("retention.run-minutes");
         if (retention > 0) {
             // No state of its own: after a restart the first run (a minute in) catches up on whatever expired meanwhile.
@@ -205,6 +206,7 @@ public final class Node implements AutoCloseable {
     public void close() {
         for (Listener l : listeners) l.close();
         if (outbound != null) outbound.close();
+        model.indexer().close();
         jobs.shutdownNow();
         store.close();
     }

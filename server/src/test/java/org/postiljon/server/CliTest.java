@@ -111,6 +111,8 @@ class CliTest {
         assertEquals(new Result(0, "would remove 0 messages\n", ""), cli("retention", "preview"));
         JsonNode run = new ObjectMapper().readTree(cli("--json", "retention", "run").out());
         assertEquals(0, run.get("messages").asInt());
+        assertEquals(new Result(0, "0 message contents waiting to be indexed\n", ""), cli("index", "status"));
+        assertEquals(new Result(0, "0 message contents will be indexed again by the running (or next started) server\n", ""), cli("index", "rebuild"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.util.Properties;
 import org.postiljon.store.spi.BlobStore;
 import org.postiljon.store.spi.MetadataStore;
+import org.postiljon.store.spi.SearchIndex;
 import org.postiljon.store.sql.SqlMetadataStore;
 
 /** Opens the embedded store in a data directory, creating it on first use. */
@@ -15,10 +16,13 @@ public final class EmbeddedStore implements AutoCloseable {
 
     private final MetadataStore metadata;
     private final BlobStore blobs;
+    private final Path indexDir;
+    private LuceneSearchIndex index;
 
-    private EmbeddedStore(MetadataStore metadata, BlobStore blobs) {
+    private EmbeddedStore(MetadataStore metadata, BlobStore blobs, Path indexDir) {
         this.metadata = metadata;
         this.blobs = blobs;
+        this.indexDir = indexDir;
     }
 
     public static EmbeddedStore open(Path dataDir) throws IOException {
@@ -37,7 +41,7 @@ public final class EmbeddedStore implements AutoCloseable {
             return c;
         };
         MetadataStore metadata = new SqlMetadataStore(new SqliteDialect(), source, options);
-        return new EmbeddedStore(metadata, new FileBlobStore(dataDir.resolve("blobs")));
+        return new EmbeddedStore(metadata, new FileBlobStore(dataDir.resolve("blobs")), dataDir.resolve("index"));
     }
 
     public MetadataStore metadata() {
@@ -48,8 +52,35 @@ public final class EmbeddedStore implements AutoCloseable {
         return blobs;
     }
 
+    /**
+     * The Lucene index in {@code DATA/index}, opened on first use: only one process may hold it,
+     * so the admin CLI, which never searches, never opens it while the server runs.
+     */
+    public SearchIndex index() {
+        return new SearchIndex() {
+            private LuceneSearchIndex open() throws IOException {
+                synchronized (EmbeddedStore.this) {
+                    if (index == null) index = LuceneSearchIndex.open(indexDir);
+                    return index;
+                }
+            }
+
+            @Override public void put(org.postiljon.mailbox.api.BlobId blob, String text) throws IOException { open().put(blob, text); }
+            @Override public void remove(org.postiljon.mailbox.api.BlobId blob) throws IOException { open().remove(blob); }
+            @Override public void commit() throws IOException { open().commit(); }
+            @Override public void clear() throws IOException { open().clear(); }
+            @Override public java.util.Set<String> candidates(String text) throws IOException { return open().candidates(text); }
+            @Override public long size() throws IOException { return open().size(); }
+            @Override public void close() { }
+        };
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (index != null) index.close();
+            index = null;
+        }
         metadata.close();
     }
 }

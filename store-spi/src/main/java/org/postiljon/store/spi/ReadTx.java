@@ -135,4 +135,18 @@ public interface ReadTx {
 
     /** Messages saved before {@code cutoff}: UIDs ascending; uses the (mailbox, save_date) index. */
     long[] uidsSavedBefore(long mailboxId, Instant cutoff);
+
+    // ---- full-text index bookkeeping ----
+
+    /** How many contents are marked as in the search index. */
+    long indexedCount();
+
+    /** Contents added to some mailbox and not yet in the search index, at most {@code limit}. */
+    List<BlobId> pendingIndex(int limit);
+
+    /** UIDs, ascending, of the mailbox's messages whose content is not yet in the search index. */
+    long[] uidsPendingIndex(long mailboxId);
+
+    /** UIDs, ascending, of the mailbox's messages whose content (SHA-256 hex) is one of {@code blobs}. */
+    long[] uidsWithContent(long mailboxId, java.util.Set<String> blobs);
 }

@@ -118,4 +118,15 @@ public interface WriteTx extends ReadTx {
 
     /** The folder's own retention in days (0: never); null to follow its special use's default. */
     void setRetentionDays(long mailboxId, Integer days);
+
+    // ---- full-text index bookkeeping ----
+
+    /** Notes that these contents are in the (committed) search index. */
+    void markIndexed(java.util.Collection<BlobId> blobs);
+
+    /** Forgets that a content was indexed (it is gone); returns whether it was. */
+    boolean forgetIndexed(BlobId blob);
+
+    /** Marks every stored content for indexing again (after the index was cleared); returns how many. */
+    int reindexAll();
 }

@@ -873,6 +873,71 @@ final class SqlTx implements WriteTx {
         return uids("SELECT uid FROM message WHERE mailbox_id = ? AND save_date < ? ORDER BY uid", mailboxId, cutoff.toEpochMilli());
     }
 
+    // ---- full-text index bookkeeping ----
+
+    @Override
+    public long indexedCount() {
+        return number("SELECT count(*) FROM fts_indexed");
+    }
+
+    @Override
+    public List<BlobId> pendingIndex(int limit) {
+        return query("SELECT blob_id FROM fts_pending LIMIT ?", rs -> new BlobId(rs.getString(1)), limit);
+    }
+
+    @Override
+    public long[] uidsPendingIndex(long mailboxId) {
+        // CROSS JOIN keeps the (small) pending table outside: one index probe per pending content.
+        return uids("SELECT m.uid FROM fts_pending p CROSS JOIN message m ON m.blob_id = p.blob_id WHERE m.mailbox_id = ? ORDER BY m.uid",
+                mailboxId);
+    }
+
+    @Override
+    public long[] uidsWithContent(long mailboxId, Set<String> blobs) {
+        if (blobs.isEmpty()) return new long[0];
+        if (blobs.size() > 2 * IN_LIST * FEW_RANGES) { // many: one pass over the mailbox beats thousands of probes
+            List<Long> out = new java.util.ArrayList<>();
+            for (var e : query("SELECT uid, blob_id FROM message WHERE mailbox_id = ?", rs -> Map.entry(rs.getLong(1), rs.getString(2)), mailboxId)) {
+                if (blobs.contains(e.getValue())) out.add(e.getKey());
+            }
+            return out.stream().mapToLong(Long::longValue).sorted().toArray();
+        }
+        List<String> all = new java.util.ArrayList<>(blobs);
+        java.util.TreeSet<Long> out = new java.util.TreeSet<>();
+        for (int from = 0; from < all.size(); from += IN_LIST) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST));
+            Object[] args = new Object[chunk.size() + 1];
+            args[0] = mailboxId;
+            for (int j = 0; j < chunk.size(); j++) args[j + 1] = chunk.get(j);
+            for (long u : uids("SELECT uid FROM message WHERE mailbox_id = ? AND blob_id IN ("
+                    + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")", args)) {
+                out.add(u);
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    @Override
+    public void markIndexed(java.util.Collection<BlobId> blobs) {
+        for (BlobId b : blobs) {
+            update("DELETE FROM fts_pending WHERE blob_id = ?", b.sha256());
+            update("INSERT INTO fts_indexed (blob_id) VALUES (?) ON CONFLICT DO NOTHING", b.sha256());
+        }
+    }
+
+    @Override
+    public boolean forgetIndexed(BlobId blob) {
+        update("DELETE FROM fts_pending WHERE blob_id = ?", blob.sha256());
+        return update("DELETE FROM fts_indexed WHERE blob_id = ?", blob.sha256()) > 0;
+    }
+
+    @Override
+    public int reindexAll() {
+        update("DELETE FROM fts_indexed");
+        update("DELETE FROM fts_pending");
+        return update("INSERT INTO fts_pending (blob_id) SELECT DISTINCT blob_id FROM message");
+    }
+
     static Map<String, PreparedStatement> newStatementCache() {
         return new HashMap<>();
     }

@@ -1,0 +1,148 @@
+package org.postiljon.mailbox;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.postiljon.mailbox.api.BlobId;
+import org.postiljon.store.spi.BlobStore;
+import org.postiljon.store.spi.MetadataStore;
+import org.postiljon.store.spi.SearchIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the full-text index in step with the store, in the background: it takes contents the
+ * store lists as pending, indexes their text, commits the index, and only then marks them indexed.
+ * Delivery never waits for it; searches treat pending contents as candidates, so they are exact
+ * whatever it is doing. After a restart it simply continues with what is still pending.
+ */
+public final class SearchIndexer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SearchIndexer.class);
+    private static final int BATCH = 500;
+
+    private final MetadataStore store;
+    private final BlobStore blobs;
+    private final SearchIndex index;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private volatile boolean running;
+    private Thread thread;
+
+    SearchIndexer(MetadataStore store, BlobStore blobs, SearchIndex index) {
+        this.store = store;
+        this.blobs = blobs;
+        this.index = index;
+    }
+
+    /** Indexes everything pending now, in the caller's thread; returns how many contents. */
+    public int catchUp() {
+        int total = 0;
+        while (true) {
+            List<BlobId> pending = store.read(tx -> tx.pendingIndex(BATCH));
+            if (pending.isEmpty()) return total;
+            List<BlobId> done = new ArrayList<>();
+            for (BlobId b : pending) {
+                try {
+                    index.put(b, MessageSearch.text(blobs, b));
+                    done.add(b);
+                } catch (IOException e) {
+                    if (!blobs.exists(b)) { // gone meanwhile: nothing to index, nothing to wait for
+                        done.add(b);
+                    } else {
+                        log.warn("cannot index message content {}: {}", b, e.toString());
+                    }
+                }
+            }
+            try {
+                index.commit();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot commit the search index", e);
+            }
+            store.write(tx -> {
+                tx.markIndexed(done);
+                return null;
+            });
+            total += done.size();
+            if (done.isEmpty()) return total; // only failures left: try again later
+        }
+    }
+
+    /**
+     * Checks that the index holds what the store says it does (an index directory that was lost
+     * or restored from an older backup is rebuilt), then indexes in the background, woken by
+     * every append.
+     */
+    public SearchIndexer start() {
+        try {
+            long claimed = store.read(tx -> tx.indexedCount());
+            if (index.size() < claimed) {
+                int n = store.write(tx -> tx.reindexAll());
+                log.warn("the search index holds {} of {} indexed contents; re-indexing {}", index.size(), claimed, n);
+            }
+        } catch (IOException e) {
+            log.error("cannot read the search index", e);
+        }
+        running = true;
+        thread = Thread.ofVirtual().name("search-indexer").start(() -> {
+            while (running) {
+                try {
+                    int n = catchUp();
+                    if (n > 0) log.debug("indexed {} message contents", n);
+                } catch (RuntimeException e) {
+                    log.warn("indexing failed, retrying: {}", e.toString());
+                }
+                lock.lock();
+                try {
+                    if (running) work.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                } finally {
+                    lock.unlock();
+                }
+            }
+        });
+        return this;
+    }
+
+    /**
+     * Marks every stored content for indexing again (CLI "index rebuild"): a running server
+     * re-indexes them in the background, a stopped one when it starts. Searches stay exact meanwhile.
+     */
+    public int requeueAll() {
+        int n = store.write(tx -> tx.reindexAll());
+        wake();
+        return n;
+    }
+
+    /** Contents waiting to be indexed (at most {@code limit} counted). */
+    public int pending(int limit) {
+        return store.read(tx -> tx.pendingIndex(limit)).size();
+    }
+
+    /** Called after messages were added: index them soon. */
+    void wake() {
+        lock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        if (thread != null) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package org.postiljon.store.spi;
+
+import java.io.IOException;
+import java.util.Set;
+import org.postiljon.mailbox.api.BlobId;
+
+/**
+ * A full-text index that narrows substring searches: it answers which stored messages (by content
+ * address) may contain a string, never fewer than do; callers confirm each candidate against
+ * {@link org.postiljon.mailbox.api.SearchQuery#matches}. Keyed by content, so COPY and MOVE never
+ * re-index, and a message's text is indexed once however many mailboxes hold it. Which contents
+ * are indexed is tracked in the metadata store ({@link ReadTx#pendingIndex}), in the transaction that
+ * adds the message, so a crash can delay indexing but never hide a message from a search.
+ */
+public interface SearchIndex extends AutoCloseable {
+
+    /** Adds or replaces the text of one content. Visible to {@link #candidates} after {@link #commit}. */
+    void put(BlobId blob, String text) throws IOException;
+
+    void remove(BlobId blob) throws IOException;
+
+    /** Makes what was put durable and searchable. */
+    void commit() throws IOException;
+
+    /** Empties the index (a rebuild starts from nothing). */
+    void clear() throws IOException;
+
+    /**
+     * The contents (SHA-256 hex) that may contain {@code text} under the search matching rule;
+     * null when {@code text} is too short for the index to narrow (every message is a candidate).
+     */
+    Set<String> candidates(String text) throws IOException;
+
+    /** How many contents the index holds (to notice an index that was lost or replaced). */
+    long size() throws IOException;
+
+    @Override
+    void close();
+
+    /** No index: nothing narrows, every search confirms every message. */
+    SearchIndex NONE = new SearchIndex() {
+        @Override public void put(BlobId blob, String text) { }
+        @Override public void remove(BlobId blob) { }
+        @Override public void commit() { }
+        @Override public void clear() { }
+        @Override public Set<String> candidates(String text) { return null; }
+        @Override public long size() { return 0; }
+        @Override public void close() { }
+    };
+}
