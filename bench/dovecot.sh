@@ -71,6 +71,17 @@ service imap {
 }
 default_client_limit = 2000
 CONF
+if [ "${DOVECOT_FTS:-}" = lucene ]; then # Dovecot's own full-text search (CLucene), for bench/search.sh
+  [ -e /usr/lib/dovecot/modules/lib21_fts_lucene_plugin.so ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-lucene >/dev/null
+  cat >> "$DIR/dovecot.conf" <<CONF
+mail_plugins = \$mail_plugins fts fts_lucene
+plugin {
+  fts = lucene
+  fts_lucene = whitespace_chars=@.
+  fts_autoindex = yes
+}
+CONF
+fi
 dovecot -c "$DIR/dovecot.conf" </dev/null >/dev/null 2>&1 # the daemon must not hold our stdout open
 for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
 echo "dovecot $(dovecot --version | cut -d' ' -f1) listening on 127.0.0.1:$PORT (IMAP), :$POP3_PORT (POP3), :$LMTP_PORT (LMTP); maildir in $DIR/mail"

@@ -223,6 +223,22 @@ public final class ImapLoad {
             return until(t);
         }
 
+        /** Sends a command and returns its untagged response lines (the tagged OK is checked). */
+        java.util.List<String> lines(String text) throws IOException {
+            String t = "b" + (++tag);
+            out.write((t + " " + text + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            java.util.List<String> got = new java.util.ArrayList<>();
+            while (true) {
+                String l = line();
+                if (l.startsWith(t + " ")) {
+                    if (!l.startsWith(t + " OK")) throw new IOException("command failed: " + l);
+                    return got;
+                }
+                got.add(l);
+            }
+        }
+
         private String until(String t) throws IOException {
             while (true) {
                 String l = line();

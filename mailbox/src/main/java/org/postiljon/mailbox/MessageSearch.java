@@ -62,9 +62,11 @@ final class MessageSearch {
     private record Gathered(long mailboxId, long[] answer, List<MessageInfo> messages, SortedMap<Long, MessageKeys> keys) { }
 
     long[] run(Account account, MailboxName name, SearchQuery query) {
+        // TEXT keys the index answers for certain, with the UIDs it is certain of: those are not read to confirm.
+        Map<SearchQuery, long[]> sure = new java.util.IdentityHashMap<>();
         Gathered g = store.read(tx -> {
             Mailbox m = Access.resolve(tx, account, name, 'r', "search").mailbox();
-            Narrowed n = narrow(tx, m.id(), query);
+            Narrowed n = narrow(tx, m.id(), query, sure);
             if (n != null && n.exact()) return new Gathered(m.id(), n.uids(), null, null);
             List<MessageInfo> messages = n == null ? tx.messages(m.id(), UidSet.ALL) : tx.messages(m.id(), n.uids());
             SortedMap<Long, MessageKeys> keys = null;
@@ -77,7 +79,7 @@ final class MessageSearch {
         long[] hits = new long[g.messages().size()];
         int count = 0;
         for (MessageInfo m : g.messages()) {
-            if (matches(query, new Candidate(g.mailboxId(), m, g.keys()))) hits[count++] = m.uid();
+            if (matches(query, new Candidate(g.mailboxId(), m, g.keys(), sure))) hits[count++] = m.uid();
         }
         return Arrays.copyOf(hits, count);
     }
@@ -91,18 +93,18 @@ final class MessageSearch {
 
     // ---- narrowing, in the store ----
 
-    private Narrowed narrow(ReadTx tx, long mailboxId, SearchQuery q) {
+    private Narrowed narrow(ReadTx tx, long mailboxId, SearchQuery q, Map<SearchQuery, long[]> sure) {
         return switch (q) {
             case SearchQuery.HasFlag f when column(f.flag()) != null -> new Narrowed(tx.uidsWithFlag(mailboxId, column(f.flag()), true), true);
             case SearchQuery.Not(SearchQuery.HasFlag f) when column(f.flag()) != null -> new Narrowed(tx.uidsWithFlag(mailboxId, column(f.flag()), false), true);
             case SearchQuery.Contains c when SearchQuery.isAscii(c.text()) -> new Narrowed(tx.uidsContaining(mailboxId, c.field(), c.text()), false);
             // Header keys are not narrowed by the index: their values are matched decoded (RFC 2047), the index holds the raw text.
-            case SearchQuery.Text t -> indexed(tx, mailboxId, t.text());
+            case SearchQuery.Text t -> indexed(tx, mailboxId, t, sure);
             case SearchQuery.And and -> {
                 Narrowed out = null;
                 boolean exact = true;
                 for (SearchQuery part : and.all()) {
-                    Narrowed n = narrow(tx, mailboxId, part);
+                    Narrowed n = narrow(tx, mailboxId, part, sure);
                     if (n == null) {
                         exact = false;
                         continue;
@@ -115,8 +117,8 @@ final class MessageSearch {
                 yield out == null ? null : new Narrowed(out.uids(), exact);
             }
             case SearchQuery.Or(SearchQuery a, SearchQuery b) -> {
-                Narrowed na = narrow(tx, mailboxId, a);
-                Narrowed nb = na == null ? null : narrow(tx, mailboxId, b);
+                Narrowed na = narrow(tx, mailboxId, a, sure);
+                Narrowed nb = na == null ? null : narrow(tx, mailboxId, b, sure);
                 yield nb == null ? null : new Narrowed(union(na.uids(), nb.uids()), na.exact() && nb.exact());
             }
             default -> null;
@@ -127,16 +129,18 @@ final class MessageSearch {
      * Candidates from the full-text index: the messages whose content it says may contain
      * {@code text}, and those whose content it has not indexed yet. Null when it cannot narrow.
      */
-    private Narrowed indexed(ReadTx tx, long mailboxId, String text) {
-        java.util.Set<String> contents;
+    private Narrowed indexed(ReadTx tx, long mailboxId, SearchQuery.Text t, Map<SearchQuery, long[]> sure) {
+        SearchIndex.Hits hits;
         try {
-            contents = index.candidates(text);
+            hits = index.candidates(t.text());
         } catch (IOException e) {
             log.warn("search index unavailable, scanning instead: {}", e.toString());
             return null;
         }
-        if (contents == null) return null;
-        return new Narrowed(union(tx.uidsWithContent(mailboxId, contents), tx.uidsPendingIndex(mailboxId)), false);
+        if (hits == null) return null;
+        // TEXT covers the whole message, as the index does; BODY hits are confirmed (the string may be in the header only).
+        if (t.wholeMessage() && !hits.sure().isEmpty()) sure.put(t, tx.uidsWithContent(mailboxId, hits.sure()));
+        return new Narrowed(union(tx.uidsWithContent(mailboxId, hits.all()), tx.uidsPendingIndex(mailboxId)), false);
     }
 
     /** The flags the store keeps a column for, by their canonical name; null for the others. */
@@ -205,6 +209,7 @@ final class MessageSearch {
             }
             case SearchQuery.Contains t -> SearchQuery.matches(t.field() == SearchQuery.Field.SUBJECT ? c.keys().subject() : c.addresses(t.field()), t.text());
             case SearchQuery.Header h -> c.field(h.name()).stream().anyMatch(v -> SearchQuery.matches(v, h.text()));
+            case SearchQuery.Text t when c.sure(t) -> true;
             case SearchQuery.Text t -> {
                 String text = c.text();
                 yield SearchQuery.matches(t.wholeMessage() ? text : text.substring(Math.min(text.length(), c.header().length())), t.text());
@@ -225,13 +230,21 @@ final class MessageSearch {
         final long mailboxId;
         final MessageInfo m;
         private final Map<Long, MessageKeys> keys;
+        private final Map<SearchQuery, long[]> sure;
         private String header;
         private String text;
 
-        Candidate(long mailboxId, MessageInfo m, Map<Long, MessageKeys> keys) {
+        Candidate(long mailboxId, MessageInfo m, Map<Long, MessageKeys> keys, Map<SearchQuery, long[]> sure) {
             this.mailboxId = mailboxId;
             this.m = m;
             this.keys = keys;
+            this.sure = sure;
+        }
+
+        /** Whether the index is certain this message matches {@code q}. */
+        boolean sure(SearchQuery q) {
+            long[] s = sure.get(q);
+            return s != null && Arrays.binarySearch(s, m.uid()) >= 0;
         }
 
         MessageKeys keys() {

@@ -69,7 +69,7 @@ public final class EmbeddedStore implements AutoCloseable {
             @Override public void remove(org.postiljon.mailbox.api.BlobId blob) throws IOException { open().remove(blob); }
             @Override public void commit() throws IOException { open().commit(); }
             @Override public void clear() throws IOException { open().clear(); }
-            @Override public java.util.Set<String> candidates(String text) throws IOException { return open().candidates(text); }
+            @Override public Hits candidates(String text) throws IOException { return open().candidates(text); }
             @Override public long size() throws IOException { return open().size(); }
             @Override public void close() { }
         };

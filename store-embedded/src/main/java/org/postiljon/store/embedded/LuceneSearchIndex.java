@@ -5,22 +5,26 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.TreeSet;
+import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.PhraseQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
@@ -36,18 +40,27 @@ import org.postiljon.store.spi.SearchIndex;
 
 /**
  * The search index of the embedded store: Lucene, one document per message content, whose terms
- * are the content's character trigrams after case folding. A substring search needs all trigrams
- * of the searched string, so every message that contains it is a candidate (and a few that merely
- * contain the same trigrams elsewhere, which confirming removes). Case folding maps each code
- * point to lower(upper(c)), which is equal for any two characters the matching rule of
- * {@code SearchQuery} calls equal, so folding never loses a match.
+ * are its case-folded character trigrams at their positions. A substring is found by a phrase of
+ * trigrams that tile it, which matches exactly the contents whose folded text contains the folded
+ * string. Folding maps each code point to lower(upper(c)): equal for any two characters the
+ * matching rule of {@code SearchQuery} calls equal, so no match is lost. It is also equal for a few
+ * pairs the rule keeps apart (a non-ASCII character that folds to an ASCII one, such as U+017F
+ * or U+212A), so a document containing such a character is marked, and its hits are confirmed by
+ * reading it; for a pure ASCII string every other hit is certain.
  */
 public final class LuceneSearchIndex implements SearchIndex {
 
     private static final String BLOB = "blob";
-    private static final String GRAM = "g";
-    /** Enough trigrams to make a query selective; more only slow it down. */
-    private static final int MAX_QUERY_GRAMS = 48;
+    private static final String GRAMS = "g";
+    private static final String AMBIGUOUS = "amb";
+    private static final FieldType POSITIONS = new FieldType();
+
+    static {
+        POSITIONS.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS);
+        POSITIONS.setTokenized(true);
+        POSITIONS.setOmitNorms(true);
+        POSITIONS.freeze();
+    }
 
     private final FSDirectory directory;
     private final IndexWriter writer;
@@ -55,8 +68,8 @@ public final class LuceneSearchIndex implements SearchIndex {
 
     private LuceneSearchIndex(Path dir) throws IOException {
         directory = FSDirectory.open(dir);
-        IndexWriterConfig config = new IndexWriterConfig(new StandardAnalyzer()); // unused: every field is indexed as given
-        config.setRAMBufferSizeMB(32);
+        IndexWriterConfig config = new IndexWriterConfig(new StandardAnalyzer()); // unused: fields bring their own tokens
+        config.setRAMBufferSizeMB(64);
         config.setCommitOnClose(true);
         writer = new IndexWriter(directory, config);
         searchers = new SearcherManager(writer, null);
@@ -66,12 +79,42 @@ public final class LuceneSearchIndex implements SearchIndex {
         return new LuceneSearchIndex(dir);
     }
 
-    /** The folded trigrams of {@code text} (code points), each once. */
-    static Set<String> grams(String text) {
-        int[] cps = text.codePoints().map(c -> Character.toLowerCase(Character.toUpperCase(c))).toArray();
-        Set<String> out = new HashSet<>();
-        for (int i = 0; i + 3 <= cps.length; i++) out.add(new String(cps, i, 3));
-        return out;
+    static int fold(int c) {
+        return Character.toLowerCase(Character.toUpperCase(c));
+    }
+
+    static int[] folded(String text) {
+        return text.codePoints().map(LuceneSearchIndex::fold).toArray();
+    }
+
+    /** Whether the text has a character that folds to ASCII without being ASCII. */
+    static boolean ambiguous(String text) {
+        return text.codePoints().anyMatch(c -> c >= 128 && fold(c) < 128);
+    }
+
+    /** The trigram at every position of the folded text, as one token each. */
+    private static final class Trigrams extends TokenStream {
+        private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
+        private final int[] cps;
+        private int at;
+
+        Trigrams(int[] cps) {
+            this.cps = cps;
+        }
+
+        @Override
+        public boolean incrementToken() {
+            if (at + 3 > cps.length) return false;
+            clearAttributes();
+            term.setEmpty().append(new String(cps, at++, 3));
+            return true;
+        }
+
+        @Override
+        public void reset() throws IOException {
+            super.reset();
+            at = 0;
+        }
     }
 
     @Override
@@ -79,7 +122,8 @@ public final class LuceneSearchIndex implements SearchIndex {
         Document d = new Document();
         d.add(new StringField(BLOB, blob.sha256(), Field.Store.NO));
         d.add(new SortedDocValuesField(BLOB, new BytesRef(blob.sha256())));
-        for (String g : grams(text)) d.add(new StringField(GRAM, g, Field.Store.NO));
+        d.add(new Field(GRAMS, new Trigrams(folded(text)), POSITIONS));
+        d.add(new NumericDocValuesField(AMBIGUOUS, ambiguous(text) ? 1 : 0));
         writer.updateDocument(new Term(BLOB, blob.sha256()), d);
     }
 
@@ -100,34 +144,43 @@ public final class LuceneSearchIndex implements SearchIndex {
         commit();
     }
 
+    /** Trigrams at positions 0, 3, 6... and the last: they tile the string, so the phrase is exact. */
+    static Query phrase(int[] cps) {
+        if (cps.length == 3) return new TermQuery(new Term(GRAMS, new String(cps, 0, 3)));
+        PhraseQuery.Builder b = new PhraseQuery.Builder();
+        int last = cps.length - 3;
+        for (int p = 0; p < last; p += 3) b.add(new Term(GRAMS, new String(cps, p, 3)), p);
+        b.add(new Term(GRAMS, new String(cps, last, 3)), last);
+        return b.build();
+    }
+
     @Override
-    public Set<String> candidates(String text) throws IOException {
-        Set<String> grams = new TreeSet<>(grams(text));
-        if (grams.isEmpty()) return null;
-        BooleanQuery.Builder q = new BooleanQuery.Builder();
-        int n = 0;
-        for (String g : grams) {
-            if (n++ == MAX_QUERY_GRAMS) break;
-            q.add(new TermQuery(new Term(GRAM, g)), BooleanClause.Occur.FILTER);
-        }
+    public Hits candidates(String text) throws IOException {
+        int[] cps = folded(text);
+        if (cps.length < 3) return null;
+        boolean ascii = text.chars().allMatch(c -> c < 128);
         IndexSearcher searcher = searchers.acquire();
         try {
-            Query query = searcher.rewrite(q.build());
-            Weight weight = searcher.createWeight(query, ScoreMode.COMPLETE_NO_SCORES, 1f);
-            Set<String> out = new HashSet<>();
+            Weight weight = searcher.createWeight(searcher.rewrite(phrase(cps)), ScoreMode.COMPLETE_NO_SCORES, 1f);
+            Set<String> all = new HashSet<>();
+            Set<String> sure = new HashSet<>();
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
                 ScorerSupplier supplier = weight.scorerSupplier(leaf);
                 if (supplier == null) continue;
                 Scorer scorer = supplier.get(Long.MAX_VALUE);
                 SortedDocValues blobs = DocValues.getSorted(leaf.reader(), BLOB);
+                NumericDocValues amb = DocValues.getNumeric(leaf.reader(), AMBIGUOUS);
                 Bits live = leaf.reader().getLiveDocs();
                 DocIdSetIterator it = scorer.iterator();
                 for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
                     if (live != null && !live.get(doc)) continue;
-                    if (blobs.advanceExact(doc)) out.add(blobs.lookupOrd(blobs.ordValue()).utf8ToString());
+                    if (!blobs.advanceExact(doc)) continue;
+                    String id = blobs.lookupOrd(blobs.ordValue()).utf8ToString();
+                    all.add(id);
+                    if (ascii && !(amb.advanceExact(doc) && amb.longValue() == 1)) sure.add(id);
                 }
             }
-            return out;
+            return new Hits(all, sure);
         } finally {
             searchers.release(searcher);
         }

@@ -26,10 +26,14 @@ public interface SearchIndex extends AutoCloseable {
     void clear() throws IOException;
 
     /**
-     * The contents (SHA-256 hex) that may contain {@code text} under the search matching rule;
+     * The contents (SHA-256 hex) that may contain {@code text} under the search matching rule,
+     * and among them those that certainly do ({@code sure}: no need to read them to confirm);
      * null when {@code text} is too short for the index to narrow (every message is a candidate).
      */
-    Set<String> candidates(String text) throws IOException;
+    Hits candidates(String text) throws IOException;
+
+    /** @param sure a subset of {@code all} */
+    record Hits(Set<String> all, Set<String> sure) { }
 
     /** How many contents the index holds (to notice an index that was lost or replaced). */
     long size() throws IOException;
@@ -43,7 +47,7 @@ public interface SearchIndex extends AutoCloseable {
         @Override public void remove(BlobId blob) { }
         @Override public void commit() { }
         @Override public void clear() { }
-        @Override public Set<String> candidates(String text) { return null; }
+        @Override public Hits candidates(String text) { return null; }
         @Override public long size() { return 0; }
         @Override public void close() { }
     };
