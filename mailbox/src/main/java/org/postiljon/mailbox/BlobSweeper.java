@@ -40,7 +40,7 @@ public final class BlobSweeper {
             try {
                 if (unreferenced && blobs.deleteIfIdle(id, cutoff)) {
                     deleted++;
-                    if (store.write(tx -> tx.forgetIndexed(id))) index.remove(id); // committed with the next index batch
+                    if (store.write(tx -> tx.forgetContent(id))) index.remove(id); // committed with the next index batch
                 }
             } catch (IOException e) {
                 log.warn("cannot delete blob {}: {}", id, e.getMessage());

@@ -95,6 +95,7 @@ final class MessageSearch {
 
     private Narrowed narrow(ReadTx tx, long mailboxId, SearchQuery q, Map<SearchQuery, long[]> sure) {
         return switch (q) {
+            case SearchQuery.All a -> new Narrowed(tx.uids(mailboxId), true);
             case SearchQuery.HasFlag f when column(f.flag()) != null -> new Narrowed(tx.uidsWithFlag(mailboxId, column(f.flag()), true), true);
             case SearchQuery.Not(SearchQuery.HasFlag f) when column(f.flag()) != null -> new Narrowed(tx.uidsWithFlag(mailboxId, column(f.flag()), false), true);
             case SearchQuery.Contains c when SearchQuery.isAscii(c.text()) -> new Narrowed(tx.uidsContaining(mailboxId, c.field(), c.text()), false);

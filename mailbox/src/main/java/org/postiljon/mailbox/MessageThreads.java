@@ -8,17 +8,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.postiljon.mailbox.api.MessageInfo;
-import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.ThreadNode;
+import org.postiljon.store.spi.ThreadKey;
 
 /** RFC 5256 §2 threading over the keys stored at delivery; never reads a message. */
 final class MessageThreads {
 
-    /** One message to thread: its UID, arrival, and stored keys. */
-    record Item(MessageInfo message, MessageKeys keys) {
+    /** One message to thread: its stored keys. */
+    record Item(ThreadKey keys) {
+        long uid() {
+            return keys.uid();
+        }
+
         Instant date() { // RFC 5256 §2.2: the sent date, the internal date when there is none
-            return keys.sentDate() != null ? keys.sentDate() : message.internalDate();
+            return keys.sentDate() != null ? keys.sentDate() : keys.internalDate();
         }
 
         String base() {
@@ -32,7 +35,7 @@ final class MessageThreads {
         }
     }
 
-    private static final Comparator<Item> BY_DATE = Comparator.comparing(Item::date).thenComparingLong(i -> i.message().uid());
+    private static final Comparator<Item> BY_DATE = Comparator.comparing(Item::date).thenComparingLong(Item::uid);
 
     private MessageThreads() { }
 
@@ -46,8 +49,8 @@ final class MessageThreads {
         List<ThreadNode> out = new ArrayList<>();
         for (List<Item> t : threads) {
             List<ThreadNode> children = new ArrayList<>();
-            for (Item c : t.subList(1, t.size())) children.add(new ThreadNode(c.message().uid(), List.of()));
-            out.add(new ThreadNode(t.getFirst().message().uid(), children));
+            for (Item c : t.subList(1, t.size())) children.add(new ThreadNode(c.uid(), List.of()));
+            out.add(new ThreadNode(t.getFirst().uid(), children));
         }
         return out;
     }
@@ -91,7 +94,7 @@ final class MessageThreads {
     static List<ThreadNode> references(List<Item> items) {
         Map<String, Container> byId = new HashMap<>();
         int unique = 0;
-        for (Item i : items.stream().sorted(Comparator.comparingLong(x -> x.message().uid())).toList()) {
+        for (Item i : items.stream().sorted(Comparator.comparingLong(Item::uid)).toList()) {
             String id = i.keys().messageId();
             Container c = id == null || id.isEmpty() ? null : byId.get(id);
             if (c != null && c.item != null) c = null; // a duplicate Message-ID: treated as a message of its own
@@ -116,7 +119,8 @@ final class MessageThreads {
         }
         // Step 2: the root set.
         List<Container> roots = new ArrayList<>();
-        for (Container c : new ArrayList<>(byId.values())) if (c.parent == null && !roots.contains(c)) roots.add(c);
+        java.util.Set<Container> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Container c : byId.values()) if (c.parent == null && seen.add(c)) roots.add(c);
         // Step 3: prune empty placeholders.
         roots = prune(roots, true);
         // Step 4: sort the roots by date.
@@ -187,6 +191,6 @@ final class MessageThreads {
         kids.sort(ORDER);
         List<ThreadNode> children = new ArrayList<>();
         for (Container k : kids) children.add(node(k));
-        return new ThreadNode(c.item == null ? 0 : c.item.message().uid(), children);
+        return new ThreadNode(c.item == null ? 0 : c.item.uid(), children);
     }
 }

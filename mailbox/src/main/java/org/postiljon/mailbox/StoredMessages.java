@@ -201,10 +201,32 @@ final class StoredMessages implements Messages {
         return search.run(account, name, query);
     }
 
+    /**
+     * Sort orders and thread trees of whole mailboxes, by what identifies the set of messages (the
+     * mailbox, its UIDNEXT and its count: UIDs only come at the top and go, so together they change
+     * whenever the set does). Keys never change after delivery, so nothing else can make them stale.
+     */
+    private record Shape(long mailboxId, long uidNext, int count, Object what) { }
+
+    private final java.util.Map<Shape, Object> orders = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Shape, Object> eldest) {
+            return size() > 16;
+        }
+    });
+
     @Override
     public long[] sort(Account account, MailboxName name, List<SortKey> keys, SearchQuery query) {
-        long[] all = store.read(tx -> tx.sortedUids(readable(tx, account, name).id(), keys));
-        if (query instanceof SearchQuery.All) return all;
+        long[] all = store.read(tx -> {
+            Mailbox m = readable(tx, account, name);
+            Shape shape = new Shape(m.id(), m.uidNext(), tx.uids(m.id()).length, List.copyOf(keys));
+            long[] cached = (long[]) orders.get(shape);
+            if (cached != null) return cached;
+            long[] sorted = tx.sortedUids(m.id(), keys);
+            orders.put(shape, sorted);
+            return sorted;
+        });
+        if (query instanceof SearchQuery.All) return all.clone();
         long[] hits = search(account, name, query); // ascending
         long[] out = new long[hits.length];
         int n = 0;
@@ -213,19 +235,25 @@ final class StoredMessages implements Messages {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public List<ThreadNode> thread(Account account, MailboxName name, ThreadAlgorithm algorithm, SearchQuery query) {
-        long[] hits = search(account, name, query);
-        List<MessageThreads.Item> items = store.read(tx -> {
-            long id = readable(tx, account, name).id();
-            var keys = tx.keys(id, UidSet.ofSorted(hits), false);
-            List<MessageThreads.Item> out = new ArrayList<>();
-            for (MessageInfo m : tx.messages(id, hits)) {
-                MessageKeys k = keys.get(m.uid());
-                if (k != null) out.add(new MessageThreads.Item(m, k));
+        boolean whole = query instanceof SearchQuery.All;
+        long[] hits = whole ? null : search(account, name, query);
+        return store.read(tx -> {
+            Mailbox m = readable(tx, account, name);
+            Shape shape = whole ? new Shape(m.id(), m.uidNext(), tx.uids(m.id()).length, algorithm) : null;
+            if (whole) {
+                List<ThreadNode> cached = (List<ThreadNode>) orders.get(shape);
+                if (cached != null) return cached;
             }
-            return out;
+            List<MessageThreads.Item> items = new ArrayList<>();
+            for (var k : tx.threadKeys(m.id())) {
+                if (whole || java.util.Arrays.binarySearch(hits, k.uid()) >= 0) items.add(new MessageThreads.Item(k));
+            }
+            List<ThreadNode> threads = algorithm == ThreadAlgorithm.REFERENCES ? MessageThreads.references(items) : MessageThreads.orderedSubject(items);
+            if (whole) orders.put(shape, List.copyOf(threads));
+            return threads;
         });
-        return algorithm == ThreadAlgorithm.REFERENCES ? MessageThreads.references(items) : MessageThreads.orderedSubject(items);
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.Rights;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.UidSet;
@@ -55,11 +56,12 @@ final class Select implements Command {
         boolean readOnly = this.readOnly || !(rights.has('i') || rights.has('e') || rights.has('s') || rights.has('w') || rights.has('t'));
         SelectedMailbox view = new SelectedMailbox(m, readOnly);
         view.listenTo(svc.changes()); // before reading, so no change falls between
-        List<MessageInfo> messages = svc.messages().list(s.account, name, UidSet.ALL);
-        view.load(messages);
+        // UIDs only: a 100,000-message mailbox opens without reading its message rows.
+        long[] uids = svc.messages().search(s.account, name, new SearchQuery.All());
+        view.load(uids);
         s.selected = view;
         s.state = Session.State.SELECTED;
-        long highestUid = messages.isEmpty() ? 0 : messages.getLast().uid();
+        long highestUid = uids.length == 0 ? 0 : uids[uids.length - 1];
         if (!readOnly) {
             long firstRecent = svc.recent().claimUpTo(m.id(), highestUid);
             if (firstRecent > 0) view.markRecent(firstRecent);
@@ -67,15 +69,12 @@ final class Select implements Command {
         var out = s.out();
         out.untagged("FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)");
         out.untagged("OK [PERMANENTFLAGS " + (readOnly ? "()" : permanentFlags(rights)) + "] flags");
-        out.untagged(messages.size() + " EXISTS");
+        out.untagged(uids.length + " EXISTS");
         if (!s.rev2()) {
             out.untagged(view.recentCount() + " RECENT");
-            for (int i = 0; i < messages.size(); i++) {
-                if (!messages.get(i).flags().contains(Flags.SEEN)) {
-                    out.untagged("OK [UNSEEN " + (i + 1) + "] first unseen");
-                    break;
-                }
-            }
+            long[] unseen = svc.messages().search(s.account, name, new SearchQuery.Not(new SearchQuery.HasFlag(Flags.SEEN)));
+            int seq = unseen.length == 0 ? 0 : view.seqOf(unseen[0]);
+            if (seq > 0) out.untagged("OK [UNSEEN " + seq + "] first unseen");
         }
         out.untagged("OK [UIDVALIDITY " + m.uidValidity() + "] UIDs valid");
         out.untagged("OK [UIDNEXT " + Math.max(m.uidNext(), highestUid + 1) + "] predicted next UID");

@@ -47,10 +47,9 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
      * The messages as read after subscribing: changes queued meanwhile may repeat what the list
      * already shows, and are applied idempotently.
      */
-    void load(List<MessageInfo> messages) {
-        uids = new long[Math.max(16, messages.size() + 16)];
-        count = 0;
-        for (MessageInfo m : messages) uids[count++] = m.uid();
+    void load(long[] all) {
+        uids = java.util.Arrays.copyOf(all, Math.max(16, all.length + 16));
+        count = all.length;
     }
 
     void listenTo(ChangeBus bus) {

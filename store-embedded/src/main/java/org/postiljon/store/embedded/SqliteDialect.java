@@ -41,7 +41,8 @@ final class SqliteDialect implements Dialect {
                 "org/postiljon/store/embedded/migration/V5__outbound_dsn.sql",
                 "org/postiljon/store/embedded/migration/V6__outbound_delay_notice.sql",
                 "org/postiljon/store/embedded/migration/V7__quota_acl_retention.sql",
-                "org/postiljon/store/embedded/migration/V8__search_index.sql");
+                "org/postiljon/store/embedded/migration/V8__search_index.sql",
+                "org/postiljon/store/embedded/migration/V9__parse_by_content.sql");
     }
 
     @Override

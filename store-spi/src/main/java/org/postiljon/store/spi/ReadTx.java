@@ -58,6 +58,9 @@ public interface ReadTx {
     /** Keys of the messages with one of the given UIDs (sorted ascending), by UID. */
     java.util.SortedMap<Long, MessageKeys> keys(long mailboxId, long[] uids, boolean withParse);
 
+    /** Every UID of the mailbox, ascending (the primary key alone: no message row is read). */
+    long[] uids(long mailboxId);
+
     /** UIDs, ascending, of the messages that have ({@code set}) or lack {@link Flags#SEEN} or {@link Flags#DELETED}. */
     long[] uidsWithFlag(long mailboxId, String flag, boolean set);
 
@@ -74,6 +77,9 @@ public interface ReadTx {
     java.util.SortedMap<Long, MessageKeys> keys(long mailboxId, UidSet uids, boolean withParse);
 
     long highestModSeq(long accountId);
+
+    /** What threading needs of each message of the mailbox (RFC 5256 §2), without the rest of its row. */
+    List<ThreadKey> threadKeys(long mailboxId);
 
     /** Every UID of the mailbox in the order of {@code keys} (RFC 5256 §3), ties by UID. */
     long[] sortedUids(long mailboxId, List<org.postiljon.mailbox.api.SortKey> keys);

@@ -124,8 +124,11 @@ public interface WriteTx extends ReadTx {
     /** Notes that these contents are in the (committed) search index. */
     void markIndexed(java.util.Collection<BlobId> blobs);
 
-    /** Forgets that a content was indexed (it is gone); returns whether it was. */
-    boolean forgetIndexed(BlobId blob);
+    /**
+     * Forgets what is kept per content (its parse, whether it is indexed) once its file is gone,
+     * unless a message refers to it again; returns whether it was indexed (and should leave the index).
+     */
+    boolean forgetContent(BlobId blob);
 
     /** Marks every stored content for indexing again (after the index was cleared); returns how many. */
     int reindexAll();

@@ -328,6 +328,18 @@ final class SqlTx implements WriteTx {
     }
 
     @Override
+    public List<org.postiljon.store.spi.ThreadKey> threadKeys(long mailboxId) {
+        return query("SELECT uid, internal_date, sent_date, message_id, refs, subject, base_subject FROM message WHERE mailbox_id = ? ORDER BY uid",
+                rs -> {
+                    long sent = rs.getLong(3);
+                    Instant sentDate = rs.wasNull() ? null : Instant.ofEpochMilli(sent);
+                    String refs = rs.getString(5);
+                    return new org.postiljon.store.spi.ThreadKey(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), sentDate, rs.getString(4),
+                            refs == null || refs.isEmpty() ? List.of() : Arrays.asList(refs.split(" ")), rs.getString(6), rs.getString(7));
+                }, mailboxId);
+    }
+
+    @Override
     public long[] sortedUids(long mailboxId, List<org.postiljon.mailbox.api.SortKey> keys) {
         StringBuilder order = new StringBuilder();
         for (var k : keys) {
@@ -495,6 +507,11 @@ final class SqlTx implements WriteTx {
     }
 
     @Override
+    public long[] uids(long mailboxId) {
+        return uids("SELECT uid FROM message WHERE mailbox_id = ? ORDER BY uid", mailboxId);
+    }
+
+    @Override
     public long[] uidsWithFlag(long mailboxId, String flag, boolean set) {
         String column = switch (flag) {
             case Flags.SEEN -> "seen";
@@ -536,7 +553,8 @@ final class SqlTx implements WriteTx {
     private static final String KEY_COLUMNS_WITHOUT_PARSE =
             "uid, subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
             + " from_text, to_text, cc_text, bcc_text, NULL";
-    private static final String KEY_COLUMNS = KEY_COLUMNS_WITHOUT_PARSE.replace("NULL", "parse");
+    private static final String KEY_COLUMNS = KEY_COLUMNS_WITHOUT_PARSE.replace("NULL",
+            "(SELECT parse FROM message_parse p WHERE p.blob_id = message.blob_id)");
 
     private static MessageKeys keys(ResultSet rs) throws SQLException {
         long sent = rs.getLong(8);
@@ -566,13 +584,15 @@ final class SqlTx implements WriteTx {
         long uid = takeUid(m, modSeq);
         update("INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, save_date, size, blob_id,"
                         + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
-                        + " from_text, to_text, cc_text, bcc_text, parse)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " from_text, to_text, cc_text, bcc_text)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 mailboxId, uid, modSeq, flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED),
                 internalDate.toEpochMilli(), saveDate.toEpochMilli(), size, blob.sha256(),
                 k.subject(), k.baseSubject(), k.sortFrom(), k.sortTo(), k.sortCc(), k.displayFrom(),
                 k.sentDate() == null ? null : k.sentDate().toEpochMilli(), k.messageId(), String.join(" ", k.references()),
-                k.preview(), k.fromText(), k.toText(), k.ccText(), k.bccText(), k.parse());
+                k.preview(), k.fromText(), k.toText(), k.ccText(), k.bccText());
+        // The parse is a function of the bytes: one row per content, shared by every copy.
+        update("INSERT INTO message_parse (blob_id, parse) VALUES (?, ?) ON CONFLICT DO NOTHING", blob.sha256(), k.parse());
         log(m.accountId(), modSeq, mailboxId, uid, ChangeRecord.Kind.APPEND);
         forgetOrphan(blob);
         return new MessageInfo(mailboxId, uid, modSeq, flags, internalDate, saveDate, size, blob);
@@ -592,10 +612,10 @@ final class SqlTx implements WriteTx {
         long uid = takeUid(to, modSeq);
         update("INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, save_date, size, blob_id,"
                         + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
-                        + " from_text, to_text, cc_text, bcc_text, parse)"
+                        + " from_text, to_text, cc_text, bcc_text)"
                         + " SELECT ?, ?, ?, flags, seen, deleted, internal_date, ?, size, blob_id,"
                         + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
-                        + " from_text, to_text, cc_text, bcc_text, parse"
+                        + " from_text, to_text, cc_text, bcc_text"
                         + " FROM message WHERE mailbox_id = ? AND uid = ?",
                 toMailboxId, uid, modSeq, saveDate.toEpochMilli(), source.mailboxId(), source.uid());
         log(to.accountId(), modSeq, toMailboxId, uid, ChangeRecord.Kind.APPEND);
@@ -926,7 +946,10 @@ final class SqlTx implements WriteTx {
     }
 
     @Override
-    public boolean forgetIndexed(BlobId blob) {
+    public boolean forgetContent(BlobId blob) {
+        // A delivery of the same bytes may have come back since the file was deleted: then it all stays.
+        if (one("SELECT 1 FROM message WHERE blob_id = ? LIMIT 1", rs -> true, blob.sha256()).isPresent()) return false;
+        update("DELETE FROM message_parse WHERE blob_id = ?", blob.sha256());
         update("DELETE FROM fts_pending WHERE blob_id = ?", blob.sha256());
         return update("DELETE FROM fts_indexed WHERE blob_id = ?", blob.sha256()) > 0;
     }
