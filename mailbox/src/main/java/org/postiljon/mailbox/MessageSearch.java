@@ -25,6 +25,7 @@ import org.postiljon.mailbox.api.UidSet;
 import org.postiljon.mime.Address;
 import org.postiljon.mime.MessageParser;
 import org.postiljon.mime.ParsedMessageCodec;
+import org.postiljon.mime.SearchText;
 import org.postiljon.store.spi.BlobStore;
 import org.postiljon.store.spi.MetadataStore;
 import org.postiljon.store.spi.ReadTx;
@@ -84,11 +85,18 @@ final class MessageSearch {
         return Arrays.copyOf(hits, count);
     }
 
-    /** The text TEXT and BODY search in (and the index holds): the message's first bytes as UTF-8. */
-    static String text(BlobStore blobs, BlobId blob) throws IOException {
+    /**
+     * The text TEXT and BODY search in, which the index holds too ({@link SearchText}): built from
+     * the message's bytes and its cached parse. Null when the message has no parse (it is then
+     * searched as raw text).
+     */
+    static SearchText text(BlobStore blobs, BlobId blob, String parse) throws IOException {
+        byte[] bytes;
         try (InputStream in = blobs.open(blob)) {
-            return new String(in.readNBytes(MAX_TEXT_BYTES), StandardCharsets.UTF_8);
+            bytes = in.readNBytes(MAX_TEXT_BYTES);
         }
+        if (parse == null) return new SearchText("", new String(bytes, StandardCharsets.UTF_8));
+        return SearchText.of(bytes, ParsedMessageCodec.decode(parse).body(), MAX_TEXT_BYTES);
     }
 
     // ---- narrowing, in the store ----
@@ -211,10 +219,7 @@ final class MessageSearch {
             case SearchQuery.Contains t -> SearchQuery.matches(t.field() == SearchQuery.Field.SUBJECT ? c.keys().subject() : c.addresses(t.field()), t.text());
             case SearchQuery.Header h -> c.field(h.name()).stream().anyMatch(v -> SearchQuery.matches(v, h.text()));
             case SearchQuery.Text t when c.sure(t) -> true;
-            case SearchQuery.Text t -> {
-                String text = c.text();
-                yield SearchQuery.matches(t.wholeMessage() ? text : text.substring(Math.min(text.length(), c.header().length())), t.text());
-            }
+            case SearchQuery.Text t -> SearchQuery.matches(t.wholeMessage() ? c.text().whole() : c.text().body(), t.text());
         };
     }
 
@@ -233,7 +238,7 @@ final class MessageSearch {
         private final Map<Long, MessageKeys> keys;
         private final Map<SearchQuery, long[]> sure;
         private String header;
-        private String text;
+        private SearchText text;
 
         Candidate(long mailboxId, MessageInfo m, Map<Long, MessageKeys> keys, Map<SearchQuery, long[]> sure) {
             this.mailboxId = mailboxId;
@@ -274,13 +279,13 @@ final class MessageSearch {
             });
         }
 
-        /** The whole message as text (UTF-8; other bytes become U+FFFD and match nothing). */
-        String text() {
+        /** The decoded text of the message (see {@link SearchText}); unreadable parts match nothing. */
+        SearchText text() {
             if (text == null) {
                 try {
-                    text = MessageSearch.text(blobs, m.blobId());
-                } catch (IOException e) {
-                    text = "";
+                    text = MessageSearch.text(blobs, m.blobId(), store.read(tx -> tx.parseOf(m.blobId())).orElse(null));
+                } catch (IOException | RuntimeException e) {
+                    text = new SearchText("", "");
                 }
             }
             return text;
@@ -289,7 +294,7 @@ final class MessageSearch {
         /** The header section, read on its own unless the whole text is already here. */
         String header() {
             if (header == null) {
-                String t = text != null ? text : readHeader();
+                String t = readHeader();
                 int end = t.indexOf("\r\n\r\n");
                 header = end < 0 ? t : t.substring(0, end + 2);
             }

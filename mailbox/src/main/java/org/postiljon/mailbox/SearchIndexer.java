@@ -47,7 +47,7 @@ public final class SearchIndexer implements AutoCloseable {
             List<BlobId> done = new ArrayList<>();
             for (BlobId b : pending) {
                 try {
-                    index.put(b, MessageSearch.text(blobs, b));
+                    index.put(b, MessageSearch.text(blobs, b, store.read(tx -> tx.parseOf(b)).orElse(null)).whole());
                     done.add(b);
                 } catch (IOException e) {
                     if (!blobs.exists(b)) { // gone meanwhile: nothing to index, nothing to wait for

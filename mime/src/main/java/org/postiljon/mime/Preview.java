@@ -22,14 +22,17 @@ final class Preview {
             decoded = raw;
         }
         String text = new String(decoded, charset(part.param("charset")));
-        if (part.subtype().equals("html")) {
-            text = text.replaceAll("(?is)<(style|script)[^>]*>.*?</\\1>", " ")
-                    .replaceAll("(?s)<[^>]*>", " ")
-                    .replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
-        }
+        if (part.subtype().equals("html")) text = stripTags(text);
         text = text.replaceAll("\\s+", " ").strip();
         if (text.codePointCount(0, text.length()) > CHARS) text = text.substring(0, text.offsetByCodePoints(0, CHARS));
         return text;
+    }
+
+    /** HTML as text: scripts, styles and tags removed, the common entities replaced. */
+    static String stripTags(String html) {
+        return html.replaceAll("(?is)<(style|script)[^>]*>.*?</\\1>", " ")
+                .replaceAll("(?s)<[^>]*>", " ")
+                .replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
     }
 
     static Charset charset(String name) {

@@ -144,6 +144,9 @@ public interface ReadTx {
 
     // ---- full-text index bookkeeping ----
 
+    /** The cached parse of a content (see {@link org.postiljon.mailbox.api.MessageKeys#parse}), if a message has it. */
+    Optional<String> parseOf(BlobId blob);
+
     /** How many contents are marked as in the search index. */
     long indexedCount();
 

@@ -896,6 +896,11 @@ final class SqlTx implements WriteTx {
     // ---- full-text index bookkeeping ----
 
     @Override
+    public Optional<String> parseOf(BlobId blob) {
+        return one("SELECT parse FROM message_parse WHERE blob_id = ?", rs -> rs.getString(1), blob.sha256());
+    }
+
+    @Override
     public long indexedCount() {
         return number("SELECT count(*) FROM fts_indexed");
     }
