@@ -99,6 +99,19 @@ final class MessageSearch {
         return SearchText.of(bytes, ParsedMessageCodec.decode(parse).body(), MAX_TEXT_BYTES);
     }
 
+    /** What the index holds of a content: its search text and the decoded fields, exactly as confirming reads them. */
+    static java.util.Map<SearchIndex.Field, String> indexed(BlobStore blobs, BlobId blob, MessageKeys k) throws IOException {
+        java.util.Map<SearchIndex.Field, String> texts = new java.util.EnumMap<>(SearchIndex.Field.class);
+        texts.put(SearchIndex.Field.TEXT, text(blobs, blob, k.parse()).whole());
+        var envelope = k.fromText() == null && k.parse() != null ? ParsedMessageCodec.decode(k.parse()).envelope() : null;
+        texts.put(SearchIndex.Field.FROM, k.fromText() != null ? k.fromText() : envelope == null ? "" : Address.text(envelope.from()));
+        texts.put(SearchIndex.Field.TO, k.toText() != null ? k.toText() : envelope == null ? "" : Address.text(envelope.to()));
+        texts.put(SearchIndex.Field.CC, k.ccText() != null ? k.ccText() : envelope == null ? "" : Address.text(envelope.cc()));
+        texts.put(SearchIndex.Field.BCC, k.bccText() != null ? k.bccText() : envelope == null ? "" : Address.text(envelope.bcc()));
+        texts.put(SearchIndex.Field.SUBJECT, k.subject() == null ? "" : k.subject());
+        return texts;
+    }
+
     // ---- narrowing, in the store ----
 
     private Narrowed narrow(ReadTx tx, long mailboxId, SearchQuery q, Map<SearchQuery, long[]> sure) {
@@ -106,9 +119,13 @@ final class MessageSearch {
             case SearchQuery.All a -> new Narrowed(tx.uids(mailboxId), true);
             case SearchQuery.HasFlag f when column(f.flag()) != null -> new Narrowed(tx.uidsWithFlag(mailboxId, column(f.flag()), true), true);
             case SearchQuery.Not(SearchQuery.HasFlag f) when column(f.flag()) != null -> new Narrowed(tx.uidsWithFlag(mailboxId, column(f.flag()), false), true);
-            case SearchQuery.Contains c when SearchQuery.isAscii(c.text()) -> new Narrowed(tx.uidsContaining(mailboxId, c.field(), c.text()), false);
+            case SearchQuery.Contains c -> {
+                Narrowed n = indexed(tx, mailboxId, SearchIndex.Field.valueOf(c.field().name()), c.text(), c, sure);
+                yield n != null || !SearchQuery.isAscii(c.text()) ? n : new Narrowed(tx.uidsContaining(mailboxId, c.field(), c.text()), false);
+            }
             // Header keys are not narrowed by the index: their values are matched decoded (RFC 2047), the index holds the raw text.
-            case SearchQuery.Text t -> indexed(tx, mailboxId, t, sure);
+            // TEXT covers the whole message, as the index does; BODY hits are confirmed (the string may be in the header only).
+            case SearchQuery.Text t -> indexed(tx, mailboxId, SearchIndex.Field.TEXT, t.text(), t.wholeMessage() ? t : null, sure);
             case SearchQuery.And and -> {
                 Narrowed out = null;
                 boolean exact = true;
@@ -138,17 +155,22 @@ final class MessageSearch {
      * Candidates from the full-text index: the messages whose content it says may contain
      * {@code text}, and those whose content it has not indexed yet. Null when it cannot narrow.
      */
-    private Narrowed indexed(ReadTx tx, long mailboxId, SearchQuery.Text t, Map<SearchQuery, long[]> sure) {
+    /**
+     * Candidates from the full-text index: the messages whose content it says may contain
+     * {@code text} in {@code field}, and those whose content it has not indexed yet. The hits it is
+     * certain of are noted for {@code query} (unless null), so confirming does not read them.
+     * Null when it cannot narrow.
+     */
+    private Narrowed indexed(ReadTx tx, long mailboxId, SearchIndex.Field field, String text, SearchQuery query, Map<SearchQuery, long[]> sure) {
         SearchIndex.Hits hits;
         try {
-            hits = index.candidates(t.text());
+            hits = index.candidates(field, text);
         } catch (IOException e) {
             log.warn("search index unavailable, scanning instead: {}", e.toString());
             return null;
         }
         if (hits == null) return null;
-        // TEXT covers the whole message, as the index does; BODY hits are confirmed (the string may be in the header only).
-        if (t.wholeMessage() && !hits.sure().isEmpty()) sure.put(t, tx.uidsWithContent(mailboxId, hits.sure()));
+        if (query != null && !hits.sure().isEmpty()) sure.put(query, tx.uidsWithContent(mailboxId, hits.sure()));
         return new Narrowed(union(tx.uidsWithContent(mailboxId, hits.all()), tx.uidsPendingIndex(mailboxId)), false);
     }
 
@@ -216,6 +238,7 @@ final class MessageSearch {
                 };
                 yield when != null && compare(when.atZone(ZoneOffset.UTC).toLocalDate(), d.comparison(), d.day());
             }
+            case SearchQuery.Contains t when c.sure(t) -> true;
             case SearchQuery.Contains t -> SearchQuery.matches(t.field() == SearchQuery.Field.SUBJECT ? c.keys().subject() : c.addresses(t.field()), t.text());
             case SearchQuery.Header h -> c.field(h.name()).stream().anyMatch(v -> SearchQuery.matches(v, h.text()));
             case SearchQuery.Text t when c.sure(t) -> true;

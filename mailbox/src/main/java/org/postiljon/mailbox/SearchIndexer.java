@@ -47,7 +47,12 @@ public final class SearchIndexer implements AutoCloseable {
             List<BlobId> done = new ArrayList<>();
             for (BlobId b : pending) {
                 try {
-                    index.put(b, MessageSearch.text(blobs, b, store.read(tx -> tx.parseOf(b)).orElse(null)).whole());
+                    var keys = store.read(tx -> tx.keysOf(b));
+                    if (keys.isEmpty()) { // no message has it any more: nothing to find
+                        done.add(b);
+                        continue;
+                    }
+                    index.put(b, MessageSearch.indexed(blobs, b, keys.get()));
                     done.add(b);
                 } catch (IOException e) {
                     if (!blobs.exists(b)) { // gone meanwhile: nothing to index, nothing to wait for

@@ -9,7 +9,6 @@ import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
@@ -52,6 +51,11 @@ public final class LuceneSearchIndex implements SearchIndex {
 
     private static final String BLOB = "blob";
     private static final String GRAMS = "g";
+
+    /** The Lucene field of each indexed text: "g" for the search text (as before), "g.from"... for the rest. */
+    private static String name(Field f) {
+        return f == Field.TEXT ? GRAMS : GRAMS + "." + f.name().toLowerCase(java.util.Locale.ROOT);
+    }
     private static final String AMBIGUOUS = "amb";
     private static final FieldType POSITIONS = new FieldType();
 
@@ -118,12 +122,17 @@ public final class LuceneSearchIndex implements SearchIndex {
     }
 
     @Override
-    public void put(BlobId blob, String text) throws IOException {
+    public void put(BlobId blob, java.util.Map<Field, String> texts) throws IOException {
         Document d = new Document();
-        d.add(new StringField(BLOB, blob.sha256(), Field.Store.NO));
+        d.add(new StringField(BLOB, blob.sha256(), org.apache.lucene.document.Field.Store.NO));
         d.add(new SortedDocValuesField(BLOB, new BytesRef(blob.sha256())));
-        d.add(new Field(GRAMS, new Trigrams(folded(text)), POSITIONS));
-        d.add(new NumericDocValuesField(AMBIGUOUS, ambiguous(text) ? 1 : 0));
+        boolean ambiguous = false;
+        for (var e : texts.entrySet()) {
+            if (e.getValue() == null || e.getValue().isEmpty()) continue;
+            d.add(new org.apache.lucene.document.Field(name(e.getKey()), new Trigrams(folded(e.getValue())), POSITIONS));
+            ambiguous |= ambiguous(e.getValue());
+        }
+        d.add(new NumericDocValuesField(AMBIGUOUS, ambiguous ? 1 : 0));
         writer.updateDocument(new Term(BLOB, blob.sha256()), d);
     }
 
@@ -145,23 +154,23 @@ public final class LuceneSearchIndex implements SearchIndex {
     }
 
     /** Trigrams at positions 0, 3, 6... and the last: they tile the string, so the phrase is exact. */
-    static Query phrase(int[] cps) {
-        if (cps.length == 3) return new TermQuery(new Term(GRAMS, new String(cps, 0, 3)));
+    static Query phrase(String field, int[] cps) {
+        if (cps.length == 3) return new TermQuery(new Term(field, new String(cps, 0, 3)));
         PhraseQuery.Builder b = new PhraseQuery.Builder();
         int last = cps.length - 3;
-        for (int p = 0; p < last; p += 3) b.add(new Term(GRAMS, new String(cps, p, 3)), p);
-        b.add(new Term(GRAMS, new String(cps, last, 3)), last);
+        for (int p = 0; p < last; p += 3) b.add(new Term(field, new String(cps, p, 3)), p);
+        b.add(new Term(field, new String(cps, last, 3)), last);
         return b.build();
     }
 
     @Override
-    public Hits candidates(String text) throws IOException {
+    public Hits candidates(Field field, String text) throws IOException {
         int[] cps = folded(text);
         if (cps.length < 3) return null;
         boolean ascii = text.chars().allMatch(c -> c < 128);
         IndexSearcher searcher = searchers.acquire();
         try {
-            Weight weight = searcher.createWeight(searcher.rewrite(phrase(cps)), ScoreMode.COMPLETE_NO_SCORES, 1f);
+            Weight weight = searcher.createWeight(searcher.rewrite(phrase(name(field), cps)), ScoreMode.COMPLETE_NO_SCORES, 1f);
             Set<String> all = new HashSet<>();
             Set<String> sure = new HashSet<>();
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {

@@ -147,6 +147,9 @@ public interface ReadTx {
     /** The cached parse of a content (see {@link org.postiljon.mailbox.api.MessageKeys#parse}), if a message has it. */
     Optional<String> parseOf(BlobId blob);
 
+    /** The keys (with the parse) of some message with this content: they are the same for all. */
+    Optional<MessageKeys> keysOf(BlobId blob);
+
     /** How many contents are marked as in the search index. */
     long indexedCount();
 

@@ -14,8 +14,11 @@ import org.postiljon.mailbox.api.BlobId;
  */
 public interface SearchIndex extends AutoCloseable {
 
-    /** Adds or replaces the text of one content. Visible to {@link #candidates} after {@link #commit}. */
-    void put(BlobId blob, String text) throws IOException;
+    /** What is indexed of a content: its search text, and the decoded fields SEARCH FROM/TO/CC/BCC/SUBJECT match. */
+    enum Field { TEXT, FROM, TO, CC, BCC, SUBJECT }
+
+    /** Adds or replaces the texts of one content. Visible to {@link #candidates} after {@link #commit}. */
+    void put(BlobId blob, java.util.Map<Field, String> texts) throws IOException;
 
     void remove(BlobId blob) throws IOException;
 
@@ -30,7 +33,7 @@ public interface SearchIndex extends AutoCloseable {
      * and among them those that certainly do ({@code sure}: no need to read them to confirm);
      * null when {@code text} is too short for the index to narrow (every message is a candidate).
      */
-    Hits candidates(String text) throws IOException;
+    Hits candidates(Field field, String text) throws IOException;
 
     /** @param sure a subset of {@code all} */
     record Hits(Set<String> all, Set<String> sure) { }
@@ -43,11 +46,11 @@ public interface SearchIndex extends AutoCloseable {
 
     /** No index: nothing narrows, every search confirms every message. */
     SearchIndex NONE = new SearchIndex() {
-        @Override public void put(BlobId blob, String text) { }
+        @Override public void put(BlobId blob, java.util.Map<Field, String> texts) { }
         @Override public void remove(BlobId blob) { }
         @Override public void commit() { }
         @Override public void clear() { }
-        @Override public Hits candidates(String text) { return null; }
+        @Override public Hits candidates(Field field, String text) { return null; }
         @Override public long size() { return 0; }
         @Override public void close() { }
     };

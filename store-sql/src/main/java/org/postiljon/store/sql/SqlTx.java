@@ -901,6 +901,11 @@ final class SqlTx implements WriteTx {
     }
 
     @Override
+    public Optional<MessageKeys> keysOf(BlobId blob) {
+        return one("SELECT " + KEY_COLUMNS + " FROM message WHERE blob_id = ? LIMIT 1", SqlTx::keys, blob.sha256());
+    }
+
+    @Override
     public long indexedCount() {
         return number("SELECT count(*) FROM fts_indexed");
     }
