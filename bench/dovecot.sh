@@ -68,6 +68,7 @@ service lmtp {
 }
 service imap {
   process_limit = 1024
+  vsz_limit = 2G
 }
 default_client_limit = 2000
 CONF

@@ -4,7 +4,7 @@
 # DATE), THREAD REFERENCES and SELECT (QRESYNC) after 1,000 changes, timed over IMAP.
 #   bench/search.sh [messages=100000] [reps=20]
 #   DOVECOT_FTS=lucene bench/search.sh ...   Dovecot with its fts_lucene plugin (dovecot-lucene)
-#   SKIP_DOVECOT=1 bench/search.sh ...        Postiljon only
+#   SKIP_DOVECOT=1 / SKIP_POSTILJON=1          one side only
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${1:-100000}"; REPS="${2:-20}"
@@ -15,6 +15,7 @@ CP="$ROOT/bench/target/bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*"
 BENCH=("$JAVA" -Xmx2g -cp "$CP" org.postiljon.bench.SearchBench)
 
 source "$ROOT/bench/lib.sh"
+if [ -z "${SKIP_POSTILJON:-}" ]; then
 start_postiljon 1 "listen.imaps = off
 listen.imap = 127.0.0.1:$IMAP_PORT
 listen.lmtp = 127.0.0.1:$LMTP_PORT"
@@ -29,10 +30,12 @@ while :; do
 done
 echo "full-text index caught up $(( $(date +%s) - t0 )) s after the last delivery; index $(du -sh "$DATA/data/index" | cut -f1), messages $(du -sh "$DATA/data/blobs" | cut -f1)"
 "${BENCH[@]}" --port "$IMAP_PORT" --user user1@bench.test --reps "$REPS" --name Postiljon
+fi
 
 [ -n "${SKIP_DOVECOT:-}" ] && exit 0
 echo
 echo "== Dovecot ${DOVECOT_FTS:+(fts_$DOVECOT_FTS)}: loading $N messages"
+trap '"$ROOT/bench/dovecot.sh" stop' EXIT
 "$ROOT/bench/dovecot.sh" start
 "${BENCH[@]}" --load yes --lmtp-port 10024 --messages "$N" --user user1@bench.test
 if [ -n "${DOVECOT_FTS:-}" ]; then

@@ -170,8 +170,11 @@ final class MessageSearch {
             return null;
         }
         if (hits == null) return null;
-        if (query != null && !hits.sure().isEmpty()) sure.put(query, tx.uidsWithContent(mailboxId, hits.sure()));
-        return new Narrowed(union(tx.uidsWithContent(mailboxId, hits.all()), tx.uidsPendingIndex(mailboxId)), false);
+        long[] all = tx.uidsWithContent(mailboxId, hits.all());
+        if (query != null && !hits.sure().isEmpty()) {
+            sure.put(query, hits.sure().size() == hits.all().size() ? all : tx.uidsWithContent(mailboxId, hits.sure()));
+        }
+        return new Narrowed(union(all, tx.uidsPendingIndex(mailboxId)), false);
     }
 
     /** The flags the store keeps a column for, by their canonical name; null for the others. */

@@ -939,7 +939,8 @@ final class SqlTx implements WriteTx {
             Object[] args = new Object[chunk.size() + 1];
             args[0] = mailboxId;
             for (int j = 0; j < chunk.size(); j++) args[j + 1] = chunk.get(j);
-            for (long u : uids("SELECT uid FROM message WHERE mailbox_id = ? AND blob_id IN ("
+            // "+mailbox_id" keeps the planner off the (mailbox, uid) key: the content index finds these rows directly.
+            for (long u : uids("SELECT uid FROM message WHERE +mailbox_id = ? AND blob_id IN ("
                     + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")", args)) {
                 out.add(u);
             }
