@@ -35,7 +35,7 @@ fi
 [ -n "${SKIP_DOVECOT:-}" ] && exit 0
 echo
 echo "== Dovecot ${DOVECOT_FTS:+(fts_$DOVECOT_FTS)}: loading $N messages"
-trap '"$ROOT/bench/dovecot.sh" stop' EXIT
+[ -n "${SKIP_POSTILJON:-}" ] && trap '"$ROOT/bench/dovecot.sh" stop' EXIT
 "$ROOT/bench/dovecot.sh" start
 "${BENCH[@]}" --load yes --lmtp-port 10024 --messages "$N" --user user1@bench.test
 if [ -n "${DOVECOT_FTS:-}" ]; then
