@@ -171,10 +171,11 @@ final class MessageSearch {
         }
         if (hits == null) return null;
         long[] all = tx.uidsWithContent(mailboxId, hits.all());
-        if (query != null && !hits.sure().isEmpty()) {
-            sure.put(query, hits.sure().size() == hits.all().size() ? all : tx.uidsWithContent(mailboxId, hits.sure()));
-        }
-        return new Narrowed(union(all, tx.uidsPendingIndex(mailboxId)), false);
+        long[] pending = tx.uidsPendingIndex(mailboxId);
+        boolean allSure = query != null && hits.sure().size() == hits.all().size();
+        if (allSure && pending.length == 0) return new Narrowed(all, true); // every candidate certain: the answer itself
+        if (query != null && !hits.sure().isEmpty()) sure.put(query, allSure ? all : tx.uidsWithContent(mailboxId, hits.sure()));
+        return new Narrowed(union(all, pending), false);
     }
 
     /** The flags the store keeps a column for, by their canonical name; null for the others. */

@@ -42,7 +42,8 @@ final class SqliteDialect implements Dialect {
                 "org/postiljon/store/embedded/migration/V6__outbound_delay_notice.sql",
                 "org/postiljon/store/embedded/migration/V7__quota_acl_retention.sql",
                 "org/postiljon/store/embedded/migration/V8__search_index.sql",
-                "org/postiljon/store/embedded/migration/V9__parse_by_content.sql");
+                "org/postiljon/store/embedded/migration/V9__parse_by_content.sql",
+                "org/postiljon/store/embedded/migration/V10__message_content_index.sql");
     }
 
     @Override
@@ -50,5 +51,10 @@ final class SqliteDialect implements Dialect {
         return e instanceof SQLiteException s
                 && (s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
                     || s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
+    }
+
+    @Override
+    public String useIndex(String index) {
+        return " INDEXED BY " + index;
     }
 }

@@ -20,6 +20,14 @@ public interface Dialect {
         return "LIKE";
     }
 
+    /**
+     * What follows a table name to make the planner use {@code index} (SQLite's INDEXED BY), where
+     * the planner has no statistics to find it itself; empty where it does.
+     */
+    default String useIndex(String index) {
+        return "";
+    }
+
     /** Sets whether the next commit on {@code writer} waits for the disk (outside a transaction). */
     default void syncCommits(Connection writer, boolean sync) throws SQLException { }
 }

@@ -485,7 +485,8 @@ final class SqlTx implements WriteTx {
     private <T> List<T> byUids(String select, long mailboxId, long[] uids, Rows<T> row) {
         List<T> out = new ArrayList<>();
         if (uids.length == 0) return out;
-        if (uids.length > 4 * IN_LIST) {
+        // Dense sets (more than one in 16 of the span) are read in one pass; sparse ones by key.
+        if (uids.length > 4 * IN_LIST && uids.length * 16L > uids[uids.length - 1] - uids[0]) {
             String sql = select + " WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid";
             try (ResultSet rs = bind(sql, mailboxId, uids[0], uids[uids.length - 1]).executeQuery()) {
                 while (rs.next()) {
@@ -927,7 +928,8 @@ final class SqlTx implements WriteTx {
         if (blobs.isEmpty()) return new long[0];
         if (blobs.size() > 2 * IN_LIST * FEW_RANGES) { // many: one pass over the mailbox beats thousands of probes
             List<Long> out = new java.util.ArrayList<>();
-            for (var e : query("SELECT uid, blob_id FROM message WHERE mailbox_id = ?", rs -> Map.entry(rs.getLong(1), rs.getString(2)), mailboxId)) {
+            for (var e : query("SELECT uid, blob_id FROM message" + dialect.useIndex("message_content") + " WHERE mailbox_id = ?",
+                    rs -> Map.entry(rs.getLong(1), rs.getString(2)), mailboxId)) {
                 if (blobs.contains(e.getValue())) out.add(e.getKey());
             }
             return out.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -939,8 +941,7 @@ final class SqlTx implements WriteTx {
             Object[] args = new Object[chunk.size() + 1];
             args[0] = mailboxId;
             for (int j = 0; j < chunk.size(); j++) args[j + 1] = chunk.get(j);
-            // "+mailbox_id" keeps the planner off the (mailbox, uid) key: the content index finds these rows directly.
-            for (long u : uids("SELECT uid FROM message WHERE +mailbox_id = ? AND blob_id IN ("
+            for (long u : uids("SELECT uid FROM message" + dialect.useIndex("message_content") + " WHERE mailbox_id = ? AND blob_id IN ("
                     + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")", args)) {
                 out.add(u);
             }
