@@ -42,28 +42,25 @@ final class Fetch implements Command {
         SequenceSet set = SequenceSet.parse(in.until(""));
         in.sp();
         List<FetchItem> items = items(in);
-        long changedSince = -1;
-        boolean reportVanished = false;
+        long[] changed = {-1};
+        boolean[] vanishedToo = {false};
         if (in.peek() == ' ') { // RFC 7162 §3.1.4: (CHANGEDSINCE n), §3.2.6: with VANISHED for UID FETCH
             in.sp();
-            in.expect('(');
-            boolean first = true;
-            while (!in.skip(')')) {
-                if (!first) in.sp();
-                first = false;
-                String modifier = in.atom().toUpperCase(Locale.ROOT);
+            in.atomList(modifier -> {
                 switch (modifier) {
                     case "CHANGEDSINCE" -> {
                         in.sp();
-                        changedSince = in.number();
+                        changed[0] = in.number();
                     }
-                    case "VANISHED" -> reportVanished = true;
+                    case "VANISHED" -> vanishedToo[0] = true;
                     default -> throw new BadSyntax("unknown FETCH modifier " + modifier);
                 }
-            }
-            if (reportVanished && (!uid || !s.qresync() || changedSince < 0)) {
-                throw new BadSyntax("VANISHED needs UID FETCH, CHANGEDSINCE and ENABLE QRESYNC");
-            }
+            });
+        }
+        long changedSince = changed[0];
+        boolean reportVanished = vanishedToo[0];
+        if (reportVanished && (!uid || !s.qresync() || changedSince < 0)) {
+            throw new BadSyntax("VANISHED needs UID FETCH, CHANGEDSINCE and ENABLE QRESYNC");
         }
         in.end();
         if (uid && items.stream().noneMatch(i -> i.name().equals("UID"))) items.addFirst(FetchItem.simple("UID"));

@@ -25,26 +25,22 @@ final class Select implements Command {
     public void run(Session s, String tag, CommandReader in) throws IOException {
         in.sp();
         MailboxName name = s.mailboxName(in.astringBytes());
-        Qresync qresync = null;
+        Qresync[] resync = {null};
         if (in.peek() == ' ') { // RFC 7162 §3.1.8 / §3.2.5: (CONDSTORE) or (QRESYNC (...))
             in.sp();
-            in.expect('(');
-            boolean first = true;
-            while (!in.skip(')')) {
-                if (!first) in.sp();
-                first = false;
-                String p = in.atom().toUpperCase(java.util.Locale.ROOT);
+            in.atomList(p -> {
                 switch (p) {
                     case "CONDSTORE" -> s.enableCondstore();
                     case "QRESYNC" -> {
                         if (!s.qresync()) throw new org.postiljon.imap.wire.BadSyntax("QRESYNC must be enabled first (ENABLE QRESYNC)");
                         in.sp();
-                        qresync = Qresync.parse(in);
+                        resync[0] = Qresync.parse(in);
                     }
                     default -> throw new org.postiljon.imap.wire.BadSyntax("unknown SELECT parameter " + p);
                 }
-            }
+            });
         }
+        Qresync qresync = resync[0];
         in.end();
         // §6.3.2: a failed SELECT leaves no mailbox selected.
         s.close();

@@ -301,6 +301,21 @@ public final class CommandReader {
         return new Literal(n);
     }
 
+    /**
+     * A parenthesised list whose elements each start with an atom, such as command parameters
+     * {@code (CHANGEDSINCE 5 VANISHED)}: {@code each} gets every atom upper-cased and reads what
+     * belongs to it.
+     */
+    public void atomList(java.util.function.Consumer<String> each) {
+        expect('(');
+        boolean first = true;
+        while (!skip(')')) {
+            if (!first) sp();
+            first = false;
+            each.accept(atom().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
     /** A parenthesised list of flags: {@code (\Seen $Label)}. */
     public List<String> flagList() {
         expect('(');
