@@ -89,7 +89,9 @@ public final class SearchIndexer implements AutoCloseable {
                 log.warn("the search index holds {} of {} indexed contents; re-indexing {}", index.size(), claimed, n);
             }
         } catch (IOException e) {
-            log.error("cannot read the search index", e);
+            // Most often another server runs on this data directory and holds the index.
+            throw new IllegalStateException("cannot open the search index (is another server using this data directory?"
+                    + " if the index is damaged, delete DATA/index and it is rebuilt): " + e.getMessage(), e);
         }
         running = true;
         thread = Thread.ofVirtual().name("search-indexer").start(() -> {

@@ -92,7 +92,11 @@ public final class Node implements AutoCloseable {
                 log.error("blob sweep failed", e);
             }
         }, sweep, sweep, TimeUnit.MINUTES);
-        model.indexer().start(); // catches up on whatever was delivered while the server was down
+        try {
+            model.indexer().start(); // catches up on whatever was delivered while the server was down
+        } catch (IllegalStateException e) {
+            throw new Settings.ConfigError(e.getMessage());
+        }
         long retention = settings.number("retention.run-minutes");
         if (retention > 0) {
             // No state of its own: after a restart the first run (a minute in) catches up on whatever expired meanwhile.
