@@ -17,8 +17,9 @@ final class Mail implements Command {
             String v = e.getValue();
             switch (e.getKey()) {
                 case "SIZE" -> {
-                    if (v == null || !v.matches("[0-9]{1,19}")) throw SmtpError.syntax("SIZE needs a number");
-                    if (Long.parseLong(v) > s.services.limits().maxMessageBytes()) {
+                    if (v == null || !v.matches("[0-9]{1,40}")) throw SmtpError.syntax("SIZE needs a number");
+                    // More than 18 digits would overflow a long: larger than any limit anyway.
+                    if (v.length() > 18 || Long.parseLong(v) > s.services.limits().maxMessageBytes()) {
                         throw new SmtpError(552, "5.3.4", "message too big; the limit is " + s.services.limits().maxMessageBytes() + " bytes");
                     }
                 }

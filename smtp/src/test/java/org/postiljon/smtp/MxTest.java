@@ -219,6 +219,10 @@ class MxTest extends SmtpTranscriptTest {
             S1: 503 5.5.1 MAIL first
             C1: MAIL FROM:<a@example.net> SIZE=999999999999
             S1: 552 5.3.4 message too big; the limit is 52428800 bytes
+            C1: MAIL FROM:<a@example.net> SIZE=9999999999999999999
+            S1: 552 5.3.4 message too big; the limit is 52428800 bytes
+            C1: MAIL FROM:<a@example.net> SIZE=12a
+            S1: 501 5.5.4 SIZE needs a number
             C1: MAIL FROM:<a@example.net> FROB=1
             S1: 555 5.5.4 unsupported parameter FROB
             C1: MAIL FROM:<ünïcode@example.net>
