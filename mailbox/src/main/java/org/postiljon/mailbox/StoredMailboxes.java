@@ -175,7 +175,7 @@ final class StoredMailboxes implements Mailboxes {
                 List<MessageInfo> all = tx.messages(source.mailbox().id(), UidSet.ALL);
                 List<Long> uids = new ArrayList<>();
                 for (MessageInfo m : all) {
-                    MessageInfo copy = tx.copyMessage(m, target.id(), modSeq, java.time.Instant.now());
+                    MessageInfo copy = tx.copyMessage(m, target.id(), modSeq, java.time.Instant.now(), m.flags());
                     changes.add(new Change.MessageAdded(owner, modSeq, target.id(), copy));
                     uids.add(m.uid());
                 }

@@ -116,12 +116,7 @@ final class StoredMessages implements Messages {
         try {
             done = store.write(tx -> {
                 Access.Target t = Access.resolve(tx, account, name, 'i', "append");
-                long bytes = 0, largest = 0;
-                for (StagedMessage s : messages) {
-                    bytes += s.size();
-                    largest = Math.max(largest, s.size());
-                }
-                QuotaLimits limits = StoredQuotas.check(tx, t.ownerId(), bytes, messages.size(), largest);
+                QuotaLimits limits = StoredQuotas.check(tx, t.ownerId(), messages.stream().mapToLong(StagedMessage::size).toArray());
                 long modSeq = tx.nextModSeq(t.ownerId());
                 List<MessageInfo> added = new ArrayList<>();
                 for (StagedMessage s : messages) {
@@ -294,25 +289,14 @@ final class StoredMessages implements Messages {
             if (messages.isEmpty()) return new CopyResult(target.mailbox().uidValidity(), sourceUids, targetUids);
             boolean sameOwner = source.ownerId() == target.ownerId();
             if (!(move && sameOwner)) { // a move within one account changes no usage and is always allowed
-                long bytes = 0, largest = 0;
-                for (MessageInfo m : messages) {
-                    bytes += m.size();
-                    largest = Math.max(largest, m.size());
-                }
-                StoredQuotas.check(tx, target.ownerId(), bytes, messages.size(), largest);
+                StoredQuotas.check(tx, target.ownerId(), messages.stream().mapToLong(MessageInfo::size).toArray());
             }
             long modSeq = tx.nextModSeq(target.ownerId());
             long sourceModSeq = sameOwner ? modSeq : tx.nextModSeq(source.ownerId());
             Instant now = clock.instant();
-            boolean allFlags = target.rights().equals(org.postiljon.mailbox.api.Rights.ALL);
             for (MessageInfo m : messages) {
-                MessageInfo copy = tx.copyMessage(m, target.mailbox().id(), modSeq, now);
-                Flags allowed = target.rights().allowedFlags(m.flags());
-                if (!allFlags && !allowed.equals(m.flags())) { // RFC 4314 §4: flags without the right are not copied
-                    tx.updateFlags(target.mailbox(), new java.util.TreeMap<>(java.util.Map.of(copy.uid(), allowed)), modSeq);
-                    copy = new MessageInfo(copy.mailboxId(), copy.uid(), modSeq, allowed, copy.internalDate(), copy.saveDate(),
-                            copy.size(), copy.blobId());
-                }
+                // RFC 4314 §4: flags the user has no right to set in the target are not copied.
+                MessageInfo copy = tx.copyMessage(m, target.mailbox().id(), modSeq, now, target.rights().allowedFlags(m.flags()));
                 sourceUids.add(m.uid());
                 targetUids.add(copy.uid());
                 changes.add(new Change.MessageAdded(target.ownerId(), modSeq, target.mailbox().id(), copy));

@@ -63,6 +63,15 @@ final class StoredQuotas implements Quotas {
      * account when that would pass a limit: inside the writing transaction, so concurrent appends
      * can never together pass it. Returns the limits in force, for {@link #crossed(WriteTx, long, QuotaLimits)}.
      */
+    static QuotaLimits check(ReadTx tx, long ownerId, long[] sizes) {
+        long bytes = 0, largest = 0;
+        for (long size : sizes) {
+            bytes += size;
+            largest = Math.max(largest, size);
+        }
+        return check(tx, ownerId, bytes, sizes.length, largest);
+    }
+
     static QuotaLimits check(ReadTx tx, long ownerId, long bytes, long count, long largest) {
         QuotaLimits l = limits(tx, owner(tx, ownerId));
         if (count == 0 || l.storageBytes().isEmpty() && l.messages().isEmpty()) return l;
@@ -98,7 +107,7 @@ final class StoredQuotas implements Quotas {
     /** The same with the limits already known (an append checked them in the same transaction). */
     static int crossed(WriteTx tx, long ownerId, QuotaLimits l) {
         if (l.storageBytes().isEmpty() && l.messages().isEmpty()) return 0;
-        int pct = new Quota(null, "", l, tx.usage(ownerId)).percentUsed();
+        int pct = l.percentUsed(tx.usage(ownerId));
         int level = 0;
         for (int t : THRESHOLDS) if (pct >= t) level = t;
         int warned = tx.quotaWarned(ownerId);

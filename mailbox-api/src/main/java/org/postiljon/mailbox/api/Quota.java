@@ -9,14 +9,6 @@ public record Quota(EmailAddress owner, String root, QuotaLimits limits, QuotaUs
 
     /** The highest percentage of a limit in use, 0 when unlimited. */
     public int percentUsed() {
-        long pct = 0;
-        if (limits.storageBytes().isPresent()) pct = Math.max(pct, percent(usage.bytes(), limits.storageBytes().getAsLong()));
-        if (limits.messages().isPresent()) pct = Math.max(pct, percent(usage.messages(), limits.messages().getAsLong()));
-        return (int) Math.min(pct, 1000);
-    }
-
-    private static long percent(long used, long limit) {
-        if (limit <= 0) return used > 0 ? 1000 : 100;
-        return used * 100 / limit;
+        return limits.percentUsed(usage);
     }
 }

@@ -4,8 +4,4 @@ package org.postiljon.mailbox.api;
 public record QuotaUsage(long bytes, long messages) {
 
     public static final QuotaUsage NONE = new QuotaUsage(0, 0);
-
-    public QuotaUsage plus(long moreBytes, long moreMessages) {
-        return new QuotaUsage(bytes + moreBytes, messages + moreMessages);
-    }
 }

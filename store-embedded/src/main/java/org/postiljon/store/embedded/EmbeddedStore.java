@@ -68,7 +68,6 @@ public final class EmbeddedStore implements AutoCloseable {
             @Override public void put(org.postiljon.mailbox.api.BlobId blob, java.util.Map<Field, String> texts) throws IOException { open().put(blob, texts); }
             @Override public void remove(org.postiljon.mailbox.api.BlobId blob) throws IOException { open().remove(blob); }
             @Override public void commit() throws IOException { open().commit(); }
-            @Override public void clear() throws IOException { open().clear(); }
             @Override public Hits candidates(Field field, String text) throws IOException { return open().candidates(field, text); }
             @Override public long size() throws IOException { return open().size(); }
             @Override public void close() { }

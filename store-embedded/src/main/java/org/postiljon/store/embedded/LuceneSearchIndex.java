@@ -147,12 +147,6 @@ public final class LuceneSearchIndex implements SearchIndex {
         searchers.maybeRefreshBlocking();
     }
 
-    @Override
-    public void clear() throws IOException {
-        writer.deleteAll();
-        commit();
-    }
-
     /** Trigrams at positions 0, 3, 6... and the last: they tile the string, so the phrase is exact. */
     static Query phrase(String field, int[] cps) {
         if (cps.length == 3) return new TermQuery(new Term(field, new String(cps, 0, 3)));

@@ -25,9 +25,6 @@ public interface SearchIndex extends AutoCloseable {
     /** Makes what was put durable and searchable. */
     void commit() throws IOException;
 
-    /** Empties the index (a rebuild starts from nothing). */
-    void clear() throws IOException;
-
     /**
      * The contents (SHA-256 hex) that may contain {@code text} under the search matching rule,
      * and among them those that certainly do ({@code sure}: no need to read them to confirm);
@@ -49,7 +46,6 @@ public interface SearchIndex extends AutoCloseable {
         @Override public void put(BlobId blob, java.util.Map<Field, String> texts) { }
         @Override public void remove(BlobId blob) { }
         @Override public void commit() { }
-        @Override public void clear() { }
         @Override public Hits candidates(Field field, String text) { return null; }
         @Override public long size() { return 0; }
         @Override public void close() { }

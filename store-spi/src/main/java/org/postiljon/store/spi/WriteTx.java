@@ -68,8 +68,8 @@ public interface WriteTx extends ReadTx {
     MessageInfo insertMessage(long mailboxId, long modSeq, Flags flags, Instant internalDate, Instant saveDate,
                               long size, BlobId blob, MessageKeys keys);
 
-    /** Copies a message's row (and keys) into another mailbox with a new UID there. */
-    MessageInfo copyMessage(MessageInfo source, long toMailboxId, long modSeq, Instant saveDate);
+    /** Copies a message's row (and keys) into another mailbox with a new UID there, carrying {@code flags}. */
+    MessageInfo copyMessage(MessageInfo source, long toMailboxId, long modSeq, Instant saveDate, Flags flags);
 
     /** Sets new flags on messages of one mailbox, all with the same MODSEQ; logs the change. */
     void updateFlags(Mailbox mailbox, java.util.SortedMap<Long, Flags> flagsByUid, long modSeq);

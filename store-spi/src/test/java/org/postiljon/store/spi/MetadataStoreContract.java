@@ -82,7 +82,7 @@ public abstract class MetadataStoreContract {
         Mailbox trash = mailbox("Trash");
         MessageInfo a = append(inbox, Flags.NONE);
         append(inbox, Flags.NONE);
-        store.write(tx -> tx.copyMessage(a, trash.id(), tx.nextModSeq(alice.id()), Instant.now()));
+        store.write(tx -> tx.copyMessage(a, trash.id(), tx.nextModSeq(alice.id()), Instant.now(), a.flags()));
         assertEquals(new org.postiljon.mailbox.api.QuotaUsage(300, 3), usage());
         store.write(tx -> {
             tx.deleteMessages(inbox.id(), List.of(a.uid()), tx.nextModSeq(alice.id()));
@@ -222,7 +222,7 @@ public abstract class MetadataStoreContract {
         Mailbox a = mailbox("A");
         Mailbox b = mailbox("B");
         MessageInfo m = append(a, Flags.of(Flags.FLAGGED));
-        MessageInfo copy = store.write(tx -> tx.copyMessage(m, b.id(), tx.nextModSeq(alice.id()), Instant.now()));
+        MessageInfo copy = store.write(tx -> tx.copyMessage(m, b.id(), tx.nextModSeq(alice.id()), Instant.now(), m.flags()));
         assertEquals(m.blobId(), copy.blobId());
         assertEquals(Flags.of(Flags.FLAGGED), copy.flags());
         assertEquals("<id@x>", store.read(tx -> tx.keys(b.id(), copy.uid())).orElseThrow().messageId());

@@ -608,19 +608,20 @@ final class SqlTx implements WriteTx {
     }
 
     @Override
-    public MessageInfo copyMessage(MessageInfo source, long toMailboxId, long modSeq, Instant saveDate) {
+    public MessageInfo copyMessage(MessageInfo source, long toMailboxId, long modSeq, Instant saveDate, Flags flags) {
         Mailbox to = mailboxById(toMailboxId);
         long uid = takeUid(to, modSeq);
         update("INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, save_date, size, blob_id,"
                         + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
                         + " from_text, to_text, cc_text, bcc_text)"
-                        + " SELECT ?, ?, ?, flags, seen, deleted, internal_date, ?, size, blob_id,"
+                        + " SELECT ?, ?, ?, ?, ?, ?, internal_date, ?, size, blob_id,"
                         + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
                         + " from_text, to_text, cc_text, bcc_text"
                         + " FROM message WHERE mailbox_id = ? AND uid = ?",
-                toMailboxId, uid, modSeq, saveDate.toEpochMilli(), source.mailboxId(), source.uid());
+                toMailboxId, uid, modSeq, flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED),
+                saveDate.toEpochMilli(), source.mailboxId(), source.uid());
         log(to.accountId(), modSeq, toMailboxId, uid, ChangeRecord.Kind.APPEND);
-        return new MessageInfo(toMailboxId, uid, modSeq, source.flags(), source.internalDate(), saveDate, source.size(), source.blobId());
+        return new MessageInfo(toMailboxId, uid, modSeq, flags, source.internalDate(), saveDate, source.size(), source.blobId());
     }
 
     @Override
