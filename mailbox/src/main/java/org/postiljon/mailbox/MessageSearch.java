@@ -71,8 +71,9 @@ final class MessageSearch {
             if (n != null && n.exact()) return new Gathered(m.id(), n.uids(), null, null);
             List<MessageInfo> messages = n == null ? tx.messages(m.id(), UidSet.ALL) : tx.messages(m.id(), n.uids());
             SortedMap<Long, MessageKeys> keys = null;
-            if (needsKeys(query)) {
-                keys = n == null ? tx.keys(m.id(), UidSet.ALL, false) : tx.keys(m.id(), n.uids(), false);
+            boolean text = needsText(query); // confirming TEXT/BODY needs the parse: read with the keys, not per message
+            if (text || needsKeys(query)) {
+                keys = n == null ? tx.keys(m.id(), UidSet.ALL, text) : tx.keys(m.id(), n.uids(), text);
             }
             return new Gathered(m.id(), null, messages, keys);
         });
@@ -207,6 +208,16 @@ final class MessageSearch {
         return Arrays.copyOf(out, n);
     }
 
+    private static boolean needsText(SearchQuery q) {
+        return switch (q) {
+            case SearchQuery.Text t -> true;
+            case SearchQuery.And and -> and.all().stream().anyMatch(MessageSearch::needsText);
+            case SearchQuery.Or(SearchQuery a, SearchQuery b) -> needsText(a) || needsText(b);
+            case SearchQuery.Not(SearchQuery inner) -> needsText(inner);
+            default -> false;
+        };
+    }
+
     private static boolean needsKeys(SearchQuery q) {
         return switch (q) {
             case SearchQuery.Contains c -> true;
@@ -310,7 +321,9 @@ final class MessageSearch {
         SearchText text() {
             if (text == null) {
                 try {
-                    text = MessageSearch.text(blobs, m.blobId(), store.read(tx -> tx.parseOf(m.blobId())).orElse(null));
+                    MessageKeys k = keys == null ? null : keys.get(m.uid());
+                    String parse = k != null && k.parse() != null ? k.parse() : store.read(tx -> tx.parseOf(m.blobId())).orElse(null);
+                    text = MessageSearch.text(blobs, m.blobId(), parse);
                 } catch (IOException | RuntimeException e) {
                     text = new SearchText("", "");
                 }

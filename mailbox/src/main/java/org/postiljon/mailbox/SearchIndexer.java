@@ -42,23 +42,28 @@ public final class SearchIndexer implements AutoCloseable {
     public int catchUp() {
         int total = 0;
         while (true) {
-            List<BlobId> pending = store.read(tx -> tx.pendingIndex(BATCH));
+            // One read for the batch: each pending content with the keys of a message that has it.
+            java.util.Map<BlobId, java.util.Optional<org.postiljon.mailbox.api.MessageKeys>> pending = store.read(tx -> {
+                java.util.Map<BlobId, java.util.Optional<org.postiljon.mailbox.api.MessageKeys>> out = new java.util.LinkedHashMap<>();
+                for (BlobId b : tx.pendingIndex(BATCH)) out.put(b, tx.keysOf(b));
+                return out;
+            });
             if (pending.isEmpty()) return total;
             List<BlobId> done = new ArrayList<>();
-            for (BlobId b : pending) {
+            for (var e : pending.entrySet()) {
+                BlobId b = e.getKey();
                 try {
-                    var keys = store.read(tx -> tx.keysOf(b));
-                    if (keys.isEmpty()) { // no message has it any more: nothing to find
+                    if (e.getValue().isEmpty()) { // no message has it any more: nothing to find
                         done.add(b);
                         continue;
                     }
-                    index.put(b, MessageSearch.indexed(blobs, b, keys.get()));
+                    index.put(b, MessageSearch.indexed(blobs, b, e.getValue().get()));
                     done.add(b);
-                } catch (IOException e) {
+                } catch (IOException x) {
                     if (!blobs.exists(b)) { // gone meanwhile: nothing to index, nothing to wait for
                         done.add(b);
                     } else {
-                        log.warn("cannot index message content {}: {}", b, e.toString());
+                        log.warn("cannot index message content {}: {}", b, x.toString());
                     }
                 }
             }
