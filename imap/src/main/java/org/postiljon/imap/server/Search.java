@@ -34,21 +34,7 @@ final class Search implements Command {
     @Override
     public void run(Session s, String tag, CommandReader in) throws IOException {
         in.sp();
-        List<String> returns = null;
-        if (peekWord(in, "RETURN")) {
-            in.atom();
-            in.sp();
-            in.expect('(');
-            returns = new ArrayList<>();
-            while (!in.skip(')')) {
-                if (!returns.isEmpty()) in.sp();
-                String r = in.atom().toUpperCase(Locale.ROOT);
-                if (!List.of("MIN", "MAX", "ALL", "COUNT", "SAVE").contains(r)) throw new BadSyntax("unknown RETURN option " + r);
-                returns.add(r);
-            }
-            if (returns.isEmpty()) returns.add("ALL");
-            in.sp();
-        }
+        List<String> returns = returns(in, List.of("MIN", "MAX", "ALL", "COUNT", "SAVE"), null);
         if (peekWord(in, "CHARSET")) {
             in.atom();
             in.sp();
@@ -96,6 +82,29 @@ final class Search implements Command {
             }
         }
         s.ok(tag, (uid ? "UID SEARCH" : "SEARCH") + " completed", uid);
+    }
+
+    /**
+     * RFC 4731 §3.1 {@code RETURN (...)} before the search keys: the options, or null when there
+     * is none; an empty list means ALL. {@code partial} (if given) takes the range of PARTIAL.
+     */
+    static List<String> returns(CommandReader in, List<String> allowed, java.util.function.Consumer<String> partial) {
+        if (!peekWord(in, "RETURN")) return null;
+        in.atom();
+        in.sp();
+        List<String> returns = new ArrayList<>();
+        in.atomList(r -> {
+            if (r.equals("PARTIAL") && partial != null) {
+                in.sp();
+                partial.accept(in.atom());
+            } else if (!allowed.contains(r)) {
+                throw new BadSyntax("unknown RETURN option " + r);
+            }
+            returns.add(r);
+        });
+        if (returns.isEmpty()) returns.add("ALL");
+        in.sp();
+        return returns;
     }
 
     /** The charsets a search may name (RFC 9051 §6.4.4); strings are UTF-8 either way. */

@@ -24,27 +24,9 @@ final class Sort implements Command {
     @Override
     public void run(Session s, String tag, CommandReader in) throws IOException {
         in.sp();
-        List<String> returns = null;
-        long[] partial = null;
-        if (in.peekAtom().equalsIgnoreCase("RETURN")) {
-            in.atom();
-            in.sp();
-            in.expect('(');
-            returns = new ArrayList<>();
-            while (!in.skip(')')) {
-                if (!returns.isEmpty()) in.sp();
-                String r = in.atom().toUpperCase(Locale.ROOT);
-                if (r.equals("PARTIAL")) {
-                    in.sp();
-                    partial = range(in.atom());
-                } else if (!List.of("MIN", "MAX", "ALL", "COUNT").contains(r)) {
-                    throw new BadSyntax("unknown RETURN option " + r);
-                }
-                returns.add(r);
-            }
-            if (returns.isEmpty()) returns.add("ALL");
-            in.sp();
-        }
+        long[][] range = {null};
+        List<String> returns = Search.returns(in, List.of("MIN", "MAX", "ALL", "COUNT"), r -> range[0] = range(r));
+        long[] partial = range[0];
         List<SortKey> keys = keys(in);
         in.sp();
         Search.charset(in.astring());
