@@ -98,8 +98,13 @@ class CliTest {
         assertEquals(new Result(0, "alice@example.org\tlrswipkxtea\n", ""), cli("acl", "set", "alice@example.org", "INBOX", "bob@example.org", ""));
         assertEquals(new Result(1, "", "postiljon: error: no such account: nobody@example.org\n"),
                 cli("acl", "set", "alice@example.org", "INBOX", "nobody@example.org", "lr"));
+        assertEquals(new Result(1, "", "postiljon: error: unknown right \"z\"; rights are lrswipkxtea (and the obsolete c, d)\n"),
+                cli("acl", "set", "alice@example.org", "INBOX", "bob@example.org", "lrz"));
 
         assertEquals(0, cli("domain", "set", "example.org", "quota.storage-mb", "10").code());
+        assertTrue(cli("domain", "settings", "example.org").out().contains("quota.storage-mb = 10\nquota.messages = unlimited\nfolders.names = any\n"));
+        assertEquals(new Result(1, "", "postiljon: error: folders.names must be one of [any, restricted], not \"strict\"\n"),
+                cli("domain", "set", "example.org", "folders.names", "strict"));
         assertEquals(new Result(0, "alice@example.org: 0 bytes in 0 messages; limit 10 MB\n", ""), cli("quota", "show", "alice@example.org"));
         assertEquals(new Result(0, "quota usage exact: no drift\n", ""), cli("quota", "repair"));
 
