@@ -277,7 +277,7 @@ final class StoredMessages implements Messages {
 
     private CopyResult transfer(Account account, MailboxName from, UidSet uids, MailboxName to, boolean move) {
         List<Change> changes = new ArrayList<>();
-        int[] warn = {0};
+        long[] warn = {0, 0}; // the target's owner and the quota threshold it crossed
         CopyResult result = store.write(tx -> {
             changes.clear();
             Access.Target source = Access.resolve(tx, account, from, 'r', "read messages");
@@ -307,16 +307,14 @@ final class StoredMessages implements Messages {
                 changes.add(new Change.MessagesExpunged(source.ownerId(), sourceModSeq, source.mailbox().id(), List.copyOf(sourceUids)));
                 if (!sameOwner) StoredQuotas.crossed(tx, source.ownerId());
             }
-            if (!(move && sameOwner)) warn[0] = StoredQuotas.crossed(tx, target.ownerId());
+            if (!(move && sameOwner)) {
+                warn[0] = target.ownerId();
+                warn[1] = StoredQuotas.crossed(tx, target.ownerId());
+            }
             return new CopyResult(target.mailbox().uidValidity(), sourceUids, targetUids);
         });
         changes.forEach(bus::publish);
-        for (Change c : changes) {
-            if (c instanceof Change.MessageAdded a) {
-                warn(a.accountId(), warn[0]);
-                break;
-            }
-        }
+        warn(warn[0], (int) warn[1]);
         return result;
     }
 
