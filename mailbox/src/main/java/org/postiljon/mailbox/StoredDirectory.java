@@ -341,4 +341,26 @@ final class StoredDirectory implements Directory {
     public boolean isTeam(EmailAddress address) {
         return store.read(tx -> tx.account(address).map(AccountRecord::team).orElse(false));
     }
+
+    /** Kept beside the account settings, under {@code user.<key>} so they never meet an operator's setting. */
+    private static String userKey(String key) {
+        if (!key.matches("[a-z.]{1,64}")) throw new MailboxException.InvalidName("bad user data key");
+        return "user." + key;
+    }
+
+    @Override
+    public Optional<String> userData(Account account, String key) {
+        String k = userKey(key);
+        return store.read(tx -> tx.accountSetting(account.id(), k));
+    }
+
+    @Override
+    public void setUserData(Account account, String key, String value) {
+        String k = userKey(key);
+        if (value.length() > 64 * 1024) throw new MailboxException.NotAllowed("too much data for " + key);
+        store.write(tx -> {
+            tx.setAccountSetting(account.id(), k, value);
+            return null;
+        });
+    }
 }

@@ -430,4 +430,27 @@ final class StoredMessages implements Messages {
         }
         return done.value();
     }
+
+    @Override
+    public List<MessageInfo> withContent(Account account, String contentPrefix) {
+        if (!contentPrefix.matches("[0-9a-f]{1,64}")) return List.of();
+        return store.read(tx -> tx.messagesWithContent(account.id(), contentPrefix));
+    }
+
+    @Override
+    public List<MessageInfo> inThread(Account account, String root) {
+        return store.read(tx -> tx.messagesInThread(account.id(), root));
+    }
+
+    @Override
+    public long highestModSeq(Account account) {
+        return store.read(tx -> tx.highestModSeq(account.id()));
+    }
+
+    @Override
+    public List<LoggedChange> changes(Account account, long modSeq) {
+        return store.read(tx -> tx.changesSince(account.id(), modSeq)).stream()
+                .map(c -> new LoggedChange(c.modSeq(), c.mailboxId(), c.uid(), LoggedChange.Kind.valueOf(c.kind().name()), c.blob()))
+                .toList();
+    }
 }

@@ -7,7 +7,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 /** RFC 8970 preview: the first characters of the first text part, decoded, whitespace folded. */
-final class Preview {
+public final class Preview {
 
     private static final int CHARS = 256;
 
@@ -35,7 +35,7 @@ final class Preview {
                 .replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
     }
 
-    static Charset charset(String name) {
+    public static Charset charset(String name) {
         if (name == null) return StandardCharsets.US_ASCII;
         try {
             return Charset.forName(name.strip());

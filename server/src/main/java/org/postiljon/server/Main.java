@@ -26,7 +26,7 @@ public final class Main {
             {"listen.pop3", "127.0.0.1:1110"}, {"listen.pop3s", "127.0.0.1:1995"},
             {"listen.smtp", "127.0.0.1:1025"}, {"listen.submission", "127.0.0.1:1587"},
             {"listen.submissions", "127.0.0.1:1465"}, {"listen.lmtp", "127.0.0.1:1024"},
-            {"listen.http", "127.0.0.1:8080"}};
+            {"listen.http", "127.0.0.1:8080"}, {"listen.https", "127.0.0.1:8443"}};
 
     private Main() { }
 
@@ -151,14 +151,16 @@ public final class Main {
                 {"listen.imaps", "IMAP, TLS"}, {"listen.imap", "IMAP, STARTTLS"}, {"listen.pop3s", "POP3, TLS"},
                 {"listen.pop3", "POP3, STLS"}, {"listen.submissions", "SMTP submission, TLS"},
                 {"listen.submission", "SMTP submission, STARTTLS"}, {"listen.smtp", "SMTP inbound (MX)"},
-                {"listen.lmtp", "LMTP"}, {"listen.http", "Webmail / JMAP"}};
+                {"listen.lmtp", "LMTP"}, {"listen.http", "Webmail / JMAP"}, {"listen.https", "Webmail / JMAP, TLS"}};
         for (String[] r : rows) {
             String where = node.settings().get(r[0]);
-            boolean live = node.listeners().stream().anyMatch(l -> l.unixPath().isEmpty() && where.endsWith(":" + l.address().getPort()));
+            boolean live = node.listeners().stream().anyMatch(l -> l.unixPath().isEmpty() && where.endsWith(":" + l.address().getPort()))
+                    || node.webPorts().stream().anyMatch(port -> where.endsWith(":" + port));
             b.append(String.format("  %-28s %-18s %s%n", r[1], where, live ? "listening" : "not yet built (arrives with its protocol module)"));
         }
         if (!node.listeners().isEmpty()) {
             b.append("Mail client: server localhost, user ").append(DEMO_ACCOUNT).append(", normal password, SSL/TLS.\n");
+            if (!node.webPorts().isEmpty()) b.append("Webmail: http://localhost:").append(node.webPorts().getFirst()).append("/ (same user and password)\n");
         }
         return b.toString();
     }

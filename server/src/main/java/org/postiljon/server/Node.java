@@ -37,6 +37,13 @@ import org.postiljon.smtp.SmtpServer;
 import org.postiljon.smtp.SmtpServices;
 import org.postiljon.store.embedded.EmbeddedStore;
 import org.postiljon.mime.ParseCache;
+import org.postiljon.jmap.Jmap;
+import org.postiljon.jmap.JmapLimits;
+import org.postiljon.jmap.JmapServices;
+import org.postiljon.mailbox.api.Submission;
+import org.postiljon.smtp.LocalSubmission;
+import org.postiljon.web.WebServer;
+import org.postiljon.web.WebServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +59,7 @@ public final class Node implements AutoCloseable {
     private final ScheduledExecutorService jobs;
     private final ParseCache parses;
     private OutboundSender outbound;
+    private WebServer web;
     private Tls tls;
     private boolean selfSigned;
 
@@ -129,7 +137,25 @@ public final class Node implements AutoCloseable {
         if (!lmtpSocket.isEmpty()) {
             listeners.add(Listener.startUnix("lmtp-unix", Path.of(lmtpSocket), new SmtpServer(smtp.withoutTls(), Mode.LMTP), listenerOptions()));
         }
-        // The HTTP listener is added here when its module lands.
+        Submission submission = new LocalSubmission(smtp);
+        Path data = Path.of(settings.get("data.dir"));
+        Jmap jmap = new Jmap(new JmapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), model.quotas(),
+                submission, data.resolve("uploads"), JmapLimits.defaults(settings.number("limits.max-message-bytes"))));
+        Optional<InetSocketAddress> http = settings.address("listen.http");
+        Optional<InetSocketAddress> https = settings.address("listen.https");
+        if (http.isPresent() || https.isPresent()) {
+            try {
+                web = WebServer.start(new WebServices(jmap, model.directory(), throttle, tls.context(), plaintextOnLoopback,
+                        Duration.ofMinutes(settings.number("web.session-idle-minutes"))), http.orElse(null), https.orElse(null));
+            } catch (Exception e) {
+                throw new IOException("cannot start the web listeners: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The bound HTTP and HTTPS ports (in that order, those configured). */
+    public List<Integer> webPorts() {
+        return web == null ? List.of() : web.ports();
     }
 
     private OutboundOptions outboundOptions() {
@@ -209,6 +235,7 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         for (Listener l : listeners) l.close();
+        if (web != null) web.close();
         if (outbound != null) outbound.close();
         model.indexer().close();
         jobs.shutdownNow();

@@ -31,7 +31,9 @@ class ArchitectureTest {
             Map.entry("imap", Set.of("mailbox-api", "mime", "net")),
             Map.entry("pop3", Set.of("mailbox-api", "mime", "net")),
             Map.entry("smtp", Set.of("mailbox-api", "mime", "net")),
-            Map.entry("server", Set.of("mailbox-api", "mime", "mailbox", "store-embedded", "net", "imap", "pop3", "smtp")),
+            Map.entry("jmap", Set.of("mailbox-api", "mime")),
+            Map.entry("web", Set.of("jmap", "mailbox-api", "net")),
+            Map.entry("server", Set.of("mailbox-api", "mime", "mailbox", "store-embedded", "net", "imap", "pop3", "smtp", "jmap", "web")),
             Map.entry("bench", Set.of("mailbox", "store-embedded", "mime", "testkit")));
 
 

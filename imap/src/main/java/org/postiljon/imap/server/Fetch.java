@@ -1,5 +1,6 @@
 package org.postiljon.imap.server;
 
+import org.postiljon.mailbox.api.ObjectIds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package org.postiljon.imap.server;
 
+import org.postiljon.mailbox.api.ObjectIds;
 import java.io.IOException;
 import java.util.List;
 import org.postiljon.imap.wire.CommandReader;

@@ -81,4 +81,11 @@ public interface Directory {
 
     /** Whether the address is a team mailbox. */
     boolean isTeam(EmailAddress address);
+
+    // ---- what users keep for themselves (JMAP identities, vacation response): JSON text, by key ----
+
+    /** Keys are short names ({@code [a-z.]+}); values at most 64 KiB. */
+    java.util.Optional<String> userData(Account account, String key);
+
+    void setUserData(Account account, String key, String value);
 }

@@ -95,4 +95,26 @@ public interface Messages {
      * (POP3's QUIT); returns the UIDs that were still there.
      */
     List<Long> delete(Account account, MailboxName mailbox, UidSet uids);
+
+    // ---- the account as a whole (JMAP): Emails are contents, in one or more of the user's own mailboxes ----
+
+    /** The messages of the user's own mailboxes whose content address starts with {@code contentPrefix}. */
+    List<MessageInfo> withContent(Account account, String contentPrefix);
+
+    /** The messages of the user's own mailboxes in the thread whose root Message-ID is {@code root}, oldest first. */
+    List<MessageInfo> inThread(Account account, String root);
+
+    /** The account's MODSEQ: raised by every change in any of its mailboxes (the JMAP state). */
+    long highestModSeq(Account account);
+
+    /**
+     * What the change log holds after {@code modSeq}, oldest first; {@code content} is null for
+     * changes to mailboxes, whose {@code uid} is the mailbox's UIDVALIDITY.
+     */
+    record LoggedChange(long modSeq, long mailboxId, long uid, Kind kind, BlobId content) {
+        public enum Kind { APPEND, FLAGS, EXPUNGE, MAILBOX_CREATE, MAILBOX, MAILBOX_DELETE }
+    }
+
+    /** The changes in the user's own mailboxes after {@code modSeq} (JMAP /changes). */
+    List<LoggedChange> changes(Account account, long modSeq);
 }

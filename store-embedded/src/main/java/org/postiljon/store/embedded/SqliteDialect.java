@@ -43,7 +43,8 @@ final class SqliteDialect implements Dialect {
                 "org/postiljon/store/embedded/migration/V7__quota_acl_retention.sql",
                 "org/postiljon/store/embedded/migration/V8__search_index.sql",
                 "org/postiljon/store/embedded/migration/V9__parse_by_content.sql",
-                "org/postiljon/store/embedded/migration/V10__message_content_index.sql");
+                "org/postiljon/store/embedded/migration/V10__message_content_index.sql",
+                "org/postiljon/store/embedded/migration/V11__change_log_content.sql");
     }
 
     @Override

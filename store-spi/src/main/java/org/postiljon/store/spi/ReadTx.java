@@ -161,4 +161,10 @@ public interface ReadTx {
 
     /** UIDs, ascending, of the mailbox's messages whose content (SHA-256 hex) is one of {@code blobs}. */
     long[] uidsWithContent(long mailboxId, java.util.Set<String> blobs);
+
+    /** The messages of the account's own mailboxes whose content address starts with {@code prefix} (JMAP Email ids). */
+    List<MessageInfo> messagesWithContent(long accountId, String prefix);
+
+    /** The messages of the account's own mailboxes whose Message-ID is {@code root} or whose references start with it. */
+    List<MessageInfo> messagesInThread(long accountId, String root);
 }

@@ -386,7 +386,7 @@ final class SqlTx implements WriteTx {
             throw new MailboxException.MailboxExists(name.path());
         }
         Mailbox m = mailbox(accountId, name).orElseThrow();
-        log(accountId, modSeq, m.id(), 0, ChangeRecord.Kind.MAILBOX);
+        log(accountId, modSeq, m.id(), m.uidValidity(), ChangeRecord.Kind.MAILBOX_CREATE);
         return m;
     }
 
@@ -398,17 +398,20 @@ final class SqlTx implements WriteTx {
         } catch (UniqueViolation e) {
             throw new MailboxException.MailboxExists(to.path());
         }
-        log(m.accountId(), modSeq, mailboxId, 0, ChangeRecord.Kind.MAILBOX);
+        log(m.accountId(), modSeq, mailboxId, m.uidValidity(), ChangeRecord.Kind.MAILBOX);
     }
 
     @Override
     public void deleteMailbox(long mailboxId, long modSeq) {
         Mailbox m = mailboxById(mailboxId);
         List<BlobId> blobs = query("SELECT DISTINCT blob_id FROM message WHERE mailbox_id = ?", rs -> new BlobId(rs.getString(1)), mailboxId);
+        // Tombstones for its messages, so JMAP Email/changes reports them destroyed.
+        update("INSERT INTO change_log (account_id, modseq, mailbox_id, uid, kind, blob_id)"
+                + " SELECT ?, ?, mailbox_id, uid, 'EXPUNGE', blob_id FROM message WHERE mailbox_id = ?", m.accountId(), modSeq, mailboxId);
         update("DELETE FROM message WHERE mailbox_id = ?", mailboxId);
         update("DELETE FROM acl WHERE mailbox_id = ?", mailboxId); // RFC 4314 §4: DELETE deletes the ACL
         update("DELETE FROM mailbox WHERE id = ?", mailboxId);
-        log(m.accountId(), modSeq, mailboxId, 0, ChangeRecord.Kind.MAILBOX);
+        log(m.accountId(), modSeq, mailboxId, m.uidValidity(), ChangeRecord.Kind.MAILBOX_DELETE);
         noteOrphans(blobs);
     }
 
@@ -642,9 +645,12 @@ final class SqlTx implements WriteTx {
         long accountId = mailboxById(mailboxId).accountId();
         Set<BlobId> blobs = new LinkedHashSet<>();
         for (long uid : uids) {
-            one("SELECT blob_id FROM message WHERE mailbox_id = ? AND uid = ?", rs -> new BlobId(rs.getString(1)), mailboxId, uid).ifPresent(blobs::add);
+            Optional<BlobId> blob = one("SELECT blob_id FROM message WHERE mailbox_id = ? AND uid = ?", rs -> new BlobId(rs.getString(1)), mailboxId, uid);
+            blob.ifPresent(blobs::add);
             update("DELETE FROM message WHERE mailbox_id = ? AND uid = ?", mailboxId, uid);
-            log(accountId, modSeq, mailboxId, uid, ChangeRecord.Kind.EXPUNGE);
+            // The tombstone keeps the content it removed (JMAP Email/changes names it).
+            update("INSERT INTO change_log (account_id, modseq, mailbox_id, uid, kind, blob_id) VALUES (?, ?, ?, ?, 'EXPUNGE', ?)",
+                    accountId, modSeq, mailboxId, uid, blob.map(BlobId::sha256).orElse(null));
         }
         update("UPDATE mailbox SET highest_modseq = ? WHERE id = ?", modSeq, mailboxId);
         noteOrphans(blobs);
@@ -657,9 +663,31 @@ final class SqlTx implements WriteTx {
 
     @Override
     public List<ChangeRecord> changesSince(long accountId, long modSeq) {
-        return query("SELECT modseq, mailbox_id, uid, kind FROM change_log WHERE account_id = ? AND modseq > ? ORDER BY modseq, id",
-                rs -> new ChangeRecord(rs.getLong(1), rs.getLong(2), rs.getLong(3), ChangeRecord.Kind.valueOf(rs.getString(4))),
+        return query("SELECT c.modseq, c.mailbox_id, c.uid, c.kind,"
+                        + " COALESCE(c.blob_id, (SELECT m.blob_id FROM message m WHERE m.mailbox_id = c.mailbox_id AND m.uid = c.uid))"
+                        + " FROM change_log c WHERE c.account_id = ? AND c.modseq > ? ORDER BY c.modseq, c.id",
+                rs -> new ChangeRecord(rs.getLong(1), rs.getLong(2), rs.getLong(3), ChangeRecord.Kind.valueOf(rs.getString(4)),
+                        rs.getString(5) == null ? null : new BlobId(rs.getString(5))),
                 accountId, modSeq);
+    }
+
+    @Override
+    public List<MessageInfo> messagesWithContent(long accountId, String prefix) {
+        // A range over the content index: every address starting with the prefix sorts between it and prefix + 'g'.
+        return query("SELECT " + qualified("m") + " FROM message m JOIN mailbox b ON b.id = m.mailbox_id"
+                + " WHERE m.blob_id >= ? AND m.blob_id < ? AND b.account_id = ? ORDER BY m.mailbox_id, m.uid",
+                SqlTx::message, prefix, prefix + "g", accountId);
+    }
+
+    @Override
+    public List<MessageInfo> messagesInThread(long accountId, String root) {
+        return query("SELECT " + qualified("m") + " FROM message m JOIN mailbox b ON b.id = m.mailbox_id"
+                + " WHERE b.account_id = ? AND (m.message_id = ? OR m.refs = ? OR (m.refs >= ? AND m.refs < ?)) ORDER BY m.internal_date, m.mailbox_id, m.uid",
+                SqlTx::message, accountId, root, root, root + " ", root + "!");
+    }
+
+    private static String qualified(String alias) {
+        return java.util.Arrays.stream(MESSAGE_COLUMNS.split(",")).map(c -> alias + "." + c.strip()).collect(java.util.stream.Collectors.joining(", "));
     }
 
     // ---- blob references ----

@@ -1,0 +1,311 @@
+package org.postiljon.jmap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.EmailAddress;
+import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.Quota;
+
+/**
+ * What belongs to the account rather than to a message: Identity/get, /set, /changes (RFC 8621
+ * §6), Quota/get, /changes, /query (RFC 9425) and VacationResponse/get, /set (RFC 8621 §8).
+ * Identities and the vacation response are kept as the user's data in the directory.
+ */
+final class AccountMethods {
+
+    static final String DEFAULT_IDENTITY = "I0";
+    private static final Set<String> IDENTITY_FIELDS = Set.of("name", "email", "replyTo", "bcc", "textSignature", "htmlSignature");
+    private static final Set<String> VACATION_FIELDS = Set.of("isEnabled", "fromDate", "toDate", "subject", "textBody", "htmlBody");
+
+    private final JmapServices svc;
+
+    AccountMethods(JmapServices svc) {
+        this.svc = svc;
+    }
+
+    void register(Map<String, Jmap.Method> m) {
+        m.put("Identity/get", this::identityGet);
+        m.put("Identity/set", this::identitySet);
+        m.put("Identity/changes", c -> sameOrCannot(c, identityState(c.account)));
+        m.put("Quota/get", this::quotaGet);
+        m.put("Quota/changes", c -> {
+            c.accountId();
+            long since = Changes.sinceState(c);
+            long now = svc.messages().highestModSeq(c.account);
+            List<Changes.Entry> e = since < now ? List.of(new Changes.Entry(now, "Qstorage", Changes.Kind.UPDATED),
+                    new Changes.Entry(now, "Qmessages", Changes.Kind.UPDATED)) : List.of();
+            ObjectNode out = Changes.answer(c, since, now, e);
+            out.putArray("updatedProperties").add("used");
+            return out;
+        });
+        m.put("Quota/query", c -> {
+            c.accountId();
+            return MailboxMethods.page(c, List.of("Qstorage", "Qmessages"), Jmap.state(svc, c.account));
+        });
+        m.put("VacationResponse/get", this::vacationGet);
+        m.put("VacationResponse/set", this::vacationSet);
+    }
+
+    // ---- identities ----
+
+    private ArrayNode identities(Account a) {
+        ArrayNode stored = svc.directory().userData(a, "identities").map(AccountMethods::array).orElse(JsonNodeFactory.instance.arrayNode());
+        ArrayNode all = JsonNodeFactory.instance.arrayNode();
+        ObjectNode main = all.addObject();
+        main.put("id", DEFAULT_IDENTITY).put("name", "").put("email", a.address().toString()).putNull("replyTo").putNull("bcc")
+                .put("textSignature", "").put("htmlSignature", "").put("mayDelete", false);
+        for (JsonNode i : stored) {
+            if (i.path("id").asText().equals(DEFAULT_IDENTITY)) main.setAll((ObjectNode) i); else all.add(i);
+        }
+        main.put("mayDelete", false).put("email", a.address().toString());
+        return all;
+    }
+
+    private static ArrayNode array(String json) {
+        try {
+            JsonNode n = Jmap.JSON.readTree(json);
+            return n instanceof ArrayNode a ? a : JsonNodeFactory.instance.arrayNode();
+        } catch (JsonProcessingException e) {
+            return JsonNodeFactory.instance.arrayNode();
+        }
+    }
+
+    private String identityState(Account a) {
+        return "i" + Integer.toHexString(identities(a).toString().hashCode());
+    }
+
+    private static ObjectNode sameOrCannot(Call c, String state) {
+        c.accountId();
+        String since = c.text("sinceState");
+        if (!state.equals(since)) throw new MethodError("cannotCalculateChanges", "fetch them all again");
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("accountId", c.accountId()).put("oldState", state).put("newState", state).put("hasMoreChanges", false);
+        out.putArray("created");
+        out.putArray("updated");
+        out.putArray("destroyed");
+        return out;
+    }
+
+    /** One of the identities, by id (for EmailSubmission). */
+    JsonNode identity(Account a, String id) {
+        for (JsonNode i : identities(a)) if (i.path("id").asText().equals(id)) return i;
+        return null;
+    }
+
+    private ObjectNode identityGet(Call c) {
+        c.accountId();
+        List<String> ids = c.ids(svc.limits().maxObjectsInGet());
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("accountId", c.accountId()).put("state", identityState(c.account));
+        ArrayNode list = out.putArray("list");
+        ArrayNode notFound = out.putArray("notFound");
+        ArrayNode all = identities(c.account);
+        if (ids == null) list.addAll(all);
+        else for (String id : ids) {
+            JsonNode i = identity(c.account, id);
+            if (i == null) notFound.add(id); else list.add(i);
+        }
+        return out;
+    }
+
+    private boolean mayUse(Account a, String email) {
+        try {
+            EmailAddress e = EmailAddress.parse(email);
+            return e.equals(a.address()) || svc.directory().resolve(e).contains(a.address());
+        } catch (MailboxException.InvalidName e) {
+            return false;
+        }
+    }
+
+    private ObjectNode identitySet(Call c) {
+        c.accountId();
+        String oldState = identityState(c.account);
+        Changes.checkState(c, oldState);
+        ArrayNode all = identities(c.account);
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("accountId", c.accountId()).put("oldState", oldState);
+        ObjectNode create = c.object("create");
+        if (create != null) {
+            ObjectNode created = out.putObject("created");
+            ObjectNode notCreated = out.putObject("notCreated");
+            int next = all.size();
+            for (var it = create.fields(); it.hasNext(); ) {
+                var e = it.next();
+                JsonNode v = e.getValue();
+                String email = v.path("email").asText("");
+                String bad = badFields(v, IDENTITY_FIELDS);
+                if (bad != null) {
+                    notCreated.set(e.getKey(), Errors.setError("invalidProperties", bad + " cannot be set"));
+                } else if (!mayUse(c.account, email)) {
+                    notCreated.set(e.getKey(), Errors.setError("forbiddenFrom", "you may not send as " + email));
+                } else {
+                    String id;
+                    do {
+                        id = "I" + next++;
+                    } while (identity(c.account, id) != null);
+                    ObjectNode i = ((ObjectNode) v).deepCopy();
+                    i.put("id", id).put("mayDelete", true);
+                    for (String f : List.of("name", "textSignature", "htmlSignature")) if (!i.has(f)) i.put(f, "");
+                    for (String f : List.of("replyTo", "bcc")) if (!i.has(f)) i.putNull(f);
+                    all.add(i);
+                    c.created.put(e.getKey(), id);
+                    created.putObject(e.getKey()).put("id", id).put("mayDelete", true);
+                }
+            }
+        }
+        ObjectNode update = c.object("update");
+        if (update != null) {
+            ObjectNode updated = out.putObject("updated");
+            ObjectNode notUpdated = out.putObject("notUpdated");
+            for (var it = update.fields(); it.hasNext(); ) {
+                var e = it.next();
+                String id = c.resolve(e.getKey());
+                ObjectNode target = null;
+                for (JsonNode i : all) if (i.path("id").asText().equals(id)) target = (ObjectNode) i;
+                String bad = badFields(e.getValue(), Set.of("name", "replyTo", "bcc", "textSignature", "htmlSignature"));
+                if (target == null) notUpdated.set(id, Errors.setError("notFound", "no identity " + id));
+                else if (bad != null) notUpdated.set(id, Errors.setError("invalidProperties", bad + " cannot be changed"));
+                else {
+                    target.setAll((ObjectNode) e.getValue());
+                    updated.putNull(id);
+                }
+            }
+        }
+        ArrayNode destroy = c.array("destroy");
+        if (destroy != null) {
+            ArrayNode destroyed = out.putArray("destroyed");
+            ObjectNode notDestroyed = out.putObject("notDestroyed");
+            for (JsonNode d : destroy) {
+                String id = c.resolve(d.asText());
+                boolean removed = false;
+                for (int i = 0; i < all.size(); i++) {
+                    if (all.get(i).path("id").asText().equals(id) && !id.equals(DEFAULT_IDENTITY)) {
+                        all.remove(i);
+                        removed = true;
+                        break;
+                    }
+                }
+                if (removed) destroyed.add(id);
+                else notDestroyed.set(id, Errors.setError(id.equals(DEFAULT_IDENTITY) ? "forbidden" : "notFound",
+                        id.equals(DEFAULT_IDENTITY) ? "the account's own identity stays" : "no identity " + id));
+            }
+        }
+        svc.directory().setUserData(c.account, "identities", all.toString());
+        out.put("newState", identityState(c.account));
+        return out;
+    }
+
+    private static String badFields(JsonNode v, Set<String> allowed) {
+        if (!v.isObject()) return "(not an object)";
+        for (var it = v.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f)) return f;
+        }
+        return null;
+    }
+
+    // ---- quota ----
+
+    private ObjectNode quotaGet(Call c) {
+        c.accountId();
+        List<String> ids = c.ids(svc.limits().maxObjectsInGet());
+        Quota q = svc.quotas().own(c.account);
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("accountId", c.accountId()).put("state", Jmap.state(svc, c.account));
+        ArrayNode list = out.putArray("list");
+        ArrayNode notFound = out.putArray("notFound");
+        ObjectNode storage = quota("Qstorage", "octets", q.usage().bytes(), q.limits().storageBytes(), "Storage");
+        ObjectNode count = quota("Qmessages", "count", q.usage().messages(), q.limits().messages(), "Messages");
+        for (ObjectNode o : List.of(storage, count)) {
+            if (ids == null || ids.contains(o.get("id").asText())) list.add(o);
+        }
+        if (ids != null) for (String id : ids) if (!id.equals("Qstorage") && !id.equals("Qmessages")) notFound.add(id);
+        return out;
+    }
+
+    private static ObjectNode quota(String id, String type, long used, java.util.OptionalLong limit, String name) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("id", id).put("resourceType", type).put("used", used);
+        // RFC 9425 §4: hardLimit is required; "no limit" is the largest UnsignedInt.
+        o.put("hardLimit", limit.isPresent() ? limit.getAsLong() : 9007199254740991L);
+        o.put("scope", "account").put("name", name);
+        o.putArray("types").add("Mail");
+        o.put("description", "All folders count, Trash and Junk too");
+        if (limit.isPresent()) o.put("warnLimit", limit.getAsLong() * 80 / 100);
+        return o;
+    }
+
+    // ---- vacation response ----
+
+    private ObjectNode vacation(Account a) {
+        ObjectNode v = JsonNodeFactory.instance.objectNode();
+        v.put("id", "singleton").put("isEnabled", false).putNull("fromDate").putNull("toDate").putNull("subject").putNull("textBody").putNull("htmlBody");
+        svc.directory().userData(a, "vacation").ifPresent(s -> {
+            try {
+                JsonNode n = Jmap.JSON.readTree(s);
+                if (n instanceof ObjectNode o) v.setAll(o);
+            } catch (JsonProcessingException e) {
+                // a broken stored value reads as "off"
+            }
+        });
+        v.put("id", "singleton");
+        return v;
+    }
+
+    private ObjectNode vacationGet(Call c) {
+        c.accountId();
+        List<String> ids = c.ids(svc.limits().maxObjectsInGet());
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ObjectNode v = vacation(c.account);
+        out.put("accountId", c.accountId()).put("state", "v" + Integer.toHexString(v.toString().hashCode()));
+        ArrayNode list = out.putArray("list");
+        ArrayNode notFound = out.putArray("notFound");
+        if (ids == null || ids.contains("singleton")) list.add(v);
+        if (ids != null) for (String id : ids) if (!id.equals("singleton")) notFound.add(id);
+        return out;
+    }
+
+    private ObjectNode vacationSet(Call c) {
+        c.accountId();
+        ObjectNode v = vacation(c.account);
+        String old = "v" + Integer.toHexString(v.toString().hashCode());
+        Changes.checkState(c, old);
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("accountId", c.accountId()).put("oldState", old);
+        ObjectNode create = c.object("create");
+        if (create != null) {
+            ObjectNode nc = out.putObject("notCreated");
+            create.fieldNames().forEachRemaining(k -> nc.set(k, Errors.setError("singleton", "the vacation response exists; update it")));
+        }
+        ArrayNode destroy = c.array("destroy");
+        if (destroy != null) {
+            ObjectNode nd = out.putObject("notDestroyed");
+            destroy.forEach(d -> nd.set(d.asText(), Errors.setError("singleton", "the vacation response cannot be destroyed")));
+        }
+        ObjectNode update = c.object("update");
+        if (update != null) {
+            ObjectNode updated = out.putObject("updated");
+            ObjectNode notUpdated = out.putObject("notUpdated");
+            for (var it = update.fields(); it.hasNext(); ) {
+                var e = it.next();
+                String bad = badFields(e.getValue(), VACATION_FIELDS);
+                if (!e.getKey().equals("singleton")) notUpdated.set(e.getKey(), Errors.setError("notFound", "only \"singleton\" exists"));
+                else if (bad != null) notUpdated.set(e.getKey(), Errors.setError("invalidProperties", bad + " cannot be set"));
+                else {
+                    v.setAll((ObjectNode) e.getValue());
+                    svc.directory().setUserData(c.account, "vacation", v.toString());
+                    updated.putNull("singleton");
+                }
+            }
+        }
+        out.put("newState", "v" + Integer.toHexString(vacation(c.account).toString().hashCode()));
+        return out;
+    }
+}

@@ -1,0 +1,401 @@
+package org.postiljon.jmap;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.postiljon.mailbox.api.Flags;
+import org.postiljon.mailbox.api.Mailbox;
+import org.postiljon.mailbox.api.MessageInfo;
+import org.postiljon.mailbox.api.MessageKeys;
+import org.postiljon.mailbox.api.ObjectIds;
+import org.postiljon.mime.Address;
+import org.postiljon.mime.BodyPart;
+import org.postiljon.mime.MessageParser;
+import org.postiljon.mime.ParsedMessageCodec;
+import org.postiljon.mime.Preview;
+import org.postiljon.mime.Rfc2231;
+import org.postiljon.mime.TransferEncoding;
+
+/**
+ * An Email as RFC 8621 §4.1 shows it, from what was stored at delivery (keys, envelope, body
+ * structure); the bytes are read only for body values, header fields and the sanitised HTML.
+ */
+final class EmailView {
+
+    static final Set<String> PROPERTIES = Set.of("id", "blobId", "threadId", "mailboxIds", "keywords", "size", "receivedAt",
+            "messageId", "inReplyTo", "references", "sender", "from", "to", "cc", "bcc", "replyTo", "subject", "sentAt",
+            "hasAttachment", "preview", "bodyStructure", "bodyValues", "textBody", "htmlBody", "attachments", "headers",
+            "sanitizedHtml");
+    static final List<String> DEFAULT = List.of("id", "blobId", "threadId", "mailboxIds", "keywords", "size", "receivedAt",
+            "messageId", "inReplyTo", "references", "sender", "from", "to", "cc", "bcc", "replyTo", "subject", "sentAt",
+            "hasAttachment", "preview", "bodyValues", "textBody", "htmlBody", "attachments");
+    static final List<String> BODY_DEFAULT = List.of("partId", "blobId", "size", "name", "type", "charset", "disposition", "cid",
+            "language", "location");
+
+    /** What a body-reading request asked for (RFC 8621 §4.2). */
+    record Fetch(List<String> bodyProperties, boolean text, boolean html, boolean all, int maxBytes, boolean remoteImages) { }
+
+    private EmailView() { }
+
+    static String keyword(String flag) {
+        return switch (flag) {
+            case Flags.SEEN -> "$seen";
+            case Flags.FLAGGED -> "$flagged";
+            case Flags.ANSWERED -> "$answered";
+            case Flags.DRAFT -> "$draft";
+            case Flags.DELETED -> null; // IMAP-only state: JMAP destroys instead
+            default -> flag.toLowerCase(Locale.ROOT);
+        };
+    }
+
+    static String flag(String keyword) {
+        return switch (keyword.toLowerCase(Locale.ROOT)) {
+            case "$seen" -> Flags.SEEN;
+            case "$flagged" -> Flags.FLAGGED;
+            case "$answered" -> Flags.ANSWERED;
+            case "$draft" -> Flags.DRAFT;
+            default -> keyword;
+        };
+    }
+
+    static String date(Instant t) {
+        return t == null ? null : java.time.format.DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+
+    /**
+     * One Email.
+     * @param instances the messages with its content, in the user's own mailboxes (at least one)
+     * @param bytes     opens the message's bytes, when a property needs them
+     */
+    static ObjectNode json(List<MessageInfo> instances, Map<Long, Mailbox> mailboxes, MessageKeys keys, List<String> props,
+                           Fetch fetch, Supplier<InputStream> bytes) {
+        MessageInfo first = instances.getFirst();
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        ParsedMessageCodec.Stored parse = keys.parse() == null ? null : ParsedMessageCodec.decode(keys.parse());
+        byte[][] raw = new byte[1][];
+        Supplier<byte[]> all = () -> {
+            if (raw[0] == null) {
+                try (InputStream in = bytes.get()) {
+                    raw[0] = in.readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return raw[0];
+        };
+        String emailId = ObjectIds.email(first);
+        Parts parts = parse == null ? null : new Parts(parse.body(), emailId);
+        for (String p : props) {
+            switch (p) {
+                case "id" -> o.put("id", emailId);
+                case "blobId" -> o.put("blobId", Blobs.messageBlobId(first.blobId()));
+                case "threadId" -> o.put("threadId", ObjectIds.thread(keys, first.blobId()));
+                case "mailboxIds" -> {
+                    ObjectNode m = o.putObject("mailboxIds");
+                    for (MessageInfo i : instances) {
+                        Mailbox mb = mailboxes.get(i.mailboxId());
+                        if (mb != null) m.put(ObjectIds.mailbox(mb), true);
+                    }
+                }
+                case "keywords" -> {
+                    ObjectNode k = o.putObject("keywords");
+                    for (String f : first.flags().names()) {
+                        String kw = keyword(f);
+                        if (kw != null) k.put(kw, true);
+                    }
+                }
+                case "size" -> o.put("size", first.size());
+                case "receivedAt" -> o.put("receivedAt", date(first.internalDate()));
+                case "messageId" -> ids(o, "messageId", parse == null ? null : parse.envelope().messageId());
+                case "inReplyTo" -> ids(o, "inReplyTo", parse == null ? null : parse.envelope().inReplyTo());
+                case "references" -> {
+                    String refs = header(all.get(), "References");
+                    ids(o, "references", refs);
+                }
+                case "sender" -> addresses(o, p, parse == null ? null : header(all.get(), "Sender") == null ? null : parse.envelope().sender());
+                case "from" -> addresses(o, p, parse == null ? null : parse.envelope().from());
+                case "to" -> addresses(o, p, parse == null ? null : parse.envelope().to());
+                case "cc" -> addresses(o, p, parse == null ? null : parse.envelope().cc());
+                case "bcc" -> addresses(o, p, parse == null ? null : parse.envelope().bcc());
+                case "replyTo" -> addresses(o, p, parse == null ? null : header(all.get(), "Reply-To") == null ? null : parse.envelope().replyTo());
+                case "subject" -> o.put("subject", keys.subject() == null || keys.subject().isEmpty() ? null : keys.subject());
+                case "sentAt" -> o.put("sentAt", keys.sentDate() == null ? null : keys.sentDate().atOffset(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+                case "hasAttachment" -> o.put("hasAttachment", parts != null && !parts.attachments.isEmpty());
+                case "preview" -> o.put("preview", keys.preview() == null ? "" : keys.preview());
+                case "bodyStructure" -> o.set("bodyStructure", parts == null ? null : parts.json(parse.body(), "", fetch.bodyProperties(), all, true));
+                case "textBody" -> o.set("textBody", parts == null ? null : parts.list(parts.text, fetch.bodyProperties(), all));
+                case "htmlBody" -> o.set("htmlBody", parts == null ? null : parts.list(parts.html, fetch.bodyProperties(), all));
+                case "attachments" -> o.set("attachments", parts == null ? null : parts.list(parts.attachments, fetch.bodyProperties(), all));
+                case "bodyValues" -> {
+                    ObjectNode v = o.putObject("bodyValues");
+                    if (parts == null) break;
+                    List<Parts.Leaf> want = new ArrayList<>();
+                    if (fetch.all()) {
+                        for (Parts.Leaf l : parts.leaves) if (l.part().type().equals("text")) want.add(l);
+                    } else {
+                        if (fetch.text()) want.addAll(parts.text);
+                        if (fetch.html()) want.addAll(parts.html);
+                    }
+                    for (Parts.Leaf l : want) {
+                        if (!l.part().type().equals("text") || v.has(l.id())) continue;
+                        v.set(l.id(), bodyValue(all.get(), l.part(), fetch.maxBytes()));
+                    }
+                }
+                case "sanitizedHtml" -> o.put("sanitizedHtml", parts == null ? "" : sanitizedHtml(all.get(), parts, fetch.remoteImages()));
+                case "headers" -> {
+                    ArrayNode h = o.putArray("headers");
+                    for (String[] f : Headers.raw(all.get(), parse == null ? Integer.MAX_VALUE : (int) parse.body().bodyStart())) {
+                        h.addObject().put("name", f[0]).put("value", f[1]);
+                    }
+                }
+                default -> {
+                    if (p.startsWith("header:")) o.set(p, Headers.property(all.get(), p));
+                }
+            }
+        }
+        return o;
+    }
+
+    /** The text of a text part, decoded (RFC 8621 §4.1.4 EmailBodyValue). */
+    static ObjectNode bodyValue(byte[] message, BodyPart part, int maxBytes) {
+        ObjectNode v = JsonNodeFactory.instance.objectNode();
+        byte[] decoded = decode(message, part);
+        boolean problem = decoded == null;
+        if (decoded == null) decoded = slice(message, part);
+        String text;
+        Charset cs = Preview.charset(part.param("charset"));
+        try {
+            text = cs.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(decoded)).toString();
+        } catch (CharacterCodingException e) {
+            problem = true;
+            text = new String(decoded, cs);
+        }
+        text = text.replace("\r\n", "\n");
+        boolean truncated = false;
+        if (maxBytes > 0 && text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            int n = Math.min(text.length(), maxBytes);
+            while (n > 0 && text.substring(0, n).getBytes(StandardCharsets.UTF_8).length > maxBytes) n--;
+            if (n > 0 && Character.isHighSurrogate(text.charAt(n - 1))) n--;
+            text = text.substring(0, n);
+            truncated = true;
+        }
+        v.put("value", text);
+        v.put("isEncodingProblem", problem);
+        v.put("isTruncated", truncated);
+        return v;
+    }
+
+    static byte[] slice(byte[] message, BodyPart part) {
+        int from = (int) Math.min(message.length, part.bodyStart());
+        int to = (int) Math.min(message.length, Math.max(from, part.bodyEnd()));
+        return java.util.Arrays.copyOfRange(message, from, to);
+    }
+
+    /** The part's content with its transfer encoding undone, or null when it cannot be. */
+    static byte[] decode(byte[] message, BodyPart part) {
+        try {
+            var in = TransferEncoding.decode(new java.io.ByteArrayInputStream(slice(message, part)), part.encoding());
+            return in.isEmpty() ? null : in.get().readAllBytes();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String sanitizedHtml(byte[] message, Parts parts, boolean remoteImages) {
+        StringBuilder b = new StringBuilder();
+        for (Parts.Leaf l : parts.html) {
+            String html = bodyValue(message, l.part(), 0).get("value").asText();
+            if (l.part().subtype().equals("plain")) {
+                b.append("<pre>").append(HtmlSanitizer.escape(html)).append("</pre>");
+            } else if (l.part().subtype().equals("html")) {
+                b.append(HtmlSanitizer.sanitize(html, remoteImages));
+            }
+        }
+        return b.toString();
+    }
+
+    private static void ids(ObjectNode o, String name, String raw) {
+        if (raw == null || raw.isBlank()) {
+            o.putNull(name);
+            return;
+        }
+        ArrayNode a = o.putArray(name);
+        var m = java.util.regex.Pattern.compile("<([^<>\\s]+)>").matcher(raw);
+        while (m.find()) a.add(m.group(1));
+        if (a.isEmpty()) o.putNull(name);
+    }
+
+    private static void addresses(ObjectNode o, String name, List<Address> list) {
+        if (list == null || list.isEmpty()) {
+            o.putNull(name);
+            return;
+        }
+        ArrayNode a = o.putArray(name);
+        for (Address x : list) {
+            if (x.isGroupMarker()) continue;
+            ObjectNode e = a.addObject();
+            e.put("name", x.displayName());
+            e.put("email", x.address());
+        }
+    }
+
+    static String header(byte[] message, String name) {
+        for (String[] f : Headers.raw(message, Integer.MAX_VALUE)) if (f[0].equalsIgnoreCase(name)) return f[1];
+        return null;
+    }
+
+    /**
+     * The parts of a message sorted into textBody, htmlBody and attachments by the algorithm of
+     * RFC 8621 §4.1.4, with part ids that are IMAP section numbers.
+     */
+    static final class Parts {
+        record Leaf(String id, BodyPart part) { }
+
+        final List<Leaf> text = new ArrayList<>();
+        final List<Leaf> html = new ArrayList<>();
+        final List<Leaf> attachments = new ArrayList<>();
+        final List<Leaf> leaves = new ArrayList<>();
+        private final String emailId;
+
+        Parts(BodyPart root, String emailId) {
+            this.emailId = emailId;
+            walk(List.of(root), List.of(root.isMultipart() ? "" : "1"), "mixed", false, html, text, attachments);
+        }
+
+        private static String section(String parent, int i) {
+            return parent.isEmpty() ? Integer.toString(i) : parent + "." + i;
+        }
+
+        private static boolean inlineMedia(BodyPart p) {
+            return p.type().equals("image") || p.type().equals("audio") || p.type().equals("video");
+        }
+
+        private static String name(BodyPart p) {
+            String n = Rfc2231.decode(p.dispositionParams(), "filename");
+            return n != null ? n : Rfc2231.decode(p.params(), "name");
+        }
+
+        /** RFC 8621 §4.1.4 parseStructure, line by line; a null list is the spec's "null". */
+        private void walk(List<BodyPart> parts, List<String> ids, String multipartType, boolean inAlternative,
+                          List<Leaf> htmlBody, List<Leaf> textBody, List<Leaf> atts) {
+            int textLength = textBody == null ? -1 : textBody.size();
+            int htmlLength = htmlBody == null ? -1 : htmlBody.size();
+            List<Leaf> t = textBody;
+            List<Leaf> h = htmlBody; // set to null for the rest of this level, as the spec's reassignments do
+            for (int i = 0; i < parts.size(); i++) {
+                BodyPart part = parts.get(i);
+                String type = part.type() + "/" + part.subtype();
+                boolean isInline = !"attachment".equalsIgnoreCase(part.disposition())
+                        && (type.equals("text/plain") || type.equals("text/html") || inlineMedia(part))
+                        && (i == 0 || (!multipartType.equals("related") && (inlineMedia(part) || name(part) == null)));
+                if (part.isMultipart()) {
+                    List<String> sub = new ArrayList<>();
+                    for (int j = 0; j < part.parts().size(); j++) sub.add(section(ids.get(i), j + 1));
+                    walk(part.parts(), sub, part.subtype(), inAlternative || part.subtype().equals("alternative"), h, t, atts);
+                    continue;
+                }
+                Leaf leaf = new Leaf(ids.get(i), part);
+                leaves.add(leaf);
+                if (!isInline) {
+                    atts.add(leaf);
+                    continue;
+                }
+                if (multipartType.equals("alternative")) {
+                    switch (type) {
+                        case "text/plain" -> { if (t != null) t.add(leaf); }
+                        case "text/html" -> { if (h != null) h.add(leaf); }
+                        default -> atts.add(leaf);
+                    }
+                    continue;
+                }
+                if (inAlternative) {
+                    if (type.equals("text/plain")) h = null;
+                    if (type.equals("text/html")) t = null;
+                }
+                if (t != null) t.add(leaf);
+                if (h != null) h.add(leaf);
+                if ((t == null || h == null) && inlineMedia(part)) atts.add(leaf);
+            }
+            if (multipartType.equals("alternative") && textBody != null && htmlBody != null) {
+                if (textLength == textBody.size() && htmlLength != htmlBody.size()) textBody.addAll(List.copyOf(htmlBody.subList(htmlLength, htmlBody.size())));
+                if (htmlLength == htmlBody.size() && textLength != textBody.size()) htmlBody.addAll(List.copyOf(textBody.subList(textLength, textBody.size())));
+            }
+        }
+
+        ArrayNode list(List<Leaf> leaves, List<String> props, Supplier<byte[]> bytes) {
+            ArrayNode a = JsonNodeFactory.instance.arrayNode();
+            for (Leaf l : leaves) a.add(json(l.part(), l.id(), props, bytes, false));
+            return a;
+        }
+
+        ObjectNode json(BodyPart p, String id, List<String> props, Supplier<byte[]> bytes, boolean deep) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            boolean multi = p.isMultipart();
+            for (String prop : props) {
+                switch (prop) {
+                    case "partId" -> o.put("partId", multi ? null : (id.isEmpty() ? "1" : id));
+                    case "blobId" -> o.put("blobId", multi ? null : Blobs.partBlobId(emailId, id.isEmpty() ? "1" : id));
+                    case "size" -> o.put("size", p.size());
+                    case "name" -> {
+                        String n = name(p);
+                        o.put("name", n == null ? null : MessageParser.decodeText(n));
+                    }
+                    case "type" -> o.put("type", p.type() + "/" + p.subtype());
+                    case "charset" -> o.put("charset", p.type().equals("text") ? (p.param("charset") == null ? "us-ascii" : p.param("charset")) : null);
+                    case "disposition" -> o.put("disposition", p.disposition() == null ? null : p.disposition().toLowerCase(Locale.ROOT));
+                    case "cid" -> o.put("cid", p.id() == null ? null : p.id().replaceAll("^<|>$", ""));
+                    case "language" -> {
+                        if (p.language() == null || p.language().isEmpty()) o.putNull("language");
+                        else {
+                            ArrayNode l = o.putArray("language");
+                            p.language().forEach(l::add);
+                        }
+                    }
+                    case "location" -> o.put("location", p.location());
+                    case "headers" -> {
+                        ArrayNode h = o.putArray("headers");
+                        byte[] m = bytes.get();
+                        int from = (int) Math.min(m.length, p.headerStart());
+                        byte[] head = java.util.Arrays.copyOfRange(m, from, (int) Math.min(m.length, Math.max(from, p.bodyStart())));
+                        for (String[] f : Headers.raw(head, head.length)) h.addObject().put("name", f[0]).put("value", f[1]);
+                    }
+                    default -> { }
+                }
+            }
+            if (deep && multi) {
+                ArrayNode subs = o.putArray("subParts");
+                for (int i = 0; i < p.parts().size(); i++) subs.add(json(p.parts().get(i), section(id, i + 1), props, bytes, true));
+            }
+            return o;
+        }
+
+        /** The part with this IMAP section number, if any. */
+        static BodyPart find(BodyPart root, String id) {
+            if (id.equals("1") && !root.isMultipart()) return root;
+            BodyPart p = root;
+            for (String n : id.split("\\.")) {
+                if (!p.isMultipart() || !n.matches("[1-9][0-9]{0,3}")) return null;
+                int i = Integer.parseInt(n) - 1;
+                if (i >= p.parts().size()) return null;
+                p = p.parts().get(i);
+            }
+            return p;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.postiljon.jmap;
+
+import org.postiljon.mailbox.api.MailboxException;
+
+/** How the mailbox model's refusals read in JMAP (RFC 8620 §3.6.2, §5.3; RFC 8621). */
+final class Errors {
+
+    private Errors() { }
+
+    static String typeOf(MailboxException e) {
+        return switch (e) {
+            case MailboxException.OverQuota q -> "overQuota";
+            case MailboxException.NoRights r -> "forbidden";
+            case MailboxException.NotAllowed n -> "forbidden";
+            case MailboxException.TooBig t -> "tooLarge";
+            case MailboxException.NoSuchMailbox m -> "notFound";
+            case MailboxException.MailboxExists m -> "alreadyExists";
+            case MailboxException.InvalidName n -> "invalidProperties";
+            default -> "serverFail";
+        };
+    }
+
+    /** A SetError object (RFC 8620 §5.3). */
+    static com.fasterxml.jackson.databind.node.ObjectNode setError(String type, String description) {
+        var e = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        e.put("type", type);
+        if (description != null) e.put("description", description);
+        return e;
+    }
+
+    static com.fasterxml.jackson.databind.node.ObjectNode setError(MailboxException ex) {
+        return setError(typeOf(ex), ex.getMessage());
+    }
+}

@@ -1,0 +1,17 @@
+package org.postiljon.jmap;
+
+import java.nio.file.Path;
+import org.postiljon.mailbox.api.ChangeBus;
+import org.postiljon.mailbox.api.Directory;
+import org.postiljon.mailbox.api.Mailboxes;
+import org.postiljon.mailbox.api.Messages;
+import org.postiljon.mailbox.api.Quotas;
+import org.postiljon.mailbox.api.Submission;
+
+/**
+ * What the JMAP methods work on: the mailbox model (every mutation goes through it, so IMAP sees
+ * JMAP's changes and the other way round), the submission path SMTP uses, and a directory for
+ * uploaded blobs.
+ */
+public record JmapServices(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes, Quotas quotas,
+                           Submission submission, Path uploads, JmapLimits limits) { }

@@ -1,0 +1,346 @@
+package org.postiljon.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.postiljon.jmap.Blobs;
+import org.postiljon.jmap.RequestError;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.ChangeBus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every HTTP request: JMAP (session, API, upload, download, EventSource), the webmail's login and
+ * logout, and the webmail's files. Blocking code on the virtual thread Jetty gives each request.
+ * Clients sign in with HTTP Basic (over TLS, or loopback when allowed); the webmail with a cookie
+ * session whose changes carry the CSRF header. Every attempt goes through the shared throttle.
+ */
+final class WebHandler extends Handler.Abstract {
+
+    private static final Logger log = LoggerFactory.getLogger(WebHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String COOKIE = "pj_session";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    /** The webmail page: its own scripts and styles only; images from mail only where the sanitiser let them through. */
+    static final String PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: http: https:;"
+            + " frame-src 'self' about:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    private final WebServices svc;
+    private final Sessions sessions;
+
+    WebHandler(WebServices svc) {
+        this.svc = svc;
+        this.sessions = new Sessions(svc.sessionIdle(), Clock.systemUTC());
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        try {
+            route(request, response);
+            callback.succeeded();
+        } catch (RequestError e) {
+            problem(response, callback, e.status, e.type, e.getMessage());
+        } catch (Throwable e) {
+            log.error("HTTP {} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
+            problem(response, callback, 500, "about:blank", "internal error");
+        }
+        return true;
+    }
+
+    private void route(Request req, Response res) throws IOException {
+        String path = req.getHttpURI().getPath();
+        String method = req.getMethod();
+        secureHeaders(res);
+        if (path.equals("/login") && method.equals("POST")) {
+            login(req, res);
+            return;
+        }
+        if (path.equals("/logout") && method.equals("POST")) {
+            cookie(req).ifPresent(sessions::close);
+            Response.addCookie(res, HttpCookie.build(COOKIE, "").path("/").httpOnly(true).secure(true).sameSite(HttpCookie.SameSite.STRICT).maxAge(0).build());
+            json(res, 200, JSON.createObjectNode().put("signedOut", true));
+            return;
+        }
+        if (path.equals("/webmail/session") && method.equals("GET")) {
+            // A reloaded page learns who is signed in and its CSRF token (the cookie proves the session).
+            Optional<Sessions.Session> s = cookie(req).flatMap(sessions::find);
+            Optional<Account> a = s.flatMap(x -> svc.directory().find(x.accountId()));
+            if (a.isEmpty()) json(res, 401, problemJson("about:blank", "sign in first"));
+            else json(res, 200, JSON.createObjectNode().put("username", a.get().address().toString()).put("csrf", s.get().csrf()));
+            return;
+        }
+        if (path.equals("/.well-known/jmap") || path.startsWith("/jmap/")) {
+            Optional<Account> account = authenticate(req, res, !method.equals("GET"));
+            if (account.isEmpty()) return;
+            jmap(req, res, account.get(), path, method);
+            return;
+        }
+        if (method.equals("GET") || method.equals("HEAD")) {
+            Static.serve(req, res, path);
+            return;
+        }
+        json(res, 405, problemJson("about:blank", method + " is not allowed here"));
+    }
+
+    private void jmap(Request req, Response res, Account a, String path, String method) throws IOException {
+        String base = (req.isSecure() ? "https://" : "http://") + req.getHttpURI().getAuthority();
+        if ((path.equals("/.well-known/jmap") || path.equals("/jmap/session")) && method.equals("GET")) {
+            json(res, 200, svc.jmap().session(a, base));
+        } else if (path.equals("/jmap/api") && method.equals("POST")) {
+            try (InputStream in = Content.Source.asInputStream(req)) {
+                json(res, 200, svc.jmap().api(a, in));
+            }
+        } else if (path.startsWith("/jmap/upload/") && method.equals("POST")) {
+            String accountId = path.substring("/jmap/upload/".length()).replace("/", "");
+            if (!accountId.equals(org.postiljon.jmap.Jmap.accountId(a))) {
+                json(res, 404, problemJson("urn:ietf:params:jmap:error:notFound", "no such account"));
+                return;
+            }
+            try (InputStream in = Content.Source.asInputStream(req)) {
+                json(res, 201, svc.jmap().blobs().upload(a, req.getHeaders().get(HttpHeader.CONTENT_TYPE), in));
+            }
+        } else if (path.startsWith("/jmap/download/") && method.equals("GET")) {
+            download(req, res, a, path);
+        } else if (path.equals("/jmap/eventsource") && method.equals("GET")) {
+            eventSource(req, res, a);
+        } else {
+            json(res, 404, problemJson("about:blank", "no such JMAP resource"));
+        }
+    }
+
+    private void download(Request req, Response res, Account a, String path) throws IOException {
+        String[] p = path.substring("/jmap/download/".length()).split("/", 3);
+        if (p.length < 2 || !p[0].equals(org.postiljon.jmap.Jmap.accountId(a))) {
+            json(res, 404, problemJson("about:blank", "no such blob"));
+            return;
+        }
+        Optional<Blobs.Blob> blob = svc.jmap().blobs().open(a, p[1]);
+        if (blob.isEmpty()) {
+            json(res, 404, problemJson("about:blank", "no such blob"));
+            return;
+        }
+        Fields q = Request.extractQueryParameters(req);
+        String type = q.getValue("type");
+        if (type == null || !type.matches("[a-zA-Z0-9!#$&^_.+-]+/[a-zA-Z0-9!#$&^_.+-]+")) type = blob.get().type();
+        String name = p.length == 3 ? java.net.URLDecoder.decode(p[2], StandardCharsets.UTF_8) : "download";
+        res.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        res.getHeaders().put(HttpHeader.CONTENT_LENGTH, blob.get().size());
+        // Never rendered as a page of this site: a downloaded HTML attachment runs nothing (CSP sandbox).
+        res.getHeaders().put("Content-Disposition", (q.getValue("inline") != null ? "inline" : "attachment")
+                + "; filename*=UTF-8''" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+        res.getHeaders().put("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'");
+        res.getHeaders().put("Cache-Control", "private, immutable, max-age=604800");
+        res.setStatus(200);
+        try (InputStream in = blob.get().content(); OutputStream out = Content.Sink.asOutputStream(res)) {
+            in.transferTo(out);
+        }
+    }
+
+    /**
+     * RFC 8620 §7.3: one StateChange now and one per change; {@code closeafter=state} ends after the
+     * first change, {@code ping} (seconds) keeps proxies from closing an idle stream.
+     */
+    private void eventSource(Request req, Response res, Account a) throws IOException {
+        Fields q = Request.extractQueryParameters(req);
+        String types = q.getValue("types");
+        Set<String> wanted = types == null || types.equals("*") ? null : new HashSet<>(List.of(types.split(",")));
+        boolean closeAfter = "state".equals(q.getValue("closeafter"));
+        int ping = 0;
+        String p = q.getValue("ping");
+        if (p != null && p.matches("[0-9]{1,6}")) ping = Integer.parseInt(p);
+        if (ping != 0 && ping < 5) ping = 5; // RFC 8620 §7.3: the server may raise a too-small interval
+        res.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        res.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        res.setStatus(200);
+        BlockingQueue<ObjectNode> events = new LinkedBlockingQueue<>(1000);
+        try (ChangeBus.Subscription sub = svc.jmap().push().subscribe(a, wanted, events::offer);
+             OutputStream out = Content.Sink.asOutputStream(res)) {
+            writeEvent(out, "state", svc.jmap().push().current(a, wanted));
+            while (true) {
+                ObjectNode e = events.poll(ping == 0 ? 60 : ping, TimeUnit.SECONDS);
+                if (e == null) {
+                    if (ping > 0) writeEvent(out, "ping", JSON.createObjectNode().put("interval", ping));
+                    else {
+                        out.write(":\n\n".getBytes(StandardCharsets.US_ASCII)); // a comment: notices a gone client
+                        out.flush();
+                    }
+                    continue;
+                }
+                // Coalesce what else arrived meanwhile: the last state is what counts.
+                for (ObjectNode more; (more = events.poll()) != null; ) e = more;
+                writeEvent(out, "state", e);
+                if (closeAfter) return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException gone) {
+            // the client went away
+        }
+    }
+
+    private static void writeEvent(OutputStream out, String event, JsonNode data) throws IOException {
+        out.write(("event: " + event + "\ndata: " + JSON.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    // ---- authentication ----
+
+    private static boolean loopback(Request req) {
+        String ip = Request.getRemoteAddr(req);
+        return ip.equals("127.0.0.1") || ip.equals("0:0:0:0:0:0:0:1") || ip.equals("::1") || ip.equals("[::1]");
+    }
+
+    private boolean passwordAllowed(Request req) {
+        return req.isSecure() || (svc.plaintextOnLoopback() && loopback(req));
+    }
+
+    private static Optional<String> cookie(Request req) {
+        for (HttpCookie c : Request.getCookies(req)) if (c.getName().equals(COOKIE)) return Optional.of(c.getValue());
+        return Optional.empty();
+    }
+
+    /** The signed-in account, or empty after an error answer was written. */
+    private Optional<Account> authenticate(Request req, Response res, boolean changes) throws IOException {
+        String auth = req.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+            if (!passwordAllowed(req)) {
+                json(res, 403, problemJson("about:blank", "passwords only over HTTPS"));
+                return Optional.empty();
+            }
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(auth.substring(6).strip()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                unauthorized(req, res, "bad Basic credentials");
+                return Optional.empty();
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                unauthorized(req, res, "bad Basic credentials");
+                return Optional.empty();
+            }
+            Optional<Account> a = check(req, decoded.substring(0, colon), decoded.substring(colon + 1));
+            if (a.isEmpty()) unauthorized(req, res, "wrong user name or password");
+            return a;
+        }
+        Optional<Sessions.Session> s = cookie(req).flatMap(sessions::find);
+        if (s.isPresent()) {
+            // CSRF: every change made with the cookie carries the session's token in a header.
+            if (changes && !s.get().csrf().equals(req.getHeaders().get(CSRF_HEADER))) {
+                json(res, 403, problemJson("about:blank", "missing or wrong " + CSRF_HEADER));
+                return Optional.empty();
+            }
+            Optional<Account> a = svc.directory().find(s.get().accountId());
+            if (a.isPresent()) return a;
+        }
+        unauthorized(req, res, "sign in first");
+        return Optional.empty();
+    }
+
+    private Optional<Account> check(Request req, String user, String password) {
+        if (user.length() > 320 || password.length() > 1024) return Optional.empty();
+        char[] pw = password.toCharArray();
+        try {
+            return svc.throttle().attempt(Request.getRemoteAddr(req), user, () -> svc.directory().authenticate(user, pw));
+        } finally {
+            java.util.Arrays.fill(pw, '\0');
+        }
+    }
+
+    private static void unauthorized(Request req, Response res, String why) throws IOException {
+        // The webmail asks without the Basic challenge, so the browser shows our login page, not its dialog.
+        if (req.getHeaders().get("X-Postiljon-Webmail") == null) res.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"Postiljon\", charset=\"UTF-8\"");
+        json(res, 401, problemJson("about:blank", why));
+    }
+
+    private void login(Request req, Response res) throws IOException {
+        if (!passwordAllowed(req)) {
+            json(res, 403, problemJson("about:blank", "sign in over HTTPS"));
+            return;
+        }
+        String type = req.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        // JSON only: a cross-site form cannot send it without a CORS preflight we never grant.
+        if (type == null || !type.startsWith("application/json")) {
+            json(res, 415, problemJson("about:blank", "send the credentials as application/json"));
+            return;
+        }
+        JsonNode body;
+        try (InputStream in = Content.Source.asInputStream(req)) {
+            body = JSON.readTree(in.readNBytes(4096));
+        } catch (IOException e) {
+            json(res, 400, problemJson("about:blank", "bad request"));
+            return;
+        }
+        if (body == null || !body.path("username").isTextual() || !body.path("password").isTextual()) {
+            json(res, 400, problemJson("about:blank", "username and password are required"));
+            return;
+        }
+        Optional<Account> a = check(req, body.get("username").asText(), body.get("password").asText());
+        if (a.isEmpty()) {
+            json(res, 401, problemJson("about:blank", "wrong user name or password"));
+            return;
+        }
+        String[] s = sessions.open(a.get());
+        Response.addCookie(res, HttpCookie.build(COOKIE, s[0]).path("/").httpOnly(true).secure(true).sameSite(HttpCookie.SameSite.STRICT).build());
+        json(res, 200, JSON.createObjectNode().put("username", a.get().address().toString()).put("csrf", s[1]));
+    }
+
+    // ---- answers ----
+
+    private static void secureHeaders(Response res) {
+        res.getHeaders().put("X-Content-Type-Options", "nosniff");
+        res.getHeaders().put("Referrer-Policy", "no-referrer");
+        res.getHeaders().put("X-Frame-Options", "DENY");
+        res.getHeaders().put("Cross-Origin-Opener-Policy", "same-origin");
+    }
+
+    static ObjectNode problemJson(String type, String detail) {
+        return JSON.createObjectNode().put("type", type).put("detail", detail);
+    }
+
+    static void json(Response res, int status, JsonNode body) throws IOException {
+        res.setStatus(status);
+        res.getHeaders().put(HttpHeader.CONTENT_TYPE, status >= 400 ? "application/problem+json" : "application/json; charset=utf-8");
+        res.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        if (status >= 400) ((ObjectNode) body).put("status", status);
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        res.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        try (OutputStream out = Content.Sink.asOutputStream(res)) {
+            out.write(bytes);
+        }
+    }
+
+    private static void problem(Response res, Callback callback, int status, String type, String detail) {
+        try {
+            if (!res.isCommitted()) {
+                json(res, status, problemJson(type, detail));
+            }
+            callback.succeeded();
+        } catch (IOException | RuntimeException e) {
+            callback.failed(e);
+        }
+    }
+}

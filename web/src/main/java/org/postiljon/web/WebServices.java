@@ -1,0 +1,17 @@
+package org.postiljon.web;
+
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import org.postiljon.jmap.Jmap;
+import org.postiljon.mailbox.api.Directory;
+import org.postiljon.net.AuthThrottle;
+
+/**
+ * What the HTTP host needs.
+ *
+ * @param tls                 for the HTTPS listener; null when there is none
+ * @param plaintextOnLoopback allow passwords over plain HTTP from 127.0.0.1 and ::1 (never from elsewhere)
+ * @param sessionIdle         how long a webmail session lives without use
+ */
+public record WebServices(Jmap jmap, Directory directory, AuthThrottle throttle, SSLContext tls, boolean plaintextOnLoopback,
+                          Duration sessionIdle) { }
