@@ -30,6 +30,7 @@ final class Changes {
         long max = call.number("maxChanges", Long.MAX_VALUE, 1, Long.MAX_VALUE);
         if (since > current) throw new MethodError("cannotCalculateChanges", "state " + since + " is from the future");
         Map<String, Kind> net = new LinkedHashMap<>();
+        Map<String, Long> firstSeen = new LinkedHashMap<>();
         Map<String, Boolean> existedBefore = new LinkedHashMap<>();
         long newState = current;
         boolean more = false;
@@ -42,11 +43,12 @@ final class Changes {
                 break;
             }
             lastModSeq = e.modSeq();
-            existedBefore.putIfAbsent(e.id(), e.kind() != Kind.CREATED);
-            Kind before = net.get(e.id());
-            Kind now = e.kind();
-            if (before == Kind.CREATED && now == Kind.UPDATED) now = Kind.CREATED;
-            net.put(e.id(), now);
+            // It existed before the window unless everything at its first MODSEQ here created it
+            // (a move is an expunge and an append at one MODSEQ: the Email existed).
+            long first = firstSeen.computeIfAbsent(e.id(), k -> e.modSeq());
+            if (e.modSeq() == first && e.kind() != Kind.CREATED) existedBefore.put(e.id(), true);
+            else existedBefore.putIfAbsent(e.id(), false);
+            net.put(e.id(), e.kind());
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("accountId", Jmap.accountId(call.account));
@@ -58,12 +60,10 @@ final class Changes {
         var destroyed = out.putArray("destroyed");
         for (var e : net.entrySet()) {
             boolean before = existedBefore.get(e.getKey());
-            switch (e.getValue()) {
-                case CREATED -> created.add(e.getKey());
-                case UPDATED -> (before ? updated : created).add(e.getKey());
-                case DESTROYED -> {
-                    if (before) destroyed.add(e.getKey()); // created and destroyed in between: not mentioned
-                }
+            if (e.getValue() == Kind.DESTROYED) {
+                if (before) destroyed.add(e.getKey()); // created and destroyed in between: not mentioned
+            } else {
+                (before ? updated : created).add(e.getKey());
             }
         }
         return out;

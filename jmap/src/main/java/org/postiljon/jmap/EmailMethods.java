@@ -598,8 +598,8 @@ final class EmailMethods {
         ArrayNode ids = c.array("blobIds");
         if (ids == null) throw MethodError.invalidArguments("blobIds is required");
         if (ids.size() > svc.limits().maxObjectsInGet()) throw new MethodError("requestTooLarge", "too many blobs");
-        List<String> props = c.properties(List.of("messageId", "inReplyTo", "references", "sender", "from", "to", "cc", "bcc",
-                "replyTo", "subject", "sentAt", "hasAttachment", "preview", "bodyValues", "textBody", "htmlBody", "attachments"), EmailView.PROPERTIES);
+        List<String> props = c.properties(new ArrayList<>(List.of("messageId", "inReplyTo", "references", "sender", "from", "to", "cc", "bcc",
+                "replyTo", "subject", "sentAt", "hasAttachment", "preview", "bodyValues", "textBody", "htmlBody", "attachments")), EmailView.PROPERTIES);
         props.remove("id");
         EmailView.Fetch fetch = fetch(c);
         ObjectNode out = base(c);

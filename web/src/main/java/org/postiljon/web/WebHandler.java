@@ -179,9 +179,14 @@ final class WebHandler extends Handler.Abstract {
         try (ChangeBus.Subscription sub = svc.jmap().push().subscribe(a, wanted, events::offer);
              OutputStream out = Content.Sink.asOutputStream(res)) {
             writeEvent(out, "state", svc.jmap().push().current(a, wanted));
+            long quiet = 0;
             while (true) {
-                ObjectNode e = events.poll(ping == 0 ? 60 : ping, TimeUnit.SECONDS);
+                // Short waits, so a stopping server ends the stream at once.
+                ObjectNode e = events.poll(1, TimeUnit.SECONDS);
+                if (getServer() == null || !getServer().isRunning()) return;
                 if (e == null) {
+                    if (++quiet < (ping == 0 ? 60 : ping)) continue;
+                    quiet = 0;
                     if (ping > 0) writeEvent(out, "ping", JSON.createObjectNode().put("interval", ping));
                     else {
                         out.write(":\n\n".getBytes(StandardCharsets.US_ASCII)); // a comment: notices a gone client
@@ -189,6 +194,7 @@ final class WebHandler extends Handler.Abstract {
                     }
                     continue;
                 }
+                quiet = 0;
                 // Coalesce what else arrived meanwhile: the last state is what counts.
                 for (ObjectNode more; (more = events.poll()) != null; ) e = more;
                 writeEvent(out, "state", e);

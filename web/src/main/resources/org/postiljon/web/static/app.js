@@ -1,0 +1,580 @@
+import { Jmap } from './jmap.js';
+
+const $ = id => document.getElementById(id);
+const PAGE = 50;
+const state = {
+  jmap: null, user: '', mailboxes: [], byId: new Map(), current: null, sort: { property: 'receivedAt', isAscending: false },
+  position: 0, total: 0, ids: [], emails: new Map(), selected: new Set(), open: null, search: '', remote: new Set(),
+  lastState: null, attachments: [], composeContext: null,
+};
+
+function status(text) {
+  $('status').textContent = text;
+  clearTimeout(status.t);
+  status.t = setTimeout(() => { $('status').textContent = ''; }, 4000);
+}
+
+function fmtSize(n) {
+  if (n < 1024) return n + ' B';
+  if (n < 1024 * 1024) return Math.round(n / 1024) + ' KB';
+  return (n / 1024 / 1024).toFixed(1) + ' MB';
+}
+
+function fmtDate(iso) {
+  const d = new Date(iso);
+  const now = new Date();
+  return d.toDateString() === now.toDateString() ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString();
+}
+
+function addr(list) {
+  return (list || []).map(a => a.name ? `${a.name} <${a.email}>` : a.email).join(', ');
+}
+
+function el(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
+
+function role(r) { return state.mailboxes.find(m => m.role === r); }
+
+// ---- sign-in ----
+
+async function start() {
+  const r = await fetch('/webmail/session', { credentials: 'same-origin' });
+  if (r.ok) return enter(await r.json());
+  $('login').hidden = false;
+  $('login-user').focus();
+}
+
+$('login-form').addEventListener('submit', async e => {
+  e.preventDefault();
+  $('login-error').textContent = '';
+  const r = await fetch('/login', {
+    method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: $('login-user').value, password: $('login-password').value }),
+  });
+  const body = await r.json();
+  if (!r.ok) { $('login-error').textContent = body.detail || 'Sign-in failed'; return; }
+  $('login-password').value = '';
+  enter(body);
+});
+
+async function enter(s) {
+  state.user = s.username;
+  state.jmap = new Jmap(s.csrf);
+  await state.jmap.session();
+  $('login').hidden = true;
+  $('app').hidden = false;
+  $('user').textContent = s.username;
+  if (matchMedia('(max-width: 760px)').matches) toggleFolders(false);
+  await loadMailboxes();
+  await openMailbox(role('inbox').id);
+  loadQuota();
+  loadContacts();
+  state.jmap.listen(onPush);
+}
+
+$('logout').addEventListener('click', async () => {
+  await fetch('/logout', { method: 'POST', credentials: 'same-origin' });
+  location.reload();
+});
+
+// ---- live updates ----
+
+let refreshing = null;
+function onPush(change) {
+  const s = Object.values(change.changed)[0];
+  if (!s || s.Email === state.lastState) return;
+  state.lastState = s.Email;
+  clearTimeout(refreshing);
+  refreshing = setTimeout(async () => {
+    await loadMailboxes();
+    await loadList();
+    loadQuota();
+  }, 150);
+}
+
+// ---- folders ----
+
+async function loadMailboxes() {
+  const r = await state.jmap.call([['Mailbox/get', {}, 'm']]);
+  state.mailboxes = r.m.list;
+  state.byId = new Map(state.mailboxes.map(m => [m.id, m]));
+  renderTree();
+  const move = $('move-to');
+  move.replaceChildren(el('option', { value: '', text: 'Move to…' }));
+  for (const m of sortedTree()) move.append(el('option', { value: m.id, text: '\u00a0\u00a0'.repeat(m.depth) + m.name }));
+}
+
+function sortedTree() {
+  const out = [];
+  const walk = (parent, depth) => state.mailboxes.filter(m => m.parentId === parent)
+    .sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name))
+    .forEach(m => { out.push({ ...m, depth }); walk(m.id, depth + 1); });
+  walk(null, 0);
+  return out;
+}
+
+function renderTree() {
+  const build = parent => {
+    const ul = el('ul', { role: parent ? 'group' : 'tree' });
+    for (const m of state.mailboxes.filter(x => x.parentId === parent).sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name))) {
+      const label = m.role === 'inbox' ? 'Inbox' : m.name;
+      const row = el('div', {
+        class: 'folder', role: 'treeitem', tabindex: '0', 'data-id': m.id, 'data-role': m.role || '',
+        'aria-selected': String(m.id === state.current), title: label,
+        onclick: () => openMailbox(m.id), onkeydown: e => { if (e.key === 'Enter') openMailbox(m.id); },
+        ondragover: e => { e.preventDefault(); row.classList.add('drop'); },
+        ondragleave: () => row.classList.remove('drop'),
+        ondrop: e => { e.preventDefault(); row.classList.remove('drop'); dropOn(m.id, e.dataTransfer.getData('text/x-postiljon-ids')); },
+      }, el('span', { class: 'name', text: label }));
+      if (m.unreadEmails > 0) row.append(el('span', { class: 'count', 'aria-label': m.unreadEmails + ' unread', text: String(m.unreadEmails) }));
+      const li = el('li', {}, row);
+      if (state.mailboxes.some(x => x.parentId === m.id)) li.append(build(m.id));
+      ul.append(li);
+    }
+    return ul;
+  };
+  const tree = build(null);
+  $('folder-tree').replaceChildren(...tree.childNodes);
+  const cur = state.byId.get(state.current);
+  $('subscribed').checked = !!(cur && cur.isSubscribed);
+}
+
+function toggleFolders(show) {
+  const f = $('folders');
+  const visible = show === undefined ? f.classList.contains('hidden') : show;
+  f.classList.toggle('hidden', !visible);
+  $('toggle-folders').setAttribute('aria-expanded', String(visible));
+}
+$('toggle-folders').addEventListener('click', () => toggleFolders());
+
+async function openMailbox(id) {
+  state.current = id;
+  state.position = 0;
+  state.search = '';
+  $('search').value = '';
+  state.selected.clear();
+  renderTree();
+  const m = state.byId.get(id);
+  $('folder-title').textContent = m.role === 'inbox' ? 'Inbox' : m.name;
+  $('empty-trash').hidden = m.role !== 'trash';
+  await loadList();
+}
+
+async function dropOn(target, ids) {
+  if (!ids) return;
+  await moveTo(ids.split(','), target);
+}
+
+function ask(text, withInput, value = '') {
+  return new Promise(resolve => {
+    const d = $('confirm-dialog');
+    $('confirm-text').textContent = text;
+    $('confirm-input').hidden = !withInput;
+    $('confirm-input-label').hidden = !withInput;
+    $('confirm-input').value = value;
+    d.returnValue = '';
+    d.onclose = () => resolve(d.returnValue === 'ok' ? (withInput ? $('confirm-input').value : true) : null);
+    d.showModal();
+    (withInput ? $('confirm-input') : $('confirm-ok')).focus();
+  });
+}
+
+$('new-folder').addEventListener('click', async () => {
+  const name = await ask('Name of the new folder (inside the selected one if it is not the Inbox):', true);
+  if (!name) return;
+  const cur = state.byId.get(state.current);
+  const parentId = cur && cur.role !== 'inbox' && !cur.role ? cur.id : null;
+  const r = await state.jmap.call([['Mailbox/set', { create: { n: { name, parentId } } }, 's']]);
+  if (r.s.notCreated) return status(Object.values(r.s.notCreated)[0].description);
+  await loadMailboxes();
+});
+
+$('rename-folder').addEventListener('click', async () => {
+  const cur = state.byId.get(state.current);
+  if (!cur || cur.role) return status('Only your own folders can be renamed');
+  const name = await ask('New name:', true, cur.name);
+  if (!name) return;
+  const r = await state.jmap.call([['Mailbox/set', { update: { [cur.id]: { name } } }, 's']]);
+  if (r.s.notUpdated) return status(Object.values(r.s.notUpdated)[0].description);
+  await loadMailboxes();
+  $('folder-title').textContent = name;
+});
+
+$('delete-folder').addEventListener('click', async () => {
+  const cur = state.byId.get(state.current);
+  if (!cur || cur.role) return status('Only your own folders can be deleted');
+  if (!await ask(`Delete the folder "${cur.name}" and the ${cur.totalEmails} messages in it?`)) return;
+  const r = await state.jmap.call([['Mailbox/set', { destroy: [cur.id], onDestroyRemoveEmails: true }, 's']]);
+  if (r.s.notDestroyed) return status(Object.values(r.s.notDestroyed)[0].description);
+  await loadMailboxes();
+  await openMailbox(role('inbox').id);
+});
+
+$('subscribed').addEventListener('change', async e => {
+  await state.jmap.call([['Mailbox/set', { update: { [state.current]: { isSubscribed: e.target.checked } } }, 's']]);
+  await loadMailboxes();
+});
+
+// ---- the message list: sorted and paged on the server ----
+
+async function loadList() {
+  const filter = state.search ? { text: state.search } : { inMailbox: state.current };
+  const r = await state.jmap.call([
+    ['Email/query', { filter, sort: [state.sort], position: state.position, limit: PAGE, calculateTotal: true }, 'q'],
+    ['Email/get', { '#ids': { resultOf: 'q', name: 'Email/query', path: '/ids' },
+      properties: ['id', 'threadId', 'mailboxIds', 'keywords', 'from', 'to', 'subject', 'receivedAt', 'size', 'hasAttachment', 'preview'] }, 'g'],
+  ]);
+  state.total = r.q.total;
+  state.ids = r.q.ids;
+  for (const e of r.g.list) state.emails.set(e.id, e);
+  for (const id of [...state.selected]) if (!state.ids.includes(id)) state.selected.delete(id);
+  renderList();
+}
+
+function renderList() {
+  const rows = state.ids.map(id => state.emails.get(id)).filter(Boolean).map(e => {
+    const unread = !e.keywords.$seen;
+    const tr = el('tr', {
+      class: (unread ? 'unread ' : '') + (e.keywords.$flagged ? 'flagged' : ''), tabindex: '0', draggable: 'true',
+      'data-id': e.id, 'aria-selected': String(state.selected.has(e.id) || state.open === e.id),
+      onclick: ev => { if (ev.target.type !== 'checkbox') openEmail(e.id); },
+      onkeydown: ev => { if (ev.key === 'Enter') openEmail(e.id); },
+      ondragstart: ev => {
+        const ids = state.selected.has(e.id) ? [...state.selected] : [e.id];
+        ev.dataTransfer.setData('text/x-postiljon-ids', ids.join(','));
+        ev.dataTransfer.effectAllowed = 'move';
+      },
+    });
+    const box = el('input', { type: 'checkbox', 'aria-label': 'Select ' + (e.subject || '(no subject)') });
+    box.checked = state.selected.has(e.id);
+    box.addEventListener('change', () => { box.checked ? state.selected.add(e.id) : state.selected.delete(e.id); });
+    const who = state.current && state.byId.get(state.current)?.role === 'sent' ? addr(e.to) : addr(e.from);
+    tr.append(el('td', {}, box), el('td', { class: 'from', text: who || '(unknown)' }),
+      el('td', { class: 'subject', text: (e.hasAttachment ? '📎 ' : '') + (e.subject || '(no subject)') }),
+      el('td', { class: 'date', text: fmtDate(e.receivedAt), title: e.receivedAt }), el('td', { class: 'size', text: fmtSize(e.size) }));
+    return tr;
+  });
+  $('message-list').replaceChildren(...rows);
+  const last = Math.min(state.position + PAGE, state.total);
+  $('page-info').textContent = state.total ? `${state.position + 1}–${last} of ${state.total}` : 'No messages';
+  $('prev-page').disabled = state.position === 0;
+  $('next-page').disabled = last >= state.total;
+  $('select-all').checked = false;
+}
+
+$('prev-page').addEventListener('click', () => { state.position = Math.max(0, state.position - PAGE); loadList(); });
+$('next-page').addEventListener('click', () => { state.position += PAGE; loadList(); });
+$('select-all').addEventListener('change', e => {
+  for (const id of state.ids) e.target.checked ? state.selected.add(id) : state.selected.delete(id);
+  renderList();
+  $('select-all').checked = e.target.checked;
+});
+for (const b of document.querySelectorAll('button.sort')) {
+  b.addEventListener('click', () => {
+    const p = b.dataset.sort;
+    state.sort = { property: p, isAscending: state.sort.property === p ? !state.sort.isAscending : p !== 'receivedAt' && p !== 'size' };
+    state.position = 0;
+    loadList();
+  });
+}
+$('search-form').addEventListener('submit', e => {
+  e.preventDefault();
+  state.search = $('search').value.trim();
+  state.position = 0;
+  $('folder-title').textContent = state.search ? `Search: ${state.search}` : 'Inbox';
+  loadList();
+});
+
+function targets() {
+  if (state.selected.size) return [...state.selected];
+  return state.open ? [state.open] : [];
+}
+
+async function moveTo(ids, mailboxId) {
+  if (!ids.length) return;
+  const update = Object.fromEntries(ids.map(id => [id, { mailboxIds: { [mailboxId]: true } }]));
+  const r = await state.jmap.call([['Email/set', { update }, 's']]);
+  if (r.s.notUpdated) status(Object.values(r.s.notUpdated)[0].description);
+  else status(`Moved ${ids.length} to ${state.byId.get(mailboxId).name}`);
+  state.selected.clear();
+  if (ids.includes(state.open)) closeReader();
+  await loadMailboxes();
+  await loadList();
+  loadQuota();
+}
+
+async function deleteSelected() {
+  const ids = targets();
+  if (!ids.length) return;
+  const trash = role('trash');
+  const inTrash = state.current === trash.id && !state.search;
+  if (inTrash) {
+    if (!await ask(`Delete ${ids.length} message(s) for good?`)) return;
+    await state.jmap.call([['Email/set', { destroy: ids }, 'd']]);
+    state.selected.clear();
+    closeReader();
+    await loadMailboxes(); await loadList(); loadQuota();
+  } else {
+    await moveTo(ids, trash.id);
+  }
+}
+
+async function emptyTrash() {
+  const trash = role('trash');
+  if (!await ask(`Empty the Trash (${trash.totalEmails} messages)? This cannot be undone.`)) return;
+  for (;;) {
+    const r = await state.jmap.call([['Email/query', { filter: { inMailbox: trash.id }, limit: 500 }, 'q']]);
+    if (!r.q.ids.length) break;
+    await state.jmap.call([['Email/set', { destroy: r.q.ids }, 'd']]);
+  }
+  status('Trash emptied');
+  if (state.current === trash.id) closeReader();
+  await loadMailboxes(); await loadList(); loadQuota();
+}
+
+async function setKeyword(ids, keyword, on) {
+  const update = Object.fromEntries(ids.map(id => [id, { ['keywords/' + keyword]: on ? true : null }]));
+  await state.jmap.call([['Email/set', { update }, 's']]);
+  for (const id of ids) {
+    const e = state.emails.get(id);
+    if (e) { if (on) e.keywords[keyword] = true; else delete e.keywords[keyword]; }
+  }
+  renderList();
+}
+
+$('delete').addEventListener('click', deleteSelected);
+$('empty-trash').addEventListener('click', emptyTrash);
+$('empty-trash-quota').addEventListener('click', emptyTrash);
+$('move-to').addEventListener('change', async e => { if (e.target.value) await moveTo(targets(), e.target.value); e.target.value = ''; });
+$('mark-read').addEventListener('click', () => {
+  const ids = targets();
+  const anyUnread = ids.some(id => !state.emails.get(id)?.keywords.$seen);
+  setKeyword(ids, '$seen', anyUnread);
+});
+$('mark-flag').addEventListener('click', () => {
+  const ids = targets();
+  setKeyword(ids, '$flagged', ids.some(id => !state.emails.get(id)?.keywords.$flagged));
+});
+
+// ---- reading ----
+
+function closeReader() {
+  state.open = null;
+  $('reader').replaceChildren(el('p', { class: 'empty', text: 'Select a message to read it.' }));
+}
+
+async function openEmail(id) {
+  state.open = id;
+  const remote = state.remote.has(id);
+  const r = await state.jmap.call([['Email/get', {
+    ids: [id], fetchTextBodyValues: true, allowRemoteImages: remote,
+    properties: ['id', 'blobId', 'mailboxIds', 'keywords', 'from', 'to', 'cc', 'replyTo', 'subject', 'sentAt', 'receivedAt',
+      'messageId', 'references', 'textBody', 'htmlBody', 'attachments', 'bodyValues', 'sanitizedHtml'],
+  }, 'g']]);
+  const e = r.g.list[0];
+  if (!e) return closeReader();
+  const full = { ...state.emails.get(id), ...e };
+  state.emails.set(id, full);
+  if (!e.keywords.$seen) setKeyword([id], '$seen', true);
+  renderList();
+  const reader = $('reader');
+  const actions = el('div', { class: 'actions' },
+    el('button', { type: 'button', text: 'Reply', onclick: () => compose('reply', full) }),
+    el('button', { type: 'button', text: 'Reply all', onclick: () => compose('all', full) }),
+    el('button', { type: 'button', text: 'Forward', onclick: () => compose('forward', full) }),
+    el('button', { type: 'button', text: 'Delete', onclick: deleteSelected }));
+  const meta = el('div', { class: 'meta' },
+    el('div', { text: 'From: ' + addr(e.from) }), el('div', { text: 'To: ' + addr(e.to) }),
+    ...(e.cc ? [el('div', { text: 'Cc: ' + addr(e.cc) })] : []),
+    el('div', { text: 'Date: ' + new Date(e.sentAt || e.receivedAt).toLocaleString() }));
+  const parts = [el('h2', { text: e.subject || '(no subject)' }), meta, actions];
+  const isHtml = e.htmlBody.some(p => p.type === 'text/html');
+  if (isHtml) {
+    if (!remote && e.sanitizedHtml !== undefined) {
+      parts.push(el('p', { class: 'notice' }, 'Remote images are blocked to protect your privacy. ',
+        el('button', { type: 'button', class: 'link', id: 'allow-remote', text: 'Show images', onclick: () => { state.remote.add(id); openEmail(id); } })));
+    }
+    // The server sanitised it; the frame runs no script (empty sandbox) and the page's CSP applies inside.
+    const frame = el('iframe', { sandbox: '', title: 'Message content', referrerpolicy: 'no-referrer', class: 'body' });
+    frame.srcdoc = '<!doctype html><meta charset="utf-8"><base target="_blank"><style>body{font:15px system-ui,sans-serif;margin:8px}</style>' + e.sanitizedHtml;
+    parts.push(frame);
+  } else {
+    const text = e.textBody.map(p => e.bodyValues[p.partId]?.value || '').join('\n');
+    parts.push(el('pre', { class: 'text', text }));
+  }
+  if (e.attachments.length) {
+    const list = el('ul', { class: 'attachments', 'aria-label': 'Attachments' });
+    for (const a of e.attachments) {
+      list.append(el('li', {}, el('a', { href: state.jmap.downloadUrl(a.blobId, a.name, a.type), download: a.name || 'attachment',
+        text: `${a.name || a.type} (${fmtSize(a.size)})` })));
+    }
+    parts.push(el('h3', { text: 'Attachments' }), list);
+  }
+  reader.replaceChildren(...parts);
+}
+
+// ---- compose, reply, forward, drafts ----
+
+function compose(kind, original) {
+  state.attachments = [];
+  $('c-attached').replaceChildren();
+  $('c-error').textContent = '';
+  $('c-files').value = '';
+  let to = '', cc = '', subject = '', body = '';
+  state.composeContext = { kind, original };
+  if (original) {
+    const quote = (original.textBody || []).map(p => original.bodyValues?.[p.partId]?.value || '').join('\n');
+    const who = addr(original.from);
+    if (kind === 'reply' || kind === 'all') {
+      to = addr(original.replyTo || original.from);
+      if (kind === 'all') {
+        cc = [...(original.to || []), ...(original.cc || [])].filter(a => a.email !== state.user).map(a => a.email).join(', ');
+      }
+      subject = /^re:/i.test(original.subject || '') ? original.subject : 'Re: ' + (original.subject || '');
+      body = `\n\nOn ${new Date(original.sentAt || original.receivedAt).toLocaleString()}, ${who} wrote:\n` + quote.split('\n').map(l => '> ' + l).join('\n');
+    } else if (kind === 'forward') {
+      subject = 'Fwd: ' + (original.subject || '');
+      body = '\n\nThe forwarded message is attached.';
+      state.attachments.push({ blobId: original.blobId, type: 'message/rfc822', name: (original.subject || 'message') + '.eml', size: original.size });
+      for (const a of original.attachments || []) state.attachments.push({ blobId: a.blobId, type: a.type, name: a.name, size: a.size });
+      renderAttachments();
+    }
+  }
+  $('c-to').value = to; $('c-cc').value = cc; $('c-subject').value = subject; $('c-body').value = body;
+  $('compose-title').textContent = kind === 'new' ? 'New message' : subject;
+  $('compose-dialog').showModal();
+  (to ? $('c-body') : $('c-to')).focus();
+}
+
+function renderAttachments() {
+  $('c-attached').replaceChildren(...state.attachments.map(a => el('li', { text: `${a.name || a.type} (${fmtSize(a.size || 0)})` })));
+}
+
+$('c-files').addEventListener('change', async e => {
+  for (const f of e.target.files) {
+    try {
+      const up = await state.jmap.upload(f);
+      state.attachments.push({ blobId: up.blobId, type: f.type || 'application/octet-stream', name: f.name, size: up.size });
+    } catch (err) { $('c-error').textContent = err.message; }
+  }
+  renderAttachments();
+});
+
+function parseAddresses(text) {
+  return text.split(',').map(s => s.trim()).filter(Boolean).map(s => {
+    const m = s.match(/^(.*)<([^>]+)>$/);
+    return m ? { name: m[1].trim().replace(/^"|"$/g, '') || null, email: m[2].trim() } : { name: null, email: s };
+  });
+}
+
+function draftObject() {
+  const drafts = role('drafts');
+  const o = state.composeContext?.original;
+  const email = {
+    mailboxIds: { [drafts.id]: true }, keywords: { $draft: true, $seen: true },
+    from: [{ name: null, email: state.user }], to: parseAddresses($('c-to').value), subject: $('c-subject').value,
+    bodyValues: { t: { value: $('c-body').value } }, textBody: [{ partId: 't', type: 'text/plain' }],
+    attachments: state.attachments.map(a => ({ blobId: a.blobId, type: a.type, name: a.name, disposition: 'attachment' })),
+  };
+  const cc = parseAddresses($('c-cc').value);
+  if (cc.length) email.cc = cc;
+  if (o && (state.composeContext.kind === 'reply' || state.composeContext.kind === 'all') && o.messageId) {
+    email.inReplyTo = o.messageId;
+    email.references = [...(o.references || []), ...o.messageId];
+  }
+  return email;
+}
+
+$('c-draft').addEventListener('click', async () => {
+  const r = await state.jmap.call([['Email/set', { create: { d: draftObject() } }, 's']]);
+  if (r.s.notCreated) { $('c-error').textContent = Object.values(r.s.notCreated)[0].description; return; }
+  $('compose-dialog').close();
+  status('Draft saved');
+  await loadMailboxes(); loadQuota();
+});
+
+$('c-send').addEventListener('click', async () => {
+  if (!$('c-to').value.trim()) { $('c-error').textContent = 'Who is it for?'; return; }
+  const drafts = role('drafts');
+  const sent = role('sent');
+  let r;
+  try {
+    r = await state.jmap.call([
+      ['Email/set', { create: { d: draftObject() } }, 's'],
+      ['EmailSubmission/set', {
+        create: { x: { identityId: 'I0', emailId: '#d' } },
+        onSuccessUpdateEmail: { '#x': { ['mailboxIds/' + drafts.id]: null, ['mailboxIds/' + sent.id]: true, 'keywords/$draft': null } },
+      }, 'x'],
+    ]);
+  } catch (err) { $('c-error').textContent = err.message; return; }
+  const failed = r.s.notCreated || r.x.notCreated;
+  if (failed) { $('c-error').textContent = Object.values(failed)[0].description; return; }
+  const o = state.composeContext?.original;
+  if (o && state.composeContext.kind !== 'forward') setKeyword([o.id], '$answered', true);
+  $('compose-dialog').close();
+  status('Sent');
+  await loadMailboxes(); loadQuota(); loadList();
+});
+
+$('c-cancel').addEventListener('click', () => $('compose-dialog').close());
+$('compose').addEventListener('click', () => compose('new'));
+
+async function loadContacts() {
+  const sent = role('sent');
+  const r = await state.jmap.call([
+    ['Email/query', { filter: { inMailbox: sent.id }, limit: 200 }, 'q'],
+    ['Email/get', { '#ids': { resultOf: 'q', name: 'Email/query', path: '/ids' }, properties: ['to', 'cc'] }, 'g'],
+    ['Email/query', { filter: { inMailbox: role('inbox').id }, limit: 200 }, 'q2'],
+    ['Email/get', { '#ids': { resultOf: 'q2', name: 'Email/query', path: '/ids' }, properties: ['from'] }, 'g2'],
+  ]);
+  const seen = new Map();
+  for (const e of [...r.g.list, ...r.g2.list]) for (const a of [...(e.to || []), ...(e.cc || []), ...(e.from || [])]) seen.set(a.email, a);
+  $('contacts').replaceChildren(...[...seen.values()].map(a => el('option', { value: a.name ? `${a.name} <${a.email}>` : a.email })));
+}
+
+// ---- storage at the bottom left ----
+
+async function loadQuota() {
+  const r = await state.jmap.call([['Quota/get', { ids: ['Qstorage'] }, 'q']]);
+  const q = r.q.list[0];
+  const unlimited = q.hardLimit >= 9007199254740991;
+  const mb = n => (n / 1024 / 1024).toFixed(1);
+  const pct = unlimited ? 0 : Math.min(100, Math.round(q.used * 100 / Math.max(1, q.hardLimit)));
+  $('quota-text').textContent = unlimited ? `${mb(q.used)} MB used` : `${mb(q.used)} MB of ${mb(q.hardLimit)} MB used`;
+  $('quota-fill').style.width = pct + '%';
+  $('quota-fill').classList.toggle('high', pct >= 90);
+  document.querySelector('#quota .bar').setAttribute('aria-valuenow', String(pct));
+}
+
+// ---- keyboard ----
+
+document.addEventListener('keydown', e => {
+  if (e.target.closest('input, textarea, select, dialog')) return;
+  if (e.ctrlKey && e.key === 'b') { e.preventDefault(); toggleFolders(); return; }
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  const i = state.ids.indexOf(state.open);
+  switch (e.key) {
+    case 'j': if (i + 1 < state.ids.length) openEmail(state.ids[i + 1]); break;
+    case 'k': if (i > 0) openEmail(state.ids[i - 1]); break;
+    case 'c': e.preventDefault(); compose('new'); break;
+    case 'r': if (state.open) compose('reply', state.emails.get(state.open)); break;
+    case 'a': if (state.open) compose('all', state.emails.get(state.open)); break;
+    case 'f': if (state.open) compose('forward', state.emails.get(state.open)); break;
+    case 'u': $('mark-read').click(); break;
+    case 's': $('mark-flag').click(); break;
+    case 'Delete': case '#': deleteSelected(); break;
+    case '/': e.preventDefault(); $('search').focus(); break;
+    default: return;
+  }
+});
+
+start();
