@@ -44,6 +44,12 @@ function el(tag, props = {}, ...children) {
 
 function role(r) { return state.mailboxes.find(m => m.role === r); }
 
+/** The first SetError of a /set answer's not- map, or null (RFC 8620 §5.3: null when there is none). */
+function firstError(map) {
+  const errors = Object.values(map || {});
+  return errors.length ? errors[0].description || errors[0].type : null;
+}
+
 // ---- sign-in ----
 
 async function start() {
@@ -194,7 +200,7 @@ $('new-folder').addEventListener('click', async () => {
   const cur = state.byId.get(state.current);
   const parentId = cur && cur.role !== 'inbox' && !cur.role ? cur.id : null;
   const r = await state.jmap.call([['Mailbox/set', { create: { n: { name, parentId } } }, 's']]);
-  if (r.s.notCreated) return status(Object.values(r.s.notCreated)[0].description);
+  if (firstError(r.s.notCreated)) return status(firstError(r.s.notCreated));
   await loadMailboxes();
 });
 
@@ -204,7 +210,7 @@ $('rename-folder').addEventListener('click', async () => {
   const name = await ask('New name:', true, cur.name);
   if (!name) return;
   const r = await state.jmap.call([['Mailbox/set', { update: { [cur.id]: { name } } }, 's']]);
-  if (r.s.notUpdated) return status(Object.values(r.s.notUpdated)[0].description);
+  if (firstError(r.s.notUpdated)) return status(firstError(r.s.notUpdated));
   await loadMailboxes();
   $('folder-title').textContent = name;
 });
@@ -214,7 +220,7 @@ $('delete-folder').addEventListener('click', async () => {
   if (!cur || cur.role) return status('Only your own folders can be deleted');
   if (!await ask(`Delete the folder "${cur.name}" and the ${cur.totalEmails} messages in it?`)) return;
   const r = await state.jmap.call([['Mailbox/set', { destroy: [cur.id], onDestroyRemoveEmails: true }, 's']]);
-  if (r.s.notDestroyed) return status(Object.values(r.s.notDestroyed)[0].description);
+  if (firstError(r.s.notDestroyed)) return status(firstError(r.s.notDestroyed));
   await loadMailboxes();
   await openMailbox(role('inbox').id);
 });
@@ -303,7 +309,7 @@ async function moveTo(ids, mailboxId) {
   if (!ids.length) return;
   const update = Object.fromEntries(ids.map(id => [id, { mailboxIds: { [mailboxId]: true } }]));
   const r = await state.jmap.call([['Email/set', { update }, 's']]);
-  if (r.s.notUpdated) status(Object.values(r.s.notUpdated)[0].description);
+  if (firstError(r.s.notUpdated)) status(firstError(r.s.notUpdated));
   else status(`Moved ${ids.length} to ${state.byId.get(mailboxId).name}`);
   state.selected.clear();
   if (ids.includes(state.open)) closeReader();
@@ -496,7 +502,7 @@ function draftObject() {
 
 $('c-draft').addEventListener('click', async () => {
   const r = await state.jmap.call([['Email/set', { create: { d: draftObject() } }, 's']]);
-  if (r.s.notCreated) { $('c-error').textContent = Object.values(r.s.notCreated)[0].description; return; }
+  if (firstError(r.s.notCreated)) { $('c-error').textContent = firstError(r.s.notCreated); return; }
   $('compose-dialog').close();
   status('Draft saved');
   await loadMailboxes(); loadQuota();
@@ -516,8 +522,8 @@ $('c-send').addEventListener('click', async () => {
       }, 'x'],
     ]);
   } catch (err) { $('c-error').textContent = err.message; return; }
-  const failed = r.s.notCreated || r.x.notCreated;
-  if (failed) { $('c-error').textContent = Object.values(failed)[0].description; return; }
+  const failed = firstError(r.s.notCreated) || firstError(r.x.notCreated);
+  if (failed) { $('c-error').textContent = failed; return; }
   const o = state.composeContext?.original;
   if (o && state.composeContext.kind !== 'forward') setKeyword([o.id], '$answered', true);
   $('compose-dialog').close();

@@ -1,0 +1,206 @@
+package org.postiljon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The webmail in a real headless Chromium (Debian's chromium and chromium-driver, never a
+ * downloaded driver), against a running node over HTTPS; what it does is checked over IMAP and
+ * SMTP. Screenshots go to target/screenshots.
+ */
+class WebmailBrowserTest {
+
+    @TempDir
+    static Path dir;
+    static WebNode web;
+    static ChromeDriver browser;
+    static HttpServer tracker;
+    static final AtomicInteger hits = new AtomicInteger();
+    static final Path SHOTS = Path.of("target", "screenshots");
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromedriver")) && Files.isExecutable(Path.of("/usr/bin/chromium")),
+                "Debian's chromium and chromium-driver (installed by .ci/run)");
+        web = new WebNode(dir.resolve("node"));
+        // Stands for a tracker on the Internet: every request it gets is a failure of the sanitiser or the frame.
+        tracker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        tracker.createContext("/", x -> {
+            hits.incrementAndGet();
+            x.sendResponseHeaders(204, -1);
+            x.close();
+        });
+        tracker.start();
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary("/usr/bin/chromium");
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--ignore-certificate-errors",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1400,900", "--user-data-dir=" + dir.resolve("chrome"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
+        browser = new ChromeDriver(service, o);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) browser.quit();
+        if (tracker != null) tracker.stop(0);
+        if (web != null) web.close();
+    }
+
+    static void shot(String name) throws Exception {
+        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    static WebElement waitFor(By by) {
+        return new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> {
+            List<WebElement> found = d.findElements(by);
+            return found.isEmpty() || !found.getFirst().isDisplayed() ? null : found.getFirst();
+        });
+    }
+
+    static void until(String what, java.util.function.BooleanSupplier check) {
+        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(what).until(d -> check.getAsBoolean());
+    }
+
+    static WebElement row(String subject) {
+        return waitFor(By.xpath("//tbody[@id='message-list']/tr[td[contains(., '" + subject + "')]]"));
+    }
+
+    static WebElement folder(String role) {
+        return waitFor(By.cssSelector(".folder[data-role='" + role + "']"));
+    }
+
+    static int imapCount(String user, String folder) throws Exception {
+        try (ImapProbe imap = new ImapProbe(web.imapPort(), user, WebNode.PASSWORD)) {
+            String status = imap.command("STATUS " + folder + " (MESSAGES)").getFirst();
+            return Integer.parseInt(status.replaceAll(".*MESSAGES (\\d+).*", "$1"));
+        }
+    }
+
+    @Test
+    void theWebmailAsAUserSeesIt() throws Exception {
+        String trackerUrl = "http://127.0.0.1:" + tracker.getAddress().getPort();
+        web.deliver(WebNode.ALICE, "From: Carla <carla@remote.example.org>\nTo: alice@example.test\nSubject: Harbour schedule\n\nThe ferry leaves at nine.\n");
+        web.deliver(WebNode.ALICE, "From: Mallory <m@remote.example.org>\nTo: alice@example.test\nSubject: Hostile newsletter\n"
+                + "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+                + "<p id=hello>Hello <b>reader</b></p><script>fetch('" + trackerUrl + "/script')</script>"
+                + "<img src=x onerror=\"fetch('" + trackerUrl + "/onerror')\"><img src=\"" + trackerUrl + "/pixel.png\">"
+                + "<a href=\"javascript:fetch('" + trackerUrl + "/js')\">click</a>\n");
+        web.deliver(WebNode.ALICE, "From: Dan <dan@remote.example.org>\nTo: alice@example.test\nSubject: Old invoice\n\nPlease file this.\n");
+
+        browser.get(web.secureBase() + "/");
+        waitFor(By.id("login-user")).sendKeys(WebNode.ALICE);
+        browser.findElement(By.id("login-password")).sendKeys(WebNode.PASSWORD);
+        shot("01-login");
+        browser.findElement(By.id("login-submit")).click();
+
+        // Read a message.
+        row("Harbour schedule").click();
+        until("the reading pane shows the text", () -> browser.findElement(By.id("reader")).getText().contains("The ferry leaves at nine."));
+        shot("02-read");
+
+        // A hostile HTML message runs nothing and loads nothing.
+        row("Hostile newsletter").click();
+        WebElement frame = waitFor(By.cssSelector("#reader iframe"));
+        assertEquals("", frame.getAttribute("sandbox"), "an empty sandbox: no scripts, no same-origin");
+        String srcdoc = frame.getAttribute("srcdoc");
+        assertFalse(srcdoc.contains("<script") || srcdoc.contains("onerror") || srcdoc.contains("javascript:") || srcdoc.contains("pixel.png"), srcdoc);
+        browser.switchTo().frame(frame);
+        assertTrue(browser.findElement(By.tagName("body")).getText().contains("Hello reader"), "the harmless part is shown");
+        browser.switchTo().defaultContent();
+        Thread.sleep(1500);
+        shot("03-hostile-html");
+        assertEquals(0, hits.get(), "no script ran, no remote image loaded");
+
+        // Quota bar at the bottom left changes after a delivery.
+        String before = waitFor(By.id("quota-text")).getText();
+        assertTrue(before.matches("[0-9.]+ MB used"), before);
+        web.deliver(WebNode.ALICE, "From: big@remote.example.org\nTo: alice@example.test\nSubject: Big one\n\n" + "x".repeat(200_000) + "\n");
+        until("the quota bar follows a delivery", () -> !browser.findElement(By.id("quota-text")).getText().equals(before));
+        row("Big one"); // live: the list updated without a reload
+        shot("04-quota-after-delivery");
+
+        // Compose and send to Bob, who gets it over IMAP.
+        browser.findElement(By.id("compose")).click();
+        waitFor(By.id("c-to")).sendKeys(WebNode.BOB);
+        browser.findElement(By.id("c-subject")).sendKeys("Lunch on Friday");
+        browser.findElement(By.id("c-body")).sendKeys("Shall we meet at the harbour?");
+        shot("05-compose");
+        browser.findElement(By.id("c-send")).click();
+        try {
+            until("the dialog closes after sending", () -> !browser.findElement(By.id("compose-dialog")).isDisplayed());
+        } finally {
+            shot("05b-after-send");
+        }
+        try (ImapProbe imap = new ImapProbe(web.imapPort(), WebNode.BOB, WebNode.PASSWORD)) {
+            imap.command("SELECT INBOX");
+            String found = String.join("\n", imap.command("SEARCH SUBJECT \"Lunch on Friday\""));
+            assertTrue(found.matches("(?s)\\* SEARCH \\d+.*"), "Bob received it: " + found);
+        }
+        assertEquals(1, imapCount(WebNode.ALICE, "Sent"), "the sent message is in Sent");
+
+        // Drag and drop into Archive (the page's own drag handlers, driven by DOM drag events).
+        WebElement invoice = row("Old invoice");
+        ((JavascriptExecutor) browser).executeScript("""
+                const [src, dst] = arguments; const dt = new DataTransfer();
+                src.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: dt}));
+                dst.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt}));
+                dst.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt}));""", invoice, folder("archive"));
+        until("the message left the list", () -> browser.findElements(By.xpath("//tbody[@id='message-list']/tr[td[contains(., 'Old invoice')]]")).isEmpty());
+        assertEquals(1, imapCount(WebNode.ALICE, "Archive"), "IMAP sees it in Archive");
+
+        // Delete to Trash, then empty the Trash after confirming.
+        row("Harbour schedule").click();
+        browser.findElement(By.id("delete")).click();
+        until("moved to Trash", () -> browser.findElements(By.xpath("//tbody[@id='message-list']/tr[td[contains(., 'Harbour schedule')]]")).isEmpty());
+        assertEquals(1, imapCount(WebNode.ALICE, "Trash"));
+        folder("trash").click();
+        row("Harbour schedule");
+        waitFor(By.id("empty-trash")).click();
+        waitFor(By.id("confirm-ok"));
+        shot("06-empty-trash-confirm");
+        browser.findElement(By.id("confirm-ok")).click();
+        until("Trash is empty", () -> browser.findElement(By.id("page-info")).getText().equals("No messages"));
+        assertEquals(0, imapCount(WebNode.ALICE, "Trash"));
+
+        // Hide and show the folder pane.
+        browser.findElement(By.id("toggle-folders")).click();
+        until("folders hidden", () -> !browser.findElement(By.id("folders")).isDisplayed());
+        shot("07-folders-hidden");
+        browser.findElement(By.id("toggle-folders")).click();
+        until("folders shown", () -> browser.findElement(By.id("folders")).isDisplayed());
+        shot("08-folders-shown");
+
+        // Phone-sized: still usable, folders start hidden behind the button.
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 800));
+        browser.navigate().refresh();
+        row("Hostile newsletter");
+        shot("09-phone");
+        assertEquals(0, hits.get(), "still nothing loaded from the tracker");
+    }
+}
