@@ -42,6 +42,7 @@ final class Quit implements Command {
             // §6: "-ERR some deleted messages not removed"; nothing was removed (one transaction).
             throw new Pop3Error("SYS/TEMP", "deleted messages not removed, try again: " + e.getMessage());
         }
+        s.releaseMaildrop(); // before the reply: a client that reconnects at once finds it free
         s.ok("Postiljon POP3 signing off (" + deleted.length + " messages deleted)");
     }
 

@@ -78,8 +78,14 @@ final class Session {
             log.debug("client went away inside a command");
         } finally {
             out.flush();
-            if (account != null && maildrop != null) services.locks().release(account.id());
+            releaseMaildrop();
         }
+    }
+
+    /** Ends the exclusive hold on the maildrop (QUIT, after the UPDATE state); the session ends next. */
+    void releaseMaildrop() {
+        if (account != null && maildrop != null) services.locks().release(account.id());
+        maildrop = null;
     }
 
     private void command(String line) throws IOException {
