@@ -77,8 +77,12 @@ final class AccountMethods {
         }
     }
 
+    private static String stateOf(String prefix, JsonNode stored) {
+        return prefix + Integer.toHexString(stored.toString().hashCode());
+    }
+
     private String identityState(Account a) {
-        return "i" + Integer.toHexString(identities(a).toString().hashCode());
+        return stateOf("i", identities(a));
     }
 
     private static ObjectNode sameOrCannot(Call c, String state) {
@@ -93,23 +97,27 @@ final class AccountMethods {
         return out;
     }
 
+    private static ObjectNode find(ArrayNode all, String id) {
+        for (JsonNode i : all) if (i.path("id").asText().equals(id)) return (ObjectNode) i;
+        return null;
+    }
+
     /** One of the identities, by id (for EmailSubmission). */
     JsonNode identity(Account a, String id) {
-        for (JsonNode i : identities(a)) if (i.path("id").asText().equals(id)) return i;
-        return null;
+        return find(identities(a), id);
     }
 
     private ObjectNode identityGet(Call c) {
         c.accountId();
         List<String> ids = c.ids(svc.limits().maxObjectsInGet());
+        ArrayNode all = identities(c.account);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("accountId", c.accountId()).put("state", identityState(c.account));
+        out.put("accountId", c.accountId()).put("state", stateOf("i", all));
         ArrayNode list = out.putArray("list");
         ArrayNode notFound = out.putArray("notFound");
-        ArrayNode all = identities(c.account);
         if (ids == null) list.addAll(all);
         else for (String id : ids) {
-            JsonNode i = identity(c.account, id);
+            JsonNode i = find(all, id);
             if (i == null) notFound.add(id); else list.add(i);
         }
         return out;
@@ -124,82 +132,43 @@ final class AccountMethods {
         }
     }
 
+    /** Identities are one stored document: changed in memory, written once at the end. */
     private ObjectNode identitySet(Call c) {
-        c.accountId();
-        String oldState = identityState(c.account);
-        Changes.checkState(c, oldState);
         ArrayNode all = identities(c.account);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("accountId", c.accountId()).put("oldState", oldState);
-        ObjectNode create = c.object("create");
-        if (create != null) {
-            ObjectNode created = out.putObject("created");
-            ObjectNode notCreated = out.putObject("notCreated");
-            int next = all.size();
-            for (var it = create.fields(); it.hasNext(); ) {
-                var e = it.next();
-                JsonNode v = e.getValue();
-                String email = v.path("email").asText("");
-                String bad = badFields(v, IDENTITY_FIELDS);
-                if (bad != null) {
-                    notCreated.set(e.getKey(), Errors.setError("invalidProperties", bad + " cannot be set"));
-                } else if (!mayUse(c.account, email)) {
-                    notCreated.set(e.getKey(), Errors.setError("forbiddenFrom", "you may not send as " + email));
-                } else {
-                    String id;
-                    do {
-                        id = "I" + next++;
-                    } while (identity(c.account, id) != null);
-                    ObjectNode i = ((ObjectNode) v).deepCopy();
-                    i.put("id", id).put("mayDelete", true);
-                    for (String f : List.of("name", "textSignature", "htmlSignature")) if (!i.has(f)) i.put(f, "");
-                    for (String f : List.of("replyTo", "bcc")) if (!i.has(f)) i.putNull(f);
-                    all.add(i);
-                    c.created.put(e.getKey(), id);
-                    created.putObject(e.getKey()).put("id", id).put("mayDelete", true);
-                }
-            }
-        }
-        ObjectNode update = c.object("update");
-        if (update != null) {
-            ObjectNode updated = out.putObject("updated");
-            ObjectNode notUpdated = out.putObject("notUpdated");
-            for (var it = update.fields(); it.hasNext(); ) {
-                var e = it.next();
-                String id = c.resolve(e.getKey());
-                ObjectNode target = null;
-                for (JsonNode i : all) if (i.path("id").asText().equals(id)) target = (ObjectNode) i;
-                String bad = badFields(e.getValue(), Set.of("name", "replyTo", "bcc", "textSignature", "htmlSignature"));
-                if (target == null) notUpdated.set(id, Errors.setError("notFound", "no identity " + id));
-                else if (bad != null) notUpdated.set(id, Errors.setError("invalidProperties", bad + " cannot be changed"));
-                else {
-                    target.setAll((ObjectNode) e.getValue());
-                    updated.putNull(id);
-                }
-            }
-        }
-        ArrayNode destroy = c.array("destroy");
-        if (destroy != null) {
-            ArrayNode destroyed = out.putArray("destroyed");
-            ObjectNode notDestroyed = out.putObject("notDestroyed");
-            for (JsonNode d : destroy) {
-                String id = c.resolve(d.asText());
-                boolean removed = false;
-                for (int i = 0; i < all.size(); i++) {
-                    if (all.get(i).path("id").asText().equals(id) && !id.equals(DEFAULT_IDENTITY)) {
-                        all.remove(i);
-                        removed = true;
-                        break;
-                    }
-                }
-                if (removed) destroyed.add(id);
-                else notDestroyed.set(id, Errors.setError(id.equals(DEFAULT_IDENTITY) ? "forbidden" : "notFound",
-                        id.equals(DEFAULT_IDENTITY) ? "the account's own identity stays" : "no identity " + id));
-            }
-        }
-        svc.directory().setUserData(c.account, "identities", all.toString());
-        out.put("newState", identityState(c.account));
-        return out;
+        int[] next = {all.size()};
+        boolean[] changed = {false};
+        return SetMethod.run(c, svc.limits().maxObjectsInSet(), () -> stateOf("i", all), (key, v) -> {
+            String bad = badFields(v, IDENTITY_FIELDS);
+            if (bad != null) throw new MethodError("invalidProperties", bad + " cannot be set");
+            String email = v.path("email").asText("");
+            if (!mayUse(c.account, email)) throw new MethodError("forbiddenFrom", "you may not send as " + email);
+            String id;
+            do {
+                id = "I" + next[0]++;
+            } while (find(all, id) != null);
+            ObjectNode i = ((ObjectNode) v).deepCopy();
+            i.put("id", id).put("mayDelete", true);
+            for (String f : List.of("name", "textSignature", "htmlSignature")) if (!i.has(f)) i.put(f, "");
+            for (String f : List.of("replyTo", "bcc")) if (!i.has(f)) i.putNull(f);
+            all.add(i);
+            changed[0] = true;
+            return JsonNodeFactory.instance.objectNode().put("id", id).put("mayDelete", true);
+        }, (id, patch) -> {
+            ObjectNode target = find(all, id);
+            if (target == null) throw new MethodError("notFound", "no identity " + id);
+            String bad = badFields(patch, Set.of("name", "replyTo", "bcc", "textSignature", "htmlSignature"));
+            if (bad != null) throw new MethodError("invalidProperties", bad + " cannot be changed");
+            target.setAll((ObjectNode) patch);
+            changed[0] = true;
+        }, id -> {
+            if (id.equals(DEFAULT_IDENTITY)) throw new MethodError("forbidden", "the account's own identity stays");
+            ObjectNode target = find(all, id);
+            if (target == null) throw new MethodError("notFound", "no identity " + id);
+            for (int i = 0; i < all.size(); i++) if (all.get(i) == target) all.remove(i);
+            changed[0] = true;
+        }, () -> {
+            if (changed[0]) svc.directory().setUserData(c.account, "identities", all.toString());
+        });
     }
 
     private static String badFields(JsonNode v, Set<String> allowed) {
@@ -264,7 +233,7 @@ final class AccountMethods {
         List<String> ids = c.ids(svc.limits().maxObjectsInGet());
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ObjectNode v = vacation(c.account);
-        out.put("accountId", c.accountId()).put("state", "v" + Integer.toHexString(v.toString().hashCode()));
+        out.put("accountId", c.accountId()).put("state", stateOf("v", v));
         ArrayNode list = out.putArray("list");
         ArrayNode notFound = out.putArray("notFound");
         if (ids == null || ids.contains("singleton")) list.add(v);
@@ -272,40 +241,22 @@ final class AccountMethods {
         return out;
     }
 
+    /** RFC 8621 §8.2: one object, "singleton", which can only be updated. */
     private ObjectNode vacationSet(Call c) {
-        c.accountId();
         ObjectNode v = vacation(c.account);
-        String old = "v" + Integer.toHexString(v.toString().hashCode());
-        Changes.checkState(c, old);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("accountId", c.accountId()).put("oldState", old);
-        ObjectNode create = c.object("create");
-        if (create != null) {
-            ObjectNode nc = out.putObject("notCreated");
-            create.fieldNames().forEachRemaining(k -> nc.set(k, Errors.setError("singleton", "the vacation response exists; update it")));
-        }
-        ArrayNode destroy = c.array("destroy");
-        if (destroy != null) {
-            ObjectNode nd = out.putObject("notDestroyed");
-            destroy.forEach(d -> nd.set(d.asText(), Errors.setError("singleton", "the vacation response cannot be destroyed")));
-        }
-        ObjectNode update = c.object("update");
-        if (update != null) {
-            ObjectNode updated = out.putObject("updated");
-            ObjectNode notUpdated = out.putObject("notUpdated");
-            for (var it = update.fields(); it.hasNext(); ) {
-                var e = it.next();
-                String bad = badFields(e.getValue(), VACATION_FIELDS);
-                if (!e.getKey().equals("singleton")) notUpdated.set(e.getKey(), Errors.setError("notFound", "only \"singleton\" exists"));
-                else if (bad != null) notUpdated.set(e.getKey(), Errors.setError("invalidProperties", bad + " cannot be set"));
-                else {
-                    v.setAll((ObjectNode) e.getValue());
-                    svc.directory().setUserData(c.account, "vacation", v.toString());
-                    updated.putNull("singleton");
-                }
-            }
-        }
-        out.put("newState", "v" + Integer.toHexString(vacation(c.account).toString().hashCode()));
-        return out;
+        boolean[] changed = {false};
+        return SetMethod.run(c, svc.limits().maxObjectsInSet(), () -> stateOf("v", v),
+                (key, o) -> SetMethod.refuse("singleton", "the vacation response exists; update it"),
+                (id, patch) -> {
+                    if (!id.equals("singleton")) throw new MethodError("notFound", "only \"singleton\" exists");
+                    String bad = badFields(patch, VACATION_FIELDS);
+                    if (bad != null) throw new MethodError("invalidProperties", bad + " cannot be set");
+                    v.setAll((ObjectNode) patch);
+                    changed[0] = true;
+                },
+                id -> SetMethod.refuse("singleton", "the vacation response cannot be destroyed"),
+                () -> {
+                    if (changed[0]) svc.directory().setUserData(c.account, "vacation", v.toString());
+                });
     }
 }

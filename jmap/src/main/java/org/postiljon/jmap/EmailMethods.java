@@ -64,8 +64,12 @@ final class EmailMethods {
     // ---- finding Emails ----
 
     /** The instances of an email, or empty when the id is unknown or not the user's. */
-    List<MessageInfo> instances(Account a, String emailId) {
+    static List<MessageInfo> instances(JmapServices svc, Account a, String emailId) {
         return ObjectIds.emailContent(emailId).map(p -> svc.messages().withContent(a, p)).orElse(List.of());
+    }
+
+    private List<MessageInfo> instances(Account a, String emailId) {
+        return instances(svc, a, emailId);
     }
 
     private static ObjectNode base(Call c) {
@@ -354,77 +358,21 @@ final class EmailMethods {
     // ---- Email/set ----
 
     private ObjectNode set(Call c) {
-        c.accountId();
-        String oldState = Jmap.state(svc, c.account);
-        Changes.checkState(c, oldState);
-        ObjectNode create = c.object("create");
-        ObjectNode update = c.object("update");
-        ArrayNode destroy = c.array("destroy");
-        int n = (create == null ? 0 : create.size()) + (update == null ? 0 : update.size()) + (destroy == null ? 0 : destroy.size());
-        if (n > svc.limits().maxObjectsInSet()) throw new MethodError("requestTooLarge", "more than " + svc.limits().maxObjectsInSet() + " changes");
-        ObjectNode out = base(c);
-        out.put("oldState", oldState);
-        if (create != null) {
-            ObjectNode created = out.putObject("created");
-            ObjectNode notCreated = out.putObject("notCreated");
-            for (var it = create.fields(); it.hasNext(); ) {
-                var e = it.next();
-                try {
-                    byte[] message = EmailWriter.write(e.getValue(), id -> blobs.open(c.account, c.resolve(id)), c.account);
-                    ObjectNode r = store(c, e.getValue(), new ByteArrayInputStream(message), null);
-                    c.created.put(e.getKey(), r.get("id").asText());
-                    created.set(e.getKey(), r);
-                } catch (MethodError x) {
-                    notCreated.set(e.getKey(), Errors.setError(x.type, x.getMessage()));
-                } catch (MailboxException x) {
-                    notCreated.set(e.getKey(), Errors.setError(x));
-                }
-            }
-        }
-        if (update != null) {
-            ObjectNode updated = out.putObject("updated");
-            ObjectNode notUpdated = out.putObject("notUpdated");
-            for (var it = update.fields(); it.hasNext(); ) {
-                var e = it.next();
-                String id = c.resolve(e.getKey());
-                try {
-                    update(c, id, e.getValue());
-                    updated.putNull(id);
-                } catch (MethodError x) {
-                    notUpdated.set(id, Errors.setError(x.type, x.getMessage()));
-                } catch (MailboxException x) {
-                    notUpdated.set(id, Errors.setError(x));
-                }
-            }
-        }
-        if (destroy != null) {
-            ArrayNode destroyed = out.putArray("destroyed");
-            ObjectNode notDestroyed = out.putObject("notDestroyed");
-            for (JsonNode d : destroy) {
-                String id = c.resolve(d.asText());
-                try {
-                    destroy(c.account, id);
-                    destroyed.add(id);
-                } catch (MethodError x) {
-                    notDestroyed.set(id, Errors.setError(x.type, x.getMessage()));
-                } catch (MailboxException x) {
-                    notDestroyed.set(id, Errors.setError(x));
-                }
-            }
-        }
-        out.put("newState", Jmap.state(svc, c.account));
-        return out;
+        Map<Long, Mailbox> mailboxes = Blobs.byKey(svc, c.account); // Email/set changes no mailbox: read once
+        return SetMethod.run(c, svc.limits().maxObjectsInSet(), () -> Jmap.state(svc, c.account), (key, email) -> {
+            byte[] message = EmailWriter.write(email, id -> blobs.open(c.account, c.resolve(id)), c.account);
+            return store(c, email, new ByteArrayInputStream(message), mailboxes);
+        }, (id, patch) -> update(c, id, patch, mailboxes), id -> destroy(c.account, id, mailboxes), () -> { });
     }
 
     /** The target mailboxes of a create or import: {@code mailboxIds} with at least one entry. */
-    private List<Mailbox> targets(Call c, JsonNode email) {
+    private static List<Mailbox> targets(Call c, JsonNode email, java.util.Collection<Mailbox> own) {
         JsonNode ids = email.get("mailboxIds");
         if (ids == null || !ids.isObject() || ids.isEmpty()) throw new MethodError("invalidProperties", "mailboxIds needs at least one mailbox");
-        List<Mailbox> own = MailboxMethods.own(svc, c.account);
         List<Mailbox> out = new ArrayList<>();
         for (var it = ids.fieldNames(); it.hasNext(); ) {
             String id = c.resolve(it.next());
-            out.add(MailboxMethods.byId(own, id).orElseThrow(() -> new MethodError("invalidProperties", "no mailbox " + id)));
+            out.add(MailboxMethods.byId(List.copyOf(own), id).orElseThrow(() -> new MethodError("invalidProperties", "no mailbox " + id)));
         }
         return out;
     }
@@ -450,10 +398,10 @@ final class EmailMethods {
     }
 
     /** Appends a message to the first target mailbox and copies it to the others; the created-object answer. */
-    private ObjectNode store(Call c, JsonNode email, InputStream content, Instant receivedAt) {
-        List<Mailbox> targets = targets(c, email);
+    private ObjectNode store(Call c, JsonNode email, InputStream content, Map<Long, Mailbox> mailboxes) {
+        List<Mailbox> targets = targets(c, email, mailboxes.values());
         Flags flags = flags(email.get("keywords"));
-        Instant at = receivedAt != null ? receivedAt : email.hasNonNull("receivedAt") ? instant(email.get("receivedAt")) : Instant.now();
+        Instant at = email.hasNonNull("receivedAt") ? instant(email.get("receivedAt")) : Instant.now();
         StagedMessage staged = svc.messages().stage(content, flags, at);
         var appended = svc.messages().appendAll(c.account, targets.getFirst().name(), List.of(staged)).getFirst();
         for (Mailbox m : targets.subList(1, targets.size())) {
@@ -467,11 +415,9 @@ final class EmailMethods {
         return r;
     }
 
-    private void update(Call c, String id, JsonNode patch) {
+    private void update(Call c, String id, JsonNode patch, Map<Long, Mailbox> mailboxes) {
         List<MessageInfo> found = instances(c.account, id);
         if (found.isEmpty()) throw new MethodError("notFound", "no Email " + id);
-        if (!patch.isObject()) throw new MethodError("invalidPatch", "a patch is an object");
-        Map<Long, Mailbox> mailboxes = Blobs.byKey(svc, c.account);
         List<Mailbox> own = List.copyOf(mailboxes.values());
         FlagUpdate replace = null;
         List<String> add = new ArrayList<>();
@@ -492,7 +438,7 @@ final class EmailMethods {
                 else throw new MethodError("invalidPatch", path + " must be true or null");
             } else if (path.equals("mailboxIds")) {
                 target = new LinkedHashSet<>();
-                for (var m : targets(c, patch)) target.add(m.id());
+                for (var m : targets(c, patch, mailboxes.values())) target.add(m.id());
             } else if (path.startsWith("mailboxIds/")) {
                 String mid = c.resolve(path.substring(11));
                 Mailbox m = MailboxMethods.byId(own, mid).orElseThrow(() -> new MethodError("invalidProperties", "no mailbox " + mid));
@@ -542,10 +488,9 @@ final class EmailMethods {
         }
     }
 
-    private void destroy(Account a, String id) {
+    private void destroy(Account a, String id, Map<Long, Mailbox> mailboxes) {
         List<MessageInfo> found = instances(a, id);
         if (found.isEmpty()) throw new MethodError("notFound", "no Email " + id);
-        Map<Long, Mailbox> mailboxes = Blobs.byKey(svc, a);
         Map<Long, List<Long>> byMailbox = new LinkedHashMap<>();
         for (MessageInfo i : found) byMailbox.computeIfAbsent(i.mailboxId(), k -> new ArrayList<>()).add(i.uid());
         for (var e : byMailbox.entrySet()) {
@@ -562,6 +507,7 @@ final class EmailMethods {
         ObjectNode emails = c.object("emails");
         if (emails == null) throw MethodError.invalidArguments("emails is required");
         if (emails.size() > svc.limits().maxObjectsInSet()) throw new MethodError("requestTooLarge", "too many emails");
+        Map<Long, Mailbox> mailboxes = Blobs.byKey(svc, c.account);
         ObjectNode out = base(c);
         out.put("oldState", oldState);
         ObjectNode created = out.putObject("created");
@@ -575,16 +521,14 @@ final class EmailMethods {
                 if (blob.isEmpty()) throw new MethodError("blobNotFound", "no blob " + blobId);
                 ObjectNode r;
                 try (InputStream in = blob.get().content()) {
-                    r = store(c, email, in, null);
+                    r = store(c, email, in, mailboxes);
                 }
                 c.created.put(e.getKey(), r.get("id").asText());
                 created.set(e.getKey(), r);
-            } catch (MethodError x) {
-                ObjectNode err = Errors.setError(x.type, x.getMessage());
-                if (x.type.equals("blobNotFound")) err.putArray("notFound").add(email.path("blobId").asText(""));
+            } catch (MethodError | MailboxException x) {
+                ObjectNode err = Errors.setError(x);
+                if (x instanceof MethodError m && m.type.equals("blobNotFound")) err.putArray("notFound").add(email.path("blobId").asText(""));
                 notCreated.set(e.getKey(), err);
-            } catch (MailboxException x) {
-                notCreated.set(e.getKey(), Errors.setError(x));
             } catch (IOException x) {
                 throw new UncheckedIOException(x);
             }

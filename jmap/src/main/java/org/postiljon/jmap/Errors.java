@@ -28,7 +28,8 @@ final class Errors {
         return e;
     }
 
-    static com.fasterxml.jackson.databind.node.ObjectNode setError(MailboxException ex) {
-        return setError(typeOf(ex), ex.getMessage());
+    /** The SetError for a refusal of one object: a method-level type, or the mailbox model's reason. */
+    static com.fasterxml.jackson.databind.node.ObjectNode setError(RuntimeException ex) {
+        return setError(ex instanceof MethodError m ? m.type : typeOf((MailboxException) ex), ex.getMessage());
     }
 }

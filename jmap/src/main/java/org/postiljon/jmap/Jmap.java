@@ -60,7 +60,7 @@ public final class Jmap {
         new MailboxMethods(services).register(methods);
         new EmailMethods(services, blobs).register(methods);
         new AccountMethods(services).register(methods);
-        new SubmissionMethods(services, blobs).register(methods);
+        new SubmissionMethods(services).register(methods);
     }
 
     public static String accountId(Account a) {
@@ -166,8 +166,8 @@ public final class Jmap {
                 if (!used.contains(capabilityOf(name))) throw new MethodError("unknownMethod", name + " needs " + capabilityOf(name) + " in \"using\"");
                 Call call = new Call(account, args, callId, created);
                 ObjectNode out = m.run(call);
-                responses.addArray().add(name).add(nullIfEmpty(out)).add(callId);
-                for (Object[] x : call.extra) responses.addArray().add((String) x[0]).add(nullIfEmpty((ObjectNode) x[1])).add(callId);
+                responses.addArray().add(name).add(out).add(callId);
+                for (Object[] x : call.extra) responses.addArray().add((String) x[0]).add((ObjectNode) x[1]).add(callId);
             } catch (MethodError e) {
                 responses.add(error(e.type, e.getMessage(), callId));
             } catch (MailboxException e) {
@@ -185,16 +185,6 @@ public final class Jmap {
         }
         out.put("sessionState", state(services, account));
         return out;
-    }
-
-    /** RFC 8620 §5.3: created, updated, destroyed and their not- forms are null when there is nothing in them. */
-    private static ObjectNode nullIfEmpty(ObjectNode response) {
-        if (!response.has("newState") || !response.has("oldState")) return response;
-        for (String f : List.of("created", "updated", "destroyed", "notCreated", "notUpdated", "notDestroyed")) {
-            JsonNode v = response.get(f);
-            if (v != null && v.isContainerNode() && v.isEmpty() && !(response.has("hasMoreChanges"))) response.putNull(f);
-        }
-        return response;
     }
 
     private static String capabilityOf(String method) {

@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.Mailbox;
-import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MailboxStatus;
 import org.postiljon.mailbox.api.Messages;
@@ -245,71 +244,15 @@ final class MailboxMethods {
     }
 
     private ObjectNode set(Call c) {
-        c.accountId();
-        String oldState = Jmap.state(svc, c.account);
-        Changes.checkState(c, oldState);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("accountId", Jmap.accountId(c.account));
-        out.put("oldState", oldState);
-        ObjectNode create = c.object("create");
-        ObjectNode update = c.object("update");
-        ArrayNode destroy = c.array("destroy");
-        int n = (create == null ? 0 : create.size()) + (update == null ? 0 : update.size()) + (destroy == null ? 0 : destroy.size());
-        if (n > svc.limits().maxObjectsInSet()) throw new MethodError("requestTooLarge", "more than " + svc.limits().maxObjectsInSet() + " changes");
-        if (create != null) {
-            ObjectNode created = out.putObject("created");
-            ObjectNode notCreated = out.putObject("notCreated");
-            for (var it = create.fields(); it.hasNext(); ) {
-                var e = it.next();
-                try {
-                    Mailbox m = create(c, e.getValue());
-                    String id = ObjectIds.mailbox(m);
-                    c.created.put(e.getKey(), id);
-                    ObjectNode r = created.putObject(e.getKey());
-                    r.put("id", id);
-                    r.put("totalEmails", 0).put("unreadEmails", 0).put("totalThreads", 0).put("unreadThreads", 0);
-                    r.put("sortOrder", sortOrder(m));
-                } catch (MethodError x) {
-                    notCreated.set(e.getKey(), Errors.setError(x.type, x.getMessage()));
-                } catch (MailboxException x) {
-                    notCreated.set(e.getKey(), Errors.setError(x));
-                }
-            }
-        }
-        if (update != null) {
-            ObjectNode updated = out.putObject("updated");
-            ObjectNode notUpdated = out.putObject("notUpdated");
-            for (var it = update.fields(); it.hasNext(); ) {
-                var e = it.next();
-                String id = c.resolve(e.getKey());
-                try {
-                    update(c, id, e.getValue());
-                    updated.putNull(id);
-                } catch (MethodError x) {
-                    notUpdated.set(id, Errors.setError(x.type, x.getMessage()));
-                } catch (MailboxException x) {
-                    notUpdated.set(id, Errors.setError(x));
-                }
-            }
-        }
-        if (destroy != null) {
-            ArrayNode destroyed = out.putArray("destroyed");
-            ObjectNode notDestroyed = out.putObject("notDestroyed");
-            boolean removeEmails = c.flag("onDestroyRemoveEmails", false);
-            for (JsonNode d : destroy) {
-                String id = c.resolve(d.asText());
-                try {
-                    destroy(c, id, removeEmails);
-                    destroyed.add(id);
-                } catch (MethodError x) {
-                    notDestroyed.set(id, Errors.setError(x.type, x.getMessage()));
-                } catch (MailboxException x) {
-                    notDestroyed.set(id, Errors.setError(x));
-                }
-            }
-        }
-        out.put("newState", Jmap.state(svc, c.account));
-        return out;
+        boolean removeEmails = c.flag("onDestroyRemoveEmails", false);
+        return SetMethod.run(c, svc.limits().maxObjectsInSet(), () -> Jmap.state(svc, c.account), (key, o) -> {
+            Mailbox m = create(c, o);
+            ObjectNode r = JsonNodeFactory.instance.objectNode();
+            r.put("id", ObjectIds.mailbox(m));
+            r.put("totalEmails", 0).put("unreadEmails", 0).put("totalThreads", 0).put("unreadThreads", 0);
+            r.put("sortOrder", sortOrder(m));
+            return r;
+        }, (id, patch) -> update(c, id, patch), id -> destroy(c, id, removeEmails), () -> { });
     }
 
     private MailboxName childName(Call c, List<Mailbox> all, String parentId, String name) {
@@ -345,7 +288,6 @@ final class MailboxMethods {
     private void update(Call c, String id, JsonNode patch) {
         List<Mailbox> all = own(svc, c.account);
         Mailbox m = byId(all, id).orElseThrow(() -> new MethodError("notFound", "no mailbox " + id));
-        if (!patch.isObject()) throw new MethodError("invalidPatch", "a patch is an object");
         String path = m.name().path();
         String name = path.substring(path.lastIndexOf('/') + 1);
         String parentId = m.name().parent().flatMap(pn -> all.stream().filter(x -> x.name().equals(pn)).findFirst()).map(ObjectIds::mailbox).orElse(null);

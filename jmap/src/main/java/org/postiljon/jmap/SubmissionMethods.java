@@ -20,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.Mailbox;
-import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.Submission;
 
@@ -35,15 +34,13 @@ final class SubmissionMethods {
     private static final int KEEP_PER_ACCOUNT = 200;
 
     private final JmapServices svc;
-    private final Blobs blobs;
     private final Map<Long, Map<String, ObjectNode>> sent = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private AccountMethods accounts;
     private Jmap.Method emailSet;
 
-    SubmissionMethods(JmapServices svc, Blobs blobs) {
+    SubmissionMethods(JmapServices svc) {
         this.svc = svc;
-        this.blobs = blobs;
     }
 
     void register(Map<String, Jmap.Method> m) {
@@ -88,66 +85,34 @@ final class SubmissionMethods {
     }
 
     private ObjectNode set(Call c, Jmap.Method emailSet) {
-        c.accountId();
-        String oldState = Jmap.state(svc, c.account);
-        Changes.checkState(c, oldState);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("accountId", c.accountId()).put("oldState", oldState);
-        ObjectNode created = out.putObject("created");
-        ObjectNode notCreated = out.putObject("notCreated");
-        Map<String, String> createdSubmissions = new LinkedHashMap<>();
-        Map<String, String> emailOf = new LinkedHashMap<>();
-        ObjectNode create = c.object("create");
-        if (create != null) {
-            if (create.size() > svc.limits().maxObjectsInSet()) throw new MethodError("requestTooLarge", "too many submissions");
-            for (var it = create.fields(); it.hasNext(); ) {
-                var e = it.next();
-                try {
-                    ObjectNode s = submit(c, e.getValue());
-                    created.putObject(e.getKey()).put("id", s.get("id").asText()).put("sendAt", s.get("sendAt").asText())
-                            .put("undoStatus", "final");
-                    createdSubmissions.put(e.getKey(), s.get("id").asText());
-                    emailOf.put(s.get("id").asText(), s.get("emailId").asText());
-                    c.created.put(e.getKey(), s.get("id").asText());
-                } catch (MethodError x) {
-                    notCreated.set(e.getKey(), Errors.setError(x.type, x.getMessage()));
-                } catch (MailboxException x) {
-                    notCreated.set(e.getKey(), Errors.setError(x instanceof MailboxException.NotAllowed ? "forbiddenFrom" : Errors.typeOf(x), x.getMessage()));
-                }
-            }
-        }
-        ObjectNode update = c.object("update");
-        if (update != null) {
-            ObjectNode nu = out.putObject("notUpdated");
-            update.fieldNames().forEachRemaining(id -> nu.set(id, Errors.setError("cannotUnsend", "the message was sent at once; it cannot be changed")));
-        }
-        ArrayNode destroy = c.array("destroy");
-        if (destroy != null) {
-            ArrayNode destroyed = out.putArray("destroyed");
-            for (JsonNode d : destroy) {
-                mine(c.account).remove(c.resolve(d.asText()));
-                destroyed.add(d.asText());
-            }
-        }
-        out.put("newState", Jmap.state(svc, c.account));
-        // RFC 8621 §7.5: onSuccess... refer to submissions by id or #creationId; one implicit Email/set.
+        Map<String, String> emailOf = new LinkedHashMap<>(); // submission id -> email id, of this call's creations
+        ObjectNode out = SetMethod.run(c, svc.limits().maxObjectsInSet(), () -> Jmap.state(svc, c.account), (key, s) -> {
+            ObjectNode sent = submit(c, s);
+            emailOf.put(sent.get("id").asText(), sent.get("emailId").asText());
+            return JsonNodeFactory.instance.objectNode().put("id", sent.get("id").asText()).put("sendAt", sent.get("sendAt").asText())
+                    .put("undoStatus", "final");
+        }, (id, patch) -> SetMethod.refuse("cannotUnsend", "the message was sent at once; it cannot be changed"),
+                id -> {
+                    if (mine(c.account).remove(id) == null) throw new MethodError("notFound", "no submission " + id);
+                }, () -> { });
+        // RFC 8621 §7.5: onSuccess... name submissions by id or #creationId; one implicit Email/set.
         ObjectNode onUpdate = c.object("onSuccessUpdateEmail");
         ArrayNode onDestroy = c.array("onSuccessDestroyEmail");
-        if ((onUpdate != null || onDestroy != null) && !createdSubmissions.isEmpty()) {
+        if ((onUpdate != null || onDestroy != null) && !emailOf.isEmpty()) {
             ObjectNode args = JsonNodeFactory.instance.objectNode();
             args.put("accountId", c.accountId());
             if (onUpdate != null) {
                 ObjectNode u = args.putObject("update");
                 for (var it = onUpdate.fields(); it.hasNext(); ) {
                     var e = it.next();
-                    String email = emailFor(e.getKey(), createdSubmissions, emailOf);
+                    String email = emailOf.get(submissionId(c, e.getKey()));
                     if (email != null) u.set(email, e.getValue());
                 }
             }
             if (onDestroy != null) {
                 ArrayNode d = args.putArray("destroy");
                 for (JsonNode x : onDestroy) {
-                    String email = emailFor(x.asText(), createdSubmissions, emailOf);
+                    String email = emailOf.get(submissionId(c, x.asText()));
                     if (email != null) d.add(email);
                 }
             }
@@ -156,9 +121,9 @@ final class SubmissionMethods {
         return out;
     }
 
-    private static String emailFor(String ref, Map<String, String> createdSubmissions, Map<String, String> emailOf) {
-        String id = ref.startsWith("#") ? createdSubmissions.get(ref.substring(1)) : ref;
-        return id == null ? null : emailOf.get(id);
+    /** An id, or {@code #creationId} of this request; an unknown reference names nothing (it is skipped, not an error after sending). */
+    private static String submissionId(Call c, String ref) {
+        return ref.startsWith("#") ? c.created.get(ref.substring(1)) : ref;
     }
 
     private ObjectNode submit(Call c, JsonNode s) {
@@ -168,7 +133,7 @@ final class SubmissionMethods {
         if (identityId == null || emailId == null) throw new MethodError("invalidProperties", "identityId and emailId are required");
         JsonNode identity = accounts.identity(c.account, identityId);
         if (identity == null) throw new MethodError("invalidProperties", "no identity " + identityId);
-        List<MessageInfo> found = new EmailMethods(svc, blobs).instances(c.account, emailId);
+        List<MessageInfo> found = EmailMethods.instances(svc, c.account, emailId);
         if (found.isEmpty()) throw new MethodError("invalidProperties", "no Email " + emailId);
         MessageInfo m = found.getFirst();
         Mailbox mb = Blobs.byKey(svc, c.account).get(m.mailboxId());
