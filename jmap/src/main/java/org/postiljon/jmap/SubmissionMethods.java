@@ -164,7 +164,12 @@ final class SubmissionMethods {
         if (!mailFrom.equalsIgnoreCase(identity.path("email").asText())) {
             throw new MethodError("forbiddenMailFrom", "the envelope sender must be the identity's address");
         }
-        List<Submission.Outcome> outcomes = svc.submission().submit(c.account, mailFrom, rcpt, new ByteArrayInputStream(withoutBcc(bytes)));
+        List<Submission.Outcome> outcomes;
+        try {
+            outcomes = svc.submission().submit(c.account, mailFrom, rcpt, new ByteArrayInputStream(withoutBcc(bytes)));
+        } catch (org.postiljon.mailbox.api.MailboxException.NotAllowed e) {
+            throw new MethodError("forbiddenToSend", e.getMessage()); // RFC 8621 §7.5
+        }
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         String id = "S" + Long.toHexString(ids.incrementAndGet());
         o.put("id", id).put("identityId", identityId).put("emailId", emailId).put("threadId", (String) null);
