@@ -87,17 +87,11 @@ final class EmailView {
         MessageInfo first = instances.getFirst();
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         ParsedMessageCodec.Stored parse = keys.parse() == null ? null : ParsedMessageCodec.decode(keys.parse());
-        byte[][] raw = new byte[1][];
-        Supplier<byte[]> all = () -> {
-            if (raw[0] == null) {
-                try (InputStream in = bytes.get()) {
-                    raw[0] = in.readAllBytes();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            return raw[0];
-        };
+        // Read only when a property needs them: the header fields (the root header's bytes, a few KB)
+        // for sender, replyTo, references and header:*; the whole message for bodies.
+        long headEnd = parse == null ? 256 * 1024 : parse.body().bodyStart();
+        Supplier<byte[]> all = memo(() -> read(bytes, Long.MAX_VALUE));
+        Supplier<List<String[]>> fields = memo(() -> Headers.raw(read(bytes, headEnd), Integer.MAX_VALUE));
         String emailId = ObjectIds.email(first);
         Parts parts = parse == null ? null : new Parts(parse.body(), emailId);
         for (String p : props) {
@@ -124,15 +118,14 @@ final class EmailView {
                 case "messageId" -> ids(o, "messageId", parse == null ? null : parse.envelope().messageId());
                 case "inReplyTo" -> ids(o, "inReplyTo", parse == null ? null : parse.envelope().inReplyTo());
                 case "references" -> {
-                    String refs = header(all.get(), "References");
-                    ids(o, "references", refs);
+                    ids(o, "references", header(fields.get(), "References"));
                 }
-                case "sender" -> addresses(o, p, parse == null ? null : header(all.get(), "Sender") == null ? null : parse.envelope().sender());
+                case "sender" -> addresses(o, p, parse == null ? null : header(fields.get(), "Sender") == null ? null : parse.envelope().sender());
                 case "from" -> addresses(o, p, parse == null ? null : parse.envelope().from());
                 case "to" -> addresses(o, p, parse == null ? null : parse.envelope().to());
                 case "cc" -> addresses(o, p, parse == null ? null : parse.envelope().cc());
                 case "bcc" -> addresses(o, p, parse == null ? null : parse.envelope().bcc());
-                case "replyTo" -> addresses(o, p, parse == null ? null : header(all.get(), "Reply-To") == null ? null : parse.envelope().replyTo());
+                case "replyTo" -> addresses(o, p, parse == null ? null : header(fields.get(), "Reply-To") == null ? null : parse.envelope().replyTo());
                 case "subject" -> o.put("subject", keys.subject() == null || keys.subject().isEmpty() ? null : keys.subject());
                 case "sentAt" -> o.put("sentAt", keys.sentDate() == null ? null : keys.sentDate().atOffset(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
                 case "hasAttachment" -> o.put("hasAttachment", parts != null && !parts.attachments.isEmpty());
@@ -159,12 +152,12 @@ final class EmailView {
                 case "sanitizedHtml" -> o.put("sanitizedHtml", parts == null ? "" : sanitizedHtml(all.get(), parts, fetch.remoteImages()));
                 case "headers" -> {
                     ArrayNode h = o.putArray("headers");
-                    for (String[] f : Headers.raw(all.get(), parse == null ? Integer.MAX_VALUE : (int) parse.body().bodyStart())) {
+                    for (String[] f : fields.get()) {
                         h.addObject().put("name", f[0]).put("value", f[1]);
                     }
                 }
                 default -> {
-                    if (p.startsWith("header:")) o.set(p, Headers.property(all.get(), p));
+                    if (p.startsWith("header:")) o.set(p, Headers.property(fields.get(), p));
                 }
             }
         }
@@ -255,9 +248,31 @@ final class EmailView {
         }
     }
 
-    static String header(byte[] message, String name) {
-        for (String[] f : Headers.raw(message, Integer.MAX_VALUE)) if (f[0].equalsIgnoreCase(name)) return f[1];
+    static String header(List<String[]> fields, String name) {
+        for (String[] f : fields) if (f[0].equalsIgnoreCase(name)) return f[1];
         return null;
+    }
+
+    /** At most {@code max} bytes of the message. */
+    private static byte[] read(Supplier<InputStream> bytes, long max) {
+        try (InputStream in = bytes.get()) {
+            return in.readNBytes((int) Math.min(max, Integer.MAX_VALUE - 8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code s}, computed once when first asked for. */
+    static <T> Supplier<T> memo(Supplier<T> s) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public T get() {
+                if (value == null) value = s.get();
+                return value;
+            }
+        };
     }
 
     /**

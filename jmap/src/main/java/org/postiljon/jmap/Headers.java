@@ -38,14 +38,14 @@ final class Headers {
     }
 
     /** {@code header:Name[:asForm][:all]} (RFC 8621 §4.1.3). */
-    static JsonNode property(byte[] message, String property) {
+    static JsonNode property(List<String[]> fields, String property) {
         String[] p = property.split(":");
         if (p.length < 2 || p.length > 4) throw MethodError.invalidArguments("bad header property " + property);
         String name = p[1];
         boolean all = p[p.length - 1].equals("all");
         String form = p.length >= 3 && !p[2].equals("all") ? p[2] : "asRaw";
         List<String> values = new ArrayList<>();
-        for (String[] f : raw(message, Integer.MAX_VALUE)) if (f[0].equalsIgnoreCase(name)) values.add(f[1]);
+        for (String[] f : fields) if (f[0].equalsIgnoreCase(name)) values.add(f[1]);
         if (!all) {
             if (values.isEmpty()) return NullNode.instance;
             return parsed(values.getLast(), form, property);

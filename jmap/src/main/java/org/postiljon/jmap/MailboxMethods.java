@@ -203,7 +203,7 @@ final class MailboxMethods {
         out.put("canCalculateChanges", true);
         out.put("position", start);
         ArrayNode a = out.putArray("ids");
-        for (String id : ids.subList(Math.min(start, end), end)) a.add(id);
+        for (String id : ids.subList(Math.min(start, end), end)) if (!id.isEmpty()) a.add(id); // "" is a message gone meanwhile
         if (c.flag("calculateTotal", false)) out.put("total", ids.size());
         return out;
     }

@@ -154,8 +154,9 @@ final class SubmissionMethods {
             // RFC 8621 §7: without an envelope, the identity's address and every To, Cc and Bcc address.
             mailFrom = identity.path("email").asText();
             Set<String> to = new LinkedHashSet<>();
+            List<String[]> fields = Headers.raw(bytes, Integer.MAX_VALUE);
             for (String h : List.of("To", "Cc", "Bcc")) {
-                JsonNode a = Headers.property(bytes, "header:" + h + ":asAddresses:all");
+                JsonNode a = Headers.property(fields, "header:" + h + ":asAddresses:all");
                 for (JsonNode list : a) for (JsonNode x : list) to.add(x.path("email").asText());
             }
             rcpt.addAll(to);
