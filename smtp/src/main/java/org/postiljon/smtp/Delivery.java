@@ -95,13 +95,24 @@ final class Delivery {
      * {@code done} (reached through an earlier recipient of the same message) are skipped.
      */
     static void deliver(Session s, Spool spool, Envelope.Recipient r, byte[] fixups, Set<String> done) {
+        deliver(s.services, s.envelope.from(), r, recipient -> received(s, recipient), fixups, spool, done);
+    }
+
+    /**
+     * The same without a session (also {@link LocalSubmission}): each account gets the message
+     * with Return-Path, Delivered-To and {@code received} for it, through the same appendAll as IMAP.
+     */
+    static void deliver(SmtpServices svc, String sender, Envelope.Recipient r, java.util.function.UnaryOperator<String> received,
+                        byte[] fixups, Spool spool, Set<String> done) {
         if (r.remote()) return; // queued once for all remote recipients: see queueRemote
         for (Account a : r.accounts()) {
             if (!done.add(a.id() + "/" + r.folder())) continue;
-            byte[] trace = trace(s, r).getBytes(StandardCharsets.UTF_8);
+            // Return-Path, Delivered-To and Received, RFC 5321 §4.4 (the addresses were checked: no CR or LF).
+            byte[] trace = ("Return-Path: <" + sender + ">\r\n" + "Delivered-To: " + r.address() + "\r\n" + received.apply(r.address()))
+                    .getBytes(StandardCharsets.UTF_8);
             InputStream content = new SequenceInputStream(new ByteArrayInputStream(concat(trace, fixups)), spool.open());
-            StagedMessage staged = s.services.messages().stage(content, Flags.NONE, java.time.Instant.now());
-            s.services.messages().appendAll(a, MailboxName.of(r.folder()), List.of(staged));
+            StagedMessage staged = svc.messages().stage(content, Flags.NONE, java.time.Instant.now());
+            svc.messages().appendAll(a, MailboxName.of(r.folder()), List.of(staged));
         }
     }
 
@@ -134,23 +145,27 @@ final class Delivery {
     /** Queues one copy for every recipient on other servers, with a Received line; durable when it returns. */
     private static void queueRemote(Session s, Spool spool, byte[] fixups) {
         List<OutboundQueue.Target> remote = s.envelope.recipients().stream().filter(Envelope.Recipient::remote).map(Envelope.Recipient::dsn).toList();
-        if (remote.isEmpty()) return;
-        byte[] received = received(s, null).getBytes(StandardCharsets.UTF_8);
-        s.services.queue().enqueue(s.envelope.from(), dsn(s), remote,
-                new SequenceInputStream(new ByteArrayInputStream(concat(received, fixups)), spool.open()));
-        s.services.queued().run();
+        queueRemote(s.services, s.envelope.from(), dsn(s), remote, received(s, null), fixups, spool);
     }
 
-    /** Return-Path, Delivered-To and Received, RFC 5321 §4.4 (the address was checked by RCPT: no CR or LF). */
-    private static String trace(Session s, Envelope.Recipient r) {
-        return "Return-Path: <" + s.envelope.from() + ">\r\n" + "Delivered-To: " + r.address() + "\r\n" + received(s, r.address());
+    static void queueRemote(SmtpServices svc, String sender, OutboundQueue.Dsn dsn, List<OutboundQueue.Target> remote, String received,
+                            byte[] fixups, Spool spool) {
+        if (remote.isEmpty()) return;
+        byte[] trace = received.getBytes(StandardCharsets.UTF_8);
+        svc.queue().enqueue(sender, dsn, remote, new SequenceInputStream(new ByteArrayInputStream(concat(trace, fixups)), spool.open()));
+        svc.queued().run();
     }
 
     /** A Received field (RFC 5321 §4.4), with a "for" clause when there is one recipient to name. */
     private static String received(Session s, String recipient) {
+        return received(s.services, "from " + s.helo + " ([" + s.remoteIp() + "])", s.protocolName(), recipient);
+    }
+
+    /** A Received field; {@code from} is the "from" clause, or null when the message did not come over the network from a client. */
+    static String received(SmtpServices svc, String from, String protocol, String recipient) {
         String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
-        return "Received: from " + s.helo + " ([" + s.remoteIp() + "])\r\n"
-                + "\tby " + s.services.hostname() + " (Postiljon) with " + s.protocolName() + " id " + id
+        return "Received: " + (from == null ? "" : from + "\r\n\t")
+                + "by " + svc.hostname() + " (Postiljon) with " + protocol + " id " + id
                 + (recipient == null ? "" : "\r\n\tfor <" + recipient + ">") + ";\r\n\t" + DATE.format(ZonedDateTime.now(ZoneOffset.UTC)) + "\r\n";
     }
 
@@ -202,13 +217,13 @@ final class Delivery {
     }
 
     /** RFC 6409 §8.2-8.3: a submitted message without Message-ID or Date gets them. */
-    static byte[] submissionFixups(Session s, Spool spool) {
+    static byte[] submissionFixups(SmtpServices svc, Spool spool) {
         String head = new String(spool.head(64 * 1024), StandardCharsets.ISO_8859_1);
         int end = head.indexOf("\r\n\r\n");
         String header = "\r\n" + (end < 0 ? head : head.substring(0, end + 2)).toLowerCase(Locale.ROOT);
         StringBuilder b = new StringBuilder();
         if (!header.contains("\r\nmessage-id:")) {
-            b.append("Message-ID: <").append(java.util.UUID.randomUUID()).append('@').append(s.services.hostname()).append(">\r\n");
+            b.append("Message-ID: <").append(java.util.UUID.randomUUID()).append('@').append(svc.hostname()).append(">\r\n");
         }
         if (!header.contains("\r\ndate:")) b.append("Date: ").append(DATE.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
         return b.toString().getBytes(StandardCharsets.US_ASCII);
@@ -232,7 +247,7 @@ final class Delivery {
                 for (int i = 0; i < s.envelope.recipients().size(); i++) s.reply(refused.code, refused.status, refused.getMessage());
                 return;
             }
-            byte[] fixups = s.mode == Mode.SUBMISSION ? submissionFixups(s, spool) : new byte[0];
+            byte[] fixups = s.mode == Mode.SUBMISSION ? submissionFixups(s.services, spool) : new byte[0];
             if (s.mode == Mode.LMTP) {
                 // RFC 2033 §4.2: one reply per recipient, in RCPT order.
                 Set<String> done = new HashSet<>();

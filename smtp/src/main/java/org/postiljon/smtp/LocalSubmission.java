@@ -1,24 +1,15 @@
 package org.postiljon.smtp;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.EmailAddress;
-import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.MailboxException;
-import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.OutboundQueue;
-import org.postiljon.mailbox.api.StagedMessage;
 import org.postiljon.mailbox.api.Submission;
 
 /**
@@ -28,6 +19,9 @@ import org.postiljon.mailbox.api.Submission;
  * alike.
  */
 public final class LocalSubmission implements Submission {
+
+    /** What the Received field names as the protocol the message came in by. */
+    private static final String PROTOCOL = "HTTPS";
 
     private final SmtpServices svc;
 
@@ -44,7 +38,7 @@ public final class LocalSubmission implements Submission {
             throw new MailboxException.NotAllowed("bad sender address: " + e.getMessage());
         }
         // RFC 6409 §8.1 (as Mail does for the submission port): only the user's own addresses.
-        if (!sender.equals(user.address()) && !svc.directory().resolve(sender).contains(user.address())) {
+        if (!Mail.owns(svc, user, sender)) {
             throw new MailboxException.NotAllowed("you may not send as " + sender + "; use one of your own addresses");
         }
         if (recipients.isEmpty()) throw new MailboxException.NotAllowed("no recipients");
@@ -58,7 +52,8 @@ public final class LocalSubmission implements Submission {
             if (spool.size() > svc.limits().maxMessageBytes()) {
                 throw new MailboxException.TooBig(svc.limits().maxMessageBytes());
             }
-            Set<Long> done = new HashSet<>();
+            byte[] fixups = Delivery.submissionFixups(svc, spool); // RFC 6409 §8.2-8.3, as on the submission port
+            Set<String> done = new HashSet<>();
             for (String given : recipients) {
                 EmailAddress to;
                 try {
@@ -77,38 +72,17 @@ public final class LocalSubmission implements Submission {
                     out.add(new Outcome(given, Outcome.Status.REFUSED, "no such user here"));
                     continue;
                 }
-                out.add(deliver(sender, r, spool, done));
+                try {
+                    Delivery.deliver(svc, sender.toString(), r, rcpt -> Delivery.received(svc, null, PROTOCOL, rcpt), fixups, spool, done);
+                    out.add(new Outcome(given, Outcome.Status.DELIVERED, null));
+                } catch (MailboxException.OverQuota e) {
+                    out.add(new Outcome(given, Outcome.Status.REFUSED, Delivery.quotaError(e, r.address()).getMessage()));
+                }
             }
-            if (!remote.isEmpty()) {
-                svc.queue().enqueue(sender.toString(), OutboundQueue.Dsn.NONE, remote,
-                        new SequenceInputStream(new ByteArrayInputStream(received(null).getBytes(StandardCharsets.UTF_8)), spool.open()));
-                svc.queued().run();
-            }
+            Delivery.queueRemote(svc, sender.toString(), OutboundQueue.Dsn.NONE, remote, Delivery.received(svc, null, PROTOCOL, null), fixups, spool);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         return out;
-    }
-
-    private Outcome deliver(EmailAddress sender, Envelope.Recipient r, Spool spool, Set<Long> done) {
-        try {
-            for (Account a : r.accounts()) {
-                if (!done.add(a.id())) continue;
-                String trace = "Return-Path: <" + sender + ">\r\nDelivered-To: " + r.address() + "\r\n" + received(r.address());
-                InputStream content = new SequenceInputStream(new ByteArrayInputStream(trace.getBytes(StandardCharsets.UTF_8)), spool.open());
-                StagedMessage staged = svc.messages().stage(content, Flags.NONE, java.time.Instant.now());
-                svc.messages().appendAll(a, MailboxName.of(r.folder()), List.of(staged));
-            }
-            return new Outcome(r.address(), Outcome.Status.DELIVERED, null);
-        } catch (MailboxException.OverQuota e) {
-            return new Outcome(r.address(), Outcome.Status.REFUSED, Delivery.quotaError(e, r.address()).getMessage());
-        }
-    }
-
-    private String received(String recipient) {
-        String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
-        return "Received: by " + svc.hostname() + " (Postiljon) with HTTPS id " + id
-                + (recipient == null ? "" : "\r\n\tfor <" + recipient + ">") + ";\r\n\t"
-                + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)) + "\r\n";
     }
 }

@@ -52,7 +52,7 @@ final class Mail implements Command {
             } catch (org.postiljon.mailbox.api.MailboxException.InvalidName e) {
                 throw new SmtpError(553, "5.1.7", "bad sender address: " + e.getMessage());
             }
-            if (s.mode == Mode.SUBMISSION && !owns(s, sender)) {
+            if (s.mode == Mode.SUBMISSION && !owns(s.services, s.account, sender)) {
                 throw new SmtpError(553, "5.7.1", "you may not send as " + sender + "; use one of your own addresses");
             }
         } else if (s.mode == Mode.SUBMISSION) {
@@ -62,9 +62,9 @@ final class Mail implements Command {
         s.reply(250, "2.1.0", "sender OK");
     }
 
-    /** The account's own address, or an alias that leads to it. */
-    private static boolean owns(Session s, EmailAddress sender) {
-        if (sender.equals(s.account.address())) return true;
-        return s.services.directory().resolve(sender).contains(s.account.address());
+    /** The account's own address, or an alias that leads to it (RFC 6409 §8.1: who may send as whom). */
+    static boolean owns(SmtpServices svc, org.postiljon.mailbox.api.Account account, EmailAddress sender) {
+        if (sender.equals(account.address())) return true;
+        return svc.directory().resolve(sender).contains(account.address());
     }
 }
