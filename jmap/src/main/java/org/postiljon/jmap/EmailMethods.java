@@ -640,18 +640,21 @@ final class EmailMethods {
         long since = Changes.sinceState(c);
         long current = svc.messages().highestModSeq(c.account);
         Map<Long, Mailbox> mailboxes = Blobs.byKey(svc, c.account);
-        List<Changes.Entry> entries = new ArrayList<>();
+        // Threads change when members come or go: each content once, at its last change here.
+        Map<String, Long> lastChange = new LinkedHashMap<>();
         for (Messages.LoggedChange ch : svc.messages().changes(c.account, since)) {
-            if (ch.content() == null || ch.kind() == Messages.LoggedChange.Kind.FLAGS) continue;
-            Mailbox m = mailboxes.get(ch.mailboxId());
-            if (m == null) continue;
-            // Threads change when members come or go; a gone message's thread is known only from a copy still here.
-            List<MessageInfo> still = svc.messages().withContent(c.account, ch.content().sha256().substring(0, 24));
+            if (ch.content() != null && ch.kind() != Messages.LoggedChange.Kind.FLAGS) lastChange.put(ch.content().sha256().substring(0, 24), ch.modSeq());
+        }
+        List<Changes.Entry> entries = new ArrayList<>();
+        for (var e : lastChange.entrySet()) {
+            // A gone message's thread is known only from a copy still here.
+            List<MessageInfo> still = svc.messages().withContent(c.account, e.getKey());
             if (still.isEmpty()) continue;
             MessageInfo i = still.getFirst();
             MessageKeys k = svc.messages().keys(c.account, mailboxes.get(i.mailboxId()).name(), UidSet.of(i.uid()), false).get(i.uid());
-            if (k != null) entries.add(new Changes.Entry(ch.modSeq(), ObjectIds.thread(k, i.blobId()), Changes.Kind.UPDATED));
+            if (k != null) entries.add(new Changes.Entry(e.getValue(), ObjectIds.thread(k, i.blobId()), Changes.Kind.UPDATED));
         }
+        entries.sort(java.util.Comparator.comparingLong(Changes.Entry::modSeq));
         return Changes.answer(c, since, current, entries);
     }
 

@@ -331,4 +331,96 @@ class JmapTest {
         HttpResponse<String> page = web.get("/", null);
         assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
     }
+
+    @Test
+    void queryChangesThreadsIdentitiesAndSingletons() throws Exception {
+        String user = WebNode.BOB;
+        String inbox = id(mailboxes(user), "inbox");
+        String query = "\"filter\":{\"inMailbox\":\"" + inbox + "\"},\"sort\":[{\"property\":\"receivedAt\",\"isAscending\":false}]";
+        JsonNode before = one(user, "Email/query", query).get(1);
+        String state = before.get("queryState").asText();
+        web.deliver(user, "From: x@remote.example.org\nTo: bob@example.test\nSubject: Root\nMessage-ID: <root-9@remote.example.org>\n\nfirst\n");
+        web.deliver(user, "From: y@remote.example.org\nTo: bob@example.test\nSubject: Re: Root\nMessage-ID: <reply-9@remote.example.org>\n"
+                + "References: <root-9@remote.example.org>\nIn-Reply-To: <root-9@remote.example.org>\n\nsecond\n");
+        JsonNode qc = one(user, "Email/queryChanges", query + ",\"sinceQueryState\":\"" + state + "\",\"calculateTotal\":true").get(1);
+        JsonNode now = one(user, "Email/query", query).get(1);
+        assertEquals(now.get("ids").get(0).asText(), qc.get("added").get(0).get("id").asText(), qc.toString());
+        assertEquals(0, qc.get("added").get(0).get("index").asInt());
+        assertEquals(now.get("ids").size(), qc.get("total").asInt());
+        JsonNode threads = one(user, "Thread/changes", "\"sinceState\":\"" + state + "\"").get(1);
+        assertEquals(1, threads.get("updated").size() + threads.get("created").size(), "both messages are one thread: " + threads);
+        String thread = one(user, "Email/get", "\"ids\":[\"" + now.get("ids").get(0).asText() + "\"],\"properties\":[\"threadId\"]").get(1)
+                .get("list").get(0).get("threadId").asText();
+        assertEquals(2, one(user, "Thread/get", "\"ids\":[\"" + thread + "\"]").get(1).get("list").get(0).get("emailIds").size(),
+                "Thread/get finds the root and the reply by the root's Message-ID");
+        JsonNode quota = one(user, "Quota/changes", "\"sinceState\":\"" + state + "\"").get(1);
+        assertTrue(quota.get("updated").toString().contains("Qstorage"), quota.toString());
+        JsonNode sorted = one(user, "Mailbox/query", "\"sort\":[{\"property\":\"sortOrder\"}]").get(1);
+        assertEquals(inbox, sorted.get("ids").get(0).asText());
+        assertEquals("unsupportedSort", one(user, "Mailbox/query", "\"sort\":[{\"property\":\"colour\"}]").get(1).get("type").asText());
+
+        JsonNode identities = one(user, "Identity/get", "").get(1);
+        assertEquals(WebNode.BOB, identities.get("list").get(0).get("email").asText());
+        JsonNode idSet = one(user, "Identity/set", "\"update\":{\"I0\":{\"name\":\"Bob B.\",\"textSignature\":\"-- Bob\"},\"I7\":{\"name\":\"x\"}},"
+                + "\"destroy\":[\"I0\"]").get(1);
+        assertTrue(idSet.get("updated").has("I0"), idSet.toString());
+        assertEquals("notFound", idSet.get("notUpdated").get("I7").get("type").asText());
+        assertEquals("forbidden", idSet.get("notDestroyed").get("I0").get("type").asText());
+        assertEquals("Bob B.", one(user, "Identity/get", "\"ids\":[\"I0\"]").get(1).get("list").get(0).get("name").asText());
+        assertEquals("stateMismatch", one(user, "Identity/set", "\"ifInState\":\"i0\",\"update\":{}").get(1).get("type").asText());
+        JsonNode vacation = one(user, "VacationResponse/set", "\"create\":{\"v\":{}},\"destroy\":[\"singleton\"],\"update\":{\"singleton\":{\"colour\":1}}").get(1);
+        assertEquals("singleton", vacation.get("notCreated").get("v").get("type").asText());
+        assertEquals("singleton", vacation.get("notDestroyed").get("singleton").get("type").asText());
+        assertEquals("invalidProperties", vacation.get("notUpdated").get("singleton").get("type").asText());
+    }
+
+    @Test
+    void submissionsCanBeListedAndAreFinal() throws Exception {
+        String a = acc(WebNode.ALICE);
+        String drafts = id(mailboxes(WebNode.ALICE), "drafts");
+        JsonNode r = web.api(WebNode.ALICE, "[" + call(WebNode.ALICE, "Email/set", "\"create\":{\"d\":{\"mailboxIds\":{\"" + drafts + "\":true},"
+                + "\"from\":[{\"email\":\"alice@example.test\"}],\"to\":[{\"email\":\"nobody@example.test\"}],\"subject\":\"Lost\","
+                + "\"bodyValues\":{\"t\":{\"value\":\"x\"}},\"textBody\":[{\"partId\":\"t\",\"type\":\"text/plain\"}]},"
+                + "\"k\":{\"mailboxIds\":{\"" + drafts + "\":true},\"from\":[{\"email\":\"alice@example.test\"}],\"to\":[{\"email\":\"bob@example.test\"}],"
+                + "\"subject\":\"Kept\",\"bodyValues\":{\"t\":{\"value\":\"x\"}},\"textBody\":[{\"partId\":\"t\",\"type\":\"text/plain\"}]}}")
+                + ",[\"EmailSubmission/set\",{\"accountId\":\"" + a + "\",\"create\":{\"lost\":{\"identityId\":\"I0\",\"emailId\":\"#d\"},"
+                + "\"kept\":{\"identityId\":\"I0\",\"emailId\":\"#k\"}}},\"s\"]"
+                + ",[\"EmailSubmission/query\",{\"accountId\":\"" + a + "\"},\"q\"]"
+                + ",[\"EmailSubmission/get\",{\"accountId\":\"" + a + "\",\"#ids\":{\"resultOf\":\"q\",\"name\":\"EmailSubmission/query\",\"path\":\"/ids\"}},\"g\"]]");
+        JsonNode set = r.get(1).get(1);
+        assertEquals("invalidRecipients", set.get("notCreated").get("lost").get("type").asText(), "no such local user: " + set);
+        String kept = set.get("created").get("kept").get("id").asText();
+        assertTrue(r.get(2).get(1).get("ids").toString().contains(kept));
+        JsonNode got = r.get(3).get(1).get("list");
+        boolean found = false;
+        for (JsonNode s : got) {
+            if (!s.get("id").asText().equals(kept)) continue;
+            found = true;
+            assertEquals("yes", s.get("deliveryStatus").get("bob@example.test").get("delivered").asText());
+        }
+        assertTrue(found, got.toString());
+        JsonNode undo = one(WebNode.ALICE, "EmailSubmission/set", "\"update\":{\"" + kept + "\":{\"undoStatus\":\"canceled\"}}").get(1);
+        assertEquals("cannotUnsend", undo.get("notUpdated").get(kept).get("type").asText());
+    }
+
+    @Test
+    void anEventSourceWithCloseafterStateEndsAfterOneChange() throws Exception {
+        HttpResponse<InputStream> stream = web.http.send(HttpRequest.newBuilder(URI.create(web.base() + "/jmap/eventsource?types=Email&closeafter=state&ping=0"))
+                .header("Authorization", WebNode.basic(WebNode.ALICE)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        BlockingQueue<String> lines = new ArrayBlockingQueue<>(100);
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                for (String l; (l = in.readLine()) != null; ) if (l.startsWith("data:")) lines.add(l);
+                lines.add("END");
+            } catch (Exception e) {
+                lines.add("FAILED " + e);
+            }
+        });
+        assertNotNull(lines.poll(10, TimeUnit.SECONDS), "the current state");
+        web.deliver(WebNode.ALICE, "From: x@remote.example.org\nTo: alice@example.test\nSubject: once\n\nhi\n");
+        String change = lines.poll(10, TimeUnit.SECONDS);
+        assertTrue(change != null && change.contains("\"Email\"") && !change.contains("Mailbox"), "only the asked-for type: " + change);
+        assertEquals("END", lines.poll(10, TimeUnit.SECONDS), "the server ends the stream after the change");
+        reader.join(5000);
+    }
 }

@@ -32,10 +32,16 @@ final class WebNode implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     WebNode(Path dir) throws Exception {
+        this(dir, java.util.Map.of());
+    }
+
+    /** With {@code extra} settings on top of the test defaults. */
+    WebNode(Path dir, java.util.Map<String, String> extra) throws Exception {
         Settings s = Settings.defaults().with("data.dir", dir.toString()).with("hostname", "mail.example.test");
         for (String l : new String[] {"imaps", "pop3", "pop3s", "submission", "submissions", "lmtp"}) s = s.with("listen." + l, "off");
         s = s.with("listen.imap", "127.0.0.1:0").with("listen.smtp", "127.0.0.1:0").with("listen.http", "127.0.0.1:0")
                 .with("listen.https", "127.0.0.1:0").with("auth.failure-delay-ms", "1").with("retention.run-minutes", "0");
+        for (var e : extra.entrySet()) s = s.with(e.getKey(), e.getValue());
         node = Node.open(s);
         node.model().directory().addDomain(org.postiljon.mailbox.api.DomainName.of("example.test"));
         node.model().directory().addAccount(EmailAddress.parse(ALICE), PASSWORD.toCharArray(), QuotaLimits.UNLIMITED);

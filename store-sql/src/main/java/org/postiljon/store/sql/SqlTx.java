@@ -46,6 +46,8 @@ final class SqlTx implements WriteTx {
 
     private static final String MESSAGE_COLUMNS =
             "mailbox_id, uid, modseq, flags, internal_date, save_date, size, blob_id";
+    /** A message's thread root, as in the index of V11 (same text, so SQLite uses the index). */
+    private static final String THREAD_ROOT = "CASE WHEN refs IS NULL OR refs = '' THEN message_id ELSE substr(refs, 1, instr(refs || ' ', ' ') - 1) END";
     private static final String ACCOUNT_COLUMNS =
             "id, address, password_hash, scram_salt, scram_iterations, scram_stored_key, scram_server_key, quota_bytes, quota_messages, kind";
 
@@ -682,8 +684,8 @@ final class SqlTx implements WriteTx {
     @Override
     public List<MessageInfo> messagesInThread(long accountId, String root) {
         return query("SELECT " + qualified("m") + " FROM message m JOIN mailbox b ON b.id = m.mailbox_id"
-                + " WHERE b.account_id = ? AND (m.message_id = ? OR m.refs = ? OR (m.refs >= ? AND m.refs < ?)) ORDER BY m.internal_date, m.mailbox_id, m.uid",
-                SqlTx::message, accountId, root, root, root + " ", root + "!");
+                + " WHERE " + THREAD_ROOT + " = ? AND b.account_id = ?"
+                + " ORDER BY m.internal_date, m.mailbox_id, m.uid", SqlTx::message, root, accountId);
     }
 
     private static String qualified(String alias) {
