@@ -50,6 +50,9 @@ final class WebHandler extends Handler.Abstract {
 
     private final WebServices svc;
     private final Sessions sessions;
+    /** The queues of the open event streams, and what ends one. */
+    private final Set<BlockingQueue<ObjectNode>> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final ObjectNode STOP = JSON.createObjectNode();
 
     WebHandler(WebServices svc) {
         this.svc = svc;
@@ -179,14 +182,11 @@ final class WebHandler extends Handler.Abstract {
         try (ChangeBus.Subscription sub = svc.jmap().push().subscribe(a, wanted, events::offer);
              OutputStream out = Content.Sink.asOutputStream(res)) {
             writeEvent(out, "state", svc.jmap().push().current(a, wanted));
-            long quiet = 0;
+            streams.add(events);
             while (true) {
-                // Short waits, so a stopping server ends the stream at once.
-                ObjectNode e = events.poll(1, TimeUnit.SECONDS);
-                if (getServer() == null || !getServer().isRunning()) return;
+                ObjectNode e = events.poll(ping == 0 ? 60 : ping, TimeUnit.SECONDS);
+                if (e == STOP) return;
                 if (e == null) {
-                    if (++quiet < (ping == 0 ? 60 : ping)) continue;
-                    quiet = 0;
                     if (ping > 0) writeEvent(out, "ping", JSON.createObjectNode().put("interval", ping));
                     else {
                         out.write(":\n\n".getBytes(StandardCharsets.US_ASCII)); // a comment: notices a gone client
@@ -194,9 +194,11 @@ final class WebHandler extends Handler.Abstract {
                     }
                     continue;
                 }
-                quiet = 0;
                 // Coalesce what else arrived meanwhile: the last state is what counts.
-                for (ObjectNode more; (more = events.poll()) != null; ) e = more;
+                for (ObjectNode more; (more = events.poll()) != null; ) {
+                    if (more == STOP) return;
+                    e = more;
+                }
                 writeEvent(out, "state", e);
                 if (closeAfter) return;
             }
@@ -204,7 +206,14 @@ final class WebHandler extends Handler.Abstract {
             Thread.currentThread().interrupt();
         } catch (IOException gone) {
             // the client went away
+        } finally {
+            streams.remove(events);
         }
+    }
+
+    /** Ends every open event stream (the server is stopping; they would otherwise wait for their next event). */
+    void closeStreams() {
+        for (BlockingQueue<ObjectNode> q : streams) q.offer(STOP);
     }
 
     private static void writeEvent(OutputStream out, String event, JsonNode data) throws IOException {

@@ -19,16 +19,19 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
 public final class WebServer implements AutoCloseable {
 
     private final Server server;
+    private final WebHandler handler;
     private final List<ServerConnector> connectors = new ArrayList<>();
 
-    private WebServer(Server server) {
+    private WebServer(Server server, WebHandler handler) {
         this.server = server;
+        this.handler = handler;
     }
 
     /** Starts on {@code http} and/or {@code https} (either may be null). */
     public static WebServer start(WebServices svc, InetSocketAddress http, InetSocketAddress https) throws Exception {
         Server server = new Server(new VirtualThreadPool());
-        WebServer w = new WebServer(server);
+        WebHandler handler = new WebHandler(svc);
+        WebServer w = new WebServer(server, handler);
         HttpConfiguration config = new HttpConfiguration();
         config.setRequestHeaderSize(16 * 1024);
         config.setResponseHeaderSize(16 * 1024);
@@ -44,7 +47,7 @@ public final class WebServer implements AutoCloseable {
             ssl.setSslContext(svc.tls());
             w.add(new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(secure)), https);
         }
-        server.setHandler(new WebHandler(svc));
+        server.setHandler(handler);
         server.setStopTimeout(5_000);
         server.start();
         return w;
@@ -65,6 +68,7 @@ public final class WebServer implements AutoCloseable {
 
     @Override
     public void close() {
+        handler.closeStreams(); // before the graceful stop, which waits for open requests
         try {
             server.stop();
         } catch (Exception e) {
