@@ -42,7 +42,7 @@ final class ImapTestServer implements AutoCloseable {
                 java.util.Set.of(EmailAddress.parse(ADMIN)), Clock.systemUTC());
         model.directory().addDomain(DomainName.of("example.org"));
         tls = Tls.generateSelfSigned(dir.resolve("tls"), "localhost");
-        AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(1)), Clock.systemUTC());
+        AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(1), 1000, 1000), Clock.systemUTC());
         ImapServices services = new ImapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), tls,
                 new Sasl(model.directory()), throttle, limits, plaintextOnLoopback, new RecentTracker(),
                 new org.postiljon.mime.ParseCache(1000), model.quotas(), model.acl());

@@ -2,6 +2,7 @@ package org.postiljon.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,24 +107,87 @@ class SaslTest {
     }
 
     @Test
-    void throttleSlowsRepeatedFailuresPerIpAndPerAccountAndForgets() {
+    void throttleDelaysFailuresAndForgetsAfterTheWindow() {
         Instant[] now = {Instant.parse("2026-11-26T00:00:00Z")};
-        Clock clock = new Clock() {
+        AuthThrottle t = new AuthThrottle(AuthThrottle.Options.DEFAULT, clock(now));
+        assertEquals(Duration.ZERO, t.delayAfterFailure("192.0.2.1"));
+        for (int i = 0; i < 3; i++) t.attempt("192.0.2.1", "alice@example.org", Optional::empty);
+        assertEquals(Duration.ofSeconds(2), t.delayAfterFailure("192.0.2.1"), "500 ms doubled per failure");
+        assertEquals(3, t.failures("192.0.2.1"));
+        now[0] = now[0].plus(Duration.ofMinutes(16));
+        assertEquals(Duration.ZERO, t.delayAfterFailure("192.0.2.1"), "forgotten after the window");
+    }
+
+    @Test
+    void anIpOverItsLimitIsRefusedWithoutACheckEvenInParallel() throws Exception {
+        Instant[] now = {Instant.parse("2026-11-26T00:00:00Z")};
+        AuthThrottle t = new AuthThrottle(new AuthThrottle.Options(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(15), 10, 1000), clock(now));
+        java.util.concurrent.atomic.AtomicInteger checked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> guesses = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String user = "user" + i + "@example.org";
+            guesses.add(Thread.startVirtualThread(() -> {
+                try {
+                    t.attempt("192.0.2.9", user, () -> {
+                        checked.incrementAndGet();
+                        try {
+                            hold.await(); // every check still running while the others arrive
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return Optional.empty();
+                    });
+                } catch (AuthThrottle.Refused r) {
+                    refused.incrementAndGet();
+                }
+            }));
+        }
+        while (checked.get() + refused.get() < 300) Thread.sleep(5);
+        hold.countDown();
+        for (Thread g : guesses) g.join();
+        assertEquals(10, checked.get(), "300 parallel guesses: only the limit is checked");
+        assertEquals(290, refused.get());
+        AuthThrottle.Refused r = assertThrows(AuthThrottle.Refused.class, () -> t.attempt("192.0.2.9", "alice@example.org", () -> Optional.of("ok")));
+        assertTrue(r.retryAfter().compareTo(Duration.ofMinutes(14)) > 0, "blocked for the rest of the window: " + r.retryAfter());
+        assertThrows(AuthThrottle.Refused.class, () -> t.refuseIfBlocked("192.0.2.9"));
+        assertEquals(Optional.of("ok"), t.attempt("198.51.100.1", "alice@example.org", () -> Optional.of("ok")), "other IPs are not affected");
+        now[0] = now[0].plus(Duration.ofMinutes(16));
+        assertEquals(Optional.of("ok"), t.attempt("192.0.2.9", "alice@example.org", () -> Optional.of("ok")), "the block ends with the window");
+    }
+
+    @Test
+    void guessingOneAccountFromManyIpsCannotLockOutItsKnownDevices() {
+        Instant[] now = {Instant.parse("2026-11-26T00:00:00Z")};
+        AuthThrottle t = new AuthThrottle(new AuthThrottle.Options(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(15), 30, 5), clock(now));
+        String victim = "alice@example.org";
+        assertEquals(Optional.of("in"), t.attempt("203.0.113.5", victim, () -> Optional.of("in")), "the owner's phone signs in");
+        for (int i = 0; i < 5; i++) t.attempt("192.0.2." + i, victim, Optional::empty);
+        assertThrows(AuthThrottle.Refused.class, () -> t.attempt("192.0.2.100", victim, () -> Optional.of("in")),
+                "a sixth guess, from a new IP, is refused unchecked");
+        assertEquals(Optional.of("in"), t.attempt("203.0.113.5", victim, () -> Optional.of("in")), "the owner's known device still signs in");
+        assertEquals(Optional.of("in"), t.attempt("192.0.2.100", "bob@example.org", () -> Optional.of("in")), "other accounts are unaffected");
+        for (int i = 0; i < 5; i++) t.attempt("203.0.113.5", victim, Optional::empty);
+        assertThrows(AuthThrottle.Refused.class, () -> t.attempt("203.0.113.5", victim, () -> Optional.of("in")),
+                "a known IP has an allowance of its own, not an unlimited one");
+    }
+
+    @Test
+    void aSuccessIsAnsweredAtOnceAfterEarlierFailuresFromItsIp() {
+        Instant[] now = {Instant.parse("2026-11-26T00:00:00Z")};
+        AuthThrottle t = new AuthThrottle(new AuthThrottle.Options(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMinutes(15), 30, 20), clock(now));
+        t.attempt("192.0.2.1", "typo@example.org", Optional::<String>empty);
+        long start = System.nanoTime();
+        assertEquals(Optional.of("in"), t.attempt("192.0.2.1", "alice@example.org", () -> Optional.of("in")));
+        assertTrue(System.nanoTime() - start < 1_000_000_000L, "no waiting before a correct password");
+    }
+
+    private static Clock clock(Instant[] now) {
+        return new Clock() {
             @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
             @Override public Clock withZone(java.time.ZoneId z) { return this; }
             @Override public Instant instant() { return now[0]; }
         };
-        AuthThrottle t = new AuthThrottle(AuthThrottle.Options.DEFAULT, clock);
-        assertEquals(Duration.ZERO, t.delay("192.0.2.1", "alice@example.org"));
-        t.failed("192.0.2.1", "alice@example.org");
-        t.failed("192.0.2.1", "alice@example.org");
-        t.failed("192.0.2.1", "alice@example.org");
-        assertEquals(Duration.ofSeconds(2), t.delay("192.0.2.1", "bob@example.org"));
-        assertEquals(Duration.ofSeconds(2), t.delay("198.51.100.7", "alice@example.org"), "the account is slowed from any IP");
-        for (int i = 0; i < 20; i++) t.failed("192.0.2.1", "x");
-        assertEquals(Duration.ofSeconds(15), t.delay("192.0.2.1", null), "capped");
-        assertEquals(23, t.failures("192.0.2.1"));
-        now[0] = now[0].plus(Duration.ofMinutes(16));
-        assertEquals(Duration.ZERO, t.delay("192.0.2.1", "alice@example.org"), "forgotten after the window");
     }
 }

@@ -29,6 +29,11 @@ final class Auth implements Command {
                 .orElseThrow(() -> new Pop3Error("unsupported mechanism " + Session.printable(name)));
         // RFC 5034 §4: "=" is an empty initial response.
         byte[] initial = parts.length < 2 ? null : parts[1].equals("=") ? new byte[0] : decode(parts[1]);
+        try {
+            s.services().throttle().refuseIfBlocked(s.connection().remoteIp());
+        } catch (org.postiljon.net.AuthThrottle.Refused r) {
+            throw refused(r);
+        }
         SaslStep step = m.start(initial);
         for (int i = 0; step instanceof SaslStep.Challenge c; i++) {
             if (i >= MAX_STEPS) throw new Pop3Error("too many SASL steps");
@@ -51,8 +56,17 @@ final class Auth implements Command {
 
     /** Waits out the failed-login delay, checks, counts a failure (RFC 3206 [AUTH]); shared with PASS. */
     static Account check(Session s, String user, Supplier<Optional<Account>> attempt) {
-        return s.services().throttle().attempt(s.connection().remoteIp(), user, attempt)
-                .orElseThrow(() -> new Pop3Error("AUTH", "invalid credentials"));
+        try {
+            return s.services().throttle().attempt(s.connection().remoteIp(), user, attempt)
+                    .orElseThrow(() -> new Pop3Error("AUTH", "invalid credentials"));
+        } catch (org.postiljon.net.AuthThrottle.Refused r) {
+            throw refused(r);
+        }
+    }
+
+    /** RFC 3206 SYS/TEMP: a temporary refusal. */
+    static Pop3Error refused(org.postiljon.net.AuthThrottle.Refused r) {
+        return new Pop3Error("SYS/TEMP", r.getMessage() + "; try again in " + r.minutes() + " minutes");
     }
 
     private static byte[] decode(String b64) {

@@ -46,7 +46,7 @@ final class Pop3TestServer implements AutoCloseable {
         model = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1));
         model.directory().addDomain(DomainName.of("example.org"));
         tls = Tls.generateSelfSigned(dir.resolve("tls"), "localhost");
-        AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(1)), Clock.systemUTC());
+        AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(1), 1000, 1000), Clock.systemUTC());
         Sasl sasl = new Sasl(model.directory());
         Listener.Options options = new Listener.Options(50, 1000, Duration.ofSeconds(2));
         Pop3Server server = new Pop3Server(new Pop3Services(model.directory(), model.mailboxes(), model.messages(), tls, sasl,

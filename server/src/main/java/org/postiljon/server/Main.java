@@ -39,19 +39,25 @@ public final class Main {
         String data = null, config = null;
         boolean json = false;
         try {
-            while (!args.isEmpty() && args.getFirst().startsWith("--")) {
-                String o = args.removeFirst();
+            // The global options may stand before or after the command (postiljon serve --config FILE);
+            // what is left must be the command's own words.
+            for (int i = 0; i < args.size(); ) {
+                String o = args.get(i);
                 switch (o) {
-                    case "--data" -> data = value(args, o);
-                    case "--config" -> config = value(args, o);
-                    case "--json" -> json = true;
+                    case "--data" -> data = value(args, i);
+                    case "--config" -> config = value(args, i);
+                    case "--json" -> {
+                        json = true;
+                        args.remove(i);
+                    }
                     case "--help" -> {
                         out.print(Cli.USAGE);
                         return 0;
                     }
-                    default -> throw new Cli.Usage("unknown option: " + o);
+                    default -> i++;
                 }
             }
+            if (!args.isEmpty() && args.getFirst().startsWith("--")) throw new Cli.Usage("unknown option: " + args.getFirst());
             if (args.isEmpty() || args.getFirst().equals("help")) {
                 out.print(Cli.USAGE);
                 return args.isEmpty() ? 2 : 0;
@@ -65,6 +71,7 @@ public final class Main {
                 return 0;
             }
             Settings settings = settings(command, data, config);
+            if (server && args.size() > 1) throw new Cli.Usage("'" + command + "' takes no argument " + args.get(1));
             if (command.equals("demo")) return demo(settings, out);
             if (command.equals("serve")) return serve(settings, out);
             try (Node node = Node.open(settings)) {
@@ -87,9 +94,11 @@ public final class Main {
         }
     }
 
-    private static String value(List<String> args, String option) {
-        if (args.isEmpty()) throw new Cli.Usage(option + " needs a value");
-        return args.removeFirst();
+    /** The value after the option at {@code i}; both are taken out of {@code args}. */
+    private static String value(List<String> args, int i) {
+        String option = args.remove(i);
+        if (i >= args.size() || args.get(i).startsWith("--")) throw new Cli.Usage(option + " needs a value");
+        return args.remove(i);
     }
 
     private static Settings settings(String command, String data, String config) throws IOException {

@@ -118,7 +118,8 @@ public final class Node implements AutoCloseable {
         }
         // One throttle for every protocol: failures over POP3 slow IMAP logins from that IP too.
         AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(settings.number("auth.failure-delay-ms")),
-                Duration.ofMillis(settings.number("auth.failure-delay-max-ms")), AuthThrottle.Options.DEFAULT.window()), Clock.systemUTC());
+                Duration.ofMillis(settings.number("auth.failure-delay-max-ms")), Duration.ofMinutes(settings.number("auth.window-minutes")),
+                (int) settings.number("auth.max-failures-per-ip"), (int) settings.number("auth.max-failures-per-account")), Clock.systemUTC());
         Sasl sasl = new Sasl(model.directory());
         boolean plaintextOnLoopback = settings.flag("auth.plaintext-on-loopback");
         ImapLimits limits = ImapLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes"));
@@ -129,7 +130,8 @@ public final class Node implements AutoCloseable {
         outbound = new OutboundSender(model.queue(), model.directory(), model.messages(), outboundOptions()).start(Duration.ofSeconds(30));
         SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl, throttle,
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
-                Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake, model.quotas());
+                Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake, model.quotas(),
+                settings.get("smtp.postmaster").isEmpty() ? null : org.postiljon.mailbox.api.EmailAddress.parse(settings.get("smtp.postmaster")));
         listen("smtp", null, new SmtpServer(smtp, Mode.MX));
         listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
         listen("lmtp", null, new SmtpServer(smtp, Mode.LMTP));

@@ -176,6 +176,24 @@ class CliTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void optionsWorkOnEitherSideOfTheCommandAndUnknownOnesAreErrors() throws Exception {
+        Path conf = dir.resolve("node.conf");
+        Files.writeString(conf, "listen.imapp = 127.0.0.1:0\n");
+        String unknown = "postiljon: error: unknown setting 'listen.imapp' (see: postiljon config reference)\n";
+        // The README's form: the file is read (its mistake reported) instead of starting on the default ports.
+        assertEquals(new Result(1, "", unknown), cli("serve", "--config", conf.toString()));
+        assertEquals(new Result(1, "", unknown), cli("domain", "list", "--config", conf.toString()));
+        Result bogus = cli("serve", "--bogus");
+        assertEquals(2, bogus.code());
+        assertTrue(bogus.err().startsWith("postiljon: 'serve' takes no argument --bogus\n"), bogus.err());
+        assertEquals(2, cli("demo", "extra").code());
+        assertTrue(cli("serve", "--config").err().startsWith("postiljon: --config needs a value"));
+        assertEquals(0, cli("domain", "add", "example.org", "--json").code());
+        assertEquals("[\"example.org\"]", cli("domain", "list", "--json").out().strip().replaceAll("\\s", ""));
+    }
+
+    @Test
     void theCliWorksWhileTheServerRunsOnTheSameData() throws Exception {
         Settings settings = Settings.defaults().with("data.dir", dir.toString()).with("listen.http", "127.0.0.1:0").with("listen.https", "127.0.0.1:0");
         try (Node node = Node.open(settings)) {

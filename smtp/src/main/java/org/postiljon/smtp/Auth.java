@@ -24,6 +24,11 @@ final class Auth implements Command {
         Sasl.Mechanism m = s.services.sasl().mechanism(name)
                 .orElseThrow(() -> new SmtpError(504, "5.5.4", "unsupported mechanism " + Session.printable(name)));
         byte[] initial = parts.length < 2 ? null : parts[1].equals("=") ? new byte[0] : decode(parts[1]);
+        try {
+            s.services.throttle().refuseIfBlocked(s.remoteIp());
+        } catch (org.postiljon.net.AuthThrottle.Refused r) {
+            throw refused(r);
+        }
         SaslStep step = m.start(initial);
         for (int i = 0; step instanceof SaslStep.Challenge c; i++) {
             if (i >= MAX_STEPS) throw SmtpError.syntax("too many SASL steps");
@@ -34,9 +39,14 @@ final class Auth implements Command {
         }
         SaslStep outcome = step;
         String user = outcome instanceof SaslStep.Failure f ? f.username() : ((SaslStep.Success) outcome).account().address().toString();
-        Account a = s.services.throttle().attempt(s.remoteIp(), user,
-                        () -> outcome instanceof SaslStep.Success ok ? Optional.of(ok.account()) : Optional.<Account>empty())
-                .orElseThrow(() -> new SmtpError(535, "5.7.8", "authentication credentials invalid"));
+        Account a;
+        try {
+            a = s.services.throttle().attempt(s.remoteIp(), user,
+                            () -> outcome instanceof SaslStep.Success ok ? Optional.of(ok.account()) : Optional.<Account>empty())
+                    .orElseThrow(() -> new SmtpError(535, "5.7.8", "authentication credentials invalid"));
+        } catch (org.postiljon.net.AuthThrottle.Refused r) {
+            throw refused(r);
+        }
         byte[] extra = ((SaslStep.Success) outcome).additional();
         if (extra.length > 0) {
             // SCRAM's server-final message: one more 334, answered by an empty line (RFC 4954 §4).
@@ -45,6 +55,11 @@ final class Auth implements Command {
         }
         s.account = a;
         s.reply(235, "2.7.0", "authentication successful");
+    }
+
+    /** RFC 4954 §6: 454 4.7.0, a temporary authentication failure. */
+    private static SmtpError refused(org.postiljon.net.AuthThrottle.Refused r) {
+        return new SmtpError(454, "4.7.0", r.getMessage() + "; try again in " + r.minutes() + " minutes");
     }
 
     private static byte[] decode(String b64) {

@@ -42,7 +42,11 @@ final class Delivery {
     static Envelope.Recipient resolve(SmtpServices svc, String given, EmailAddress to) {
         List<Account> accounts = accounts(svc, to);
         String folder = "INBOX";
-        if (accounts.isEmpty()) {
+        if (accounts.isEmpty() && to.localPart().equalsIgnoreCase("postmaster")) {
+            // RFC 5321 §4.5.1: postmaster@ every local domain is accepted, even without an account or alias of that name.
+            accounts = postmasterAccounts(svc, to);
+            if (accounts.isEmpty()) return null;
+        } else if (accounts.isEmpty()) {
             // RFC 5233 sub-addressing: user+tag@domain is user@domain.
             int plus = to.localPart().indexOf('+');
             if (plus <= 0) return null;
@@ -67,6 +71,15 @@ final class Delivery {
             }
         }
         return out;
+    }
+
+    /** The configured postmaster account, else the domain's first account (then: any first account). */
+    private static List<Account> postmasterAccounts(SmtpServices svc, EmailAddress to) {
+        if (svc.postmaster() != null) return accounts(svc, svc.postmaster());
+        List<Account> inDomain = svc.directory().accounts(java.util.Optional.of(to.domain()));
+        if (!inDomain.isEmpty()) return List.of(inDomain.getFirst());
+        List<Account> any = svc.directory().accounts(java.util.Optional.empty());
+        return any.isEmpty() ? List.of() : List.of(any.getFirst());
     }
 
     private static boolean optedIn(SmtpServices svc, Account a) {
@@ -177,8 +190,16 @@ final class Delivery {
 
     /** RFC 3461 §6.2.3.1: local recipients that asked NOTIFY=SUCCESS get a "delivered" notice. */
     static void successNotices(Session s, Spool spool, List<Envelope.Recipient> delivered) {
+        // RFC 3461 §5.2.2 lets a server ignore NOTIFY=SUCCESS; on port 25 the sender is unproven, and honouring it
+        // would mail the message to whatever address the client named (a reflection), so only a signed-in user gets it.
+        if (!trustedSender(s)) return;
         report(s, spool, delivered.stream().filter(r -> !r.remote() && r.dsn().wants("SUCCESS"))
                 .map(r -> new Bounce.Line(r.dsn(), "delivered", "2.0.0", null)).toList());
+    }
+
+    /** The sender is proven: a signed-in user, or the front MTA of LMTP, which made its own checks. */
+    static boolean trustedSender(Session s) {
+        return s.account != null || s.mode == Mode.LMTP;
     }
 
     /** Recipients whose mailbox was full after the message was accepted for others: a "failed" report. */
@@ -189,7 +210,8 @@ final class Delivery {
 
     private static void report(Session s, Spool spool, List<Bounce.Line> lines) {
         if (lines.isEmpty() || s.envelope.from().isEmpty()) return;
-        boolean full = "FULL".equalsIgnoreCase(s.envelope.params().get("RET"));
+        // RET=FULL only for a proven sender: to an unproven one, a report carries the header alone.
+        boolean full = trustedSender(s) && "FULL".equalsIgnoreCase(s.envelope.params().get("RET"));
         byte[] original = spool.head(full ? 256 * 1024 : 64 * 1024);
         byte[] report = Bounce.build(s.services.hostname(), s.envelope.from(), java.time.Instant.now(), dsn(s), lines, original,
                 spool.size() <= original.length, full);

@@ -36,7 +36,7 @@ final class Mail implements Command {
                     if (v == null || !(v.equalsIgnoreCase("FULL") || v.equalsIgnoreCase("HDRS"))) throw SmtpError.syntax("RET is FULL or HDRS");
                 }
                 case "ENVID" -> { // RFC 3461 §4.4
-                    if (v == null || v.isEmpty() || v.length() > 100 || !Xtext.valid(v)) throw SmtpError.syntax("ENVID must be 1-100 characters of xtext");
+                    if (v == null || v.isEmpty() || v.length() > 100 || !Xtext.printable(v)) throw SmtpError.syntax("ENVID must be 1-100 characters of xtext, printable once decoded");
                 }
                 default -> throw new SmtpError(555, "5.5.4", "unsupported parameter " + Session.printable(e.getKey()));
             }

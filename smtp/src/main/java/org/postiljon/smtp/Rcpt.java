@@ -33,7 +33,8 @@ final class Rcpt implements Command {
                 }
                 case "ORCPT" -> { // RFC 3461 §4.2: addr-type ";" xtext
                     int semi = v == null ? -1 : v.indexOf(';');
-                    if (semi <= 0 || v.length() > 500 || !Xtext.valid(v.substring(semi + 1))) throw SmtpError.syntax("ORCPT is addr-type;xtext");
+                    if (semi <= 0 || v.length() > 500 || !Xtext.printable(v.substring(semi + 1))
+                            || !v.substring(0, semi).matches("[A-Za-z0-9-]{1,40}")) throw SmtpError.syntax("ORCPT is addr-type;xtext, printable once decoded");
                     orcpt = v;
                 }
                 default -> throw new SmtpError(555, "5.5.4", "unsupported parameter " + Session.printable(e.getKey()));

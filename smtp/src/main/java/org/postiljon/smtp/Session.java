@@ -107,7 +107,8 @@ final class Session {
     }
 
     private void error(SmtpError e) throws IOException {
-        errors++;
+        // RFC 5321 §4.5.3.1.10: "too many recipients" is a normal reply a client acts on, not a client error.
+        if (!(e.code == 452 && "4.5.3".equals(e.status))) errors++;
         reply(e.code, e.status, e.getMessage());
     }
 

@@ -18,14 +18,30 @@ final class Xtext {
         return true;
     }
 
-    /** The decoded text, for reports; invalid xtext decodes to itself. */
+    /**
+     * Valid xtext whose decoded text is printable US-ASCII (RFC 3461 §4.2, §4.4): no CR, LF or other
+     * control character may reach a report, where it would start a line of its own.
+     */
+    static boolean printable(String s) {
+        if (!valid(s)) return false;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) != '+') continue;
+            int c = Integer.parseInt(s.substring(i + 1, i + 3), 16);
+            if (c < 32 || c > 126) return false;
+            i += 2;
+        }
+        return true;
+    }
+
+    /** The decoded text, for reports; invalid xtext decodes to itself, a decoded control character to '?'. */
     static String decode(String s) {
         if (!valid(s)) return s;
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '+') {
-                b.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                char d = (char) Integer.parseInt(s.substring(i + 1, i + 3), 16);
+                b.append(d < 32 || d > 126 ? '?' : d);
                 i += 2;
             } else {
                 b.append(c);

@@ -286,7 +286,8 @@ class MxTest extends SmtpTranscriptTest {
         t.send(1, many.toString());
         for (int i = 0; i < 100; i++) run("S1: 250 2.1.5 recipient OK");
         run("S1: 452 4.5.3 too many recipients; send the rest in another message");
-        for (int i = 1; i < 20; i++) run("C1: BOGUS\nS1: 500 5.5.1 unknown command BOGUS");
+        // RFC 5321 §4.5.3.1.10: the 452 is a normal answer, not one of the 20 errors that close the session.
+        for (int i = 0; i < 20; i++) run("C1: BOGUS\nS1: 500 5.5.1 unknown command BOGUS");
         run("S1: 421 4.7.0 mx.example.org too many errors, closing connection");
         assertTrue(t.closed(1));
     }
@@ -297,13 +298,13 @@ class MxTest extends SmtpTranscriptTest {
             C1: MAIL FROM:<bob@example.org> RET=SOME
             S1: 501 5.5.4 RET is FULL or HDRS
             C1: MAIL FROM:<bob@example.org> ENVID=bad=id
-            S1: 501 5.5.4 ENVID must be 1-100 characters of xtext
+            S1: 501 5.5.4 ENVID must be 1-100 characters of xtext, printable once decoded
             C1: MAIL FROM:<bob@example.org> RET=HDRS ENVID=QQ+2B123
             S1: 250 2.1.0 sender OK
             C1: RCPT TO:<alice@example.org> NOTIFY=NEVER,SUCCESS
             S1: 501 5.5.4 NOTIFY is NEVER or a list of SUCCESS, FAILURE, DELAY
             C1: RCPT TO:<alice@example.org> ORCPT=nosemicolon
-            S1: 501 5.5.4 ORCPT is addr-type;xtext
+            S1: 501 5.5.4 ORCPT is addr-type;xtext, printable once decoded
             C1: RCPT TO:<alice@example.org> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Alice@example.org
             S1: 250 2.1.5 recipient OK
             C1: DATA
@@ -315,11 +316,104 @@ class MxTest extends SmtpTranscriptTest {
             S1: 250 2.0.0 message accepted and delivered
             """);
         assertEquals(1, inbox(alice).size());
-        assertEquals(1, inbox(bob).size(), "bob, the sender, gets the success notice");
+        // RFC 3461 §5.2.2 allows ignoring NOTIFY=SUCCESS: on port 25 the sender is unproven, and a notice would
+        // mail the message to whoever the client named as sender (a reflection).
+        assertEquals(0, inbox(bob).size(), "no success notice to an unproven sender");
+    }
+
+    @Test
+    void aSignedInSenderGetsSuccessNoticesWithTheWholeMessage() throws Exception {
+        t.port(2, SmtpTestServer.port(server.submission));
+        String plain = java.util.Base64.getEncoder().encodeToString("\0bob@example.org\0correct horse battery".getBytes());
+        run("""
+            S2: 220 *
+            C2: EHLO laptop
+            S2: 250-mx.example.org greets laptop
+            S2: 250-PIPELINING
+            S2: 250-SIZE 52428800
+            S2: 250-8BITMIME
+            S2: 250-ENHANCEDSTATUSCODES
+            S2: 250-SMTPUTF8
+            S2: 250-CHUNKING
+            S2: 250-BINARYMIME
+            S2: 250-DSN
+            S2: 250-STARTTLS
+            S2: 250 AUTH PLAIN LOGIN SCRAM-SHA-256
+            C2: AUTH PLAIN %s
+            S2: 235 2.7.0 authentication successful
+            C2: MAIL FROM:<bob@example.org> RET=FULL ENVID=QQ+2B123
+            S2: 250 2.1.0 sender OK
+            C2: RCPT TO:<alice@example.org> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Alice@example.org
+            S2: 250 2.1.5 recipient OK
+            C2: DATA
+            S2: 354 *
+            C2: From: bob@example.org
+            C2: Subject: please confirm
+            C2:
+            C2: the body
+            C2: .
+            S2: 250 2.0.0 message accepted and delivered
+            """.formatted(plain));
+        assertEquals(1, inbox(alice).size());
+        assertEquals(1, inbox(bob).size(), "bob, the signed-in sender, gets the success notice");
         String report = text(bob, inbox(bob).getFirst());
         assertTrue(report.contains("report-type=delivery-status") && report.contains("Original-Envelope-Id: QQ+123\r\n")
                 && report.contains("Original-Recipient: rfc822; Alice@example.org\r\nFinal-Recipient: rfc822; alice@example.org\r\nAction: delivered\r\nStatus: 2.0.0"), report);
-        assertTrue(report.contains("Content-Type: text/rfc822-headers") && report.contains("Subject: please confirm"), "RET=HDRS: " + report);
+        assertTrue(report.contains("Content-Type: message/rfc822") && report.contains("the body"), "RET=FULL: " + report);
+    }
+
+    @Test
+    void anUnprovenSenderNeverGetsTheWholeMessageBackAndReportsCarryNoInjectedLines() throws Exception {
+        server.account("carol@example.org");
+        // Room for the RCPT check, not for the message: alice's delivery fails after DATA, carol's succeeds.
+        server.model.directory().setQuota(alice.address(), new org.postiljon.mailbox.api.QuotaLimits(java.util.OptionalLong.of(100), java.util.OptionalLong.empty()));
+        run(ehloMx(1) + """
+            C1: MAIL FROM:<bob@example.org> ENVID=x+0D+0AX-Injected:+20yes
+            S1: 501 5.5.4 ENVID must be 1-100 characters of xtext, printable once decoded
+            C1: MAIL FROM:<bob@example.org> RET=FULL ENVID=e1
+            S1: 250 2.1.0 sender OK
+            C1: RCPT TO:<alice@example.org> ORCPT=rfc822;a+0Ab
+            S1: 501 5.5.4 ORCPT is addr-type;xtext, printable once decoded
+            C1: RCPT TO:<alice@example.org> NOTIFY=SUCCESS,FAILURE
+            S1: 250 2.1.5 recipient OK
+            C1: RCPT TO:<carol@example.org> NOTIFY=SUCCESS,FAILURE
+            S1: 250 2.1.5 recipient OK
+            C1: DATA
+            S1: 354 *
+            C1: Subject: secret payload
+            C1:
+            C1: the whole body
+            C1: .
+            S1: 250 2.0.0 message accepted and delivered
+            """);
+        assertEquals(1, inbox(bob).size(), "one report: alice's mailbox was full (carol's success is not reported)");
+        String report = text(bob, inbox(bob).getFirst());
+        assertTrue(report.contains("Action: failed") && !report.contains("Action: delivered"), report);
+        assertTrue(report.contains("Subject: secret payload") && !report.contains("the whole body"), "RET=FULL ignored: headers only: " + report);
+    }
+
+    @Test
+    void postmasterOfEveryLocalDomainIsAcceptedWithoutAnAlias() throws Exception {
+        server.model.directory().addDomain(org.postiljon.mailbox.api.DomainName.of("other.example"));
+        run(ehloMx(1) + """
+            C1: MAIL FROM:<someone@example.net>
+            S1: 250 2.1.0 sender OK
+            C1: RCPT TO:<PostMaster@example.org>
+            S1: 250 2.1.5 recipient OK
+            C1: RCPT TO:<postmaster@other.example>
+            S1: 250 2.1.5 recipient OK
+            C1: RCPT TO:<postmistress@example.org>
+            S1: 550 5.1.1 no such user here
+            C1: DATA
+            S1: 354 *
+            C1: Subject: abuse report
+            C1:
+            C1: hi
+            C1: .
+            S1: 250 2.0.0 message accepted and delivered
+            """);
+        assertEquals(1, inbox(alice).size(), "example.org's first account takes its postmaster mail");
+        assertEquals(1, inbox(alice).size() + inbox(bob).size(), "other.example has no account: the first account of all takes it, once");
     }
 
     @Test

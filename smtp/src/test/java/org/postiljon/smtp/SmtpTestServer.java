@@ -53,10 +53,10 @@ final class SmtpTestServer implements AutoCloseable {
         sender = outbound == null ? null
                 : new OutboundSender(model.queue(), model.directory(), model.messages(), outbound).start(Duration.ofMillis(200));
         Tls tls = Tls.generateSelfSigned(dir.resolve("tls"), "localhost");
-        AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(1)), Clock.systemUTC());
+        AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(1), 1000, 1000), Clock.systemUTC());
         Sasl sasl = new Sasl(model.directory());
         services = new SmtpServices("mx." + domain, model.directory(), model.mailboxes(), model.messages(), tls, sasl,
-                throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake, model.quotas());
+                throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake, model.quotas(), null);
         Listener.Options options = new Listener.Options(50, 1000, Duration.ofSeconds(2));
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
         mx = Listener.start("smtp", any, null, new SmtpServer(services, Mode.MX), options);

@@ -66,6 +66,10 @@ final class WebHandler extends Handler.Abstract {
             callback.succeeded();
         } catch (RequestError e) {
             problem(response, callback, e.status, e.type, e.getMessage());
+        } catch (org.postiljon.net.AuthThrottle.Refused e) {
+            // RFC 6585 §4: too many requests, and when to come back.
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, e.retryAfter().toSeconds());
+            problem(response, callback, 429, "about:blank", e.getMessage() + "; try again in " + e.minutes() + " minutes");
         } catch (Throwable e) {
             log.error("HTTP {} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
             problem(response, callback, 500, "about:blank", "internal error");

@@ -29,6 +29,11 @@ final class Authenticate implements Command {
         if (plaintext && !s.plaintextAllowed()) throw new CommandFailed("PRIVACYREQUIRED", name + " is disabled before STARTTLS");
         Sasl.Mechanism m = s.services().sasl().mechanism(name)
                 .orElseThrow(() -> new CommandFailed("CANNOT", "unsupported mechanism " + name));
+        try {
+            s.services().throttle().refuseIfBlocked(s.connection().remoteIp());
+        } catch (org.postiljon.net.AuthThrottle.Refused r) {
+            throw Login.refused(r);
+        }
         SaslStep[] step = {m.start(initial)};
         for (int i = 0; step[0] instanceof SaslStep.Challenge c; i++) {
             if (i >= MAX_STEPS) throw new BadSyntax("too many SASL steps");

@@ -26,8 +26,18 @@ final class Login implements Command {
 
     /** Waits out the throttle's delay, checks, counts a failure; shared with AUTHENTICATE. */
     static Optional<Account> check(Session s, String user, java.util.function.Supplier<Optional<Account>> attempt) {
-        Optional<Account> a = s.services().throttle().attempt(s.connection().remoteIp(), user, attempt);
+        Optional<Account> a;
+        try {
+            a = s.services().throttle().attempt(s.connection().remoteIp(), user, attempt);
+        } catch (org.postiljon.net.AuthThrottle.Refused r) {
+            throw refused(r);
+        }
         if (a.isEmpty()) throw new CommandFailed("AUTHENTICATIONFAILED", "invalid credentials");
         return a;
+    }
+
+    /** RFC 5530 UNAVAILABLE: a temporary refusal, the client may try again later. */
+    static CommandFailed refused(org.postiljon.net.AuthThrottle.Refused r) {
+        return new CommandFailed("UNAVAILABLE", r.getMessage() + "; try again in " + r.minutes() + " minutes");
     }
 }
