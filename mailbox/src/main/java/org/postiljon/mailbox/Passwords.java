@@ -25,7 +25,34 @@ public record Passwords(int memoryKiB, int iterations, int parallelism) {
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
+    /**
+     * Where Argon2 runs: a few platform threads (half the cores), never the carriers of the virtual
+     * threads that serve connections. A flood of logins then queues here and costs at most these
+     * cores, while every session keeps the others.
+     */
+    private static final java.util.concurrent.ExecutorService HASHING = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+            Thread.ofPlatform().name("argon2-", 0).daemon(true).factory());
+
+    private static <T> T hashing(java.util.concurrent.Callable<T> work) {
+        var f = HASHING.submit(work);
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while hashing a password", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     public String hash(char[] password) {
+        return hashing(() -> hashHere(password));
+    }
+
+    private String hashHere(char[] password) {
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
         byte[] h = argon2(password, salt, memoryKiB, iterations, parallelism, HASH_BYTES);
@@ -35,6 +62,10 @@ public record Passwords(int memoryKiB, int iterations, int parallelism) {
 
     /** Verifies in constant time with respect to the hash's content. False for unreadable hashes. */
     public static boolean verify(char[] password, String phc) {
+        return hashing(() -> verifyHere(password, phc));
+    }
+
+    private static boolean verifyHere(char[] password, String phc) {
         String[] parts = phc.split("\\$");
         // "", "argon2id", "v=19", "m=..,t=..,p=..", salt, hash
         if (parts.length != 6 || !parts[1].equals("argon2id") || !parts[2].equals("v=19")) return false;

@@ -45,10 +45,12 @@ final class StoredDirectory implements Directory {
      * use, not at start: the admin CLI builds a directory for every command.
      */
     private volatile String decoyHash;
+    private final VerifiedCredentials verified;
 
-    StoredDirectory(MetadataStore store, Passwords passwords) {
+    StoredDirectory(MetadataStore store, Passwords passwords, VerifiedCredentials verified) {
         this.store = store;
         this.passwords = passwords;
+        this.verified = verified;
     }
 
     @Override
@@ -139,6 +141,21 @@ final class StoredDirectory implements Directory {
     }
 
     @Override
+    public Optional<java.util.Map.Entry<Account, String>> findWithCredentialStamp(long accountId) {
+        return store.read(tx -> tx.account(accountId)).map(a -> java.util.Map.entry(a.account(), stamp(a.passwordHash())));
+    }
+
+    /** A digest of the stored hash: changes with the password, reveals nothing of it. */
+    private static String stamp(String passwordHash) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(String.valueOf(passwordHash).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
     public void setPassword(EmailAddress address, char[] password) {
         checkPassword(password);
         String hash = passwords.hash(password);
@@ -148,6 +165,7 @@ final class StoredDirectory implements Directory {
             tx.updateCredentials(a.account().id(), hash, scram);
             return null;
         });
+        find(address).ifPresent(a -> verified.forget(a.id())); // the stored hash changed anyway; this frees the entry
     }
 
     @Override
@@ -239,7 +257,9 @@ final class StoredDirectory implements Directory {
         // A team mailbox has no password of its own: checked against the decoy, so it takes as long and fails.
         boolean usable = a.isPresent() && !a.get().team();
         String hash = usable ? a.get().passwordHash() : decoy();
+        if (usable && verified.matches(a.get().account().id(), hash, password)) return Optional.of(a.get().account());
         boolean ok = Passwords.verify(password, hash);
+        if (ok && usable) verified.verified(a.get().account().id(), hash, password);
         return ok && usable ? Optional.of(a.get().account()) : Optional.empty();
     }
 

@@ -44,6 +44,7 @@ import org.postiljon.mailbox.api.Submission;
 import org.postiljon.smtp.LocalSubmission;
 import org.postiljon.web.WebServer;
 import org.postiljon.web.WebServices;
+import org.postiljon.web.WebLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,8 @@ public final class Node implements AutoCloseable {
             }
         }
         MailboxModel model = MailboxModel.over(store.metadata(), store.blobs(), store.index(), new InProcessChangeBus(),
-                new MailboxLimits(settings.number("limits.max-message-bytes")), Passwords.DEFAULT, admins, Clock.systemUTC());
+                new MailboxLimits(settings.number("limits.max-message-bytes"), Duration.ofMinutes(settings.number("auth.cache-ttl-minutes")),
+                        100_000, (int) settings.number("limits.folders-per-account")), Passwords.DEFAULT, admins, Clock.systemUTC());
         return new Node(settings, store, model);
     }
 
@@ -148,7 +150,10 @@ public final class Node implements AutoCloseable {
         if (http.isPresent() || https.isPresent()) {
             try {
                 web = WebServer.start(new WebServices(jmap, model.directory(), throttle, tls.context(), plaintextOnLoopback,
-                        Duration.ofMinutes(settings.number("web.session-idle-minutes"))), http.orElse(null), https.orElse(null));
+                        Duration.ofMinutes(settings.number("web.session-idle-minutes")),
+                        new WebLimits((int) settings.number("limits.connections"), (int) settings.number("web.connections-per-ip"),
+                                (int) settings.number("web.streams-per-account"), (int) settings.number("web.streams-per-ip"))),
+                        http.orElse(null), https.orElse(null));
             } catch (Exception e) {
                 throw new IOException("cannot start the web listeners: " + e.getMessage(), e);
             }

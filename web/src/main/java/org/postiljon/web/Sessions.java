@@ -18,7 +18,8 @@ import org.postiljon.mailbox.api.Account;
  */
 final class Sessions {
 
-    record Session(long accountId, String csrf, Instant lastUsed) { }
+    /** @param credentials the account's credential stamp at sign-in: a password change ends the session */
+    record Session(long accountId, String credentials, String csrf, Instant lastUsed) { }
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_SESSIONS = 100_000;
@@ -39,11 +40,11 @@ final class Sessions {
     }
 
     /** A new session for the account: {token, csrf}. */
-    String[] open(Account a) {
+    String[] open(Account a, String credentials) {
         if (sessions.size() >= MAX_SESSIONS) prune();
         String token = token();
         String csrf = token();
-        sessions.put(token, new Session(a.id(), csrf, clock.instant()));
+        sessions.put(token, new Session(a.id(), credentials, csrf, clock.instant()));
         return new String[] {token, csrf};
     }
 
@@ -56,7 +57,7 @@ final class Sessions {
             sessions.remove(token);
             return Optional.empty();
         }
-        Session touched = new Session(s.accountId(), s.csrf(), now);
+        Session touched = new Session(s.accountId(), s.credentials(), s.csrf(), now);
         sessions.put(token, touched);
         return Optional.of(touched);
     }

@@ -50,6 +50,8 @@ final class WebHandler extends Handler.Abstract {
 
     private final WebServices svc;
     private final Sessions sessions;
+    private final Slots streamsPerAccount;
+    private final Slots streamsPerIp;
     /** The queues of the open event streams, and what ends one. */
     private final Set<BlockingQueue<ObjectNode>> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final ObjectNode STOP = JSON.createObjectNode();
@@ -57,6 +59,8 @@ final class WebHandler extends Handler.Abstract {
     WebHandler(WebServices svc) {
         this.svc = svc;
         this.sessions = new Sessions(svc.sessionIdle(), Clock.systemUTC());
+        this.streamsPerAccount = new Slots(svc.limits().streamsPerAccount());
+        this.streamsPerIp = new Slots(svc.limits().streamsPerIp());
     }
 
     @Override
@@ -94,7 +98,7 @@ final class WebHandler extends Handler.Abstract {
         if (path.equals("/webmail/session") && method.equals("GET")) {
             // A reloaded page learns who is signed in and its CSRF token (the cookie proves the session).
             Optional<Sessions.Session> s = cookie(req).flatMap(sessions::find);
-            Optional<Account> a = s.flatMap(x -> svc.directory().find(x.accountId()));
+            Optional<Account> a = s.flatMap(this::account);
             if (a.isEmpty()) json(res, 401, problemJson("about:blank", "sign in first"));
             else json(res, 200, JSON.createObjectNode().put("username", a.get().address().toString()).put("csrf", s.get().csrf()));
             return;
@@ -132,7 +136,25 @@ final class WebHandler extends Handler.Abstract {
         } else if (path.startsWith("/jmap/download/") && method.equals("GET")) {
             download(req, res, a, path);
         } else if (path.equals("/jmap/eventsource") && method.equals("GET")) {
-            eventSource(req, res, a);
+            // Each stream holds a connection and a subscription for hours: bounded per account and per address.
+            String account = String.valueOf(a.id()), ip = Request.getRemoteAddr(req);
+            if (!streamsPerAccount.take(account)) {
+                json(res, 429, problemJson("about:blank", "too many open event streams for this account (" + svc.limits().streamsPerAccount() + ")"));
+                return;
+            }
+            try {
+                if (!streamsPerIp.take(ip)) {
+                    json(res, 429, problemJson("about:blank", "too many open event streams from your address (" + svc.limits().streamsPerIp() + ")"));
+                    return;
+                }
+                try {
+                    eventSource(req, res, a);
+                } finally {
+                    streamsPerIp.release(ip);
+                }
+            } finally {
+                streamsPerAccount.release(account);
+            }
         } else {
             json(res, 404, problemJson("about:blank", "no such JMAP resource"));
         }
@@ -272,11 +294,17 @@ final class WebHandler extends Handler.Abstract {
                 json(res, 403, problemJson("about:blank", "missing or wrong " + CSRF_HEADER));
                 return Optional.empty();
             }
-            Optional<Account> a = svc.directory().find(s.get().accountId());
+            Optional<Account> a = account(s.get());
             if (a.isPresent()) return a;
+            cookie(req).ifPresent(sessions::close);
         }
         unauthorized(req, res, "sign in first");
         return Optional.empty();
+    }
+
+    /** The session's account, while its password is the one the session was opened with. */
+    private Optional<Account> account(Sessions.Session s) {
+        return svc.directory().findWithCredentialStamp(s.accountId()).filter(e -> e.getValue().equals(s.credentials())).map(java.util.Map.Entry::getKey);
     }
 
     private Optional<Account> check(Request req, String user, String password) {
@@ -322,7 +350,8 @@ final class WebHandler extends Handler.Abstract {
             json(res, 401, problemJson("about:blank", "wrong user name or password"));
             return;
         }
-        String[] s = sessions.open(a.get());
+        String stamp = svc.directory().findWithCredentialStamp(a.get().id()).map(java.util.Map.Entry::getValue).orElse("");
+        String[] s = sessions.open(a.get(), stamp);
         Response.addCookie(res, HttpCookie.build(COOKIE, s[0]).path("/").httpOnly(true).secure(true).sameSite(HttpCookie.SameSite.STRICT).build());
         json(res, 200, JSON.createObjectNode().put("username", a.get().address().toString()).put("csrf", s[1]));
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -14,7 +15,7 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
  * The HTTP host (Jetty 12, decision 0008): plain HTTP and HTTPS listeners, every request on a
- * virtual thread, bounded headers and idle time.
+ * virtual thread, bounded headers and idle time, connections bounded in all and per address.
  */
 public final class WebServer implements AutoCloseable {
 
@@ -29,14 +30,18 @@ public final class WebServer implements AutoCloseable {
 
     /** Starts on {@code http} and/or {@code https} (either may be null). */
     public static WebServer start(WebServices svc, InetSocketAddress http, InetSocketAddress https) throws Exception {
-        Server server = new Server(new VirtualThreadPool());
+        // Every request on a virtual thread, capped only by the connection limit: Jetty's default cap of 200
+        // let 200 slow requests (a failed login waits out its delay) stall everyone else.
+        VirtualThreadPool threads = new VirtualThreadPool(svc.limits().connections());
+        threads.setMaxConcurrentTasks(svc.limits().connections());
+        Server server = new Server(threads);
         WebHandler handler = new WebHandler(svc);
         WebServer w = new WebServer(server, handler);
         HttpConfiguration config = new HttpConfiguration();
         config.setRequestHeaderSize(16 * 1024);
         config.setResponseHeaderSize(16 * 1024);
         config.setSendServerVersion(false);
-        if (http != null) w.add(new ServerConnector(server, new HttpConnectionFactory(config)), http);
+        if (http != null) w.add(new ServerConnector(server, new HttpConnectionFactory(config)), http, svc.limits().connectionsPerIp());
         if (https != null && svc.tls() != null) {
             HttpConfiguration secure = new HttpConfiguration(config);
             SecureRequestCustomizer customizer = new SecureRequestCustomizer();
@@ -45,15 +50,17 @@ public final class WebServer implements AutoCloseable {
             secure.addCustomizer(customizer);
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             ssl.setSslContext(svc.tls());
-            w.add(new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(secure)), https);
+            w.add(new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(secure)), https, svc.limits().connectionsPerIp());
         }
+        server.addBean(new NetworkConnectionLimit(svc.limits().connections(), server));
         server.setHandler(handler);
         server.setStopTimeout(5_000);
         server.start();
         return w;
     }
 
-    private void add(ServerConnector c, InetSocketAddress at) {
+    private void add(ServerConnector c, InetSocketAddress at, int perIp) {
+        c.getSelectorManager().addEventListener(new PerIpConnections(perIp));
         c.setHost(at.getHostString());
         c.setPort(at.getPort());
         c.setIdleTimeout(120_000);

@@ -12,6 +12,7 @@ import org.postiljon.net.AuthThrottle;
  * @param tls                 for the HTTPS listener; null when there is none
  * @param plaintextOnLoopback allow passwords over plain HTTP from 127.0.0.1 and ::1 (never from elsewhere)
  * @param sessionIdle         how long a webmail session lives without use
+ * @param limits              connections and event streams
  */
 public record WebServices(Jmap jmap, Directory directory, AuthThrottle throttle, SSLContext tls, boolean plaintextOnLoopback,
-                          Duration sessionIdle) { }
+                          Duration sessionIdle, WebLimits limits) { }

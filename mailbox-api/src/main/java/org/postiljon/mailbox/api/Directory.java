@@ -27,6 +27,12 @@ public interface Directory {
 
     Optional<Account> find(long accountId);
 
+    /**
+     * The account with a stamp of its current credentials: an opaque text that changes whenever the
+     * password does, so a session made with the old password can be ended (the webmail's cookie).
+     */
+    Optional<java.util.Map.Entry<Account, String>> findWithCredentialStamp(long accountId);
+
     void setPassword(EmailAddress address, char[] password);
 
     void setQuota(EmailAddress address, QuotaLimits quota);
