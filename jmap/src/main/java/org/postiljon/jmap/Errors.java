@@ -10,6 +10,7 @@ final class Errors {
     static String typeOf(MailboxException e) {
         return switch (e) {
             case MailboxException.OverQuota q -> "overQuota";
+            case MailboxException.LimitReached l -> "overQuota"; // RFC 8620 §5.3: a server limit on the number of objects
             case MailboxException.NoRights r -> "forbidden";
             case MailboxException.NotAllowed n -> "forbidden";
             case MailboxException.TooBig t -> "tooLarge";

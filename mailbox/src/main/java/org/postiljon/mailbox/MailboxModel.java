@@ -33,7 +33,7 @@ public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages me
     public static MailboxModel over(MetadataStore store, BlobStore blobs, SearchIndex index, ChangeBus bus, MailboxLimits limits,
                                     Passwords passwords, Set<EmailAddress> admins, Clock clock) {
         SearchIndexer indexer = new SearchIndexer(store, blobs, index);
-        return new MailboxModel(new StoredDirectory(store, passwords, new VerifiedCredentials(limits.credentialCacheTtl(), limits.credentialCacheEntries(), clock)), new StoredMailboxes(store, bus),
+        return new MailboxModel(new StoredDirectory(store, passwords, new VerifiedCredentials(limits.credentialCacheTtl(), limits.credentialCacheEntries(), clock)), new StoredMailboxes(store, bus, limits.maxMailboxesPerAccount()),
                 new StoredMessages(store, blobs, index, bus, limits, clock, indexer::wake), bus, new StoredQueue(store, blobs, limits),
                 new BlobSweeper(store, blobs, index), new StoredQuotas(store, admins), new StoredAcl(store), new StoredRetention(store, bus),
                 indexer);

@@ -28,10 +28,19 @@ final class StoredMailboxes implements Mailboxes {
 
     private final MetadataStore store;
     private final ChangeBus bus;
+    private final int maxMailboxes;
 
-    StoredMailboxes(MetadataStore store, ChangeBus bus) {
+    StoredMailboxes(MetadataStore store, ChangeBus bus, int maxMailboxes) {
         this.store = store;
         this.bus = bus;
+        this.maxMailboxes = maxMailboxes;
+    }
+
+    /** Inside the creating transaction: its new mailboxes (with parents) must leave the owner within the limit, else all roll back. */
+    private void withinLimit(WriteTx tx, long ownerId) {
+        if (tx.mailboxCount(ownerId) > maxMailboxes) {
+            throw new MailboxException.LimitReached("an account has at most " + maxMailboxes + " folders; delete some first");
+        }
     }
 
     /** The user's own mailbox, with every right (for paths that never reach others' folders). */
@@ -118,6 +127,7 @@ final class StoredMailboxes implements Mailboxes {
             long modSeq = tx.nextModSeq(at.ownerId());
             createParents(tx, at.ownerId(), at.name(), modSeq, changes);
             Mailbox m = tx.insertMailbox(at.ownerId(), at.name(), use.stream().findFirst(), modSeq);
+            withinLimit(tx, at.ownerId());
             // RFC 4314 §4: a new mailbox SHOULD inherit the ACL of its parent.
             if (at.parent().isPresent()) tx.acl(at.parent().get().id()).forEach((id, r) -> tx.setAcl(m.id(), id, r));
             changes.add(new Change.MailboxCreated(at.ownerId(), modSeq, m));
@@ -169,6 +179,7 @@ final class StoredMailboxes implements Mailboxes {
             long modSeq = tx.nextModSeq(owner);
             createParents(tx, owner, at.name(), modSeq, changes);
             if (inner.isInbox()) {
+                withinLimit(tx, owner);
                 // RFC 9051 §6.3.6: renaming INBOX moves its messages to the new name; INBOX stays, empty.
                 Mailbox target = tx.insertMailbox(owner, at.name(), Optional.empty(), modSeq);
                 changes.add(new Change.MailboxCreated(owner, modSeq, target));
@@ -183,6 +194,7 @@ final class StoredMailboxes implements Mailboxes {
                 if (!uids.isEmpty()) changes.add(new Change.MessagesExpunged(owner, modSeq, source.mailbox().id(), uids));
                 return null;
             }
+            withinLimit(tx, owner);
             // Children move with their parent; if a new name is taken, the whole rename fails.
             for (Mailbox m : tx.mailboxes(owner)) {
                 if (!m.name().isWithin(inner)) continue;

@@ -31,7 +31,21 @@ public final class Main {
     private Main() { }
 
     public static void main(String[] args) {
+        carriers();
         System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * More carrier threads than cores (decision 0009): SQLite's native calls pin the virtual thread
+     * that makes them to its carrier, so with one carrier per core a few long reads would hold them
+     * all and every other connection would wait; with more, the kernel time-slices them. Set before
+     * the first virtual thread starts; an operator's -D wins.
+     */
+    static void carriers() {
+        if (System.getProperty("jdk.virtualThreadScheduler.parallelism") == null) {
+            int n = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
+            System.setProperty("jdk.virtualThreadScheduler.parallelism", String.valueOf(n));
+        }
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) {

@@ -2,6 +2,7 @@ package org.postiljon.imap.server;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +11,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.postiljon.imap.wire.BadSyntax;
 import org.postiljon.imap.wire.CommandReader;
 import org.postiljon.mailbox.api.Mailbox;
@@ -95,23 +95,36 @@ final class ListMailboxes implements Command {
         s.ok(tag, (lsub ? "LSUB" : "LIST") + " completed", true);
     }
 
+    /**
+     * One pass over the names, each looked at a constant number of times: the parents that have
+     * existing or subscribed children are collected first (was: every name compared with every
+     * other, 17 s for 20,000 folders).
+     */
     private void list(Session s, String reference, List<String> patterns, Options o) throws IOException {
         Map<MailboxName, Mailbox> existing = new TreeMap<>();
         for (Mailbox m : s.services().mailboxes().list(s.account)) existing.put(m.name(), m);
         SortedSet<MailboxName> subscribed = s.services().mailboxes().subscriptions(s.account);
         // Every name to consider: mailboxes, their missing parents, subscriptions.
         Set<MailboxName> names = new TreeSet<>(existing.keySet());
-        for (MailboxName n : existing.keySet()) for (var p = n.parent(); p.isPresent(); p = p.get().parent()) names.add(p.get());
+        Set<MailboxName> withExistingChild = new HashSet<>();
+        Set<MailboxName> withSubscribedChild = new HashSet<>();
+        for (MailboxName n : existing.keySet()) {
+            for (var p = n.parent(); p.isPresent() && withExistingChild.add(p.get()); p = p.get().parent()) names.add(p.get());
+        }
+        for (MailboxName n : subscribed) {
+            for (var p = n.parent(); p.isPresent() && withSubscribedChild.add(p.get()); p = p.get().parent()) { }
+        }
         names.addAll(subscribed);
-        List<Pattern> regexes = patterns.stream().map(p -> regex(reference + p)).toList();
+        List<ListPattern> matchers = patterns.stream().map(p -> new ListPattern(reference + p)).toList();
         for (MailboxName name : names) {
-            boolean matches = regexes.stream().anyMatch(r -> r.matcher(name.path()).matches());
+            boolean matches = false;
+            for (ListPattern w : matchers) matches |= w.matches(name.path());
             Mailbox m = existing.get(name);
             boolean isSubscribed = subscribed.contains(name);
-            boolean hasChildren = names.stream().anyMatch(n -> !n.equals(name) && n.isWithin(name) && existing.containsKey(n));
+            boolean hasChildren = withExistingChild.contains(name);
             String childInfo = null;
             if (o.subscribedOnly() && !isSubscribed) {
-                if (!(o.recursive() && matches && subscribed.stream().anyMatch(n -> !n.equals(name) && n.isWithin(name)))) continue;
+                if (!(o.recursive() && matches && withSubscribedChild.contains(name))) continue;
                 childInfo = "(\"CHILDINFO\" (\"SUBSCRIBED\"))";
             } else if (!matches) {
                 continue;
@@ -132,20 +145,5 @@ final class ListMailboxes implements Command {
             out.crlf();
             if (o.status() != null && m != null) Status.write(s, name, o.status());
         }
-    }
-
-    /** RFC 9051 §6.3.9: {@code *} matches anything, {@code %} anything but the separator. */
-    static Pattern regex(String pattern) {
-        if (pattern.length() > 1000) throw new BadSyntax("pattern too long");
-        StringBuilder b = new StringBuilder();
-        String p = pattern;
-        boolean inbox = p.length() >= 5 && p.substring(0, 5).equalsIgnoreCase("INBOX") && (p.length() == 5 || "/%*".indexOf(p.charAt(5)) >= 0);
-        if (inbox) p = "INBOX" + p.substring(5);
-        for (char c : p.toCharArray()) {
-            if (c == '*') b.append(".*");
-            else if (c == '%') b.append("[^/]*");
-            else b.append(Pattern.quote(String.valueOf(c)));
-        }
-        return Pattern.compile(b.toString());
     }
 }

@@ -154,6 +154,7 @@ final class Session {
         String name = "?";
         try {
             tag = in.tag();
+            org.postiljon.net.Fairness.commandStarts();
             in.sp();
             name = in.command();
             if (name.equals("UID")) {
@@ -219,6 +220,8 @@ final class Session {
             case MailboxException.NotAllowed x -> "CANNOT";
             case MailboxException.OverQuota x -> "OVERQUOTA"; // RFC 9208 §4.3.1
             case MailboxException.NoRights x -> "NOPERM"; // RFC 5530 §3
+            case MailboxException.LimitReached x -> "LIMIT"; // RFC 5530 §3
+            case MailboxException.Unavailable x -> "UNAVAILABLE"; // RFC 5530 §3: temporary, the client may retry
             default -> null;
         };
     }

@@ -40,6 +40,7 @@ public final class ResponseWriter {
     public ResponseWriter crlf() throws IOException {
         out.write('\r');
         out.write('\n');
+        org.postiljon.net.Fairness.checkpoint(); // a long answer gives way to other connections now and then
         return this;
     }
 

@@ -10,7 +10,8 @@ public abstract sealed class MailboxException extends RuntimeException
                 MailboxException.AliasExists, MailboxException.NoSuchAlias,
                 MailboxException.MailboxExists, MailboxException.NoSuchMailbox,
                 MailboxException.InvalidName, MailboxException.NotAllowed,
-                MailboxException.TooBig, MailboxException.OverQuota, MailboxException.NoRights {
+                MailboxException.TooBig, MailboxException.OverQuota, MailboxException.NoRights,
+                MailboxException.LimitReached, MailboxException.Unavailable {
 
     protected MailboxException(String message) {
         super(message, null, false, false);
@@ -83,5 +84,29 @@ public abstract sealed class MailboxException extends RuntimeException
     /** The user may see the mailbox but lacks the right the operation needs (RFC 4314 §4). */
     public static final class NoRights extends MailboxException {
         public NoRights(String reason) { super(reason); }
+    }
+
+    /** A limit of the server's (not the quota): folders per account, and the like (RFC 5530 LIMIT). */
+    public static final class LimitReached extends MailboxException {
+        public LimitReached(String reason) { super(reason); }
+    }
+
+    /**
+     * The operation failed for a passing reason of the server's (its storage is full); trying again
+     * later may work. Nothing was changed.
+     */
+    public static final class Unavailable extends MailboxException {
+        public Unavailable(String reason) { super(reason); }
+
+        /** The storage-full failure somewhere in {@code e}'s causes (ENOSPC, SQLite's SQLITE_FULL), as one to show. */
+        public static java.util.Optional<Unavailable> storageFull(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                String m = String.valueOf(t.getMessage());
+                if (m.contains("No space left on device") || m.contains("SQLITE_FULL") || m.contains("database or disk is full")) {
+                    return java.util.Optional.of(new Unavailable("the server's storage is full; try again later"));
+                }
+            }
+            return java.util.Optional.empty();
+        }
     }
 }

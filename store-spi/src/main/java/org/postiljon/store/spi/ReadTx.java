@@ -38,6 +38,9 @@ public interface ReadTx {
 
     List<Mailbox> mailboxes(long accountId);
 
+    /** How many mailboxes the account has (for the per-account limit). */
+    long mailboxCount(long accountId);
+
     Optional<Mailbox> mailbox(long accountId, MailboxName name);
 
     SortedSet<MailboxName> subscriptions(long accountId);

@@ -302,6 +302,11 @@ final class SqlTx implements WriteTx {
     }
 
     @Override
+    public long mailboxCount(long accountId) {
+        return number("SELECT count(*) FROM mailbox WHERE account_id = ?", accountId);
+    }
+
+    @Override
     public Optional<Mailbox> mailbox(long accountId, MailboxName name) {
         return one("SELECT " + MAILBOX_COLUMNS + " FROM mailbox WHERE account_id = ? AND name = ?", SqlTx::mailbox, accountId, name.path());
     }
