@@ -153,6 +153,7 @@ public final class Jmap {
         JsonNode createdIn = req.get("createdIds");
         if (createdIn != null && createdIn.isObject()) createdIn.fields().forEachRemaining(e -> created.put(e.getKey(), e.getValue().asText()));
         ArrayNode responses = JsonNodeFactory.instance.arrayNode();
+        long[] budget = {services.limits().maxSizeResponse()};
         for (JsonNode c : calls) {
             if (!c.isArray() || c.size() != 3 || !c.get(0).isTextual() || !c.get(1).isObject() || !c.get(2).isTextual()) {
                 throw RequestError.notRequest("each method call is [name, arguments, call id]");
@@ -160,12 +161,17 @@ public final class Jmap {
             String name = c.get(0).asText();
             String callId = c.get(2).asText();
             try {
-                ObjectNode args = resolveReferences((ObjectNode) c.get(1), responses);
+                ObjectNode args = resolveReferences((ObjectNode) c.get(1), responses, budget[0]);
                 Method m = methods.get(name);
                 if (m == null) throw new MethodError("unknownMethod", "no method " + name);
                 if (!used.contains(capabilityOf(name))) throw new MethodError("unknownMethod", name + " needs " + capabilityOf(name) + " in \"using\"");
                 Call call = new Call(account, args, callId, created);
                 ObjectNode out = m.run(call);
+                // Weighed before it joins the response: what it would add to the written size.
+                long w = weight(out, budget[0]);
+                for (Object[] x : call.extra) w += weight((ObjectNode) x[1], budget[0] - w);
+                if (w > budget[0]) throw tooLarge();
+                budget[0] -= w;
                 responses.addArray().add(name).add(out).add(callId);
                 for (Object[] x : call.extra) responses.addArray().add((String) x[0]).add((ObjectNode) x[1]).add(callId);
             } catch (MethodError e) {
@@ -207,9 +213,42 @@ public final class Jmap {
         return a;
     }
 
-    /** RFC 8620 §3.7: arguments named {@code #name} are taken from an earlier response. */
-    private static ObjectNode resolveReferences(ObjectNode args, ArrayNode responses) {
+    private MethodError tooLarge() {
+        // RFC 8620 §3.6.2: the call is refused, the request goes on (later references to it fail).
+        return new MethodError("requestTooLarge", "the response would be larger than " + services.limits().maxSizeResponse()
+                + " octets; ask for less at a time");
+    }
+
+    /**
+     * About how many octets {@code node} takes when written, counted until {@code limit} is passed
+     * (then {@code limit + 1}): the same node referenced many times counts each time, as it is
+     * written each time.
+     */
+    static long weight(JsonNode node, long limit) {
+        long total = 0;
+        java.util.ArrayDeque<JsonNode> todo = new java.util.ArrayDeque<>();
+        todo.push(node);
+        while (!todo.isEmpty()) {
+            JsonNode n = todo.pop();
+            if (n.isContainerNode()) {
+                total += 2;
+                if (n.isObject()) for (var it = n.fieldNames(); it.hasNext(); ) total += it.next().length() + 4;
+                for (JsonNode child : n) todo.push(child);
+            } else {
+                total += n.isTextual() ? n.textValue().length() + 2 : n.isBinary() ? n.size() * 4 / 3 + 2 : 8;
+            }
+            if (total > limit) return limit + 1;
+        }
+        return total;
+    }
+
+    /**
+     * RFC 8620 §3.7: arguments named {@code #name} are taken from an earlier response; what they
+     * bring in together is bounded by what is left of the response's size.
+     */
+    private ObjectNode resolveReferences(ObjectNode args, ArrayNode responses, long budget) {
         ObjectNode out = null;
+        long brought = 0;
         for (var it = args.fields(); it.hasNext(); ) {
             var e = it.next();
             if (!e.getKey().startsWith("#")) continue;
@@ -232,6 +271,8 @@ public final class Jmap {
             if (result == null) throw new MethodError("invalidResultReference", "no response with call id " + ref.get("resultOf").asText());
             JsonNode value = pointer(result, ref.get("path").asText());
             if (value == null) throw new MethodError("invalidResultReference", "path " + ref.get("path").asText() + " leads nowhere");
+            brought += weight(value, budget - brought);
+            if (brought > budget) throw tooLarge();
             if (out == null) out = args.deepCopy();
             out.remove(e.getKey());
             out.set(plain, value);

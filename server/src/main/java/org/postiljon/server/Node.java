@@ -144,7 +144,8 @@ public final class Node implements AutoCloseable {
         Submission submission = new LocalSubmission(smtp);
         Path data = Path.of(settings.get("data.dir"));
         Jmap jmap = new Jmap(new JmapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), model.quotas(),
-                submission, data.resolve("uploads"), JmapLimits.defaults(settings.number("limits.max-message-bytes"))));
+                submission, data.resolve("uploads"), JmapLimits.defaults(settings.number("limits.max-message-bytes"))
+                        .withMaxSizeResponse(settings.number("jmap.max-response-mb") * 1024 * 1024)));
         Optional<InetSocketAddress> http = settings.address("listen.http");
         Optional<InetSocketAddress> https = settings.address("listen.https");
         if (http.isPresent() || https.isPresent()) {

@@ -39,6 +39,7 @@ public final class Settings {
             new Setting("web.connections-per-ip", "64", "HTTP connections one address may hold open on one web listener (browsers open about 6 per site)."),
             new Setting("web.streams-per-account", "8", "Open JMAP event streams (live updates: one per webmail tab) of one account."),
             new Setting("web.streams-per-ip", "32", "Open JMAP event streams from one address."),
+            new Setting("jmap.max-response-mb", "64", "Largest JMAP response, weighed before it is built (result references can repeat a value many times)."),
             new Setting("limits.max-message-bytes", "52428800", "Largest message accepted anywhere (50 MiB)."),
             new Setting("limits.folders-per-account", "10000", "Folders one account may have (CREATE beyond it: NO [LIMIT])."),
             new Setting("limits.connections-per-ip", "20", "Connections one address may hold open on one listener."),

@@ -32,7 +32,7 @@ class JmapLimitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        web = new WebNode(dir, Map.of("limits.max-message-bytes", "20000", "auth.plaintext-on-loopback", "false"));
+        web = new WebNode(dir, Map.of("limits.max-message-bytes", "20000", "auth.plaintext-on-loopback", "false", "jmap.max-response-mb", "1"));
     }
 
     @AfterAll
@@ -114,6 +114,26 @@ class JmapLimitsTest {
         assertEquals(404, secure("/jmap/download/" + a + "/B..passwd/x", null).statusCode());
         assertEquals(404, secure("/jmap/download/" + a + "/B" + "0".repeat(64) + "/x", null).statusCode());
         assertEquals(404, secure("/jmap/download/A999/B" + "0".repeat(64) + "/x", null).statusCode());
+    }
+
+    @Test
+    void resultReferencesCannotMultiplyAResponse() throws Exception {
+        // Each echo names the one before twice: the answer doubles per call, 100 KB * 2^31 without a bound.
+        StringBuilder calls = new StringBuilder("[[\"Core/echo\",{\"a\":\"" + "x".repeat(100_000) + "\"},\"0\"]");
+        for (int i = 1; i < 32; i++) {
+            String ref = "{\"resultOf\":\"" + (i - 1) + "\",\"name\":\"Core/echo\",\"path\":\"\"}";
+            calls.append(",[\"Core/echo\",{\"#a\":").append(ref).append(",\"#b\":").append(ref).append("},\"").append(i).append("\"]");
+        }
+        HttpResponse<String> r = secure("/jmap/api", "{\"using\":[\"urn:ietf:params:jmap:core\"],\"methodCalls\":" + calls + "]}");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().length() < 2 * 1024 * 1024, "the response stays within the 1 MiB bound (plus errors): " + r.body().length());
+        JsonNode out = WebNode.JSON.readTree(r.body()).get("methodResponses");
+        assertEquals(32, out.size());
+        assertEquals("Core/echo", out.get(2).get(0).asText(), "400 KB: still within the bound");
+        assertEquals("error", out.get(3).get(0).asText());
+        assertEquals("requestTooLarge", out.get(3).get(1).get("type").asText());
+        assertTrue(out.get(3).get(1).get("description").asText().contains("larger than 1048576 octets"));
+        assertEquals("invalidResultReference", out.get(4).get(1).get("type").asText(), "what refers to a refused call fails");
     }
 
     @Test
