@@ -125,8 +125,7 @@ final class AccountMethods {
 
     private boolean mayUse(Account a, String email) {
         try {
-            EmailAddress e = EmailAddress.parse(email);
-            return e.equals(a.address()) || svc.directory().resolve(e).contains(a.address());
+            return svc.directory().maySendAs(a, EmailAddress.parse(email));
         } catch (MailboxException.InvalidName e) {
             return false;
         }
@@ -142,6 +141,7 @@ final class AccountMethods {
             if (bad != null) throw new MethodError("invalidProperties", bad + " cannot be set");
             String email = v.path("email").asText("");
             if (!mayUse(c.account, email)) throw new MethodError("forbiddenFrom", "you may not send as " + email);
+            noAddressIn(v.path("name").asText(""));
             String id;
             do {
                 id = "I" + next[0]++;
@@ -158,6 +158,7 @@ final class AccountMethods {
             if (target == null) throw new MethodError("notFound", "no identity " + id);
             String bad = badFields(patch, Set.of("name", "replyTo", "bcc", "textSignature", "htmlSignature"));
             if (bad != null) throw new MethodError("invalidProperties", bad + " cannot be changed");
+            noAddressIn(patch.path("name").asText(""));
             target.setAll((ObjectNode) patch);
             changed[0] = true;
         }, id -> {
@@ -169,6 +170,13 @@ final class AccountMethods {
         }, () -> {
             if (changed[0]) svc.directory().setUserData(c.account, "identities", all.toString());
         });
+    }
+
+    /** A display name that holds an address ("ceo@bank.example") would show readers a sender that is not the real one. */
+    private static void noAddressIn(String name) {
+        if (name.indexOf('@') >= 0 || name.length() > 256 || name.chars().anyMatch(ch -> ch < 0x20 || ch == '<' || ch == '>')) {
+            throw new MethodError("invalidProperties", "the name may not contain an address, angle brackets or control characters");
+        }
     }
 
     private static String badFields(JsonNode v, Set<String> allowed) {

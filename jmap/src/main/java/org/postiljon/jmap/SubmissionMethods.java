@@ -170,6 +170,8 @@ final class SubmissionMethods {
             outcomes = svc.submission().submit(c.account, mailFrom, rcpt, new ByteArrayInputStream(withoutBcc(bytes)));
         } catch (org.postiljon.mailbox.api.MailboxException.NotAllowed e) {
             throw new MethodError("forbiddenToSend", e.getMessage()); // RFC 8621 §7.5
+        } catch (Submission.ForbiddenFrom e) {
+            throw new MethodError("forbiddenFrom", e.getMessage()); // RFC 8621 §7.5
         }
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         String id = "S" + Long.toHexString(ids.incrementAndGet());

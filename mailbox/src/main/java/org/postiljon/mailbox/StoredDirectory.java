@@ -221,6 +221,13 @@ final class StoredDirectory implements Directory {
     }
 
     @Override
+    public boolean maySendAs(Account account, EmailAddress address) {
+        if (address.equals(account.address()) || resolve(address).contains(account.address())) return true;
+        return store.read(tx -> tx.account(address).filter(AccountRecord::team)
+                .map(team -> tx.teamsOf(account.id()).containsKey(team.account().id())).orElse(false));
+    }
+
+    @Override
     public List<EmailAddress> resolve(EmailAddress recipient) {
         return store.read(tx -> {
             Set<EmailAddress> out = new LinkedHashSet<>();

@@ -278,6 +278,16 @@ class JmapTest {
         JsonNode spoof = web.api(WebNode.ALICE, "[[\"EmailSubmission/set\",{\"accountId\":\"" + acc(WebNode.ALICE) + "\",\"create\":{\"s\":{\"identityId\":\"I0\",\"emailId\":\""
                 + emailId + "\",\"envelope\":{\"mailFrom\":{\"email\":\"bob@example.test\"},\"rcptTo\":[{\"email\":\"bob@example.test\"}]}}}},\"s\"]]");
         assertEquals("forbiddenMailFrom", spoof.get(0).get(1).get("notCreated").get("s").get("type").asText(), "no sending as someone else");
+        // The envelope is Alice's, the From: field Bob's: refused too (a reader sees the From:).
+        JsonNode forged = web.api(WebNode.ALICE, "[" + call(WebNode.ALICE, "Email/set", "\"create\":{\"f\":{\"mailboxIds\":{\"" + drafts + "\":true},"
+                + "\"from\":[{\"name\":\"Bob\",\"email\":\"bob@example.test\"}],\"to\":[{\"email\":\"bob@example.test\"}],\"subject\":\"From Bob?\","
+                + "\"bodyValues\":{\"t\":{\"value\":\"x\"}},\"textBody\":[{\"partId\":\"t\",\"type\":\"text/plain\"}]}}")
+                + ",[\"EmailSubmission/set\",{\"accountId\":\"" + acc(WebNode.ALICE) + "\",\"create\":{\"s\":{\"identityId\":\"I0\",\"emailId\":\"#f\"}}},\"1\"]]");
+        JsonNode notCreated = forged.get(1).get(1).get("notCreated").get("s");
+        assertEquals("forbiddenFrom", notCreated.get("type").asText(), forged.toString());
+        assertTrue(notCreated.get("description").asText().contains("bob@example.test"));
+        JsonNode named = one(WebNode.ALICE, "Identity/set", "\"create\":{\"n\":{\"email\":\"alice@example.test\",\"name\":\"support@bank.example\"}}").get(1);
+        assertEquals("invalidProperties", named.get("notCreated").get("n").get("type").asText(), "a name that shows another address");
     }
 
     @Test

@@ -239,6 +239,35 @@ final class Delivery {
     }
 
     /** RFC 6409 §8.2-8.3: a submitted message without Message-ID or Date gets them. */
+    /**
+     * The addresses in From: and Sender: that the user may not send as (RFC 6409 §8.1 lets the
+     * submission server refuse them): checking only the envelope let a signed-in user forge any
+     * sender a reader sees. Empty when all are the user's. A message without From: is left to the
+     * recipient (RFC 6409 §8.1 does not add one).
+     */
+    static List<String> forgedSenders(SmtpServices svc, Account user, Spool spool) {
+        org.postiljon.mime.Envelope e;
+        try (InputStream in = new ByteArrayInputStream(spool.head(256 * 1024))) {
+            e = new org.postiljon.mime.MessageParser().parse(in).envelope();
+        } catch (IOException | RuntimeException x) {
+            return List.of("(an unreadable header)");
+        }
+        List<String> forged = new ArrayList<>();
+        for (List<org.postiljon.mime.Address> field : List.of(e.from(), e.sender())) {
+            for (org.postiljon.mime.Address a : field) {
+                if (a.isGroupMarker()) continue;
+                boolean mine;
+                try {
+                    mine = svc.directory().maySendAs(user, EmailAddress.parse(a.address()));
+                } catch (MailboxException.InvalidName bad) {
+                    mine = false;
+                }
+                if (!mine && !forged.contains(a.address())) forged.add(a.address());
+            }
+        }
+        return forged;
+    }
+
     static byte[] submissionFixups(SmtpServices svc, Spool spool) {
         String head = new String(spool.head(64 * 1024), StandardCharsets.ISO_8859_1);
         int end = head.indexOf("\r\n\r\n");
@@ -268,6 +297,13 @@ final class Delivery {
                 if (s.mode != Mode.LMTP) throw refused;
                 for (int i = 0; i < s.envelope.recipients().size(); i++) s.reply(refused.code, refused.status, refused.getMessage());
                 return;
+            }
+            if (s.mode == Mode.SUBMISSION) {
+                List<String> forged = forgedSenders(s.services, s.account, spool);
+                if (!forged.isEmpty()) {
+                    throw new SmtpError(550, "5.7.1", "you may not send as " + Session.printable(String.join(", ", forged))
+                            + " (From: or Sender:); use one of your own addresses");
+                }
             }
             byte[] fixups = s.mode == Mode.SUBMISSION ? submissionFixups(s.services, spool) : new byte[0];
             if (s.mode == Mode.LMTP) {

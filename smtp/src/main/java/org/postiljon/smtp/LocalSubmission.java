@@ -11,6 +11,7 @@ import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.mailbox.api.Submission;
+import org.postiljon.mailbox.api.Submission.ForbiddenFrom;
 
 /**
  * Submission without an SMTP session (JMAP EmailSubmission): the rules of the submission port
@@ -52,6 +53,8 @@ public final class LocalSubmission implements Submission {
             if (spool.size() > svc.limits().maxMessageBytes()) {
                 throw new MailboxException.TooBig(svc.limits().maxMessageBytes());
             }
+            List<String> forged = Delivery.forgedSenders(svc, user, spool);
+            if (!forged.isEmpty()) throw new ForbiddenFrom("you may not send as " + String.join(", ", forged) + " (From: or Sender:)");
             byte[] fixups = Delivery.submissionFixups(svc, spool); // RFC 6409 §8.2-8.3, as on the submission port
             Set<String> done = new HashSet<>();
             for (String given : recipients) {

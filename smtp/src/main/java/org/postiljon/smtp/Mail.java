@@ -62,9 +62,8 @@ final class Mail implements Command {
         s.reply(250, "2.1.0", "sender OK");
     }
 
-    /** The account's own address, or an alias that leads to it (RFC 6409 §8.1: who may send as whom). */
+    /** RFC 6409 §8.1: who may send as whom, one rule for the envelope and the header. */
     static boolean owns(SmtpServices svc, org.postiljon.mailbox.api.Account account, EmailAddress sender) {
-        if (sender.equals(account.address())) return true;
-        return svc.directory().resolve(sender).contains(account.address());
+        return svc.directory().maySendAs(account, sender);
     }
 }

@@ -135,15 +135,10 @@ class OutboundTest {
         submit("carol@example.net", "with receipts", " RET=FULL ENVID=e1", " NOTIFY=SUCCESS ORCPT=rfc822;carol@example.net");
         await("carol gets it", () -> inbox(remote, carol).size() == 1);
         // The remote server offers DSN, so it (not we) reports the final delivery: its notice waits in its queue for alice.
-        await("the remote queues a success notice to alice", () -> !remote.model.queue().list(10).isEmpty());
-        var notice = remote.model.queue().list(10).getFirst();
-        assertEquals("", notice.sender(), "notices have the null sender");
-        assertEquals("alice@example.org", notice.recipients().getFirst().address());
-        try (var in = remote.model.queue().open(notice.id())) {
-            String report = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertTrue(report.contains("Original-Envelope-Id: e1") && report.contains("Action: delivered")
-                    && report.contains("Content-Type: message/rfc822") && report.contains("hello over there"), "RET=FULL: " + report);
-        }
+        // The remote server offers DSN, so the request travels on and the final hop decides. Postiljon as that final
+        // hop (port 25, sender unproven) ignores NOTIFY=SUCCESS, as RFC 3461 §5.2.2 allows: no notice can be reflected.
+        Thread.sleep(500);
+        assertTrue(remote.model.queue().list(10).isEmpty(), "no success notice from an MX to an unproven sender");
         assertEquals(0, inbox(local, alice).size(), "no notice from us: the next hop took over DSN");
 
         submit("nobody@example.net", "never tell me", "", " NOTIFY=NEVER");

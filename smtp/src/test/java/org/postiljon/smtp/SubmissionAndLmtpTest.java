@@ -70,6 +70,54 @@ class SubmissionAndLmtpTest extends SmtpTranscriptTest {
     }
 
     @Test
+    void aSignedInUserCannotForgeFromOrSender() throws Exception {
+        var team = server.model.directory().addTeam(EmailAddress.parse("sales-team@example.org"), org.postiljon.mailbox.api.QuotaLimits.UNLIMITED);
+        server.model.directory().setTeamMember(team.address(), EmailAddress.parse("alice@example.org"), org.postiljon.mailbox.api.Rights.ALL);
+        t.port(2, SmtpTestServer.port(server.submission));
+        StringBuilder script = new StringBuilder("""
+            S2: 220 *
+            C2: EHLO laptop
+            S2: 250-mx.example.org greets laptop
+            S2: 250-PIPELINING
+            S2: 250-SIZE 52428800
+            S2: 250-8BITMIME
+            S2: 250-ENHANCEDSTATUSCODES
+            S2: 250-SMTPUTF8
+            S2: 250-CHUNKING
+            S2: 250-BINARYMIME
+            S2: 250-DSN
+            S2: 250-STARTTLS
+            S2: 250 AUTH PLAIN LOGIN SCRAM-SHA-256
+            C2: AUTH PLAIN %s
+            S2: 235 2.7.0 authentication successful
+            """.formatted(PLAIN_ALICE));
+        String[][] cases = {
+                {"From: The CEO <ceo@example.org>", "550 5.7.1 you may not send as ceo@example.org (From: or Sender:); use one of your own addresses"},
+                {"From: alice@example.org\nC2: Sender: bob@example.org", "550 5.7.1 you may not send as bob@example.org (From: or Sender:); use one of your own addresses"},
+                {"From: alice@example.org, bob@example.org", "550 5.7.1 you may not send as bob@example.org (From: or Sender:); use one of your own addresses"},
+                {"From: Alice <alice@example.org>", "250 2.0.0 message accepted and delivered"},
+                {"From: Sales <sales-team@example.org>", "250 2.0.0 message accepted and delivered"}};
+        for (String[] c : cases) {
+            script.append("""
+                C2: MAIL FROM:<alice@example.org>
+                S2: 250 2.1.0 sender OK
+                C2: RCPT TO:<bob@example.org>
+                S2: 250 2.1.5 recipient OK
+                C2: DATA
+                S2: 354 *
+                C2: %s
+                C2: Subject: hello
+                C2:
+                C2: hi
+                C2: .
+                S2: %s
+                """.formatted(c[0], c[1]));
+        }
+        run(script.toString());
+        assertEquals(2, inbox(bob).size(), "only the messages from alice's own and her team's address arrived");
+    }
+
+    @Test
     void withoutTlsOffLoopbackAuthPlainIsRefused() throws Exception {
         try (SmtpTestServer strict = new SmtpTestServer(dir.resolve("strict"), SmtpLimits.DEFAULT, false);
              Transcript t2 = new Transcript(SmtpTestServer.port(strict.submission))) {

@@ -57,6 +57,12 @@ public interface Directory {
     List<EmailAddress> resolve(EmailAddress recipient);
 
     /**
+     * Whether the account may send as {@code address} (RFC 6409 §8.1), in the envelope and in
+     * From:/Sender:: its own address, an alias that leads to it, or a team mailbox it is a member of.
+     */
+    boolean maySendAs(Account account, EmailAddress address);
+
+    /**
      * Checks a password. Takes about as long whether or not the account exists, so the answer's
      * timing does not tell which addresses are real.
      */

@@ -16,9 +16,17 @@ public interface Submission {
         public enum Status { DELIVERED, QUEUED, REFUSED }
     }
 
+    /** The From: or Sender: field names an address the user may not send as (RFC 8621 §7.5 forbiddenFrom). */
+    final class ForbiddenFrom extends RuntimeException {
+        public ForbiddenFrom(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /**
      * Submits {@code message} from {@code user} with envelope sender {@code mailFrom}.
      * @throws MailboxException.NotAllowed when {@code mailFrom} is not the user's, or no recipient is valid
+     * @throws ForbiddenFrom when the message's From: or Sender: is not one of the user's addresses
      */
     List<Outcome> submit(Account user, String mailFrom, List<String> recipients, InputStream message);
 }
