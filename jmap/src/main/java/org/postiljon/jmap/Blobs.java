@@ -30,7 +30,10 @@ import org.postiljon.mime.BodyPart;
 import org.postiljon.mime.ParsedMessageCodec;
 
 /**
- * Blobs (RFC 8620 §6): uploads are files per account named by their SHA-256 ({@code B...});
+ * Blobs (RFC 8620 §6): uploads are files per account named by their SHA-256 ({@code B...}),
+ * counted against the account's quota while they wait (at most {@code 4 × maxSizeUpload} per
+ * account whatever the quota) and deleted {@link #UPLOAD_LIFETIME} after upload (§6.1 lets the
+ * server drop unreferenced uploads after an hour; what an Email/set used is copied into the store);
  * a message's bytes are its content ({@code G...}, the full content address); a body part is the
  * email id and its part id ({@code P...}), served decoded. Every download checks that the content
  * is in one of the user's own mailboxes or was uploaded by the user.
@@ -39,6 +42,9 @@ public final class Blobs {
 
     /** What a download serves. */
     public record Blob(InputStream content, long size, String type) { }
+
+    /** How long an upload is kept (RFC 8620 §6.1: at least an hour). */
+    public static final java.time.Duration UPLOAD_LIFETIME = java.time.Duration.ofHours(1);
 
     private final JmapServices svc;
     private final Map<Long, AtomicInteger> uploading = new ConcurrentHashMap<>();
@@ -71,15 +77,28 @@ public final class Blobs {
         }
         Path dir = dir(a);
         Files.createDirectories(dir);
+        expire(dir, java.time.Instant.now().minus(UPLOAD_LIFETIME));
+        long waiting = bytesIn(dir);
+        long room = 4 * svc.limits().maxSizeUpload() - waiting;
         Path tmp = Files.createTempFile(dir, "up-", ".tmp");
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             long size;
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {
-                size = copyAtMost(in, out, svc.limits().maxSizeUpload());
+                size = copyAtMost(in, out, Math.min(svc.limits().maxSizeUpload(), Math.max(0, room)));
+            }
+            if (size < 0 && room < svc.limits().maxSizeUpload()) {
+                throw new RequestError("urn:ietf:params:jmap:error:limit", 413, "uploads waiting to be used already take "
+                        + waiting + " octets; use or let them expire (an hour) first");
             }
             if (size < 0) {
                 throw new RequestError("urn:ietf:params:jmap:error:limit", 413, "upload larger than " + svc.limits().maxSizeUpload() + " octets (maxSizeUpload)");
+            }
+            try {
+                // Waiting uploads count against the quota: they take the user's disk until used or expired.
+                svc.quotas().checkDelivery(a, waiting + size);
+            } catch (org.postiljon.mailbox.api.MailboxException.OverQuota e) {
+                throw new RequestError("urn:ietf:params:jmap:error:limit", 413, "over quota: " + e.getMessage());
             }
             String hex = HexFormat.of().formatHex(sha.digest());
             Files.move(tmp, dir.resolve(hex), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -95,6 +114,40 @@ public final class Blobs {
             Files.deleteIfExists(tmp);
             n.decrementAndGet();
         }
+    }
+
+    /** Deletes every upload older than {@code before}, in all accounts: the periodic sweep. */
+    public void expire(java.time.Instant before) throws IOException {
+        if (!Files.isDirectory(svc.uploads())) return;
+        try (var accounts = Files.newDirectoryStream(svc.uploads())) {
+            for (Path dir : accounts) if (Files.isDirectory(dir)) expire(dir, before);
+        }
+    }
+
+    private static void expire(Path dir, java.time.Instant before) throws IOException {
+        try (var files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                try {
+                    if (Files.getLastModifiedTime(f).toInstant().isBefore(before)) Files.deleteIfExists(f);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // removed meanwhile
+                }
+            }
+        }
+    }
+
+    private static long bytesIn(Path dir) throws IOException {
+        long total = 0;
+        try (var files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                try {
+                    total += Files.size(f);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // removed meanwhile
+                }
+            }
+        }
+        return total;
     }
 
     private static long copyAtMost(InputStream in, OutputStream out, long max) throws IOException {

@@ -146,6 +146,13 @@ public final class Node implements AutoCloseable {
         Jmap jmap = new Jmap(new JmapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), model.quotas(),
                 submission, data.resolve("uploads"), JmapLimits.defaults(settings.number("limits.max-message-bytes"))
                         .withMaxSizeResponse(settings.number("jmap.max-response-mb") * 1024 * 1024)));
+        jobs.scheduleWithFixedDelay(() -> {
+            try {
+                jmap.blobs().expire(java.time.Instant.now().minus(org.postiljon.jmap.Blobs.UPLOAD_LIFETIME));
+            } catch (IOException | RuntimeException e) {
+                log.warn("expiring JMAP uploads failed", e);
+            }
+        }, 10, 10, TimeUnit.MINUTES);
         Optional<InetSocketAddress> http = settings.address("listen.http");
         Optional<InetSocketAddress> https = settings.address("listen.https");
         if (http.isPresent() || https.isPresent()) {

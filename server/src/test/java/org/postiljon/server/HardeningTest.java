@@ -59,4 +59,37 @@ class HardeningTest {
         assertEquals(401, api.statusCode(), "nor does JMAP take the old cookie");
         assertTrue(api.body().contains("sign in first"), api.body());
     }
+
+    static HttpResponse<String> upload(String user, byte[] body) throws Exception {
+        String account = WebNode.JSON.readTree(web.get("/jmap/session", user).body()).get("primaryAccounts").get("urn:ietf:params:jmap:mail").asText();
+        return web.http.send(HttpRequest.newBuilder(URI.create(web.base() + "/jmap/upload/" + account + "/")).header("Authorization", WebNode.basic(user))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void uploadsCountAgainstTheQuotaAndExpire() throws Exception {
+        String user = "dave@example.test";
+        var dave = web.node.model().directory().addAccount(EmailAddress.parse(user), WebNode.PASSWORD.toCharArray(),
+                new org.postiljon.mailbox.api.QuotaLimits(java.util.OptionalLong.of(100_000), java.util.OptionalLong.empty()));
+        byte[] forty = new byte[40_000];
+        HttpResponse<String> first = upload(user, forty);
+        assertEquals(201, first.statusCode(), first.body());
+        forty[0] = 1;
+        assertEquals(201, upload(user, forty).statusCode(), "80 KB waiting: within 100 KB");
+        forty[0] = 2;
+        HttpResponse<String> third = upload(user, forty);
+        assertEquals(413, third.statusCode(), "120 KB would pass the quota");
+        assertTrue(third.body().contains("over quota"), third.body());
+        // An hour later the waiting uploads are gone, and with them their claim on the quota.
+        Path uploads = dir.resolve("uploads").resolve(Long.toString(dave.id()));
+        try (var files = java.nio.file.Files.list(uploads)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofMinutes(61))));
+            }
+        }
+        assertEquals(201, upload(user, forty).statusCode());
+        String old = WebNode.JSON.readTree(first.body()).get("blobId").asText();
+        String account = WebNode.JSON.readTree(first.body()).get("accountId").asText();
+        assertEquals(404, web.get("/jmap/download/" + account + "/" + old + "/x", user).statusCode(), "the expired upload is deleted");
+    }
 }
