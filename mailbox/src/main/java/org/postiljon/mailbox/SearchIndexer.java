@@ -88,11 +88,7 @@ public final class SearchIndexer implements AutoCloseable {
      */
     public SearchIndexer start() {
         try {
-            long claimed = store.read(tx -> tx.indexedCount());
-            if (index.size() < claimed) {
-                int n = store.write(tx -> tx.reindexAll());
-                log.warn("the search index holds {} of {} indexed contents; re-indexing {}", index.size(), claimed, n);
-            }
+            requeueWhatIsMissing();
         } catch (IOException e) {
             // Most often another server runs on this data directory and holds the index.
             throw new IllegalStateException("cannot open the search index (is another server using this data directory?"
@@ -105,7 +101,8 @@ public final class SearchIndexer implements AutoCloseable {
                     int n = catchUp();
                     if (n > 0) log.debug("indexed {} message contents", n);
                 } catch (RuntimeException e) {
-                    log.warn("indexing failed, retrying: {}", e.toString());
+                    log.warn("indexing failed, recovering the index and retrying: {}", e.toString());
+                    recover();
                 }
                 lock.lock();
                 try {
@@ -118,6 +115,29 @@ public final class SearchIndexer implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    /** The index holds fewer contents than the store says are indexed (lost, restored, or cut by a failure): all again. */
+    private void requeueWhatIsMissing() throws IOException {
+        long claimed = store.read(tx -> tx.indexedCount());
+        long held = index.size();
+        if (held < claimed) {
+            int n = store.write(tx -> tx.reindexAll());
+            log.warn("the search index holds {} of {} indexed contents; re-indexing {}", held, claimed, n);
+        }
+    }
+
+    /**
+     * After a failed round (EMFILE, ENOSPC): reopens the index and re-queues what it lost. When that
+     * fails too, the next round tries again; searches scan meanwhile and stay exact.
+     */
+    void recover() {
+        try {
+            index.recover();
+            requeueWhatIsMissing();
+        } catch (IOException | RuntimeException e) {
+            log.warn("the search index cannot be reopened yet: {}", e.toString());
+        }
     }
 
     /**

@@ -70,6 +70,7 @@ public final class EmbeddedStore implements AutoCloseable {
             @Override public void commit() throws IOException { open().commit(); }
             @Override public Hits candidates(Field field, String text) throws IOException { return open().candidates(field, text); }
             @Override public long size() throws IOException { return open().size(); }
+            @Override public void recover() throws IOException { open().recover(); }
             @Override public void close() { }
         };
     }

@@ -66,17 +66,60 @@ public final class LuceneSearchIndex implements SearchIndex {
         POSITIONS.freeze();
     }
 
-    private final FSDirectory directory;
-    private final IndexWriter writer;
-    private final SearcherManager searchers;
+    private final Path path;
+    private final java.util.concurrent.locks.ReentrantLock reopening = new java.util.concurrent.locks.ReentrantLock();
+    private volatile FSDirectory directory;
+    private volatile IndexWriter writer;
+    private volatile SearcherManager searchers;
 
     private LuceneSearchIndex(Path dir) throws IOException {
-        directory = FSDirectory.open(dir);
+        path = dir;
+        open();
+    }
+
+    private void open() throws IOException {
+        directory = FSDirectory.open(path);
         IndexWriterConfig config = new IndexWriterConfig(new StandardAnalyzer()); // unused: fields bring their own tokens
         config.setRAMBufferSizeMB(64);
         config.setCommitOnClose(true);
         writer = new IndexWriter(directory, config);
         searchers = new SearcherManager(writer, null);
+    }
+
+    /**
+     * After an I/O error (a full disk, too many open files) Lucene closes its writer for good and
+     * every later call fails. This opens it again on what was last committed; what was put since
+     * is lost, and stays pending in the store, which puts it again. Nothing when the writer is fine.
+     */
+    @Override
+    public void recover() throws IOException {
+        reopening.lock();
+        try {
+            if (writer.isOpen() && writer.getTragicException() == null) return;
+            try {
+                searchers.close();
+            } catch (IOException | RuntimeException ignored) {
+                // already broken: it goes anyway
+            }
+            try {
+                writer.rollback(); // releases the write lock of a writer Lucene has not closed yet
+            } catch (IOException | RuntimeException ignored) {
+                // closed by the tragedy already
+            }
+            try {
+                directory.close();
+            } catch (IOException | RuntimeException ignored) {
+                // nothing left to keep
+            }
+            open();
+        } finally {
+            reopening.unlock();
+        }
+    }
+
+    /** Lucene's "already closed" after an I/O error, as the I/O error callers handle (they scan, or retry later). */
+    private static IOException closed(org.apache.lucene.store.AlreadyClosedException e) {
+        return new IOException("the search index is closed after an I/O error: " + e.getMessage(), e);
     }
 
     public static LuceneSearchIndex open(Path dir) throws IOException {
@@ -133,18 +176,30 @@ public final class LuceneSearchIndex implements SearchIndex {
             ambiguous |= ambiguous(e.getValue());
         }
         d.add(new NumericDocValuesField(AMBIGUOUS, ambiguous ? 1 : 0));
-        writer.updateDocument(new Term(BLOB, blob.sha256()), d);
+        try {
+            writer.updateDocument(new Term(BLOB, blob.sha256()), d);
+        } catch (org.apache.lucene.store.AlreadyClosedException e) {
+            throw closed(e);
+        }
     }
 
     @Override
     public void remove(BlobId blob) throws IOException {
-        writer.deleteDocuments(new Term(BLOB, blob.sha256()));
+        try {
+            writer.deleteDocuments(new Term(BLOB, blob.sha256()));
+        } catch (org.apache.lucene.store.AlreadyClosedException e) {
+            throw closed(e);
+        }
     }
 
     @Override
     public void commit() throws IOException {
-        writer.commit();
-        searchers.maybeRefreshBlocking();
+        try {
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+        } catch (org.apache.lucene.store.AlreadyClosedException e) {
+            throw closed(e);
+        }
     }
 
     /** Trigrams at positions 0, 3, 6... and the last: they tile the string, so the phrase is exact. */
@@ -162,7 +217,12 @@ public final class LuceneSearchIndex implements SearchIndex {
         int[] cps = folded(text);
         if (cps.length < 3) return null;
         boolean ascii = text.chars().allMatch(c -> c < 128);
-        IndexSearcher searcher = searchers.acquire();
+        IndexSearcher searcher;
+        try {
+            searcher = searchers.acquire();
+        } catch (org.apache.lucene.store.AlreadyClosedException e) {
+            throw closed(e);
+        }
         try {
             Weight weight = searcher.createWeight(searcher.rewrite(phrase(name(field), cps)), ScoreMode.COMPLETE_NO_SCORES, 1f);
             Set<String> all = new HashSet<>();
@@ -191,7 +251,12 @@ public final class LuceneSearchIndex implements SearchIndex {
 
     @Override
     public long size() throws IOException {
-        IndexSearcher searcher = searchers.acquire();
+        IndexSearcher searcher;
+        try {
+            searcher = searchers.acquire();
+        } catch (org.apache.lucene.store.AlreadyClosedException e) {
+            throw closed(e);
+        }
         try {
             return searcher.getIndexReader().numDocs();
         } finally {
@@ -203,10 +268,12 @@ public final class LuceneSearchIndex implements SearchIndex {
     public void close() {
         try {
             searchers.close();
-            writer.close();
+            if (writer.isOpen()) writer.close();
             directory.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close the search index", e);
+        } catch (org.apache.lucene.store.AlreadyClosedException e) {
+            // closed by an earlier I/O error: nothing left to close
         }
     }
 }

@@ -3,6 +3,7 @@ package org.postiljon.store.embedded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,45 @@ class LuceneSearchIndexTest {
         try (LuceneSearchIndex again = LuceneSearchIndex.open(dir)) {
             assertEquals(2, again.size());
             assertEquals(Set.of(B.sha256()), again.candidates(SearchIndex.Field.TEXT, "invoice").all());
+        }
+    }
+
+    /** A full disk, for real: a 4 MiB tmpfs (mounting needs root, as CI and these machines have). */
+    @Test
+    void afterAFullDiskTheIndexReopensAndTakesNewContentAgain(@TempDir Path tmp) throws Exception {
+        Path small = tmp.resolve("small");
+        java.nio.file.Files.createDirectories(small);
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString()).redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "mounting a small file system needs root");
+        try {
+            try (LuceneSearchIndex index = LuceneSearchIndex.open(small.resolve("index"))) {
+                index.put(A, java.util.Map.of(SearchIndex.Field.TEXT, "the first message, committed"));
+                index.commit();
+                Path filler = small.resolve("filler"); // other data on the same disk, which the operator deletes later
+                java.nio.file.Files.write(filler, new byte[2 * 1024 * 1024]);
+                java.util.Random random = new java.util.Random(7);
+                IOException full = null;
+                for (int i = 0; i < 2000 && full == null; i++) {
+                    StringBuilder text = new StringBuilder();
+                    for (int w = 0; w < 3000; w++) text.append(Integer.toString(random.nextInt(), 36)).append(' ');
+                    try {
+                        index.put(new BlobId(String.format("%064x", i + 16)), java.util.Map.of(SearchIndex.Field.TEXT, text.toString()));
+                        if (i % 10 == 9) index.commit();
+                    } catch (IOException e) {
+                        full = e;
+                    }
+                }
+                org.junit.jupiter.api.Assertions.assertNotNull(full, "the file system filled up");
+                java.nio.file.Files.delete(filler); // the operator makes room
+                index.recover();
+                index.put(B, java.util.Map.of(SearchIndex.Field.TEXT, "written after the disk had room again"));
+                index.commit();
+                assertEquals(Set.of(B.sha256()), index.candidates(SearchIndex.Field.TEXT, "had room again").all());
+                assertEquals(Set.of(A.sha256()), index.candidates(SearchIndex.Field.TEXT, "first message, committed").all(),
+                        "what was committed before the failure is still there");
+            }
+        } finally {
+            new ProcessBuilder("umount", small.toString()).start().waitFor();
         }
     }
 }

@@ -35,6 +35,12 @@ public interface SearchIndex extends AutoCloseable {
     /** @param sure a subset of {@code all} */
     record Hits(Set<String> all, Set<String> sure) { }
 
+    /**
+     * After a failure (an I/O error, a full disk): opens again what the failure closed, on what was
+     * last committed. Callers then compare {@link #size} with the store and re-index what is missing.
+     */
+    default void recover() throws IOException { }
+
     /** How many contents the index holds (to notice an index that was lost or replaced). */
     long size() throws IOException;
 
