@@ -33,6 +33,37 @@ class MailboxCommandsTest extends ImapTranscriptTest {
     }
 
     @Test
+    void namespacePrefixesInvalidUtf8AndLookAlikeNamesAreRefused() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            C1: a1 CREATE Shared
+            S1: a1 NO [CANNOT] 'Shared' is where other users' and teams' folders appear; choose another name
+            C1: a2 CREATE "other users"
+            S1: a2 NO [CANNOT] 'other users' is where other users' and teams' folders appear; choose another name
+            C1: a3 CREATE Work
+            S1: a3 OK [MAILBOXID *
+            C1: a4 RENAME Work Shared
+            S1: a4 NO [CANNOT] 'Shared' is where other users' and teams' folders appear; choose another name
+            C1: a5 ENABLE UTF8=ACCEPT
+            S1: * ENABLED UTF8=ACCEPT
+            S1: a5 OK *
+            """);
+        java.io.OutputStream out = t.socket(1).getOutputStream();
+        out.write(new byte[] {'a', '6', ' ', 'C', 'R', 'E', 'A', 'T', 'E', ' ', '{', '3', '+', '}', '\r', '\n', 'a', (byte) 0xff, 'b', '\r', '\n'});
+        out.flush();
+        run("""
+            S1: a6 NO [CANNOT] mailbox name is not valid UTF-8
+            C1: a7 CREATE "Cafe\u0301"
+            S1: a7 OK [MAILBOXID *
+            C1: a8 CREATE "Caf\u00e9"
+            S1: a8 NO [ALREADYEXISTS] mailbox already exists: Caf\u00e9
+            C1: a9 LIST "" "Caf*"
+            S1: * LIST (\\HasNoChildren) "/" "Caf\u00e9"
+            S1: a9 OK LIST completed
+            """);
+    }
+
+    @Test
     void listShowsHierarchySpecialUseAndSubscriptions() throws Exception {
         login(1, "alice@example.org");
         run("""

@@ -198,6 +198,26 @@ class QuotaAclTest extends ImapTranscriptTest {
     }
 
     @Test
+    void aRemovedTeamMemberHearsNothingMoreOfTheTeamMailbox() throws Exception {
+        var dir = server.model.directory();
+        var sales = dir.addTeam(EmailAddress.parse("sales@example.org"), QuotaLimits.UNLIMITED);
+        dir.setTeamMember(sales.address(), EmailAddress.parse("alice@example.org"), org.postiljon.mailbox.api.Rights.MEMBER);
+        login(1, "alice@example.org");
+        run("""
+            C1: a1 SELECT Shared/sales/INBOX
+            S1~ a1 OK [READ-WRITE] SELECT completed
+            C1: a2 IDLE
+            S1: + idling
+            """);
+        server.append(sales, "INBOX", 100);
+        run("S1: * 1 EXISTS\nS1: * 1 RECENT");
+        dir.removeTeamMember(sales.address(), EmailAddress.parse("alice@example.org"));
+        server.append(sales, "INBOX", 100);
+        run("S1: * BYE access to the selected mailbox was withdrawn");
+        assertTrue(t.closed(1), "no count of the team's new mail reaches a former member");
+    }
+
+    @Test
     void aTeamMailboxIsSharedByItsMembersAndCannotLogIn() throws Exception {
         var dir = server.model.directory();
         dir.addTeam(EmailAddress.parse("sales@example.org"), QuotaLimits.UNLIMITED);

@@ -94,6 +94,11 @@ final class StoredMailboxes implements Mailboxes {
                         + (parent.isEmpty() ? "a parent folder" : f.get().prefix() + parent.get().name()) + ")");
             }
         }
+        // RFC 2342: "Other Users" and "Shared" are the prefixes of the other namespaces, not folders of one's own.
+        if (f.isEmpty() && name.isNamespacePrefix()) {
+            throw new MailboxException.NotAllowed("'" + name.path().split("/")[0] + "' is where other users' and teams' folders appear;"
+                    + " choose another name");
+        }
         checkPolicy(tx, owner, inner, parent);
         return new Place(owner, inner, f.map(Access.Foreign::prefix).orElse(""), parent);
     }

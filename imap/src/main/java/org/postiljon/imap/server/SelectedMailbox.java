@@ -104,6 +104,11 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
         return count;
     }
 
+    /** Changes wait to be told. */
+    boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
     long uidAt(int seq) {
         return uids[seq - 1];
     }

@@ -270,7 +270,13 @@ final class Session {
     // ---- helpers the commands share ----
 
     MailboxName mailboxName(byte[] wire) {
-        String s = new String(wire, StandardCharsets.UTF_8);
+        String s;
+        try {
+            // RFC 9051 §5.1 / RFC 6855 §3: names are UTF-8; invalid octets are refused, never turned into U+FFFD.
+            s = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(wire)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new MailboxException.InvalidName("mailbox name is not valid UTF-8");
+        }
         if (!utf8()) s = ModifiedUtf7.decode(s);
         return MailboxName.of(s);
     }
@@ -307,10 +313,27 @@ final class Session {
     }
 
     void flushChanges(boolean expungeAllowed) throws IOException {
+        if (selected != null && selected.hasPending() && selected.mailbox.accountId() != account.id() && !mayStillRead()) {
+            // RFC 4314 §6: rights are checked at every access, and telling of new mail is one: a member removed
+            // from a team, or whose grant was revoked, hears nothing more of the mailbox.
+            out.untagged("BYE access to the selected mailbox was withdrawn");
+            out.flush();
+            state = State.LOGOUT;
+            return;
+        }
         if (selected != null && !selected.flush(this, expungeAllowed)) {
             out.untagged("BYE the selected mailbox was deleted");
             out.flush();
             state = State.LOGOUT;
+        }
+    }
+
+    /** Whether the user may still read the selected mailbox of another account (one store read, only when there is news). */
+    private boolean mayStillRead() {
+        try {
+            return services.acl().myRights(account, selected.mailbox.name()).has('r');
+        } catch (MailboxException e) {
+            return false;
         }
     }
 

@@ -27,10 +27,14 @@ public record MailboxName(String path) implements Comparable<MailboxName> {
         if (reason != null) throw new MailboxException.InvalidName(reason);
     }
 
-    /** Validates and normalises; a single trailing separator is dropped (RFC 9051 §6.3.4). */
+    /**
+     * Validates and normalises; a single trailing separator is dropped (RFC 9051 §6.3.4). Names are
+     * kept in Unicode NFC (RFC 5198, as RFC 6855 §3 advises for IMAP), so "é" typed as one code point
+     * or as "e" and a combining accent is one name, not two look-alike folders.
+     */
     public static MailboxName of(String text) {
         if (text == null || text.isEmpty()) throw new MailboxException.InvalidName("empty mailbox name");
-        String s = text;
+        String s = java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFC);
         if (s.length() > 1 && s.charAt(s.length() - 1) == SEPARATOR) s = s.substring(0, s.length() - 1);
         int slash = s.indexOf(SEPARATOR);
         String first = slash < 0 ? s : s.substring(0, slash);
@@ -58,6 +62,15 @@ public record MailboxName(String path) implements Comparable<MailboxName> {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the first level is one of the shared namespaces' prefixes (in any case): a user's own
+     * folder of that name would sit where other users' and teams' folders appear.
+     */
+    public boolean isNamespacePrefix() {
+        String first = path.contains("/") ? path.substring(0, path.indexOf('/')) : path;
+        return first.equalsIgnoreCase(OTHER_USERS) || first.equalsIgnoreCase(SHARED);
     }
 
     public boolean isInbox() {
