@@ -233,4 +233,32 @@ class MessageCommandsTest extends ImapTranscriptTest {
             S1: b5 NO [TRYCREATE] no such mailbox: Nowhere
             """);
     }
+
+    @Test
+    void aDamagedMessageFileIsAClearErrorAndTheSessionGoesOn() throws Exception {
+        var alice = server.model.directory().find(org.postiljon.mailbox.api.EmailAddress.parse("alice@example.org")).orElseThrow();
+        server.append(alice, "INBOX", 2000);
+        server.append(alice, "INBOX", 3000);
+        var first = server.model.messages().list(alice, org.postiljon.mailbox.api.MailboxName.INBOX, org.postiljon.mailbox.api.UidSet.ALL).getFirst();
+        java.nio.file.Path file;
+        try (var files = java.nio.file.Files.walk(dir)) {
+            file = files.filter(f -> f.getFileName().toString().contains(first.blobId().sha256())).findFirst().orElseThrow();
+        }
+        // The disk lost the end of the file (as after a power cut on a disk that lies about fsync).
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(500);
+        }
+        login(1, "alice@example.org");
+        run("""
+            C1: a1 SELECT INBOX
+            S1~ a1 OK [READ-WRITE] SELECT completed
+            C1: a2 FETCH 1 BODY.PEEK[]
+            S1: a2 NO [CORRUPTION] message UID 1 in INBOX is damaged on the server's disk; the administrator has been told
+            C1: a3 FETCH 2 RFC822.SIZE
+            S1: * 2 FETCH (RFC822.SIZE 3000)
+            S1: a3 OK FETCH completed
+            C1: a4 NOOP
+            S1: a4 OK NOOP completed
+            """);
+    }
 }

@@ -49,4 +49,39 @@ public final class BlobSweeper {
         if (deleted > 0) log.info("deleted {} unreferenced message files", deleted);
         return deleted;
     }
+
+    /**
+     * Reads every message file and compares it with what the store says of it (size, and the
+     * SHA-256 it is named by): one line per damaged message, as the operator needs it to restore
+     * the file from a backup or remove the message. Reads every byte: for the CLI, not the server.
+     */
+    public java.util.List<String> check() {
+        java.util.List<String> damaged = new java.util.ArrayList<>();
+        java.util.Map<BlobId, String> verdicts = new java.util.HashMap<>();
+        for (var account : store.read(tx -> tx.accounts(java.util.Optional.empty()))) {
+            for (var mailbox : store.read(tx -> tx.mailboxes(account.account().id()))) {
+                for (var m : store.read(tx -> tx.messages(mailbox.id(), org.postiljon.mailbox.api.UidSet.ALL))) {
+                    String verdict = verdicts.computeIfAbsent(m.blobId(), id -> verdict(id, m.size()));
+                    if (verdict != null) {
+                        damaged.add(account.account().address() + " " + mailbox.name() + " UID " + m.uid() + ": " + verdict
+                                + " (content " + m.blobId().sha256() + ")");
+                    }
+                }
+            }
+        }
+        return damaged;
+    }
+
+    /** Null when the file is whole, else what is wrong with it. */
+    private String verdict(BlobId id, long size) {
+        try {
+            long stored = blobs.size(id);
+            if (stored != size) return "its file holds " + stored + " of " + size + " octets";
+            try (java.io.InputStream in = blobs.open(id)) {
+                return CheckedContent.sha256(in).equals(id.sha256()) ? null : "its bytes differ from what was stored (SHA-256)";
+            }
+        } catch (IOException e) {
+            return "its file cannot be read: " + e.getMessage();
+        }
+    }
 }

@@ -258,11 +258,7 @@ final class StoredMessages implements Messages {
             if (l.isEmpty()) throw new MailboxException.NotAllowed("no message with UID " + uid + " in " + name);
             return l.getFirst();
         });
-        try {
-            return blobs.open(m.blobId());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CheckedContent.open(blobs, m.blobId(), m.size(), "message UID " + uid + " in " + name);
     }
 
     @Override

@@ -102,6 +102,12 @@ final class Session {
         } catch (MailboxException e) {
             error("SYS/PERM", e.getMessage());
         } catch (RuntimeException e) {
+            var full = MailboxException.Unavailable.storageFull(e);
+            if (full.isPresent()) {
+                log.warn("POP3 command {} failed: the storage is full", keyword);
+                error("SYS/TEMP", full.get().getMessage()); // RFC 3206: a temporary problem
+                return;
+            }
             log.error("POP3 command {} failed", keyword, e);
             error("SYS/TEMP", "internal error, try again later");
         }

@@ -66,6 +66,7 @@ final class Cli {
               retention set ADDRESS FOLDER (DAYS | never | default)
               retention preview [ADDRESS]          what the next run would remove
               retention run                        remove expired messages now
+              check                                read every message file and report those damaged on disk
               index status                         message contents waiting for the full-text index
               index rebuild                        index every message again (searches stay exact meanwhile)
               alias add SOURCE TARGET              SOURCE may be @domain (catch-all)
@@ -94,6 +95,10 @@ final class Cli {
     }
 
     void run(List<String> args) throws IOException {
+        if (args.size() == 1 && args.getFirst().equals("check")) {
+            check();
+            return;
+        }
         if (args.size() < 2) throw new Usage("missing sub-command");
         String what = args.get(0), verb = args.get(1);
         List<String> rest = new ArrayList<>(args.subList(2, args.size()));
@@ -433,6 +438,23 @@ final class Cli {
 
     private static ObjectNode obj() {
         return JSON.createObjectNode();
+    }
+
+    /** Reads every message file against the store (size, SHA-256); exit status 1 when any is damaged. */
+    private void check() throws IOException {
+        List<String> damaged = model.sweeper().check();
+        if (json) {
+            ArrayNode a = JSON.createArrayNode();
+            damaged.forEach(a::add);
+            print(obj().put("ok", damaged.isEmpty()).set("damaged", a));
+        } else {
+            damaged.forEach(out::println);
+            if (damaged.isEmpty()) out.println("every message file is whole");
+        }
+        if (!damaged.isEmpty()) {
+            throw new org.postiljon.mailbox.api.MailboxException.Damaged(damaged.size() + " damaged messages: restore their files"
+                    + " from a backup (named by their SHA-256 under DATA/blobs) or expunge them");
+        }
     }
 
     private void done(String text, ObjectNode node) throws IOException {

@@ -331,6 +331,10 @@ final class Delivery {
             try {
                 full = deliverAll(s, spool, fixups, why);
             } catch (RuntimeException e) {
+                if (MailboxException.Unavailable.storageFull(e).isPresent()) {
+                    log.warn("delivery failed: the storage is full");
+                    throw new SmtpError(452, "4.3.1", "insufficient system storage, try again later"); // RFC 3463 4.3.1
+                }
                 log.warn("delivery failed", e);
                 throw new SmtpError(451, "4.3.0", "not delivered, try again later");
             }

@@ -198,6 +198,10 @@ final class Fetch implements Command {
             Sections.range(parse.body(), item, m.size());
             if (item.name().startsWith("BINARY") && item.path().length > 0) binaryPart(parse.body(), item);
         }
+        if (items.stream().anyMatch(FetchItem::isSection)) {
+            // A damaged file fails here, before "* n FETCH" is written, so the answer stays a clean NO [CORRUPTION].
+            s.services().messages().open(s.account, s.selected.mailbox.name(), m.uid()).close();
+        }
         var out = s.out();
         out.raw("* " + seq + " FETCH (");
         boolean first = true;

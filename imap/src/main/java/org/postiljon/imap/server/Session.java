@@ -178,6 +178,13 @@ final class Session {
         } catch (IOException e) {
             throw e;
         } catch (RuntimeException e) {
+            var full = MailboxException.Unavailable.storageFull(e);
+            if (full.isPresent()) {
+                // RFC 5530 UNAVAILABLE: nothing was changed, the client may try again once the operator made room.
+                log.warn("IMAP {} failed: the storage is full", name);
+                out.tagged(tag, "NO", "UNAVAILABLE", full.get().getMessage());
+                return;
+            }
             log.error("IMAP {} failed", name, e);
             out.tagged(tag, "NO", "SERVERBUG", "internal error; the problem has been logged");
         } finally {
@@ -222,6 +229,7 @@ final class Session {
             case MailboxException.NoRights x -> "NOPERM"; // RFC 5530 §3
             case MailboxException.LimitReached x -> "LIMIT"; // RFC 5530 §3
             case MailboxException.Unavailable x -> "UNAVAILABLE"; // RFC 5530 §3: temporary, the client may retry
+            case MailboxException.Damaged x -> "CORRUPTION"; // RFC 5530 §3
             default -> null;
         };
     }

@@ -11,7 +11,7 @@ public abstract sealed class MailboxException extends RuntimeException
                 MailboxException.MailboxExists, MailboxException.NoSuchMailbox,
                 MailboxException.InvalidName, MailboxException.NotAllowed,
                 MailboxException.TooBig, MailboxException.OverQuota, MailboxException.NoRights,
-                MailboxException.LimitReached, MailboxException.Unavailable {
+                MailboxException.LimitReached, MailboxException.Unavailable, MailboxException.Damaged {
 
     protected MailboxException(String message) {
         super(message, null, false, false);
@@ -108,5 +108,10 @@ public abstract sealed class MailboxException extends RuntimeException
             }
             return java.util.Optional.empty();
         }
+    }
+
+    /** A message's stored bytes are missing, cut short or altered (RFC 5530 CORRUPTION); {@code postiljon check} lists all. */
+    public static final class Damaged extends MailboxException {
+        public Damaged(String reason) { super(reason); }
     }
 }

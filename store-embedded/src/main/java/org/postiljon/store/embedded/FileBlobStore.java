@@ -189,6 +189,15 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
+    public long size(BlobId id) throws IOException {
+        try {
+            return Files.size(path(id));
+        } catch (NoSuchFileException e) {
+            throw new IOException("blob " + id + " is missing", e);
+        }
+    }
+
+    @Override
     public boolean exists(BlobId id) {
         return Files.exists(path(id));
     }

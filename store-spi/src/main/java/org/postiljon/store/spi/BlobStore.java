@@ -21,6 +21,9 @@ public interface BlobStore {
 
     InputStream open(BlobId id) throws IOException;
 
+    /** The stored size, to check before serving: a truncated file must not be announced at its full size. */
+    long size(BlobId id) throws IOException;
+
     boolean exists(BlobId id);
 
     /**
