@@ -29,25 +29,41 @@ public final class Connection {
     /** Set for a unix-domain connection (LMTP from a local MTA), which has no {@link Socket}. */
     private ChannelStreams unix;
 
-    Connection(String id, Socket socket, boolean secure, InetAddress remote) throws IOException {
+    /**
+     * Time a command may take to arrive: {@code commandMillis} ({@value #COMMAND_BASE_SECONDS} s by
+     * default) plus one second per {@value #COMMAND_MIN_BYTES_PER_SECOND} octets it brings. A client
+     * that sends a byte now and then (each resetting the idle timeout) is cut off; a slow upload of a
+     * large message is not.
+     */
+    static final int COMMAND_BASE_SECONDS = 60;
+    private final long commandMillis;
+    static final int COMMAND_MIN_BYTES_PER_SECOND = 1024;
+    private int idleMillis;
+    /** When the command being read began (its first byte), or 0 while the session waits for one. */
+    private volatile long commandStart;
+    private long commandBytes;
+
+    Connection(String id, Socket socket, boolean secure, InetAddress remote, java.time.Duration commandTime) throws IOException {
         this.id = id;
         this.remote = remote;
+        this.commandMillis = commandTime.toMillis();
         use(socket, secure);
     }
 
     /** A unix-domain connection: local by definition, never TLS. */
-    Connection(String id, ChannelStreams unix) {
+    Connection(String id, ChannelStreams unix, java.time.Duration commandTime) {
         this.id = id;
         this.remote = InetAddress.getLoopbackAddress();
+        this.commandMillis = commandTime.toMillis();
         this.unix = unix;
-        this.in = new BufferedInputStream(unix.input(), 16 * 1024);
+        this.in = new BufferedInputStream(new Paced(unix.input()), 16 * 1024);
         this.out = new BufferedOutputStream(unix.output(), 16 * 1024);
     }
 
     private void use(Socket s, boolean tls) throws IOException {
         this.socket = s;
         this.secure = tls;
-        this.in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
+        this.in = new BufferedInputStream(new Paced(s.getInputStream()), 16 * 1024);
         this.out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
     }
 
@@ -78,8 +94,67 @@ public final class Connection {
 
     /** Sets the read timeout (the idle deadline before and after login differ). */
     public void readTimeout(java.time.Duration d) throws SocketException {
-        int millis = (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+        idleMillis = (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+        timeout(idleMillis);
+    }
+
+    private void timeout(int millis) throws SocketException {
         if (unix != null) unix.timeoutMillis = millis; else socket.setSoTimeout(millis);
+    }
+
+    /**
+     * The command is answered: the next byte starts the next command's clock, and until it comes
+     * only the idle timeout applies (IDLE calls this too: it waits for DONE as for a new command).
+     */
+    public void commandDone() {
+        commandStart = 0;
+    }
+
+    /** The raw input under the buffer: starts a command's clock at its first byte and holds it to its pace. */
+    private final class Paced extends InputStream {
+        private final InputStream raw;
+
+        Paced(InputStream raw) {
+            this.raw = raw;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            long start = commandStart;
+            if (start != 0) {
+                long allowed = start + (commandMillis + commandBytes * 1000 / COMMAND_MIN_BYTES_PER_SECOND) * 1_000_000;
+                long left = (allowed - System.nanoTime()) / 1_000_000;
+                if (left <= 0) throw new java.net.SocketTimeoutException("the command arrives too slowly");
+                timeout((int) Math.max(1, idleMillis == 0 ? left : Math.min(idleMillis, left)));
+            } else if (idleMillis != 0) {
+                timeout(idleMillis);
+            }
+            int n = raw.read(b, off, len);
+            if (n > 0) {
+                if (commandStart == 0) {
+                    commandStart = System.nanoTime();
+                    commandBytes = 0;
+                }
+                commandBytes += n;
+            }
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return raw.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            raw.close();
+        }
     }
 
     /**
@@ -132,6 +207,7 @@ public final class Connection {
      * session should end (end of stream, or shutdown closed the connection after {@code goodbye}).
      */
     public CommandLine readCommand(LineReader in, byte[] goodbye) throws IOException {
+        commandDone();
         awaitingCommand(goodbye);
         byte[] line;
         try {

@@ -50,8 +50,15 @@ public final class Listener implements AutoCloseable {
      * @param maxConnections      in all, so memory stays bounded
      * @param shutdownGrace       how long running sessions get to finish on shutdown
      */
-    public record Options(int maxConnectionsPerIp, int maxConnections, Duration shutdownGrace) {
+    /**
+     * @param commandTime what a command may take to arrive beyond its pace (see {@link Connection#commandDone})
+     */
+    public record Options(int maxConnectionsPerIp, int maxConnections, Duration shutdownGrace, Duration commandTime) {
         public static final Options DEFAULT = new Options(20, 20_000, Duration.ofSeconds(10));
+
+        public Options(int maxConnectionsPerIp, int maxConnections, Duration shutdownGrace) {
+            this(maxConnectionsPerIp, maxConnections, shutdownGrace, Duration.ofSeconds(Connection.COMMAND_BASE_SECONDS));
+        }
     }
 
     private final String name;
@@ -115,7 +122,7 @@ public final class Listener implements AutoCloseable {
             }
             Thread.ofVirtual().name(name + "-conn").start(() -> {
                 try {
-                    serve(new Connection(name + "-" + Long.toString(IDS.incrementAndGet(), 36), new ChannelStreams(ch)), local, count);
+                    serve(new Connection(name + "-" + Long.toString(IDS.incrementAndGet(), 36), new ChannelStreams(ch), options.commandTime()), local, count);
                 } catch (IOException e) {
                     log.debug("unix connection failed: {}", e.getMessage());
                     count.decrementAndGet();
@@ -192,7 +199,7 @@ public final class Listener implements AutoCloseable {
                 plain.setSoTimeout(30_000); // a handshake that does not finish in time is an attack or a dead peer
                 s = implicitTls.wrap(plain);
             }
-            c = new Connection(id, s, implicitTls != null, ip);
+            c = new Connection(id, s, implicitTls != null, ip, options.commandTime());
         } catch (IOException e) {
             log.debug("connection from {} failed: {}", ip.getHostAddress(), e.getMessage());
             try {

@@ -18,6 +18,7 @@ final class Idle implements Command {
         in.end();
         s.flushChanges(true);
         s.out().continuation("idling");
+        s.connection().commandDone(); // DONE is awaited like a new command: the idle timeout applies, not the pace
         AtomicReference<String> done = new AtomicReference<>();
         SelectedMailbox view = s.selected;
         Thread reader = Thread.ofVirtual().start(() -> {

@@ -133,6 +133,7 @@ final class Session {
                 if (connection.awaitingCommand(null)) return;
                 if (!more) return;
                 command();
+                connection.commandDone();
             }
             if (connection.closeRequested() && state != State.LOGOUT) {
                 out.untagged("BYE server shutting down");
