@@ -15,11 +15,15 @@ import org.owasp.html.Sanitizers;
 final class HtmlSanitizer {
 
     private static final Pattern REMOTE = Pattern.compile("(?i)^\\s*(https?:)?//.*");
+    private static final Pattern DATA = Pattern.compile("(?is)^[\\s\\x00-\\x20]*d[\\s]*a[\\s]*t[\\s]*a[\\s]*:.*");
 
     private static PolicyFactory policy(boolean remoteImages) {
         return Sanitizers.FORMATTING.and(Sanitizers.BLOCKS).and(Sanitizers.TABLES).and(Sanitizers.STYLES)
                 .and(new HtmlPolicyBuilder()
-                        .allowElements("a").allowAttributes("href", "title").onElements("a")
+                        .allowElements("a").allowAttributes("title").onElements("a")
+                        // data: is allowed for inline images only: a link to data:text/html would open a page the
+                        // sender wrote, outside the sandbox, at an address that shows no sender (phishing).
+                        .allowAttributes("href").matching((element, attr, value) -> DATA.matcher(value).matches() ? null : value).onElements("a")
                         .allowStandardUrlProtocols().requireRelsOnLinks("noopener", "noreferrer").allowAttributes("target").matching(
                                 (element, attr, value) -> "_blank").onElements("a")
                         .allowElements("img").allowAttributes("alt", "width", "height", "title").onElements("img")

@@ -110,7 +110,9 @@ class WebmailBrowserTest {
                 + "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
                 + "<p id=hello>Hello <b>reader</b></p><script>fetch('" + trackerUrl + "/script')</script>"
                 + "<img src=x onerror=\"fetch('" + trackerUrl + "/onerror')\"><img src=\"" + trackerUrl + "/pixel.png\">"
-                + "<a href=\"javascript:fetch('" + trackerUrl + "/js')\">click</a>\n");
+                + "<a href=\"javascript:fetch('" + trackerUrl + "/js')\">click</a>"
+                + "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">claim your prize</a><a href=\" DaTa:text/html,x\">again</a>"
+                + "<img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\" alt=inline>\n");
         web.deliver(WebNode.ALICE, "From: Dan <dan@remote.example.org>\nTo: alice@example.test\nSubject: Old invoice\n\nPlease file this.\n");
 
         browser.get(web.secureBase() + "/");
@@ -130,6 +132,8 @@ class WebmailBrowserTest {
         assertEquals("", frame.getAttribute("sandbox"), "an empty sandbox: no scripts, no same-origin");
         String srcdoc = frame.getAttribute("srcdoc");
         assertFalse(srcdoc.contains("<script") || srcdoc.contains("onerror") || srcdoc.contains("javascript:") || srcdoc.contains("pixel.png"), srcdoc);
+        assertFalse(srcdoc.toLowerCase(java.util.Locale.ROOT).contains("data:text"), "no link to a page the sender wrote: " + srcdoc);
+        assertTrue(srcdoc.contains("src=\"data:image/gif;base64,"), "inline images stay: " + srcdoc);
         browser.switchTo().frame(frame);
         assertTrue(browser.findElement(By.tagName("body")).getText().contains("Hello reader"), "the harmless part is shown");
         browser.switchTo().defaultContent();
