@@ -33,7 +33,7 @@ public final class AbuseBench {
 
     private final int imap, smtp, http, seconds, folders;
     private final String victim, attacker, password;
-    private final HttpClient probeHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient probeHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
     private AbuseBench(Options o) {
         imap = o.number("imap", 11143);
@@ -149,6 +149,7 @@ public final class AbuseBench {
                     try {
                         body.run(k);
                     } catch (Exception e) {
+                        ERRORS.merge(e.getClass().getSimpleName() + ": " + e.getMessage(), 1, Integer::sum);
                         try {
                             Thread.sleep(50);
                         } catch (InterruptedException x) {
@@ -160,6 +161,9 @@ public final class AbuseBench {
         }
         for (Thread t : ts) t.join();
     }
+
+    /** What went wrong on the attacking side, by kind (printed per flood). */
+    private static final ConcurrentHashMap<String, Integer> ERRORS = new ConcurrentHashMap<>();
 
     interface Body {
         void run(int i) throws Exception;
@@ -208,6 +212,9 @@ public final class AbuseBench {
         stop.set(true);
         attack.join(30_000);
         System.out.printf("%-34s %-22s %-22s %-22s %d%n", name, stats(noop), stats(banner), stats(page), done.get());
+        ERRORS.entrySet().stream().sorted(java.util.Map.Entry.comparingByValue(java.util.Comparator.reverseOrder())).limit(2)
+                .forEach(e -> System.out.printf("    attacker saw %d x %s%n", e.getValue(), e.getKey()));
+        ERRORS.clear();
         Thread.sleep(1000);
     }
 
@@ -245,7 +252,8 @@ public final class AbuseBench {
     private static HttpClient httpFrom(int host) {
         return CLIENTS.computeIfAbsent(host, h -> {
             try {
-                return HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0." + h)).connectTimeout(Duration.ofSeconds(10)).build();
+                return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).localAddress(InetAddress.getByName("127.0.0." + h))
+                        .connectTimeout(Duration.ofSeconds(10)).build();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -82,7 +82,7 @@ public final class Jmap {
         core.put("maxSizeUpload", l.maxSizeUpload());
         core.put("maxConcurrentUpload", l.maxConcurrentUpload());
         core.put("maxSizeRequest", l.maxSizeRequest());
-        core.put("maxConcurrentRequests", 8);
+        core.put("maxConcurrentRequests", MAX_CONCURRENT_REQUESTS);
         core.put("maxCallsInRequest", l.maxCallsInRequest());
         core.put("maxObjectsInGet", l.maxObjectsInGet());
         core.put("maxObjectsInSet", l.maxObjectsInSet());
@@ -123,6 +123,9 @@ public final class Jmap {
      * Runs an API request (RFC 8620 §3.3) and returns the response object.
      * @throws RequestError when the request as a whole is refused
      */
+    /** API requests one account may have running at once (RFC 8620 §2 maxConcurrentRequests; the HTTP host enforces it). */
+    public static final int MAX_CONCURRENT_REQUESTS = 8;
+
     public ObjectNode api(Account account, InputStream body) throws IOException {
         byte[] bytes = body.readNBytes(services.limits().maxSizeRequest() + 1);
         if (bytes.length > services.limits().maxSizeRequest()) {

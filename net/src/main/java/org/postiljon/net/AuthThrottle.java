@@ -105,24 +105,40 @@ public final class AuthThrottle {
      */
     public <T> Optional<T> attempt(String ip, String account, Supplier<Optional<T>> check) {
         String user = account == null || account.isEmpty() ? null : account.toLowerCase(Locale.ROOT);
-        Window[] held = reserve(ip, user);
+        Window[] held;
+        try {
+            held = reserve(ip, user);
+        } catch (Refused r) {
+            pauseLongest(); // a blocked client that retries at once gains nothing but load
+            throw r;
+        }
         Optional<T> outcome = Optional.empty();
         try {
             outcome = check.get();
         } finally {
             finish(ip, user, held, outcome.isPresent());
         }
-        if (outcome.isEmpty()) {
-            long wait = delayAfterFailure(ip).toMillis();
-            if (wait > 0) {
-                try {
-                    Thread.sleep(wait); // a virtual thread: costs no platform thread
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        if (outcome.isEmpty()) pause(ip);
         return outcome;
+    }
+
+    /** Waits out the delay the IP has earned (on a virtual thread this holds no platform thread). */
+    private void pause(String ip) {
+        sleep(delayAfterFailure(ip).toMillis());
+    }
+
+    /** A refusal is answered after the longest delay. */
+    private void pauseLongest() {
+        sleep(options.max().toMillis());
+    }
+
+    private static void sleep(long wait) {
+        if (wait <= 0) return;
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -132,16 +148,21 @@ public final class AuthThrottle {
      * @throws Refused when the IP is over its limit
      */
     public void refuseIfBlocked(String ip) {
+        Refused r = null;
         lock.lock();
         try {
             long now = clock.millis();
             Window w = windows.get("ip:" + ip);
             if (w != null && now - w.since <= options.window().toMillis() && w.failures + w.pending >= options.maxIpFailures()
                     && !known.values().stream().anyMatch(ips -> ips.containsKey(ip))) {
-                throw refused("too many failed logins from your address", w, now);
+                r = refused("too many failed logins from your address", w, now);
             }
         } finally {
             lock.unlock();
+        }
+        if (r != null) {
+            pauseLongest();
+            throw r;
         }
     }
 

@@ -52,6 +52,7 @@ final class WebHandler extends Handler.Abstract {
     private final Sessions sessions;
     private final Slots streamsPerAccount;
     private final Slots streamsPerIp;
+    private final Slots apiPerAccount = new Slots(org.postiljon.jmap.Jmap.MAX_CONCURRENT_REQUESTS);
     /** The queues of the open event streams, and what ends one. */
     private final Set<BlockingQueue<ObjectNode>> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final ObjectNode STOP = JSON.createObjectNode();
@@ -121,8 +122,24 @@ final class WebHandler extends Handler.Abstract {
         if ((path.equals("/.well-known/jmap") || path.equals("/jmap/session")) && method.equals("GET")) {
             json(res, 200, svc.jmap().session(a, base));
         } else if (path.equals("/jmap/api") && method.equals("POST")) {
+            String account = String.valueOf(a.id());
+            if (!apiPerAccount.take(account)) {
+                // RFC 8620 §2: the maxConcurrentRequests the session object announces, per account.
+                json(res, 429, problemJson("urn:ietf:params:jmap:error:limit", "too many concurrent requests").put("limit", "maxConcurrentRequests"));
+                return;
+            }
+            ObjectNode answer;
             try (InputStream in = Content.Source.asInputStream(req)) {
-                json(res, 200, svc.jmap().api(a, in));
+                answer = svc.jmap().api(a, in);
+            } finally {
+                apiPerAccount.release(account);
+            }
+            // Written as it is serialised: a response of tens of MB is never a second time in memory as one array.
+            res.setStatus(200);
+            res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            res.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            try (OutputStream out = new java.io.BufferedOutputStream(Content.Sink.asOutputStream(res), 64 * 1024)) {
+                JSON.writeValue(out, answer);
             }
         } else if (path.startsWith("/jmap/upload/") && method.equals("POST")) {
             String accountId = path.substring("/jmap/upload/".length()).replace("/", "");
@@ -139,11 +156,13 @@ final class WebHandler extends Handler.Abstract {
             // Each stream holds a connection and a subscription for hours: bounded per account and per address.
             String account = String.valueOf(a.id()), ip = Request.getRemoteAddr(req);
             if (!streamsPerAccount.take(account)) {
+                pauseBeforeRefusal();
                 json(res, 429, problemJson("about:blank", "too many open event streams for this account (" + svc.limits().streamsPerAccount() + ")"));
                 return;
             }
             try {
                 if (!streamsPerIp.take(ip)) {
+                    pauseBeforeRefusal();
                     json(res, 429, problemJson("about:blank", "too many open event streams from your address (" + svc.limits().streamsPerIp() + ")"));
                     return;
                 }
@@ -237,6 +256,15 @@ final class WebHandler extends Handler.Abstract {
         }
     }
 
+    /** A second before a 429 for streams: a client that reconnects at once (EventSource does) cannot turn refusals into load. */
+    private static void pauseBeforeRefusal() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Ends every open event stream (the server is stopping; they would otherwise wait for their next event). */
     void closeStreams() {
         for (BlockingQueue<ObjectNode> q : streams) q.offer(STOP);
@@ -249,9 +277,10 @@ final class WebHandler extends Handler.Abstract {
 
     // ---- authentication ----
 
+    /** 127.0.0.0/8 and ::1, as the mail listeners count loopback. */
     private static boolean loopback(Request req) {
-        String ip = Request.getRemoteAddr(req);
-        return ip.equals("127.0.0.1") || ip.equals("0:0:0:0:0:0:0:1") || ip.equals("::1") || ip.equals("[::1]");
+        java.net.SocketAddress a = req.getConnectionMetaData().getRemoteSocketAddress();
+        return a instanceof java.net.InetSocketAddress i && i.getAddress() != null && i.getAddress().isLoopbackAddress();
     }
 
     private boolean passwordAllowed(Request req) {
