@@ -24,8 +24,10 @@ final class Quit implements Command {
             return;
         }
         var messages = s.services().messages();
-        long[] read = s.maildrop.newlyRead();
         long[] deleted = s.maildrop.deletedUids();
+        // Download-and-delete (the common case) marks nothing \Seen: the messages go, so QUIT is one transaction.
+        java.util.Set<Long> gone = java.util.Arrays.stream(deleted).boxed().collect(java.util.stream.Collectors.toSet());
+        long[] read = java.util.Arrays.stream(s.maildrop.newlyRead()).filter(uid -> !gone.contains(uid)).toArray();
         try {
             if (read.length > 0) {
                 messages.store(s.account, MailboxName.INBOX, UidSet.ofSorted(read), new FlagUpdate(FlagUpdate.Mode.ADD, Flags.of(Flags.SEEN)));

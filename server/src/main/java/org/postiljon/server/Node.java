@@ -136,10 +136,13 @@ public final class Node implements AutoCloseable {
                 settings.get("smtp.postmaster").isEmpty() ? null : org.postiljon.mailbox.api.EmailAddress.parse(settings.get("smtp.postmaster")));
         listen("smtp", null, new SmtpServer(smtp, Mode.MX));
         listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
-        listen("lmtp", null, new SmtpServer(smtp, Mode.LMTP));
+        // LMTP's clients are the front MTA's delivery agents, many connections from one address: a limit of their own.
+        Listener.Options lmtpOptions = new Listener.Options((int) settings.number("limits.lmtp-connections-per-ip"),
+                (int) settings.number("limits.connections"), Duration.ofSeconds(settings.number("shutdown.grace-seconds")));
+        listen("lmtp", null, new SmtpServer(smtp, Mode.LMTP), lmtpOptions);
         String lmtpSocket = settings.get("listen.lmtp-socket");
         if (!lmtpSocket.isEmpty()) {
-            listeners.add(Listener.startUnix("lmtp-unix", Path.of(lmtpSocket), new SmtpServer(smtp.withoutTls(), Mode.LMTP), listenerOptions()));
+            listeners.add(Listener.startUnix("lmtp-unix", Path.of(lmtpSocket), new SmtpServer(smtp.withoutTls(), Mode.LMTP), lmtpOptions));
         }
         Submission submission = new LocalSubmission(smtp);
         Path data = Path.of(settings.get("data.dir"));
@@ -191,8 +194,12 @@ public final class Node implements AutoCloseable {
 
     /** One listener on {@code listen.<name>}, with implicit TLS when {@code implicitTls} is given. */
     private void listen(String name, Tls implicitTls, Listener.Handler handler) throws IOException {
+        listen(name, implicitTls, handler, listenerOptions());
+    }
+
+    private void listen(String name, Tls implicitTls, Listener.Handler handler, Listener.Options options) throws IOException {
         Optional<InetSocketAddress> address = settings.address("listen." + name);
-        if (address.isPresent()) listeners.add(Listener.start(name, address.get(), implicitTls, handler, listenerOptions()));
+        if (address.isPresent()) listeners.add(Listener.start(name, address.get(), implicitTls, handler, options));
     }
 
     private Listener.Options listenerOptions() {

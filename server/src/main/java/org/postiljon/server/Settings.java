@@ -43,6 +43,7 @@ public final class Settings {
             new Setting("limits.max-message-bytes", "52428800", "Largest message accepted anywhere (50 MiB)."),
             new Setting("limits.folders-per-account", "10000", "Folders one account may have (CREATE beyond it: NO [LIMIT])."),
             new Setting("limits.connections-per-ip", "20", "Connections one address may hold open on one listener."),
+            new Setting("limits.lmtp-connections-per-ip", "1000", "Connections one address may hold on the LMTP listener: its clients are a front MTA's delivery processes, many from one address (listen.lmtp should stay on a trusted address)."),
             new Setting("limits.connections", "20000", "Connections one listener holds open in all."),
             new Setting("auth.plaintext-on-loopback", "true", "Allow passwords without TLS from 127.0.0.1 and ::1 (never from elsewhere)."),
             new Setting("auth.failure-delay-ms", "500", "Delay after a failed login, doubled per further failure from the same IP or for the same account."),

@@ -55,7 +55,7 @@ class CliTest {
     void accountSettingsAreSetCheckedAndListed() {
         cli("domain", "add", "example.org");
         cli("account", "add", "alice@example.org", "--password", "horse-battery");
-        String defaults = "pop3.delete = expunge\ndelivery.subaddress-folder = off\nretention.trash = 30\nretention.junk = 30\nlocale = en\n";
+        String defaults = "pop3.delete = expunge\ndelivery.subaddress-folder = on\nretention.trash = 30\nretention.junk = 30\nlocale = en\n";
         assertEquals(new Result(0, defaults, ""), cli("account", "settings", "alice@example.org"));
         assertEquals(new Result(0, "pop3.delete of alice@example.org: trash\n", ""), cli("account", "set", "alice@example.org", "pop3.delete", "TRASH"));
         assertEquals(new Result(0, defaults.replace("expunge", "trash"), ""), cli("account", "settings", "alice@example.org"));

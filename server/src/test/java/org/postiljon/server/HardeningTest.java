@@ -92,4 +92,24 @@ class HardeningTest {
         String account = WebNode.JSON.readTree(first.body()).get("accountId").asText();
         assertEquals(404, web.get("/jmap/download/" + account + "/" + old + "/x", user).statusCode(), "the expired upload is deleted");
     }
+
+    @Test
+    void aFrontMtaMayOpenManyLmtpConnectionsFromOneAddress(@TempDir Path other) throws Exception {
+        try (WebNode lmtp = new WebNode(other, java.util.Map.of("listen.lmtp", "127.0.0.1:0"))) {
+            int port = lmtp.node.listeners().stream().filter(l -> l.address().getPort() != lmtp.imapPort() && l.address().getPort() != lmtp.smtpPort())
+                    .findFirst().orElseThrow().address().getPort();
+            java.util.List<java.net.Socket> open = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 60; i++) {
+                    java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+                    s.setSoTimeout(5000);
+                    open.add(s);
+                    String greeting = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream())).readLine();
+                    assertTrue(greeting.startsWith("220 ") && greeting.contains("LMTP"), "connection " + i + ": " + greeting);
+                }
+            } finally {
+                for (java.net.Socket s : open) s.close();
+            }
+        }
+    }
 }

@@ -126,8 +126,7 @@ class MxTest extends SmtpTranscriptTest {
     }
 
     @Test
-    void subaddressesGoToTheirFolderOnlyWhenTheUserOptedIn() throws Exception {
-        server.model.mailboxes().create(alice, org.postiljon.mailbox.api.MailboxName.of("lists"), java.util.Set.of());
+    void subaddressesGoToTheirFolderWhenItExistsUnlessTheUserOptedOut() throws Exception {
         String send = """
             C1: MAIL FROM:<list@example.net>
             S1: 250 2.1.0 sender OK
@@ -142,13 +141,16 @@ class MxTest extends SmtpTranscriptTest {
             S1: 250 2.0.0 message accepted and delivered
             """;
         run(ehloMx(1) + send);
-        assertEquals(1, inbox(alice).size(), "not opted in: INBOX");
-        server.model.directory().setSetting(EmailAddress.parse("alice@example.org"),
-                org.postiljon.mailbox.api.AccountSetting.SUBADDRESS_FOLDER, "on");
+        assertEquals(1, inbox(alice).size(), "no folder 'lists': INBOX (a sender never creates folders)");
+        server.model.mailboxes().create(alice, org.postiljon.mailbox.api.MailboxName.of("lists"), java.util.Set.of());
         run(send);
         assertEquals(1, inbox(alice).size());
         assertEquals(1, server.model.messages().list(alice, org.postiljon.mailbox.api.MailboxName.of("lists"),
-                org.postiljon.mailbox.api.UidSet.ALL).size(), "opted in: the folder named by the tag");
+                org.postiljon.mailbox.api.UidSet.ALL).size(), "the folder named by the tag, as Dovecot's lmtp_save_to_detail_mailbox");
+        server.model.directory().setSetting(EmailAddress.parse("alice@example.org"),
+                org.postiljon.mailbox.api.AccountSetting.SUBADDRESS_FOLDER, "off");
+        run(send);
+        assertEquals(2, inbox(alice).size(), "opted out: INBOX");
     }
 
     @Test

@@ -13,8 +13,11 @@ public enum AccountSetting {
     /** What POP3's DELE (committed by QUIT) does: remove the message, or move it to Trash. */
     POP3_DELETE("pop3.delete", "expunge", List.of("expunge", "trash")),
 
-    /** Whether mail to {@code user+tag@domain} goes to the folder {@code tag} when it exists (else INBOX). */
-    SUBADDRESS_FOLDER("delivery.subaddress-folder", "off", List.of("off", "on")),
+    /**
+     * Whether mail to {@code user+tag@domain} goes to the folder {@code tag} when it exists (else
+     * INBOX; never a new folder), over SMTP and LMTP alike, as Dovecot's lmtp_save_to_detail_mailbox.
+     */
+    SUBADDRESS_FOLDER("delivery.subaddress-folder", "on", List.of("off", "on")),
 
     /** Days a message stays in Trash after it was put there (by SAVEDATE), or never expunged. */
     RETENTION_TRASH("retention.trash", "30", List.of("never", "<number>")),
