@@ -29,6 +29,44 @@ class SortThreadTest extends ImapTranscriptTest {
             """);
     }
 
+    private void appendTo(String box, String subject) throws Exception {
+        String m = "From: x@example.org\r\nSubject: " + subject + "\r\n\r\nbody\r\n";
+        t.send(1, "q" + n + " APPEND " + box + " {" + m.length() + "+}\r\n" + m + "\r\n");
+        run("S1: q" + n++ + " OK [APPENDUID *");
+    }
+
+    @Test
+    void aMailboxMadeAfterADeleteGetsNoStaleSortOrRecent() throws Exception {
+        login(1, "alice@example.org");
+        run("C1: c1 CREATE Old\nS1: c1 OK *");
+        appendTo("Old", "Beta");
+        appendTo("Old", "Alpha");
+        run("""
+            C1: s1 SELECT Old
+            S1~ s1 OK [READ-WRITE] SELECT completed
+            C1: s2 SORT (SUBJECT) UTF-8 ALL
+            S1: * SORT 2 1
+            S1: s2 OK SORT completed
+            C1: s4 CLOSE
+            S1: s4 OK *
+            C1: d1 DELETE Old
+            S1: d1 OK *
+            C1: c2 CREATE New
+            S1: c2 OK *
+            """);
+        // The store may give "New" the id "Old" had; its messages start again at UID 1 and 2.
+        appendTo("New", "Alpha");
+        appendTo("New", "Beta");
+        run("""
+            C1: s5 SELECT New
+            S1~ * 2 RECENT
+            S1~ s5 OK [READ-WRITE] SELECT completed
+            C1: s6 SORT (SUBJECT) UTF-8 ALL
+            S1: * SORT 1 2
+            S1: s6 OK SORT completed
+            """);
+    }
+
     @Test
     void sortByEveryKindOfKey() throws Exception {
         six();

@@ -198,10 +198,12 @@ final class StoredMessages implements Messages {
 
     /**
      * Sort orders and thread trees of whole mailboxes, by what identifies the set of messages (the
-     * mailbox, its UIDNEXT and its count: UIDs only come at the top and go, so together they change
-     * whenever the set does). Keys never change after delivery, so nothing else can make them stale.
+     * mailbox, its UIDVALIDITY, its UIDNEXT and its count: UIDs only come at the top and go, so
+     * together they change whenever the set does). Keys never change after delivery, so nothing else
+     * can make them stale. UIDVALIDITY is part of it because SQLite reuses the id of a deleted
+     * mailbox for the next one created, which starts again at the same UIDs.
      */
-    private record Shape(long mailboxId, long uidNext, int count, Object what) { }
+    private record Shape(long mailboxId, long uidValidity, long uidNext, int count, Object what) { }
 
     private final java.util.Map<Shape, Object> orders = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -214,7 +216,7 @@ final class StoredMessages implements Messages {
     public long[] sort(Account account, MailboxName name, List<SortKey> keys, SearchQuery query) {
         long[] all = store.read(tx -> {
             Mailbox m = readable(tx, account, name);
-            Shape shape = new Shape(m.id(), m.uidNext(), tx.uids(m.id()).length, List.copyOf(keys));
+            Shape shape = new Shape(m.id(), m.uidValidity(), m.uidNext(), tx.uids(m.id()).length, List.copyOf(keys));
             long[] cached = (long[]) orders.get(shape);
             if (cached != null) return cached;
             long[] sorted = tx.sortedUids(m.id(), keys);
@@ -236,7 +238,7 @@ final class StoredMessages implements Messages {
         long[] hits = whole ? null : search(account, name, query);
         return store.read(tx -> {
             Mailbox m = readable(tx, account, name);
-            Shape shape = whole ? new Shape(m.id(), m.uidNext(), tx.uids(m.id()).length, algorithm) : null;
+            Shape shape = whole ? new Shape(m.id(), m.uidValidity(), m.uidNext(), tx.uids(m.id()).length, algorithm) : null;
             if (whole) {
                 List<ThreadNode> cached = (List<ThreadNode>) orders.get(shape);
                 if (cached != null) return cached;

@@ -223,10 +223,9 @@ public final class MessageParser {
                     h.add(field.toByteArray());
                     field.reset();
                 }
-                if (field.size() < HEADER_LINE_CAP * 4) {
-                    if (continuation && field.size() > 0) field.write(' ');
-                    field.write(b, 0, b.length);
-                }
+                // RFC 5322 §2.2.3: unfolding removes the CRLF only; the continuation's own whitespace stays, nothing is added
+                // (an added space made boundary="foo<CRLF> bar" read as "foo  bar", and the multipart was never split).
+                if (field.size() < HEADER_LINE_CAP * 4) field.write(b, 0, b.length);
             }
             if (field.size() > 0) h.add(field.toByteArray());
             return h;

@@ -72,6 +72,31 @@ class MessageParserTest {
     }
 
     @Test
+    void aFoldedBoundaryParameterUnfoldsToItsExactValue() throws IOException {
+        // RFC 5322 §2.2.3: unfolding removes the CRLF, nothing else; the boundary is "foo bar" with one space.
+        String m = crlf("""
+                Subject: folded
+                Content-Type: multipart/mixed; boundary="foo
+                 bar"
+
+                --foo bar
+                Content-Type: text/plain
+
+                one
+                --foo bar
+                Content-Type: text/plain
+
+                two
+                --foo bar--
+                """);
+        BodyPart body = parse(m).body();
+        assertEquals("foo bar", body.params().stream().filter(p -> p.name().equals("boundary")).findFirst().orElseThrow().value());
+        assertEquals(2, body.parts().size(), "split at the boundary");
+        assertEquals("two", slice(m, body.parts().get(1).bodyStart(), body.parts().get(1).bodyEnd()));
+        assertEquals("folded subject", parse(crlf("Subject: folded\n subject\n\nx\n")).envelope().subject(), "one space, the fold's own");
+    }
+
+    @Test
     void envelopeKeepsRawTextAndDecodesForKeys() throws IOException {
         ParsedMessage m = parse(ALTERNATIVE);
         Envelope e = m.envelope();

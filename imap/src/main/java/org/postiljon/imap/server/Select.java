@@ -60,7 +60,7 @@ final class Select implements Command {
         s.state = Session.State.SELECTED;
         long highestUid = uids.length == 0 ? 0 : uids[uids.length - 1];
         if (!readOnly) {
-            long firstRecent = svc.recent().claimUpTo(m.id(), highestUid);
+            long firstRecent = svc.recent().claimUpTo(m.id(), m.uidValidity(), highestUid);
             if (firstRecent > 0) view.markRecent(firstRecent);
         }
         var out = s.out();

@@ -226,7 +226,7 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
         if (uid <= lastUid()) return false; // already known (our own APPEND, told twice)
         if (count == uids.length) uids = Arrays.copyOf(uids, uids.length * 2);
         uids[count++] = uid;
-        if (!readOnly && s.services().recent().claimUpTo(mailbox.id(), uid) > 0) recent.add(uid);
+        if (!readOnly && s.services().recent().claimUpTo(mailbox.id(), mailbox.uidValidity(), uid) > 0) recent.add(uid);
         return true;
     }
 
