@@ -53,6 +53,13 @@ class BinaryFetchTest extends ImapTranscriptTest {
             S1: a5 NO [UNKNOWN-CTE] unknown transfer encoding x-uuencode
             C1: a6 FETCH 1 (BINARY.PEEK[1.HEADER])
             S1: a6 BAD BINARY.PEEK takes part numbers only
-            """);
+            C1: a7 FETCH 1 (BINARY.SIZE[])
+            S1: * 1 FETCH (BINARY.SIZE[] %d)
+            S1: a7 OK FETCH completed
+            C1: a8 FETCH 1 (BINARY.PEEK[]<0.12>)
+            S1: * 1 FETCH (BINARY[]<0> ~{12}
+            S1: Content-Type)
+            S1: a8 OK FETCH completed
+            """.formatted(msg.length()));
     }
 }

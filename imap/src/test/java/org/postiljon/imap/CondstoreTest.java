@@ -87,6 +87,28 @@ class CondstoreTest extends ImapTranscriptTest {
     }
 
     @Test
+    void aSessionNeverShowsFlagsOlderThanItAlreadyShowed() throws Exception {
+        login(1, "alice@example.org");
+        login(2, "alice@example.org");
+        run(THREE + """
+            C1: a3 ENABLE CONDSTORE
+            S1: * ENABLED CONDSTORE
+            S1: a3 OK ENABLE completed
+            C1: a4 SELECT INBOX
+            S1~ a4 OK [READ-WRITE] SELECT completed
+            C2: b1 SELECT INBOX
+            S2~ b1 OK [READ-WRITE] SELECT completed
+            C2: b2 STORE 1 +FLAGS.SILENT (\\Flagged)
+            S2: b2 OK STORE completed
+            C1: a5 STORE 1 +FLAGS (\\Deleted)
+            S1: * 1 FETCH (FLAGS (\\Deleted \\Flagged \\Recent) UID 1 MODSEQ (6))
+            S1: a5 OK STORE completed
+            C1: a6 NOOP
+            S1: a6 OK NOOP completed
+            """);
+    }
+
+    @Test
     void conditionalStoreSearchByModseqAndCondstoreSelect() throws Exception {
         login(1, "alice@example.org");
         login(2, "alice@example.org");

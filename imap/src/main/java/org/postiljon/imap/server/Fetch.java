@@ -220,7 +220,10 @@ final class Fetch implements Command {
             }
             switch (item.name()) {
                 case "UID" -> out.raw("UID " + m.uid());
-                case "FLAGS" -> out.raw("FLAGS " + s.flagList(m.flags(), m.uid()));
+                case "FLAGS" -> {
+                    out.raw("FLAGS " + s.flagList(m.flags(), m.uid()));
+                    s.selected.shown(m.uid(), m.modSeq());
+                }
                 case "INTERNALDATE" -> out.raw("INTERNALDATE \"" + INTERNALDATE.format(m.internalDate()) + "\"");
                 case "SAVEDATE" -> out.raw("SAVEDATE \"" + INTERNALDATE.format(m.saveDate()) + "\""); // RFC 8514 §4.2
                 case "RFC822.SIZE" -> out.raw("RFC822.SIZE " + m.size());
@@ -262,6 +265,11 @@ final class Fetch implements Command {
             default -> item.responseName();
         };
         long[] range = Sections.range(root, item, m.size());
+        if (item.name().equals("BINARY.SIZE")) {
+            // RFC 3516 §4.3: a number, the size of the section (the whole message: nothing to decode at its top).
+            out.raw(responseName + " " + (range[1] - range[0]));
+            return;
+        }
         out.raw(responseName + " ");
         try (InputStream in = s.services().messages().open(s.account, s.selected.mailbox.name(), m.uid())) {
             if (item.kind() != null && item.kind().startsWith("HEADER.FIELDS")) {
@@ -277,7 +285,7 @@ final class Fetch implements Command {
                 to = Math.min(to, from + item.count());
             }
             in.skipNBytes(from);
-            out.literal(in, to - from);
+            out.literal(in, to - from, item.name().startsWith("BINARY"));
         } catch (java.io.EOFException e) {
             throw new CommandFailed("SERVERBUG", "stored message is shorter than recorded");
         }

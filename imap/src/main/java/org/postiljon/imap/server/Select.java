@@ -55,7 +55,7 @@ final class Select implements Command {
         view.listenTo(svc.changes()); // before reading, so no change falls between
         // UIDs only: a 100,000-message mailbox opens without reading its message rows.
         long[] uids = svc.messages().search(s.account, name, new SearchQuery.All());
-        view.load(uids);
+        view.load(uids, m.highestModSeq());
         s.selected = view;
         s.state = Session.State.SELECTED;
         long highestUid = uids.length == 0 ? 0 : uids[uids.length - 1];

@@ -33,6 +33,12 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private ChangeBus.Subscription subscription;
+    /**
+     * The MODSEQ of the flags this session last showed for a message (RFC 7162 §3.1: a client's
+     * view only moves forward). A change queued before a newer state was shown (while SELECT read the
+     * mailbox, or before this session's own STORE answered) is older news and is not replayed.
+     */
+    private final java.util.Map<Long, Long> shownModSeq = new java.util.HashMap<>();
     /** UIDs expunged elsewhere but not yet announced: still numbered here, gone from the store. */
     private final Set<Long> vanishing = new HashSet<>();
     private boolean deleted;
@@ -47,9 +53,23 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
      * The messages as read after subscribing: changes queued meanwhile may repeat what the list
      * already shows, and are applied idempotently.
      */
-    void load(long[] all) {
+    void load(long[] all, long highestModSeq) {
         uids = java.util.Arrays.copyOf(all, Math.max(16, all.length + 16));
         count = all.length;
+        loadedModSeq = highestModSeq;
+    }
+
+    /** The mailbox's HIGHESTMODSEQ when the view was read: changes up to it are in the view already. */
+    private long loadedModSeq;
+
+    /** Records that the session showed the flags of {@code uid} as of {@code modSeq}. */
+    void shown(long uid, long modSeq) {
+        shownModSeq.merge(uid, modSeq, Math::max);
+    }
+
+    /** Whether a flag state as of {@code modSeq} is older than what the session knows of {@code uid}. */
+    private boolean stale(long uid, long modSeq) {
+        return modSeq <= loadedModSeq || modSeq <= shownModSeq.getOrDefault(uid, 0L);
     }
 
     void listenTo(ChangeBus bus) {
@@ -196,7 +216,7 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
                     if (ownModSeqs.remove(f.modSeq())) break; // this session answered it already
                     for (MessageInfo m : f.messages()) {
                         int seq = seqOf(m.uid());
-                        if (seq > 0) s.fetchFlags(seq, m);
+                        if (seq > 0 && !stale(m.uid(), m.modSeq())) s.fetchFlags(seq, m);
                     }
                 }
                 case Change.MessagesExpunged e -> {
@@ -239,6 +259,7 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
     private int remove(long uid) {
         int seq = seqOf(uid);
         vanishing.remove(uid);
+        shownModSeq.remove(uid);
         if (seq == 0) return 0;
         System.arraycopy(uids, seq, uids, seq - 1, count - seq);
         count--;

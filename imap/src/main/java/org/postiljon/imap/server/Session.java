@@ -301,6 +301,7 @@ final class Session {
 
     /** Untagged FETCH with the flags of one message (and its UID, which never hurts). */
     void fetchFlags(int seq, MessageInfo m) throws IOException {
+        if (selected != null) selected.shown(m.uid(), m.modSeq());
         out.raw("* " + seq + " FETCH (FLAGS " + flagList(m.flags(), m.uid()) + " UID " + m.uid()
                 + (condstore ? " MODSEQ (" + m.modSeq() + ")" : "") + ")").crlf();
     }

@@ -114,7 +114,15 @@ public final class ResponseWriter {
 
     /** A literal of exactly {@code length} bytes from {@code in}, streamed. */
     public ResponseWriter literal(InputStream in, long length) throws IOException {
-        raw("{" + length + "}").crlf();
+        return literal(in, length, false);
+    }
+
+    /**
+     * The same, as a literal8 ({@code ~{n}}, RFC 3516 §4.2) when {@code binary}: BINARY answers may
+     * hold NUL, which a plain literal must not.
+     */
+    public ResponseWriter literal(InputStream in, long length, boolean binary) throws IOException {
+        raw((binary ? "~{" : "{") + length + "}").crlf();
         byte[] buf = new byte[16 * 1024];
         long left = length;
         while (left > 0) {
