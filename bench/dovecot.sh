@@ -57,6 +57,8 @@ service imap-login {
   inet_listener imaps {
     port = 0
   }
+  # Dovecot's high-performance login mode: one login process serves many connections.
+  service_count = 0
   process_min_avail = 2
 }
 service pop3-login {
@@ -76,7 +78,14 @@ service lmtp {
 }
 service imap {
   process_limit = 1024
+  process_min_avail = 8
   vsz_limit = 2G
+}
+service pop3 {
+  process_min_avail = 4
+}
+service auth {
+  client_limit = 4096
 }
 default_client_limit = 2000
 CONF

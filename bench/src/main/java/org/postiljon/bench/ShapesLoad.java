@@ -105,8 +105,15 @@ public final class ShapesLoad {
         errors.forEach((k, v) -> System.out.println("  error x" + v + ": " + k));
     }
 
+    /**
+     * Each client has users of its own (client, client + clients, ...): two sessions of one user at
+     * once would meet POP3's maildrop lock (RFC 1939 §8) and each other's expunges, which is not the
+     * load being measured.
+     */
     private String user(int client, Random r) {
-        return String.format(format, 1 + (shape.equals("b") || shape.equals("c") ? client % users : r.nextInt(users)));
+        if (shape.equals("b") || shape.equals("c")) return String.format(format, 1 + client % users);
+        int own = Math.max(1, users / clients);
+        return String.format(format, 1 + (client + clients * r.nextInt(own)) % users);
     }
 
     /** Fills every INBOX with {@code preload} messages (and makes Trash) before the clock starts. */
@@ -142,8 +149,8 @@ public final class ShapesLoad {
                 c.cmd("FETCH", "FETCH 1:* (UID FLAGS)");
                 c.cmd("FETCH", "FETCH " + (1 + r.nextInt(n)) + " BODY.PEEK[]");
                 c.cmd("STORE", "STORE " + (1 + r.nextInt(n)) + " +FLAGS (\\Seen)");
-                c.append("APPEND", message(r.nextInt(1000)));
-                c.cmd("STORE", "STORE " + (c.exists + 1) + " +FLAGS.SILENT (\\Deleted)");
+                long uid = c.append("APPEND", message(r.nextInt(1000)));
+                c.cmd("STORE", "UID STORE " + uid + " +FLAGS.SILENT (\\Deleted)");
                 c.cmd("EXPUNGE", "EXPUNGE");
                 if (shape.equals("c")) {
                     c.cmd("SEARCH", "UID SEARCH SUBJECT project");
@@ -296,16 +303,21 @@ public final class ShapesLoad {
             if (name == null) step.run(); else timed(name, step);
         }
 
-        void append(String name, String message) throws IOException {
+        /** Appends to INBOX; the UID it got (RFC 4315 APPENDUID). */
+        long append(String name, String message) throws IOException {
+            long[] uid = {0};
             Step step = () -> {
                 String t = "t" + ++tag;
                 l.sendRaw(t + " APPEND INBOX {" + message.length() + "+}\r\n" + message + "\r\n");
-                read(t);
+                String ok = read(t);
+                int at = ok.indexOf("[APPENDUID ");
+                if (at >= 0) uid[0] = Long.parseLong(ok.substring(at + 11, ok.indexOf(']', at)).split(" ")[1]);
             };
             if (name == null) step.run(); else timed(name, step);
+            return uid[0];
         }
 
-        private void read(String t) throws IOException {
+        private String read(String t) throws IOException {
             while (true) {
                 String line = l.line();
                 if (line.startsWith("* ") && line.endsWith(" EXISTS")) exists = Integer.parseInt(line.substring(2, line.length() - 7));
@@ -318,7 +330,7 @@ public final class ShapesLoad {
                 }
                 if (line.startsWith(t + " ")) {
                     if (!line.startsWith(t + " OK")) throw new IOException(line);
-                    return;
+                    return line;
                 }
             }
         }

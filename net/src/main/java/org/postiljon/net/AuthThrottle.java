@@ -18,8 +18,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li><b>Per IP</b>: after {@code maxIpFailures} failed attempts within {@code window}, further
  *       attempts from that IP are refused at once, without checking the password, until the window
- *       ends. Attempts still being checked count too, so many parallel connections cannot get more
- *       guesses through than the limit.</li>
+ *       ends. Once an IP has failed, attempts still being checked count too, so parallel connections
+ *       cannot get more guesses through than the limit (a first wave of parallel attempts, before any
+ *       failure, all goes ahead: devices behind one address reconnecting at once).</li>
  *   <li><b>Per account</b>: after {@code maxAccountFailures} failures for one account name (from
  *       anywhere), attempts for it are refused, but not from an IP that has signed in to that account
  *       before (a "known device"): an attacker cannot lock the owner out of the devices they use.
@@ -172,14 +173,14 @@ public final class AuthThrottle {
             long now = clock.millis();
             boolean knownIp = user != null && isKnown(user, ip, now);
             Window byIp = window("ip:" + ip, now);
-            if (!knownIp && byIp.failures + byIp.pending >= options.maxIpFailures()) {
+            if (!knownIp && over(byIp, options.maxIpFailures())) {
                 throw refused("too many failed logins from your address", byIp, now);
             }
             Window byAccount = null;
             if (user != null) {
                 // A known IP is limited by its own count for the account, not by what others did.
                 byAccount = window(knownIp ? "pair:" + user + " " + ip : "user:" + user, now);
-                if (byAccount.failures + byAccount.pending >= options.maxAccountFailures()) {
+                if (over(byAccount, options.maxAccountFailures())) {
                     throw refused("too many failed logins for this account", byAccount, now);
                 }
                 byAccount.pending++;
@@ -189,6 +190,16 @@ public final class AuthThrottle {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Over the limit: the failures reached it, or, once there are failures, the failures and the
+     * attempts being checked together (so parallel guessing cannot overshoot). Without a failure,
+     * parallel attempts all go ahead: a burst of devices behind one address reconnecting at once
+     * is not an attack; a burst of guesses gets one wave at most, then the window is closed.
+     */
+    private static boolean over(Window w, int max) {
+        return w.failures >= max || (w.failures > 0 && w.failures + w.pending >= max);
     }
 
     private void finish(String ip, String user, Window[] held, boolean success) {

@@ -122,6 +122,7 @@ class SaslTest {
     void anIpOverItsLimitIsRefusedWithoutACheckEvenInParallel() throws Exception {
         Instant[] now = {Instant.parse("2026-11-26T00:00:00Z")};
         AuthThrottle t = new AuthThrottle(new AuthThrottle.Options(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(15), 10, 1000), clock(now));
+        t.attempt("192.0.2.9", "first-guess@example.org", Optional::empty); // the IP has failed once
         java.util.concurrent.atomic.AtomicInteger checked = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
@@ -147,14 +148,40 @@ class SaslTest {
         while (checked.get() + refused.get() < 300) Thread.sleep(5);
         hold.countDown();
         for (Thread g : guesses) g.join();
-        assertEquals(10, checked.get(), "300 parallel guesses: only the limit is checked");
-        assertEquals(290, refused.get());
+        assertEquals(9, checked.get(), "300 parallel guesses after a failure: only what is left of the limit is checked");
+        assertEquals(291, refused.get());
         AuthThrottle.Refused r = assertThrows(AuthThrottle.Refused.class, () -> t.attempt("192.0.2.9", "alice@example.org", () -> Optional.of("ok")));
         assertTrue(r.retryAfter().compareTo(Duration.ofMinutes(14)) > 0, "blocked for the rest of the window: " + r.retryAfter());
         assertThrows(AuthThrottle.Refused.class, () -> t.refuseIfBlocked("192.0.2.9"));
         assertEquals(Optional.of("ok"), t.attempt("198.51.100.1", "alice@example.org", () -> Optional.of("ok")), "other IPs are not affected");
         now[0] = now[0].plus(Duration.ofMinutes(16));
         assertEquals(Optional.of("ok"), t.attempt("192.0.2.9", "alice@example.org", () -> Optional.of("ok")), "the block ends with the window");
+    }
+
+    @Test
+    void aBurstOfCorrectLoginsFromOneAddressAllGoAhead() throws Exception {
+        AuthThrottle t = new AuthThrottle(new AuthThrottle.Options(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(15), 10, 10), Clock.systemUTC());
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger in = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> logins = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String user = "user" + i + "@example.org";
+            logins.add(Thread.startVirtualThread(() -> {
+                Optional<String> ok = t.attempt("198.51.100.9", user, () -> {
+                    try {
+                        hold.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return Optional.of(user);
+                });
+                if (ok.isPresent()) in.incrementAndGet();
+            }));
+        }
+        Thread.sleep(200);
+        hold.countDown();
+        for (Thread l : logins) l.join();
+        assertEquals(50, in.get(), "50 devices behind one address reconnecting at once are not refused");
     }
 
     @Test
