@@ -327,20 +327,7 @@ class MxTest extends SmtpTranscriptTest {
     void aSignedInSenderGetsSuccessNoticesWithTheWholeMessage() throws Exception {
         t.port(2, SmtpTestServer.port(server.submission));
         String plain = java.util.Base64.getEncoder().encodeToString("\0bob@example.org\0correct horse battery".getBytes());
-        run("""
-            S2: 220 *
-            C2: EHLO laptop
-            S2: 250-mx.example.org greets laptop
-            S2: 250-PIPELINING
-            S2: 250-SIZE 52428800
-            S2: 250-8BITMIME
-            S2: 250-ENHANCEDSTATUSCODES
-            S2: 250-SMTPUTF8
-            S2: 250-CHUNKING
-            S2: 250-BINARYMIME
-            S2: 250-DSN
-            S2: 250-STARTTLS
-            S2: 250 AUTH PLAIN LOGIN SCRAM-SHA-256
+        run(ehloSubmission(2) + """
             C2: AUTH PLAIN %s
             S2: 235 2.7.0 authentication successful
             C2: MAIL FROM:<bob@example.org> RET=FULL ENVID=QQ+2B123

@@ -66,4 +66,23 @@ abstract class SmtpTranscriptTest {
             S%1$d: 250 STARTTLS
             """.formatted(n);
     }
+
+    /** The greeting and EHLO reply of the submission port (plain, before AUTH) on connection n. */
+    static String ehloSubmission(int n) {
+        return """
+            S%1$d: 220 mx.example.org ESMTP Postiljon ready
+            C%1$d: EHLO laptop
+            S%1$d: 250-mx.example.org greets laptop
+            S%1$d: 250-PIPELINING
+            S%1$d: 250-SIZE 52428800
+            S%1$d: 250-8BITMIME
+            S%1$d: 250-ENHANCEDSTATUSCODES
+            S%1$d: 250-SMTPUTF8
+            S%1$d: 250-CHUNKING
+            S%1$d: 250-BINARYMIME
+            S%1$d: 250-DSN
+            S%1$d: 250-STARTTLS
+            S%1$d: 250 AUTH PLAIN LOGIN SCRAM-SHA-256
+            """.formatted(n);
+    }
 }

@@ -18,20 +18,7 @@ class SubmissionAndLmtpTest extends SmtpTranscriptTest {
     void submissionNeedsAuthAndTheUsersOwnSenderAddress() throws Exception {
         server.model.directory().addAlias(AliasSource.parse("sales@example.org"), EmailAddress.parse("alice@example.org"));
         t.port(2, SmtpTestServer.port(server.submission));
-        run("""
-            S2: 220 mx.example.org ESMTP Postiljon ready
-            C2: EHLO laptop
-            S2: 250-mx.example.org greets laptop
-            S2: 250-PIPELINING
-            S2: 250-SIZE 52428800
-            S2: 250-8BITMIME
-            S2: 250-ENHANCEDSTATUSCODES
-            S2: 250-SMTPUTF8
-            S2: 250-CHUNKING
-            S2: 250-BINARYMIME
-            S2: 250-DSN
-            S2: 250-STARTTLS
-            S2: 250 AUTH PLAIN LOGIN SCRAM-SHA-256
+        run(ehloSubmission(2) + """
             C2: MAIL FROM:<alice@example.org>
             S2: 530 5.7.0 authentication required
             C2: AUTH PLAIN AGFsaWNlQGV4YW1wbGUub3JnAHdyb25n
@@ -74,20 +61,7 @@ class SubmissionAndLmtpTest extends SmtpTranscriptTest {
         var team = server.model.directory().addTeam(EmailAddress.parse("sales-team@example.org"), org.postiljon.mailbox.api.QuotaLimits.UNLIMITED);
         server.model.directory().setTeamMember(team.address(), EmailAddress.parse("alice@example.org"), org.postiljon.mailbox.api.Rights.ALL);
         t.port(2, SmtpTestServer.port(server.submission));
-        StringBuilder script = new StringBuilder("""
-            S2: 220 *
-            C2: EHLO laptop
-            S2: 250-mx.example.org greets laptop
-            S2: 250-PIPELINING
-            S2: 250-SIZE 52428800
-            S2: 250-8BITMIME
-            S2: 250-ENHANCEDSTATUSCODES
-            S2: 250-SMTPUTF8
-            S2: 250-CHUNKING
-            S2: 250-BINARYMIME
-            S2: 250-DSN
-            S2: 250-STARTTLS
-            S2: 250 AUTH PLAIN LOGIN SCRAM-SHA-256
+        StringBuilder script = new StringBuilder(ehloSubmission(2) + """
             C2: AUTH PLAIN %s
             S2: 235 2.7.0 authentication successful
             """.formatted(PLAIN_ALICE));
