@@ -91,6 +91,8 @@ public final class AuthThrottle {
     private final Map<String, Window> windows = new HashMap<>();
     /** Account name → IP → when it last signed in; the oldest accounts go first past the bound. */
     private final LinkedHashMap<String, LinkedHashMap<String, Long>> known = new LinkedHashMap<>(16, 0.75f, true);
+    /** Every IP that is some account's known device (for SASL, where the account is named later); bounded. */
+    private final java.util.Set<String> knownIps = new java.util.HashSet<>();
 
     public AuthThrottle(Options options, Clock clock) {
         this.options = options;
@@ -154,8 +156,8 @@ public final class AuthThrottle {
         try {
             long now = clock.millis();
             Window w = windows.get("ip:" + ip);
-            if (w != null && now - w.since <= options.window().toMillis() && w.failures + w.pending >= options.maxIpFailures()
-                    && !known.values().stream().anyMatch(ips -> ips.containsKey(ip))) {
+            // The user is not known before the exchange: an IP that is some account's known device may go on.
+            if (w != null && now - w.since <= options.window().toMillis() && over(w, options.maxIpFailures()) && !knownIps.contains(ip)) {
                 r = refused("too many failed logins from your address", w, now);
             }
         } finally {
@@ -217,6 +219,8 @@ public final class AuthThrottle {
                 LinkedHashMap<String, Long> ips = known.get(user);
                 if (ips.size() > MAX_KNOWN_IPS_PER_ACCOUNT) ips.remove(ips.keySet().iterator().next());
                 if (known.size() > MAX_ENTRIES) known.remove(known.keySet().iterator().next());
+                if (knownIps.size() >= MAX_ENTRIES) knownIps.clear(); // stricter, never looser, when it overflows
+                knownIps.add(ip);
             }
             if (windows.size() > MAX_ENTRIES) prune(clock.millis());
         } finally {
