@@ -35,7 +35,7 @@ class BinaryFetchTest extends ImapTranscriptTest {
             S1: * FLAGS *
             S1: * OK [PERMANENTFLAGS *
             S1: * 1 EXISTS
-            S1: * 0 RECENT
+            S1: * 1 RECENT
             S1: * OK [UNSEEN 1] first unseen
             S1: * OK [UIDVALIDITY *
             S1: * OK [UIDNEXT *

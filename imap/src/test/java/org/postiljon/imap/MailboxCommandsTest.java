@@ -64,6 +64,36 @@ class MailboxCommandsTest extends ImapTranscriptTest {
     }
 
     @Test
+    void recentIsReportedByExamineAndStatusWithoutBeingTakenAndTildeNamesAreAtoms() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            C1: a0 SELECT ~foo
+            S1: a0 NO [NONEXISTENT] no such mailbox: ~foo
+            C1: a1 CREATE ~foo
+            S1: a1 OK [MAILBOXID *
+            """);
+        t.send(1, "a2 APPEND ~foo {14+}\r\nSubject: x\r\n\r\n\r\n");
+        run("""
+            S1: a2 OK [APPENDUID *
+            C1: a3 STATUS ~foo (MESSAGES RECENT)
+            S1: * STATUS "~foo" (MESSAGES 1 RECENT 1)
+            S1: a3 OK STATUS completed
+            C1: a4 EXAMINE ~foo
+            S1~ * 1 RECENT
+            S1~ a4 OK [READ-ONLY] EXAMINE completed
+            C1: a5 SELECT ~foo
+            S1~ * 1 RECENT
+            S1~ a5 OK [READ-WRITE] SELECT completed
+            C1: a6 STATUS ~foo (RECENT)
+            S1: * STATUS "~foo" (RECENT 0)
+            S1: a6 OK STATUS completed
+            C1: a7 SEARCH SINCE 24-mar-2007 BEFORE 1-JAN-2100
+            S1: * SEARCH 1
+            S1: a7 OK SEARCH completed
+            """);
+    }
+
+    @Test
     void listShowsHierarchySpecialUseAndSubscriptions() throws Exception {
         login(1, "alice@example.org");
         run("""

@@ -25,4 +25,13 @@ public final class RecentTracker {
             if (c.compareAndSet(prev, upTo)) return prev + 1;
         }
     }
+
+    /**
+     * The highest UID claimed so far, without claiming: UIDs above it are still \Recent (RFC 3501
+     * §2.3.2), which EXAMINE and STATUS report without taking.
+     */
+    public long claimed(long mailboxId, long uidValidity) {
+        AtomicLong c = claimed.get(new Key(mailboxId, uidValidity));
+        return c == null ? 0 : c.get();
+    }
 }

@@ -24,7 +24,9 @@ import org.postiljon.mailbox.api.UidSet;
  */
 final class Search implements Command {
 
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d-MMM-yyyy", Locale.ENGLISH);
+    /** RFC 3501 §9 / RFC 9051 §9: date-month is an ABNF string, so any letter case ("24-mar-2007"). */
+    private static final DateTimeFormatter DATE = new java.time.format.DateTimeFormatterBuilder().parseCaseInsensitive()
+            .appendPattern("d-MMM-yyyy").toFormatter(Locale.ENGLISH);
     private final boolean uid;
 
     Search(boolean uid) {

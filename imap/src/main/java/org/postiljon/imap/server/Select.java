@@ -62,6 +62,9 @@ final class Select implements Command {
         if (!readOnly) {
             long firstRecent = svc.recent().claimUpTo(m.id(), m.uidValidity(), highestUid);
             if (firstRecent > 0) view.markRecent(firstRecent);
+        } else {
+            // RFC 3501 §6.3.2: EXAMINE shows what is recent but leaves it so for the session that selects.
+            view.markRecent(svc.recent().claimed(m.id(), m.uidValidity()) + 1);
         }
         var out = s.out();
         out.untagged("FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)");

@@ -41,6 +41,13 @@ final class Status implements Command {
         return items;
     }
 
+    private static long recent(Session s, MailboxName name, MailboxStatus st) {
+        long claimed = s.services().recent().claimed(st.mailbox().id(), st.mailbox().uidValidity());
+        if (claimed + 1 >= st.mailbox().uidNext()) return 0;
+        return s.services().messages().search(s.account, name, new org.postiljon.mailbox.api.SearchQuery.Uids(
+                new org.postiljon.mailbox.api.UidSet(List.of(new org.postiljon.mailbox.api.UidSet.Range(claimed + 1, org.postiljon.mailbox.api.UidSet.MAX_UID))))).length;
+    }
+
     static void write(Session s, MailboxName name, List<String> items) throws IOException {
         MailboxStatus st = s.services().mailboxes().status(s.account, name);
         StringBuilder b = new StringBuilder();
@@ -60,7 +67,8 @@ final class Status implements Command {
                 case "DELETED-STORAGE" -> st.deletedBytes(); // RFC 9208 §4.1.4, octets
                 case "APPENDLIMIT" -> s.services().limits().maxMessageBytes(); // RFC 7889 §4
                 case "HIGHESTMODSEQ" -> st.mailbox().highestModSeq(); // RFC 7162 §3.1.6
-                default -> 0; // RECENT: recent messages belong to the session that selects
+                case "RECENT" -> recent(s, name, st); // RFC 3501 §6.3.10: those no session has been told of yet
+                default -> 0;
             };
             b.append(item).append(' ').append(v);
         }

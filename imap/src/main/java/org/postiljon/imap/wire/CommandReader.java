@@ -147,7 +147,9 @@ public final class CommandReader {
 
     public byte[] astringBytes() throws IOException {
         int c = peek();
-        if (c == '"' || c == '{' || c == '~') return stringBytes();
+        // "~" starts a literal8 only before "{" (RFC 3516 §4.2); "~foo" is an atom (a mailbox name, RFC 9051 §9).
+        boolean literal8 = c == '~' && pos + 1 < line.length && line[pos + 1] == '{';
+        if (c == '"' || c == '{' || literal8) return stringBytes();
         int start = pos;
         while (pos < line.length && (isAtomChar(line[pos]) || line[pos] == ']')) pos++;
         if (pos == start) throw new BadSyntax("expected a string");
