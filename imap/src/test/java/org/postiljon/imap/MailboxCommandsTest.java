@@ -135,6 +135,9 @@ class MailboxCommandsTest extends ImapTranscriptTest {
             C1: a9 LSUB "" "W*"
             S1: * LSUB () "/" "Work/Clients"
             S1: a9 OK LSUB completed
+            C1: a10 LSUB "" "W%"
+            S1: * LSUB (\\Noselect) "/" "Work"
+            S1: a10 OK LSUB completed
             C1: b1 SUBSCRIBE Nowhere
             S1: b1 NO [NONEXISTENT] no such mailbox: Nowhere
             C1: b2 LIST (SPECIAL-USE) "" *

@@ -95,6 +95,11 @@ final class ListMailboxes implements Command {
         s.ok(tag, (lsub ? "LSUB" : "LIST") + " completed", true);
     }
 
+    private static boolean matchesAny(List<ListPattern> matchers, String name) {
+        for (ListPattern p : matchers) if (p.matches(name)) return true;
+        return false;
+    }
+
     /**
      * One pass over the names, each looked at a constant number of times: the parents that have
      * existing or subscribed children are collected first (was: every name compared with every
@@ -116,6 +121,18 @@ final class ListMailboxes implements Command {
         }
         names.addAll(subscribed);
         List<ListPattern> matchers = patterns.stream().map(p -> new ListPattern(reference + p)).toList();
+        // RFC 3501 §6.3.9: when "%" stops at an unsubscribed parent of a subscribed name, LSUB must return that
+        // parent with \Noselect (the subscribed name itself does not match).
+        Set<MailboxName> lsubParents = new HashSet<>();
+        if (lsub) {
+            for (MailboxName sub : subscribed) {
+                if (matchesAny(matchers, sub.path())) continue;
+                for (var p = sub.parent(); p.isPresent(); p = p.get().parent()) {
+                    if (!subscribed.contains(p.get()) && matchesAny(matchers, p.get().path())) lsubParents.add(p.get());
+                }
+            }
+            names.addAll(lsubParents);
+        }
         for (MailboxName name : names) {
             boolean matches = false;
             for (ListPattern w : matchers) matches |= w.matches(name.path());
@@ -123,7 +140,9 @@ final class ListMailboxes implements Command {
             boolean isSubscribed = subscribed.contains(name);
             boolean hasChildren = withExistingChild.contains(name);
             String childInfo = null;
-            if (o.subscribedOnly() && !isSubscribed) {
+            if (lsub && !isSubscribed) {
+                if (!lsubParents.contains(name)) continue;
+            } else if (o.subscribedOnly() && !isSubscribed) {
                 if (!(o.recursive() && matches && withSubscribedChild.contains(name))) continue;
                 childInfo = "(\"CHILDINFO\" (\"SUBSCRIBED\"))";
             } else if (!matches) {
@@ -132,7 +151,9 @@ final class ListMailboxes implements Command {
             if (o.specialUseOnly() && (m == null || m.specialUse().isEmpty())) continue;
             if (m == null && !isSubscribed && !hasChildren) continue;
             List<String> attrs = new ArrayList<>();
-            if (m == null) {
+            if (lsub && lsubParents.contains(name)) {
+                attrs.add("\\Noselect");
+            } else if (m == null) {
                 attrs.add(lsub || !s.rev2() && !o.subscribedOnly() ? "\\Noselect" : "\\NonExistent");
             }
             if (!lsub) attrs.add(hasChildren ? "\\HasChildren" : "\\HasNoChildren");
