@@ -11,6 +11,7 @@ final class Errors {
         return switch (e) {
             case MailboxException.OverQuota q -> "overQuota";
             case MailboxException.LimitReached l -> "overQuota"; // RFC 8620 §5.3: a server limit on the number of objects
+            case MailboxException.Unavailable u -> "serverUnavailable"; // RFC 8620 §3.6.2: try again later
             case MailboxException.NoRights r -> "forbidden";
             case MailboxException.NotAllowed n -> "forbidden";
             case MailboxException.TooBig t -> "tooLarge";

@@ -182,11 +182,6 @@ public final class Jmap {
             } catch (MailboxException e) {
                 responses.add(error(Errors.typeOf(e), e.getMessage(), callId));
             } catch (RuntimeException e) {
-                if (MailboxException.Unavailable.storageFull(e).isPresent()) {
-                    log.warn("JMAP {} failed: the storage is full", name);
-                    responses.add(error("serverUnavailable", "the server's storage is full; try again later", callId)); // RFC 8620 §3.6.2
-                    continue;
-                }
                 log.error("JMAP {} failed", name, e);
                 responses.add(error("serverFail", "internal error", callId));
             }

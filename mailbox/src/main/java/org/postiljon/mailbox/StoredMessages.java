@@ -92,6 +92,7 @@ final class StoredMessages implements Messages {
         } catch (BlobStore.TooLarge e) {
             throw new MailboxException.TooBig(limits.maxMessageBytes());
         } catch (IOException e) {
+            if (MailboxException.Unavailable.isStorageFull(e)) throw MailboxException.Unavailable.storageFull();
             throw new UncheckedIOException("cannot store message", e);
         }
     }

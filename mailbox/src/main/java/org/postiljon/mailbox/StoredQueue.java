@@ -36,6 +36,9 @@ final class StoredQueue implements OutboundQueue {
         } catch (BlobStore.TooLarge e) {
             throw new MailboxException.TooBig(limits.maxMessageBytes());
         } catch (IOException e) {
+            if (org.postiljon.mailbox.api.MailboxException.Unavailable.isStorageFull(e)) {
+                throw org.postiljon.mailbox.api.MailboxException.Unavailable.storageFull();
+            }
             throw new UncheckedIOException("cannot store message", e);
         }
         Instant now = Instant.now();

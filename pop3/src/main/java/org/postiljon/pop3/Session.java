@@ -100,14 +100,9 @@ final class Session {
         } catch (Pop3Error e) {
             error(e.code, e.getMessage());
         } catch (MailboxException e) {
-            error("SYS/PERM", e.getMessage());
+            // RFC 3206: SYS/TEMP for what may pass (a full disk), SYS/PERM for the rest.
+            error(e instanceof MailboxException.Unavailable ? "SYS/TEMP" : "SYS/PERM", e.getMessage());
         } catch (RuntimeException e) {
-            var full = MailboxException.Unavailable.storageFull(e);
-            if (full.isPresent()) {
-                log.warn("POP3 command {} failed: the storage is full", keyword);
-                error("SYS/TEMP", full.get().getMessage()); // RFC 3206: a temporary problem
-                return;
-            }
             log.error("POP3 command {} failed", keyword, e);
             error("SYS/TEMP", "internal error, try again later");
         }

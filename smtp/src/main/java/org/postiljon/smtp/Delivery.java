@@ -197,6 +197,11 @@ final class Delivery {
                 .map(r -> new Bounce.Line(r.dsn(), "delivered", "2.0.0", null)).toList());
     }
 
+    /** RFC 5321 §4.2.2 452 / RFC 3463 4.3.1 "mail system full": the sender keeps the message and retries. */
+    static SmtpError storageFull() {
+        return new SmtpError(452, "4.3.1", "insufficient system storage, try again later");
+    }
+
     /** The sender is proven: a signed-in user, or the front MTA of LMTP, which made its own checks. */
     static boolean trustedSender(Session s) {
         return s.account != null || s.mode == Mode.LMTP;
@@ -330,11 +335,10 @@ final class Delivery {
             List<Envelope.Recipient> full;
             try {
                 full = deliverAll(s, spool, fixups, why);
+            } catch (MailboxException.Unavailable e) {
+                log.warn("delivery failed: the storage is full");
+                throw storageFull();
             } catch (RuntimeException e) {
-                if (MailboxException.Unavailable.storageFull(e).isPresent()) {
-                    log.warn("delivery failed: the storage is full");
-                    throw new SmtpError(452, "4.3.1", "insufficient system storage, try again later"); // RFC 3463 4.3.1
-                }
                 log.warn("delivery failed", e);
                 throw new SmtpError(451, "4.3.0", "not delivered, try again later");
             }

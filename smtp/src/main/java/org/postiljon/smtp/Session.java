@@ -98,15 +98,11 @@ final class Session {
             c.run(this, args);
         } catch (SmtpError e) {
             error(e);
+        } catch (MailboxException.Unavailable e) {
+            error(Delivery.storageFull());
         } catch (MailboxException e) {
             error(new SmtpError(550, "5.1.3", e.getMessage()));
         } catch (RuntimeException e) {
-            if (MailboxException.Unavailable.storageFull(e).isPresent()) {
-                // RFC 5321 §4.2.2 452 / RFC 3463 4.3.1 "mail system full": the sender keeps the message and retries.
-                log.warn("SMTP command {} failed: the storage is full", verb);
-                error(new SmtpError(452, "4.3.1", "insufficient system storage, try again later"));
-                return;
-            }
             log.error("SMTP command {} failed", verb, e);
             error(new SmtpError(451, "4.3.0", "local error, try again later"));
         }

@@ -179,13 +179,6 @@ final class Session {
         } catch (IOException e) {
             throw e;
         } catch (RuntimeException e) {
-            var full = MailboxException.Unavailable.storageFull(e);
-            if (full.isPresent()) {
-                // RFC 5530 UNAVAILABLE: nothing was changed, the client may try again once the operator made room.
-                log.warn("IMAP {} failed: the storage is full", name);
-                out.tagged(tag, "NO", "UNAVAILABLE", full.get().getMessage());
-                return;
-            }
             log.error("IMAP {} failed", name, e);
             out.tagged(tag, "NO", "SERVERBUG", "internal error; the problem has been logged");
         } finally {

@@ -98,15 +98,20 @@ public abstract sealed class MailboxException extends RuntimeException
     public static final class Unavailable extends MailboxException {
         public Unavailable(String reason) { super(reason); }
 
-        /** The storage-full failure somewhere in {@code e}'s causes (ENOSPC, SQLite's SQLITE_FULL), as one to show. */
-        public static java.util.Optional<Unavailable> storageFull(Throwable e) {
+        /** The storage is full: what the store and the blob store throw instead of their own failure. */
+        public static Unavailable storageFull() {
+            return new Unavailable("the server's storage is full; try again later");
+        }
+
+        /**
+         * Whether an I/O error is a full disk (ENOSPC). The JDK reports it only as text, so the text
+         * is read, at the few places where message files are written.
+         */
+        public static boolean isStorageFull(java.io.IOException e) {
             for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                String m = String.valueOf(t.getMessage());
-                if (m.contains("No space left on device") || m.contains("SQLITE_FULL") || m.contains("database or disk is full")) {
-                    return java.util.Optional.of(new Unavailable("the server's storage is full; try again later"));
-                }
+                if (String.valueOf(t.getMessage()).contains("No space left on device")) return true;
             }
-            return java.util.Optional.empty();
+            return false;
         }
     }
 

@@ -55,6 +55,12 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public boolean isStorageFull(SQLException e) {
+        // SQLITE_FULL, and the extended codes built on it (the primary code is the low byte).
+        return e instanceof SQLiteException s && (s.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_FULL.code;
+    }
+
+    @Override
     public String useIndex(String index) {
         return " INDEXED BY " + index;
     }

@@ -15,6 +15,9 @@ public interface Dialect {
 
     boolean isUniqueViolation(SQLException e);
 
+    /** The database could not write because its disk is full. */
+    boolean isStorageFull(SQLException e);
+
     /** The operator for a LIKE that ignores the case of ASCII letters (and only of those). */
     default String caseInsensitiveLike() {
         return "LIKE";

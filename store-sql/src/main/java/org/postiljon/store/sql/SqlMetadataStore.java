@@ -198,7 +198,7 @@ public final class SqlMetadataStore implements MetadataStore {
             } catch (SQLException ignored) {
                 // already failing
             }
-            StoreFailure failure = new StoreFailure("commit failed", e);
+            RuntimeException failure = StoreFailure.of(dialect, "commit failed", e);
             for (Job j : batch) j.done().completeExceptionally(failure);
             return;
         }

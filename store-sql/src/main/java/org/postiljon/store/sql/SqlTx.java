@@ -119,7 +119,7 @@ final class SqlTx implements WriteTx {
 
     private RuntimeException failure(String sql, SQLException e) {
         if (dialect.isUniqueViolation(e)) return new UniqueViolation(e);
-        return new StoreFailure("query failed: " + sql.lines().findFirst().orElse(sql), e);
+        return StoreFailure.of(dialect, "query failed: " + sql.lines().findFirst().orElse(sql), e);
     }
 
     /** A unique constraint fired; callers turn it into the domain's "already exists". */
