@@ -13,11 +13,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -49,9 +47,7 @@ public final class Listener implements AutoCloseable {
      *                            of devices behind one NAT opens, far below a flood
      * @param maxConnections      in all, so memory stays bounded
      * @param shutdownGrace       how long running sessions get to finish on shutdown
-     */
-    /**
-     * @param commandTime what a command may take to arrive beyond its pace (see {@link Connection#commandDone})
+     * @param commandTime         what a command may take to arrive beyond its pace (see {@link Connection#commandDone})
      */
     public record Options(int maxConnectionsPerIp, int maxConnections, Duration shutdownGrace, Duration commandTime) {
         public static final Options DEFAULT = new Options(20, 20_000, Duration.ofSeconds(10));
@@ -66,7 +62,7 @@ public final class Listener implements AutoCloseable {
     private final Tls implicitTls;
     private final Handler handler;
     private final Options options;
-    private final Map<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
+    private final Slots<InetAddress> perIp;
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
@@ -86,6 +82,7 @@ public final class Listener implements AutoCloseable {
         this.implicitTls = implicitTls;
         this.handler = handler;
         this.options = options;
+        this.perIp = new Slots<>(options.maxConnectionsPerIp());
         this.acceptor = Thread.ofPlatform().name("accept-" + name).daemon(true).start(unixServer != null ? this::acceptUnixLoop : this::acceptLoop);
     }
 
@@ -110,9 +107,7 @@ public final class Listener implements AutoCloseable {
                 if (!closing) log.warn("accept on {} failed: {}", name, e.getMessage());
                 continue;
             }
-            AtomicInteger count = perIp.computeIfAbsent(local, k -> new AtomicInteger());
-            if (count.incrementAndGet() > options.maxConnectionsPerIp() || open.size() >= options.maxConnections()) {
-                count.decrementAndGet();
+            if (!admit(local)) {
                 try {
                     ch.close();
                 } catch (IOException ignored) {
@@ -122,10 +117,10 @@ public final class Listener implements AutoCloseable {
             }
             Thread.ofVirtual().name(name + "-conn").start(() -> {
                 try {
-                    serve(new Connection(name + "-" + Long.toString(IDS.incrementAndGet(), 36), new ChannelStreams(ch), options.commandTime()), local, count);
+                    serve(new Connection(name + "-" + Long.toString(IDS.incrementAndGet(), 36), new ChannelStreams(ch), options.commandTime()), local);
                 } catch (IOException e) {
                     log.debug("unix connection failed: {}", e.getMessage());
-                    count.decrementAndGet();
+                    perIp.release(local);
                     try {
                         ch.close();
                     } catch (IOException ignored) {
@@ -168,15 +163,21 @@ public final class Listener implements AutoCloseable {
                 continue;
             }
             InetAddress ip = s.getInetAddress();
-            AtomicInteger count = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
-            if (count.incrementAndGet() > options.maxConnectionsPerIp() || open.size() >= options.maxConnections()) {
-                count.decrementAndGet();
+            if (!admit(ip)) {
                 log.info("refused connection from {} on {}: connection limit", ip.getHostAddress(), name);
                 Thread.ofVirtual().start(() -> refuse(s));
                 continue;
             }
-            Thread.ofVirtual().name(name + "-conn").start(() -> serve(s, ip, count));
+            Thread.ofVirtual().name(name + "-conn").start(() -> serve(s, ip));
         }
+    }
+
+    /** A place for one more connection from {@code ip}, within the per-IP and the total limit. */
+    private boolean admit(InetAddress ip) {
+        if (!perIp.take(ip)) return false;
+        if (open.size() < options.maxConnections()) return true;
+        perIp.release(ip);
+        return false;
     }
 
     private void refuse(Socket s) {
@@ -189,7 +190,7 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    private void serve(Socket plain, InetAddress ip, AtomicInteger count) {
+    private void serve(Socket plain, InetAddress ip) {
         String id = name + "-" + Long.toString(IDS.incrementAndGet(), 36);
         Connection c;
         try {
@@ -207,14 +208,14 @@ public final class Listener implements AutoCloseable {
             } catch (IOException ignored) {
                 // closing anyway
             }
-            if (count.decrementAndGet() <= 0) perIp.remove(ip, count);
+            perIp.release(ip);
             return;
         }
-        serve(c, ip, count);
+        serve(c, ip);
     }
 
     /** Runs the protocol on an open connection, and cleans up after it. */
-    private void serve(Connection c, InetAddress ip, AtomicInteger count) {
+    private void serve(Connection c, InetAddress ip) {
         MDC.put("conn", c.id());
         try {
             open.add(c);
@@ -229,7 +230,7 @@ public final class Listener implements AutoCloseable {
         } finally {
             open.remove(c);
             c.close();
-            if (count.decrementAndGet() <= 0) perIp.remove(ip, count);
+            perIp.release(ip);
             MDC.remove("conn");
             lock.lock();
             try {

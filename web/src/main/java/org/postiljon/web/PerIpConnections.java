@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.io.SelectorManager;
+import org.postiljon.net.Slots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,13 +20,13 @@ final class PerIpConnections implements SelectorManager.AcceptListener {
     private static final Logger log = LoggerFactory.getLogger(PerIpConnections.class);
 
     private final int max;
-    private final Slots open;
+    private final Slots<String> open;
     /** The connections counted, with their address: a connection refused is never counted. */
     private final Map<SelectableChannel, String> counted = new ConcurrentHashMap<>();
 
     PerIpConnections(int max) {
         this.max = max;
-        this.open = new Slots(max);
+        this.open = new Slots<>(max);
     }
 
     @Override

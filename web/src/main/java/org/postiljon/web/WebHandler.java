@@ -29,6 +29,7 @@ import org.postiljon.jmap.Blobs;
 import org.postiljon.jmap.RequestError;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.ChangeBus;
+import org.postiljon.net.Slots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +51,9 @@ final class WebHandler extends Handler.Abstract {
 
     private final WebServices svc;
     private final Sessions sessions;
-    private final Slots streamsPerAccount;
-    private final Slots streamsPerIp;
-    private final Slots apiPerAccount = new Slots(org.postiljon.jmap.Jmap.MAX_CONCURRENT_REQUESTS);
+    private final Slots<String> streamsPerAccount;
+    private final Slots<String> streamsPerIp;
+    private final Slots<String> apiPerAccount = new Slots<>(org.postiljon.jmap.Jmap.MAX_CONCURRENT_REQUESTS);
     /** The queues of the open event streams, and what ends one. */
     private final Set<BlockingQueue<ObjectNode>> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final ObjectNode STOP = JSON.createObjectNode();
@@ -60,8 +61,8 @@ final class WebHandler extends Handler.Abstract {
     WebHandler(WebServices svc) {
         this.svc = svc;
         this.sessions = new Sessions(svc.sessionIdle(), Clock.systemUTC());
-        this.streamsPerAccount = new Slots(svc.limits().streamsPerAccount());
-        this.streamsPerIp = new Slots(svc.limits().streamsPerIp());
+        this.streamsPerAccount = new Slots<>(svc.limits().streamsPerAccount());
+        this.streamsPerIp = new Slots<>(svc.limits().streamsPerIp());
     }
 
     @Override
