@@ -198,10 +198,45 @@ final class Fetch implements Command {
             Sections.range(parse.body(), item, m.size());
             if (item.name().startsWith("BINARY") && item.path().length > 0) binaryPart(parse.body(), item);
         }
-        if (items.stream().anyMatch(FetchItem::isSection)) {
-            // A damaged file fails here, before "* n FETCH" is written, so the answer stays a clean NO [CORRUPTION].
-            s.services().messages().open(s.account, s.selected.mailbox.name(), m.uid()).close();
+        try (Contents contents = items.stream().anyMatch(FetchItem::isSection) ? new Contents(s, m) : null) {
+            write(s, seq, m, items, parse, keys, addFlags, contents);
         }
+    }
+
+    /**
+     * A message's bytes for one FETCH response: opened before the response starts, so a damaged
+     * file fails as a clean NO [CORRUPTION] before "* n FETCH" is written; the first section reads
+     * that stream, any further one opens its own.
+     */
+    private static final class Contents implements AutoCloseable {
+        private final Session s;
+        private final MessageInfo m;
+        private InputStream unused;
+
+        Contents(Session s, MessageInfo m) {
+            this.s = s;
+            this.m = m;
+            this.unused = open();
+        }
+
+        private InputStream open() {
+            return s.services().messages().open(s.account, s.selected.mailbox.name(), m.uid());
+        }
+
+        InputStream take() {
+            InputStream in = unused;
+            unused = null;
+            return in != null ? in : open();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (unused != null) unused.close();
+        }
+    }
+
+    private void write(Session s, int seq, MessageInfo m, List<FetchItem> items, ParsedMessageCodec.Stored parse,
+                       MessageKeys keys, boolean addFlags, Contents contents) throws IOException {
         var out = s.out();
         out.raw("* " + seq + " FETCH (");
         boolean first = true;
@@ -215,7 +250,7 @@ final class Fetch implements Command {
             if (!first) out.raw(" ");
             first = false;
             if (item.isSection()) {
-                section(s, m, parse.body(), item);
+                section(s, m, parse.body(), item, contents);
                 continue;
             }
             switch (item.name()) {
@@ -254,9 +289,9 @@ final class Fetch implements Command {
     }
 
     /** BODY[...] and the RFC822 forms: a byte range of the stored message, or filtered header lines. */
-    private void section(Session s, MessageInfo m, BodyPart root, FetchItem item) throws IOException {
+    private void section(Session s, MessageInfo m, BodyPart root, FetchItem item, Contents contents) throws IOException {
         if (item.name().startsWith("BINARY") && item.path().length > 0) {
-            binary(s, m, root, item);
+            binary(s, root, item, contents);
             return;
         }
         var out = s.out();
@@ -271,7 +306,7 @@ final class Fetch implements Command {
             return;
         }
         out.raw(responseName + " ");
-        try (InputStream in = s.services().messages().open(s.account, s.selected.mailbox.name(), m.uid())) {
+        try (InputStream in = contents.take()) {
             if (item.kind() != null && item.kind().startsWith("HEADER.FIELDS")) {
                 in.skipNBytes(range[0]);
                 byte[] header = in.readNBytes((int) Math.min(range[1] - range[0], 1 << 20));
@@ -301,10 +336,10 @@ final class Fetch implements Command {
         return part;
     }
 
-    private void binary(Session s, MessageInfo m, BodyPart root, FetchItem item) throws IOException {
+    private void binary(Session s, BodyPart root, FetchItem item, Contents contents) throws IOException {
         BodyPart part = binaryPart(root, item);
         byte[] decoded;
-        try (InputStream in = s.services().messages().open(s.account, s.selected.mailbox.name(), m.uid())) {
+        try (InputStream in = contents.take()) {
             in.skipNBytes(part.bodyStart());
             InputStream raw = new java.io.ByteArrayInputStream(in.readNBytes((int) part.size()));
             decoded = org.postiljon.mime.TransferEncoding.decode(raw, part.encoding()).orElseThrow().readAllBytes();
