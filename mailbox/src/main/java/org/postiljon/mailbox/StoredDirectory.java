@@ -141,8 +141,8 @@ final class StoredDirectory implements Directory {
     }
 
     @Override
-    public Optional<java.util.Map.Entry<Account, String>> findWithCredentialStamp(long accountId) {
-        return store.read(tx -> tx.account(accountId)).map(a -> java.util.Map.entry(a.account(), stamp(a.passwordHash())));
+    public Optional<Stamped> findStamped(long accountId) {
+        return store.read(tx -> tx.account(accountId)).map(a -> new Stamped(a.account(), stamp(a.passwordHash())));
     }
 
     /** A digest of the stored hash: changes with the password, reveals nothing of it. */
@@ -160,12 +160,12 @@ final class StoredDirectory implements Directory {
         checkPassword(password);
         String hash = passwords.hash(password);
         ScramSecret scram = Scram.newSecret(password);
-        store.write(tx -> {
+        long id = store.write(tx -> {
             AccountRecord a = tx.account(address).orElseThrow(() -> new MailboxException.NoSuchAccount(address.toString()));
             tx.updateCredentials(a.account().id(), hash, scram);
-            return null;
+            return a.account().id();
         });
-        find(address).ifPresent(a -> verified.forget(a.id())); // the stored hash changed anyway; this frees the entry
+        verified.forget(id); // the stored hash changed, so the entry no longer matches anyway; this frees it
     }
 
     @Override
@@ -222,9 +222,16 @@ final class StoredDirectory implements Directory {
 
     @Override
     public boolean maySendAs(Account account, EmailAddress address) {
-        if (address.equals(account.address()) || resolve(address).contains(account.address())) return true;
-        return store.read(tx -> tx.account(address).filter(AccountRecord::team)
-                .map(team -> tx.teamsOf(account.id()).containsKey(team.account().id())).orElse(false));
+        if (address.equals(account.address())) return true;
+        return store.read(tx -> {
+            if (tx.domainExists(address.domain())) {
+                Set<EmailAddress> targets = new LinkedHashSet<>();
+                resolve(tx, address, 0, targets, new LinkedHashSet<>());
+                if (targets.contains(account.address())) return true; // an alias (or catch-all) that leads to the account
+            }
+            return tx.account(address).filter(AccountRecord::team)
+                    .map(team -> tx.teamsOf(account.id()).containsKey(team.account().id())).orElse(false);
+        });
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -76,8 +77,9 @@ class WebmailBrowserTest {
         Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
+    /** The list re-renders when a message is read or arrives, so an element found a moment ago may be gone: look again. */
     static WebElement waitFor(By by) {
-        return new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> {
+        return new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(d -> {
             List<WebElement> found = d.findElements(by);
             return found.isEmpty() || !found.getFirst().isDisplayed() ? null : found.getFirst();
         });
@@ -85,6 +87,19 @@ class WebmailBrowserTest {
 
     static void until(String what, java.util.function.BooleanSupplier check) {
         new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(what).until(d -> check.getAsBoolean());
+    }
+
+    /** Does something to elements found afresh each try, until it works without one of them going stale. */
+    static void act(String what, Runnable action) {
+        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(what).ignoring(StaleElementReferenceException.class)
+                .until(d -> {
+                    action.run();
+                    return true;
+                });
+    }
+
+    static void clickRow(String subject) {
+        act("click " + subject, () -> row(subject).click());
     }
 
     static WebElement row(String subject) {
@@ -122,12 +137,12 @@ class WebmailBrowserTest {
         browser.findElement(By.id("login-submit")).click();
 
         // Read a message.
-        row("Harbour schedule").click();
+        clickRow("Harbour schedule");
         until("the reading pane shows the text", () -> browser.findElement(By.id("reader")).getText().contains("The ferry leaves at nine."));
         shot("02-read");
 
         // A hostile HTML message runs nothing and loads nothing.
-        row("Hostile newsletter").click();
+        clickRow("Hostile newsletter");
         WebElement frame = waitFor(By.cssSelector("#reader iframe"));
         assertEquals("", frame.getAttribute("sandbox"), "an empty sandbox: no scripts, no same-origin");
         String srcdoc = frame.getAttribute("srcdoc");
@@ -169,21 +184,20 @@ class WebmailBrowserTest {
         assertEquals(1, imapCount(WebNode.ALICE, "Sent"), "the sent message is in Sent");
 
         // Drag and drop into Archive (the page's own drag handlers, driven by DOM drag events).
-        WebElement invoice = row("Old invoice");
-        ((JavascriptExecutor) browser).executeScript("""
+        act("drag Old invoice to Archive", () -> ((JavascriptExecutor) browser).executeScript("""
                 const [src, dst] = arguments; const dt = new DataTransfer();
                 src.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: dt}));
                 dst.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt}));
-                dst.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt}));""", invoice, folder("archive"));
+                dst.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt}));""", row("Old invoice"), folder("archive")));
         until("the message left the list", () -> browser.findElements(By.xpath("//tbody[@id='message-list']/tr[td[contains(., 'Old invoice')]]")).isEmpty());
         assertEquals(1, imapCount(WebNode.ALICE, "Archive"), "IMAP sees it in Archive");
 
         // Delete to Trash, then empty the Trash after confirming.
-        row("Harbour schedule").click();
+        clickRow("Harbour schedule");
         browser.findElement(By.id("delete")).click();
         until("moved to Trash", () -> browser.findElements(By.xpath("//tbody[@id='message-list']/tr[td[contains(., 'Harbour schedule')]]")).isEmpty());
         assertEquals(1, imapCount(WebNode.ALICE, "Trash"));
-        folder("trash").click();
+        act("open Trash", () -> folder("trash").click());
         row("Harbour schedule");
         waitFor(By.id("empty-trash")).click();
         waitFor(By.id("confirm-ok"));

@@ -243,7 +243,6 @@ final class Delivery {
         return n;
     }
 
-    /** RFC 6409 §8.2-8.3: a submitted message without Message-ID or Date gets them. */
     /**
      * The addresses in From: and Sender: that the user may not send as (RFC 6409 §8.1 lets the
      * submission server refuse them): checking only the envelope let a signed-in user forge any
@@ -252,7 +251,10 @@ final class Delivery {
      */
     static List<String> forgedSenders(SmtpServices svc, Account user, Spool spool) {
         org.postiljon.mime.Envelope e;
-        try (InputStream in = new ByteArrayInputStream(spool.head(256 * 1024))) {
+        // The header alone (to the first empty line), not the body's structure.
+        byte[] head = spool.head(256 * 1024);
+        int end = indexOf(head, new byte[] {'\r', '\n', '\r', '\n'});
+        try (InputStream in = new ByteArrayInputStream(head, 0, end < 0 ? head.length : end + 4)) {
             e = new org.postiljon.mime.MessageParser().parse(in).envelope();
         } catch (IOException | RuntimeException x) {
             return List.of("(an unreadable header)");
@@ -273,6 +275,16 @@ final class Delivery {
         return forged;
     }
 
+    private static int indexOf(byte[] b, byte[] what) {
+        outer:
+        for (int i = 0; i + what.length <= b.length; i++) {
+            for (int j = 0; j < what.length; j++) if (b[i + j] != what[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
+    /** RFC 6409 §8.2-8.3: a submitted message without Message-ID or Date gets them. */
     static byte[] submissionFixups(SmtpServices svc, Spool spool) {
         String head = new String(spool.head(64 * 1024), StandardCharsets.ISO_8859_1);
         int end = head.indexOf("\r\n\r\n");

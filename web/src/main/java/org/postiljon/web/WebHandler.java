@@ -29,6 +29,7 @@ import org.postiljon.jmap.Blobs;
 import org.postiljon.jmap.RequestError;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.ChangeBus;
+import org.postiljon.mailbox.api.Directory;
 import org.postiljon.net.Slots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -334,7 +335,7 @@ final class WebHandler extends Handler.Abstract {
 
     /** The session's account, while its password is the one the session was opened with. */
     private Optional<Account> account(Sessions.Session s) {
-        return svc.directory().findWithCredentialStamp(s.accountId()).filter(e -> e.getValue().equals(s.credentials())).map(java.util.Map.Entry::getKey);
+        return svc.directory().findStamped(s.accountId()).filter(a -> a.credentials().equals(s.credentials())).map(Directory.Stamped::account);
     }
 
     private Optional<Account> check(Request req, String user, String password) {
@@ -380,7 +381,7 @@ final class WebHandler extends Handler.Abstract {
             json(res, 401, problemJson("about:blank", "wrong user name or password"));
             return;
         }
-        String stamp = svc.directory().findWithCredentialStamp(a.get().id()).map(java.util.Map.Entry::getValue).orElse("");
+        String stamp = svc.directory().findStamped(a.get().id()).map(Directory.Stamped::credentials).orElse("");
         String[] s = sessions.open(a.get(), stamp);
         Response.addCookie(res, HttpCookie.build(COOKIE, s[0]).path("/").httpOnly(true).secure(true).sameSite(HttpCookie.SameSite.STRICT).build());
         json(res, 200, JSON.createObjectNode().put("username", a.get().address().toString()).put("csrf", s[1]));

@@ -134,8 +134,7 @@ final class ListMailboxes implements Command {
             names.addAll(lsubParents);
         }
         for (MailboxName name : names) {
-            boolean matches = false;
-            for (ListPattern w : matchers) matches |= w.matches(name.path());
+            boolean matches = matchesAny(matchers, name.path());
             Mailbox m = existing.get(name);
             boolean isSubscribed = subscribed.contains(name);
             boolean hasChildren = withExistingChild.contains(name);

@@ -27,19 +27,21 @@ public final class ListPattern {
 
     boolean matches(String name) {
         int n = pattern.length();
-        BitSet at = new BitSet(n + 1);
+        BitSet at = new BitSet(n + 1), next = new BitSet(n + 1);
         at.set(0);
         closeOverWildcards(at);
         for (int i = 0; i < name.length() && !at.isEmpty(); i++) {
             char c = name.charAt(i);
-            BitSet next = new BitSet(n + 1);
+            next.clear();
             for (int j = at.nextSetBit(0); j >= 0 && j < n; j = at.nextSetBit(j + 1)) {
                 char p = pattern.charAt(j);
                 if (p == '*' || (p == '%' && c != MailboxName.SEPARATOR)) next.set(j); // the wildcard takes c and stays
                 else if (p == c) next.set(j + 1);
             }
             closeOverWildcards(next);
+            BitSet was = at;
             at = next;
+            next = was;
         }
         return at.get(n);
     }

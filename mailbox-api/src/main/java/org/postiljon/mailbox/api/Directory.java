@@ -28,10 +28,12 @@ public interface Directory {
     Optional<Account> find(long accountId);
 
     /**
-     * The account with a stamp of its current credentials: an opaque text that changes whenever the
+     * An account with a stamp of its current credentials: an opaque text that changes whenever the
      * password does, so a session made with the old password can be ended (the webmail's cookie).
      */
-    Optional<java.util.Map.Entry<Account, String>> findWithCredentialStamp(long accountId);
+    record Stamped(Account account, String credentials) { }
+
+    Optional<Stamped> findStamped(long accountId);
 
     void setPassword(EmailAddress address, char[] password);
 
