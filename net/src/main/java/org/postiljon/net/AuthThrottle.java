@@ -91,8 +91,8 @@ public final class AuthThrottle {
     private final Map<String, Window> windows = new HashMap<>();
     /** Account name → IP → when it last signed in; the oldest accounts go first past the bound. */
     private final LinkedHashMap<String, LinkedHashMap<String, Long>> known = new LinkedHashMap<>(16, 0.75f, true);
-    /** Every IP that is some account's known device (for SASL, where the account is named later); bounded. */
-    private final java.util.Set<String> knownIps = new java.util.HashSet<>();
+    /** IP → when some account last signed in from it (for SASL, where the account is named later); the oldest go first past the bound. */
+    private final LinkedHashMap<String, Long> knownIps = new LinkedHashMap<>(16, 0.75f, true);
 
     public AuthThrottle(Options options, Clock clock) {
         this.options = options;
@@ -157,7 +157,7 @@ public final class AuthThrottle {
             long now = clock.millis();
             Window w = windows.get("ip:" + ip);
             // The user is not known before the exchange: an IP that is some account's known device may go on.
-            if (w != null && now - w.since <= options.window().toMillis() && over(w, options.maxIpFailures()) && !knownIps.contains(ip)) {
+            if (live(w, now) && over(w, options.maxIpFailures()) && !recent(knownIps.get(ip), now)) {
                 r = refused("too many failed logins from your address", w, now);
             }
         } finally {
@@ -219,8 +219,8 @@ public final class AuthThrottle {
                 LinkedHashMap<String, Long> ips = known.get(user);
                 if (ips.size() > MAX_KNOWN_IPS_PER_ACCOUNT) ips.remove(ips.keySet().iterator().next());
                 if (known.size() > MAX_ENTRIES) known.remove(known.keySet().iterator().next());
-                if (knownIps.size() >= MAX_ENTRIES) knownIps.clear(); // stricter, never looser, when it overflows
-                knownIps.add(ip);
+                knownIps.put(ip, clock.millis());
+                if (knownIps.size() > MAX_ENTRIES) knownIps.remove(knownIps.keySet().iterator().next());
             }
             if (windows.size() > MAX_ENTRIES) prune(clock.millis());
         } finally {
@@ -234,14 +234,23 @@ public final class AuthThrottle {
 
     private boolean isKnown(String user, String ip, long now) {
         Map<String, Long> ips = known.get(user);
-        Long at = ips == null ? null : ips.get(ip);
+        return recent(ips == null ? null : ips.get(ip), now);
+    }
+
+    /** A sign-in at {@code at} still makes its IP a known device. */
+    private static boolean recent(Long at, long now) {
         return at != null && now - at < KNOWN_FOR.toMillis();
+    }
+
+    /** The window exists and has not ended. */
+    private boolean live(Window w, long now) {
+        return w != null && now - w.since <= options.window().toMillis();
     }
 
     /** The live window of a key, a new one when it has none or its window ended. Under the lock. */
     private Window window(String key, long now) {
         Window w = windows.get(key);
-        if (w == null || (now - w.since > options.window().toMillis() && w.pending == 0)) {
+        if (!live(w, now) && (w == null || w.pending == 0)) {
             w = new Window(now);
             windows.put(key, w);
         }
@@ -253,7 +262,7 @@ public final class AuthThrottle {
         lock.lock();
         try {
             Window w = windows.get("ip:" + ip);
-            return w == null || clock.millis() - w.since > options.window().toMillis() ? 0 : w.failures;
+            return live(w, clock.millis()) ? w.failures : 0;
         } finally {
             lock.unlock();
         }
@@ -268,6 +277,6 @@ public final class AuthThrottle {
     }
 
     private void prune(long now) {
-        windows.values().removeIf(w -> w.pending == 0 && now - w.since > options.window().toMillis());
+        windows.values().removeIf(w -> w.pending == 0 && !live(w, now));
     }
 }

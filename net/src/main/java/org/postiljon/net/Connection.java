@@ -39,6 +39,8 @@ public final class Connection {
     private final long commandMillis;
     static final int COMMAND_MIN_BYTES_PER_SECOND = 1024;
     private int idleMillis;
+    /** The read timeout last given to the socket; -1 before any. */
+    private int timeoutSet = -1;
     /** When the command being read began (its first byte), or 0 while the session waits for one. */
     private volatile long commandStart;
     private long commandBytes;
@@ -62,6 +64,7 @@ public final class Connection {
 
     private void use(Socket s, boolean tls) throws IOException {
         this.socket = s;
+        this.timeoutSet = -1; // a TLS socket wrapped around the plain one has its own setting
         this.secure = tls;
         this.in = new BufferedInputStream(new Paced(s.getInputStream()), 16 * 1024);
         this.out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
@@ -99,6 +102,8 @@ public final class Connection {
     }
 
     private void timeout(int millis) throws SocketException {
+        if (millis == timeoutSet) return; // the pacing sets it before every read; most reads keep it
+        timeoutSet = millis;
         if (unix != null) unix.timeoutMillis = millis; else socket.setSoTimeout(millis);
     }
 
@@ -113,6 +118,7 @@ public final class Connection {
     /** The raw input under the buffer: starts a command's clock at its first byte and holds it to its pace. */
     private final class Paced extends InputStream {
         private final InputStream raw;
+        private final byte[] one = new byte[1];
 
         Paced(InputStream raw) {
             this.raw = raw;
@@ -120,7 +126,6 @@ public final class Connection {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
@@ -132,8 +137,8 @@ public final class Connection {
                 long left = (allowed - System.nanoTime()) / 1_000_000;
                 if (left <= 0) throw new java.net.SocketTimeoutException("the command arrives too slowly");
                 timeout((int) Math.max(1, idleMillis == 0 ? left : Math.min(idleMillis, left)));
-            } else if (idleMillis != 0) {
-                timeout(idleMillis);
+            } else {
+                timeout(idleMillis); // 0 (none) too: a command's shorter deadline must not outlive it
             }
             int n = raw.read(b, off, len);
             if (n > 0) {

@@ -138,6 +138,11 @@ public final class Listener implements AutoCloseable {
         return new Listener(name, s, null, null, implicitTls, handler, options);
     }
 
+    /** The name it was started with ({@code imap}, {@code pop3s}, ...). */
+    public String name() {
+        return name;
+    }
+
     /** The socket file of a unix-domain listener; empty for TCP. */
     public java.util.Optional<Path> unixPath() {
         return java.util.Optional.ofNullable(unixPath);
