@@ -119,8 +119,12 @@ class CondstoreTest extends ImapTranscriptTest {
             C2: b1 SELECT INBOX
             S2~ b1 OK [READ-WRITE] SELECT completed
             C2: b2 STORE 2 +FLAGS.SILENT ($Important)
+            S2: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Important)
+            S2: * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Important \\*)] flags
             S2: b2 OK STORE completed
             C1: a4 STORE 1:3 (UNCHANGEDSINCE 4) +FLAGS.SILENT (\\Seen)
+            S1: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Important)
+            S1: * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Important \\*)] flags
             S1: * 2 FETCH (FLAGS ($Important \\Recent) UID 2 MODSEQ (5))
             S1: a4 OK [MODIFIED 2] conditional STORE completed
             C1: a5 FETCH 1:3 (FLAGS)

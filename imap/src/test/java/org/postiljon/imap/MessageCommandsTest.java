@@ -76,6 +76,53 @@ class MessageCommandsTest extends ImapTranscriptTest {
     }
 
     @Test
+    void keywordsAreAnnouncedInFlagsBeforeAnyFetchShowsThem() throws Exception {
+        login(1, "alice@example.org");
+        login(2, "alice@example.org");
+        run("""
+            C1: a0 APPEND INBOX (\\Seen Junk) {5+}
+            C1: hello
+            S1: a0 OK [APPENDUID ${uv} 1] APPEND completed
+            # RFC 9051 §7.3.5: FLAGS lists the flags defined in the mailbox, keywords included; PERMANENTFLAGS the ones that can be set
+            C1: a1 SELECT INBOX
+            S1: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft Junk)
+            S1: * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft Junk \\*)] flags
+            S1~ a1 OK [READ-WRITE] SELECT completed
+            C2: b1 EXAMINE INBOX
+            S2: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft Junk)
+            S2: * OK [PERMANENTFLAGS ()] flags
+            S2~ b1 OK [READ-ONLY] EXAMINE completed
+            # A message appended by another session with a new keyword: FLAGS before the EXISTS that lets the client fetch it
+            C1: a2 APPEND INBOX ($Label1) {5+}
+            C1: world
+            S1: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 Junk)
+            S1: * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 Junk \\*)] flags
+            S1: * 2 EXISTS
+            S1: * 2 RECENT
+            S1: a2 OK [APPENDUID ${uv} 2] APPEND completed
+            C2: b2 NOOP
+            S2: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 Junk)
+            S2: * OK [PERMANENTFLAGS ()] flags
+            S2: * 2 EXISTS
+            S2: b2 OK NOOP completed
+            # A silent STORE that makes a keyword still tells the session that made it
+            C1: a3 STORE 1 +FLAGS.SILENT (Later)
+            S1: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 Junk Later)
+            S1: * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 Junk Later \\*)] flags
+            S1: a3 OK STORE completed
+            # Keywords once announced stay: taking the last one off announces nothing
+            C1: a4 STORE 1 -FLAGS (Later)
+            S1: * 1 FETCH (FLAGS (\\Seen Junk \\Recent) UID 1)
+            S1: a4 OK STORE completed
+            # (the other session reads the flags as they are now: it never sees Later, so it is not told of it)
+            C2: b3 FETCH 1:* (FLAGS)
+            S2: * 1 FETCH (FLAGS (\\Seen Junk))
+            S2: * 2 FETCH (FLAGS ($Label1))
+            S2: b3 OK FETCH completed
+            """);
+    }
+
+    @Test
     void storeAndExpungeAreSeenByAnotherSessionOnlyWhereAllowed() throws Exception {
         login(1, "alice@example.org");
         login(2, "alice@example.org");
@@ -100,9 +147,14 @@ class MessageCommandsTest extends ImapTranscriptTest {
             S2: * OK [MAILBOXID *
             S2: b1 OK [READ-WRITE] SELECT completed
             C1: a2 STORE 1 +FLAGS (\\Deleted $Important)
+            S1: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Important)
+            S1: * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Important \\*)] flags
+            # RFC 9051 §7.3.5: a new keyword is announced before a FETCH shows it, to every session
             S1: * 1 FETCH (FLAGS ($Important \\Deleted \\Seen \\Recent) UID 1)
             S1: a2 OK STORE completed
             C2: b2 NOOP
+            S2: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Important)
+            S2: * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Important \\*)] flags
             S2: * 1 FETCH (FLAGS ($Important \\Deleted \\Seen) UID 1)
             S2: b2 OK NOOP completed
             C1: a3 EXPUNGE

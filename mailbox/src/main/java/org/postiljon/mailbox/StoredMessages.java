@@ -318,6 +318,11 @@ final class StoredMessages implements Messages {
     }
 
     @Override
+    public java.util.SortedSet<String> keywords(Account account, MailboxName name) {
+        return store.read(tx -> tx.keywords(readable(tx, account, name).id()));
+    }
+
+    @Override
     public List<MessageInfo> changedSince(Account account, MailboxName name, long modSeq) {
         return store.read(tx -> tx.changedSince(readable(tx, account, name).id(), modSeq));
     }

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * that a trailing {@code *} matches any rest and {@code ${name}} captures a value usable later.
  * Literals in server lines are shown inline as {@code {n}} followed by the next lines, as sent.
  * {@code S1~ 250 *} skips server lines until one matches (an EHLO list, SELECT's untagged lines).
+ * Lines starting with {@code #} are comments (the RFC section a step checks).
  * Works for any line protocol (IMAP, POP3, SMTP); connections may go to different ports.
  */
 public final class Transcript implements AutoCloseable {
@@ -71,7 +72,7 @@ public final class Transcript implements AutoCloseable {
 
     public void run(String script) throws IOException {
         for (String raw : script.split("\n")) {
-            if (raw.isBlank()) continue;
+            if (raw.isBlank() || raw.strip().startsWith("#")) continue; // a comment: what is checked, and where the RFC says so
             Matcher m = LINE.matcher(raw.strip());
             if (!m.matches()) throw new AssertionError("bad transcript line: " + raw);
             int n = Integer.parseInt(m.group(2));

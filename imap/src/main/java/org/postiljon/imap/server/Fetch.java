@@ -238,14 +238,15 @@ final class Fetch implements Command {
     private void write(Session s, int seq, MessageInfo m, List<FetchItem> items, ParsedMessageCodec.Stored parse,
                        MessageKeys keys, boolean addFlags, Contents contents) throws IOException {
         var out = s.out();
-        out.raw("* " + seq + " FETCH (");
-        boolean first = true;
         List<FetchItem> all = items;
         if (addFlags) {
             all = new ArrayList<>(items);
             all.add(FetchItem.simple("FLAGS"));
             if (s.condstore() && items.stream().noneMatch(i -> i.name().equals("MODSEQ"))) all.add(FetchItem.simple("MODSEQ"));
         }
+        if (all.stream().anyMatch(i -> i.name().equals("FLAGS"))) s.selected.announce(s, m.flags()); // before the FETCH starts
+        out.raw("* " + seq + " FETCH (");
+        boolean first = true;
         for (FetchItem item : all) {
             if (!first) out.raw(" ");
             first = false;

@@ -67,8 +67,8 @@ final class Select implements Command {
             view.markRecent(svc.recent().claimed(m.id(), m.uidValidity()) + 1);
         }
         var out = s.out();
-        out.untagged("FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)");
-        out.untagged("OK [PERMANENTFLAGS " + (readOnly ? "()" : permanentFlags(rights)) + "] flags");
+        view.flags(svc.messages().keywords(s.account, name), permanentFlags(rights), rights.has('w'));
+        view.writeFlags(s);
         out.untagged(uids.length + " EXISTS");
         if (!s.rev2()) {
             out.untagged(view.recentCount() + " RECENT");
@@ -87,14 +87,14 @@ final class Select implements Command {
         s.ok(tag, "[" + (readOnly ? "READ-ONLY" : "READ-WRITE") + "] " + (this.readOnly ? "EXAMINE" : "SELECT") + " completed", true);
     }
 
-    /** RFC 4314 §5.1.1: PERMANENTFLAGS shows only the flags the user's rights let them change. */
+    /** RFC 4314 §5.1.1: PERMANENTFLAGS shows only the system flags the user's rights let them change. */
     private static String permanentFlags(Rights r) {
-        StringBuilder b = new StringBuilder("(");
+        StringBuilder b = new StringBuilder();
         if (r.has('w')) b.append("\\Answered \\Flagged ");
         if (r.has('t')) b.append("\\Deleted ");
         if (r.has('s')) b.append("\\Seen ");
-        if (r.has('w')) b.append("\\Draft \\* ");
-        return b.toString().strip() + ")";
+        if (r.has('w')) b.append("\\Draft ");
+        return b.toString().strip();
     }
 
     /** The QRESYNC parameter: what the client last knew (RFC 7162 §3.2.5). */

@@ -42,6 +42,40 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
     /** UIDs expunged elsewhere but not yet announced: still numbered here, gone from the store. */
     private final Set<Long> vanishing = new HashSet<>();
     private boolean deleted;
+    /**
+     * The keywords the session was told of in FLAGS. RFC 9051 §7.3.5 / RFC 3501 §7.2.6: a FETCH may
+     * show only flags announced so; a keyword new to the session gets a new FLAGS (and
+     * PERMANENTFLAGS) first. The set only grows while the mailbox is selected, as clients expect.
+     */
+    private final java.util.SortedSet<String> keywords = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    /** The system flags the user may change, for PERMANENTFLAGS; empty when read-only. */
+    private String permanentSystemFlags = "";
+    /** Whether the user may set keywords (and so create new ones: {@code \*}). */
+    private boolean mayWriteKeywords;
+
+    /** What the session may be told at SELECT: the mailbox's keywords and the flags the user may change. */
+    void flags(java.util.Set<String> known, String systemFlags, boolean keywordsWritable) {
+        keywords.addAll(known);
+        permanentSystemFlags = readOnly ? "" : systemFlags;
+        mayWriteKeywords = !readOnly && keywordsWritable;
+    }
+
+    /** FLAGS and PERMANENTFLAGS as they stand (RFC 9051 §7.3.5, §7.1). */
+    void writeFlags(Session s) throws IOException {
+        StringBuilder kw = new StringBuilder();
+        for (String k : keywords) kw.append(' ').append(k);
+        s.out().untagged("FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft" + kw + ")");
+        StringBuilder permanent = new StringBuilder(permanentSystemFlags);
+        if (mayWriteKeywords) permanent.append(kw).append(" \\*");
+        s.out().untagged("OK [PERMANENTFLAGS (" + permanent.toString().strip() + ")] flags");
+    }
+
+    /** Before {@code flags} are shown: tells the session of keywords it has not heard of. */
+    void announce(Session s, org.postiljon.mailbox.api.Flags flags) throws IOException {
+        boolean added = false;
+        for (String n : flags.names()) if (!n.startsWith("\\")) added |= keywords.add(n);
+        if (added) writeFlags(s);
+    }
 
     SelectedMailbox(Mailbox mailbox, boolean readOnly) {
         this.mailbox = mailbox;
@@ -211,7 +245,10 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
             }
             pending.poll();
             switch (c) {
-                case Change.MessageAdded a -> grew |= add(s, a.message().uid());
+                case Change.MessageAdded a -> {
+                    announce(s, a.message().flags()); // before the EXISTS that lets the client fetch it
+                    grew |= add(s, a.message().uid());
+                }
                 case Change.FlagsChanged f -> {
                     if (ownModSeqs.remove(f.modSeq())) break; // this session answered it already
                     for (MessageInfo m : f.messages()) {

@@ -294,7 +294,10 @@ final class Session {
 
     /** Untagged FETCH with the flags of one message (and its UID, which never hurts). */
     void fetchFlags(int seq, MessageInfo m) throws IOException {
-        if (selected != null) selected.shown(m.uid(), m.modSeq());
+        if (selected != null) {
+            selected.announce(this, m.flags());
+            selected.shown(m.uid(), m.modSeq());
+        }
         out.raw("* " + seq + " FETCH (FLAGS " + flagList(m.flags(), m.uid()) + " UID " + m.uid()
                 + (condstore ? " MODSEQ (" + m.modSeq() + ")" : "") + ")").crlf();
     }

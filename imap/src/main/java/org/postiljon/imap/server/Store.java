@@ -63,6 +63,8 @@ final class Store implements Command {
         var result = messages.store(s.account, view.mailbox.name(), uids, new FlagUpdate(mode, Flags.of(names)), unchangedSince);
         List<MessageInfo> changed = result.changed();
         for (MessageInfo m : changed) view.ignoreOwn(m.modSeq());
+        // Even when silent: the keyword now exists in the mailbox, and the client that made it is told so.
+        if (mode != FlagUpdate.Mode.REMOVE && !changed.isEmpty()) view.announce(s, Flags.of(names));
         if (!silent) {
             for (MessageInfo m : messages.list(s.account, view.mailbox.name(), uids)) {
                 int seq = view.seqOf(m.uid());

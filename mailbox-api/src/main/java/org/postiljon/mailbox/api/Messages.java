@@ -51,6 +51,9 @@ public interface Messages {
     /** UIDs, ascending, of the messages in the mailbox that match {@code query}. */
     long[] search(Account account, MailboxName mailbox, SearchQuery query);
 
+    /** The keywords set on any message in the mailbox (for IMAP's FLAGS response, RFC 9051 §7.3.5). */
+    java.util.SortedSet<String> keywords(Account account, MailboxName mailbox);
+
     /** UIDs of the messages matching {@code query}, in the order of {@code keys} (RFC 5256 SORT), from the stored keys. */
     long[] sort(Account account, MailboxName mailbox, List<SortKey> keys, SearchQuery query);
 

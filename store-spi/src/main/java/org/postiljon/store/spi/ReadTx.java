@@ -64,6 +64,9 @@ public interface ReadTx {
     /** Every UID of the mailbox, ascending (the primary key alone: no message row is read). */
     long[] uids(long mailboxId);
 
+    /** The keywords (flags other than system flags) set on any message of the mailbox. */
+    java.util.SortedSet<String> keywords(long mailboxId);
+
     /** UIDs, ascending, of the messages that have ({@code set}) or lack {@link Flags#SEEN} or {@link Flags#DELETED}. */
     long[] uidsWithFlag(long mailboxId, String flag, boolean set);
 

@@ -322,6 +322,16 @@ final class SqlTx implements WriteTx {
     }
 
     @Override
+    public SortedSet<String> keywords(long mailboxId) {
+        SortedSet<String> keywords = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        // A handful of distinct flag combinations, however many messages.
+        for (String combination : query("SELECT DISTINCT flags FROM message WHERE mailbox_id = ? AND flags <> ''", rs -> rs.getString(1), mailboxId)) {
+            for (String name : Flags.parse(combination).names()) if (!name.startsWith("\\")) keywords.add(name);
+        }
+        return keywords;
+    }
+
+    @Override
     public MailboxStatus status(Mailbox mailbox) {
         return one("SELECT count(*), coalesce(sum(1 - seen), 0), coalesce(sum(deleted), 0), coalesce(sum(size), 0),"
                         + " coalesce(sum(size * deleted), 0) FROM message WHERE mailbox_id = ?",
