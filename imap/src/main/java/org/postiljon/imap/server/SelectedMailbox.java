@@ -251,16 +251,14 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
                 }
                 case Change.FlagsChanged f -> {
                     if (ownModSeqs.remove(f.modSeq())) break; // this session answered it already
+                    if (grew) grew = told(s); // a FETCH may only name a message whose EXISTS was sent (RFC 9051 §7.4.1)
                     for (MessageInfo m : f.messages()) {
                         int seq = seqOf(m.uid());
                         if (seq > 0 && !stale(m.uid(), m.modSeq())) s.fetchFlags(seq, m);
                     }
                 }
                 case Change.MessagesExpunged e -> {
-                    if (grew) {
-                        s.out().untagged(count + " EXISTS");
-                        grew = false;
-                    }
+                    if (grew) grew = told(s);
                     if (s.qresync()) {
                         // RFC 7162 §3.2.10: once QRESYNC is enabled, VANISHED replaces EXPUNGE.
                         List<Long> gone = new ArrayList<>();
@@ -274,9 +272,15 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
                 default -> { }
             }
         }
-        if (grew) s.out().untagged(count + " EXISTS");
-        if (grew && !s.rev2() && !readOnly) s.out().untagged(recent.size() + " RECENT");
+        if (grew) told(s);
         return !deleted;
+    }
+
+    /** Tells of the messages added so far (EXISTS, and RECENT before IMAP4rev2); false, for "nothing more to tell". */
+    private boolean told(Session s) throws IOException {
+        s.out().untagged(count + " EXISTS");
+        if (!s.rev2() && !readOnly) s.out().untagged(recent.size() + " RECENT");
+        return false;
     }
 
     private boolean add(Session s, long uid) {
