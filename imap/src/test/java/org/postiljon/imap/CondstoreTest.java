@@ -148,6 +148,40 @@ class CondstoreTest extends ImapTranscriptTest {
     }
 
     @Test
+    void theFirstEnablingCommandReportsHighestModSeqAndEsearchReportsTheModSeqOfWhatItReturns() throws Exception {
+        login(1, "alice@example.org");
+        run(THREE + """
+            C1: a3 SELECT INBOX
+            S1~ a3 OK [READ-WRITE] SELECT completed
+            C1: a4 STORE 1 +FLAGS.SILENT (\\Flagged)
+            S1: a4 OK STORE completed
+            C1: a5 STORE 3 +FLAGS.SILENT (\\Flagged)
+            S1: a5 OK STORE completed
+            # RFC 7162 §3.1: the first CONDSTORE enabling command with a mailbox selected gets HIGHESTMODSEQ
+            C1: a6 FETCH 2 (MODSEQ)
+            S1: * 2 FETCH (MODSEQ (3))
+            S1: * OK [HIGHESTMODSEQ 6] highest modseq
+            S1: a6 OK FETCH completed
+            C1: a7 FETCH 2 (MODSEQ)
+            S1: * 2 FETCH (MODSEQ (3))
+            S1: a7 OK FETCH completed
+            # RFC 4731 §3.2: MIN alone reports the MODSEQ of the message MIN names; MIN and MAX of those two; with ALL, of all
+            C1: a8 SEARCH RETURN (MIN) MODSEQ 1
+            S1: * ESEARCH (TAG "a8") MIN 1 MODSEQ 5
+            S1: a8 OK SEARCH completed
+            C1: a9 SEARCH RETURN (MAX) MODSEQ 1
+            S1: * ESEARCH (TAG "a9") MAX 3 MODSEQ 6
+            S1: a9 OK SEARCH completed
+            C1: b1 SEARCH RETURN (MIN COUNT) MODSEQ 1
+            S1: * ESEARCH (TAG "b1") MIN 1 COUNT 3 MODSEQ 6
+            S1: b1 OK SEARCH completed
+            C1: b2 UID SEARCH RETURN (MIN) NOT FLAGGED MODSEQ 1
+            S1: * ESEARCH (TAG "b2") UID MIN 2 MODSEQ 3
+            S1: b2 OK UID SEARCH completed
+            """);
+    }
+
+    @Test
     void objectIdsAndPreviews() throws Exception {
         login(1, "alice@example.org");
         run(THREE + """

@@ -56,10 +56,18 @@ final class Search implements Command {
             hitUids.add(u);
         }
         if (returns != null && returns.contains("SAVE")) s.savedSearch = hitUids.stream().mapToLong(Long::longValue).toArray();
-        // RFC 7162 §3.1.5: a search by MODSEQ reports the highest MODSEQ of what it found.
+        // RFC 7162 §3.1.5: a search by MODSEQ reports the highest MODSEQ of what it returns; RFC 4731 §3.2: with
+        // MIN or MAX alone (or both, without ALL or COUNT), of the messages MIN and MAX name.
         long highest = 0;
         if (usesModSeq(all) && !hitUids.isEmpty()) {
-            for (var m : s.services().messages().list(s.account, view.mailbox.name(), UidSet.ofSorted(hitUids.stream().mapToLong(Long::longValue).toArray()))) {
+            List<Long> reported = hitUids;
+            if (returns != null && !returns.isEmpty() && !returns.contains("ALL") && !returns.contains("COUNT")
+                    && (returns.contains("MIN") || returns.contains("MAX"))) {
+                reported = new ArrayList<>();
+                if (returns.contains("MIN")) reported.add(hitUids.getFirst());
+                if (returns.contains("MAX")) reported.add(hitUids.getLast());
+            }
+            for (var m : s.services().messages().list(s.account, view.mailbox.name(), UidSet.of(reported.stream().mapToLong(Long::longValue).toArray()))) {
                 highest = Math.max(highest, m.modSeq());
             }
         }

@@ -91,6 +91,14 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
         uids = java.util.Arrays.copyOf(all, Math.max(16, all.length + 16));
         count = all.length;
         loadedModSeq = highestModSeq;
+        toldModSeq = highestModSeq;
+    }
+
+    /** The highest MODSEQ of the changes the session has been told of (or was loaded with). */
+    private long toldModSeq;
+
+    long toldModSeq() {
+        return toldModSeq;
     }
 
     /** The mailbox's HIGHESTMODSEQ when the view was read: changes up to it are in the view already. */
@@ -244,6 +252,7 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
                 break;
             }
             pending.poll();
+            toldModSeq = Math.max(toldModSeq, c.modSeq());
             switch (c) {
                 case Change.MessageAdded a -> {
                     announce(s, a.message().flags()); // before the EXISTS that lets the client fetch it

@@ -91,8 +91,13 @@ final class Session {
     }
 
     void enableCondstore() {
+        // RFC 7162 §3.1: the first CONDSTORE enabling command with a mailbox selected gets HIGHESTMODSEQ (see flushChanges).
+        if (!condstore && selected != null) announceHighestModSeq = true;
         condstore = true;
     }
+
+    /** A CONDSTORE enabling command came while a mailbox was selected: HIGHESTMODSEQ goes with its answer. */
+    private boolean announceHighestModSeq;
 
     /** RFC 7162 §3.2.5: VANISHED replaces EXPUNGE. */
     boolean qresync() {
@@ -331,7 +336,12 @@ final class Session {
             out.untagged("BYE the selected mailbox was deleted");
             out.flush();
             state = State.LOGOUT;
+            return;
         }
+        if (announceHighestModSeq && selected != null) {
+            out.untagged("OK [HIGHESTMODSEQ " + selected.toldModSeq() + "] highest modseq");
+        }
+        announceHighestModSeq = false;
     }
 
     /** Whether the user may still read the selected mailbox of another account (one store read, only when there is news). */
@@ -346,6 +356,7 @@ final class Session {
     void close() {
         if (selected != null) selected.close();
         selected = null;
+        announceHighestModSeq = false; // the next SELECT reports it itself
         if (state == State.SELECTED) state = State.AUTHENTICATED;
     }
 }
