@@ -57,6 +57,20 @@ class MessageCommandsTest extends ImapTranscriptTest {
             S1: * 1 FETCH (BODY[1]<1> {3}
             S1: ell)
             S1: a9 OK FETCH completed
+            # RFC 9051 §6.4.5: a partial range past the end is empty, and numbers go up to 2^63-1 without overflowing
+            C1: c1 FETCH 1 (BODY.PEEK[]<110.9223372036854775807>)
+            S1: * 1 FETCH (BODY[]<110> {10}
+            S1: 0
+            S1: 
+            S1: hello)
+            S1: c1 OK FETCH completed
+            C1: c2 FETCH 1 (BODY.PEEK[TEXT]<9223372036854775807.1> BODY.PEEK[HEADER.FIELDS (SUBJECT)]<9223372036854775807.9223372036854775807>)
+            S1: * 1 FETCH (BODY[TEXT]<9223372036854775807> {0}
+            S1:  BODY[HEADER.FIELDS (SUBJECT)]<9223372036854775807> {0}
+            S1: )
+            S1: c2 OK FETCH completed
+            C1: c3 FETCH 1 (BODY.PEEK[]<0.9999999999999999999>)
+            S1: c3 BAD number too large (at most 2^63-1, RFC 9051 §9 number64)
             C1: b1 FETCH 1 (FLAGS BODY[2])
             S1: b1 NO no part 2
             C1: b0 FETCH 1 (BODY[HEADER.FIELDS ()])

@@ -316,9 +316,9 @@ final class Fetch implements Command {
                 return;
             }
             long from = range[0], to = range[1];
-            if (item.start() >= 0) {
-                from = Math.min(to, range[0] + item.start());
-                to = Math.min(to, from + item.count());
+            if (item.start() >= 0) { // RFC 9051 §6.4.5: past the end is the empty string; numbers go up to 2^63-1
+                from = Math.min(to, plus(range[0], item.start()));
+                to = Math.min(to, plus(from, item.count()));
             }
             in.skipNBytes(from);
             out.literal(in, to - from, item.name().startsWith("BINARY"));
@@ -356,8 +356,13 @@ final class Fetch implements Command {
     private static byte[] partial(byte[] b, FetchItem item) {
         if (item.start() < 0) return b;
         int from = (int) Math.min(b.length, item.start());
-        int to = (int) Math.min(b.length, from + item.count());
+        int to = (int) Math.min(b.length, plus(from, item.count()));
         return java.util.Arrays.copyOfRange(b, from, to);
+    }
+
+    /** {@code a + b} for non-negative numbers, at most {@link Long#MAX_VALUE} (partial ranges reach 2^63-1). */
+    private static long plus(long a, long b) {
+        return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
     }
 
     // ---- parsing the item list ----

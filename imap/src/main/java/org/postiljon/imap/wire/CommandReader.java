@@ -138,7 +138,11 @@ public final class CommandReader {
         int start = pos;
         while (pos < line.length && line[pos] >= '0' && line[pos] <= '9') pos++;
         if (pos == start || pos - start > 19) throw new BadSyntax("expected a number");
-        return Long.parseLong(ascii(start));
+        try {
+            return Long.parseLong(ascii(start));
+        } catch (NumberFormatException e) {
+            throw new BadSyntax("number too large (at most 2^63-1, RFC 9051 §9 number64)");
+        }
     }
 
     public String astring() throws IOException {
