@@ -36,6 +36,24 @@ class SortThreadTest extends ImapTranscriptTest {
     }
 
     @Test
+    void subjectsSortByUnicodeCasemapSoPunctuationFollowsTheLetters() throws Exception {
+        login(1, "alice@example.org");
+        run("C1: c1 CREATE Sorted\nS1: c1 OK *");
+        appendTo("Sorted", "_underscore");
+        appendTo("Sorted", "banana");
+        appendTo("Sorted", "Apple");
+        appendTo("Sorted", "apple");
+        run("""
+            C1: s1 SELECT Sorted
+            S1~ s1 OK [READ-WRITE] SELECT completed
+            # RFC 5256 §7 / RFC 5051: letters to title (for ASCII, upper) case, so "_" (0x5F) comes after "Z"; ties by sequence number
+            C1: s2 SORT (SUBJECT) UTF-8 ALL
+            S1: * SORT 3 4 2 1
+            S1: s2 OK SORT completed
+            """);
+    }
+
+    @Test
     void aMailboxMadeAfterADeleteGetsNoStaleSortOrRecent() throws Exception {
         login(1, "alice@example.org");
         run("C1: c1 CREATE Old\nS1: c1 OK *");

@@ -360,16 +360,18 @@ final class SqlTx implements WriteTx {
     public long[] sortedUids(long mailboxId, List<org.postiljon.mailbox.api.SortKey> keys) {
         StringBuilder order = new StringBuilder();
         for (var k : keys) {
-            // NOCASE folds ASCII letters only: exactly RFC 4790's i;ascii-casemap, which RFC 5256 sorts by.
+            // RFC 5256 §7: i;unicode-casemap (RFC 5051), which maps letters to title case, for ASCII upper case: so
+            // "[" and "_" sort after the letters (NOCASE, folding to lower case, put them before). upper() folds ASCII
+            // only; non-ASCII letters compare by code point without case folding (docs/imap.md).
             order.append(switch (k.field()) {
                 case ARRIVAL -> "internal_date";
-                case CC -> "coalesce(sort_cc, '') COLLATE NOCASE";
+                case CC -> "upper(coalesce(sort_cc, ''))";
                 case DATE -> "coalesce(sent_date, internal_date)"; // RFC 5256 §3: no usable Date: the internal date
-                case FROM -> "coalesce(sort_from, '') COLLATE NOCASE";
+                case FROM -> "upper(coalesce(sort_from, ''))";
                 case SIZE -> "size";
-                case SUBJECT -> "coalesce(base_subject, '') COLLATE NOCASE";
-                case TO, DISPLAYTO -> "coalesce(sort_to, '') COLLATE NOCASE";
-                case DISPLAYFROM -> "coalesce(display_from, sort_from, '') COLLATE NOCASE";
+                case SUBJECT -> "upper(coalesce(base_subject, ''))";
+                case TO, DISPLAYTO -> "upper(coalesce(sort_to, ''))";
+                case DISPLAYFROM -> "upper(coalesce(display_from, sort_from, ''))";
             }).append(k.reverse() ? " DESC" : "").append(", ");
         }
         return uids("SELECT uid FROM message WHERE mailbox_id = ? ORDER BY " + order + "uid", mailboxId);
