@@ -227,6 +227,53 @@ class MessageCommandsTest extends ImapTranscriptTest {
     }
 
     @Test
+    void sentDatesAreTheDaysAsWrittenInTheirOwnZones() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            C1: p0 APPEND INBOX {54+}
+            C1: Date: Tue, 3 Nov 2026 23:30:00 -0500
+            C1: Subject: s0
+            C1: 
+            C1: x
+            S1: p0 OK [APPENDUID *
+            C1: p1 APPEND INBOX {54+}
+            C1: Date: Wed, 4 Nov 2026 01:00:00 +0200
+            C1: Subject: s1
+            C1: 
+            C1: x
+            S1: p1 OK [APPENDUID *
+            C1: p2 APPEND INBOX {42+}
+            C1: Date: 4 Nov 26 10:00 GMT
+            C1: Subject: s2
+            C1: 
+            C1: x
+            S1: p2 OK [APPENDUID *
+            C1: a1 SELECT INBOX
+            S1~ a1 OK [READ-WRITE] SELECT completed
+            # RFC 3501 §6.4.4: SENT* compare the Date header's date disregarding time and timezone (not its UTC day)
+            # RFC 5322 §4.3: a two-digit year 26 is 2026 (SORT by date, SENT* and JMAP's sentAt all read it)
+            C1: a0 SORT (DATE) UTF-8 ALL
+            S1: * SORT 2 1 3
+            S1: a0 OK SORT completed
+            C1: a2 SEARCH SENTON 3-Nov-2026
+            S1: * SEARCH 1
+            S1: a2 OK SEARCH completed
+            C1: a3 SEARCH SENTON 4-nov-2026
+            S1: * SEARCH 2 3
+            S1: a3 OK SEARCH completed
+            C1: a4 SEARCH SENTBEFORE 4-Nov-2026
+            S1: * SEARCH 1
+            S1: a4 OK SEARCH completed
+            C1: a5 SEARCH SENTSINCE 4-Nov-2026
+            S1: * SEARCH 2 3
+            S1: a5 OK SEARCH completed
+            C1: a6 SEARCH SENTSINCE 5-Nov-2026
+            S1: * SEARCH
+            S1: a6 OK SEARCH completed
+            """);
+    }
+
+    @Test
     void searchCopyMoveWithUidPlus() throws Exception {
         login(1, "alice@example.org");
         run(MSG);

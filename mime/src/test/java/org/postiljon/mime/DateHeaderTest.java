@@ -22,6 +22,8 @@ class DateHeaderTest {
         assertEquals(Instant.parse("2026-03-03T09:00:00Z"), MessageParser.date("Tue, 3 Mar 2026 10:00:00 +0100 (CET)"));
         assertEquals(Instant.parse("2026-03-03T15:00:00Z"), MessageParser.date("Tue, 3 Mar 2026 10:00:00 EST"));
         assertEquals(Instant.parse("1999-03-03T10:00:00Z"), MessageParser.date("Wed, 3 Mar 99 10:00:00 +0000"));
+        // RFC 5322 §4.3: two-digit years below 50 are 20xx (java.time's RFC 1123 parser alone made it the year 26).
+        assertEquals(Instant.parse("2026-11-04T10:00:00Z"), MessageParser.date("4 Nov 26 10:00 GMT"));
         // A wrong day of the week is common in spam and old mailers; the date itself counts.
         assertEquals(Instant.parse("2026-03-03T10:00:00Z"), MessageParser.date("Fri, 3 Mar 2026 10:00:00 +0000"));
     }
