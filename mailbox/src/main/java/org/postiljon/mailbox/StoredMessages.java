@@ -418,8 +418,10 @@ final class StoredMessages implements Messages {
             if (!onlyDeleted) t.require('t', "delete messages");
             Mailbox m = t.mailbox();
             List<Long> gone = new ArrayList<>();
-            for (MessageInfo info : tx.messages(m.id(), uids)) {
-                if (!onlyDeleted || info.flags().contains(Flags.DELETED)) gone.add(info.uid());
+            if (onlyDeleted) { // the few marked \Deleted (an index), not every message of the set
+                for (long uid : tx.uidsWithFlag(m.id(), Flags.DELETED, true)) if (uids.contains(uid)) gone.add(uid);
+            } else {
+                for (MessageInfo info : tx.messages(m.id(), uids)) gone.add(info.uid());
             }
             long modSeq = 0;
             if (!gone.isEmpty()) {

@@ -541,7 +541,8 @@ final class SqlTx implements WriteTx {
             case Flags.DELETED -> "deleted";
             default -> throw new IllegalArgumentException("no column for the flag " + flag);
         };
-        return uids("SELECT uid FROM message WHERE mailbox_id = ? AND " + column + " = ? ORDER BY uid", mailboxId, set);
+        // The literal value, so the partial indexes on deleted = 1 and seen = 0 serve the usual questions.
+        return uids("SELECT uid FROM message WHERE mailbox_id = ? AND " + column + (set ? " = 1" : " = 0") + " ORDER BY uid", mailboxId);
     }
 
     @Override
