@@ -413,7 +413,8 @@ final class StoredMessages implements Messages {
     }
 
     private List<Long> remove(Account account, MailboxName name, UidSet uids, boolean onlyDeleted) {
-        Done<List<Long>> done = store.write(tx -> {
+        // Relaxed (decision 0004): an expunge lost with the last moment before a power failure can be repeated.
+        Done<List<Long>> done = store.writeRelaxed(tx -> {
             Access.Target t = Access.resolve(tx, account, name, 'e', "expunge");
             if (!onlyDeleted) t.require('t', "delete messages");
             Mailbox m = t.mailbox();

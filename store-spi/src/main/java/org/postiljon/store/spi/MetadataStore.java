@@ -17,7 +17,8 @@ public interface MetadataStore extends AutoCloseable {
     /**
      * Like {@link #write}, but the commit need not reach the disk before it returns: it survives a
      * crash of the process, and may be lost with the last moments before a power failure, as flag
-     * changes are in every widely used IMAP server. Only for changes a client can repeat (flags).
+     * changes are in every widely used IMAP server. Only for changes a client can repeat (flags,
+     * expunges); never for anything that acknowledges mail.
      */
     default <T> T writeRelaxed(Function<WriteTx, T> work) {
         return write(work);

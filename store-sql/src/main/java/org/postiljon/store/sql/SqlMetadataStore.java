@@ -165,14 +165,24 @@ public final class SqlMetadataStore implements MetadataStore {
         }
     }
 
+    /**
+     * The relaxed jobs of a batch commit first, in a commit of their own that waits for no fsync;
+     * then the durable ones (decision 0004). Jobs in one batch come from different sessions and
+     * none waits for another, so either order is one they could have arrived in.
+     */
     private void runBatch(List<Job> batch) {
+        List<Job> relaxed = new ArrayList<>(), durable = new ArrayList<>();
+        for (Job j : batch) (j.relaxed() ? relaxed : durable).add(j);
+        if (!relaxed.isEmpty()) runGroup(relaxed, false);
+        if (!durable.isEmpty()) runGroup(durable, true);
+    }
+
+    private void runGroup(List<Job> batch, boolean sync) {
         Connection c = writer.connection();
         SqlTx tx = new SqlTx(c, dialect, writer.statements());
         Object[] results = new Object[batch.size()];
         Throwable[] errors = new Throwable[batch.size()];
         try {
-            // One durable job makes the whole group's commit durable.
-            boolean sync = batch.stream().anyMatch(j -> !j.relaxed());
             if (sync != syncing) {
                 dialect.syncCommits(c, sync);
                 syncing = sync;
