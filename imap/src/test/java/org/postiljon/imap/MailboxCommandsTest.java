@@ -6,6 +6,32 @@ import org.junit.jupiter.api.Test;
 class MailboxCommandsTest extends ImapTranscriptTest {
 
     @Test
+    void childInfoOnlyWhereASubscribedDescendantIsNotListed() throws Exception {
+        login(1, "alice@example.org");
+        StringBuilder script = new StringBuilder();
+        int n = 0;
+        for (String box : new String[] {"foo2/bar1", "foo2/bar2", "baz2/bar2", "baz2/bar22", "baz2/bar222", "eps2/mamba", "qux2/bar2"}) {
+            script.append("C1: c").append(n).append(" CREATE ").append(box).append("\nS1: c").append(n++).append(" OK *\n");
+        }
+        for (String box : new String[] {"foo2/bar1", "foo2/bar2", "baz2/bar2", "baz2/bar22", "baz2/bar222", "eps2", "eps2/mamba", "qux2/bar2"}) {
+            script.append("C1: s").append(n).append(" SUBSCRIBE ").append(box).append("\nS1: s").append(n++).append(" OK *\n");
+        }
+        run(script.toString());
+        run("""
+            # RFC 5258 §5 example 9 (§3.5): foo2 and eps2 have a subscribed child the pattern does not return; baz2's are all returned
+            C1: d3 LIST (RECURSIVEMATCH SUBSCRIBED) "" "*2"
+            S1: * LIST (\\HasNoChildren \\Subscribed) "/" "baz2/bar2"
+            S1: * LIST (\\HasNoChildren \\Subscribed) "/" "baz2/bar22"
+            S1: * LIST (\\HasNoChildren \\Subscribed) "/" "baz2/bar222"
+            S1: * LIST (\\HasChildren \\Subscribed) "/" "eps2" ("CHILDINFO" ("SUBSCRIBED"))
+            S1: * LIST (\\HasChildren) "/" "foo2" ("CHILDINFO" ("SUBSCRIBED"))
+            S1: * LIST (\\HasNoChildren \\Subscribed) "/" "foo2/bar2"
+            S1: * LIST (\\HasNoChildren \\Subscribed) "/" "qux2/bar2"
+            S1: d3 OK LIST completed
+            """);
+    }
+
+    @Test
     void createMakesParentsAndRejectsDuplicates() throws Exception {
         login(1, "alice@example.org");
         login(2, "alice@example.org");

@@ -112,12 +112,8 @@ final class ListMailboxes implements Command {
         // Every name to consider: mailboxes, their missing parents, subscriptions.
         Set<MailboxName> names = new TreeSet<>(existing.keySet());
         Set<MailboxName> withExistingChild = new HashSet<>();
-        Set<MailboxName> withSubscribedChild = new HashSet<>();
         for (MailboxName n : existing.keySet()) {
             for (var p = n.parent(); p.isPresent() && withExistingChild.add(p.get()); p = p.get().parent()) names.add(p.get());
-        }
-        for (MailboxName n : subscribed) {
-            for (var p = n.parent(); p.isPresent() && withSubscribedChild.add(p.get()); p = p.get().parent()) { }
         }
         names.addAll(subscribed);
         List<ListPattern> matchers = patterns.stream().map(p -> new ListPattern(reference + p)).toList();
@@ -133,6 +129,15 @@ final class ListMailboxes implements Command {
             }
             names.addAll(lsubParents);
         }
+        // RFC 5258 §3.5: CHILDINFO for a matching name with a subscribed descendant that is not itself
+        // returned (it does not match): a descendant that is returned makes it redundant.
+        Set<MailboxName> withUnlistedSubscribedChild = new HashSet<>();
+        if (o.subscribedOnly() && o.recursive()) {
+            for (MailboxName sub : subscribed) {
+                if (matchesAny(matchers, sub.path())) continue;
+                for (var p = sub.parent(); p.isPresent() && withUnlistedSubscribedChild.add(p.get()); p = p.get().parent()) { }
+            }
+        }
         for (MailboxName name : names) {
             boolean matches = matchesAny(matchers, name.path());
             Mailbox m = existing.get(name);
@@ -141,9 +146,10 @@ final class ListMailboxes implements Command {
             String childInfo = null;
             if (lsub && !isSubscribed) {
                 if (!lsubParents.contains(name)) continue;
-            } else if (o.subscribedOnly() && !isSubscribed) {
-                if (!(o.recursive() && matches && withSubscribedChild.contains(name))) continue;
-                childInfo = "(\"CHILDINFO\" (\"SUBSCRIBED\"))";
+            } else if (o.subscribedOnly()) {
+                if (!matches) continue;
+                if (withUnlistedSubscribedChild.contains(name)) childInfo = "(\"CHILDINFO\" (\"SUBSCRIBED\"))";
+                else if (!isSubscribed) continue;
             } else if (!matches) {
                 continue;
             }
