@@ -274,6 +274,32 @@ class MessageCommandsTest extends ImapTranscriptTest {
     }
 
     @Test
+    void aCommentNamesAnAddressWithoutAPhraseAndGroupsAreFoundByName() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            C1: p1 APPEND INBOX {99+}
+            C1: From: bob@example.org (Bob Smith)
+            C1: To: team: a@example.org, b@example.org;
+            C1: Subject: old style
+            C1: 
+            C1: x
+            S1: p1 OK [APPENDUID *
+            C1: a1 SELECT INBOX
+            S1~ a1 OK [READ-WRITE] SELECT completed
+            # The comment is the display name when there is no phrase (RFC 5322 §3.4 allows it; other servers show it so)
+            C1: a2 FETCH 1 ENVELOPE
+            S1: * 1 FETCH (ENVELOPE (NIL "old style" (("Bob Smith" NIL "bob" "example.org")) (("Bob Smith" NIL "bob" "example.org")) (("Bob Smith" NIL "bob" "example.org")) ((NIL NIL "team" NIL)(NIL NIL "a" "example.org")(NIL NIL "b" "example.org")(NIL NIL NIL NIL)) NIL NIL NIL NIL))
+            S1: a2 OK FETCH completed
+            C1: a3 SEARCH FROM "bob smith"
+            S1: * SEARCH 1
+            S1: a3 OK SEARCH completed
+            C1: a4 SEARCH TO team
+            S1: * SEARCH 1
+            S1: a4 OK SEARCH completed
+            """);
+    }
+
+    @Test
     void searchCopyMoveWithUidPlus() throws Exception {
         login(1, "alice@example.org");
         run(MSG);

@@ -17,12 +17,19 @@ public record Address(String name, String displayName, String adl, String mailbo
         return host == null;
     }
 
-    /** Decoded addresses as a person reads them, {@code Name <addr>, ...}, group markers left out. */
+    /**
+     * Decoded addresses as a person reads them, {@code Name <addr>, ...}, a group as {@code name:}
+     * before its members (so SEARCH TO finds a group by its name, as other servers do).
+     */
     public static String text(java.util.List<Address> list) {
         StringBuilder b = new StringBuilder();
         for (Address a : list) {
-            if (a.isGroupMarker()) continue;
-            if (!b.isEmpty()) b.append(", ");
+            if (a.isGroupMarker()) {
+                if (a.mailbox() != null) b.append(b.isEmpty() ? "" : ", ").append(org.postiljon.mime.MessageParser.decodeText(a.mailbox())).append(':');
+                continue;
+            }
+            if (!b.isEmpty() && b.charAt(b.length() - 1) != ':') b.append(", ");
+            else if (!b.isEmpty()) b.append(' ');
             if (a.displayName() != null) b.append(a.displayName()).append(' ');
             b.append('<').append(a.address()).append('>');
         }

@@ -295,21 +295,34 @@ public final class MessageParser {
         List<Address> out = new ArrayList<>();
         for (org.apache.james.mime4j.dom.address.Address a : list) {
             if (a instanceof Mailbox m) {
-                out.add(address(m));
+                out.add(address(m, value));
             } else if (a instanceof Group g) {
                 out.add(Address.groupStart(ascii(g.getName())));
-                for (Mailbox m : g.getMailboxes()) out.add(address(m));
+                for (Mailbox m : g.getMailboxes()) out.add(address(m, value));
                 out.add(Address.GROUP_END);
             }
         }
         return List.copyOf(out);
     }
 
-    private static Address address(Mailbox m) {
-        String display = m.getName() == null || m.getName().isBlank() ? null : m.getName().strip();
+    /**
+     * One mailbox; without a display name, the comment right after the address ({@code bob@example.org
+     * (Bob Smith)}, the old way of writing the name) is the name, as other servers show it in ENVELOPE.
+     */
+    private static Address address(Mailbox m, String raw) {
+        String display = m.getName() == null || m.getName().isBlank() ? commentAfter(raw, m.getAddress()) : m.getName().strip();
         String adl = m.getRoute() == null || m.getRoute().isEmpty() ? null : m.getRoute().toRouteString();
         String host = m.getDomain() == null ? "" : m.getDomain();
         return new Address(ascii(display), display, adl, m.getLocalPart(), host);
+    }
+
+    private static String commentAfter(String raw, String address) {
+        if (address == null || address.isEmpty()) return null;
+        java.util.regex.Matcher c = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(address) + "\\s*\\(([^()\\\\]*)\\)")
+                .matcher(raw);
+        if (!c.find()) return null;
+        String name = decodeText(c.group(1));
+        return name.isEmpty() ? null : name;
     }
 
     /** ENVELOPE strings must be ASCII for IMAP4rev1 clients: non-ASCII text goes back into RFC 2047 form. */
