@@ -8,6 +8,33 @@ import org.junit.jupiter.api.Test;
 class SessionCommandsTest extends ImapTranscriptTest {
 
     @Test
+    void unauthenticateResetsTheConnectionForAnotherLogin() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            C1: a1 ENABLE UTF8=ACCEPT
+            S1: * ENABLED UTF8=ACCEPT
+            S1: a1 OK ENABLE completed
+            C1: a2 SELECT INBOX
+            S1~ a2 OK [READ-WRITE] SELECT completed
+            # RFC 8437 §3: OK, then not authenticated; the selected mailbox and ENABLEd extensions are gone
+            C1: a3 UNAUTHENTICATE
+            S1: a3 OK UNAUTHENTICATE completed
+            C1: a4 NOOP
+            S1: a4 OK NOOP completed
+            C1: a5 SELECT INBOX
+            S1: a5 BAD *
+            C1: a6 LOGIN alice@example.org "${password}"
+            S1: a6 OK *
+            C1: a7 CREATE "Grüße"
+            S1: a7 BAD *
+            C1: a8 UNAUTHENTICATE
+            S1: a8 OK UNAUTHENTICATE completed
+            C1: a9 UNAUTHENTICATE
+            S1: a9 BAD *
+            """.replace("${password}", ImapTestServer.PASSWORD));
+    }
+
+    @Test
     void namespaceIdAndEnable() throws Exception {
         login(1, "alice@example.org");
         run("""

@@ -18,6 +18,7 @@ final class Commands {
             entry("CAPABILITY", new Entry(new Capability(), ANY)),
             entry("NOOP", new Entry(new Noop(), ANY)),
             entry("LOGOUT", new Entry(new Logout(), ANY)),
+            entry("UNAUTHENTICATE", new Entry(new Unauthenticate(), AUTH)),
             entry("ID", new Entry(new Id(), ANY)),
             entry("STARTTLS", new Entry(new StartTls(), NOT_AUTH)),
             entry("LOGIN", new Entry(new Login(), NOT_AUTH)),

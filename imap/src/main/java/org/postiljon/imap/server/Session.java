@@ -242,6 +242,26 @@ final class Session {
         MDC.put("account", a.address().toString());
     }
 
+    /**
+     * RFC 8437 §3: back to not authenticated, every state of the connection reset but TLS: the
+     * selected mailbox (no expunge is told), the account, ENABLEd extensions, the saved search.
+     */
+    void unauthenticate() throws IOException {
+        close();
+        account = null;
+        state = State.NOT_AUTHENTICATED;
+        rev2 = false;
+        utf8Accept = false;
+        condstore = false;
+        qresync = false;
+        savedSearch = null;
+        badInRow = 0;
+        out.utf8(false);
+        in.authenticated(false);
+        connection.readTimeout(services.limits().idleBeforeAuth());
+        MDC.remove("account");
+    }
+
     /** Plaintext passwords only over TLS, or from loopback when configured. */
     boolean plaintextAllowed() {
         return connection.isSecure() || (services.plaintextOnLoopback() && connection.isLoopback());
@@ -262,7 +282,7 @@ final class Session {
                     "SEARCHRES", "UTF8=ACCEPT", "SASL-IR", "BINARY", "MULTIAPPEND", "APPENDLIMIT=" + services.limits().maxMessageBytes(),
                     "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "ACL", "RIGHTS=texk", "SAVEDATE",
                     "CONDSTORE", "QRESYNC", "OBJECTID", "PREVIEW", "SORT", "SORT=DISPLAY", "ESORT", "PARTIAL",
-                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN"));
+                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "UNAUTHENTICATE"));
             if (services.quotas().isAdmin(account)) c.add("QUOTASET");
         }
         return String.join(" ", c);
