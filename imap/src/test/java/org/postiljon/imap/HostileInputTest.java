@@ -9,6 +9,32 @@ import org.junit.jupiter.api.Test;
 class HostileInputTest extends ImapTranscriptTest {
 
     @Test
+    void theLiteralsOfARefusedCommandAreNeverRunAsCommands() throws Exception {
+        login(1, "alice@example.org");
+        run("""
+            # RFC 7888 §4: the client sends a non-synchronizing literal without waiting; when the command is
+            # refused before the literal is read, its bytes are still the command's, never a new command
+            C1: a1 APPEND INBOX (\\Recent) {14+}
+            C1: b1 DELETE Junk
+            S1: a1 NO [CANNOT] *
+            C1: a2 APPEND INBOX (a(b) {14+}
+            C1: b2 DELETE Junk
+            S1: a2 BAD *
+            C1: a3 APPEND Nowhere {1+}
+            C1: x {14+}
+            C1: b3 DELETE Junk
+            S1: a3 NO [TRYCREATE] *
+            C1: a4 LIST "" Junk
+            S1: * LIST (\\HasNoChildren \\Junk) "/" "Junk"
+            S1: a4 OK LIST completed
+            # a literal larger than any this session may send cannot be skipped: the session ends after the answer
+            C1: a5 APPEND INBOX (\\Recent) {999999999999+}
+            S1: a5 NO [CANNOT] *
+            """);
+        org.junit.jupiter.api.Assertions.assertTrue(t.closed(1), "the session ended");
+    }
+
+    @Test
     void tooLargeSynchronizingLiteralIsRefusedBeforeTheClientSendsIt() throws Exception {
         run("""
             S1: * OK *

@@ -107,8 +107,9 @@ class SortThreadTest extends ImapTranscriptTest {
             C1: a6 SORT (SIZE) UTF-8 NOT FROM anna
             S1: * SORT 1 3 4 6
             S1: a6 OK SORT completed
+            # RFC 5267 §3.1: MIN and MAX are the first and last in the sort order
             C1: a7 SORT RETURN (MIN MAX COUNT ALL) (SUBJECT) UTF-8 ALL
-            S1: * ESEARCH (TAG "a7") MIN 1 MAX 6 ALL 3,5,1,2,4,6 COUNT 6
+            S1: * ESEARCH (TAG "a7") MIN 3 MAX 6 ALL 3,5,1,2,4,6 COUNT 6
             S1: a7 OK SORT completed
             C1: a8 SORT RETURN (PARTIAL 1:2) (REVERSE DATE) UTF-8 ALL
             S1: * ESEARCH (TAG "a8") PARTIAL (1:2 6,2)

@@ -28,10 +28,9 @@ final class MessageThreads {
             return keys.baseSubject() == null ? "" : keys.baseSubject().toLowerCase(Locale.ROOT);
         }
 
-        /** Whether the subject had a "Re:"/"Fwd:" or similar taken off (RFC 5256 §2.1). */
+        /** Whether the subject had a "Re:"/"Fwd:" or similar taken off (RFC 5256 §2.1); a [blob] alone is not one. */
         boolean reply() {
-            String s = keys.subject() == null ? "" : keys.subject().strip();
-            return !s.equalsIgnoreCase(keys.baseSubject() == null ? "" : keys.baseSubject().strip());
+            return org.postiljon.mime.BaseSubject.isReplyOrForward(keys.subject());
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * that a trailing {@code *} matches any rest and {@code ${name}} captures a value usable later.
  * Literals in server lines are shown inline as {@code {n}} followed by the next lines, as sent.
  * {@code S1~ 250 *} skips server lines until one matches (an EHLO list, SELECT's untagged lines).
- * Lines starting with {@code #} are comments (the RFC section a step checks).
+ * {@code S1? ...} lines in a row are one group the server may send in any order (untagged
+ * responses whose order no RFC fixes). Lines starting with {@code #} are comments (the RFC section a step checks).
  * Works for any line protocol (IMAP, POP3, SMTP); connections may go to different ports.
  */
 public final class Transcript implements AutoCloseable {
@@ -26,7 +27,9 @@ public final class Transcript implements AutoCloseable {
     private final Map<Integer, Integer> ports = new HashMap<>();
     private final Map<Integer, Socket> sockets = new HashMap<>();
     public final Map<String, String> vars = new HashMap<>();
-    private static final Pattern LINE = Pattern.compile("([CS])(\\d+)([:~]) ?(.*)");
+    private static final Pattern LINE = Pattern.compile("([CS])(\\d+)([:~?]) ?(.*)");
+    /** Server lines checked so far (each an assertion about what the server said). */
+    public int checks;
     private static final int MAX_SKIPPED = 1000;
     private static final Pattern VAR = Pattern.compile("\\$\\{(\\w+)}");
 
@@ -71,12 +74,24 @@ public final class Transcript implements AutoCloseable {
     }
 
     public void run(String script) throws IOException {
+        java.util.List<String> unordered = new java.util.ArrayList<>();
+        int unorderedOn = 0;
         for (String raw : script.split("\n")) {
             if (raw.isBlank() || raw.strip().startsWith("#")) continue; // a comment: what is checked, and where the RFC says so
             Matcher m = LINE.matcher(raw.strip());
             if (!m.matches()) throw new AssertionError("bad transcript line: " + raw);
             int n = Integer.parseInt(m.group(2));
             String text = substitute(m.group(4));
+            if (m.group(3).equals("?") && m.group(1).equals("S") && (unordered.isEmpty() || unorderedOn == n)) {
+                unordered.add(text);
+                unorderedOn = n;
+                continue;
+            }
+            if (!unordered.isEmpty()) {
+                readUnordered(unorderedOn, unordered);
+                unordered.clear();
+            }
+            if (m.group(3).equals("?")) throw new AssertionError("only server lines can come in any order: " + raw);
             boolean skip = m.group(3).equals("~");
             if (m.group(1).equals("C")) {
                 if (skip) throw new AssertionError("only server lines can skip: " + raw);
@@ -85,12 +100,35 @@ public final class Transcript implements AutoCloseable {
                 for (int skipped = 0; ; skipped++) {
                     String got = readLine(n);
                     if (got == null) throw new AssertionError("connection " + n + " closed; expected: " + text);
-                    if (matches(text, got)) break;
+                    if (matches(text, got)) {
+                        checks++;
+                        break;
+                    }
                     if (!skip || skipped == MAX_SKIPPED) {
                         throw new AssertionError("connection " + n + "\n  expected: " + text + "\n  got:      " + got);
                     }
                 }
             }
+        }
+        if (!unordered.isEmpty()) readUnordered(unorderedOn, unordered);
+    }
+
+    /** The next lines of connection {@code n}, as many as expected, each matching a different expected line. */
+    private void readUnordered(int n, java.util.List<String> expected) throws IOException {
+        java.util.List<String> open = new java.util.ArrayList<>(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            String got = readLine(n);
+            if (got == null) throw new AssertionError("connection " + n + " closed; expected one of: " + open);
+            String hit = null;
+            for (String e : open) {
+                if (matches(e, got)) {
+                    hit = e;
+                    break;
+                }
+            }
+            if (hit == null) throw new AssertionError("connection " + n + "\n  expected one of: " + open + "\n  got:      " + got);
+            open.remove(hit);
+            checks++;
         }
     }
 

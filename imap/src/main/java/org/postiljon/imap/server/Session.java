@@ -174,20 +174,32 @@ final class Session {
             entry.command().run(this, tag, in);
             badInRow = 0;
         } catch (BadSyntax e) {
+            abandon();
             bad(tag, e.getMessage());
         } catch (CommandFailed e) {
+            abandon();
             badInRow = 0;
             out.tagged(tag, "NO", e.code(), e.getMessage());
         } catch (MailboxException e) {
+            abandon();
             badInRow = 0;
             out.tagged(tag, "NO", code(e), e.getMessage());
         } catch (IOException e) {
             throw e;
         } catch (RuntimeException e) {
             log.error("IMAP {} failed", name, e);
+            abandon();
             out.tagged(tag, "NO", "SERVERBUG", "internal error; the problem has been logged");
         } finally {
             log.debug("{} {} {} ms", tag.length() > 20 ? "-" : tag, name, (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    /** Drops the rest of a failed command (its non-synchronizing literals); a session that cannot stay in step ends after the answer. */
+    private void abandon() throws IOException {
+        if (!in.abandon()) {
+            log.debug("a failed command announced a literal larger than allowed; ending the session after the answer");
+            state = State.LOGOUT;
         }
     }
 

@@ -50,8 +50,9 @@ final class Sort implements Command {
             var out = s.out();
             out.raw("* ESEARCH (TAG ").string(tag).raw(")" + (uid ? " UID" : ""));
             if (!hits.isEmpty()) {
-                if (returns.contains("MIN")) out.raw(" MIN " + hits.stream().mapToLong(Long::longValue).min().orElseThrow());
-                if (returns.contains("MAX")) out.raw(" MAX " + hits.stream().mapToLong(Long::longValue).max().orElseThrow());
+                // RFC 5267 §3.1: MIN and MAX are the first and last message in the sort order, not the lowest numbers.
+                if (returns.contains("MIN")) out.raw(" MIN " + hits.getFirst());
+                if (returns.contains("MAX")) out.raw(" MAX " + hits.getLast());
                 if (returns.contains("ALL")) out.raw(" ALL " + join(hits));
             }
             if (returns.contains("COUNT")) out.raw(" COUNT " + hits.size());

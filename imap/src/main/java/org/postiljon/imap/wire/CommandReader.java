@@ -231,6 +231,39 @@ public final class CommandReader {
         throw new CommandFailed("TOOBIG", "literal of " + n + " bytes is larger than " + max);
     }
 
+    /**
+     * After a command failed part-way: the non-synchronizing literals (RFC 7888) the client sent
+     * for the rest of it are read and dropped, so that none of their bytes is taken for a command
+     * (an APPEND refused for a bad flag would otherwise run its message as commands). A literal
+     * still ahead on the current line has not been read: reading one moves to the next line.
+     * Returns false when a literal is larger than any this session may send (the stream cannot be
+     * trusted to come back in step: the caller ends the session).
+     */
+    public boolean abandon() throws IOException {
+        long max = authenticated ? Math.max(limits.maxLiteralBytes(), limits.maxMessageBytes()) : limits.maxLiteralBytesBeforeAuth();
+        while (true) {
+            String s = new String(line, pos, line.length - pos, StandardCharsets.US_ASCII);
+            java.util.regex.Matcher m = NON_SYNC_LITERAL.matcher(s);
+            if (!m.find()) break;
+            long n = Long.parseLong(m.group(1));
+            if (n > max) {
+                line = new byte[0];
+                pos = 0;
+                return false;
+            }
+            in.skipNBytes(n);
+            byte[] l = lines.readLine();
+            if (l == null) break;
+            line = l;
+            pos = 0;
+        }
+        line = new byte[0];
+        pos = 0;
+        return true;
+    }
+
+    private static final java.util.regex.Pattern NON_SYNC_LITERAL = java.util.regex.Pattern.compile("~?\\{(\\d{1,18})\\+}$");
+
     private void continueLine() throws IOException {
         byte[] l = lines.readLine();
         if (l == null) throw new java.io.EOFException("connection closed inside a command");
@@ -295,11 +328,12 @@ public final class CommandReader {
         try {
             precheck.accept(n);
         } catch (RuntimeException e) {
-            if (!syncLiteral) {
+            byte[] rest = null;
+            if (!syncLiteral) { // sent anyway: dropped; what follows it on the line is left for abandon() (more literals of a MULTIAPPEND)
                 in.skipNBytes(n);
-                lines.readLine();
+                rest = lines.readLine();
             }
-            line = new byte[0];
+            line = rest == null ? new byte[0] : rest;
             pos = 0;
             throw e;
         }
