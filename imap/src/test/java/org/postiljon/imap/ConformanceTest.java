@@ -33,7 +33,7 @@ class ConformanceTest {
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> p.toString().endsWith(".imap")).sorted().toList();
         }
-        assertTrue(files.size() >= 5, "the conformance scripts are on the class path: " + files);
+        assertTrue(files.size() >= 19, "the conformance scripts are on the class path: " + files);
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> run(f)));
     }
 

@@ -168,7 +168,8 @@ final class Search implements Command {
         if ((c0 >= '0' && c0 <= '9') || c0 == '*' || c0 == '$') {
             SequenceSet set = SequenceSet.parse(in.until("()"));
             if (set.saved()) return new SearchQuery.Uids(s.selected.resolve(set, true, s.savedSearch));
-            return new SearchQuery.Uids(bySequence(s.selected, set));
+            // RFC 9051 §9 (seq-number): a number past the last message, or "*" in an empty mailbox, is BAD, as in FETCH.
+            return new SearchQuery.Uids(s.selected.resolve(set, false, s.savedSearch));
         }
         String k = in.atom().toUpperCase(Locale.ROOT);
         return switch (k) {
@@ -264,13 +265,6 @@ final class Search implements Command {
     }
 
     /** The UIDs of the view's messages whose sequence numbers are in {@code set}; numbers past the end name nothing. */
-    private static UidSet bySequence(SelectedMailbox view, SequenceSet set) {
-        long[] uids = new long[view.exists()];
-        int n = 0;
-        for (int seq = 1; seq <= view.exists(); seq++) if (set.contains(seq, view.exists())) uids[n++] = view.uidAt(seq);
-        return UidSet.ofSorted(java.util.Arrays.copyOf(uids, n));
-    }
-
     private static LocalDate date(CommandReader in) throws IOException {
         String text = in.peek() == '"' ? new String(in.stringBytes(), StandardCharsets.US_ASCII) : in.atom();
         try {
