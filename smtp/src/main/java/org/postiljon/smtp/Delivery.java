@@ -300,6 +300,7 @@ final class Delivery {
     /** After DATA or the last BDAT: deliver, and reply (once, or per recipient in LMTP). */
     static void finish(Session s, Spool spool, DataReader.Result r) throws IOException {
         try {
+            spool.requireKept(); // the data could not be kept (a full disk): refused for later, the transaction ends
             SmtpError refused = null;
             if (r.tooBig()) {
                 refused = new SmtpError(552, "5.3.4", "message too big; the limit is " + s.services.limits().maxMessageBytes() + " bytes");

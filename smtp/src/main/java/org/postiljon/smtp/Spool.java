@@ -23,6 +23,8 @@ final class Spool implements AutoCloseable {
     private Path file;
     private OutputStream fileOut;
     private long size;
+    /** Why the data could not be kept (a full disk); what came after it was read and dropped. */
+    private IOException failure;
 
     Spool(Path dir) {
         this.dir = dir;
@@ -37,23 +39,52 @@ final class Spool implements AutoCloseable {
             }
 
             @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                if (fileOut == null && memory.size() + len > IN_MEMORY) {
-                    Files.createDirectories(dir);
-                    file = Files.createTempFile(dir, "smtp-", ".eml");
-                    fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
-                    memory.writeTo(fileOut);
-                    memory.reset();
-                }
-                if (fileOut != null) fileOut.write(b, off, len); else memory.write(b, off, len);
+            public void write(byte[] b, int off, int len) {
                 size += len;
+                if (failure != null) return; // the rest of the data is still read, so the session stays in step
+                try {
+                    if (fileOut == null && memory.size() + len > IN_MEMORY) {
+                        Files.createDirectories(dir);
+                        file = Files.createTempFile(dir, "smtp-", ".eml");
+                        fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
+                        memory.writeTo(fileOut);
+                        memory.reset();
+                    }
+                    if (fileOut != null) fileOut.write(b, off, len); else memory.write(b, off, len);
+                } catch (IOException e) {
+                    failed(e);
+                }
             }
 
             @Override
-            public void flush() throws IOException {
-                if (fileOut != null) fileOut.flush();
+            public void flush() {
+                try {
+                    if (fileOut != null && failure == null) fileOut.flush();
+                } catch (IOException e) {
+                    failed(e);
+                }
             }
         };
+    }
+
+    private void failed(IOException e) {
+        failure = e;
+        close(); // frees what was written: the data cannot be delivered anyway
+    }
+
+    /**
+     * Refuses the message when its data could not be kept: a full disk is a temporary 452 (RFC 5321
+     * §4.2.2; the client keeps the message and retries), any other write failure a 451.
+     */
+    void requireKept() {
+        if (failure == null) return;
+        if (org.postiljon.mailbox.api.MailboxException.Unavailable.isStorageFull(failure)) throw Delivery.storageFull();
+        throw new SmtpError(451, "4.3.0", "local error while receiving the message, try again later");
+    }
+
+    /** Why the data could not be kept, or null. */
+    IOException failure() {
+        return failure;
     }
 
     long size() {
@@ -85,6 +116,10 @@ final class Spool implements AutoCloseable {
     public void close() {
         try {
             if (fileOut != null) fileOut.close();
+        } catch (IOException ignored) {
+            // a full disk may refuse the last buffered bytes; the file goes anyway
+        }
+        try {
             if (file != null) Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // a stale temporary file is harmless
