@@ -27,9 +27,10 @@ class HostileInputTest extends ImapTranscriptTest {
             C1: a4 LIST "" Junk
             S1: * LIST (\\HasNoChildren \\Junk) "/" "Junk"
             S1: a4 OK LIST completed
-            # a literal larger than any this session may send cannot be skipped: the session ends after the answer
+            # RFC 7888 §4: a literal larger than any this session may send is not read: BYE after the answer
             C1: a5 APPEND INBOX (\\Recent) {999999999999+}
             S1: a5 NO [CANNOT] *
+            S1: * BYE [TOOBIG] *
             """);
         org.junit.jupiter.api.Assertions.assertTrue(t.closed(1), "the session ended");
     }

@@ -193,15 +193,20 @@ final class Session {
         } finally {
             log.debug("{} {} {} ms", tag.length() > 20 ? "-" : tag, name, (System.nanoTime() - t0) / 1_000_000);
         }
+        if (outOfStep) {
+            out.untagged("BYE [TOOBIG] a literal too large to skip; the connection cannot go on");
+            out.flush();
+            state = State.LOGOUT;
+        }
     }
 
     /** Drops the rest of a failed command (its non-synchronizing literals); a session that cannot stay in step ends after the answer. */
     private void abandon() throws IOException {
-        if (!in.abandon()) {
-            log.debug("a failed command announced a literal larger than allowed; ending the session after the answer");
-            state = State.LOGOUT;
-        }
+        outOfStep = !in.abandon();
     }
+
+    /** A refused literal was too large to read and drop (RFC 7888 §4, choice 2): BYE after the tagged answer. */
+    private boolean outOfStep;
 
     private boolean atEndOrSpace() {
         int c = in.peek();

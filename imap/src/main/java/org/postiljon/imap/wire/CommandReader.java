@@ -198,9 +198,12 @@ public final class CommandReader {
     }
 
     private boolean syncLiteral;
+    /** Where the literal header being read starts: a refused literal is left there for {@link #abandon}. */
+    private int literalStart;
 
     /** Parses {@code {n}} or {@code {n+}} at the end of the line, and sends the continuation if synchronizing. */
     private long literalHeader() throws IOException {
+        literalStart = pos;
         expect('{');
         long n = number();
         boolean plus = skip('+');
@@ -210,24 +213,9 @@ public final class CommandReader {
         return n;
     }
 
-    private void refuseLiteral(long n, long max) throws IOException {
-        if (!syncLiteral) {
-            // The client sends the bytes anyway (LITERAL+): read and drop them, and any further
-            // lines of this command, so that none of them is taken for a command.
-            in.skipNBytes(n);
-            while (true) {
-                byte[] l = lines.readLine();
-                if (l == null) break;
-                String s = new String(l, StandardCharsets.US_ASCII);
-                int open = s.lastIndexOf('{');
-                if (open < 0 || !s.endsWith("}")) break;
-                String count = s.substring(open + 1, s.length() - 1).replace("+", "");
-                if (!count.matches("\\d{1,12}") || !s.endsWith("+}")) break;
-                in.skipNBytes(Long.parseLong(count));
-            }
-        }
-        line = new byte[0];
-        pos = 0;
+    /** A literal too large for where it stands: left unread, for {@link #abandon} (a synchronizing one is never sent). */
+    private void refuseLiteral(long n, long max) {
+        pos = literalStart;
         throw new CommandFailed("TOOBIG", "literal of " + n + " bytes is larger than " + max);
     }
 
@@ -236,11 +224,11 @@ public final class CommandReader {
      * for the rest of it are read and dropped, so that none of their bytes is taken for a command
      * (an APPEND refused for a bad flag would otherwise run its message as commands). A literal
      * still ahead on the current line has not been read: reading one moves to the next line.
-     * Returns false when a literal is larger than any this session may send (the stream cannot be
-     * trusted to come back in step: the caller ends the session).
+     * RFC 7888 §4 lets a server read and drop a refused literal or close the connection: literals
+     * up to the message limit are dropped; past it this returns false and the caller ends the session.
      */
     public boolean abandon() throws IOException {
-        long max = authenticated ? Math.max(limits.maxLiteralBytes(), limits.maxMessageBytes()) : limits.maxLiteralBytesBeforeAuth();
+        long max = limits.maxMessageBytes();
         while (true) {
             String s = new String(line, pos, line.length - pos, StandardCharsets.US_ASCII);
             java.util.regex.Matcher m = NON_SYNC_LITERAL.matcher(s);
@@ -328,13 +316,7 @@ public final class CommandReader {
         try {
             precheck.accept(n);
         } catch (RuntimeException e) {
-            byte[] rest = null;
-            if (!syncLiteral) { // sent anyway: dropped; what follows it on the line is left for abandon() (more literals of a MULTIAPPEND)
-                in.skipNBytes(n);
-                rest = lines.readLine();
-            }
-            line = rest == null ? new byte[0] : rest;
-            pos = 0;
+            pos = literalStart; // not asked for if synchronizing; sent anyway if not: abandon() drops it and the rest
             throw e;
         }
         if (syncLiteral) continuation.ready();
