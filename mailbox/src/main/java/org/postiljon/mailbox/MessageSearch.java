@@ -256,7 +256,7 @@ final class MessageSearch {
                     // RFC 3501 §6.4.4: the Date header's date "disregarding time and timezone", as written; it is
                     // at most a day from the UTC date, so the header is read only near the day asked about (or
                     // when the date as a whole could not be read, e.g. an obsolete form without seconds).
-                    for (String v : c.field("Date")) day = writtenDate(v).orElse(day);
+                    for (String v : c.field("Date")) day = MessageParser.writtenDay(v).orElse(day);
                 }
                 yield day != null && compare(day, d.comparison(), d.day());
             }
@@ -266,24 +266,6 @@ final class MessageSearch {
             case SearchQuery.Text t when c.sure(t) -> true;
             case SearchQuery.Text t -> SearchQuery.matches(t.wholeMessage() ? c.text().whole() : c.text().body(), t.text());
         };
-    }
-
-    private static final java.util.regex.Pattern WRITTEN_DATE = java.util.regex.Pattern.compile(
-            "(\\d{1,2})\\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\s+(\\d{2,4})", java.util.regex.Pattern.CASE_INSENSITIVE);
-    private static final List<String> MONTHS = List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec");
-
-    /** The day of a Date header as written ("3 Nov 2026"), in its own zone; RFC 5322 §4.3 two- and three-digit years. */
-    static java.util.Optional<LocalDate> writtenDate(String header) {
-        java.util.regex.Matcher m = WRITTEN_DATE.matcher(header);
-        if (!m.find()) return java.util.Optional.empty();
-        int year = Integer.parseInt(m.group(3));
-        if (m.group(3).length() == 2) year += year < 50 ? 2000 : 1900;
-        else if (m.group(3).length() == 3) year += 1900;
-        try {
-            return java.util.Optional.of(LocalDate.of(year, MONTHS.indexOf(m.group(2).toLowerCase(java.util.Locale.ROOT)) + 1, Integer.parseInt(m.group(1))));
-        } catch (java.time.DateTimeException e) {
-            return java.util.Optional.empty();
-        }
     }
 
     private static boolean compare(LocalDate day, SearchQuery.Comparison op, LocalDate d) {

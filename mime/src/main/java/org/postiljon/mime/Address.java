@@ -23,13 +23,17 @@ public record Address(String name, String displayName, String adl, String mailbo
      */
     public static String text(java.util.List<Address> list) {
         StringBuilder b = new StringBuilder();
+        String separator = "";
         for (Address a : list) {
             if (a.isGroupMarker()) {
-                if (a.mailbox() != null) b.append(b.isEmpty() ? "" : ", ").append(org.postiljon.mime.MessageParser.decodeText(a.mailbox())).append(':');
+                if (a.mailbox() != null) { // the group's start: "name:", then its members
+                    b.append(separator).append(MessageParser.decodeText(a.mailbox())).append(':');
+                    separator = " ";
+                }
                 continue;
             }
-            if (!b.isEmpty() && b.charAt(b.length() - 1) != ':') b.append(", ");
-            else if (!b.isEmpty()) b.append(' ');
+            b.append(separator);
+            separator = ", ";
             if (a.displayName() != null) b.append(a.displayName()).append(' ');
             b.append('<').append(a.address()).append('>');
         }

@@ -316,12 +316,19 @@ public final class MessageParser {
         return new Address(ascii(display), display, adl, m.getLocalPart(), host);
     }
 
+    /** The text of a simple comment ({@code (...)}, no nesting or quoting) right after {@code address} in {@code raw}. */
     private static String commentAfter(String raw, String address) {
         if (address == null || address.isEmpty()) return null;
-        java.util.regex.Matcher c = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(address) + "\\s*\\(([^()\\\\]*)\\)")
-                .matcher(raw);
-        if (!c.find()) return null;
-        String name = decodeText(c.group(1));
+        int at = raw.indexOf(address);
+        if (at < 0) return null;
+        int open = at + address.length();
+        while (open < raw.length() && Character.isWhitespace(raw.charAt(open))) open++;
+        if (open >= raw.length() || raw.charAt(open) != '(') return null;
+        int close = raw.indexOf(')', open);
+        if (close < 0) return null;
+        String inside = raw.substring(open + 1, close);
+        if (inside.indexOf('(') >= 0 || inside.indexOf('\\') >= 0) return null;
+        String name = decodeText(inside);
         return name.isEmpty() ? null : name;
     }
 
@@ -359,6 +366,27 @@ public final class MessageParser {
             return f.getDate() == null ? null : f.getDate().toInstant();
         } catch (RuntimeException e) {
             return null;
+        }
+    }
+
+    private static final java.util.regex.Pattern WRITTEN_DATE = java.util.regex.Pattern.compile(
+            "(\\d{1,2})\\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\s+(\\d{2,4})", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final List<String> MONTHS = List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec");
+
+    /**
+     * The day of a Date header as written ("3 Nov 2026"), in its own zone, time and zone disregarded
+     * (RFC 3501 §6.4.4 SENT*); RFC 5322 §4.3 two- and three-digit years. Empty when there is none.
+     */
+    public static java.util.Optional<java.time.LocalDate> writtenDay(String header) {
+        java.util.regex.Matcher m = WRITTEN_DATE.matcher(header);
+        if (!m.find()) return java.util.Optional.empty();
+        int year = Integer.parseInt(m.group(3));
+        if (m.group(3).length() == 2) year += year < 50 ? 2000 : 1900;
+        else if (m.group(3).length() == 3) year += 1900;
+        try {
+            return java.util.Optional.of(java.time.LocalDate.of(year, MONTHS.indexOf(m.group(2).toLowerCase(java.util.Locale.ROOT)) + 1, Integer.parseInt(m.group(1))));
+        } catch (java.time.DateTimeException e) {
+            return java.util.Optional.empty();
         }
     }
 

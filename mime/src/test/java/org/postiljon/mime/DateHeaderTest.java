@@ -29,6 +29,16 @@ class DateHeaderTest {
     }
 
     @Test
+    void theDayAsWrittenIgnoresTimeAndZone() {
+        // RFC 3501 §6.4.4: SENTON compares the date in the header, "disregarding time and timezone".
+        assertEquals(java.time.LocalDate.of(2026, 11, 3), MessageParser.writtenDay("Tue, 3 Nov 2026 23:30:00 -0500").orElseThrow());
+        assertEquals(java.time.LocalDate.of(2026, 11, 4), MessageParser.writtenDay("4 nov 26 10:00 GMT").orElseThrow());
+        assertEquals(java.time.LocalDate.of(1999, 3, 3), MessageParser.writtenDay("Wed, 3 Mar 99 10:00:00 +0000").orElseThrow());
+        assertEquals(java.util.Optional.empty(), MessageParser.writtenDay("31 Feb 2026 10:00 +0000"));
+        assertEquals(java.util.Optional.empty(), MessageParser.writtenDay("yesterday at noon"));
+    }
+
+    @Test
     void garbageIsNoDate() {
         assertNull(MessageParser.date("yesterday at noon"));
         assertNull(MessageParser.date(""));

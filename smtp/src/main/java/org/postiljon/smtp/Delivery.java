@@ -253,7 +253,7 @@ final class Delivery {
         org.postiljon.mime.Envelope e;
         // The header alone (to the first empty line), not the body's structure.
         byte[] head = spool.head(256 * 1024);
-        int end = indexOf(head, new byte[] {'\r', '\n', '\r', '\n'});
+        int end = new String(head, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
         try (InputStream in = new ByteArrayInputStream(head, 0, end < 0 ? head.length : end + 4)) {
             e = new org.postiljon.mime.MessageParser().parse(in).envelope();
         } catch (IOException | RuntimeException x) {
@@ -273,15 +273,6 @@ final class Delivery {
             }
         }
         return forged;
-    }
-
-    private static int indexOf(byte[] b, byte[] what) {
-        outer:
-        for (int i = 0; i + what.length <= b.length; i++) {
-            for (int j = 0; j < what.length; j++) if (b[i + j] != what[j]) continue outer;
-            return i;
-        }
-        return -1;
     }
 
     /** RFC 6409 §8.2-8.3: a submitted message without Message-ID or Date gets them. */

@@ -51,10 +51,7 @@ public final class LocalSubmission implements Submission {
         try (Spool spool = new Spool(svc.spool())) {
             message.transferTo(spool.output());
             spool.output().flush();
-            if (spool.failure() != null) { // a full disk is temporary (JMAP serverUnavailable); anything else an error
-                if (MailboxException.Unavailable.isStorageFull(spool.failure())) throw MailboxException.Unavailable.storageFull();
-                throw new java.io.UncheckedIOException(spool.failure());
-            }
+            spool.requireKept();
             if (spool.size() > svc.limits().maxMessageBytes()) {
                 throw new MailboxException.TooBig(svc.limits().maxMessageBytes());
             }

@@ -73,18 +73,16 @@ final class Spool implements AutoCloseable {
     }
 
     /**
-     * Refuses the message when its data could not be kept: a full disk is a temporary 452 (RFC 5321
-     * §4.2.2; the client keeps the message and retries), any other write failure a 451.
+     * Refuses the message when its data could not be kept: a full disk is {@link
+     * org.postiljon.mailbox.api.MailboxException.Unavailable}, as when the store is full (SMTP 452,
+     * JMAP serverUnavailable); any other write failure is an error of this server.
      */
     void requireKept() {
         if (failure == null) return;
-        if (org.postiljon.mailbox.api.MailboxException.Unavailable.isStorageFull(failure)) throw Delivery.storageFull();
-        throw new SmtpError(451, "4.3.0", "local error while receiving the message, try again later");
-    }
-
-    /** Why the data could not be kept, or null. */
-    IOException failure() {
-        return failure;
+        if (org.postiljon.mailbox.api.MailboxException.Unavailable.isStorageFull(failure)) {
+            throw org.postiljon.mailbox.api.MailboxException.Unavailable.storageFull();
+        }
+        throw new UncheckedIOException("cannot spool the message", failure);
     }
 
     long size() {
