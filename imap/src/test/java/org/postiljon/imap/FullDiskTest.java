@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postiljon.testkit.SmallDisk;
 import org.postiljon.testkit.Transcript;
 
 /**
@@ -20,16 +21,16 @@ class FullDiskTest {
 
     @TempDir
     Path tmp;
+    SmallDisk disk;
     Path small;
     ImapTestServer server;
     Transcript t;
 
     @BeforeEach
     void mount() throws Exception {
-        small = tmp.resolve("small");
-        Files.createDirectories(small);
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", small.toString()).redirectErrorStream(true).start();
-        Assumptions.assumeTrue(p.waitFor() == 0, "mounting a small file system needs root");
+        disk = SmallDisk.mount(tmp.resolve("small"), "8m").orElse(null);
+        Assumptions.assumeTrue(disk != null, "mounting a small file system needs root");
+        small = disk.path;
         server = new ImapTestServer(small);
         server.account("alice@example.org");
         t = new Transcript(server.port());
@@ -39,7 +40,7 @@ class FullDiskTest {
     void unmount() throws Exception {
         if (t != null) t.close();
         if (server != null) server.close();
-        new ProcessBuilder("umount", "-l", small.toString()).start().waitFor();
+        if (disk != null) disk.close();
     }
 
     @Test

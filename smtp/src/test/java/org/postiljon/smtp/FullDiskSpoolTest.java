@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.testkit.SmallDisk;
 import org.postiljon.testkit.Transcript;
 
 /**
@@ -23,24 +24,34 @@ import org.postiljon.testkit.Transcript;
  */
 class FullDiskSpoolTest {
 
+    /** A transaction for alice@, up to the 354 that asks for the data. */
+    static final String ENVELOPE = """
+            C1: MAIL FROM:<sender@example.net>
+            S1: 250 *
+            C1: RCPT TO:<alice@example.org>
+            S1: 250 *
+            C1: DATA
+            S1: 354 *
+            """;
+
     @TempDir
     Path tmp;
+    SmallDisk disk;
     Path small;
     SmtpTestServer server;
 
     @BeforeEach
     void mount() throws Exception {
-        small = tmp.resolve("small");
-        Files.createDirectories(small);
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString()).redirectErrorStream(true).start();
-        Assumptions.assumeTrue(p.waitFor() == 0, "mounting a small file system needs root");
+        disk = SmallDisk.mount(tmp.resolve("small"), "4m").orElse(null);
+        Assumptions.assumeTrue(disk != null, "mounting a small file system needs root");
+        small = disk.path;
         server = new SmtpTestServer(small);
     }
 
     @AfterEach
     void unmount() throws Exception {
         if (server != null) server.close();
-        new ProcessBuilder("umount", "-l", small.toString()).start().waitFor();
+        if (disk != null) disk.close();
     }
 
     @Test
@@ -51,12 +62,7 @@ class FullDiskSpoolTest {
                 S1: 220 *
                 C1: EHLO client.example.net
                 S1~ 250 *
-                C1: MAIL FROM:<sender@example.net>
-                S1: 250 *
-                C1: RCPT TO:<alice@example.org>
-                S1: 250 *
-                C1: DATA
-                S1: 354 *
+                """ + ENVELOPE + """
                 """);
             OutputStream out = t.socket(1).getOutputStream();
             out.write("Subject: too big for the disk\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -69,12 +75,7 @@ class FullDiskSpoolTest {
                 S1: 452 4.3.1 *
                 C1: NOOP
                 S1: 250 *
-                C1: MAIL FROM:<sender@example.net>
-                S1: 250 *
-                C1: RCPT TO:<alice@example.org>
-                S1: 250 *
-                C1: DATA
-                S1: 354 *
+                """ + ENVELOPE + """
                 C1: Subject: small
                 C1: 
                 C1: fits

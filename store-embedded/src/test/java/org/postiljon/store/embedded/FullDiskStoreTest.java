@@ -21,11 +21,10 @@ class FullDiskStoreTest {
 
     @Test
     void aFullDiskIsATemporaryRefusalAndTheStoreGoesOnAfterwards(@TempDir Path tmp) throws Exception {
-        Path small = tmp.resolve("small");
-        Files.createDirectories(small);
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small.toString()).redirectErrorStream(true).start();
-        Assumptions.assumeTrue(mount.waitFor() == 0, "mounting a small file system needs root");
-        try (EmbeddedStore store = EmbeddedStore.open(small.resolve("data"))) {
+        var disk = org.postiljon.testkit.SmallDisk.mount(tmp.resolve("small"), "2m");
+        Assumptions.assumeTrue(disk.isPresent(), "mounting a small file system needs root");
+        Path small = disk.get().path;
+        try (var mounted = disk.get(); EmbeddedStore store = EmbeddedStore.open(small.resolve("data"))) {
             Path filler = small.resolve("filler");
             try (var out = Files.newOutputStream(filler)) {
                 byte[] kb = new byte[1024];
@@ -54,8 +53,6 @@ class FullDiskStoreTest {
             });
             boolean there = store.metadata().read(tx -> tx.domainExists(DomainName.of("after.example")));
             assertTrue(there);
-        } finally {
-            new ProcessBuilder("umount", "-l", small.toString()).start().waitFor();
         }
     }
 }

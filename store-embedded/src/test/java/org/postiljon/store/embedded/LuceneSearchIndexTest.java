@@ -58,11 +58,10 @@ class LuceneSearchIndexTest {
     /** A full disk, for real: a 4 MiB tmpfs (mounting needs root, as CI and these machines have). */
     @Test
     void afterAFullDiskTheIndexReopensAndTakesNewContentAgain(@TempDir Path tmp) throws Exception {
-        Path small = tmp.resolve("small");
-        java.nio.file.Files.createDirectories(small);
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString()).redirectErrorStream(true).start();
-        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "mounting a small file system needs root");
-        try {
+        var disk = org.postiljon.testkit.SmallDisk.mount(tmp.resolve("small"), "4m");
+        org.junit.jupiter.api.Assumptions.assumeTrue(disk.isPresent(), "mounting a small file system needs root");
+        Path small = disk.get().path;
+        try (var mounted = disk.get()) {
             try (LuceneSearchIndex index = LuceneSearchIndex.open(small.resolve("index"))) {
                 index.put(A, java.util.Map.of(SearchIndex.Field.TEXT, "the first message, committed"));
                 index.commit();
@@ -89,8 +88,6 @@ class LuceneSearchIndexTest {
                 assertEquals(Set.of(A.sha256()), index.candidates(SearchIndex.Field.TEXT, "first message, committed").all(),
                         "what was committed before the failure is still there");
             }
-        } finally {
-            new ProcessBuilder("umount", small.toString()).start().waitFor();
         }
     }
 }
