@@ -54,6 +54,9 @@ public final class ImapModelCheck {
     private static final Pattern UID = Pattern.compile("(?:^|[ (])UID (\\d+)");
     private static final Pattern MODSEQ = Pattern.compile("MODSEQ \\((\\d+)\\)");
     private static final Pattern FLAGS = Pattern.compile("FLAGS \\(([^)]*)\\)");
+    private static final Pattern EXISTS = Pattern.compile("\\* (\\d+) EXISTS");
+    private static final Pattern EXPUNGE = Pattern.compile("\\* (\\d+) EXPUNGE");
+    private static final Pattern LITERAL_AT_END = Pattern.compile("\\{(\\d+)}\\r$");
 
     private final String host;
     private final int port;
@@ -233,11 +236,11 @@ public final class ImapModelCheck {
             if (upper.startsWith("* FLAGS (")) {
                 announced.clear();
                 for (String f : line.substring(9, line.lastIndexOf(')')).split(" ")) if (!f.isEmpty()) announced.add(f);
-            } else if ((m = Pattern.compile("\\* (\\d+) EXISTS").matcher(upper)).matches()) {
+            } else if ((m = EXISTS.matcher(upper)).matches()) {
                 int count = Integer.parseInt(m.group(1));
                 if (count < uids.size()) error("EXISTS went down from " + uids.size() + " to " + count + " (RFC 9051 §7.4.1)");
                 while (uids.size() < count) uids.add(0L);
-            } else if ((m = Pattern.compile("\\* (\\d+) EXPUNGE").matcher(upper)).matches()) {
+            } else if ((m = EXPUNGE.matcher(upper)).matches()) {
                 int seq = Integer.parseInt(m.group(1));
                 if (seq < 1 || seq > uids.size()) {
                     error("EXPUNGE of sequence number " + seq + " with " + uids.size() + " messages");
@@ -322,7 +325,7 @@ public final class ImapModelCheck {
                 while ((c = in.read()) != -1 && c != '\n') b.write(c);
                 if (c == -1) throw new IOException("connection closed after '" + last + "'");
                 String line = b.toString(StandardCharsets.UTF_8);
-                Matcher lit = Pattern.compile("\\{(\\d+)}\\r$").matcher(line);
+                Matcher lit = LITERAL_AT_END.matcher(line);
                 if (!lit.find()) return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
                 b.write('\n');
                 b.write(in.readNBytes(Integer.parseInt(lit.group(1))));

@@ -146,12 +146,11 @@ public final class Transcript implements AutoCloseable {
     /** Exact match, a trailing "*" matching any rest, and ${name} capturing up to the next space or bracket. */
     private boolean matches(String expected, String got) {
         StringBuilder regex = new StringBuilder("^");
-        Matcher v = Pattern.compile("\\$\\{(\\w+)}").matcher(expected);
         int last = 0;
         java.util.List<String> names = new java.util.ArrayList<>();
         String tail = expected.endsWith("*") && !expected.endsWith("\\*") ? "(.*)" : "";
         String body = tail.isEmpty() ? expected : expected.substring(0, expected.length() - 1);
-        v = Pattern.compile("\\$\\{(\\w+)}").matcher(body);
+        Matcher v = VAR.matcher(body);
         while (v.find()) {
             regex.append(Pattern.quote(body.substring(last, v.start())));
             regex.append("([^ \\])]+)");
