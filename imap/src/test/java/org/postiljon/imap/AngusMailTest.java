@@ -28,13 +28,21 @@ import org.junit.jupiter.api.Test;
 class AngusMailTest extends ImapTranscriptTest {
 
     private Store connect() throws Exception {
-        Properties p = new Properties();
+        return connect(new Properties(), null);
+    }
+
+    private Store connect(Properties p, java.io.PrintStream trace) throws Exception {
         p.put("mail.imaps.ssl.trust", "*");
         p.put("mail.imaps.ssl.checkserveridentity", "false");
         p.put("mail.imaps.port", String.valueOf(server.tlsPort()));
         p.put("mail.imaps.connectiontimeout", "5000");
         p.put("mail.imaps.timeout", "10000");
-        Store store = Session.getInstance(p).getStore("imaps");
+        Session session = Session.getInstance(p);
+        if (trace != null) {
+            session.setDebug(true);
+            session.setDebugOut(trace);
+        }
+        Store store = session.getStore("imaps");
         store.connect("127.0.0.1", "alice@example.org", ImapTestServer.PASSWORD);
         return store;
     }
@@ -156,5 +164,38 @@ class AngusMailTest extends ImapTranscriptTest {
             assertEquals(2, byName.get("MESSAGE").usage);
             assertEquals(500, byName.get("MESSAGE").limit);
         }
+    }
+
+    @Test
+    void compressedSessionCarriesLargeMessagesBothWays() throws Exception {
+        Properties p = new Properties();
+        p.put("mail.imaps.compress.enable", "true");
+        var trace = new java.io.ByteArrayOutputStream();
+        byte[] attachment = new byte[400_000];
+        new java.util.Random(7).nextBytes(attachment);
+        try (Store store = connect(p, new java.io.PrintStream(trace, true, java.nio.charset.StandardCharsets.UTF_8))) {
+            MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
+            m.setFrom("bob@example.org");
+            m.setSubject("Squeezed");
+            MimeMultipart mp = new MimeMultipart();
+            MimeBodyPart text = new MimeBodyPart();
+            text.setText("Hallo Alice,\n".repeat(2000), "UTF-8");
+            MimeBodyPart file = new MimeBodyPart();
+            file.setContent(attachment, "application/octet-stream");
+            file.setFileName("random.bin");
+            mp.addBodyPart(text);
+            mp.addBodyPart(file);
+            m.setContent(mp);
+            m.saveChanges();
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_WRITE);
+            inbox.appendMessages(new Message[] {m});
+            Multipart back = (Multipart) inbox.getMessage(1).getContent();
+            assertEquals("Hallo Alice,\n".repeat(2000), ((String) back.getBodyPart(0).getContent()).replace("\r\n", "\n"));
+            assertArrayEquals(attachment, ((MimeBodyPart) back.getBodyPart(1)).getInputStream().readAllBytes());
+            inbox.close(false);
+        }
+        String log = trace.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(log.contains("COMPRESS DEFLATE") && log.contains("OK DEFLATE active"), "the client turned compression on");
     }
 }

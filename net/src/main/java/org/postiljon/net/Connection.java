@@ -173,6 +173,67 @@ public final class Connection {
         use(tls.wrap(socket), true);
     }
 
+    /** The compression in force (RFC 4978), or null; its native memory is freed when it ends. */
+    private java.util.zip.Deflater deflater;
+    private java.util.zip.Inflater inflater;
+    /** The streams beneath the compression, to return to when it ends (RFC 8437 §3). */
+    private InputStream plainIn;
+    private OutputStream plainOut;
+    private Inflating inflating;
+
+    /** True while {@link #compress} is in force. */
+    public boolean isCompressed() {
+        return deflater != null;
+    }
+
+    /**
+     * Turns on DEFLATE (RFC 1951, raw: no zlib header) in both directions, beneath TLS (RFC 4978
+     * §3: compressed first, then encrypted). Every flush of the output ends a deflate block
+     * (SYNC_FLUSH), so each response reaches the client whole. Bytes already read ahead into the
+     * input buffer are inflated too. Code that kept the old streams must fetch them again.
+     */
+    public void compress(int level) throws IOException {
+        if (deflater != null) throw new IllegalStateException("already compressed");
+        out.flush();
+        plainIn = in;
+        plainOut = out;
+        deflater = new java.util.zip.Deflater(level, true);
+        inflater = new java.util.zip.Inflater(true);
+        inflating = new Inflating(in, inflater);
+        in = new BufferedInputStream(inflating, 16 * 1024);
+        out = new BufferedOutputStream(new java.util.zip.DeflaterOutputStream(out, deflater, 4096, true), 16 * 1024);
+    }
+
+    /**
+     * Ends the compression (RFC 8437 §3: after UNAUTHENTICATE): what is written now goes out plain;
+     * input the inflater had taken but not used (the client stopped compressing after its command)
+     * is read plain before the rest.
+     */
+    public void uncompress() throws IOException {
+        if (deflater == null) return;
+        out.flush();
+        byte[] leftover = inflating.unused();
+        in = leftover.length == 0 ? plainIn : new BufferedInputStream(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(leftover), plainIn), 16 * 1024);
+        out = plainOut;
+        deflater.end();
+        inflater.end();
+        deflater = null;
+        inflater = null;
+        inflating = null;
+    }
+
+    /** An inflating stream that can say which of the bytes it took it has not inflated. */
+    private static final class Inflating extends java.util.zip.InflaterInputStream {
+        Inflating(InputStream in, java.util.zip.Inflater inflater) {
+            super(in, inflater, 4096);
+        }
+
+        byte[] unused() {
+            int n = inf.getRemaining();
+            return java.util.Arrays.copyOfRange(buf, len - n, len);
+        }
+    }
+
     /**
      * Asks the session to end at its next command boundary (shutdown). A session that is waiting
      * for its next command is told at once ({@link #awaitingCommand}) instead of at the end of the
@@ -252,6 +313,15 @@ public final class Connection {
             if (unix != null) unix.close(); else socket.close();
         } catch (IOException ignored) {
             // closing anyway
+        }
+    }
+
+    /** The session is over (called by its own thread, after which nothing reads or writes): closes and frees the compressors. */
+    void finish() {
+        close();
+        if (deflater != null) {
+            deflater.end();
+            inflater.end();
         }
     }
 }

@@ -234,7 +234,7 @@ public final class Listener implements AutoCloseable {
             log.error("session crashed", e);
         } finally {
             open.remove(c);
-            c.close();
+            c.finish();
             perIp.release(ip);
             MDC.remove("conn");
             lock.lock();

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * Literals in server lines are shown inline as {@code {n}} followed by the next lines, as sent.
  * {@code S1~ 250 *} skips server lines until one matches (an EHLO list, SELECT's untagged lines).
  * {@code S1? ...} lines in a row are one group the server may send in any order (untagged
- * responses whose order no RFC fixes). Lines starting with {@code #} are comments (the RFC section a step checks).
+ * responses whose order no RFC fixes). {@code C1! DEFLATE} compresses connection 1 from there on
+ * (IMAP COMPRESS), {@code C1! PLAIN} ends that. Lines starting with {@code #} are comments (the RFC section a step checks).
  * Works for any line protocol (IMAP, POP3, SMTP); connections may go to different ports.
  */
 public final class Transcript implements AutoCloseable {
@@ -27,7 +28,10 @@ public final class Transcript implements AutoCloseable {
     private final Map<Integer, Integer> ports = new HashMap<>();
     private final Map<Integer, Socket> sockets = new HashMap<>();
     public final Map<String, String> vars = new HashMap<>();
-    private static final Pattern LINE = Pattern.compile("([CS])(\\d+)([:~?]) ?(.*)");
+    private static final Pattern LINE = Pattern.compile("([CS])(\\d+)([:~?!]) ?(.*)");
+    /** Streams of connections that switched to DEFLATE (RFC 4978), by connection. */
+    private final Map<Integer, InputStream> inflated = new HashMap<>();
+    private final Map<Integer, OutputStream> deflated = new HashMap<>();
     /** Server lines checked so far (each an assertion about what the server said). */
     public int checks;
     private static final int MAX_SKIPPED = 1000;
@@ -54,14 +58,28 @@ public final class Transcript implements AutoCloseable {
         return s;
     }
 
+    /**
+     * From now on connection {@code n} is compressed both ways (raw DEFLATE, RFC 4978), or plain
+     * again when {@code on} is false. In a script: {@code C1! DEFLATE} and {@code C1! PLAIN}.
+     */
+    public void deflate(int n, boolean on) throws IOException {
+        if (on) {
+            inflated.put(n, new java.util.zip.InflaterInputStream(socket(n).getInputStream(), new java.util.zip.Inflater(true)));
+            deflated.put(n, new java.util.zip.DeflaterOutputStream(socket(n).getOutputStream(), new java.util.zip.Deflater(5, true), true));
+        } else {
+            inflated.remove(n);
+            deflated.remove(n);
+        }
+    }
+
     public void send(int n, String text) throws IOException {
-        OutputStream o = socket(n).getOutputStream();
+        OutputStream o = deflated.containsKey(n) ? deflated.get(n) : socket(n).getOutputStream();
         o.write(text.getBytes(StandardCharsets.UTF_8));
         o.flush();
     }
 
     public String readLine(int n) throws IOException {
-        InputStream in = socket(n).getInputStream();
+        InputStream in = inflated.containsKey(n) ? inflated.get(n) : socket(n).getInputStream();
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int c;
         while ((c = in.read()) != -1) {
@@ -92,6 +110,11 @@ public final class Transcript implements AutoCloseable {
                 unordered.clear();
             }
             if (m.group(3).equals("?")) throw new AssertionError("only server lines can come in any order: " + raw);
+            if (m.group(3).equals("!")) {
+                if (!m.group(1).equals("C") || !text.matches("DEFLATE|PLAIN")) throw new AssertionError("expected C<n>! DEFLATE or PLAIN: " + raw);
+                deflate(n, text.equals("DEFLATE"));
+                continue;
+            }
             boolean skip = m.group(3).equals("~");
             if (m.group(1).equals("C")) {
                 if (skip) throw new AssertionError("only server lines can skip: " + raw);

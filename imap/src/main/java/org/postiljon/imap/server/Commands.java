@@ -24,6 +24,7 @@ final class Commands {
             entry("LOGIN", new Entry(new Login(), NOT_AUTH)),
             entry("AUTHENTICATE", new Entry(new Authenticate(), NOT_AUTH)),
             entry("ENABLE", new Entry(new Enable(), AUTH)),
+            entry("COMPRESS", new Entry(new Compress(), AUTH)),
             entry("NAMESPACE", new Entry(new Namespace(), AUTH)),
             entry("SELECT", new Entry(new Select(false), AUTH)),
             entry("EXAMINE", new Entry(new Select(true), AUTH)),

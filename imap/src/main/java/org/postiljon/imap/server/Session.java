@@ -265,6 +265,10 @@ final class Session {
      */
     void unauthenticate() throws IOException {
         close();
+        if (connection.isCompressed()) {
+            connection.uncompress(); // RFC 8437 §3: compression ends after the OK's CRLF
+            streams();
+        }
         account = null;
         state = State.NOT_AUTHENTICATED;
         rev2 = false;
@@ -300,6 +304,7 @@ final class Session {
                     "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "ACL", "RIGHTS=texk", "SAVEDATE",
                     "CONDSTORE", "QRESYNC", "OBJECTID", "PREVIEW", "SORT", "SORT=DISPLAY", "ESORT", "PARTIAL",
                     "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "UNAUTHENTICATE"));
+            if (!connection.isCompressed()) c.add("COMPRESS=DEFLATE"); // RFC 4978
             if (services.quotas().isAdmin(account)) c.add("QUOTASET");
         }
         return String.join(" ", c);
@@ -308,6 +313,12 @@ final class Session {
     /** Upgrades the connection; pipelined bytes after STARTTLS are refused (RFC 9051 §6.2.1). */
     void startTls() throws IOException {
         connection.startTls(services.tls());
+        streams();
+    }
+
+    /** RFC 4978 §3: compressed from here on, in both directions (the tagged OK is already written). */
+    void compress(int level) throws IOException {
+        connection.compress(level);
         streams();
     }
 
