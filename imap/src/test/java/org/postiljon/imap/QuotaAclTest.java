@@ -57,6 +57,40 @@ class QuotaAclTest extends ImapTranscriptTest {
     }
 
     @Test
+    void replaceAtTheQuotaCountsOnlyTheNetChange() throws Exception {
+        Account alice = server.model.directory().find(EmailAddress.parse("alice@example.org")).orElseThrow();
+        server.append(alice, "Drafts", 6000);
+        server.append(alice, "INBOX", 4000);
+        limit("alice@example.org", 10_240, 2); // after the appends, so no quota warning is added to INBOX
+        login(1, "alice@example.org");
+        // RFC 8508 §3.4: the quota is judged with the pending expunge done. Both limits are reached:
+        // an APPEND is refused, a REPLACE of the 6,000-octet draft by one of 6,200 is not.
+        String draft = "C1: Subject: d\nC1: \nC1: " + "x".repeat(6200 - 14) + "\n"; // 6,200 octets, the last CRLF ends the command
+        run("C1: a1 SELECT Drafts\n"
+                + "S1~ a1 OK [READ-WRITE] SELECT completed\n"
+                + "C1: a2 APPEND Drafts {6200+}\n"
+                + draft
+                + "S1: a2 NO [OVERQUOTA] *\n"
+                + "C1: a3 REPLACE 1 Drafts {6200+}\n"
+                + draft
+                + "S1: * OK [APPENDUID *\n"
+                + "S1: * 2 EXISTS\n"
+                + "S1: * 2 RECENT\n"
+                + "S1: * 1 EXPUNGE\n"
+                + "S1: a3 OK REPLACE completed\n"
+                + "C1: a4 STATUS Drafts (MESSAGES SIZE)\n"
+                + "S1: * STATUS \"Drafts\" (MESSAGES 1 SIZE 6200)\n"
+                + "S1: a4 OK STATUS completed\n"
+                // ... and one that would go past the limit even after the expunge is refused, the draft kept.
+                + "C1: a5 REPLACE 1 Drafts {6500+}\n"
+                + draft.replace("xxx\n", "x".repeat(303) + "\n")
+                + "S1: a5 NO [OVERQUOTA] *\n"
+                + "C1: a6 FETCH 1 RFC822.SIZE\n"
+                + "S1: * 1 FETCH (RFC822.SIZE 6200)\n"
+                + "S1: a6 OK FETCH completed\n");
+    }
+
+    @Test
     void anAdministratorSetsQuotas() throws Exception {
         server.account(ImapTestServer.ADMIN);
         login(1, ImapTestServer.ADMIN);

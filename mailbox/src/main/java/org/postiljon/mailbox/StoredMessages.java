@@ -141,6 +141,46 @@ final class StoredMessages implements Messages {
         return results;
     }
 
+    @Override
+    public AppendResult replace(Account account, MailboxName from, long uid, MailboxName to, StagedMessage message) {
+        Instant now = clock.instant();
+        List<Change> changes = new ArrayList<>();
+        long[] warn = {0, 0}; // the target's owner and the quota threshold it crossed
+        AppendResult result;
+        try {
+            result = store.write(tx -> {
+                changes.clear();
+                // RFC 8508 §4.1: the rights of UID STORE \Deleted and UID EXPUNGE here, of APPEND there.
+                Access.Target source = Access.resolve(tx, account, from, 't', "delete messages").require('e', "expunge");
+                Access.Target target = Access.resolve(tx, account, to, 'i', "append");
+                if (tx.messages(source.mailbox().id(), UidSet.of(uid)).isEmpty()) {
+                    throw new MailboxException.NotAllowed("the message to replace is no longer there");
+                }
+                boolean sameOwner = source.ownerId() == target.ownerId();
+                long sourceModSeq = tx.nextModSeq(source.ownerId());
+                // §3.4: the quota is judged with the expunge done, so only the net growth counts.
+                tx.deleteMessages(source.mailbox().id(), List.of(uid), sourceModSeq);
+                QuotaLimits limits = StoredQuotas.check(tx, target.ownerId(), new long[] {message.size()});
+                long modSeq = sameOwner ? sourceModSeq : tx.nextModSeq(target.ownerId());
+                MessageInfo added = tx.insertMessage(target.mailbox().id(), modSeq, target.rights().allowedFlags(message.flags()),
+                        message.internalDate(), now, message.size(), message.blob(), message.keys());
+                changes.add(new Change.MessageAdded(target.ownerId(), modSeq, target.mailbox().id(), added));
+                changes.add(new Change.MessagesExpunged(source.ownerId(), sourceModSeq, source.mailbox().id(), List.of(uid)));
+                if (!sameOwner) StoredQuotas.crossed(tx, source.ownerId());
+                warn[0] = target.ownerId();
+                warn[1] = StoredQuotas.crossed(tx, target.ownerId(), limits);
+                return new AppendResult(target.mailbox().uidValidity(), added.uid(), added);
+            });
+        } catch (RuntimeException e) {
+            discard(List.of(message));
+            throw e;
+        }
+        changes.forEach(bus::publish);
+        warn(warn[0], (int) warn[1]);
+        appended.run();
+        return result;
+    }
+
     /** Puts a quota warning into the owner's INBOX, past the quota: it is what tells the user about it. */
     private void warn(long ownerId, int percent) {
         if (percent == 0) return;

@@ -43,39 +43,7 @@ final class Append implements Command {
         // RFC 3502: one or more messages, each with its own flags and date; all are added or none.
         do {
             in.sp();
-            Flags flags = Flags.NONE;
-            if (in.peek() == '(') {
-                flags = Flags.of(in.flagList());
-                in.sp();
-            }
-            Instant internalDate = Instant.now();
-            if (in.peek() == '"') {
-                internalDate = dateTime(new String(in.stringBytes(), StandardCharsets.US_ASCII));
-                in.sp();
-            }
-            boolean first = staged.isEmpty();
-            long before = staged.stream().mapToLong(StagedMessage::size).sum();
-            CommandReader.Literal literal = in.messageLiteral(svc.limits().maxMessageBytes(), size -> {
-                if (first) {
-                    try {
-                        svc.mailboxes().get(s.account, name);
-                    } catch (MailboxException.NoSuchMailbox e) {
-                        // §6.3.12: TRYCREATE tells the client it may CREATE and try again.
-                        throw new CommandFailed("TRYCREATE", "no such mailbox: " + name);
-                    }
-                }
-                // RFC 9208 §4.3.1: a message that cannot fit is refused before its bytes are sent (the exact check is in appendAll).
-                svc.quotas().checkAppend(s.account, name, before + size, staged.size() + 1);
-            });
-            if (literal.size() == 0) {
-                literal.finish();
-                throw new CommandFailed(null, "empty message");
-            }
-            try {
-                staged.add(svc.messages().stage(literal.stream(), flags, internalDate));
-            } finally {
-                literal.finish();
-            }
+            staged.add(stageOne(s, in, name, staged.stream().mapToLong(StagedMessage::size).sum(), staged.size(), true));
             if (staged.size() > 1000) throw new CommandFailed("LIMIT", "at most 1000 messages in one APPEND");
         } while (in.peek() == ' ');
         in.end();
@@ -84,6 +52,47 @@ final class Append implements Command {
         List<AppendResult> results = svc.messages().appendAll(s.account, name, batch);
         String uids = Copy.compact(results.stream().map(AppendResult::uid).toList());
         s.ok(tag, "[APPENDUID " + results.getFirst().uidValidity() + " " + uids + "] APPEND completed", true);
+    }
+
+    /**
+     * One message of an APPEND (or REPLACE, RFC 8508 §3.2): optional flags, optional date-time and
+     * the literal, stored as it arrives. {@code before} octets in {@code count} messages of the same
+     * command precede it (for the quota's early refusal, which {@code quotaPrecheck} false skips:
+     * REPLACE frees a message, so only its transaction can judge the net change).
+     */
+    static StagedMessage stageOne(Session s, CommandReader in, MailboxName name, long before, int count, boolean quotaPrecheck) throws IOException {
+        var svc = s.services();
+        Flags flags = Flags.NONE;
+        if (in.peek() == '(') {
+            flags = Flags.of(in.flagList());
+            in.sp();
+        }
+        Instant internalDate = Instant.now();
+        if (in.peek() == '"') {
+            internalDate = dateTime(new String(in.stringBytes(), StandardCharsets.US_ASCII));
+            in.sp();
+        }
+        CommandReader.Literal literal = in.messageLiteral(svc.limits().maxMessageBytes(), size -> {
+            if (count == 0) {
+                try {
+                    svc.mailboxes().get(s.account, name);
+                } catch (MailboxException.NoSuchMailbox e) {
+                    // §6.3.12: TRYCREATE tells the client it may CREATE and try again.
+                    throw new CommandFailed("TRYCREATE", "no such mailbox: " + name);
+                }
+            }
+            // RFC 9208 §4.3.1: a message that cannot fit is refused before its bytes are sent (the exact check is in appendAll).
+            if (quotaPrecheck) svc.quotas().checkAppend(s.account, name, before + size, count + 1);
+        });
+        if (literal.size() == 0) {
+            literal.finish();
+            throw new CommandFailed(null, "empty message");
+        }
+        try {
+            return svc.messages().stage(literal.stream(), flags, internalDate);
+        } finally {
+            literal.finish();
+        }
     }
 
     static Instant dateTime(String text) {

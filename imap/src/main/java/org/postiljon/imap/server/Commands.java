@@ -64,6 +64,8 @@ final class Commands {
             entry("COPY", new Entry(new Copy(false, false), SELECTED)),
             entry("UID COPY", new Entry(new Copy(true, false), SELECTED)),
             entry("MOVE", new Entry(new Copy(false, true), SELECTED)),
+            entry("REPLACE", new Entry(new Replace(false), SELECTED)),
+            entry("UID REPLACE", new Entry(new Replace(true), SELECTED)),
             entry("UID MOVE", new Entry(new Copy(true, true), SELECTED)));
 
     private Commands() { }

@@ -36,6 +36,14 @@ public interface Messages {
      */
     List<AppendResult> appendAll(Account account, MailboxName mailbox, List<StagedMessage> messages);
 
+    /**
+     * Appends a staged message to {@code to} and expunges message {@code uid} of {@code from}, as one
+     * action (RFC 8508 §3.4): both happen or neither; the quota counts only the net change. Needs the
+     * rights to delete and expunge in {@code from} and to insert in {@code to}.
+     * @throws MailboxException.NotAllowed when the message to replace is not (or no longer) there
+     */
+    AppendResult replace(Account account, MailboxName from, long uid, MailboxName to, StagedMessage message);
+
     /** Messages whose UID is in {@code uids}, in UID order. */
     List<MessageInfo> list(Account account, MailboxName mailbox, UidSet uids);
 
