@@ -246,4 +246,47 @@ final class StoredMailboxes implements Mailboxes {
             return new MailboxStatus(t.viewed(), st.messages(), st.unseen(), st.deleted(), st.sizeBytes(), st.deletedBytes());
         });
     }
+
+    /** The mailbox whose METADATA the user may read and write (RFC 5464 §3.3), or 0 for the server's. */
+    private static long annotated(ReadTx tx, Account account, MailboxName name) {
+        if (name == null) return 0;
+        Access.Target t = Access.resolve(tx, account, name);
+        Rights r = t.rights();
+        // RFC 5464 §3.3: the "l" right and any one of "r", "s", "w", "i", "p".
+        if (!r.has('l') || "rswip".chars().noneMatch(c -> r.has((char) c))) {
+            throw Access.denied(r, t.viewed().name(), 'r', "read or annotate it");
+        }
+        return t.mailbox().id();
+    }
+
+    @Override
+    public java.util.SortedMap<String, byte[]> annotations(Account account, MailboxName name) {
+        java.util.SortedMap<String, byte[]> entries = store.read(tx -> tx.annotations(annotated(tx, account, name), account.id()));
+        if (name == null) { // RFC 5464 §3.2.1.1: /shared/admin, a URI for reaching the administrator
+            entries.put("/shared/admin", ("mailto:postmaster@" + account.address().domain()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return entries;
+    }
+
+    @Override
+    public void annotate(Account account, MailboxName name, java.util.Map<String, Optional<byte[]>> entries) {
+        store.write(tx -> {
+            long mailboxId = annotated(tx, account, name);
+            for (var e : entries.entrySet()) {
+                String entry = e.getKey().toLowerCase(java.util.Locale.ROOT);
+                boolean shared = entry.startsWith("/shared/");
+                if (!shared && !entry.startsWith("/private/")) throw new MailboxException.InvalidName("entry names begin with /private/ or /shared/");
+                // RFC 5464 §3.3: the server may restrict its own annotations; its /shared ones are the operator's.
+                if (shared && mailboxId == 0) throw new MailboxException.NoRights("the server's /shared entries are set by the operator");
+                byte[] value = e.getValue().orElse(null);
+                if (value != null && value.length > MAX_ANNOTATION_BYTES) throw new MailboxException.LimitReached("an entry holds at most " + MAX_ANNOTATION_BYTES + " octets");
+                tx.annotate(mailboxId, shared ? 0 : account.id(), entry, value);
+            }
+            // §4.3: too many entries fails the whole command (the transaction rolls back).
+            if (tx.annotations(mailboxId, account.id()).size() > MAX_ANNOTATIONS) {
+                throw new MailboxException.LimitReached("at most " + MAX_ANNOTATIONS + " entries");
+            }
+            return null;
+        });
+    }
 }

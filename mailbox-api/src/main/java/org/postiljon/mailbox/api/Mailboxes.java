@@ -41,4 +41,23 @@ public interface Mailboxes {
     SortedSet<MailboxName> subscriptions(Account account);
 
     MailboxStatus status(Account account, MailboxName name);
+
+    /** RFC 5464 §4.1 asks for at least 1,024 octets per entry value and 10 entries. */
+    int MAX_ANNOTATION_BYTES = 64 * 1024;
+    int MAX_ANNOTATIONS = 100;
+
+    /**
+     * The METADATA entries (RFC 5464) of a mailbox, or of the server when {@code mailbox} is null,
+     * that the account sees: its own /private entries and the /shared ones, by lower-case name. On
+     * a mailbox it needs the "l" right and one of "r", "s", "w", "i", "p" (§3.3); the server's
+     * read-only /shared/admin is the postmaster of the account's domain (§3.2.1.1).
+     */
+    java.util.SortedMap<String, byte[]> annotations(Account account, MailboxName mailbox);
+
+    /**
+     * Sets (a value) or removes (empty) entries under /private or /shared, all or none (§4.3).
+     * @throws MailboxException.LimitReached past {@link #MAX_ANNOTATIONS} entries
+     * @throws MailboxException.NoRights for the server's /shared entries, which the operator sets
+     */
+    void annotate(Account account, MailboxName mailbox, java.util.Map<String, Optional<byte[]>> entries);
 }

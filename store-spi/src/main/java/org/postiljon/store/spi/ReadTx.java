@@ -45,6 +45,12 @@ public interface ReadTx {
 
     SortedSet<MailboxName> subscriptions(long accountId);
 
+    /**
+     * The METADATA entries (RFC 5464) of a mailbox, or of the server when {@code mailboxId} is 0,
+     * that {@code accountId} sees: its /private ones and the /shared ones, by lower-case name.
+     */
+    java.util.SortedMap<String, byte[]> annotations(long mailboxId, long accountId);
+
     /** A stored per-account preference by its key, if set. */
     Optional<String> accountSetting(long accountId, String key);
 

@@ -62,6 +62,12 @@ public interface WriteTx extends ReadTx {
 
     void subscribe(long accountId, MailboxName name);
 
+    /**
+     * Sets a METADATA entry (RFC 5464) of a mailbox (0: the server); {@code accountId} is the user
+     * of a /private entry, 0 for a /shared one; a null value removes the entry.
+     */
+    void annotate(long mailboxId, long accountId, String name, byte[] value);
+
     void unsubscribe(long accountId, MailboxName name);
 
     /** Appends with the mailbox's next UID, advancing UIDNEXT; logs the change. */

@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.Alias;
@@ -237,6 +239,7 @@ final class SqlTx implements WriteTx {
         update("DELETE FROM message WHERE mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)", accountId);
         update("DELETE FROM acl WHERE mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?) OR identifier = ?", accountId, address);
         update("DELETE FROM team_member WHERE team_id = ? OR account_id = ?", accountId, accountId);
+        update("DELETE FROM annotation WHERE account_id = ? OR mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)", accountId, accountId);
         update("DELETE FROM mailbox WHERE account_id = ?", accountId);
         update("DELETE FROM subscription WHERE account_id = ?", accountId);
         update("DELETE FROM account_setting WHERE account_id = ?", accountId);
@@ -433,9 +436,30 @@ final class SqlTx implements WriteTx {
                 + " SELECT ?, ?, mailbox_id, uid, 'EXPUNGE', blob_id FROM message WHERE mailbox_id = ?", m.accountId(), modSeq, mailboxId);
         update("DELETE FROM message WHERE mailbox_id = ?", mailboxId);
         update("DELETE FROM acl WHERE mailbox_id = ?", mailboxId); // RFC 4314 §4: DELETE deletes the ACL
+        update("DELETE FROM annotation WHERE mailbox_id = ?", mailboxId); // RFC 5464 §4.1: a new mailbox of the name starts bare
         update("DELETE FROM mailbox WHERE id = ?", mailboxId);
         log(m.accountId(), modSeq, mailboxId, m.uidValidity(), ChangeRecord.Kind.MAILBOX_DELETE);
         noteOrphans(blobs);
+    }
+
+    @Override
+    public SortedMap<String, byte[]> annotations(long mailboxId, long accountId) {
+        SortedMap<String, byte[]> out = new TreeMap<>();
+        for (var e : query("SELECT name, value FROM annotation WHERE mailbox_id = ? AND account_id IN (0, ?)",
+                rs -> Map.entry(rs.getString(1), rs.getBytes(2)), mailboxId, accountId)) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    @Override
+    public void annotate(long mailboxId, long accountId, String name, byte[] value) {
+        if (value == null) {
+            update("DELETE FROM annotation WHERE mailbox_id = ? AND account_id = ? AND name = ?", mailboxId, accountId, name);
+        } else {
+            update("INSERT INTO annotation (mailbox_id, account_id, name, value) VALUES (?, ?, ?, ?)"
+                    + " ON CONFLICT (mailbox_id, account_id, name) DO UPDATE SET value = excluded.value", mailboxId, accountId, name, value);
+        }
     }
 
     @Override
