@@ -72,15 +72,14 @@ final class Append implements Command {
             internalDate = dateTime(new String(in.stringBytes(), StandardCharsets.US_ASCII));
             in.sp();
         }
+        if (count == 0 && in.peek() != '{' && in.peek() != '~') exists(s, name); // CATENATE: before any part is read
+        if (in.peek() == 'C' || in.peek() == 'c') {
+            // RFC 4469 §5: append-data =/ "CATENATE" SP "(" cat-part *(SP cat-part) ")"
+            if (!in.atom().equalsIgnoreCase("CATENATE")) throw new BadSyntax("expected a literal or CATENATE");
+            return Catenate.stage(s, in, flags, internalDate);
+        }
         CommandReader.Literal literal = in.messageLiteral(svc.limits().maxMessageBytes(), size -> {
-            if (count == 0) {
-                try {
-                    svc.mailboxes().get(s.account, name);
-                } catch (MailboxException.NoSuchMailbox e) {
-                    // §6.3.12: TRYCREATE tells the client it may CREATE and try again.
-                    throw new CommandFailed("TRYCREATE", "no such mailbox: " + name);
-                }
-            }
+            if (count == 0) exists(s, name);
             // RFC 9208 §4.3.1: a message that cannot fit is refused before its bytes are sent (the exact check is in appendAll).
             if (quotaPrecheck) svc.quotas().checkAppend(s.account, name, before + size, count + 1);
         });
@@ -92,6 +91,15 @@ final class Append implements Command {
             return svc.messages().stage(literal.stream(), flags, internalDate);
         } finally {
             literal.finish();
+        }
+    }
+
+    /** §6.3.12: TRYCREATE tells the client it may CREATE the mailbox and try again. */
+    private static void exists(Session s, MailboxName name) {
+        try {
+            s.services().mailboxes().get(s.account, name);
+        } catch (MailboxException.NoSuchMailbox e) {
+            throw new CommandFailed("TRYCREATE", "no such mailbox: " + name);
         }
     }
 

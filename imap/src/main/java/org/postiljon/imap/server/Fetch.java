@@ -451,7 +451,7 @@ final class Fetch implements Command {
     }
 
     /** section = "[" [section-spec] "]" ["<" number "." nz-number ">"] (RFC 9051 §9). */
-    private static FetchItem section(boolean peek, CommandReader in) throws IOException {
+    static FetchItem section(boolean peek, CommandReader in) throws IOException {
         in.expect('[');
         List<Integer> path = new ArrayList<>();
         String kind = "";

@@ -303,7 +303,7 @@ final class Session {
                     "SEARCHRES", "UTF8=ACCEPT", "SASL-IR", "BINARY", "MULTIAPPEND", "APPENDLIMIT=" + services.limits().maxMessageBytes(),
                     "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "ACL", "RIGHTS=texk", "SAVEDATE",
                     "CONDSTORE", "QRESYNC", "OBJECTID", "PREVIEW", "SORT", "SORT=DISPLAY", "ESORT", "PARTIAL",
-                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "UNAUTHENTICATE", "REPLACE", "METADATA", "METADATA-SERVER"));
+                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "UNAUTHENTICATE", "REPLACE", "METADATA", "METADATA-SERVER", "CATENATE"));
             if (!connection.isCompressed()) c.add("COMPRESS=DEFLATE"); // RFC 4978
             if (services.quotas().isAdmin(account)) c.add("QUOTASET");
         }
