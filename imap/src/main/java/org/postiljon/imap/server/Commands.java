@@ -55,6 +55,7 @@ final class Commands {
             entry("UID EXPUNGE", new Entry(new Expunge(true), SELECTED)),
             entry("SEARCH", new Entry(new Search(false), SELECTED)),
             entry("UID SEARCH", new Entry(new Search(true), SELECTED)),
+            entry("CANCELUPDATE", new Entry(new CancelUpdate(), SELECTED)),
             entry("SORT", new Entry(new Sort(false), SELECTED)),
             entry("UID SORT", new Entry(new Sort(true), SELECTED)),
             entry("THREAD", new Entry(new ThreadCommand(false), SELECTED)),

@@ -36,7 +36,9 @@ final class Search implements Command {
     @Override
     public void run(Session s, String tag, CommandReader in) throws IOException {
         in.sp();
-        List<String> returns = returns(in, List.of("MIN", "MAX", "ALL", "COUNT", "SAVE"), null);
+        long[][] range = {null};
+        // RFC 5267 §4: CONTEXT (a hint), UPDATE and PARTIAL; RFC 9394 §4.4: PARTIAL.
+        List<String> returns = returns(in, List.of("MIN", "MAX", "ALL", "COUNT", "SAVE", "CONTEXT", "UPDATE"), r -> range[0] = Sort.range(r));
         if (peekWord(in, "CHARSET")) {
             in.atom();
             in.sp();
@@ -46,7 +48,11 @@ final class Search implements Command {
         SelectedMailbox view = s.selected();
         List<SearchQuery> all = criteria(s, in);
         in.end();
-        long[] found = s.services().messages().search(s.account, view.mailbox.name(), all.size() == 1 ? all.getFirst() : new SearchQuery.And(all));
+        SearchQuery query = all.size() == 1 ? all.getFirst() : new SearchQuery.And(all);
+        boolean update = returns != null && returns.contains("UPDATE");
+        // RFC 5267 §4.3: a tag whose search is still updated cannot start another.
+        if (update && s.contexts.inUse(tag)) throw new BadSyntax("tag " + tag + " is in use by an updating search");
+        long[] found = s.services().messages().search(s.account, view.mailbox.name(), query);
         List<Long> hits = new ArrayList<>();
         List<Long> hitUids = new ArrayList<>();
         for (long u : found) {
@@ -88,8 +94,12 @@ final class Search implements Command {
                 }
                 if (r.contains("COUNT")) s.out().raw(" COUNT " + hits.size());
                 if (highest > 0) s.out().raw(" MODSEQ " + highest);
+                if (range[0] != null) s.out().raw(Sort.partial(range[0], hits, true)); // results in mailbox order
                 s.out().crlf();
             }
+        }
+        if (update && !s.contexts.add(tag, uid, null, query, hitUids)) {
+            s.out().raw("* NO [NOUPDATE ").string(tag).raw("] too many updating searches").crlf(); // §4.3.1
         }
         s.ok(tag, (uid ? "UID SEARCH" : "SEARCH") + " completed", uid);
     }

@@ -166,6 +166,12 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
         return count;
     }
 
+    /** An expunge waits to be told (updating searches must send REMOVEFROM before it, RFC 5267 §4.3.4). */
+    boolean hasPendingExpunge() {
+        for (Change c : pending) if (c instanceof Change.MessagesExpunged) return true;
+        return false;
+    }
+
     /** Changes wait to be told. */
     boolean hasPending() {
         return !pending.isEmpty();

@@ -303,7 +303,7 @@ final class Session {
                     "SEARCHRES", "UTF8=ACCEPT", "SASL-IR", "BINARY", "MULTIAPPEND", "APPENDLIMIT=" + services.limits().maxMessageBytes(),
                     "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "ACL", "RIGHTS=texk", "SAVEDATE",
                     "CONDSTORE", "QRESYNC", "OBJECTID", "PREVIEW", "SORT", "SORT=DISPLAY", "ESORT", "PARTIAL",
-                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "UNAUTHENTICATE", "REPLACE", "METADATA", "METADATA-SERVER", "CATENATE"));
+                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "UNAUTHENTICATE", "REPLACE", "METADATA", "METADATA-SERVER", "CATENATE", "CONTEXT=SEARCH", "CONTEXT=SORT"));
             if (!connection.isCompressed()) c.add("COMPRESS=DEFLATE"); // RFC 4978
             if (services.quotas().isAdmin(account)) c.add("QUOTASET");
         }
@@ -380,12 +380,15 @@ final class Session {
             state = State.LOGOUT;
             return;
         }
+        boolean updating = selected != null && !contexts.isEmpty() && selected.hasPending();
+        if (updating && selected.hasPendingExpunge()) contexts.beforeChanges(this);
         if (selected != null && !selected.flush(this, expungeAllowed)) {
             out.untagged("BYE the selected mailbox was deleted");
             out.flush();
             state = State.LOGOUT;
             return;
         }
+        if (updating) contexts.afterChanges(this);
         if (announceHighestModSeq && selected != null) {
             out.untagged("OK [HIGHESTMODSEQ " + selected.toldModSeq() + "] highest modseq");
         }
@@ -401,8 +404,12 @@ final class Session {
         }
     }
 
+    /** Searches kept up to date for this selection (RFC 5267 §4.3). */
+    final SearchContexts contexts = new SearchContexts();
+
     void close() {
         if (selected != null) selected.close();
+        contexts.clear(); // §4.3: updates end when the mailbox is no longer selected
         selected = null;
         announceHighestModSeq = false; // the next SELECT reports it itself
         if (state == State.SELECTED) state = State.AUTHENTICATED;

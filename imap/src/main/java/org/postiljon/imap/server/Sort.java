@@ -25,7 +25,7 @@ final class Sort implements Command {
     public void run(Session s, String tag, CommandReader in) throws IOException {
         in.sp();
         long[][] range = {null};
-        List<String> returns = Search.returns(in, List.of("MIN", "MAX", "ALL", "COUNT"), r -> range[0] = range(r));
+        List<String> returns = Search.returns(in, List.of("MIN", "MAX", "ALL", "COUNT", "CONTEXT", "UPDATE"), r -> range[0] = range(r));
         long[] partial = range[0];
         List<SortKey> keys = keys(in);
         in.sp();
@@ -34,12 +34,18 @@ final class Sort implements Command {
         List<SearchQuery> criteria = Search.criteria(s, in);
         in.end();
         SelectedMailbox view = s.selected();
-        long[] sorted = s.services().messages().sort(s.account, view.mailbox.name(), keys,
-                criteria.size() == 1 ? criteria.getFirst() : new SearchQuery.And(criteria));
+        SearchQuery query = criteria.size() == 1 ? criteria.getFirst() : new SearchQuery.And(criteria);
+        boolean update = returns != null && returns.contains("UPDATE");
+        // RFC 5267 §4.3: a tag whose search is still updated cannot start another.
+        if (update && s.contexts.inUse(tag)) throw new BadSyntax("tag " + tag + " is in use by an updating search");
+        long[] sorted = s.services().messages().sort(s.account, view.mailbox.name(), keys, query);
         List<Long> hits = new ArrayList<>();
+        List<Long> hitUids = new ArrayList<>();
         for (long u : sorted) {
             int seq = view.seqOf(u);
-            if (seq > 0) hits.add(uid ? u : seq); // not yet announced to this session: left out
+            if (seq == 0) continue; // not yet announced to this session: left out
+            hits.add(uid ? u : seq);
+            hitUids.add(u);
         }
         if (returns == null) {
             StringBuilder b = new StringBuilder("SORT");
@@ -56,15 +62,11 @@ final class Sort implements Command {
                 if (returns.contains("ALL")) out.raw(" ALL " + join(hits));
             }
             if (returns.contains("COUNT")) out.raw(" COUNT " + hits.size());
-            if (partial != null) {
-                // RFC 9394 §4.4: positions in the sorted result, 1-based; negative counts from the end.
-                int n = hits.size();
-                long from = partial[0] > 0 ? partial[0] : n + partial[0] + 1, to = partial[1] > 0 ? partial[1] : n + partial[1] + 1;
-                List<Long> page = new ArrayList<>();
-                for (long i = Math.max(1, Math.min(from, to)); i <= Math.min(n, Math.max(from, to)); i++) page.add(hits.get((int) i - 1));
-                out.raw(" PARTIAL (" + partial[0] + ":" + partial[1] + " " + (page.isEmpty() ? "NIL" : join(page)) + ")");
-            }
+            if (partial != null) out.raw(partial(partial, hits, false));
             out.crlf();
+        }
+        if (update && !s.contexts.add(tag, uid, keys, query, hitUids)) {
+            s.out().raw("* NO [NOUPDATE ").string(tag).raw("] too many updating searches").crlf(); // RFC 5267 §4.3.1
         }
         s.ok(tag, (uid ? "UID SORT" : "SORT") + " completed", uid);
     }
@@ -75,8 +77,22 @@ final class Sort implements Command {
         return b.toString();
     }
 
+    /**
+     * The PARTIAL return data (RFC 9394 §4.4, RFC 5267 §4.4): the results at positions
+     * {@code range} (1-based; negative counts from the end), with the range as asked. SEARCH
+     * results are in mailbox order and may be compacted into ranges; SORT's keep their order.
+     */
+    static String partial(long[] range, List<Long> hits, boolean compact) {
+        int n = hits.size();
+        long from = range[0] > 0 ? range[0] : n + range[0] + 1, to = range[1] > 0 ? range[1] : n + range[1] + 1;
+        List<Long> page = new ArrayList<>();
+        for (long i = Math.max(1, Math.min(from, to)); i <= Math.min(n, Math.max(from, to)); i++) page.add(hits.get((int) i - 1));
+        String set = page.isEmpty() ? "NIL" : compact ? Copy.compact(page) : join(page);
+        return " PARTIAL (" + range[0] + ":" + range[1] + " " + set + ")";
+    }
+
     /** A PARTIAL range: both ends positive or both negative, never 0 (RFC 9394 §4.4). */
-    private static long[] range(String text) {
+    static long[] range(String text) {
         int colon = text.indexOf(':', 1);
         try {
             if (colon < 0) throw new NumberFormatException();
