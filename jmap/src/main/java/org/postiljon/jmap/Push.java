@@ -23,7 +23,9 @@ public final class Push {
 
     /** Calls {@code onEvent} with a StateChange object for every change of the types asked for (null: all). */
     public ChangeBus.Subscription subscribe(Account a, Set<String> types, Consumer<ObjectNode> onEvent) {
-        return svc.changes().subscribe(a.id(), change -> onEvent.accept(stateChange(a, change, types)));
+        return svc.changes().subscribe(a.id(), change -> {
+            if (change.modSeq() > 0) onEvent.accept(stateChange(a, change, types)); // 0: a setting no JMAP state counts
+        });
     }
 
     /** The StateChange for the account's current state (sent when a push connection opens). */

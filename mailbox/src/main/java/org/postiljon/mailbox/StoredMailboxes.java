@@ -223,6 +223,7 @@ final class StoredMailboxes implements Mailboxes {
             tx.subscribe(account.id(), name);
             return null;
         });
+        bus.publish(new Change.SubscriptionChanged(account.id(), 0, name, true));
     }
 
     @Override
@@ -231,6 +232,7 @@ final class StoredMailboxes implements Mailboxes {
             tx.unsubscribe(account.id(), name);
             return null;
         });
+        bus.publish(new Change.SubscriptionChanged(account.id(), 0, name, false));
     }
 
     @Override
@@ -270,8 +272,10 @@ final class StoredMailboxes implements Mailboxes {
 
     @Override
     public void annotate(Account account, MailboxName name, java.util.Map<String, Optional<byte[]>> entries) {
+        Access.Target[] target = {null};
         store.write(tx -> {
             long mailboxId = annotated(tx, account, name);
+            if (name != null) target[0] = Access.resolve(tx, account, name);
             for (var e : entries.entrySet()) {
                 String entry = e.getKey().toLowerCase(java.util.Locale.ROOT);
                 boolean shared = entry.startsWith("/shared/");
@@ -288,5 +292,15 @@ final class StoredMailboxes implements Mailboxes {
             }
             return null;
         });
+        java.util.Set<String> shared = new java.util.TreeSet<>(), mine = new java.util.TreeSet<>();
+        for (String e : entries.keySet()) {
+            String n = e.toLowerCase(java.util.Locale.ROOT);
+            (n.startsWith("/shared/") ? shared : mine).add(n);
+        }
+        Access.Target t = target[0];
+        // A /private entry concerns its user (by the user's name for the mailbox); a /shared one every
+        // user of the mailbox, told through the owner's account (by the owner's name).
+        if (!mine.isEmpty()) bus.publish(new Change.AnnotationsChanged(account.id(), 0, t == null ? null : t.viewed().name(), mine));
+        if (!shared.isEmpty() && t != null) bus.publish(new Change.AnnotationsChanged(t.ownerId(), 0, t.mailbox().name(), shared));
     }
 }

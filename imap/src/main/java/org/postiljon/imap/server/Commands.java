@@ -46,6 +46,7 @@ final class Commands {
             entry("GETACL", new Entry(new AclCommand(AclCommand.Kind.GETACL), AUTH)),
             entry("LISTRIGHTS", new Entry(new AclCommand(AclCommand.Kind.LISTRIGHTS), AUTH)),
             entry("MYRIGHTS", new Entry(new AclCommand(AclCommand.Kind.MYRIGHTS), AUTH)),
+            entry("NOTIFY", new Entry(new Notify(), AUTH)),
             entry("GETMETADATA", new Entry(new Metadata(false), AUTH)),
             entry("SETMETADATA", new Entry(new Metadata(true), AUTH)),
             entry("CHECK", new Entry(new Noop(), SELECTED)),

@@ -79,6 +79,21 @@ final class Fetch implements Command {
             }
             if (!gone.isEmpty()) s.out().untagged("VANISHED (EARLIER) " + Copy.compact(gone));
         }
+        boolean vanished = respond(s, view, items, uids, changedSince);
+        if (vanished) {
+            s.flushChanges(uid);
+            s.out().tagged(tag, "NO", "EXPUNGEISSUED", "some of the requested messages no longer exist");
+            return;
+        }
+        s.ok(tag, (uid ? "UID FETCH" : "FETCH") + " completed", uid);
+    }
+
+    /**
+     * Writes the FETCH responses for the view's messages among {@code uids} (only those changed after
+     * {@code changedSince}, when not -1); true when some had been expunged meanwhile. Also used for
+     * NOTIFY's MessageNew attributes (RFC 5465 §5.2).
+     */
+    static boolean respond(Session s, SelectedMailbox view, List<FetchItem> items, UidSet uids, long changedSince) throws IOException {
         boolean vanished = false;
         // In slices of the UID set, so memory stays bounded whatever the mailbox size.
         boolean needParse = items.stream().anyMatch(i -> i.isSection() || i.name().equals("ENVELOPE")
@@ -110,12 +125,7 @@ final class Fetch implements Command {
             if (changedSince < 0) vanished |= present < slice.inView();
             s.out().flush();
         }
-        if (vanished) {
-            s.flushChanges(uid);
-            s.out().tagged(tag, "NO", "EXPUNGEISSUED", "some of the requested messages no longer exist");
-            return;
-        }
-        s.ok(tag, (uid ? "UID FETCH" : "FETCH") + " completed", uid);
+        return vanished;
     }
 
     /** Envelope and body structure of the listed messages: from the cache, the rest read in one query. */
@@ -190,7 +200,7 @@ final class Fetch implements Command {
         return out;
     }
 
-    private void one(Session s, int seq, MessageInfo m, List<FetchItem> items, ParsedMessageCodec.Stored parse,
+    private static void one(Session s, int seq, MessageInfo m, List<FetchItem> items, ParsedMessageCodec.Stored parse,
                      MessageKeys keys, boolean addFlags) throws IOException {
         // Sections are resolved before the first byte of the response, so a bad one fails cleanly.
         for (FetchItem item : items) {
@@ -235,7 +245,7 @@ final class Fetch implements Command {
         }
     }
 
-    private void write(Session s, int seq, MessageInfo m, List<FetchItem> items, ParsedMessageCodec.Stored parse,
+    private static void write(Session s, int seq, MessageInfo m, List<FetchItem> items, ParsedMessageCodec.Stored parse,
                        MessageKeys keys, boolean addFlags, Contents contents) throws IOException {
         var out = s.out();
         List<FetchItem> all = items;
@@ -290,7 +300,7 @@ final class Fetch implements Command {
     }
 
     /** BODY[...] and the RFC822 forms: a byte range of the stored message, or filtered header lines. */
-    private void section(Session s, MessageInfo m, BodyPart root, FetchItem item, Contents contents) throws IOException {
+    private static void section(Session s, MessageInfo m, BodyPart root, FetchItem item, Contents contents) throws IOException {
         if (item.name().startsWith("BINARY") && item.path().length > 0) {
             binary(s, root, item, contents);
             return;
@@ -337,7 +347,7 @@ final class Fetch implements Command {
         return part;
     }
 
-    private void binary(Session s, BodyPart root, FetchItem item, Contents contents) throws IOException {
+    private static void binary(Session s, BodyPart root, FetchItem item, Contents contents) throws IOException {
         BodyPart part = binaryPart(root, item);
         byte[] decoded;
         try (InputStream in = contents.take()) {

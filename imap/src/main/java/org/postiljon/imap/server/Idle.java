@@ -40,6 +40,8 @@ final class Idle implements Command {
                 }
                 if (view == null) {
                     reader.join(1000);
+                    s.flushChanges(true); // RFC 5465 §4: NOTIFY's events are told during IDLE too
+                    s.out().flush();
                     continue;
                 }
                 view.awaitChange(1000);

@@ -83,6 +83,22 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
         this.uids = new long[16];
     }
 
+    /** The session's thread (the one that selected): changes published on it are the session's own. */
+    private final Thread owner = Thread.currentThread();
+    /** Messages this session added itself (APPEND, COPY, MOVE into this mailbox). */
+    private final Set<Long> ownAdded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** New messages of other sessions told by EXISTS since {@link #takeAnnounced} (NOTIFY MessageNew's FETCH). */
+    private final List<Long> announced = new ArrayList<>();
+    /** Told after every change that arrives (a NOTIFY session's notifier), or null. */
+    volatile Runnable wakeup;
+
+    /** The UIDs of other sessions' new messages announced since the last call. */
+    List<Long> takeAnnounced() {
+        List<Long> out = List.copyOf(announced);
+        announced.clear();
+        return out;
+    }
+
     /**
      * The messages as read after subscribing: changes queued meanwhile may repeat what the list
      * already shows, and are applied idempotently.
@@ -128,7 +144,10 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
             default -> false;
         };
         if (!mine) return;
+        if (c instanceof Change.MessageAdded a && Thread.currentThread() == owner) ownAdded.add(a.message().uid());
         pending.add(c);
+        Runnable w = wakeup;
+        if (w != null) w.run();
         lock.lock();
         try {
             changed.signalAll();
@@ -262,10 +281,13 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
             switch (c) {
                 case Change.MessageAdded a -> {
                     announce(s, a.message().flags()); // before the EXISTS that lets the client fetch it
-                    grew |= add(s, a.message().uid());
+                    boolean added = add(s, a.message().uid());
+                    if (added && !ownAdded.remove(a.message().uid())) announced.add(a.message().uid());
+                    grew |= added;
                 }
                 case Change.FlagsChanged f -> {
                     if (ownModSeqs.remove(f.modSeq())) break; // this session answered it already
+                    if (!s.tellsFlagChanges()) break; // RFC 5465 §5.1: NOTIFY without FlagChange
                     if (grew) grew = told(s); // a FETCH may only name a message whose EXISTS was sent (RFC 9051 §7.4.1)
                     for (MessageInfo m : f.messages()) {
                         int seq = seqOf(m.uid());

@@ -129,7 +129,12 @@ final class Session {
                     more = in.next();
                 } catch (LineReader.LineTooLong e) {
                     if (connection.awaitingCommand(null)) return;
-                    bad("*", "command line too long");
+                    io.lock();
+                    try {
+                        bad("*", "command line too long");
+                    } finally {
+                        io.unlock();
+                    }
                     continue;
                 } catch (IOException e) {
                     if (connection.awaitingCommand(null)) return; // shutdown closed the connection after its BYE
@@ -137,8 +142,13 @@ final class Session {
                 }
                 if (connection.awaitingCommand(null)) return;
                 if (!more) return;
-                command();
-                connection.commandDone();
+                io.lock();
+                try {
+                    command();
+                    connection.commandDone();
+                } finally {
+                    io.unlock();
+                }
             }
             if (connection.closeRequested() && state != State.LOGOUT) {
                 out.untagged("BYE server shutting down");
@@ -151,6 +161,7 @@ final class Session {
             log.debug("client went away inside a command");
         } finally {
             if (selected != null) selected.close();
+            if (notify != null) notify.close();
         }
     }
 
@@ -265,6 +276,7 @@ final class Session {
      */
     void unauthenticate() throws IOException {
         close();
+        notify(null); // RFC 8437 §3: the session's state goes, NOTIFY too
         if (connection.isCompressed()) {
             connection.uncompress(); // RFC 8437 §3: compression ends after the OK's CRLF
             streams();
@@ -303,7 +315,7 @@ final class Session {
                     "SEARCHRES", "UTF8=ACCEPT", "SASL-IR", "BINARY", "MULTIAPPEND", "APPENDLIMIT=" + services.limits().maxMessageBytes(),
                     "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "ACL", "RIGHTS=texk", "SAVEDATE",
                     "CONDSTORE", "QRESYNC", "OBJECTID", "PREVIEW", "SORT", "SORT=DISPLAY", "ESORT", "PARTIAL",
-                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "UNAUTHENTICATE", "REPLACE", "METADATA", "METADATA-SERVER", "CATENATE", "CONTEXT=SEARCH", "CONTEXT=SORT"));
+                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "WITHIN", "UNAUTHENTICATE", "REPLACE", "METADATA", "METADATA-SERVER", "CATENATE", "CONTEXT=SEARCH", "CONTEXT=SORT", "NOTIFY"));
             if (!connection.isCompressed()) c.add("COMPRESS=DEFLATE"); // RFC 4978
             if (services.quotas().isAdmin(account)) c.add("QUOTASET");
         }
@@ -372,27 +384,65 @@ final class Session {
     }
 
     void flushChanges(boolean expungeAllowed) throws IOException {
-        if (selected != null && selected.hasPending() && selected.mailbox.accountId() != account.id() && !mayStillRead()) {
+        // RFC 5465 §3.1: after NOTIFY without SELECTED (or NOTIFY NONE) nothing is told of the selected mailbox.
+        if (selected != null && (notify == null || notify.selectedWanted()) && !flushSelected(expungeAllowed)) return;
+        if (notify != null) notify.drain();
+        if (announceHighestModSeq && selected != null) {
+            out.untagged("OK [HIGHESTMODSEQ " + selected.toldModSeq() + "] highest modseq");
+        }
+        announceHighestModSeq = false;
+    }
+
+    /** The selected mailbox's news: EXISTS, EXPUNGE, FETCH, search updates; false when the session must end. */
+    private boolean flushSelected(boolean expungeAllowed) throws IOException {
+        selected.wakeup = notify != null && notify.selected == Notifications.Selected.IMMEDIATE ? notify::wake : null;
+        if (selected.hasPending() && selected.mailbox.accountId() != account.id() && !mayStillRead()) {
             // RFC 4314 §6: rights are checked at every access, and telling of new mail is one: a member removed
             // from a team, or whose grant was revoked, hears nothing more of the mailbox.
             out.untagged("BYE access to the selected mailbox was withdrawn");
             out.flush();
             state = State.LOGOUT;
-            return;
+            return false;
         }
-        boolean updating = selected != null && !contexts.isEmpty() && selected.hasPending();
+        boolean updating = !contexts.isEmpty() && selected.hasPending();
         if (updating && selected.hasPendingExpunge()) contexts.beforeChanges(this);
-        if (selected != null && !selected.flush(this, expungeAllowed)) {
+        if (!selected.flush(this, expungeAllowed)) {
             out.untagged("BYE the selected mailbox was deleted");
             out.flush();
             state = State.LOGOUT;
-            return;
+            return false;
         }
         if (updating) contexts.afterChanges(this);
-        if (announceHighestModSeq && selected != null) {
-            out.untagged("OK [HIGHESTMODSEQ " + selected.toldModSeq() + "] highest modseq");
+        List<Long> fresh = selected.takeAnnounced();
+        if (notify != null && !notify.newMessageItems.isEmpty() && !fresh.isEmpty()) {
+            // RFC 5465 §5.2: the attributes asked for new messages, after their EXISTS and any ADDTO.
+            Fetch.respond(this, selected, notify.newMessageItems, org.postiljon.mailbox.api.UidSet.of(fresh.stream().mapToLong(Long::longValue).toArray()), -1);
         }
-        announceHighestModSeq = false;
+        return true;
+    }
+
+    /**
+     * Serialises writing: a command holds it from its first line to its answer; the NOTIFY notifier
+     * takes it to tell changes between commands (RFC 5465 §3.1).
+     */
+    final java.util.concurrent.locks.ReentrantLock io = new java.util.concurrent.locks.ReentrantLock();
+
+    /** What NOTIFY SET asked for, or null before any NOTIFY (RFC 5465 §3.1: then only the selected mailbox, at commands). */
+    Notifications notify;
+
+    void notify(Notifications n) {
+        if (notify != null) notify.close();
+        notify = n;
+    }
+
+    /** Whether other sessions' flag changes in the selected mailbox are told (RFC 5465 §5.1: unless NOTIFY left out FlagChange). */
+    boolean tellsFlagChanges() {
+        return notify == null || notify.selectedFlags;
+    }
+
+    /** RFC 5465 §3.1 NOTIFY NONE (also after an overflow, §5.8): no events at all. */
+    void notifyNone() {
+        notify(new Notifications(this, Notifications.Selected.NONE, false, List.of(), List.of()));
     }
 
     /** Whether the user may still read the selected mailbox of another account (one store read, only when there is news). */
