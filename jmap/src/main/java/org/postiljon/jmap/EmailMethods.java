@@ -283,7 +283,8 @@ final class EmailMethods {
                 case SIZE -> Comparator.comparingLong(h -> h.info().size());
                 case DATE -> Comparator.comparing(h -> h.keys() == null || h.keys().sentDate() == null ? h.info().internalDate() : h.keys().sentDate());
                 case DISPLAYFROM, FROM -> Comparator.comparing(h -> h.keys() == null ? "" : lower(h.keys().displayFrom()));
-                case DISPLAYTO, TO -> Comparator.comparing(h -> h.keys() == null ? "" : lower(h.keys().sortTo()));
+                case TO -> Comparator.comparing(h -> h.keys() == null ? "" : lower(h.keys().sortTo()));
+                case DISPLAYTO -> Comparator.comparing(h -> h.keys() == null ? "" : lower(h.keys().displayTo() != null ? h.keys().displayTo() : h.keys().sortTo()));
                 case SUBJECT -> Comparator.comparing(h -> h.keys() == null ? "" : lower(h.keys().baseSubject()));
                 default -> Comparator.comparing(h -> h.info().internalDate());
             };

@@ -208,7 +208,7 @@ final class StoredMessages implements Messages {
         return new MessageKeys(p.subject(), p.baseSubject(), p.sortFrom(), p.sortTo(), p.sortCc(), p.displayFrom(),
                 p.sentDate(), p.messageId(), p.references(), p.preview(),
                 Address.text(p.envelope().from()), Address.text(p.envelope().to()), Address.text(p.envelope().cc()),
-                Address.text(p.envelope().bcc()), ParsedMessageCodec.encode(p));
+                Address.text(p.envelope().bcc()), ParsedMessageCodec.encode(p), p.displayTo());
     }
 
     /** The mailbox to read from: the user needs {@code r} (RFC 4314 §4). */

@@ -196,7 +196,8 @@ class MessageSearchTest {
                     case SIZE -> java.util.Comparator.comparingLong((Long u) -> infos.get(u).size());
                     case DATE -> java.util.Comparator.comparing((Long u) -> keys.get(u).sentDate() != null ? keys.get(u).sentDate() : infos.get(u).internalDate());
                     case FROM -> caseMap(u -> keys.get(u).sortFrom());
-                    case TO, DISPLAYTO -> caseMap(u -> keys.get(u).sortTo());
+                    case TO -> caseMap(u -> keys.get(u).sortTo());
+                    case DISPLAYTO -> caseMap(u -> keys.get(u).displayTo() != null ? keys.get(u).displayTo() : keys.get(u).sortTo());
                     case CC -> caseMap(u -> keys.get(u).sortCc());
                     case SUBJECT -> caseMap(u -> keys.get(u).baseSubject());
                     case DISPLAYFROM -> caseMap(u -> keys.get(u).displayFrom() != null ? keys.get(u).displayFrom() : keys.get(u).sortFrom());

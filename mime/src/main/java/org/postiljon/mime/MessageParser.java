@@ -69,7 +69,7 @@ public final class MessageParser {
         addIds(refs, top[0].get("References"));
         addIds(refs, top[0].get("In-Reply-To"));
         return new ParsedMessage(env, body, subject, BaseSubject.of(subject),
-                sortKey(env.from()), sortKey(env.to()), sortKey(env.cc()), displayKey(env.from()),
+                sortKey(env.from()), sortKey(env.to()), sortKey(env.cc()), displayKey(env.from()), displayKey(env.to()),
                 sent, msgId, List.copyOf(refs), Preview.of(run.previewPart, run.previewBytes.toByteArray()));
     }
 

@@ -10,10 +10,11 @@ import java.util.List;
  * @param baseSubject RFC 5256 §2.1 base subject, lower-cased for comparison
  * @param sortFrom    RFC 5256 §3 SORT FROM key: first From address's mailbox, lower-cased
  * @param displayFrom the first From's display name, or its address (RFC 5957 SORT=DISPLAY)
+ * @param displayTo   the same of the first To (RFC 5957 §3 DISPLAYTO)
  * @param sentDate    the parsed Date header, or null
  * @param references  Message-IDs of References then In-Reply-To, without duplicates
  * @param preview     up to 256 characters of the first text part (RFC 8970)
  */
 public record ParsedMessage(Envelope envelope, BodyPart body, String subject, String baseSubject,
-                            String sortFrom, String sortTo, String sortCc, String displayFrom,
+                            String sortFrom, String sortTo, String sortCc, String displayFrom, String displayTo,
                             Instant sentDate, String messageId, List<String> references, String preview) { }

@@ -18,4 +18,4 @@ import java.util.List;
 public record MessageKeys(String subject, String baseSubject, String sortFrom, String sortTo, String sortCc,
                           String displayFrom, Instant sentDate, String messageId, List<String> references,
                           String preview, String fromText, String toText, String ccText, String bccText,
-                          String parse) { }
+                          String parse, String displayTo) { }

@@ -47,7 +47,8 @@ final class SqliteDialect implements Dialect {
                 "org/postiljon/store/embedded/migration/V11__change_log_content.sql",
                 "org/postiljon/store/embedded/migration/V12__deleted_unseen_indexes.sql",
                 "org/postiljon/store/embedded/migration/V13__flags_index.sql",
-                "org/postiljon/store/embedded/migration/V14__annotation.sql");
+                "org/postiljon/store/embedded/migration/V14__annotation.sql",
+                "org/postiljon/store/embedded/migration/V15__display_to.sql");
     }
 
     @Override

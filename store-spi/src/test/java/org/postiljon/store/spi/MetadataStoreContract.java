@@ -46,7 +46,7 @@ public abstract class MetadataStoreContract {
     private Account alice;
     private static final BlobId BLOB = new BlobId("a".repeat(64));
     private static final MessageKeys KEYS = new MessageKeys("s", "s", "a", "b", "", "a", null, "<id@x>", List.of(), "",
-            "A <a@x>", "B <b@x>", "", "", "{}");
+            "A <a@x>", "B <b@x>", "", "", "{}", "b");
     private static final ScramSecret SCRAM = new ScramSecret(new byte[16], 4096, new byte[32], new byte[32]);
 
     @BeforeEach

@@ -377,7 +377,8 @@ final class SqlTx implements WriteTx {
                 case FROM -> "upper(coalesce(sort_from, ''))";
                 case SIZE -> "size";
                 case SUBJECT -> "upper(coalesce(base_subject, ''))";
-                case TO, DISPLAYTO -> "upper(coalesce(sort_to, ''))";
+                case TO -> "upper(coalesce(sort_to, ''))";
+                case DISPLAYTO -> "upper(coalesce(display_to, sort_to, ''))"; // RFC 5957 §3; mail stored before V15 has none
                 case DISPLAYFROM -> "upper(coalesce(display_from, sort_from, ''))";
             }).append(k.reverse() ? " DESC" : "").append(", ");
         }
@@ -604,7 +605,7 @@ final class SqlTx implements WriteTx {
 
     private static final String KEY_COLUMNS_WITHOUT_PARSE =
             "uid, subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
-            + " from_text, to_text, cc_text, bcc_text, NULL";
+            + " from_text, to_text, cc_text, bcc_text, NULL, display_to";
     private static final String KEY_COLUMNS = KEY_COLUMNS_WITHOUT_PARSE.replace("NULL",
             "(SELECT parse FROM message_parse p WHERE p.blob_id = message.blob_id)");
 
@@ -615,7 +616,7 @@ final class SqlTx implements WriteTx {
         List<String> references = refs == null || refs.isEmpty() ? List.of() : Arrays.asList(refs.split(" "));
         return new MessageKeys(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                 rs.getString(7), sentDate, rs.getString(9), references, rs.getString(11),
-                rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16));
+                rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16), rs.getString(17));
     }
 
     @Override
@@ -636,13 +637,13 @@ final class SqlTx implements WriteTx {
         long uid = takeUid(m, modSeq);
         update("INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, save_date, size, blob_id,"
                         + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
-                        + " from_text, to_text, cc_text, bcc_text)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " from_text, to_text, cc_text, bcc_text, display_to)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 mailboxId, uid, modSeq, flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED),
                 internalDate.toEpochMilli(), saveDate.toEpochMilli(), size, blob.sha256(),
                 k.subject(), k.baseSubject(), k.sortFrom(), k.sortTo(), k.sortCc(), k.displayFrom(),
                 k.sentDate() == null ? null : k.sentDate().toEpochMilli(), k.messageId(), String.join(" ", k.references()),
-                k.preview(), k.fromText(), k.toText(), k.ccText(), k.bccText());
+                k.preview(), k.fromText(), k.toText(), k.ccText(), k.bccText(), k.displayTo());
         // The parse is a function of the bytes: one row per content, shared by every copy.
         update("INSERT INTO message_parse (blob_id, parse) VALUES (?, ?) ON CONFLICT DO NOTHING", blob.sha256(), k.parse());
         log(m.accountId(), modSeq, mailboxId, uid, ChangeRecord.Kind.APPEND);
@@ -664,10 +665,10 @@ final class SqlTx implements WriteTx {
         long uid = takeUid(to, modSeq);
         update("INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, save_date, size, blob_id,"
                         + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
-                        + " from_text, to_text, cc_text, bcc_text)"
+                        + " from_text, to_text, cc_text, bcc_text, display_to)"
                         + " SELECT ?, ?, ?, ?, ?, ?, internal_date, ?, size, blob_id,"
                         + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
-                        + " from_text, to_text, cc_text, bcc_text"
+                        + " from_text, to_text, cc_text, bcc_text, display_to"
                         + " FROM message WHERE mailbox_id = ? AND uid = ?",
                 toMailboxId, uid, modSeq, flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED),
                 saveDate.toEpochMilli(), source.mailboxId(), source.uid());
