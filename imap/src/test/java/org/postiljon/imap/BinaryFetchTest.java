@@ -62,4 +62,26 @@ class BinaryFetchTest extends ImapTranscriptTest {
             S1: a8 OK FETCH completed
             """.formatted(msg.length()));
     }
+
+    @Test
+    void literal8AppendKeepsBinaryContentByteForByte() throws Exception {
+        // RFC 3516 §4.4: a transformation of appended binary data must not lose data; bare LF and NUL stay.
+        byte[] head = "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] body = {'a', '\n', 0, 'b', '\r', 'c', '\n', '\n', (byte) 0xff};
+        byte[] msg = new byte[head.length + body.length];
+        System.arraycopy(head, 0, msg, 0, head.length);
+        System.arraycopy(body, 0, msg, head.length, body.length);
+        login(1, "alice@example.org");
+        var out = t.socket(1).getOutputStream();
+        out.write(("b1 APPEND INBOX ~{" + msg.length + "+}\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(msg);
+        out.write("\r\nb2 SELECT INBOX\r\nb3 FETCH 1 (RFC822.SIZE BINARY.PEEK[])\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+        run("S1: b1 OK [APPENDUID ${uv} 1] APPEND completed\n"
+                + "S1~ b2 OK [READ-WRITE] SELECT completed\n"
+                + "S1: * 1 FETCH (RFC822.SIZE " + msg.length + " BINARY[] ~{" + msg.length + "}\n");
+        byte[] back = t.socket(1).getInputStream().readNBytes(msg.length);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(msg, back, "the stored bytes are the appended bytes");
+        run("S1: )\nS1: b3 OK FETCH completed\n");
+    }
 }

@@ -82,9 +82,18 @@ final class StoredMessages implements Messages {
 
     @Override
     public StagedMessage stage(InputStream content, Flags flags, Instant internalDate) {
+        return store(new CrlfInputStream(content), flags, internalDate);
+    }
+
+    @Override
+    public StagedMessage stageExact(InputStream content, Flags flags, Instant internalDate) {
+        return store(content, flags, internalDate);
+    }
+
+    private StagedMessage store(InputStream content, Flags flags, Instant internalDate) {
         try {
             // Small messages are parsed from the copy kept while storing them; large ones are read back.
-            HeadCapture capture = new HeadCapture(new CrlfInputStream(content), PARSE_IN_MEMORY_BYTES);
+            HeadCapture capture = new HeadCapture(content, PARSE_IN_MEMORY_BYTES);
             BlobStore.Stored blob = blobs.put(capture, limits.maxMessageBytes());
             try (InputStream in = capture.complete() ? capture.captured() : blobs.open(blob.id())) {
                 return new StagedMessage(blob.id(), blob.size(), keys(parser.parse(in)), flags, internalDate);

@@ -88,7 +88,9 @@ final class Append implements Command {
             throw new CommandFailed(null, "empty message");
         }
         try {
-            return svc.messages().stage(literal.stream(), flags, internalDate);
+            // RFC 3516 §4.4: a literal8's content is kept as sent (bare LF too); other literals get CRLF line ends.
+            return literal.binary() ? svc.messages().stageExact(literal.stream(), flags, internalDate)
+                    : svc.messages().stage(literal.stream(), flags, internalDate);
         } finally {
             literal.finish();
         }

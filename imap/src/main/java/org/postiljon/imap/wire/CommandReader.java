@@ -262,10 +262,12 @@ public final class CommandReader {
     /** APPEND's message literal: streamed, never held in memory. Call {@link Literal#finish} after. */
     public final class Literal {
         private final long size;
+        private final boolean binary;
         private final InputStream body;
 
-        private Literal(long size) {
+        private Literal(long size, boolean binary) {
             this.size = size;
+            this.binary = binary;
             this.body = new InputStream() {
                 long left = size;
 
@@ -292,6 +294,11 @@ public final class CommandReader {
             return size;
         }
 
+        /** Sent as a literal8 ({@code ~{n}}, RFC 3516 §4.4): binary content, to be kept byte for byte. */
+        public boolean binary() {
+            return binary;
+        }
+
         public InputStream stream() {
             return body;
         }
@@ -309,7 +316,7 @@ public final class CommandReader {
      * is read and dropped, so the stream stays in step.
      */
     public Literal messageLiteral(long max, java.util.function.LongConsumer precheck) throws IOException {
-        skip('~');
+        boolean binary = skip('~');
         if (peek() != '{') throw new BadSyntax("expected a literal");
         long n = literalHeader();
         if (n > max) refuseLiteral(n, max);
@@ -320,7 +327,7 @@ public final class CommandReader {
             throw e;
         }
         if (syncLiteral) continuation.ready();
-        return new Literal(n);
+        return new Literal(n, binary);
     }
 
     /**

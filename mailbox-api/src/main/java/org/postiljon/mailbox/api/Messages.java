@@ -25,6 +25,12 @@ public interface Messages {
     StagedMessage stage(InputStream content, Flags flags, Instant internalDate);
 
     /**
+     * The same, but the bytes are kept exactly as sent, bare LF and NUL included: for IMAP's
+     * literal8 (RFC 3516 §4.4: no transformation may lose data).
+     */
+    StagedMessage stageExact(InputStream content, Flags flags, Instant internalDate);
+
+    /**
      * Gives up staged messages that will not be appended (the client broke off a MULTIAPPEND):
      * their files are deleted by the sweeper unless something else refers to them by then.
      */
