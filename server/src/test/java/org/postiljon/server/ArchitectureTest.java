@@ -34,6 +34,7 @@ class ArchitectureTest {
             Map.entry("jmap", Set.of("mailbox-api", "mime")),
             Map.entry("web", Set.of("jmap", "mailbox-api", "net")),
             Map.entry("server", Set.of("mailbox-api", "mime", "mailbox", "store-embedded", "net", "imap", "pop3", "smtp", "jmap", "web")),
+            Map.entry("imap-conformance", Set.of()), // tests only: a whole node from server, scripts from testkit
             Map.entry("bench", Set.of("mailbox", "store-embedded", "mime", "testkit")));
 
 
