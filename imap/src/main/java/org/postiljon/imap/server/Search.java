@@ -50,8 +50,7 @@ final class Search implements Command {
         in.end();
         SearchQuery query = all.size() == 1 ? all.getFirst() : new SearchQuery.And(all);
         boolean update = returns != null && returns.contains("UPDATE");
-        // RFC 5267 §4.3: a tag whose search is still updated cannot start another.
-        if (update && s.contexts.inUse(tag)) throw new BadSyntax("tag " + tag + " is in use by an updating search");
+        if (update) s.contexts.requireUnused(tag);
         long[] found = s.services().messages().search(s.account, view.mailbox.name(), query);
         List<Long> hits = new ArrayList<>();
         List<Long> hitUids = new ArrayList<>();
@@ -98,9 +97,7 @@ final class Search implements Command {
                 s.out().crlf();
             }
         }
-        if (update && !s.contexts.add(tag, uid, null, query, hitUids)) {
-            s.out().raw("* NO [NOUPDATE ").string(tag).raw("] too many updating searches").crlf(); // §4.3.1
-        }
+        if (update) s.contexts.start(s, tag, uid, null, query, hitUids); // RFC 5267 §4.3
         s.ok(tag, (uid ? "UID SEARCH" : "SEARCH") + " completed", uid);
     }
 

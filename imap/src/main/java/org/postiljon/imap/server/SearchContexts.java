@@ -27,15 +27,21 @@ final class SearchContexts {
 
     private final Map<String, Context> contexts = new LinkedHashMap<>();
 
-    boolean inUse(String tag) {
-        return contexts.containsKey(tag);
+    /** §4.3: a tag whose search is still updated cannot start another (BAD). */
+    void requireUnused(String tag) {
+        if (contexts.containsKey(tag)) throw new org.postiljon.imap.wire.BadSyntax("tag " + tag + " is in use by an updating search");
     }
 
-    /** Starts updates for a search whose result (UIDs in the requested order) was just sent; false when there are too many. */
-    boolean add(String tag, boolean uid, List<SortKey> sort, SearchQuery query, List<Long> told) {
-        if (contexts.size() >= MAX) return false;
+    /**
+     * Starts updates for a search whose result (UIDs in the requested order) was just sent, or
+     * tells {@code NO [NOUPDATE "tag"]} when the session has too many (§4.3.1).
+     */
+    void start(Session s, String tag, boolean uid, List<SortKey> sort, SearchQuery query, List<Long> told) throws IOException {
+        if (contexts.size() >= MAX) {
+            s.out().raw("* NO [NOUPDATE ").string(tag).raw("] too many updating searches").crlf();
+            return;
+        }
         contexts.put(tag, new Context(tag, uid, sort, query, new ArrayList<>(told)));
-        return true;
     }
 
     /** §4.3.5 CANCELUPDATE. */

@@ -281,8 +281,9 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
             switch (c) {
                 case Change.MessageAdded a -> {
                     announce(s, a.message().flags()); // before the EXISTS that lets the client fetch it
+                    boolean own = ownAdded.remove(a.message().uid());
                     boolean added = add(s, a.message().uid());
-                    if (added && !ownAdded.remove(a.message().uid())) announced.add(a.message().uid());
+                    if (added && !own) announced.add(a.message().uid());
                     grew |= added;
                 }
                 case Change.FlagsChanged f -> {

@@ -36,8 +36,7 @@ final class Sort implements Command {
         SelectedMailbox view = s.selected();
         SearchQuery query = criteria.size() == 1 ? criteria.getFirst() : new SearchQuery.And(criteria);
         boolean update = returns != null && returns.contains("UPDATE");
-        // RFC 5267 §4.3: a tag whose search is still updated cannot start another.
-        if (update && s.contexts.inUse(tag)) throw new BadSyntax("tag " + tag + " is in use by an updating search");
+        if (update) s.contexts.requireUnused(tag);
         long[] sorted = s.services().messages().sort(s.account, view.mailbox.name(), keys, query);
         List<Long> hits = new ArrayList<>();
         List<Long> hitUids = new ArrayList<>();
@@ -65,9 +64,7 @@ final class Sort implements Command {
             if (partial != null) out.raw(partial(partial, hits, false));
             out.crlf();
         }
-        if (update && !s.contexts.add(tag, uid, keys, query, hitUids)) {
-            s.out().raw("* NO [NOUPDATE ").string(tag).raw("] too many updating searches").crlf(); // RFC 5267 §4.3.1
-        }
+        if (update) s.contexts.start(s, tag, uid, keys, query, hitUids); // RFC 5267 §4.3
         s.ok(tag, (uid ? "UID SORT" : "SORT") + " completed", uid);
     }
 
