@@ -276,21 +276,8 @@ final class EmailMethods {
             var keys = svc.messages().keys(a, m.name(), set, false);
             for (MessageInfo i : svc.messages().list(a, m.name(), set)) hits.add(new Hit(m, i, keys.get(i.uid())));
         }
-        Comparator<Hit> order = null;
-        for (SortKey k : q.sort()) {
-            Comparator<Hit> one = switch (k.field()) {
-                case ARRIVAL -> Comparator.comparing(h -> h.info().internalDate());
-                case SIZE -> Comparator.comparingLong(h -> h.info().size());
-                case DATE -> Comparator.comparing(h -> h.keys() == null || h.keys().sentDate() == null ? h.info().internalDate() : h.keys().sentDate());
-                case DISPLAYFROM, FROM -> Comparator.comparing(h -> h.keys() == null ? "" : lower(h.keys().displayFrom()));
-                case TO -> Comparator.comparing(h -> h.keys() == null ? "" : lower(h.keys().sortTo()));
-                case DISPLAYTO -> Comparator.comparing(h -> h.keys() == null ? "" : lower(h.keys().displayTo() != null ? h.keys().displayTo() : h.keys().sortTo()));
-                case SUBJECT -> Comparator.comparing(h -> h.keys() == null ? "" : lower(h.keys().baseSubject()));
-                default -> Comparator.comparing(h -> h.info().internalDate());
-            };
-            if (k.reverse()) one = one.reversed();
-            order = order == null ? one : order.thenComparing(one);
-        }
+        // The folder view's rule (SortKey.order is what the store does in SQL), then mailbox and UID.
+        Comparator<Hit> order = SortKey.order(q.sort(), Hit::info, Hit::keys);
         hits.sort(order.thenComparing(h -> h.info().mailboxId()).thenComparing(h -> h.info().uid()));
         LinkedHashSet<String> ids = new LinkedHashSet<>();
         Set<String> threads = new java.util.HashSet<>();
@@ -343,9 +330,6 @@ final class EmailMethods {
         }
     }
 
-    private static String lower(String s) {
-        return s == null ? "" : s.toLowerCase(Locale.ROOT);
-    }
 
     private ObjectNode query(Call c) {
         c.accountId();

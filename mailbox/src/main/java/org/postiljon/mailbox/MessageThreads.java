@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.postiljon.mailbox.api.ThreadNode;
 import org.postiljon.store.spi.ThreadKey;
@@ -24,8 +23,9 @@ final class MessageThreads {
             return keys.sentDate() != null ? keys.sentDate() : keys.internalDate();
         }
 
+        /** The base subject's i;unicode-casemap key (stored so): equal keys are one subject. */
         String base() {
-            return keys.baseSubject() == null ? "" : keys.baseSubject().toLowerCase(Locale.ROOT);
+            return keys.baseSubject() == null ? "" : keys.baseSubject();
         }
 
         /** Whether the subject had a "Re:"/"Fwd:" or similar taken off (RFC 5256 §2.1); a [blob] alone is not one. */

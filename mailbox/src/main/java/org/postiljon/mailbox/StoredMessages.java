@@ -9,6 +9,7 @@ import java.util.List;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.AppendResult;
 import org.postiljon.mailbox.api.Change;
+import org.postiljon.mailbox.api.Collation;
 import org.postiljon.mailbox.api.ChangeBus;
 import org.postiljon.mailbox.api.CopyResult;
 import org.postiljon.mailbox.api.FlagUpdate;
@@ -214,10 +215,12 @@ final class StoredMessages implements Messages {
     }
 
     static MessageKeys keys(ParsedMessage p) {
-        return new MessageKeys(p.subject(), p.baseSubject(), p.sortFrom(), p.sortTo(), p.sortCc(), p.displayFrom(),
+        // Sort keys are stored as i;unicode-casemap keys (Collation): the store sorts them as binary text.
+        return new MessageKeys(p.subject(), Collation.key(p.baseSubject()), Collation.key(p.sortFrom()), Collation.key(p.sortTo()),
+                Collation.key(p.sortCc()), Collation.key(p.displayFrom()),
                 p.sentDate(), p.messageId(), p.references(), p.preview(),
                 Address.text(p.envelope().from()), Address.text(p.envelope().to()), Address.text(p.envelope().cc()),
-                Address.text(p.envelope().bcc()), ParsedMessageCodec.encode(p), p.displayTo());
+                Address.text(p.envelope().bcc()), ParsedMessageCodec.encode(p), Collation.key(p.displayTo()));
     }
 
     /** The mailbox to read from: the user needs {@code r} (RFC 4314 §4). */

@@ -238,15 +238,15 @@ class MessageSearchTest {
         for (var c : n.children()) collect(c, out);
     }
 
-    /** RFC 4790 i;ascii-casemap over the UTF-8 octets, a missing value as "". */
+    /** RFC 5051 i;unicode-casemap (each character in title case, then NFKD) over the UTF-8 octets, a missing value as "". */
     private static java.util.Comparator<Long> caseMap(java.util.function.Function<Long, String> value) {
         return (a, b) -> java.util.Arrays.compareUnsigned(fold(value.apply(a)), fold(value.apply(b)));
     }
 
     private static byte[] fold(String s) {
-        byte[] b = (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < b.length; i++) if (b[i] >= 'A' && b[i] <= 'Z') b[i] += 'a' - 'A';
-        return b;
+        StringBuilder t = new StringBuilder();
+        (s == null ? "" : s).codePoints().forEach(c -> t.appendCodePoint(Character.toTitleCase(c)));
+        return java.text.Normalizer.normalize(t, java.text.Normalizer.Form.NFKD).getBytes(StandardCharsets.UTF_8);
     }
 
     private static SearchQuery query(Random r, int depth) {

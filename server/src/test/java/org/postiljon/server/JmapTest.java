@@ -433,4 +433,35 @@ class JmapTest {
         assertEquals("END", lines.poll(10, TimeUnit.SECONDS), "the server ends the stream after the change");
         reader.join(5000);
     }
+
+    @Test
+    void aFolderViewACrossFolderQueryAndImapSortOrderUnicodeSubjectsAlike() throws Exception {
+        // RFC 5256 §7 / RFC 5051 i;unicode-casemap: letters in title case, decomposed, compared by octets.
+        String carol = "carol@example.test";
+        web.node.model().directory().addAccount(EmailAddress.parse(carol), WebNode.PASSWORD.toCharArray(), QuotaLimits.UNLIMITED);
+        String[] subjects = {"Zebra", "_under", "éclair", "[list] apple", "Ölfarbe", "Eagle", "ångström"};
+        for (int i = 0; i < subjects.length; i++) {
+            String encoded = "=?UTF-8?B?" + java.util.Base64.getEncoder().encodeToString(subjects[i].getBytes(StandardCharsets.UTF_8)) + "?=";
+            web.deliver(carol, "From: a@example.org\r\nSubject: " + encoded + "\r\nDate: Tue, 1 Dec 2026 10:0" + i + ":00 +0000\r\n\r\nbody\r\n");
+        }
+        List<String> expected = List.of("[list] apple", "ångström", "Eagle", "éclair", "Ölfarbe", "Zebra", "_under");
+        java.util.List<String> imap = new java.util.ArrayList<>();
+        try (ImapProbe p = new ImapProbe(web.imapPort(), carol, WebNode.PASSWORD)) {
+            p.command("SELECT INBOX");
+            String sorted = p.command("UID SORT (SUBJECT) UTF-8 ALL").getFirst();
+            for (String uid : sorted.substring("* SORT ".length()).split(" ")) imap.add(subjects[Integer.parseInt(uid) - 1]);
+        }
+        assertEquals(expected, imap, "IMAP SORT");
+        String inbox = id(mailboxes(carol), "inbox");
+        for (String filter : new String[] {"\"filter\":{\"inMailbox\":\"" + inbox + "\"},", ""}) { // the folder view (sorted in the store), then across folders (in memory)
+            JsonNode r = web.api(carol, "[" + call(carol, "Email/query", filter + "\"sort\":[{\"property\":\"subject\"}]").replace("\"c\"]", "\"q\"]")
+                    + "," + "[\"Email/get\",{\"accountId\":\"" + acc(carol) + "\",\"#ids\":{\"resultOf\":\"q\",\"name\":\"Email/query\",\"path\":\"/ids\"},"
+                    + "\"properties\":[\"subject\"]},\"g\"]]");
+            java.util.Map<String, String> byId = new java.util.HashMap<>();
+            for (JsonNode e : r.get(1).get(1).get("list")) byId.put(e.get("id").asText(), e.get("subject").asText());
+            java.util.List<String> jmap = new java.util.ArrayList<>();
+            for (JsonNode id : r.get(0).get(1).get("ids")) jmap.add(byId.get(id.asText()));
+            assertEquals(expected, jmap, "JMAP Email/query " + (filter.isEmpty() ? "across folders" : "in the folder"));
+        }
+    }
 }

@@ -22,6 +22,15 @@ final class SqliteDialect implements Dialect {
             s.execute("PRAGMA foreign_keys = ON");
             s.execute("PRAGMA temp_store = MEMORY");
         }
+        // casemap(text): the i;unicode-casemap sort key (Collation.key), for the migration that
+        // turned stored sort keys into such keys (V16); SQLite's upper() folds ASCII only.
+        if (writer) org.sqlite.Function.create(c, "casemap", new org.sqlite.Function() {
+            @Override
+            protected void xFunc() throws SQLException {
+                String v = value_text(0);
+                if (v == null) result(); else result(org.postiljon.mailbox.api.Collation.key(v));
+            }
+        });
     }
 
     /** In WAL mode NORMAL still survives a process crash; only FULL survives a power failure too. */
@@ -48,7 +57,8 @@ final class SqliteDialect implements Dialect {
                 "org/postiljon/store/embedded/migration/V12__deleted_unseen_indexes.sql",
                 "org/postiljon/store/embedded/migration/V13__flags_index.sql",
                 "org/postiljon/store/embedded/migration/V14__annotation.sql",
-                "org/postiljon/store/embedded/migration/V15__display_to.sql");
+                "org/postiljon/store/embedded/migration/V15__display_to.sql",
+                "org/postiljon/store/embedded/migration/V16__casemap_sort_keys.sql");
     }
 
     @Override

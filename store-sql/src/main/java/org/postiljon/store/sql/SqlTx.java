@@ -367,19 +367,18 @@ final class SqlTx implements WriteTx {
     public long[] sortedUids(long mailboxId, List<org.postiljon.mailbox.api.SortKey> keys) {
         StringBuilder order = new StringBuilder();
         for (var k : keys) {
-            // RFC 5256 §7: i;unicode-casemap (RFC 5051), which maps letters to title case, for ASCII upper case: so
-            // "[" and "_" sort after the letters (NOCASE, folding to lower case, put them before). upper() folds ASCII
-            // only; non-ASCII letters compare by code point without case folding (docs/imap.md).
+            // RFC 5256 §7: i;unicode-casemap (RFC 5051). The keys were stored as its keys (Collation.key), so
+            // binary comparison of their UTF-8 is the collation; SortKey.order is the same rule in memory.
             order.append(switch (k.field()) {
                 case ARRIVAL -> "internal_date";
-                case CC -> "upper(coalesce(sort_cc, ''))";
+                case CC -> "coalesce(sort_cc, '')";
                 case DATE -> "coalesce(sent_date, internal_date)"; // RFC 5256 §3: no usable Date: the internal date
-                case FROM -> "upper(coalesce(sort_from, ''))";
+                case FROM -> "coalesce(sort_from, '')";
                 case SIZE -> "size";
-                case SUBJECT -> "upper(coalesce(base_subject, ''))";
-                case TO -> "upper(coalesce(sort_to, ''))";
-                case DISPLAYTO -> "upper(coalesce(display_to, sort_to, ''))"; // RFC 5957 §3; mail stored before V15 has none
-                case DISPLAYFROM -> "upper(coalesce(display_from, sort_from, ''))";
+                case SUBJECT -> "coalesce(base_subject, '')";
+                case TO -> "coalesce(sort_to, '')";
+                case DISPLAYTO -> "coalesce(display_to, sort_to, '')"; // RFC 5957 §3; mail stored before V15 has none
+                case DISPLAYFROM -> "coalesce(display_from, sort_from, '')";
             }).append(k.reverse() ? " DESC" : "").append(", ");
         }
         return uids("SELECT uid FROM message WHERE mailbox_id = ? ORDER BY " + order + "uid", mailboxId);
