@@ -36,9 +36,14 @@ final class Catenate {
     /** Reads {@code CATENATE (cat-part *(SP cat-part))} (the keyword already read) and stages the result. */
     static StagedMessage stage(Session s, CommandReader in, Flags flags, Instant internalDate) throws IOException {
         long max = s.services().limits().maxMessageBytes();
-        Path file = Files.createTempFile("postiljon-catenate", ".eml");
+        Path file;
         try {
-            try (OutputStream out = Files.newOutputStream(file)) {
+            file = Files.createTempFile("postiljon-catenate", ".eml");
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+        try {
+            try (OutputStream out = new Scratch(Files.newOutputStream(file))) {
                 in.sp();
                 if (!in.skip('(')) throw new BadSyntax("expected ( after CATENATE");
                 int parts = 0;
@@ -76,6 +81,44 @@ final class Catenate {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /**
+     * The temporary file's stream: its failures (a full disk) are the server's, answered NO
+     * [UNAVAILABLE] with the session kept, unlike the client's socket failing under the same read.
+     */
+    private static final class Scratch extends java.io.FilterOutputStream {
+        Scratch(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw unavailable(e);
+            }
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void close() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw unavailable(e);
+            }
+        }
+    }
+
+    private static MailboxException.Unavailable unavailable(IOException e) {
+        return MailboxException.Unavailable.isStorageFull(e) ? MailboxException.Unavailable.storageFull()
+                : new MailboxException.Unavailable("cannot keep the message being built: " + e.getMessage());
     }
 
     private static ImapUrl url(String text) {
