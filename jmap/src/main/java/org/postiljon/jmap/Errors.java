@@ -18,8 +18,15 @@ final class Errors {
             case MailboxException.NoSuchMailbox m -> "notFound";
             case MailboxException.MailboxExists m -> "alreadyExists";
             case MailboxException.InvalidName n -> "invalidProperties";
-            default -> "serverFail";
-        };
+            // Directory refusals do not reach JMAP's methods; a damaged message file is the server's fault.
+            case MailboxException.AccountExists x -> "alreadyExists";
+            case MailboxException.DomainExists x -> "alreadyExists";
+            case MailboxException.AliasExists x -> "alreadyExists";
+            case MailboxException.NoSuchAccount x -> "notFound";
+            case MailboxException.NoSuchDomain x -> "notFound";
+            case MailboxException.NoSuchAlias x -> "notFound";
+            case MailboxException.Damaged x -> "serverFail";
+        }; // exhaustive over the sealed type: a new refusal must be given its JMAP form here
     }
 
     /** A SetError object (RFC 8620 §5.3). */

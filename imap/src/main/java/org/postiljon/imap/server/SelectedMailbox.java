@@ -141,7 +141,10 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
             case Change.FlagsChanged f -> f.mailboxId() == mailbox.id();
             case Change.MessagesExpunged e -> e.mailboxId() == mailbox.id();
             case Change.MailboxDeleted d -> d.mailboxId() == mailbox.id();
-            default -> false;
+            case Change.MailboxCreated x -> false;
+            case Change.MailboxRenamed x -> false; // the session keeps its view; the name it used is the old one
+            case Change.SubscriptionChanged x -> false;
+            case Change.AnnotationsChanged x -> false;
         };
         if (!mine) return;
         if (c instanceof Change.MessageAdded a && Thread.currentThread() == owner) ownAdded.add(a.message().uid());
@@ -307,7 +310,10 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
                     }
                 }
                 case Change.MailboxDeleted d -> deleted = true;
-                default -> { }
+                case Change.MailboxCreated x -> { }
+                case Change.MailboxRenamed x -> { }
+                case Change.SubscriptionChanged x -> { }
+                case Change.AnnotationsChanged x -> { }
             }
         }
         if (grew) told(s);

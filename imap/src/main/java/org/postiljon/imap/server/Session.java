@@ -257,8 +257,13 @@ final class Session {
             case MailboxException.LimitReached x -> "LIMIT"; // RFC 5530 §3
             case MailboxException.Unavailable x -> "UNAVAILABLE"; // RFC 5530 §3: temporary, the client may retry
             case MailboxException.Damaged x -> "CORRUPTION"; // RFC 5530 §3
-            default -> null;
-        };
+            case MailboxException.AccountExists x -> "ALREADYEXISTS";
+            case MailboxException.DomainExists x -> "ALREADYEXISTS";
+            case MailboxException.AliasExists x -> "ALREADYEXISTS";
+            case MailboxException.NoSuchAccount x -> "NONEXISTENT";
+            case MailboxException.NoSuchDomain x -> "NONEXISTENT";
+            case MailboxException.NoSuchAlias x -> "NONEXISTENT";
+        }; // exhaustive over the sealed type: a new refusal must be given its code here
     }
 
     /** Authentication succeeded: new state, longer idle timeout, larger literals. */
