@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -94,6 +95,45 @@ final class Cli {
         this.stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     }
 
+    /** One admin command: its verb (for commands that share a method) and the words after it. */
+    @FunctionalInterface
+    private interface Command {
+        void run(String verb, List<String> rest) throws IOException;
+    }
+
+    /** Every command, by its first two words; the usage above lists them for the operator. */
+    private final Map<String, Command> commands = Map.ofEntries(
+            Map.entry("domain add", this::domainAdd),
+            Map.entry("domain remove", this::domainRemove),
+            Map.entry("domain list", this::domainList),
+            Map.entry("domain set", this::domainSet),
+            Map.entry("domain settings", this::domainSettings),
+            Map.entry("quota show", this::quotaShow),
+            Map.entry("quota repair", this::quotaRepair),
+            Map.entry("team add", this::teamAdd),
+            Map.entry("team member", this::teamMember),
+            Map.entry("team list", this::teamList),
+            Map.entry("acl get", this::aclGetSet),
+            Map.entry("acl set", this::aclGetSet),
+            Map.entry("retention set", this::retentionSet),
+            Map.entry("retention preview", this::retentionPreviewRun),
+            Map.entry("retention run", this::retentionPreviewRun),
+            Map.entry("index status", this::indexStatus),
+            Map.entry("index rebuild", this::indexRebuild),
+            Map.entry("account add", this::accountAdd),
+            Map.entry("account remove", this::accountRemove),
+            Map.entry("account list", this::accountList),
+            Map.entry("account password", this::accountPassword),
+            Map.entry("account quota", this::accountQuota),
+            Map.entry("account set", this::accountSet),
+            Map.entry("account settings", this::accountSettings),
+            Map.entry("queue list", this::queueList),
+            Map.entry("queue retry", this::queueRetryDelete),
+            Map.entry("queue delete", this::queueRetryDelete),
+            Map.entry("alias add", this::aliasAddRemove),
+            Map.entry("alias remove", this::aliasAddRemove),
+            Map.entry("alias list", this::aliasList));
+
     void run(List<String> args) throws IOException {
         if (args.size() == 1 && args.getFirst().equals("check")) {
             check();
@@ -102,285 +142,311 @@ final class Cli {
         if (args.size() < 2) throw new Usage("missing sub-command");
         String what = args.get(0), verb = args.get(1);
         List<String> rest = new ArrayList<>(args.subList(2, args.size()));
-        switch (what + " " + verb) {
-            case "domain add" -> {
-                DomainName d = DomainName.of(one(rest, "NAME"));
-                directory.addDomain(d);
-                done("domain added: " + d, obj().put("domain", d.ascii()));
+        Command command = commands.get(what + " " + verb);
+        if (command == null) throw new Usage("unknown command: " + what + " " + verb);
+        command.run(verb, rest);
+    }
+
+    private void domainAdd(String verb, List<String> rest) throws IOException {
+        DomainName d = DomainName.of(one(rest, "NAME"));
+        directory.addDomain(d);
+        done("domain added: " + d, obj().put("domain", d.ascii()));
+    }
+
+    private void domainRemove(String verb, List<String> rest) throws IOException {
+        DomainName d = DomainName.of(one(rest, "NAME"));
+        directory.removeDomain(d);
+        done("domain removed: " + d, obj().put("domain", d.ascii()));
+    }
+
+    private void domainList(String verb, List<String> rest) throws IOException {
+        none(rest);
+        List<DomainName> ds = directory.domains();
+        if (json) {
+            ArrayNode a = JSON.createArrayNode();
+            ds.forEach(d -> a.add(d.ascii()));
+            print(a);
+        } else {
+            ds.forEach(d -> out.println(d.ascii()));
+        }
+    }
+
+    private void domainSet(String verb, List<String> rest) throws IOException {
+        if (rest.size() != 3) throw new Usage("expected DOMAIN, KEY and VALUE");
+        DomainName d = DomainName.of(rest.get(0));
+        AccountSetting setting = AccountSetting.byKey(rest.get(1));
+        directory.setDomainSetting(d, setting, rest.get(2));
+        String value = directory.domainSetting(d, setting);
+        done(setting.key() + " of " + d + ": " + value, obj().put("domain", d.ascii()).put(setting.key(), value));
+    }
+
+    private void domainSettings(String verb, List<String> rest) throws IOException {
+        DomainName d = DomainName.of(one(rest, "DOMAIN"));
+        ObjectNode n = obj().put("domain", d.ascii());
+        StringBuilder text = new StringBuilder();
+        for (AccountSetting s : AccountSetting.values()) {
+            String value = directory.domainSetting(d, s);
+            n.put(s.key(), value);
+            text.append(s.key()).append(" = ").append(value).append('\n');
+        }
+        done(text.toString().strip(), n);
+    }
+
+    private void quotaShow(String verb, List<String> rest) throws IOException {
+        EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
+        Account acc = directory.find(a).orElseThrow(() -> new MailboxException.NoSuchAccount(a.toString()));
+        Quota q = model.quotas().own(acc);
+        done(a + ": " + q.usage().bytes() + " bytes in " + q.usage().messages() + " messages; limit " + quotaText(q.limits())
+                        + (q.percentUsed() > 0 ? " (" + q.percentUsed() + " % used)" : ""),
+                obj().put("address", a.toString()).put("usedBytes", q.usage().bytes()).put("usedMessages", q.usage().messages())
+                        .set("quota", quota(q.limits())));
+    }
+
+    private void quotaRepair(String verb, List<String> rest) throws IOException {
+        Optional<EmailAddress> a = rest.isEmpty() ? Optional.empty() : Optional.of(EmailAddress.parse(one(rest, "ADDRESS")));
+        var drifts = model.quotas().repair(a);
+        ArrayNode arr = JSON.createArrayNode();
+        StringBuilder text = new StringBuilder();
+        for (var d : drifts) {
+            arr.add(obj().put("address", d.account().toString()).put("storedBytes", d.stored().bytes()).put("storedMessages", d.stored().messages())
+                    .put("countedBytes", d.counted().bytes()).put("countedMessages", d.counted().messages()));
+            text.append(d.account()).append(": was ").append(d.stored().bytes()).append(" bytes / ").append(d.stored().messages())
+                    .append(" messages, is ").append(d.counted().bytes()).append(" bytes / ").append(d.counted().messages()).append(" messages\n");
+        }
+        ObjectNode n = obj().put("drifted", drifts.size());
+        n.set("accounts", arr);
+        done(drifts.isEmpty() ? "quota usage exact: no drift" : text + "corrected " + drifts.size() + " account(s)", n);
+    }
+
+    private void teamAdd(String verb, List<String> rest) throws IOException {
+        String quota = option(rest, "--quota-mb");
+        EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
+        Account acc = directory.addTeam(a, new QuotaLimits(megabytes(quota), OptionalLong.empty()));
+        done("team mailbox added: " + acc.address(), account(acc));
+    }
+
+    private void teamMember(String verb, List<String> rest) throws IOException {
+        if (rest.size() < 3 || rest.size() > 4 || !(rest.get(0).equals("add") || rest.get(0).equals("remove"))) {
+            throw new Usage("expected: team member add TEAM USER [RIGHTS] | team member remove TEAM USER");
+        }
+        boolean add = rest.get(0).equals("add");
+        EmailAddress team = EmailAddress.parse(rest.get(1));
+        EmailAddress user = EmailAddress.parse(rest.get(2));
+        if (add) {
+            Rights r = rest.size() == 4 ? Rights.parse(rest.get(3)) : Rights.MEMBER;
+            directory.setTeamMember(team, user, r);
+            done(user + " is a member of " + team + " with rights " + r, obj().put("team", team.toString()).put("member", user.toString()).put("rights", r.letters()));
+        } else {
+            if (rest.size() != 3) throw new Usage("expected: team member remove TEAM USER");
+            directory.removeTeamMember(team, user);
+            done(user + " is no longer a member of " + team, obj().put("team", team.toString()).put("member", user.toString()));
+        }
+    }
+
+    private void teamList(String verb, List<String> rest) throws IOException {
+        Optional<DomainName> d = rest.isEmpty() ? Optional.empty() : Optional.of(DomainName.of(one(rest, "DOMAIN")));
+        ArrayNode arr = JSON.createArrayNode();
+        StringBuilder text = new StringBuilder();
+        for (var t : directory.teams(d)) {
+            ObjectNode n = arr.addObject().put("address", t.address().toString());
+            ObjectNode m = n.putObject("members");
+            text.append(t.address()).append('\n');
+            t.members().forEach((who, r) -> {
+                m.put(who.toString(), r.letters());
+                text.append('\t').append(who).append('\t').append(r.letters()).append('\n');
+            });
+        }
+        if (json) print(arr); else out.print(text);
+    }
+
+    private void aclGetSet(String verb, List<String> rest) throws IOException {
+        int n = verb.equals("get") ? 2 : 4;
+        if (rest.size() != n) throw new Usage(verb.equals("get") ? "expected ADDRESS and FOLDER" : "expected ADDRESS, FOLDER, WHO and RIGHTS");
+        Account owner = directory.find(EmailAddress.parse(rest.get(0)))
+                .orElseThrow(() -> new MailboxException.NoSuchAccount(rest.get(0)));
+        MailboxName folder = MailboxName.of(rest.get(1));
+        if (verb.equals("set")) model.acl().set(owner, folder, rest.get(2), Rights.parse(rest.get(3)));
+        ArrayNode arr = JSON.createArrayNode();
+        StringBuilder text = new StringBuilder();
+        for (AclEntry e : model.acl().get(owner, folder)) {
+            arr.addObject().put("identifier", e.identifier()).put("rights", e.rights().letters());
+            text.append(e.identifier()).append('\t').append(e.rights().letters()).append('\n');
+        }
+        ObjectNode node = obj().put("address", owner.address().toString()).put("folder", folder.path());
+        node.set("acl", arr);
+        done(text.toString().strip(), node);
+    }
+
+    private void retentionSet(String verb, List<String> rest) throws IOException {
+        if (rest.size() != 3) throw new Usage("expected ADDRESS, FOLDER and DAYS (or never, default)");
+        EmailAddress a = EmailAddress.parse(rest.get(0));
+        MailboxName folder = MailboxName.of(rest.get(1));
+        String v = rest.get(2);
+        OptionalInt days;
+        if (v.equals("default")) days = OptionalInt.empty();
+        else if (v.equals("never")) days = OptionalInt.of(0);
+        else if (v.matches("[0-9]{1,6}")) days = OptionalInt.of(Integer.parseInt(v));
+        else throw new Usage("DAYS must be a number of days, never or default, not '" + v + "'");
+        model.retention().setPolicy(a, folder, days);
+        int now = model.retention().policy(a, folder);
+        done("retention of " + folder + " of " + a + ": " + (now == 0 ? "never" : now + " days"),
+                obj().put("address", a.toString()).put("folder", folder.path()).put("days", now));
+    }
+
+    private void retentionPreviewRun(String verb, List<String> rest) throws IOException {
+        Optional<EmailAddress> a = Optional.empty();
+        if (verb.equals("preview") && !rest.isEmpty()) a = Optional.of(EmailAddress.parse(one(rest, "ADDRESS")));
+        else none(rest);
+        var list = verb.equals("preview") ? model.retention().preview(a, java.time.Instant.now()) : model.retention().run(java.time.Instant.now());
+        ArrayNode arr = JSON.createArrayNode();
+        StringBuilder text = new StringBuilder();
+        long total = 0;
+        for (var e : list) {
+            total += e.messages();
+            arr.addObject().put("address", e.account().toString()).put("folder", e.mailbox().path()).put("days", e.days())
+                    .put("savedBefore", e.cutoff().toString()).put("messages", e.messages()).put("bytes", e.bytes());
+            text.append(e.account()).append('\t').append(e.mailbox()).append('\t').append(e.messages()).append(" messages\t")
+                    .append(e.bytes()).append(" bytes\tsaved before ").append(e.cutoff()).append(" (").append(e.days()).append(" days)\n");
+        }
+        text.append(verb.equals("preview") ? "would remove " : "removed ").append(total).append(" messages");
+        ObjectNode node = obj().put("messages", total);
+        node.set("folders", arr);
+        done(text.toString(), node);
+    }
+
+    private void indexStatus(String verb, List<String> rest) throws IOException {
+        none(rest);
+        int pending = model.indexer().pending(1_000_000);
+        done(pending + " message contents waiting to be indexed", obj().put("pending", pending));
+    }
+
+    private void indexRebuild(String verb, List<String> rest) throws IOException {
+        none(rest);
+        int n = model.indexer().requeueAll();
+        done(n + " message contents will be indexed again by the running (or next started) server", obj().put("queued", n));
+    }
+
+    private void accountAdd(String verb, List<String> rest) throws IOException {
+        String password = option(rest, "--password");
+        boolean fromStdin = flag(rest, "--password-stdin");
+        String quota = option(rest, "--quota-mb");
+        EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
+        char[] pw = password(password, fromStdin);
+        Account acc = directory.addAccount(a, pw, new QuotaLimits(megabytes(quota), OptionalLong.empty()));
+        done("account added: " + acc.address(), account(acc));
+    }
+
+    private void accountRemove(String verb, List<String> rest) throws IOException {
+        EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
+        directory.removeAccount(a);
+        done("account removed: " + a, obj().put("address", a.toString()));
+    }
+
+    private void accountList(String verb, List<String> rest) throws IOException {
+        Optional<DomainName> d = rest.isEmpty() ? Optional.empty() : Optional.of(DomainName.of(one(rest, "DOMAIN")));
+        List<Account> all = directory.accounts(d);
+        if (json) {
+            ArrayNode arr = JSON.createArrayNode();
+            all.forEach(acc -> arr.add(account(acc)));
+            print(arr);
+        } else {
+            for (Account acc : all) out.println(acc.address() + "\t" + quotaText(acc.quota()));
+        }
+    }
+
+    private void accountPassword(String verb, List<String> rest) throws IOException {
+        String password = option(rest, "--password");
+        boolean fromStdin = flag(rest, "--password-stdin");
+        EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
+        directory.setPassword(a, password(password, fromStdin));
+        done("password changed: " + a, obj().put("address", a.toString()));
+    }
+
+    private void accountQuota(String verb, List<String> rest) throws IOException {
+        String messages = option(rest, "--messages");
+        if (rest.size() != 2) throw new Usage("expected ADDRESS and MB (or unlimited)");
+        EmailAddress a = EmailAddress.parse(rest.get(0));
+        QuotaLimits q = new QuotaLimits(megabytes(rest.get(1)), count(messages));
+        directory.setQuota(a, q);
+        done("quota of " + a + ": " + quotaText(q), obj().put("address", a.toString()).set("quota", quota(q)));
+    }
+
+    private void accountSet(String verb, List<String> rest) throws IOException {
+        if (rest.size() != 3) throw new Usage("expected ADDRESS, KEY and VALUE");
+        EmailAddress a = EmailAddress.parse(rest.get(0));
+        AccountSetting setting = AccountSetting.byKey(rest.get(1));
+        directory.setSetting(a, setting, rest.get(2));
+        Account acc = directory.find(a).orElseThrow();
+        String value = directory.setting(acc, setting);
+        done(setting.key() + " of " + a + ": " + value, obj().put("address", a.toString()).put(setting.key(), value));
+    }
+
+    private void accountSettings(String verb, List<String> rest) throws IOException {
+        EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
+        Account acc = directory.find(a).orElseThrow(() -> new MailboxException.NoSuchAccount(a.toString()));
+        ObjectNode n = obj().put("address", a.toString());
+        StringBuilder text = new StringBuilder();
+        for (AccountSetting s : AccountSetting.values()) {
+            if (s.domainOnly()) continue;
+            String value = directory.setting(acc, s);
+            n.put(s.key(), value);
+            text.append(s.key()).append(" = ").append(value).append('\n');
+        }
+        done(text.toString().strip(), n);
+    }
+
+    private void queueList(String verb, List<String> rest) throws IOException {
+        if (!rest.isEmpty()) throw new Usage("queue list takes no argument");
+        var entries = queue.list(1000);
+        if (json) {
+            var arr = JSON.createArrayNode();
+            for (var e : entries) {
+                ObjectNode n = obj().put("id", e.id()).put("created", e.created().toString()).put("sender", e.sender()).put("size", e.size());
+                var rcpts = n.putArray("recipients");
+                for (var r : e.recipients()) {
+                    rcpts.addObject().put("address", r.address()).put("state", r.state().name()).put("attempts", r.attempts())
+                            .put("nextAttempt", r.nextAttempt().toString()).put("lastReply", r.lastReply());
+                }
+                arr.add(n);
             }
-            case "domain remove" -> {
-                DomainName d = DomainName.of(one(rest, "NAME"));
-                directory.removeDomain(d);
-                done("domain removed: " + d, obj().put("domain", d.ascii()));
-            }
-            case "domain list" -> {
-                none(rest);
-                List<DomainName> ds = directory.domains();
-                if (json) {
-                    ArrayNode a = JSON.createArrayNode();
-                    ds.forEach(d -> a.add(d.ascii()));
-                    print(a);
-                } else {
-                    ds.forEach(d -> out.println(d.ascii()));
+            out.println(arr);
+        } else {
+            for (var e : entries) {
+                out.println(e.id() + "\t" + e.created() + "\t<" + e.sender() + ">\t" + e.size() + " bytes");
+                for (var r : e.recipients()) {
+                    out.println("\t" + r.address() + "\t" + r.state() + "\tattempts " + r.attempts() + "\tnext " + r.nextAttempt()
+                            + (r.lastReply() == null ? "" : "\t" + r.lastReply()));
                 }
             }
-            case "domain set" -> {
-                if (rest.size() != 3) throw new Usage("expected DOMAIN, KEY and VALUE");
-                DomainName d = DomainName.of(rest.get(0));
-                AccountSetting setting = AccountSetting.byKey(rest.get(1));
-                directory.setDomainSetting(d, setting, rest.get(2));
-                String value = directory.domainSetting(d, setting);
-                done(setting.key() + " of " + d + ": " + value, obj().put("domain", d.ascii()).put(setting.key(), value));
-            }
-            case "domain settings" -> {
-                DomainName d = DomainName.of(one(rest, "DOMAIN"));
-                ObjectNode n = obj().put("domain", d.ascii());
-                StringBuilder text = new StringBuilder();
-                for (AccountSetting s : AccountSetting.values()) {
-                    String value = directory.domainSetting(d, s);
-                    n.put(s.key(), value);
-                    text.append(s.key()).append(" = ").append(value).append('\n');
-                }
-                done(text.toString().strip(), n);
-            }
-            case "quota show" -> {
-                EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
-                Account acc = directory.find(a).orElseThrow(() -> new MailboxException.NoSuchAccount(a.toString()));
-                Quota q = model.quotas().own(acc);
-                done(a + ": " + q.usage().bytes() + " bytes in " + q.usage().messages() + " messages; limit " + quotaText(q.limits())
-                                + (q.percentUsed() > 0 ? " (" + q.percentUsed() + " % used)" : ""),
-                        obj().put("address", a.toString()).put("usedBytes", q.usage().bytes()).put("usedMessages", q.usage().messages())
-                                .set("quota", quota(q.limits())));
-            }
-            case "quota repair" -> {
-                Optional<EmailAddress> a = rest.isEmpty() ? Optional.empty() : Optional.of(EmailAddress.parse(one(rest, "ADDRESS")));
-                var drifts = model.quotas().repair(a);
-                ArrayNode arr = JSON.createArrayNode();
-                StringBuilder text = new StringBuilder();
-                for (var d : drifts) {
-                    arr.add(obj().put("address", d.account().toString()).put("storedBytes", d.stored().bytes()).put("storedMessages", d.stored().messages())
-                            .put("countedBytes", d.counted().bytes()).put("countedMessages", d.counted().messages()));
-                    text.append(d.account()).append(": was ").append(d.stored().bytes()).append(" bytes / ").append(d.stored().messages())
-                            .append(" messages, is ").append(d.counted().bytes()).append(" bytes / ").append(d.counted().messages()).append(" messages\n");
-                }
-                ObjectNode n = obj().put("drifted", drifts.size());
-                n.set("accounts", arr);
-                done(drifts.isEmpty() ? "quota usage exact: no drift" : text + "corrected " + drifts.size() + " account(s)", n);
-            }
-            case "team add" -> {
-                String quota = option(rest, "--quota-mb");
-                EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
-                Account acc = directory.addTeam(a, new QuotaLimits(megabytes(quota), OptionalLong.empty()));
-                done("team mailbox added: " + acc.address(), account(acc));
-            }
-            case "team member" -> {
-                if (rest.size() < 3 || rest.size() > 4 || !(rest.get(0).equals("add") || rest.get(0).equals("remove"))) {
-                    throw new Usage("expected: team member add TEAM USER [RIGHTS] | team member remove TEAM USER");
-                }
-                boolean add = rest.get(0).equals("add");
-                EmailAddress team = EmailAddress.parse(rest.get(1));
-                EmailAddress user = EmailAddress.parse(rest.get(2));
-                if (add) {
-                    Rights r = rest.size() == 4 ? Rights.parse(rest.get(3)) : Rights.MEMBER;
-                    directory.setTeamMember(team, user, r);
-                    done(user + " is a member of " + team + " with rights " + r, obj().put("team", team.toString()).put("member", user.toString()).put("rights", r.letters()));
-                } else {
-                    if (rest.size() != 3) throw new Usage("expected: team member remove TEAM USER");
-                    directory.removeTeamMember(team, user);
-                    done(user + " is no longer a member of " + team, obj().put("team", team.toString()).put("member", user.toString()));
-                }
-            }
-            case "team list" -> {
-                Optional<DomainName> d = rest.isEmpty() ? Optional.empty() : Optional.of(DomainName.of(one(rest, "DOMAIN")));
-                ArrayNode arr = JSON.createArrayNode();
-                StringBuilder text = new StringBuilder();
-                for (var t : directory.teams(d)) {
-                    ObjectNode n = arr.addObject().put("address", t.address().toString());
-                    ObjectNode m = n.putObject("members");
-                    text.append(t.address()).append('\n');
-                    t.members().forEach((who, r) -> {
-                        m.put(who.toString(), r.letters());
-                        text.append('\t').append(who).append('\t').append(r.letters()).append('\n');
-                    });
-                }
-                if (json) print(arr); else out.print(text);
-            }
-            case "acl get", "acl set" -> {
-                int n = verb.equals("get") ? 2 : 4;
-                if (rest.size() != n) throw new Usage(verb.equals("get") ? "expected ADDRESS and FOLDER" : "expected ADDRESS, FOLDER, WHO and RIGHTS");
-                Account owner = directory.find(EmailAddress.parse(rest.get(0)))
-                        .orElseThrow(() -> new MailboxException.NoSuchAccount(rest.get(0)));
-                MailboxName folder = MailboxName.of(rest.get(1));
-                if (verb.equals("set")) model.acl().set(owner, folder, rest.get(2), Rights.parse(rest.get(3)));
-                ArrayNode arr = JSON.createArrayNode();
-                StringBuilder text = new StringBuilder();
-                for (AclEntry e : model.acl().get(owner, folder)) {
-                    arr.addObject().put("identifier", e.identifier()).put("rights", e.rights().letters());
-                    text.append(e.identifier()).append('\t').append(e.rights().letters()).append('\n');
-                }
-                ObjectNode node = obj().put("address", owner.address().toString()).put("folder", folder.path());
-                node.set("acl", arr);
-                done(text.toString().strip(), node);
-            }
-            case "retention set" -> {
-                if (rest.size() != 3) throw new Usage("expected ADDRESS, FOLDER and DAYS (or never, default)");
-                EmailAddress a = EmailAddress.parse(rest.get(0));
-                MailboxName folder = MailboxName.of(rest.get(1));
-                String v = rest.get(2);
-                OptionalInt days;
-                if (v.equals("default")) days = OptionalInt.empty();
-                else if (v.equals("never")) days = OptionalInt.of(0);
-                else if (v.matches("[0-9]{1,6}")) days = OptionalInt.of(Integer.parseInt(v));
-                else throw new Usage("DAYS must be a number of days, never or default, not '" + v + "'");
-                model.retention().setPolicy(a, folder, days);
-                int now = model.retention().policy(a, folder);
-                done("retention of " + folder + " of " + a + ": " + (now == 0 ? "never" : now + " days"),
-                        obj().put("address", a.toString()).put("folder", folder.path()).put("days", now));
-            }
-            case "retention preview", "retention run" -> {
-                Optional<EmailAddress> a = Optional.empty();
-                if (verb.equals("preview") && !rest.isEmpty()) a = Optional.of(EmailAddress.parse(one(rest, "ADDRESS")));
-                else none(rest);
-                var list = verb.equals("preview") ? model.retention().preview(a, java.time.Instant.now()) : model.retention().run(java.time.Instant.now());
-                ArrayNode arr = JSON.createArrayNode();
-                StringBuilder text = new StringBuilder();
-                long total = 0;
-                for (var e : list) {
-                    total += e.messages();
-                    arr.addObject().put("address", e.account().toString()).put("folder", e.mailbox().path()).put("days", e.days())
-                            .put("savedBefore", e.cutoff().toString()).put("messages", e.messages()).put("bytes", e.bytes());
-                    text.append(e.account()).append('\t').append(e.mailbox()).append('\t').append(e.messages()).append(" messages\t")
-                            .append(e.bytes()).append(" bytes\tsaved before ").append(e.cutoff()).append(" (").append(e.days()).append(" days)\n");
-                }
-                text.append(verb.equals("preview") ? "would remove " : "removed ").append(total).append(" messages");
-                ObjectNode node = obj().put("messages", total);
-                node.set("folders", arr);
-                done(text.toString(), node);
-            }
-            case "index status" -> {
-                none(rest);
-                int pending = model.indexer().pending(1_000_000);
-                done(pending + " message contents waiting to be indexed", obj().put("pending", pending));
-            }
-            case "index rebuild" -> {
-                none(rest);
-                int n = model.indexer().requeueAll();
-                done(n + " message contents will be indexed again by the running (or next started) server", obj().put("queued", n));
-            }
-            case "account add" -> {
-                String password = option(rest, "--password");
-                boolean fromStdin = flag(rest, "--password-stdin");
-                String quota = option(rest, "--quota-mb");
-                EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
-                char[] pw = password(password, fromStdin);
-                Account acc = directory.addAccount(a, pw, new QuotaLimits(megabytes(quota), OptionalLong.empty()));
-                done("account added: " + acc.address(), account(acc));
-            }
-            case "account remove" -> {
-                EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
-                directory.removeAccount(a);
-                done("account removed: " + a, obj().put("address", a.toString()));
-            }
-            case "account list" -> {
-                Optional<DomainName> d = rest.isEmpty() ? Optional.empty() : Optional.of(DomainName.of(one(rest, "DOMAIN")));
-                List<Account> all = directory.accounts(d);
-                if (json) {
-                    ArrayNode arr = JSON.createArrayNode();
-                    all.forEach(acc -> arr.add(account(acc)));
-                    print(arr);
-                } else {
-                    for (Account acc : all) out.println(acc.address() + "\t" + quotaText(acc.quota()));
-                }
-            }
-            case "account password" -> {
-                String password = option(rest, "--password");
-                boolean fromStdin = flag(rest, "--password-stdin");
-                EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
-                directory.setPassword(a, password(password, fromStdin));
-                done("password changed: " + a, obj().put("address", a.toString()));
-            }
-            case "account quota" -> {
-                String messages = option(rest, "--messages");
-                if (rest.size() != 2) throw new Usage("expected ADDRESS and MB (or unlimited)");
-                EmailAddress a = EmailAddress.parse(rest.get(0));
-                QuotaLimits q = new QuotaLimits(megabytes(rest.get(1)), count(messages));
-                directory.setQuota(a, q);
-                done("quota of " + a + ": " + quotaText(q), obj().put("address", a.toString()).set("quota", quota(q)));
-            }
-            case "account set" -> {
-                if (rest.size() != 3) throw new Usage("expected ADDRESS, KEY and VALUE");
-                EmailAddress a = EmailAddress.parse(rest.get(0));
-                AccountSetting setting = AccountSetting.byKey(rest.get(1));
-                directory.setSetting(a, setting, rest.get(2));
-                Account acc = directory.find(a).orElseThrow();
-                String value = directory.setting(acc, setting);
-                done(setting.key() + " of " + a + ": " + value, obj().put("address", a.toString()).put(setting.key(), value));
-            }
-            case "account settings" -> {
-                EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
-                Account acc = directory.find(a).orElseThrow(() -> new MailboxException.NoSuchAccount(a.toString()));
-                ObjectNode n = obj().put("address", a.toString());
-                StringBuilder text = new StringBuilder();
-                for (AccountSetting s : AccountSetting.values()) {
-                    if (s.domainOnly()) continue;
-                    String value = directory.setting(acc, s);
-                    n.put(s.key(), value);
-                    text.append(s.key()).append(" = ").append(value).append('\n');
-                }
-                done(text.toString().strip(), n);
-            }
-            case "queue list" -> {
-                if (!rest.isEmpty()) throw new Usage("queue list takes no argument");
-                var entries = queue.list(1000);
-                if (json) {
-                    var arr = JSON.createArrayNode();
-                    for (var e : entries) {
-                        ObjectNode n = obj().put("id", e.id()).put("created", e.created().toString()).put("sender", e.sender()).put("size", e.size());
-                        var rcpts = n.putArray("recipients");
-                        for (var r : e.recipients()) {
-                            rcpts.addObject().put("address", r.address()).put("state", r.state().name()).put("attempts", r.attempts())
-                                    .put("nextAttempt", r.nextAttempt().toString()).put("lastReply", r.lastReply());
-                        }
-                        arr.add(n);
-                    }
-                    out.println(arr);
-                } else {
-                    for (var e : entries) {
-                        out.println(e.id() + "\t" + e.created() + "\t<" + e.sender() + ">\t" + e.size() + " bytes");
-                        for (var r : e.recipients()) {
-                            out.println("\t" + r.address() + "\t" + r.state() + "\tattempts " + r.attempts() + "\tnext " + r.nextAttempt()
-                                    + (r.lastReply() == null ? "" : "\t" + r.lastReply()));
-                        }
-                    }
-                }
-            }
-            case "queue retry", "queue delete" -> {
-                String id = one(rest, "ID");
-                if (!id.matches("[0-9]{1,18}")) throw new Usage("ID is a number from 'queue list'");
-                boolean done = verb.equals("retry") ? queue.retry(Long.parseLong(id)) : queue.delete(Long.parseLong(id));
-                if (!done) throw new MailboxException.NotAllowed("no queued message " + id);
-                done("queued message " + id + (verb.equals("retry") ? " will be tried again now" : " deleted"), obj().put("id", Long.parseLong(id)));
-            }
-            case "alias add", "alias remove" -> {
-                if (rest.size() != 2) throw new Usage("expected SOURCE and TARGET");
-                AliasSource s = AliasSource.parse(rest.get(0));
-                EmailAddress t = EmailAddress.parse(rest.get(1));
-                if (verb.equals("add")) directory.addAlias(s, t); else directory.removeAlias(s, t);
-                done("alias " + (verb.equals("add") ? "added: " : "removed: ") + s + " -> " + t,
-                        obj().put("source", s.toString()).put("target", t.toString()));
-            }
-            case "alias list" -> {
-                Optional<DomainName> d = rest.isEmpty() ? Optional.empty() : Optional.of(DomainName.of(one(rest, "DOMAIN")));
-                List<Alias> all = directory.aliases(d);
-                if (json) {
-                    ArrayNode arr = JSON.createArrayNode();
-                    all.forEach(al -> arr.add(obj().put("source", al.source().toString()).put("target", al.target().toString())));
-                    print(arr);
-                } else {
-                    for (Alias al : all) out.println(al.source() + "\t" + al.target());
-                }
-            }
-            default -> throw new Usage("unknown command: " + what + " " + verb);
+        }
+    }
+
+    private void queueRetryDelete(String verb, List<String> rest) throws IOException {
+        String id = one(rest, "ID");
+        if (!id.matches("[0-9]{1,18}")) throw new Usage("ID is a number from 'queue list'");
+        boolean done = verb.equals("retry") ? queue.retry(Long.parseLong(id)) : queue.delete(Long.parseLong(id));
+        if (!done) throw new MailboxException.NotAllowed("no queued message " + id);
+        done("queued message " + id + (verb.equals("retry") ? " will be tried again now" : " deleted"), obj().put("id", Long.parseLong(id)));
+    }
+
+    private void aliasAddRemove(String verb, List<String> rest) throws IOException {
+        if (rest.size() != 2) throw new Usage("expected SOURCE and TARGET");
+        AliasSource s = AliasSource.parse(rest.get(0));
+        EmailAddress t = EmailAddress.parse(rest.get(1));
+        if (verb.equals("add")) directory.addAlias(s, t); else directory.removeAlias(s, t);
+        done("alias " + (verb.equals("add") ? "added: " : "removed: ") + s + " -> " + t,
+                obj().put("source", s.toString()).put("target", t.toString()));
+    }
+
+    private void aliasList(String verb, List<String> rest) throws IOException {
+        Optional<DomainName> d = rest.isEmpty() ? Optional.empty() : Optional.of(DomainName.of(one(rest, "DOMAIN")));
+        List<Alias> all = directory.aliases(d);
+        if (json) {
+            ArrayNode arr = JSON.createArrayNode();
+            all.forEach(al -> arr.add(obj().put("source", al.source().toString()).put("target", al.target().toString())));
+            print(arr);
+        } else {
+            for (Alias al : all) out.println(al.source() + "\t" + al.target());
         }
     }
 
