@@ -187,7 +187,7 @@ public final class Blobs {
             MessageInfo m = found.getFirst();
             Mailbox mb = mailbox(a, m);
             MessageKeys k = svc.messages().keys(a, mb.name(), m.uid());
-            BodyPart part = EmailView.Parts.find(ParsedMessageCodec.decode(k.parse()).body(), partId);
+            BodyPart part = EmailView.Parts.find(ParsedMessageCodec.decode(k.parse()).after(m.traceLength()).body(), partId);
             if (part == null || part.isMultipart()) return Optional.empty();
             byte[] all;
             try (InputStream in = svc.messages().open(a, mb.name(), m.uid())) {

@@ -86,7 +86,8 @@ final class EmailView {
                            Fetch fetch, Supplier<InputStream> bytes) {
         MessageInfo first = instances.getFirst();
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        ParsedMessageCodec.Stored parse = keys.parse() == null ? null : ParsedMessageCodec.decode(keys.parse());
+        // The bytes are those of the first instance: a delivered one has its trace fields before the content.
+        ParsedMessageCodec.Stored parse = keys.parse() == null ? null : ParsedMessageCodec.decode(keys.parse()).after(first.traceLength());
         // Read only when a property needs them: the header fields (the root header's bytes, a few KB)
         // for sender, replyTo, references and header:*; the whole message for bodies.
         long headEnd = parse == null ? 256 * 1024 : parse.body().bodyStart();

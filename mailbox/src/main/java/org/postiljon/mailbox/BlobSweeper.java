@@ -61,7 +61,7 @@ public final class BlobSweeper {
         for (var account : store.read(tx -> tx.accounts(java.util.Optional.empty()))) {
             for (var mailbox : store.read(tx -> tx.mailboxes(account.account().id()))) {
                 for (var m : store.read(tx -> tx.messages(mailbox.id(), org.postiljon.mailbox.api.UidSet.ALL))) {
-                    String verdict = verdicts.computeIfAbsent(m.blobId(), id -> verdict(id, m.size()));
+                    String verdict = verdicts.computeIfAbsent(m.blobId(), id -> verdict(id, m.size() - m.traceLength()));
                     if (verdict != null) {
                         damaged.add(account.account().address() + " " + mailbox.name() + " UID " + m.uid() + ": " + verdict
                                 + " (content " + m.blobId().sha256() + ")");

@@ -350,7 +350,9 @@ final class MessageSearch {
 
         private String readHeader() {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
-            try (InputStream in = new BufferedInputStream(blobs.open(m.blobId()))) {
+            // A delivered message's header starts with its trace fields (Delivered-To, Received ...), kept apart from the content.
+            byte[] trace = m.traceLength() == 0 ? new byte[0] : store.read(tx -> tx.trace(mailboxId, m.uid()));
+            try (InputStream in = new BufferedInputStream(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(trace), blobs.open(m.blobId())))) {
                 int c, state = 0; // how many bytes of CRLFCRLF were seen in a row
                 while (b.size() < MAX_HEADER_BYTES && (c = in.read()) >= 0) {
                     b.write(c);

@@ -122,23 +122,34 @@ final class StoredMessages implements Messages {
 
     @Override
     public List<AppendResult> appendAll(Account account, MailboxName name, List<StagedMessage> messages) {
+        return insert(account, name, messages, null, true);
+    }
+
+    @Override
+    public AppendResult deliver(Account account, MailboxName name, StagedMessage content, byte[] trace) {
+        return insert(account, name, List.of(content), trace, false).getFirst();
+    }
+
+    /** Appends in one transaction; {@code trace} (or null) goes before each content; a failed append discards the staged files if asked. */
+    private List<AppendResult> insert(Account account, MailboxName name, List<StagedMessage> messages, byte[] trace, boolean discardOnFailure) {
         Instant now = clock.instant();
+        long extra = trace == null ? 0 : trace.length;
         Done<List<MessageInfo>> done;
         try {
             done = store.write(tx -> {
                 Access.Target t = Access.resolve(tx, account, name, 'i', "append");
-                QuotaLimits limits = StoredQuotas.check(tx, t.ownerId(), messages.stream().mapToLong(StagedMessage::size).toArray());
+                QuotaLimits limits = StoredQuotas.check(tx, t.ownerId(), messages.stream().mapToLong(m -> m.size() + extra).toArray());
                 long modSeq = tx.nextModSeq(t.ownerId());
                 List<MessageInfo> added = new ArrayList<>();
                 for (StagedMessage s : messages) {
                     // RFC 4314 §4: flags the user has no right to set are dropped, the append is not refused.
                     Flags flags = t.rights().allowedFlags(s.flags());
-                    added.add(tx.insertMessage(t.mailbox().id(), modSeq, flags, s.internalDate(), now, s.size(), s.blob(), s.keys()));
+                    added.add(tx.insertMessage(t.mailbox().id(), modSeq, flags, s.internalDate(), now, s.size() + extra, s.blob(), s.keys(), trace));
                 }
                 return new Done<>(t.mailbox(), added, modSeq, StoredQuotas.crossed(tx, t.ownerId(), limits));
             });
         } catch (RuntimeException e) {
-            discard(messages);
+            if (discardOnFailure) discard(messages);
             throw e;
         }
         List<AppendResult> results = new ArrayList<>();
@@ -308,12 +319,17 @@ final class StoredMessages implements Messages {
 
     @Override
     public InputStream open(Account account, MailboxName name, long uid) {
+        byte[][] trace = {null};
         MessageInfo m = store.read(tx -> {
-            List<MessageInfo> l = tx.messages(readable(tx, account, name).id(), UidSet.of(uid));
+            long mailboxId = readable(tx, account, name).id();
+            List<MessageInfo> l = tx.messages(mailboxId, UidSet.of(uid));
             if (l.isEmpty()) throw new MailboxException.NotAllowed("no message with UID " + uid + " in " + name);
+            if (l.getFirst().traceLength() > 0) trace[0] = tx.trace(mailboxId, uid);
             return l.getFirst();
         });
-        return CheckedContent.open(blobs, m.blobId(), m.size(), "message UID " + uid + " in " + name);
+        InputStream content = CheckedContent.open(blobs, m.blobId(), m.size() - m.traceLength(), "message UID " + uid + " in " + name);
+        // A delivered message: its recipient's trace fields, then the content its delivery shares.
+        return trace[0] == null ? content : new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(trace[0]), content);
     }
 
     @Override

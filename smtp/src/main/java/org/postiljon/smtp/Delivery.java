@@ -104,28 +104,61 @@ final class Delivery {
     }
 
     /**
-     * Delivers to every account of one recipient; throws when any delivery failed. Accounts in
-     * {@code done} (reached through an earlier recipient of the same message) are skipped.
+     * One message's local deliveries: its content (the submission fixups and the spooled data) is
+     * stored and parsed once, on the first delivery, and shared by every recipient; each gets only
+     * its own trace fields beside it. Also remembers which account/folder pairs have the message,
+     * so a second recipient reaching the same account (an alias) does not deliver it twice.
+     * {@link #close} gives the stored content up when no delivery took it.
      */
-    static void deliver(Session s, Spool spool, Envelope.Recipient r, byte[] fixups, Set<String> done) {
-        deliver(s.services, s.envelope.from(), r, recipient -> received(s, recipient), fixups, spool, done);
+    static final class Shared implements AutoCloseable {
+        private final SmtpServices svc;
+        private final byte[] fixups;
+        private final Spool spool;
+        private final Set<String> done = new HashSet<>();
+        private StagedMessage staged;
+        private int delivered;
+
+        Shared(SmtpServices svc, byte[] fixups, Spool spool) {
+            this.svc = svc;
+            this.fixups = fixups;
+            this.spool = spool;
+        }
+
+        private StagedMessage content() {
+            if (staged == null) {
+                InputStream content = new SequenceInputStream(new ByteArrayInputStream(fixups), spool.open());
+                staged = svc.messages().stage(content, Flags.NONE, java.time.Instant.now());
+            }
+            return staged;
+        }
+
+        @Override
+        public void close() {
+            if (staged != null && delivered == 0) svc.messages().discard(List.of(staged));
+        }
     }
 
     /**
-     * The same without a session (also {@link LocalSubmission}): each account gets the message
-     * with Return-Path, Delivered-To and {@code received} for it, through the same appendAll as IMAP.
+     * Delivers to every account of one recipient; throws when any delivery failed. Accounts that
+     * have the message already (through an earlier recipient of it) are skipped.
      */
-    static void deliver(SmtpServices svc, String sender, Envelope.Recipient r, java.util.function.UnaryOperator<String> received,
-                        byte[] fixups, Spool spool, Set<String> done) {
+    static void deliver(Session s, Envelope.Recipient r, Shared shared) {
+        deliver(s.envelope.from(), r, recipient -> received(s, recipient), shared);
+    }
+
+    /**
+     * The same without a session (also {@link LocalSubmission}): each account gets the shared
+     * content with Return-Path, Delivered-To and {@code received} for it as its trace fields.
+     */
+    static void deliver(String sender, Envelope.Recipient r, java.util.function.UnaryOperator<String> received, Shared shared) {
         if (r.remote()) return; // queued once for all remote recipients: see queueRemote
         for (Account a : r.accounts()) {
-            if (!done.add(a.id() + "/" + r.folder())) continue;
+            if (!shared.done.add(a.id() + "/" + r.folder())) continue;
             // Return-Path, Delivered-To and Received, RFC 5321 §4.4 (the addresses were checked: no CR or LF).
             byte[] trace = ("Return-Path: <" + sender + ">\r\n" + "Delivered-To: " + r.address() + "\r\n" + received.apply(r.address()))
                     .getBytes(StandardCharsets.UTF_8);
-            InputStream content = new SequenceInputStream(new ByteArrayInputStream(concat(trace, fixups)), spool.open());
-            StagedMessage staged = svc.messages().stage(content, Flags.NONE, java.time.Instant.now());
-            svc.messages().appendAll(a, MailboxName.of(r.folder()), List.of(staged));
+            shared.svc.messages().deliver(a, MailboxName.of(r.folder()), shared.content(), trace);
+            shared.delivered++;
         }
     }
 
@@ -141,14 +174,15 @@ final class Delivery {
      * other failure fails the whole (the client retries; duplicates are possible).
      */
     static List<Envelope.Recipient> deliverAll(Session s, Spool spool, byte[] fixups, List<MailboxException.OverQuota> why) {
-        Set<String> done = new HashSet<>();
         List<Envelope.Recipient> full = new ArrayList<>();
-        for (Envelope.Recipient r : s.envelope.recipients()) {
-            try {
-                deliver(s, spool, r, fixups, done);
-            } catch (MailboxException.OverQuota e) {
-                full.add(r);
-                why.add(e);
+        try (Shared shared = new Shared(s.services, fixups, spool)) {
+            for (Envelope.Recipient r : s.envelope.recipients()) {
+                try {
+                    deliver(s, r, shared);
+                } catch (MailboxException.OverQuota e) {
+                    full.add(r);
+                    why.add(e);
+                }
             }
         }
         queueRemote(s, spool, fixups);
@@ -317,19 +351,20 @@ final class Delivery {
             byte[] fixups = s.mode == Mode.SUBMISSION ? submissionFixups(s.services, spool) : new byte[0];
             if (s.mode == Mode.LMTP) {
                 // RFC 2033 §4.2: one reply per recipient, in RCPT order.
-                Set<String> done = new HashSet<>();
                 List<Envelope.Recipient> ok = new ArrayList<>();
-                for (Envelope.Recipient rcpt : s.envelope.recipients()) {
-                    try {
-                        deliver(s, spool, rcpt, fixups, done);
-                        ok.add(rcpt);
-                        s.reply(250, "2.0.0", "<" + rcpt.address() + "> delivered");
-                    } catch (MailboxException.OverQuota e) {
-                        SmtpError q = quotaError(e, rcpt.address());
-                        s.reply(q.code, q.status, q.getMessage());
-                    } catch (RuntimeException e) {
-                        log.warn("LMTP delivery to {} failed", rcpt.address(), e);
-                        s.reply(451, "4.3.0", "<" + rcpt.address() + "> not delivered, try again later");
+                try (Shared shared = new Shared(s.services, fixups, spool)) {
+                    for (Envelope.Recipient rcpt : s.envelope.recipients()) {
+                        try {
+                            deliver(s, rcpt, shared);
+                            ok.add(rcpt);
+                            s.reply(250, "2.0.0", "<" + rcpt.address() + "> delivered");
+                        } catch (MailboxException.OverQuota e) {
+                            SmtpError q = quotaError(e, rcpt.address());
+                            s.reply(q.code, q.status, q.getMessage());
+                        } catch (RuntimeException e) {
+                            log.warn("LMTP delivery to {} failed", rcpt.address(), e);
+                            s.reply(451, "4.3.0", "<" + rcpt.address() + "> not delivered, try again later");
+                        }
                     }
                 }
                 successNotices(s, spool, ok);

@@ -3,7 +3,6 @@ package org.postiljon.smtp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.postiljon.mailbox.api.Account;
@@ -58,30 +57,31 @@ public final class LocalSubmission implements Submission {
             List<String> forged = Delivery.forgedSenders(svc, user, spool);
             if (!forged.isEmpty()) throw new ForbiddenFrom("you may not send as " + String.join(", ", forged) + " (From: or Sender:)");
             byte[] fixups = Delivery.submissionFixups(svc, spool); // RFC 6409 §8.2-8.3, as on the submission port
-            Set<String> done = new HashSet<>();
-            for (String given : recipients) {
-                EmailAddress to;
-                try {
-                    to = EmailAddress.parse(given);
-                } catch (MailboxException.InvalidName e) {
-                    out.add(new Outcome(given, Outcome.Status.REFUSED, "bad recipient address: " + e.getMessage()));
-                    continue;
-                }
-                if (!svc.directory().isLocal(to.domain())) {
-                    remote.add(OutboundQueue.Target.of(to.toString()));
-                    out.add(new Outcome(given, Outcome.Status.QUEUED, null));
-                    continue;
-                }
-                Envelope.Recipient r = Delivery.resolve(svc, given, to);
-                if (r == null) {
-                    out.add(new Outcome(given, Outcome.Status.REFUSED, "no such user here"));
-                    continue;
-                }
-                try {
-                    Delivery.deliver(svc, sender.toString(), r, rcpt -> Delivery.received(svc, null, PROTOCOL, rcpt), fixups, spool, done);
-                    out.add(new Outcome(given, Outcome.Status.DELIVERED, null));
-                } catch (MailboxException.OverQuota e) {
-                    out.add(new Outcome(given, Outcome.Status.REFUSED, Delivery.quotaError(e, r.address()).getMessage()));
+            try (Delivery.Shared shared = new Delivery.Shared(svc, fixups, spool)) {
+                for (String given : recipients) {
+                    EmailAddress to;
+                    try {
+                        to = EmailAddress.parse(given);
+                    } catch (MailboxException.InvalidName e) {
+                        out.add(new Outcome(given, Outcome.Status.REFUSED, "bad recipient address: " + e.getMessage()));
+                        continue;
+                    }
+                    if (!svc.directory().isLocal(to.domain())) {
+                        remote.add(OutboundQueue.Target.of(to.toString()));
+                        out.add(new Outcome(given, Outcome.Status.QUEUED, null));
+                        continue;
+                    }
+                    Envelope.Recipient r = Delivery.resolve(svc, given, to);
+                    if (r == null) {
+                        out.add(new Outcome(given, Outcome.Status.REFUSED, "no such user here"));
+                        continue;
+                    }
+                    try {
+                        Delivery.deliver(sender.toString(), r, rcpt -> Delivery.received(svc, null, PROTOCOL, rcpt), shared);
+                        out.add(new Outcome(given, Outcome.Status.DELIVERED, null));
+                    } catch (MailboxException.OverQuota e) {
+                        out.add(new Outcome(given, Outcome.Status.REFUSED, Delivery.quotaError(e, r.address()).getMessage()));
+                    }
                 }
             }
             Delivery.queueRemote(svc, sender.toString(), OutboundQueue.Dsn.NONE, remote, Delivery.received(svc, null, PROTOCOL, null), fixups, spool);

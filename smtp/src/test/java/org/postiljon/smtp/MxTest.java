@@ -460,4 +460,67 @@ class MxTest extends SmtpTranscriptTest {
         run("S1: 250 2.0.0 message accepted and delivered");
         assertTrue(text(alice, inbox(alice).getFirst()).endsWith("\r\n" + m));
     }
+
+    @Test
+    void aDeliveryToThirtyRecipientsStoresItsContentOnceAndEachRecipientSeesItsOwnTrace() throws Exception {
+        StringBuilder script = new StringBuilder(ehloMx(1)).append("C1: MAIL FROM:<news@example.net>\nS1: 250 2.1.0 sender OK\n");
+        java.util.List<Account> rcpts = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            rcpts.add(server.account("r" + i + "@example.org"));
+            script.append("C1: RCPT TO:<r").append(i).append("@example.org>\nS1: 250 2.1.5 recipient OK\n");
+        }
+        script.append("""
+            C1: DATA
+            S1: 354 *
+            C1: Subject: newsletter
+            C1: Content-Type: multipart/mixed; boundary=b
+            C1:
+            C1: --b
+            C1: Content-Type: text/plain
+            C1:
+            C1: first part
+            C1: --b
+            C1: Content-Type: text/plain
+            C1:
+            C1: second part
+            C1: --b--
+            C1: .
+            S1: 250 2.0.0 message accepted and delivered
+            """);
+        run(script.toString());
+        // One content for all thirty: one file in the blob store (and so one parse and one index entry, both by content).
+        java.util.Set<org.postiljon.mailbox.api.BlobId> contents = new java.util.HashSet<>();
+        for (Account a : rcpts) contents.add(inbox(a).getFirst().blobId());
+        assertEquals(1, contents.size(), "the recipients share one content");
+        try (var files = java.nio.file.Files.walk(dir.resolve("data").resolve("blobs"))) {
+            assertEquals(1, files.filter(java.nio.file.Files::isRegularFile).filter(f -> !f.toString().contains("tmp")).count(),
+                    "one message file stored for thirty recipients");
+        }
+        // Each recipient's copy starts with its own trace fields, and every section is where IMAP says it is.
+        try (org.postiljon.testkit.Transcript imap = new org.postiljon.testkit.Transcript(SmtpTestServer.port(server.imap))) {
+            for (int i : new int[] {0, 17, 29}) {
+                String who = "r" + i + "@example.org";
+                int n = 10 * i;
+                imap.run("S" + n + ": * OK *\n"
+                        + "C" + n + ": a LOGIN " + who + " \"" + SmtpTestServer.PASSWORD + "\"\n"
+                        + "S" + n + ": a OK *\n"
+                        + "C" + n + ": b EXAMINE INBOX\n"
+                        + "S" + n + "~ b OK [READ-ONLY] *\n"
+                        + "C" + n + ": c FETCH 1 (BODY[HEADER.FIELDS (DELIVERED-TO SUBJECT)] BODY[2] BODY[1.MIME])\n"
+                        + "S" + n + ": * 1 FETCH (BODY[HEADER.FIELDS (DELIVERED-TO SUBJECT)] {" + (("Delivered-To: " + who).length() + 2 + 21 + 2) + "}\n"
+                        + "S" + n + ": Delivered-To: " + who + "\n"
+                        + "S" + n + ": Subject: newsletter\n"
+                        + "S" + n + ": \n"
+                        + "S" + n + ":  BODY[2] {11}\n"
+                        + "S" + n + ": second part BODY[1.MIME] {28}\n"
+                        + "S" + n + ": Content-Type: text/plain\n"
+                        + "S" + n + ": \n"
+                        + "S" + n + ": )\n"
+                        + "S" + n + ": c OK FETCH completed\n");
+            }
+        }
+        String whole = text(rcpts.get(5), inbox(rcpts.get(5)).getFirst());
+        assertTrue(whole.startsWith("Return-Path: <news@example.net>\r\nDelivered-To: r5@example.org\r\nReceived: "), whole);
+        assertEquals(inbox(rcpts.get(5)).getFirst().size(), whole.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
 }

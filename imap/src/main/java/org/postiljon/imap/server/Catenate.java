@@ -153,7 +153,8 @@ final class Catenate {
             range = new long[] {0, m.size()};
             if (!url.section().isEmpty()) {
                 FetchItem item = section(url);
-                ParsedMessageCodec.Stored parse = s.services().parses().decode(m.blobId().sha256(), messages.keys(s.account, box, m.uid()).parse());
+                ParsedMessageCodec.Stored parse = s.services().parses().decode(m.blobId().sha256(), messages.keys(s.account, box, m.uid()).parse())
+                        .after(m.traceLength());
                 range = Sections.range(parse.body(), item, m.size());
                 if (item.kind().startsWith("HEADER.FIELDS")) {
                     try (InputStream in = messages.open(s.account, box, m.uid())) {

@@ -131,15 +131,18 @@ final class Fetch implements Command {
     /** Envelope and body structure of the listed messages: from the cache, the rest read in one query. */
     private static java.util.Map<Long, ParsedMessageCodec.Stored> parses(Session s, SelectedMailbox view, List<MessageInfo> found) {
         java.util.Map<Long, ParsedMessageCodec.Stored> out = new java.util.HashMap<>();
-        java.util.Map<Long, String> missing = new java.util.TreeMap<>();
+        java.util.Map<Long, MessageInfo> missing = new java.util.TreeMap<>();
         for (MessageInfo m : found) {
+            // The cache holds the content's parse; a delivered message's trace fields come before the content.
             ParsedMessageCodec.Stored cached = s.services().parses().get(m.blobId().sha256());
-            if (cached != null) out.put(m.uid(), cached); else missing.put(m.uid(), m.blobId().sha256());
+            if (cached != null) out.put(m.uid(), cached.after(m.traceLength())); else missing.put(m.uid(), m);
         }
         if (missing.isEmpty()) return out;
         UidSet uids = UidSet.of(missing.keySet().stream().mapToLong(Long::longValue).toArray());
-        s.services().messages().keys(s.account, view.mailbox.name(), uids, true)
-                .forEach((uid, k) -> out.put(uid, s.services().parses().decode(missing.get(uid), k.parse())));
+        s.services().messages().keys(s.account, view.mailbox.name(), uids, true).forEach((uid, k) -> {
+            MessageInfo m = missing.get(uid);
+            out.put(uid, s.services().parses().decode(m.blobId().sha256(), k.parse()).after(m.traceLength()));
+        });
         return out;
     }
 

@@ -43,6 +43,14 @@ public interface Messages {
     List<AppendResult> appendAll(Account account, MailboxName mailbox, List<StagedMessage> messages);
 
     /**
+     * Delivers staged content to one recipient's mailbox with that recipient's trace fields
+     * (Return-Path, Delivered-To, Received: RFC 5321 §4.4) before it. The content is shared by every
+     * recipient of one delivery: stored, parsed and indexed once. The staged message is not
+     * discarded when this fails (another recipient may take it): the caller discards it when none did.
+     */
+    AppendResult deliver(Account account, MailboxName mailbox, StagedMessage content, byte[] trace);
+
+    /**
      * Appends a staged message to {@code to} and expunges message {@code uid} of {@code from}, as one
      * action (RFC 8508 §3.4): both happen or neither; the quota counts only the net change. Needs the
      * rights to delete and expunge in {@code from} and to insert in {@code to}.

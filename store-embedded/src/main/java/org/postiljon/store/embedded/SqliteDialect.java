@@ -58,7 +58,8 @@ final class SqliteDialect implements Dialect {
                 "org/postiljon/store/embedded/migration/V13__flags_index.sql",
                 "org/postiljon/store/embedded/migration/V14__annotation.sql",
                 "org/postiljon/store/embedded/migration/V15__display_to.sql",
-                "org/postiljon/store/embedded/migration/V16__casemap_sort_keys.sql");
+                "org/postiljon/store/embedded/migration/V16__casemap_sort_keys.sql",
+                "org/postiljon/store/embedded/migration/V17__trace.sql");
     }
 
     @Override

@@ -64,6 +64,9 @@ public interface ReadTx {
 
     Optional<MessageKeys> keys(long mailboxId, long uid);
 
+    /** A delivered message's trace fields (the octets before its content), empty when it has none. */
+    byte[] trace(long mailboxId, long uid);
+
     /** Keys of the messages with one of the given UIDs (sorted ascending), by UID. */
     java.util.SortedMap<Long, MessageKeys> keys(long mailboxId, long[] uids, boolean withParse);
 

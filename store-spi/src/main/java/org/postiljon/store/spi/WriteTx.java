@@ -71,8 +71,17 @@ public interface WriteTx extends ReadTx {
     void unsubscribe(long accountId, MailboxName name);
 
     /** Appends with the mailbox's next UID, advancing UIDNEXT; logs the change. */
+    default MessageInfo insertMessage(long mailboxId, long modSeq, Flags flags, Instant internalDate, Instant saveDate,
+                                      long size, BlobId blob, MessageKeys keys) {
+        return insertMessage(mailboxId, modSeq, flags, internalDate, saveDate, size, blob, keys, null);
+    }
+
+    /**
+     * The same for a delivered message: {@code trace} (its recipient's trace fields, or null) comes
+     * before the content {@code blob}; {@code size} counts both.
+     */
     MessageInfo insertMessage(long mailboxId, long modSeq, Flags flags, Instant internalDate, Instant saveDate,
-                              long size, BlobId blob, MessageKeys keys);
+                              long size, BlobId blob, MessageKeys keys, byte[] trace);
 
     /** Copies a message's row (and keys) into another mailbox with a new UID there, carrying {@code flags}. */
     MessageInfo copyMessage(MessageInfo source, long toMailboxId, long modSeq, Instant saveDate, Flags flags);

@@ -47,7 +47,7 @@ import org.postiljon.store.spi.WriteTx;
 final class SqlTx implements WriteTx {
 
     private static final String MESSAGE_COLUMNS =
-            "mailbox_id, uid, modseq, flags, internal_date, save_date, size, blob_id";
+            "mailbox_id, uid, modseq, flags, internal_date, save_date, size, blob_id, length(trace)"; // NULL trace: length 0
     /** A message's thread root, as in the index of V11 (same text, so SQLite uses the index). */
     private static final String THREAD_ROOT = "CASE WHEN refs IS NULL OR refs = '' THEN message_id ELSE substr(refs, 1, instr(refs || ' ', ' ') - 1) END";
     private static final String ACCOUNT_COLUMNS =
@@ -476,7 +476,7 @@ final class SqlTx implements WriteTx {
 
     private static MessageInfo message(ResultSet rs) throws SQLException {
         return new MessageInfo(rs.getLong(1), rs.getLong(2), rs.getLong(3), Flags.parse(rs.getString(4)),
-                Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)), rs.getLong(7), new BlobId(rs.getString(8)));
+                Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)), rs.getLong(7), new BlobId(rs.getString(8)), rs.getInt(9));
     }
 
     @Override
@@ -619,6 +619,12 @@ final class SqlTx implements WriteTx {
     }
 
     @Override
+    public byte[] trace(long mailboxId, long uid) {
+        return one("SELECT trace FROM message WHERE mailbox_id = ? AND uid = ?", rs -> rs.getBytes(1), mailboxId, uid)
+                .filter(java.util.Objects::nonNull).orElse(new byte[0]);
+    }
+
+    @Override
     public Optional<MessageKeys> keys(long mailboxId, long uid) {
         return one("SELECT " + KEY_COLUMNS + " FROM message WHERE mailbox_id = ? AND uid = ?", SqlTx::keys, mailboxId, uid);
     }
@@ -631,23 +637,23 @@ final class SqlTx implements WriteTx {
 
     @Override
     public MessageInfo insertMessage(long mailboxId, long modSeq, Flags flags, Instant internalDate, Instant saveDate,
-                                     long size, BlobId blob, MessageKeys k) {
+                                     long size, BlobId blob, MessageKeys k, byte[] trace) {
         Mailbox m = mailboxById(mailboxId);
         long uid = takeUid(m, modSeq);
         update("INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, save_date, size, blob_id,"
                         + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
-                        + " from_text, to_text, cc_text, bcc_text, display_to)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " from_text, to_text, cc_text, bcc_text, display_to, trace)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 mailboxId, uid, modSeq, flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED),
                 internalDate.toEpochMilli(), saveDate.toEpochMilli(), size, blob.sha256(),
                 k.subject(), k.baseSubject(), k.sortFrom(), k.sortTo(), k.sortCc(), k.displayFrom(),
                 k.sentDate() == null ? null : k.sentDate().toEpochMilli(), k.messageId(), String.join(" ", k.references()),
-                k.preview(), k.fromText(), k.toText(), k.ccText(), k.bccText(), k.displayTo());
+                k.preview(), k.fromText(), k.toText(), k.ccText(), k.bccText(), k.displayTo(), trace);
         // The parse is a function of the bytes: one row per content, shared by every copy.
         update("INSERT INTO message_parse (blob_id, parse) VALUES (?, ?) ON CONFLICT DO NOTHING", blob.sha256(), k.parse());
         log(m.accountId(), modSeq, mailboxId, uid, ChangeRecord.Kind.APPEND);
         forgetOrphan(blob);
-        return new MessageInfo(mailboxId, uid, modSeq, flags, internalDate, saveDate, size, blob);
+        return new MessageInfo(mailboxId, uid, modSeq, flags, internalDate, saveDate, size, blob, trace == null ? 0 : trace.length);
     }
 
     private long takeUid(Mailbox m, long modSeq) {
@@ -664,15 +670,15 @@ final class SqlTx implements WriteTx {
         long uid = takeUid(to, modSeq);
         update("INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, save_date, size, blob_id,"
                         + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
-                        + " from_text, to_text, cc_text, bcc_text, display_to)"
+                        + " from_text, to_text, cc_text, bcc_text, display_to, trace)"
                         + " SELECT ?, ?, ?, ?, ?, ?, internal_date, ?, size, blob_id,"
                         + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
-                        + " from_text, to_text, cc_text, bcc_text, display_to"
+                        + " from_text, to_text, cc_text, bcc_text, display_to, trace"
                         + " FROM message WHERE mailbox_id = ? AND uid = ?",
                 toMailboxId, uid, modSeq, flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED),
                 saveDate.toEpochMilli(), source.mailboxId(), source.uid());
         log(to.accountId(), modSeq, toMailboxId, uid, ChangeRecord.Kind.APPEND);
-        return new MessageInfo(toMailboxId, uid, modSeq, flags, source.internalDate(), saveDate, source.size(), source.blobId());
+        return new MessageInfo(toMailboxId, uid, modSeq, flags, source.internalDate(), saveDate, source.size(), source.blobId(), source.traceLength());
     }
 
     @Override
@@ -735,7 +741,9 @@ final class SqlTx implements WriteTx {
     }
 
     private static String qualified(String alias) {
-        return java.util.Arrays.stream(MESSAGE_COLUMNS.split(",")).map(c -> alias + "." + c.strip()).collect(java.util.stream.Collectors.joining(", "));
+        return java.util.Arrays.stream(MESSAGE_COLUMNS.split(",")).map(String::strip)
+                .map(c -> c.startsWith("length(") ? "length(" + alias + "." + c.substring(7) : alias + "." + c)
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     // ---- blob references ----
