@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Delivery over LMTP (issue #4): messages/s into mailboxes, Postiljon and Dovecot's LMTP from
 # Debian on the same machine, same messages. Every message is durable before its 250 on both.
-#   bench/lmtp.sh [connections=20] [messages=20000] [users=10]
+#   bench/lmtp.sh [connections=20] [messages=20000] [users=10] [recipients=1]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CONNECTIONS="${1:-20}"; MESSAGES="${2:-20000}"; USERS="${3:-10}"
+CONNECTIONS="${1:-20}"; MESSAGES="${2:-20000}"; USERS="${3:-10}"; RECIPIENTS="${4:-1}"
 LMTP_PORT=11024
 JAVA="$( (ls -d /usr/lib/jvm/*25*/bin/java /usr/lib/jvm/*21*/bin/java 2>/dev/null || true) | head -n1)"; JAVA="${JAVA:-java}"
 (cd "$ROOT" && ./mvnw -q -B -DskipTests install -pl bench,server -am)
 CP="$ROOT/bench/target/bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*"
 LOAD=("$JAVA" -Dpostiljon.shared="$ROOT/../shared" -cp "$CP" org.postiljon.bench.LmtpLoad
-      --connections "$CONNECTIONS" --messages "$MESSAGES" --users "$USERS")
+      --connections "$CONNECTIONS" --messages "$MESSAGES" --users "$USERS" --recipients "$RECIPIENTS" --warmup $((MESSAGES / 10)))
 
 source "$ROOT/bench/lib.sh"
 start_postiljon "$USERS" "listen.imap = off

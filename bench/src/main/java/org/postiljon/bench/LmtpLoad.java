@@ -21,7 +21,8 @@ import org.postiljon.testkit.Corpus;
  * out of {@code --users}), as a front MTA does. Prints messages/s and MB/s, after a warm-up.
  *
  * <pre>
- * LmtpLoad --port 24 --connections 20 --messages 20000 --users 10 [--warmup 2000] [--smtp]
+ * LmtpLoad --port 24 --connections 20 --messages 20000 --users 10 [--warmup 2000] [--smtp] [--recipients 1]
+ * (--recipients N: each message to N different users, as a list or a newsletter arrives)
  * </pre>
  */
 public final class LmtpLoad {
@@ -36,18 +37,21 @@ public final class LmtpLoad {
         int users = a.number("users", 10);
         boolean smtp = a.get("smtp", "no").equals("yes");
         String format = a.get("user-format", "user%d@bench.test");
+        int recipients = Math.min(users, a.number("recipients", 1));
         List<byte[]> corpus = new ArrayList<>();
         for (byte[] m : Corpus.messages(Files.createTempDirectory("lmtpload"), 500, 11)) corpus.add(stuffed(m));
-        if (warmup > 0) run(host, port, connections, warmup, users, smtp, format, corpus);
+        if (warmup > 0) run(host, port, connections, warmup, users, recipients, smtp, format, corpus);
         long t0 = System.nanoTime();
-        long bytes = run(host, port, connections, messages, users, smtp, format, corpus);
+        long bytes = run(host, port, connections, messages, users, recipients, smtp, format, corpus);
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("%s:%d %s  %d connections, %d messages to %d mailboxes in %.1f s: %.0f messages/s, %.1f MB/s%n",
-                host, port, smtp ? "SMTP" : "LMTP", connections, messages, users, s, messages / s, bytes / 1e6 / s);
+        System.out.printf("%s:%d %s  %d connections, %d messages (%d recipients each) to %d mailboxes in %.1f s: %.0f messages/s,"
+                        + " %.0f deliveries/s, %.1f MB/s received%n",
+                host, port, smtp ? "SMTP" : "LMTP", connections, messages, recipients, users, s, messages / s, messages * recipients / s,
+                bytes / 1e6 / s);
     }
 
-    private static long run(String host, int port, int connections, int messages, int users, boolean smtp, String format,
-                            List<byte[]> corpus) throws Exception {
+    private static long run(String host, int port, int connections, int messages, int users, int recipients, boolean smtp,
+                            String format, List<byte[]> corpus) throws Exception {
         AtomicLong next = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -64,15 +68,15 @@ public final class LmtpLoad {
                         for (long i; (i = next.getAndIncrement()) < messages; ) {
                             byte[] m = corpus.get((int) (i % corpus.size()));
                             send(out, "MAIL FROM:<sender@example.net>");
-                            send(out, "RCPT TO:<" + String.format(format, 1 + i % users) + ">");
+                            for (int r = 0; r < recipients; r++) send(out, "RCPT TO:<" + String.format(format, 1 + (i + r) % users) + ">");
                             send(out, "DATA");
                             reply(in, "250");
-                            reply(in, "250");
+                            for (int r = 0; r < recipients; r++) reply(in, "250");
                             reply(in, "354");
                             out.write(m);
                             out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
                             out.flush();
-                            reply(in, "250");
+                            for (int r = 0; r < (smtp ? 1 : recipients); r++) reply(in, "250"); // LMTP: one reply per recipient (RFC 2033 §4.2)
                             bytes.addAndGet(m.length);
                         }
                         send(out, "QUIT");
