@@ -25,7 +25,10 @@ public final class LineReader {
         this.maxBytes = maxBytes;
     }
 
-    /** The next line without its terminator, or null at end of stream. */
+    /**
+     * The next line without its terminator, or null at end of stream. At most {@code maxBytes}
+     * octets, the CR LF (or LF) not counted.
+     */
     public byte[] readLine() throws IOException {
         int n = 0;
         boolean tooLong = false;
@@ -36,15 +39,15 @@ public final class LineReader {
                 break;
             }
             if (b == '\n') break;
-            if (n >= maxBytes) {
+            if (n > maxBytes) { // one more than the limit is kept: it may be the CR of the terminator
                 tooLong = true;
                 continue;
             }
-            if (n == buf.length) buf = Arrays.copyOf(buf, Math.min(maxBytes + 1, buf.length * 2));
+            if (n == buf.length) buf = Arrays.copyOf(buf, Math.min(maxBytes + 2, buf.length * 2));
             buf[n++] = (byte) b;
         }
-        if (tooLong) throw new LineTooLong(maxBytes);
         if (n > 0 && buf[n - 1] == '\r') n--;
+        if (tooLong || n > maxBytes) throw new LineTooLong(maxBytes);
         return Arrays.copyOf(buf, n);
     }
 
