@@ -249,4 +249,26 @@ class MailboxCommandsTest extends ImapTranscriptTest {
             S1: a4 OK STATUS completed
             """);
     }
+
+    @Test
+    void metadataOfAnAccountIsBoundedInAllNotOnlyPerEntry() throws Exception {
+        // RFC 5464 §4.3 lets a server limit entries; values do not count toward the quota, so an account's total is bounded.
+        login(1, "alice@example.org");
+        String value = "v".repeat(64 * 1024);
+        for (int i = 0; i < 16; i++) {
+            t.send(1, "m" + i + " SETMETADATA INBOX (/private/n" + i + " {" + value.length() + "+}\r\n" + value + ")\r\n");
+            run("S1: m" + i + " OK SETMETADATA completed\n");
+        }
+        t.send(1, "m16 SETMETADATA Drafts (/private/more {10+}\r\n0123456789)\r\n");
+        run("""
+            S1: m16 NO [METADATA TOOMANY] *
+            C1: m17 GETMETADATA Drafts /private/more
+            S1: * METADATA "Drafts" (/private/more NIL)
+            S1: m17 OK GETMETADATA completed
+            C1: m18 SETMETADATA INBOX (/private/n0 NIL)
+            S1: m18 OK SETMETADATA completed
+            C1: m19 SETMETADATA Drafts (/private/more "fits again")
+            S1: m19 OK SETMETADATA completed
+            """);
+    }
 }

@@ -290,6 +290,15 @@ final class StoredMailboxes implements Mailboxes {
             if (tx.annotations(mailboxId, account.id()).size() > MAX_ANNOTATIONS) {
                 throw new MailboxException.LimitReached("at most " + MAX_ANNOTATIONS + " entries");
             }
+            // Entries do not count toward the quota, so an account's total is bounded on its own (10,000
+            // folders × 100 entries × 64 KiB would otherwise be 64 GB outside any quota).
+            long owner = mailboxId == 0 ? account.id() : Access.resolve(tx, account, name).ownerId();
+            for (long who : new long[] {account.id(), owner}) {
+                if (tx.annotationBytes(who) > MAX_ANNOTATION_BYTES_PER_ACCOUNT) {
+                    throw new MailboxException.LimitReached("METADATA values of an account are limited to "
+                            + MAX_ANNOTATION_BYTES_PER_ACCOUNT / 1024 + " KiB in all");
+                }
+            }
             return null;
         });
         java.util.Set<String> shared = new java.util.TreeSet<>(), mine = new java.util.TreeSet<>();

@@ -45,6 +45,8 @@ public interface Mailboxes {
     /** RFC 5464 §4.1 asks for at least 1,024 octets per entry value and 10 entries. */
     int MAX_ANNOTATION_BYTES = 64 * 1024;
     int MAX_ANNOTATIONS = 100;
+    /** All METADATA values of one account together (they do not count toward its quota). */
+    long MAX_ANNOTATION_BYTES_PER_ACCOUNT = 1024 * 1024;
 
     /**
      * The METADATA entries (RFC 5464) of a mailbox, or of the server when {@code mailbox} is null,

@@ -51,6 +51,9 @@ public interface ReadTx {
      */
     java.util.SortedMap<String, byte[]> annotations(long mailboxId, long accountId);
 
+    /** Octets of METADATA values an account holds: its /private entries anywhere, the /shared ones of its mailboxes. */
+    long annotationBytes(long accountId);
+
     /** A stored per-account preference by its key, if set. */
     Optional<String> accountSetting(long accountId, String key);
 

@@ -453,6 +453,12 @@ final class SqlTx implements WriteTx {
     }
 
     @Override
+    public long annotationBytes(long accountId) {
+        return number("SELECT coalesce(sum(length(value)), 0) FROM annotation WHERE account_id = ?"
+                + " OR (account_id = 0 AND mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?))", accountId, accountId);
+    }
+
+    @Override
     public void annotate(long mailboxId, long accountId, String name, byte[] value) {
         if (value == null) {
             update("DELETE FROM annotation WHERE mailbox_id = ? AND account_id = ? AND name = ?", mailboxId, accountId, name);
