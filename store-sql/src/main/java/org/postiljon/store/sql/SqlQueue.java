@@ -1,0 +1,101 @@
+package org.postiljon.store.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.postiljon.mailbox.api.BlobId;
+import org.postiljon.store.spi.QueueRecord;
+
+/** The outbound queue. */
+abstract class SqlQueue extends SqlMessages {
+
+    SqlQueue(Connection c, Dialect dialect, Map<String, PreparedStatement> statements) {
+        super(c, dialect, statements);
+    }
+
+
+    @Override
+    public long enqueue(String sender, String ret, String envid, BlobId blob, long size, List<QueueRecord.Target> recipients, Instant now) {
+        long id = one("INSERT INTO outbound (created_at, sender, ret, envid, blob_id, size) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                rs -> rs.getLong(1), now.toEpochMilli(), sender, ret, envid, blob.sha256(), size).orElseThrow();
+        for (QueueRecord.Target r : recipients) {
+            String domain = r.address().substring(r.address().lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+            update("INSERT INTO outbound_rcpt (outbound_id, address, domain, notify, orcpt, state, attempts, next_attempt_at)"
+                    + " VALUES (?, ?, ?, ?, ?, 'QUEUED', 0, ?)", id, r.address(), domain, r.notifyOn(), r.orcpt(), now.toEpochMilli());
+        }
+        return id;
+    }
+
+    @Override
+    public void recordAttempt(long recipientId, QueueRecord.State state, Instant nextAttempt, String reply) {
+        long queueId = number("SELECT outbound_id FROM outbound_rcpt WHERE id = ?", recipientId);
+        update("UPDATE outbound_rcpt SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_reply = ? WHERE id = ?",
+                state.name(), nextAttempt.toEpochMilli(), reply, recipientId);
+        if (number("SELECT COUNT(*) FROM outbound_rcpt WHERE outbound_id = ? AND state = 'QUEUED'", queueId) == 0) dequeue(queueId);
+    }
+
+    @Override
+    public void retryNow(long queueId, Instant now) {
+        update("UPDATE outbound_rcpt SET next_attempt_at = ? WHERE outbound_id = ? AND state = 'QUEUED'", now.toEpochMilli(), queueId);
+    }
+
+    @Override
+    public void delayNotified(long recipientId) {
+        update("UPDATE outbound_rcpt SET delay_notified = 1 WHERE id = ?", recipientId);
+    }
+
+    @Override
+    public boolean dequeue(long queueId) {
+        List<BlobId> blobs = query("SELECT blob_id FROM outbound WHERE id = ?", rs -> new BlobId(rs.getString(1)), queueId);
+        update("DELETE FROM outbound_rcpt WHERE outbound_id = ?", queueId);
+        boolean gone = update("DELETE FROM outbound WHERE id = ?", queueId) > 0;
+        noteOrphans(blobs);
+        return gone;
+    }
+
+    @Override
+    public List<QueueRecord> dueQueue(Instant now, int limit) {
+        List<Long> ids = query("SELECT outbound_id, MIN(next_attempt_at) AS due FROM outbound_rcpt WHERE state = 'QUEUED' AND next_attempt_at <= ?"
+                + " GROUP BY outbound_id ORDER BY due LIMIT ?", rs -> rs.getLong(1), now.toEpochMilli(), limit);
+        List<QueueRecord> out = new ArrayList<>();
+        for (long id : ids) queued(id).ifPresent(out::add);
+        return out;
+    }
+
+    @Override
+    public Optional<QueueRecord> queued(long id) {
+        return one("SELECT id, created_at, sender, ret, envid, blob_id, size FROM outbound WHERE id = ?", rs -> new QueueRecord(rs.getLong(1),
+                Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4), rs.getString(5), new BlobId(rs.getString(6)), rs.getLong(7),
+                List.of()), id)
+                .map(q -> new QueueRecord(q.id(), q.created(), q.sender(), q.ret(), q.envid(), q.blob(), q.size(), query(
+                        "SELECT id, address, domain, notify, orcpt, state, attempts, next_attempt_at, last_reply, delay_notified FROM outbound_rcpt"
+                                + " WHERE outbound_id = ? ORDER BY id",
+                        rs -> new QueueRecord.Recipient(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                QueueRecord.State.valueOf(rs.getString(6)), rs.getInt(7), Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9),
+                                rs.getInt(10) != 0), id)));
+    }
+
+    @Override
+    public List<QueueRecord> queue(int limit) {
+        List<Long> ids = query("SELECT id FROM outbound ORDER BY id LIMIT ?", rs -> rs.getLong(1), limit);
+        List<QueueRecord> out = new ArrayList<>();
+        for (long id : ids) queued(id).ifPresent(out::add);
+        return out;
+    }
+
+    @Override
+    public List<BlobId> orphanedBlobs(Instant before, int limit) {
+        return query("SELECT blob_id FROM blob_orphan WHERE since < ? ORDER BY since LIMIT ?",
+                rs -> new BlobId(rs.getString(1)), before.toEpochMilli(), limit);
+    }
+
+    @Override
+    public void forgetOrphan(BlobId blob) {
+        update("DELETE FROM blob_orphan WHERE blob_id = ?", blob.sha256());
+    }
+
+}
