@@ -2,15 +2,13 @@ package org.postiljon.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.postiljon.testkit.Feeds;
 
 /**
  * The line reader SMTP, POP3 and IMAP share, as a table: what a client sends, the lines read (a
@@ -33,31 +31,12 @@ class LineReaderTest {
             new Row("last without end", 20, "last without end"),     // a final line the peer did not end
     };
 
-    static InputStream trickle(InputStream in) {
-        return new FilterInputStream(in) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                return super.read(b, off, Math.min(1, len));
-            }
-
-            @Override
-            public int read() throws IOException {
-                return super.read();
-            }
-        };
-    }
-
     @Test
     void table() throws IOException {
         for (Row r : ROWS) {
             byte[] wire = r.wire().getBytes(StandardCharsets.ISO_8859_1);
             String what = r.wire().replace("\r", "<CR>").replace("\n", "<LF>");
-            assertEquals(r.lines(), read(new ByteArrayInputStream(wire), r.max()), what);
-            assertEquals(r.lines(), read(trickle(new ByteArrayInputStream(wire)), r.max()), what + " one byte per read");
-            for (int cut = 1; cut < wire.length; cut++) {
-                InputStream split = new SequenceInputStream(new ByteArrayInputStream(wire, 0, cut), new ByteArrayInputStream(wire, cut, wire.length - cut));
-                assertEquals(r.lines(), read(split, r.max()), what + " split after " + cut);
-            }
+            for (Feeds.Feed f : Feeds.of(wire)) assertEquals(r.lines(), read(f.in(), r.max()), what + " fed " + f.name());
         }
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,22 +31,12 @@ class DataReaderTest {
             new Row("x\r\n.\r\n.\r\n", "x\r\n", false, ".\r\n"),
     };
 
-    /** Hands out one byte per read, as the slowest network would. */
-    static InputStream trickle(InputStream in) {
-        return new FilterInputStream(in) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                return super.read(b, off, Math.min(1, len));
-            }
-        };
-    }
-
     @Test
     void table() throws IOException {
         for (boolean slow : new boolean[] {false, true}) {
             for (Row r : ROWS) {
                 ByteArrayInputStream raw = new ByteArrayInputStream(r.wire().getBytes(StandardCharsets.ISO_8859_1));
-                InputStream in = slow ? trickle(raw) : raw;
+                InputStream in = slow ? org.postiljon.testkit.Feeds.trickle(raw) : raw;
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 DataReader.Result result = DataReader.copy(in, out, 1000);
                 String what = r.wire().replace("\r", "<CR>").replace("\n", "<LF>");

@@ -2,15 +2,13 @@ package org.postiljon.imap.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.postiljon.testkit.Feeds;
 
 /**
  * The IMAP command reader as a table (RFC 9051 §9 grammar): raw bytes, the reads a command makes,
@@ -55,26 +53,12 @@ class CommandReaderTest {
             new Row("a1 LOGIN {9999}\r\n", "tag sp atom sp astring", "NO TOOBIG"),
     };
 
-    static InputStream trickle(InputStream in) {
-        return new FilterInputStream(in) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                return super.read(b, off, Math.min(1, len));
-            }
-        };
-    }
-
     @Test
     void table() throws IOException {
         for (Row r : ROWS) {
             byte[] wire = r.wire().getBytes(StandardCharsets.ISO_8859_1);
             String what = r.wire().replace("\r", "<CR>").replace("\n", "<LF>");
-            assertEquals(r.yields(), run(new ByteArrayInputStream(wire), r.reads()), what);
-            assertEquals(r.yields(), run(trickle(new ByteArrayInputStream(wire)), r.reads()), what + " one byte per read");
-            for (int cut = 1; cut < wire.length; cut++) {
-                InputStream split = new SequenceInputStream(new ByteArrayInputStream(wire, 0, cut), new ByteArrayInputStream(wire, cut, wire.length - cut));
-                assertEquals(r.yields(), run(split, r.reads()), what + " split after " + cut + " bytes");
-            }
+            for (Feeds.Feed f : Feeds.of(wire)) assertEquals(r.yields(), run(f.in(), r.reads()), what + " fed " + f.name());
         }
     }
 
