@@ -92,13 +92,29 @@ final class EmailMethods {
         ArrayNode list = out.putArray("list");
         ArrayNode notFound = out.putArray("notFound");
         Map<Long, Mailbox> mailboxes = Blobs.byKey(svc, c.account);
-        for (String id : new LinkedHashSet<>(ids)) {
-            List<MessageInfo> found = instances(c.account, id);
-            if (found.isEmpty()) {
-                notFound.add(id);
+        // A page in a few reads: every Email's messages in one, then the keys of the first of each, one read per mailbox.
+        Map<String, String> prefixOf = new java.util.LinkedHashMap<>();
+        for (String id : new LinkedHashSet<>(ids)) prefixOf.put(id, ObjectIds.emailContent(id).orElse(""));
+        Map<String, List<MessageInfo>> byPrefix = svc.messages().withContents(c.account, prefixOf.values());
+        Map<Long, List<Long>> firstUids = new java.util.HashMap<>();
+        for (List<MessageInfo> found : byPrefix.values()) {
+            firstUids.computeIfAbsent(found.getFirst().mailboxId(), k -> new ArrayList<>()).add(found.getFirst().uid());
+        }
+        Map<Long, java.util.SortedMap<Long, MessageKeys>> keys = new java.util.HashMap<>();
+        for (var e : firstUids.entrySet()) {
+            Mailbox mb = mailboxes.get(e.getKey());
+            if (mb == null) continue;
+            keys.put(e.getKey(), svc.messages().keys(c.account, mb.name(), UidSet.of(e.getValue().stream().mapToLong(Long::longValue).toArray()), true));
+        }
+        for (var e : prefixOf.entrySet()) {
+            List<MessageInfo> found = byPrefix.getOrDefault(e.getValue(), List.of());
+            MessageInfo first = found.isEmpty() ? null : found.getFirst();
+            MessageKeys k = first == null ? null : keys.getOrDefault(first.mailboxId(), java.util.Collections.emptySortedMap()).get(first.uid());
+            if (k == null) { // no such Email, or it went between the two reads
+                notFound.add(e.getKey());
                 continue;
             }
-            list.add(view(c.account, found, mailboxes, props, fetch));
+            list.add(view(c.account, found, mailboxes, k, props, fetch));
         }
         return out;
     }
@@ -116,10 +132,10 @@ final class EmailMethods {
                 c.flag("fetchAllBodyValues", false), max == 0 ? cap : Math.min(max, cap), c.flag("allowRemoteImages", false));
     }
 
-    private ObjectNode view(Account a, List<MessageInfo> found, Map<Long, Mailbox> mailboxes, List<String> props, EmailView.Fetch fetch) {
+    private ObjectNode view(Account a, List<MessageInfo> found, Map<Long, Mailbox> mailboxes, MessageKeys keys, List<String> props,
+                            EmailView.Fetch fetch) {
         MessageInfo first = found.getFirst();
         Mailbox mb = mailboxes.get(first.mailboxId());
-        MessageKeys keys = svc.messages().keys(a, mb.name(), first.uid());
         return EmailView.json(found, mailboxes, keys, props, fetch, () -> svc.messages().open(a, mb.name(), first.uid()));
     }
 

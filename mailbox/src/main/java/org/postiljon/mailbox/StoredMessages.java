@@ -507,6 +507,17 @@ final class StoredMessages implements Messages {
     }
 
     @Override
+    public java.util.Map<String, List<MessageInfo>> withContents(Account account, java.util.Collection<String> contentPrefixes) {
+        List<String> valid = contentPrefixes.stream().filter(p -> p.matches("[0-9a-f]{1,64}")).distinct().toList();
+        java.util.Map<String, List<MessageInfo>> out = new java.util.LinkedHashMap<>();
+        if (valid.isEmpty()) return out;
+        for (MessageInfo m : store.read(tx -> tx.messagesWithContents(account.id(), valid))) {
+            for (String p : valid) if (m.blobId().sha256().startsWith(p)) out.computeIfAbsent(p, k -> new ArrayList<>()).add(m);
+        }
+        return out;
+    }
+
+    @Override
     public List<MessageInfo> withContent(Account account, String contentPrefix) {
         if (!contentPrefix.matches("[0-9a-f]{1,64}")) return List.of();
         return store.read(tx -> tx.messagesWithContent(account.id(), contentPrefix));

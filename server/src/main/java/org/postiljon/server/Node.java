@@ -233,6 +233,11 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** Store read transactions since start (for tests and metrics). */
+    long storeReads() {
+        return store.metadata().reads();
+    }
+
     public MailboxModel model() {
         return model;
     }

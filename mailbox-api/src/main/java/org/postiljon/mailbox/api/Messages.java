@@ -126,6 +126,9 @@ public interface Messages {
     /** The messages of the user's own mailboxes whose content address starts with {@code contentPrefix}. */
     List<MessageInfo> withContent(Account account, String contentPrefix);
 
+    /** The same for many prefixes in one read (a page of Emails): by prefix, absent ones left out. */
+    java.util.Map<String, List<MessageInfo>> withContents(Account account, java.util.Collection<String> contentPrefixes);
+
     /** The messages of the user's own mailboxes in the thread whose root Message-ID is {@code root}, oldest first. */
     List<MessageInfo> inThread(Account account, String root);
 

@@ -8,6 +8,11 @@ public interface MetadataStore extends AutoCloseable {
     /** Runs {@code work} on a consistent snapshot. */
     <T> T read(Function<ReadTx, T> work);
 
+    /** How many read transactions have run (a counter for tests and metrics). */
+    default long reads() {
+        return 0;
+    }
+
     /**
      * Runs {@code work} in a write transaction and returns once it is durable. A runtime exception
      * thrown by {@code work} rolls back everything it did and is rethrown here.

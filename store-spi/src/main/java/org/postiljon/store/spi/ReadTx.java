@@ -183,6 +183,9 @@ public interface ReadTx {
     /** The messages of the account's own mailboxes whose content address starts with {@code prefix} (JMAP Email ids). */
     List<MessageInfo> messagesWithContent(long accountId, String prefix);
 
+    /** The account's messages whose content address starts with any of {@code prefixes}, by mailbox and UID. */
+    List<MessageInfo> messagesWithContents(long accountId, List<String> prefixes);
+
     /** The messages of the account's own mailboxes whose Message-ID is {@code root} or whose references start with it. */
     List<MessageInfo> messagesInThread(long accountId, String root);
 }

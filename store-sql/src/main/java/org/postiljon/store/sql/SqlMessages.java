@@ -275,6 +275,25 @@ abstract class SqlMessages extends SqlMailboxes {
     }
 
     @Override
+    public List<MessageInfo> messagesWithContents(long accountId, List<String> prefixes) {
+        List<MessageInfo> out = new ArrayList<>();
+        for (int from = 0; from < prefixes.size(); from += 64) { // bounded statements, cached by their shape
+            List<String> chunk = prefixes.subList(from, Math.min(prefixes.size(), from + 64));
+            Object[] args = new Object[chunk.size() * 2 + 1];
+            StringBuilder ranges = new StringBuilder();
+            for (int i = 0; i < chunk.size(); i++) {
+                ranges.append(i == 0 ? "" : " OR ").append("(m.blob_id >= ? AND m.blob_id < ?)");
+                args[2 * i] = chunk.get(i);
+                args[2 * i + 1] = chunk.get(i) + "g";
+            }
+            args[args.length - 1] = accountId;
+            out.addAll(query("SELECT " + qualified("m") + " FROM message m JOIN mailbox b ON b.id = m.mailbox_id"
+                    + " WHERE (" + ranges + ") AND b.account_id = ? ORDER BY m.mailbox_id, m.uid", SqlTx::message, args));
+        }
+        return out;
+    }
+
+    @Override
     public List<MessageInfo> messagesInThread(long accountId, String root) {
         return query("SELECT " + qualified("m") + " FROM message m JOIN mailbox b ON b.id = m.mailbox_id"
                 + " WHERE " + THREAD_ROOT + " = ? AND b.account_id = ?"

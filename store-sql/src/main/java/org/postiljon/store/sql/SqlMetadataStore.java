@@ -86,9 +86,18 @@ public final class SqlMetadataStore implements MetadataStore {
         this.writerThread = Thread.ofPlatform().name("store-writer").daemon(true).start(this::writeLoop);
     }
 
+    /** Read transactions so far (how many a request costs is what a test or a metric wants to know). */
+    private final java.util.concurrent.atomic.LongAdder reads = new java.util.concurrent.atomic.LongAdder();
+
+    @Override
+    public long reads() {
+        return reads.sum();
+    }
+
     @Override
     public <T> T read(Function<ReadTx, T> work) {
         if (closed) throw new IllegalStateException("store closed");
+        reads.increment();
         Pooled p;
         try {
             p = readers.take();
