@@ -69,7 +69,48 @@ public final class Jmap {
 
     /** The account's one state string for every type: its MODSEQ (RFC 8620 §1.6: opaque, changes when anything changes). */
     static String state(JmapServices svc, Account a) {
-        return Long.toString(svc.messages().highestModSeq(a));
+        return Request.remember("state " + a.id(), () -> Long.toString(svc.messages().highestModSeq(a)));
+    }
+
+    /**
+     * What one API request reads again and again (the state, the account's mailboxes), read once per
+     * request: a memo for the request's thread, used only by methods that only read, and forgotten
+     * after every method that may write.
+     */
+    static final class Request {
+        private static final ThreadLocal<Map<String, Object>> MEMO = new ThreadLocal<>();
+        /** The method running on this thread, while it may write: then nothing is remembered. */
+        private static final ThreadLocal<Boolean> WRITING = new ThreadLocal<>();
+
+        private Request() { }
+
+        @SuppressWarnings("unchecked")
+        static <T> T remember(String key, java.util.function.Supplier<T> read) {
+            Map<String, Object> memo = MEMO.get();
+            if (memo == null || Boolean.TRUE.equals(WRITING.get())) return read.get();
+            Object v = memo.get(key);
+            if (v == null) {
+                v = read.get();
+                memo.put(key, v);
+            }
+            return (T) v;
+        }
+
+        private static boolean readOnly(String method) {
+            return method.endsWith("/get") || method.endsWith("/query") || method.endsWith("/changes")
+                    || method.endsWith("/queryChanges") || method.equals("Core/echo");
+        }
+
+        static void before(String method) {
+            WRITING.set(!readOnly(method));
+        }
+
+        /** After a method that may have changed something (…/set, …/import, …/copy), later methods read again. */
+        static void after(String method) {
+            WRITING.remove();
+            Map<String, Object> memo = MEMO.get();
+            if (memo != null && !readOnly(method)) memo.clear();
+        }
     }
 
     /** The session resource (RFC 8620 §2) for {@code base}, the server's URL without a trailing slash. */
@@ -127,6 +168,15 @@ public final class Jmap {
     public static final int MAX_CONCURRENT_REQUESTS = 8;
 
     public ObjectNode api(Account account, InputStream body) throws IOException {
+        Request.MEMO.set(new java.util.HashMap<>());
+        try {
+            return run(account, body);
+        } finally {
+            Request.MEMO.remove();
+        }
+    }
+
+    private ObjectNode run(Account account, InputStream body) throws IOException {
         byte[] bytes = body.readNBytes(services.limits().maxSizeRequest() + 1);
         if (bytes.length > services.limits().maxSizeRequest()) {
             throw RequestError.limit("maxSizeRequest", "the request is larger than " + services.limits().maxSizeRequest() + " octets");
@@ -169,7 +219,13 @@ public final class Jmap {
                 if (m == null) throw new MethodError("unknownMethod", "no method " + name);
                 if (!used.contains(capabilityOf(name))) throw new MethodError("unknownMethod", name + " needs " + capabilityOf(name) + " in \"using\"");
                 Call call = new Call(account, args, callId, created);
-                ObjectNode out = m.run(call);
+                ObjectNode out;
+                Request.before(name);
+                try {
+                    out = m.run(call);
+                } finally {
+                    Request.after(name);
+                }
                 // Weighed before it joins the response: what it would add to the written size.
                 long w = weight(out, budget[0]);
                 for (Object[] x : call.extra) w += weight((ObjectNode) x[1], budget[0] - w);

@@ -51,7 +51,7 @@ final class MailboxMethods {
 
     /** The user's own folders (shared ones are other accounts in JMAP). */
     static List<Mailbox> own(JmapServices svc, Account a) {
-        return svc.mailboxes().list(a).stream().filter(m -> m.accountId() == a.id()).toList();
+        return Jmap.Request.remember("own " + a.id(), () -> svc.mailboxes().list(a).stream().filter(m -> m.accountId() == a.id()).toList());
     }
 
     static Optional<Mailbox> byId(List<Mailbox> all, String id) {
