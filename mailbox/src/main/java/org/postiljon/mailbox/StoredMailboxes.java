@@ -249,21 +249,25 @@ final class StoredMailboxes implements Mailboxes {
         });
     }
 
-    /** The mailbox whose METADATA the user may read and write (RFC 5464 §3.3), or 0 for the server's. */
-    private static long annotated(ReadTx tx, Account account, MailboxName name) {
-        if (name == null) return 0;
+    /** The mailbox whose METADATA the user may read and write (RFC 5464 §3.3), or null for the server's. */
+    private static Access.Target annotated(ReadTx tx, Account account, MailboxName name) {
+        if (name == null) return null;
         Access.Target t = Access.resolve(tx, account, name);
         Rights r = t.rights();
         // RFC 5464 §3.3: the "l" right and any one of "r", "s", "w", "i", "p".
         if (!r.has('l') || "rswip".chars().noneMatch(c -> r.has((char) c))) {
             throw Access.denied(r, t.viewed().name(), 'r', "read or annotate it");
         }
-        return t.mailbox().id();
+        return t;
+    }
+
+    private static long idOf(Access.Target t) {
+        return t == null ? 0 : t.mailbox().id();
     }
 
     @Override
     public java.util.SortedMap<String, byte[]> annotations(Account account, MailboxName name) {
-        java.util.SortedMap<String, byte[]> entries = store.read(tx -> tx.annotations(annotated(tx, account, name), account.id()));
+        java.util.SortedMap<String, byte[]> entries = store.read(tx -> tx.annotations(idOf(annotated(tx, account, name)), account.id()));
         if (name == null) { // RFC 5464 §3.2.1.1: /shared/admin, a URI for reaching the administrator
             entries.put("/shared/admin", ("mailto:postmaster@" + account.address().domain()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
@@ -274,8 +278,9 @@ final class StoredMailboxes implements Mailboxes {
     public void annotate(Account account, MailboxName name, java.util.Map<String, Optional<byte[]>> entries) {
         Access.Target[] target = {null};
         store.write(tx -> {
-            long mailboxId = annotated(tx, account, name);
-            if (name != null) target[0] = Access.resolve(tx, account, name);
+            Access.Target t = annotated(tx, account, name);
+            target[0] = t;
+            long mailboxId = idOf(t);
             for (var e : entries.entrySet()) {
                 String entry = e.getKey().toLowerCase(java.util.Locale.ROOT);
                 boolean shared = entry.startsWith("/shared/");
@@ -292,8 +297,7 @@ final class StoredMailboxes implements Mailboxes {
             }
             // Entries do not count toward the quota, so an account's total is bounded on its own (10,000
             // folders × 100 entries × 64 KiB would otherwise be 64 GB outside any quota).
-            long owner = mailboxId == 0 ? account.id() : Access.resolve(tx, account, name).ownerId();
-            for (long who : new long[] {account.id(), owner}) {
+            for (long who : t == null || t.ownerId() == account.id() ? new long[] {account.id()} : new long[] {account.id(), t.ownerId()}) {
                 if (tx.annotationBytes(who) > MAX_ANNOTATION_BYTES_PER_ACCOUNT) {
                     throw new MailboxException.LimitReached("METADATA values of an account are limited to "
                             + MAX_ANNOTATION_BYTES_PER_ACCOUNT / 1024 + " KiB in all");

@@ -233,10 +233,10 @@ final class Notifications implements ChangeBus.Listener, AutoCloseable {
 
     /** NOTIFY SET STATUS (§3.1): a STATUS for every watched mailbox with message events, but the selected one. */
     void initialStatus() throws IOException {
+        SortedSet<MailboxName> subscribed = needsSubscriptions() ? session.services().mailboxes().subscriptions(session.account) : null;
         for (Mailbox m : session.services().mailboxes().list(session.account)) {
             if (m.accountId() != session.account.id()) continue;
             if (session.selected != null && session.selected.mailbox.id() == m.id()) continue;
-            SortedSet<MailboxName> subscribed = needsSubscriptions() ? session.services().mailboxes().subscriptions(session.account) : null;
             EnumSet<Event> events = EnumSet.noneOf(Event.class);
             for (Event e : List.of(Event.MESSAGE_NEW, Event.MESSAGE_EXPUNGE, Event.FLAG_CHANGE)) {
                 if (wanted(m.name(), e, subscribed)) events.add(e);
