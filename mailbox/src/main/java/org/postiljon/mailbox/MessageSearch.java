@@ -60,7 +60,8 @@ final class MessageSearch {
     private record Narrowed(long[] uids, boolean exact) { }
 
     /** What one read transaction gathers: the mailbox, and either the answer or what confirming needs. */
-    private record Gathered(long mailboxId, long[] answer, List<MessageInfo> messages, SortedMap<Long, MessageKeys> keys) { }
+    private record Gathered(long mailboxId, long[] answer, List<MessageInfo> messages, SortedMap<Long, MessageKeys> keys,
+                            Map<Long, byte[]> traces) { }
 
     long[] run(Account account, MailboxName name, SearchQuery query) {
         // TEXT keys the index answers for certain, with the UIDs it is certain of: those are not read to confirm.
@@ -68,20 +69,24 @@ final class MessageSearch {
         Gathered g = store.read(tx -> {
             Mailbox m = Access.resolve(tx, account, name, 'r', "search").mailbox();
             Narrowed n = narrow(tx, m.id(), query, sure);
-            if (n != null && n.exact()) return new Gathered(m.id(), n.uids(), null, null);
+            if (n != null && n.exact()) return new Gathered(m.id(), n.uids(), null, null, null);
             List<MessageInfo> messages = n == null ? tx.messages(m.id(), UidSet.ALL) : tx.messages(m.id(), n.uids());
             SortedMap<Long, MessageKeys> keys = null;
             boolean text = needsText(query); // confirming TEXT/BODY needs the parse: read with the keys, not per message
             if (text || needsKeys(query)) {
                 keys = n == null ? tx.keys(m.id(), UidSet.ALL, text) : tx.keys(m.id(), n.uids(), text);
             }
-            return new Gathered(m.id(), null, messages, keys);
+            Map<Long, byte[]> traces = Map.of();
+            if (needsHeader(query) && messages.stream().anyMatch(x -> x.traceLength() > 0)) {
+                traces = tx.traces(m.id(), n == null ? UidSet.ALL : UidSet.ofSorted(n.uids()));
+            }
+            return new Gathered(m.id(), null, messages, keys, traces);
         });
         if (g.answer() != null) return g.answer();
         long[] hits = new long[g.messages().size()];
         int count = 0;
         for (MessageInfo m : g.messages()) {
-            if (matches(query, new Candidate(g.mailboxId(), m, g.keys(), sure))) hits[count++] = m.uid();
+            if (matches(query, new Candidate(g.mailboxId(), m, g.keys(), g.traces(), sure))) hits[count++] = m.uid();
         }
         return Arrays.copyOf(hits, count);
     }
@@ -208,25 +213,27 @@ final class MessageSearch {
         return Arrays.copyOf(out, n);
     }
 
-    private static boolean needsText(SearchQuery q) {
+    /** Whether a key of {@code q} (through AND, OR and NOT) is one {@code leaf} accepts. */
+    private static boolean any(SearchQuery q, java.util.function.Predicate<SearchQuery> leaf) {
         return switch (q) {
-            case SearchQuery.Text t -> true;
-            case SearchQuery.And and -> and.all().stream().anyMatch(MessageSearch::needsText);
-            case SearchQuery.Or(SearchQuery a, SearchQuery b) -> needsText(a) || needsText(b);
-            case SearchQuery.Not(SearchQuery inner) -> needsText(inner);
-            default -> false;
+            case SearchQuery.And and -> and.all().stream().anyMatch(x -> any(x, leaf));
+            case SearchQuery.Or(SearchQuery a, SearchQuery b) -> any(a, leaf) || any(b, leaf);
+            case SearchQuery.Not(SearchQuery inner) -> any(inner, leaf);
+            default -> leaf.test(q);
         };
     }
 
+    private static boolean needsText(SearchQuery q) {
+        return any(q, k -> k instanceof SearchQuery.Text);
+    }
+
     private static boolean needsKeys(SearchQuery q) {
-        return switch (q) {
-            case SearchQuery.Contains c -> true;
-            case SearchQuery.Day d -> d.field() == SearchQuery.DateField.SENT;
-            case SearchQuery.And and -> and.all().stream().anyMatch(MessageSearch::needsKeys);
-            case SearchQuery.Or(SearchQuery a, SearchQuery b) -> needsKeys(a) || needsKeys(b);
-            case SearchQuery.Not(SearchQuery inner) -> needsKeys(inner);
-            default -> false;
-        };
+        return any(q, k -> k instanceof SearchQuery.Contains || k instanceof SearchQuery.Day d && d.field() == SearchQuery.DateField.SENT);
+    }
+
+    /** HEADER keys read the header; a delivered message's begins with its trace fields, read with the rest of the gathering. */
+    private static boolean needsHeader(SearchQuery q) {
+        return any(q, k -> k instanceof SearchQuery.Header);
     }
 
     // ---- confirming, here ----
@@ -285,10 +292,13 @@ final class MessageSearch {
         private String header;
         private SearchText text;
 
-        Candidate(long mailboxId, MessageInfo m, Map<Long, MessageKeys> keys, Map<SearchQuery, long[]> sure) {
+        private final Map<Long, byte[]> traces;
+
+        Candidate(long mailboxId, MessageInfo m, Map<Long, MessageKeys> keys, Map<Long, byte[]> traces, Map<SearchQuery, long[]> sure) {
             this.mailboxId = mailboxId;
             this.m = m;
             this.keys = keys;
+            this.traces = traces;
             this.sure = sure;
         }
 
@@ -351,7 +361,7 @@ final class MessageSearch {
         private String readHeader() {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             // A delivered message's header starts with its trace fields (Delivered-To, Received ...), kept apart from the content.
-            byte[] trace = m.traceLength() == 0 ? new byte[0] : store.read(tx -> tx.trace(mailboxId, m.uid()));
+            byte[] trace = traces.getOrDefault(m.uid(), new byte[0]);
             try (InputStream in = new BufferedInputStream(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(trace), blobs.open(m.blobId())))) {
                 int c, state = 0; // how many bytes of CRLFCRLF were seen in a row
                 while (b.size() < MAX_HEADER_BYTES && (c = in.read()) >= 0) {

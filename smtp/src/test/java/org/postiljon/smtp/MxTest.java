@@ -516,7 +516,14 @@ class MxTest extends SmtpTranscriptTest {
                         + "S" + n + ": Content-Type: text/plain\n"
                         + "S" + n + ": \n"
                         + "S" + n + ": )\n"
-                        + "S" + n + ": c OK FETCH completed\n");
+                        + "S" + n + ": c OK FETCH completed\n"
+                        // RFC 9051 §6.4.4 HEADER: the trace fields kept beside the content are searched as the header
+                        + "C" + n + ": d SEARCH HEADER Delivered-To " + who + "\n"
+                        + "S" + n + ": * SEARCH 1\n"
+                        + "S" + n + ": d OK SEARCH completed\n"
+                        + "C" + n + ": e SEARCH HEADER Delivered-To r99@example.org\n"
+                        + "S" + n + ": * SEARCH\n"
+                        + "S" + n + ": e OK SEARCH completed\n");
             }
         }
         String whole = text(rcpts.get(5), inbox(rcpts.get(5)).getFirst());

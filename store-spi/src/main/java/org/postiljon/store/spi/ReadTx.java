@@ -70,6 +70,9 @@ public interface ReadTx {
     /** A delivered message's trace fields (the octets before its content), empty when it has none. */
     byte[] trace(long mailboxId, long uid);
 
+    /** The trace fields of the messages among {@code uids} that have some, by UID. */
+    java.util.Map<Long, byte[]> traces(long mailboxId, UidSet uids);
+
     /** Keys of the messages with one of the given UIDs (sorted ascending), by UID. */
     java.util.SortedMap<Long, MessageKeys> keys(long mailboxId, long[] uids, boolean withParse);
 

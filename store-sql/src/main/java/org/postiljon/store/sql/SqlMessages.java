@@ -164,6 +164,15 @@ abstract class SqlMessages extends SqlMailboxes {
     }
 
     @Override
+    public Map<Long, byte[]> traces(long mailboxId, UidSet uids) {
+        Map<Long, byte[]> out = new java.util.HashMap<>();
+        for (var e : inSet("SELECT uid, trace FROM message", mailboxId, uids, rs -> java.util.Map.entry(rs.getLong(1), java.util.Optional.ofNullable(rs.getBytes(2))))) {
+            e.getValue().ifPresent(t -> out.put(e.getKey(), t));
+        }
+        return out;
+    }
+
+    @Override
     public byte[] trace(long mailboxId, long uid) {
         return one("SELECT trace FROM message WHERE mailbox_id = ? AND uid = ?", rs -> rs.getBytes(1), mailboxId, uid)
                 .filter(java.util.Objects::nonNull).orElse(new byte[0]);
