@@ -164,4 +164,23 @@ class HostileInputTest extends ImapTranscriptTest {
         assertTrue(ms >= 50 + 100, "second and third attempts were delayed: " + ms + " ms");
         run("C1: f9 LOGIN alice@example.org \"correct horse battery\"\nS1: f9 OK *");
     }
+
+    @Test
+    void aCompressedStreamThatIsNotDeflateEndsOnlyThatConnection() throws Exception {
+        // RFC 4978 §3: after OK both directions are DEFLATE; bytes that do not inflate cannot be commands.
+        login(1, "alice@example.org");
+        run("C1: z1 COMPRESS DEFLATE\nS1: z1 OK DEFLATE active\n");
+        var out = t.socket(1).getOutputStream();
+        out.write(new byte[] {(byte) 0xff, (byte) 0xff, 'n', 'o', 't', ' ', 'd', 'e', 'f', 'l', 'a', 't', 'e', '\r', '\n'});
+        out.flush();
+        // What the server still sends is compressed; it then closes the connection (readAllBytes reaches the end).
+        byte[] raw = t.socket(1).getInputStream().readAllBytes(); // returns at the end of the stream: the connection is closed
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+        inflater.setInput(raw);
+        byte[] plain = new byte[4096];
+        String said = new String(plain, 0, inflater.inflate(plain), java.nio.charset.StandardCharsets.US_ASCII);
+        org.junit.jupiter.api.Assertions.assertFalse(said.contains("SERVERBUG"), said);
+        login(2, "alice@example.org");
+        run("C2: n1 NOOP\nS2: n1 OK NOOP completed\n");
+    }
 }
