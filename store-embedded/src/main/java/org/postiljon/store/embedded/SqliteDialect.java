@@ -3,7 +3,6 @@ package org.postiljon.store.embedded;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import org.postiljon.store.sql.Dialect;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -42,24 +41,8 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
-    public List<String> migrations() {
-        return List.of("org/postiljon/store/embedded/migration/V1__schema.sql",
-                "org/postiljon/store/embedded/migration/V2__address_text.sql",
-                "org/postiljon/store/embedded/migration/V3__account_setting.sql",
-                "org/postiljon/store/embedded/migration/V4__outbound.sql",
-                "org/postiljon/store/embedded/migration/V5__outbound_dsn.sql",
-                "org/postiljon/store/embedded/migration/V6__outbound_delay_notice.sql",
-                "org/postiljon/store/embedded/migration/V7__quota_acl_retention.sql",
-                "org/postiljon/store/embedded/migration/V8__search_index.sql",
-                "org/postiljon/store/embedded/migration/V9__parse_by_content.sql",
-                "org/postiljon/store/embedded/migration/V10__message_content_index.sql",
-                "org/postiljon/store/embedded/migration/V11__change_log_content.sql",
-                "org/postiljon/store/embedded/migration/V12__deleted_unseen_indexes.sql",
-                "org/postiljon/store/embedded/migration/V13__flags_index.sql",
-                "org/postiljon/store/embedded/migration/V14__annotation.sql",
-                "org/postiljon/store/embedded/migration/V15__display_to.sql",
-                "org/postiljon/store/embedded/migration/V16__casemap_sort_keys.sql",
-                "org/postiljon/store/embedded/migration/V17__trace.sql");
+    public String name() {
+        return "sqlite";
     }
 
     @Override

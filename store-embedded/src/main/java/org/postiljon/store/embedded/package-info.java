@@ -3,7 +3,7 @@
  *
  * <p>Data directory layout:
  * <pre>
- *   postiljon.db (+ -wal, -shm)   metadata, see migration/V1__schema.sql
+ *   postiljon.db (+ -wal, -shm)   metadata, schema in store-sql (schema/, schema/sqlite/)
  *   blobs/ab/abcd…                message bytes, named by their SHA-256
  *   blobs/tmp/                    files being written; removed on start
  * </pre>

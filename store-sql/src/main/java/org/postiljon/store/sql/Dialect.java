@@ -10,8 +10,8 @@ public interface Dialect {
     /** Applies per-connection settings (pragmas, time zone...). */
     void configure(Connection connection, boolean writer) throws SQLException;
 
-    /** Class-path resources with the schema migrations, in order; each named {@code V<n>__*.sql}. */
-    List<String> migrations();
+    /** The directory of this dialect's schema overlays under {@code schema/} ("sqlite", "postgres"). */
+    String name();
 
     boolean isUniqueViolation(SQLException e);
 

@@ -13,17 +13,40 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Versioned schema migrations: each resource {@code V<n>__name.sql} runs once, in order, in one
- * transaction together with its row in {@code schema_version}. Statements end with {@code ;} at
- * the end of a line.
+ * Versioned schema migrations, one schema for every dialect: version {@code n} is
+ * {@code schema/V<n>__name.sql} (SQL every dialect runs) followed by the dialect's overlay
+ * {@code schema/<dialect>/V<n>__name.sql} (what only that dialect can say: row ids, binary
+ * types, triggers, functions). At least one of the two exists. Each version runs once, in order,
+ * in one transaction together with its row in {@code schema_version}. Statements end with
+ * {@code ;} at the end of a line; a block that ends a line with {@code BEGIN} ends with {@code END;}.
  */
 final class Migrations {
 
-    private static final Pattern NAME = Pattern.compile(".*/V(\\d+)__[^/]+\\.sql");
+    private static final String ROOT = "org/postiljon/store/sql/schema/";
+
+    /** The versions, in order. A new version is a line here and its files. */
+    static final List<String> VERSIONS = List.of(
+            "V1__schema", "V2__address_text", "V3__account_setting", "V4__outbound",
+            "V5__outbound_dsn", "V6__outbound_delay_notice", "V7__quota_acl_retention",
+            "V8__search_index", "V9__parse_by_content", "V10__message_content_index",
+            "V11__change_log_content", "V12__deleted_unseen_indexes", "V13__flags_index",
+            "V14__annotation", "V15__display_to", "V16__casemap_sort_keys", "V17__trace");
+
+    private static final Pattern NAME = Pattern.compile("V(\\d+)__[a-z0-9_]+");
 
     private Migrations() { }
 
-    static int apply(Connection c, List<String> resources) throws SQLException {
+    /** The scripts of one version for {@code dialect}, common part first; empty if it has none. */
+    static List<String> scripts(String version, String dialect) {
+        java.util.ArrayList<String> out = new java.util.ArrayList<>(2);
+        for (String resource : List.of(ROOT + version + ".sql", ROOT + dialect + "/" + version + ".sql")) {
+            String text = read(resource);
+            if (text != null) out.add(text);
+        }
+        return out;
+    }
+
+    static int apply(Connection c, String dialect) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
@@ -33,16 +56,18 @@ final class Migrations {
                 if (rs.next()) current = rs.getInt(1);
             }
             int applied = current;
-            for (String resource : resources) {
-                Matcher m = NAME.matcher(resource);
-                if (!m.matches()) throw new IllegalArgumentException("migration not named V<n>__name.sql: " + resource);
+            for (String name : VERSIONS) {
+                Matcher m = NAME.matcher(name);
+                if (!m.matches()) throw new IllegalArgumentException("migration not named V<n>__name: " + name);
                 int version = Integer.parseInt(m.group(1));
                 if (version <= current) continue;
                 if (version != applied + 1) throw new IllegalStateException("migration " + version + " follows " + applied);
-                for (String sql : statements(read(resource))) s.execute(sql);
+                List<String> scripts = scripts(name, dialect);
+                if (scripts.isEmpty()) throw new IllegalStateException("migration " + name + " has no script for " + dialect);
+                for (String script : scripts) for (String sql : statements(script)) s.execute(sql);
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)")) {
                     p.setInt(1, version);
-                    p.setString(2, resource.substring(resource.lastIndexOf('/') + 1));
+                    p.setString(2, name + ".sql");
                     p.setLong(3, System.currentTimeMillis());
                     p.executeUpdate();
                 }
@@ -60,7 +85,7 @@ final class Migrations {
 
     private static String read(String resource) {
         try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) throw new IllegalStateException("missing migration resource " + resource);
+            if (in == null) return null;
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + resource, e);
