@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Set;
 import org.postiljon.mailbox.api.Acl;
 import org.postiljon.mailbox.api.ChangeBus;
+import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.Quotas;
 import org.postiljon.mailbox.api.Retention;
@@ -19,6 +20,17 @@ import org.postiljon.store.spi.SearchIndex;
 public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes,
                            OutboundQueue queue, BlobSweeper sweeper, Quotas quotas, Acl acl, Retention retention,
                            SearchIndexer indexer) {
+
+    /**
+     * Routing and local delivery for this model.
+     *
+     * @param hostname   the name Received fields give this server
+     * @param postmaster where mail to {@code postmaster@} a local domain goes when no account or alias has that name
+     *                   (RFC 5321 §4.5.1: it must be accepted); null: the domain's first account
+     */
+    public Deliveries deliveries(String hostname, EmailAddress postmaster) {
+        return new StoredDeliveries(directory, mailboxes, messages, hostname, postmaster);
+    }
 
     /** Without a full-text index: every text search reads the messages (tools and small tests). */
     public static MailboxModel over(MetadataStore store, BlobStore blobs, ChangeBus bus, MailboxLimits limits, Passwords passwords) {

@@ -133,7 +133,8 @@ public final class Node implements AutoCloseable {
         SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl, throttle,
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
                 Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake, model.quotas(),
-                settings.get("smtp.postmaster").isEmpty() ? null : org.postiljon.mailbox.api.EmailAddress.parse(settings.get("smtp.postmaster")));
+                model.deliveries(hostname(), settings.get("smtp.postmaster").isEmpty() ? null
+                        : org.postiljon.mailbox.api.EmailAddress.parse(settings.get("smtp.postmaster"))));
         listen("smtp", null, new SmtpServer(smtp, Mode.MX));
         listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
         // LMTP's clients are the front MTA's delivery agents, many connections from one address: a limit of their own.

@@ -9,25 +9,21 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.postiljon.mailbox.api.Account;
-import org.postiljon.mailbox.api.AccountSetting;
+import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.EmailAddress;
-import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.MailboxException;
-import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.OutboundQueue;
-import org.postiljon.mailbox.api.StagedMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Local delivery: recipients to accounts (aliases, catch-all, sub-addressing), and the message
- * into each account's mailbox through the same {@code Messages} operations as IMAP APPEND, with
- * the trace fields of RFC 5321 §4.4. A delivery is acknowledged only after it is durable.
+ * The end of an SMTP transaction: the checks on the data (size, line endings, hops, forged
+ * senders), local delivery through the mailbox layer's {@link Deliveries} (which routes and
+ * writes the trace fields), the outbound queue for the others, and the replies and delivery
+ * notices. A delivery is acknowledged only after it is durable.
  */
 final class Delivery {
 
@@ -38,128 +34,14 @@ final class Delivery {
 
     private Delivery() { }
 
-    /** The local accounts an address leads to, and the folder; null when it leads to none. */
-    static Envelope.Recipient resolve(SmtpServices svc, String given, EmailAddress to) {
-        List<Account> accounts = accounts(svc, to);
-        String folder = "INBOX";
-        if (accounts.isEmpty() && to.localPart().equalsIgnoreCase("postmaster")) {
-            // RFC 5321 §4.5.1: postmaster@ every local domain is accepted, even without an account or alias of that name.
-            accounts = postmasterAccounts(svc, to);
-            if (accounts.isEmpty()) return null;
-        } else if (accounts.isEmpty()) {
-            // RFC 5233 sub-addressing: user+tag@domain is user@domain.
-            int plus = to.localPart().indexOf('+');
-            if (plus <= 0) return null;
-            EmailAddress base = new EmailAddress(to.localPart().substring(0, plus), to.domain());
-            accounts = accounts(svc, base);
-            if (accounts.isEmpty()) return null;
-            String tag = to.localPart().substring(plus + 1);
-            if (accounts.size() == 1 && !tag.isEmpty() && optedIn(svc, accounts.getFirst()) && hasFolder(svc, accounts.getFirst(), tag)) {
-                folder = tag;
-            }
-        }
-        return new Envelope.Recipient(given, accounts, folder, false, OutboundQueue.Target.of(given));
+    /** Begins one message's local deliveries (see {@link Deliveries#begin}): the submission fixups, then the spooled data. */
+    static Deliveries.Batch begin(SmtpServices svc, String returnPath, Deliveries.Via via, byte[] fixups, Spool spool) {
+        return svc.deliveries().begin(returnPath, via, () -> new SequenceInputStream(new ByteArrayInputStream(fixups), spool.open()));
     }
 
-    private static List<Account> accounts(SmtpServices svc, EmailAddress to) {
-        List<Account> out = new ArrayList<>();
-        for (EmailAddress target : svc.directory().resolve(to)) {
-            if (svc.directory().isLocal(target.domain())) {
-                svc.directory().find(target).ifPresent(out::add);
-            } else {
-                log.warn("alias {} forwards to {}: forwarding to other servers needs the outbound queue, not delivered there", to, target);
-            }
-        }
-        return out;
-    }
-
-    /** The configured postmaster account, else the domain's first account (then: any first account). */
-    private static List<Account> postmasterAccounts(SmtpServices svc, EmailAddress to) {
-        if (svc.postmaster() != null) return accounts(svc, svc.postmaster());
-        List<Account> inDomain = svc.directory().accounts(java.util.Optional.of(to.domain()));
-        if (!inDomain.isEmpty()) return List.of(inDomain.getFirst());
-        List<Account> any = svc.directory().accounts(java.util.Optional.empty());
-        return any.isEmpty() ? List.of() : List.of(any.getFirst());
-    }
-
-    private static boolean optedIn(SmtpServices svc, Account a) {
-        return svc.directory().setting(a, AccountSetting.SUBADDRESS_FOLDER).equals("on");
-    }
-
-    private static boolean hasFolder(SmtpServices svc, Account a, String name) {
-        try {
-            svc.mailboxes().get(a, MailboxName.of(name));
-            return true;
-        } catch (MailboxException e) {
-            return false;
-        }
-    }
-
-    static EmailAddress postmaster(SmtpServices svc) {
-        var domains = svc.directory().domains();
-        String host = svc.hostname().toLowerCase(Locale.ROOT);
-        for (var d : domains) if (host.equals(d.ascii()) || host.endsWith("." + d.ascii())) return new EmailAddress("postmaster", d);
-        if (domains.isEmpty()) throw new SmtpError(550, "5.1.1", "no local domain for postmaster");
-        return new EmailAddress("postmaster", domains.getFirst());
-    }
-
-    /**
-     * One message's local deliveries: its content (the submission fixups and the spooled data) is
-     * stored and parsed once, on the first delivery, and shared by every recipient; each gets only
-     * its own trace fields beside it. Also remembers which account/folder pairs have the message,
-     * so a second recipient reaching the same account (an alias) does not deliver it twice.
-     * {@link #close} gives the stored content up when no delivery took it.
-     */
-    static final class Shared implements AutoCloseable {
-        private final SmtpServices svc;
-        private final byte[] fixups;
-        private final Spool spool;
-        private final Set<String> done = new HashSet<>();
-        private StagedMessage staged;
-        private int delivered;
-
-        Shared(SmtpServices svc, byte[] fixups, Spool spool) {
-            this.svc = svc;
-            this.fixups = fixups;
-            this.spool = spool;
-        }
-
-        private StagedMessage content() {
-            if (staged == null) {
-                InputStream content = new SequenceInputStream(new ByteArrayInputStream(fixups), spool.open());
-                staged = svc.messages().stage(content, Flags.NONE, java.time.Instant.now());
-            }
-            return staged;
-        }
-
-        @Override
-        public void close() {
-            if (staged != null && delivered == 0) svc.messages().discard(List.of(staged));
-        }
-    }
-
-    /**
-     * Delivers to every account of one recipient; throws when any delivery failed. Accounts that
-     * have the message already (through an earlier recipient of it) are skipped.
-     */
-    static void deliver(Session s, Envelope.Recipient r, Shared shared) {
-        deliver(s.envelope.from(), r, recipient -> received(s, recipient), shared);
-    }
-
-    /**
-     * The same without a session (also {@link LocalSubmission}): each account gets the shared
-     * content with Return-Path, Delivered-To and {@code received} for it as its trace fields.
-     */
-    static void deliver(String sender, Envelope.Recipient r, java.util.function.UnaryOperator<String> received, Shared shared) {
-        if (r.remote()) return; // queued once for all remote recipients: see queueRemote
-        for (Account a : r.accounts()) {
-            if (!shared.done.add(a.id() + "/" + r.folder())) continue;
-            // Return-Path, Delivered-To and Received, RFC 5321 §4.4 (the addresses were checked: no CR or LF).
-            byte[] trace = ("Return-Path: <" + sender + ">\r\n" + "Delivered-To: " + r.address() + "\r\n" + received.apply(r.address()))
-                    .getBytes(StandardCharsets.UTF_8);
-            shared.svc.messages().deliver(a, MailboxName.of(r.folder()), shared.content(), trace);
-            shared.delivered++;
-        }
+    /** Delivers to one local recipient (a remote one is queued once for all: see queueRemote); throws when any delivery failed. */
+    static void deliver(Envelope.Recipient r, Deliveries.Batch batch) {
+        if (!r.remote()) batch.deliver(r.address(), r.route());
     }
 
     /** The reply for a full mailbox: 452 4.2.2, or 552 5.2.2 when the message could never fit (RFC 3463 §3.3). */
@@ -175,10 +57,10 @@ final class Delivery {
      */
     static List<Envelope.Recipient> deliverAll(Session s, Spool spool, byte[] fixups, List<MailboxException.OverQuota> why) {
         List<Envelope.Recipient> full = new ArrayList<>();
-        try (Shared shared = new Shared(s.services, fixups, spool)) {
+        try (Deliveries.Batch batch = begin(s.services, s.envelope.from(), via(s), fixups, spool)) {
             for (Envelope.Recipient r : s.envelope.recipients()) {
                 try {
-                    deliver(s, r, shared);
+                    deliver(r, batch);
                 } catch (MailboxException.OverQuota e) {
                     full.add(r);
                     why.add(e);
@@ -192,7 +74,7 @@ final class Delivery {
     /** Queues one copy for every recipient on other servers, with a Received line; durable when it returns. */
     private static void queueRemote(Session s, Spool spool, byte[] fixups) {
         List<OutboundQueue.Target> remote = s.envelope.recipients().stream().filter(Envelope.Recipient::remote).map(Envelope.Recipient::dsn).toList();
-        queueRemote(s.services, s.envelope.from(), dsn(s), remote, received(s, null), fixups, spool);
+        queueRemote(s.services, s.envelope.from(), dsn(s), remote, s.services.deliveries().received(via(s), null), fixups, spool);
     }
 
     static void queueRemote(SmtpServices svc, String sender, OutboundQueue.Dsn dsn, List<OutboundQueue.Target> remote, String received,
@@ -203,17 +85,9 @@ final class Delivery {
         svc.queued().run();
     }
 
-    /** A Received field (RFC 5321 §4.4), with a "for" clause when there is one recipient to name. */
-    private static String received(Session s, String recipient) {
-        return received(s.services, "from " + s.helo + " ([" + s.remoteIp() + "])", s.protocolName(), recipient);
-    }
-
-    /** A Received field; {@code from} is the "from" clause, or null when the message did not come over the network from a client. */
-    static String received(SmtpServices svc, String from, String protocol, String recipient) {
-        String id = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
-        return "Received: " + (from == null ? "" : from + "\r\n\t")
-                + "by " + svc.hostname() + " (Postiljon) with " + protocol + " id " + id
-                + (recipient == null ? "" : "\r\n\tfor <" + recipient + ">") + ";\r\n\t" + DATE.format(ZonedDateTime.now(ZoneOffset.UTC)) + "\r\n";
+    /** How the session's message came in, for its Received fields (RFC 5321 §4.4). */
+    private static Deliveries.Via via(Session s) {
+        return new Deliveries.Via("from " + s.helo + " ([" + s.remoteIp() + "])", s.protocolName());
     }
 
     /** The RFC 3461 requests made on MAIL. */
@@ -352,10 +226,10 @@ final class Delivery {
             if (s.mode == Mode.LMTP) {
                 // RFC 2033 §4.2: one reply per recipient, in RCPT order.
                 List<Envelope.Recipient> ok = new ArrayList<>();
-                try (Shared shared = new Shared(s.services, fixups, spool)) {
+                try (Deliveries.Batch batch = begin(s.services, s.envelope.from(), via(s), fixups, spool)) {
                     for (Envelope.Recipient rcpt : s.envelope.recipients()) {
                         try {
-                            deliver(s, rcpt, shared);
+                            deliver(rcpt, batch);
                             ok.add(rcpt);
                             s.reply(250, "2.0.0", "<" + rcpt.address() + "> delivered");
                         } catch (MailboxException.OverQuota e) {

@@ -3,7 +3,7 @@ package org.postiljon.smtp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.OutboundQueue;
 
 /**
@@ -21,20 +21,19 @@ record Envelope(String from, Map<String, String> params, List<Recipient> recipie
     /**
      * One accepted RCPT.
      *
-     * @param address  the forward-path as given (without brackets)
-     * @param accounts the local accounts the mail goes to (after aliases and sub-addressing)
-     * @param folder   the folder in each account (INBOX, or a sub-address folder)
-     * @param remote   a recipient on another server, for the outbound queue (no accounts)
-     * @param dsn      RFC 3461 NOTIFY and ORCPT as given on RCPT
+     * @param address the forward-path as given (without brackets)
+     * @param route   where it goes here (accounts and folder); null for a recipient on another
+     *                server, which the outbound queue takes
+     * @param dsn     RFC 3461 NOTIFY and ORCPT as given on RCPT
      */
-    record Recipient(String address, List<Account> accounts, String folder, boolean remote, OutboundQueue.Target dsn) {
+    record Recipient(String address, Deliveries.Route route, OutboundQueue.Target dsn) {
 
         static Recipient remote(String address, OutboundQueue.Target dsn) {
-            return new Recipient(address, List.of(), null, true, dsn);
+            return new Recipient(address, null, dsn);
         }
 
-        Recipient with(OutboundQueue.Target dsn) {
-            return new Recipient(address, accounts, folder, remote, dsn);
+        boolean remote() {
+            return route == null;
         }
     }
 }

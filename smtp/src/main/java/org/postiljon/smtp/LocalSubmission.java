@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.OutboundQueue;
@@ -14,14 +15,14 @@ import org.postiljon.mailbox.api.Submission.ForbiddenFrom;
 
 /**
  * Submission without an SMTP session (JMAP EmailSubmission): the rules of the submission port
- * (RFC 6409) with the same recipient resolution, quota checks, local delivery and outbound queue
- * as {@link Delivery}, so a message sent from the webmail and one sent from a mail program travel
+ * (RFC 6409) with the same routing and local delivery ({@link Deliveries}), quota checks and
+ * outbound queue as the submission port, so a message sent from the webmail and one sent from a mail program travel
  * alike.
  */
 public final class LocalSubmission implements Submission {
 
-    /** What the Received field names as the protocol the message came in by. */
-    private static final String PROTOCOL = "HTTPS";
+    /** The Received field: no "from" clause (no mail client connected), the protocol the message came in by. */
+    private static final Deliveries.Via VIA = new Deliveries.Via(null, "HTTPS");
 
     private final SmtpServices svc;
 
@@ -57,7 +58,7 @@ public final class LocalSubmission implements Submission {
             List<String> forged = Delivery.forgedSenders(svc, user, spool);
             if (!forged.isEmpty()) throw new ForbiddenFrom("you may not send as " + String.join(", ", forged) + " (From: or Sender:)");
             byte[] fixups = Delivery.submissionFixups(svc, spool); // RFC 6409 §8.2-8.3, as on the submission port
-            try (Delivery.Shared shared = new Delivery.Shared(svc, fixups, spool)) {
+            try (Deliveries.Batch batch = Delivery.begin(svc, sender.toString(), VIA, fixups, spool)) {
                 for (String given : recipients) {
                     EmailAddress to;
                     try {
@@ -71,20 +72,20 @@ public final class LocalSubmission implements Submission {
                         out.add(new Outcome(given, Outcome.Status.QUEUED, null));
                         continue;
                     }
-                    Envelope.Recipient r = Delivery.resolve(svc, given, to);
-                    if (r == null) {
+                    var route = svc.deliveries().route(to);
+                    if (route.isEmpty()) {
                         out.add(new Outcome(given, Outcome.Status.REFUSED, "no such user here"));
                         continue;
                     }
                     try {
-                        Delivery.deliver(sender.toString(), r, rcpt -> Delivery.received(svc, null, PROTOCOL, rcpt), shared);
+                        batch.deliver(given, route.get());
                         out.add(new Outcome(given, Outcome.Status.DELIVERED, null));
                     } catch (MailboxException.OverQuota e) {
-                        out.add(new Outcome(given, Outcome.Status.REFUSED, Delivery.quotaError(e, r.address()).getMessage()));
+                        out.add(new Outcome(given, Outcome.Status.REFUSED, Delivery.quotaError(e, given).getMessage()));
                     }
                 }
             }
-            Delivery.queueRemote(svc, sender.toString(), OutboundQueue.Dsn.NONE, remote, Delivery.received(svc, null, PROTOCOL, null), fixups, spool);
+            Delivery.queueRemote(svc, sender.toString(), OutboundQueue.Dsn.NONE, remote, svc.deliveries().received(VIA, null), fixups, spool);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

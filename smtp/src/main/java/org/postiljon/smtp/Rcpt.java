@@ -3,6 +3,7 @@ package org.postiljon.smtp;
 import java.io.IOException;
 import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.OutboundQueue;
@@ -48,7 +49,9 @@ final class Rcpt implements Command {
         EmailAddress to;
         try {
             // §4.5.1: "postmaster" without a domain must be accepted.
-            to = path.equalsIgnoreCase("postmaster") ? Delivery.postmaster(s.services) : EmailAddress.parse(path);
+            to = path.equalsIgnoreCase("postmaster")
+                    ? s.services.deliveries().postmaster().orElseThrow(() -> new SmtpError(550, "5.1.1", "no local domain for postmaster"))
+                    : EmailAddress.parse(path);
         } catch (MailboxException.InvalidName e) {
             throw new SmtpError(501, "5.1.3", "bad recipient address: " + e.getMessage());
         }
@@ -64,10 +67,10 @@ final class Rcpt implements Command {
                 }
             }
         }
-        Envelope.Recipient r = Delivery.resolve(s.services, path, to);
-        if (r == null) throw new SmtpError(550, "5.1.1", "no such user here");
+        Deliveries.Route route = s.services.deliveries().route(to).orElseThrow(() -> new SmtpError(550, "5.1.1", "no such user here"));
+        Envelope.Recipient r = new Envelope.Recipient(path, route, new OutboundQueue.Target(path, notify, orcpt));
         overQuota(s, r);
-        s.envelope.recipients().add(r.with(new OutboundQueue.Target(path, notify, orcpt)));
+        s.envelope.recipients().add(r);
         s.reply(250, "2.1.5", "recipient OK");
     }
 
@@ -80,7 +83,7 @@ final class Rcpt implements Command {
         String declared = s.envelope.params().get("SIZE");
         long size = Math.max(1, declared == null ? 0 : Long.parseLong(declared));
         MailboxException.OverQuota last = null;
-        for (Account a : r.accounts()) {
+        for (Account a : r.route().accounts()) {
             try {
                 s.services.quotas().checkDelivery(a, size);
                 return;

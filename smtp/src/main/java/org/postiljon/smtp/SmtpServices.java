@@ -1,6 +1,7 @@
 package org.postiljon.smtp;
 
 import java.nio.file.Path;
+import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Mailboxes;
 import org.postiljon.mailbox.api.Messages;
@@ -19,16 +20,15 @@ import org.postiljon.net.Tls;
  * @param plaintextOnLoopback allow AUTH PLAIN/LOGIN without TLS from 127.0.0.1 and ::1 (submission)
  * @param queue               mail for other servers (submission)
  * @param queued              called after something was queued, to wake the sender
- * @param postmaster          where mail to {@code postmaster@} a local domain goes when no account or alias has that
- *                            name (RFC 5321 §4.5.1: it must be accepted); null: the domain's first account
+ * @param deliveries          routing and local delivery (the mailbox layer's), shared with JMAP submission
  */
 public record SmtpServices(String hostname, Directory directory, Mailboxes mailboxes, Messages messages, Tls tls, Sasl sasl,
                            AuthThrottle throttle, SmtpLimits limits, Path spool, boolean plaintextOnLoopback,
                            OutboundQueue queue, Runnable queued, Quotas quotas,
-                           org.postiljon.mailbox.api.EmailAddress postmaster) {
+                           Deliveries deliveries) {
 
     /** The same without TLS: for a unix-domain socket, where STARTTLS is neither possible nor needed. */
     public SmtpServices withoutTls() {
-        return new SmtpServices(hostname, directory, mailboxes, messages, null, sasl, throttle, limits, spool, plaintextOnLoopback, queue, queued, quotas, postmaster);
+        return new SmtpServices(hostname, directory, mailboxes, messages, null, sasl, throttle, limits, spool, plaintextOnLoopback, queue, queued, quotas, deliveries);
     }
 }

@@ -56,7 +56,7 @@ final class SmtpTestServer implements AutoCloseable {
         AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(1), 1000, 1000), Clock.systemUTC());
         Sasl sasl = new Sasl(model.directory());
         services = new SmtpServices("mx." + domain, model.directory(), model.mailboxes(), model.messages(), tls, sasl,
-                throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake, model.quotas(), null);
+                throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake, model.quotas(), model.deliveries("mx." + domain, null));
         Listener.Options options = new Listener.Options(50, 1000, Duration.ofSeconds(2));
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
         mx = Listener.start("smtp", any, null, new SmtpServer(services, Mode.MX), options);
