@@ -92,29 +92,17 @@ final class EmailMethods {
         ArrayNode list = out.putArray("list");
         ArrayNode notFound = out.putArray("notFound");
         Map<Long, Mailbox> mailboxes = Blobs.byKey(svc, c.account);
-        // A page in a few reads: every Email's messages in one, then the keys of the first of each, one read per mailbox.
+        // A page in one read: every Email's copies and the keys of the first of each.
         Map<String, String> prefixOf = new java.util.LinkedHashMap<>();
         for (String id : new LinkedHashSet<>(ids)) prefixOf.put(id, ObjectIds.emailContent(id).orElse(""));
-        Map<String, List<MessageInfo>> byPrefix = svc.messages().withContents(c.account, prefixOf.values());
-        Map<Long, List<Long>> firstUids = new java.util.HashMap<>();
-        for (List<MessageInfo> found : byPrefix.values()) {
-            firstUids.computeIfAbsent(found.getFirst().mailboxId(), k -> new ArrayList<>()).add(found.getFirst().uid());
-        }
-        Map<Long, java.util.SortedMap<Long, MessageKeys>> keys = new java.util.HashMap<>();
-        for (var e : firstUids.entrySet()) {
-            Mailbox mb = mailboxes.get(e.getKey());
-            if (mb == null) continue;
-            keys.put(e.getKey(), svc.messages().keys(c.account, mb.name(), UidSet.of(e.getValue().stream().mapToLong(Long::longValue).toArray()), true));
-        }
+        Map<String, Messages.Copies> byPrefix = svc.messages().withContents(c.account, prefixOf.values());
         for (var e : prefixOf.entrySet()) {
-            List<MessageInfo> found = byPrefix.getOrDefault(e.getValue(), List.of());
-            MessageInfo first = found.isEmpty() ? null : found.getFirst();
-            MessageKeys k = first == null ? null : keys.getOrDefault(first.mailboxId(), java.util.Collections.emptySortedMap()).get(first.uid());
-            if (k == null) { // no such Email, or it went between the two reads
+            Messages.Copies found = byPrefix.get(e.getValue());
+            if (found == null) {
                 notFound.add(e.getKey());
                 continue;
             }
-            list.add(view(c.account, found, mailboxes, k, props, fetch));
+            list.add(view(c.account, found.messages(), mailboxes, found.keys(), props, fetch));
         }
         return out;
     }
@@ -277,12 +265,20 @@ final class EmailMethods {
 
     private record Hit(Mailbox mailbox, MessageInfo info, MessageKeys keys) { }
 
-    /** The whole result, in order, one id per Email (and per thread when collapsing). */
-    private List<String> run(Account a, Query q) {
+    /**
+     * The whole result, in order, one id per Email (and per thread when collapsing).
+     *
+     * @param from where the page asked for probably starts (-1: unknown), read with the order
+     */
+    private List<String> run(Account a, Query q, int from) {
         if (q.mailboxes().size() == 1 && !q.collapse()) {
-            // One folder: the stored sort order (cached per message set); ids only for what is read.
+            // One folder: the stored sort order (cached per message set) and the page's messages in
+            // one read; ids of other stretches only when asked for.
             Mailbox m = q.mailboxes().getFirst();
-            return new FolderIds(a, m, svc.messages().sort(a, m.name(), q.sort(), q.search()));
+            Messages.SortedPage sorted = svc.messages().sort(a, m.name(), q.sort(), q.search(), Math.max(0, from), from < 0 ? 0 : FolderIds.BLOCK);
+            FolderIds ids = new FolderIds(a, m, sorted.uids());
+            if (from >= 0) ids.fill(from, sorted.page());
+            return ids;
         }
         List<Hit> hits = new ArrayList<>();
         for (Mailbox m : q.mailboxes()) {
@@ -331,18 +327,22 @@ final class EmailMethods {
 
         @Override
         public String get(int i) {
-            if (ids[i] == null) {
-                int end = Math.min(uids.length, i + BLOCK);
-                Map<Long, Integer> at = new HashMap<>();
-                for (int k = i; k < end; k++) {
-                    at.put(uids[k], k);
-                    ids[k] = "";
-                }
-                for (MessageInfo m : svc.messages().list(account, mailbox.name(), UidSet.of(Arrays.copyOfRange(uids, i, end)))) {
-                    ids[at.get(m.uid())] = ObjectIds.email(m);
-                }
-            }
+            if (ids[i] == null) fill(i, svc.messages().list(account, mailbox.name(), UidSet.of(Arrays.copyOfRange(uids, i, Math.min(uids.length, i + BLOCK)))));
             return ids[i];
+        }
+
+        /** The ids of positions {@code from} to {@code from + BLOCK} from their messages ("" for those gone). */
+        void fill(int from, List<MessageInfo> messages) {
+            int end = Math.min(uids.length, from + BLOCK);
+            Map<Long, Integer> at = new HashMap<>();
+            for (int k = from; k < end; k++) {
+                at.put(uids[k], k);
+                ids[k] = "";
+            }
+            for (MessageInfo m : messages) {
+                Integer k = at.get(m.uid());
+                if (k != null) ids[k] = ObjectIds.email(m);
+            }
         }
     }
 
@@ -351,7 +351,9 @@ final class EmailMethods {
         c.accountId();
         String state = Jmap.state(svc, c.account);
         Query q = parseQuery(c);
-        ObjectNode out = MailboxMethods.page(c, run(c.account, q), state);
+        // Where the page starts, when the request says so directly (not by anchor or from the end).
+        long position = c.text("anchor") == null ? c.number("position", 0, Integer.MIN_VALUE, Integer.MAX_VALUE) : -1;
+        ObjectNode out = MailboxMethods.page(c, run(c.account, q, (int) Math.max(-1, position)), state);
         out.put("collapseThreads", q.collapse());
         return out;
     }
@@ -371,7 +373,7 @@ final class EmailMethods {
         }
         if (changed.size() > max) throw new MethodError("tooManyChanges", changed.size() + " Emails changed, more than maxChanges");
         String state = Jmap.state(svc, c.account);
-        List<String> now = run(c.account, parseQuery(c));
+        List<String> now = run(c.account, parseQuery(c), -1);
         ObjectNode out = base(c);
         out.put("oldQueryState", since);
         out.put("newQueryState", state);

@@ -278,21 +278,40 @@ final class StoredMessages implements Messages {
 
     @Override
     public long[] sort(Account account, MailboxName name, List<SortKey> keys, SearchQuery query) {
-        long[] all = store.read(tx -> {
+        return sort(account, name, keys, query, 0, 0).uids();
+    }
+
+    @Override
+    public SortedPage sort(Account account, MailboxName name, List<SortKey> keys, SearchQuery query, int from, int count) {
+        boolean all = query instanceof SearchQuery.All;
+        SortedPage sorted = store.read(tx -> {
             Mailbox m = readable(tx, account, name);
             Shape shape = new Shape(m.id(), m.uidValidity(), m.uidNext(), tx.uids(m.id()).length, List.copyOf(keys));
-            long[] cached = (long[]) orders.get(shape);
-            if (cached != null) return cached;
-            long[] sorted = tx.sortedUids(m.id(), keys);
-            orders.put(shape, sorted);
-            return sorted;
+            long[] order = (long[]) orders.get(shape);
+            if (order == null) {
+                order = tx.sortedUids(m.id(), keys);
+                orders.put(shape, order);
+            }
+            // The stretch is read here only when the order is the answer; otherwise the search picks from it first.
+            return new SortedPage(order, from, all ? stretch(tx, m.id(), order, from, count) : List.of());
         });
-        if (query instanceof SearchQuery.All) return all.clone();
+        if (all) return new SortedPage(sorted.uids().clone(), from, sorted.page());
         long[] hits = search(account, name, query); // ascending
         long[] out = new long[hits.length];
         int n = 0;
-        for (long u : all) if (java.util.Arrays.binarySearch(hits, u) >= 0) out[n++] = u;
-        return java.util.Arrays.copyOf(out, n);
+        for (long u : sorted.uids()) if (java.util.Arrays.binarySearch(hits, u) >= 0) out[n++] = u;
+        long[] matching = java.util.Arrays.copyOf(out, n);
+        return new SortedPage(matching, from, count == 0 || from >= matching.length ? List.of() : list(account, name, uidsAt(matching, from, count)));
+    }
+
+    private static List<MessageInfo> stretch(org.postiljon.store.spi.ReadTx tx, long mailboxId, long[] order, int from, int count) {
+        return count == 0 || from >= order.length ? List.of() : tx.messages(mailboxId, uidsAt(order, from, count));
+    }
+
+    private static UidSet uidsAt(long[] order, int from, int count) {
+        long[] uids = java.util.Arrays.copyOfRange(order, Math.min(from, order.length), Math.min(order.length, from + count));
+        java.util.Arrays.sort(uids);
+        return UidSet.ofSorted(uids);
     }
 
     @Override
@@ -507,14 +526,28 @@ final class StoredMessages implements Messages {
     }
 
     @Override
-    public java.util.Map<String, List<MessageInfo>> withContents(Account account, java.util.Collection<String> contentPrefixes) {
+    public java.util.Map<String, Copies> withContents(Account account, java.util.Collection<String> contentPrefixes) {
         List<String> valid = contentPrefixes.stream().filter(p -> p.matches("[0-9a-f]{1,64}")).distinct().toList();
-        java.util.Map<String, List<MessageInfo>> out = new java.util.LinkedHashMap<>();
-        if (valid.isEmpty()) return out;
-        for (MessageInfo m : store.read(tx -> tx.messagesWithContents(account.id(), valid))) {
-            for (String p : valid) if (m.blobId().sha256().startsWith(p)) out.computeIfAbsent(p, k -> new ArrayList<>()).add(m);
-        }
-        return out;
+        if (valid.isEmpty()) return java.util.Map.of();
+        // One read: the copies, then the keys of each first copy, one query per mailbox they are in.
+        return store.read(tx -> {
+            java.util.Map<String, List<MessageInfo>> byPrefix = new java.util.LinkedHashMap<>();
+            for (MessageInfo m : tx.messagesWithContents(account.id(), valid)) {
+                for (String p : valid) if (m.blobId().sha256().startsWith(p)) byPrefix.computeIfAbsent(p, k -> new ArrayList<>()).add(m);
+            }
+            java.util.Map<Long, List<Long>> firstUids = new java.util.HashMap<>();
+            for (List<MessageInfo> copies : byPrefix.values()) {
+                firstUids.computeIfAbsent(copies.getFirst().mailboxId(), k -> new ArrayList<>()).add(copies.getFirst().uid());
+            }
+            java.util.Map<Long, java.util.SortedMap<Long, MessageKeys>> keys = new java.util.HashMap<>();
+            firstUids.forEach((mailbox, uids) -> keys.put(mailbox, tx.keys(mailbox, uids.stream().mapToLong(Long::longValue).sorted().toArray(), true)));
+            java.util.Map<String, Copies> out = new java.util.LinkedHashMap<>();
+            byPrefix.forEach((p, copies) -> {
+                MessageKeys k = keys.get(copies.getFirst().mailboxId()).get(copies.getFirst().uid());
+                if (k != null) out.put(p, new Copies(copies, k));
+            });
+            return out;
+        });
     }
 
     @Override

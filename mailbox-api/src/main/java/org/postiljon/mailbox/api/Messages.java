@@ -79,6 +79,21 @@ public interface Messages {
     /** UIDs of the messages matching {@code query}, in the order of {@code keys} (RFC 5256 SORT), from the stored keys. */
     long[] sort(Account account, MailboxName mailbox, List<SortKey> keys, SearchQuery query);
 
+    /**
+     * A sorted folder and the messages at positions {@code from} to {@code from + count} of it,
+     * read together (one store read when {@code query} is ALL): what a page of a folder view needs.
+     *
+     * @param uids the whole order, as {@link #sort}
+     * @param page the messages of that stretch still there, in no particular order
+     */
+    record SortedPage(long[] uids, int from, List<MessageInfo> page) {
+        public SortedPage {
+            page = List.copyOf(page);
+        }
+    }
+
+    SortedPage sort(Account account, MailboxName mailbox, List<SortKey> keys, SearchQuery query, int from, int count);
+
     /** The threads of the messages matching {@code query} (RFC 5256 THREAD), from the stored keys. */
     List<ThreadNode> thread(Account account, MailboxName mailbox, ThreadAlgorithm algorithm, SearchQuery query);
 
@@ -126,8 +141,22 @@ public interface Messages {
     /** The messages of the user's own mailboxes whose content address starts with {@code contentPrefix}. */
     List<MessageInfo> withContent(Account account, String contentPrefix);
 
-    /** The same for many prefixes in one read (a page of Emails): by prefix, absent ones left out. */
-    java.util.Map<String, List<MessageInfo>> withContents(Account account, java.util.Collection<String> contentPrefixes);
+    /**
+     * One Email: the copies of a content in the user's own mailboxes, and the keys with the cached
+     * parse of the first copy (what JMAP Email/get shows).
+     */
+    record Copies(List<MessageInfo> messages, MessageKeys keys) {
+        public Copies {
+            messages = List.copyOf(messages);
+        }
+
+        public MessageInfo first() {
+            return messages.getFirst();
+        }
+    }
+
+    /** Many Emails by content prefix in one read (a page of Emails): by prefix, absent ones left out. */
+    java.util.Map<String, Copies> withContents(Account account, java.util.Collection<String> contentPrefixes);
 
     /** The messages of the user's own mailboxes in the thread whose root Message-ID is {@code root}, oldest first. */
     List<MessageInfo> inThread(Account account, String root);
