@@ -59,6 +59,9 @@ public final class Jmap {
         methods.put("Core/echo", c -> c.args);
         new MailboxMethods(services).register(methods);
         new EmailMethods(services, blobs).register(methods);
+        new EmailQuery(services).register(methods);
+        new ThreadMethods(services).register(methods);
+        new SearchSnippets(services).register(methods);
         new AccountMethods(services).register(methods);
         new SubmissionMethods(services).register(methods);
     }

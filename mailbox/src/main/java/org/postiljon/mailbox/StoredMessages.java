@@ -526,6 +526,91 @@ final class StoredMessages implements Messages {
     }
 
     @Override
+    public boolean updateEmail(Account account, String contentPrefix, EmailUpdate u) {
+        if (!contentPrefix.matches("[0-9a-f]{1,64}")) return false;
+        List<Change> changes = new ArrayList<>();
+        long[] warn = {0};
+        boolean found = store.write(tx -> {
+            changes.clear();
+            List<MessageInfo> copies = tx.messagesWithContent(account.id(), contentPrefix);
+            if (copies.isEmpty()) return false;
+            java.util.Map<Long, Mailbox> own = new java.util.HashMap<>();
+            for (Mailbox m : tx.mailboxes(account.id())) own.put(m.id(), m);
+            java.util.function.LongFunction<Mailbox> mailbox = id -> {
+                Mailbox m = own.get(id);
+                if (m == null) throw new MailboxException.NoSuchMailbox("mailbox " + id);
+                return m;
+            };
+            // The mailboxes wanted, and which copies move, which are new and which go.
+            java.util.Set<Long> now = new java.util.LinkedHashSet<>();
+            for (MessageInfo c : copies) now.add(c.mailboxId());
+            java.util.Set<Long> want = new java.util.LinkedHashSet<>(u.mailboxes() != null ? u.mailboxes() : now);
+            want.addAll(u.addTo());
+            want.removeAll(u.removeFrom());
+            for (long id : want) mailbox.apply(id);
+            if (want.isEmpty()) throw new MailboxException.NotAllowed("an Email must stay in at least one mailbox (destroy it instead)");
+            List<Long> missing = want.stream().filter(id -> !now.contains(id)).toList();
+            List<MessageInfo> leaving = copies.stream().filter(c -> !want.contains(c.mailboxId())).toList();
+            MessageInfo staying = copies.stream().filter(c -> want.contains(c.mailboxId())).findFirst().orElse(null);
+            int added = Math.max(0, missing.size() - leaving.size());
+            if (added > 0) { // copies beyond the moves take room; moves within the account do not
+                long[] sizes = new long[added];
+                java.util.Arrays.fill(sizes, copies.getFirst().size());
+                StoredQuotas.check(tx, account.id(), sizes);
+            }
+            long modSeq = tx.nextModSeq(account.id());
+            Instant saved = clock.instant();
+            // Keywords, on every copy: they travel with a move.
+            java.util.Map<MessageInfo, Flags> flags = new java.util.HashMap<>();
+            java.util.Map<Long, java.util.SortedMap<Long, Flags>> changedFlags = new java.util.TreeMap<>();
+            for (MessageInfo c : copies) {
+                Flags f = c.flags();
+                if (u.replace() != null) f = c.flags().contains(Flags.DELETED) ? u.replace().with(Flags.of(Flags.DELETED)) : u.replace();
+                f = new FlagUpdate(FlagUpdate.Mode.REMOVE, u.remove()).applyTo(new FlagUpdate(FlagUpdate.Mode.ADD, u.add()).applyTo(f));
+                flags.put(c, f);
+                if (!f.equals(c.flags()) && want.contains(c.mailboxId())) {
+                    changedFlags.computeIfAbsent(c.mailboxId(), k -> new java.util.TreeMap<>()).put(c.uid(), f);
+                }
+            }
+            changedFlags.forEach((id, byUid) -> {
+                tx.updateFlags(own.get(id), byUid, modSeq);
+                List<MessageInfo> changed = new ArrayList<>();
+                for (MessageInfo c : copies) {
+                    Flags f = c.mailboxId() == id ? byUid.get(c.uid()) : null;
+                    if (f != null) changed.add(new MessageInfo(c.mailboxId(), c.uid(), modSeq, f, c.internalDate(), c.saveDate(), c.size(), c.blobId(), c.traceLength()));
+                }
+                changes.add(new Change.FlagsChanged(account.id(), modSeq, id, changed));
+            });
+            // A copy that leaves one mailbox for another moves (RFC 6851: new UID there); the rest of
+            // the new mailboxes get copies of one that stays; the rest of the leaving ones go.
+            java.util.Map<Long, List<Long>> gone = new java.util.TreeMap<>();
+            MessageInfo source = staying; // what further copies are made from: a copy that stays, else the first moved
+            int k = 0;
+            for (MessageInfo c : leaving) {
+                if (k < missing.size()) {
+                    MessageInfo moved = tx.copyMessage(c, missing.get(k++), modSeq, saved, flags.get(c));
+                    changes.add(new Change.MessageAdded(account.id(), modSeq, moved.mailboxId(), moved));
+                    if (source == null) source = moved;
+                }
+                gone.computeIfAbsent(c.mailboxId(), x -> new ArrayList<>()).add(c.uid());
+            }
+            for (; k < missing.size(); k++) {
+                MessageInfo copy = tx.copyMessage(source, missing.get(k), modSeq, saved, flags.getOrDefault(source, source.flags()));
+                changes.add(new Change.MessageAdded(account.id(), modSeq, copy.mailboxId(), copy));
+            }
+            gone.forEach((id, uids) -> {
+                tx.deleteMessages(id, uids, modSeq);
+                changes.add(new Change.MessagesExpunged(account.id(), modSeq, id, List.copyOf(uids)));
+            });
+            if (added > 0 || !gone.isEmpty()) warn[0] = StoredQuotas.crossed(tx, account.id());
+            return true;
+        });
+        changes.forEach(bus::publish);
+        warn(account.id(), (int) warn[0]);
+        return found;
+    }
+
+    @Override
     public java.util.Map<String, Copies> withContents(Account account, java.util.Collection<String> contentPrefixes) {
         List<String> valid = contentPrefixes.stream().filter(p -> p.matches("[0-9a-f]{1,64}")).distinct().toList();
         if (valid.isEmpty()) return java.util.Map.of();

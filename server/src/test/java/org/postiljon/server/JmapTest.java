@@ -466,6 +466,43 @@ class JmapTest {
     }
 
     @Test
+    void anEmailUpdateIsDoneWholeOrNotAtAll() throws Exception {
+        String erin = "erin@example.test";
+        // Room for two messages: the second copy of an Email does not fit.
+        web.node.model().directory().addAccount(EmailAddress.parse(erin), WebNode.PASSWORD.toCharArray(),
+                new QuotaLimits(java.util.OptionalLong.empty(), java.util.OptionalLong.of(2)));
+        web.deliver(erin, "From: a@example.org\r\nSubject: one\r\n\r\nbody\r\n");
+        JsonNode list = mailboxes(erin);
+        String inbox = id(list, "inbox");
+        String archive = id(list, "archive");
+        String trash = id(list, "trash");
+        String id = one(erin, "Email/query", "").get(1).get("ids").get(0).asText();
+        String state = one(erin, "Email/get", "\"ids\":[]").get(1).get("state").asText();
+
+        // A keyword and a second and third mailbox: the copies do not fit, so the keyword is not set either.
+        JsonNode refused = one(erin, "Email/set", "\"update\":{\"" + id + "\":{\"keywords/$flagged\":true,\"mailboxIds/" + archive
+                + "\":true,\"mailboxIds/" + trash + "\":true}}").get(1);
+        assertEquals("overQuota", refused.get("notUpdated").get(id).get("type").asText(), refused.toString());
+        JsonNode after = one(erin, "Email/get", "\"ids\":[\"" + id + "\"],\"properties\":[\"mailboxIds\",\"keywords\"]").get(1);
+        assertEquals(state, after.get("state").asText(), "nothing changed");
+        assertFalse(after.get("list").get(0).get("keywords").has("$flagged"), after.toString());
+        assertEquals(1, after.get("list").get(0).get("mailboxIds").size(), after.toString());
+
+        // A move with a keyword: both, under one new state (one MODSEQ), and IMAP sees the keyword on the moved copy.
+        JsonNode moved = one(erin, "Email/set", "\"update\":{\"" + id + "\":{\"keywords/$flagged\":true,\"mailboxIds\":{\"" + archive + "\":true}}}").get(1);
+        assertTrue(moved.get("updated").has(id), moved.toString());
+        assertEquals(Long.parseLong(state) + 1, Long.parseLong(moved.get("newState").asText()), "one MODSEQ for the whole update");
+        try (ImapProbe p = new ImapProbe(web.imapPort(), erin, WebNode.PASSWORD)) {
+            assertTrue(p.command("STATUS INBOX (MESSAGES)").getFirst().contains("MESSAGES 0"));
+            p.command("SELECT Archive");
+            String flags = p.command("FETCH 1 FLAGS").getFirst();
+            assertTrue(flags.contains("\\Flagged"), flags);
+        }
+        JsonNode none = one(erin, "Email/set", "\"update\":{\"" + id + "\":{\"mailboxIds/" + archive + "\":null}}").get(1);
+        assertEquals("invalidProperties", none.get("notUpdated").get(id).get("type").asText(), "an Email stays in some mailbox");
+    }
+
+    @Test
     void openingAFolderInTheWebmailCostsAFewStoreReadsNotOnePerMessage() throws Exception {
         String dave = "dave@example.test";
         web.node.model().directory().addAccount(EmailAddress.parse(dave), WebNode.PASSWORD.toCharArray(), QuotaLimits.UNLIMITED);

@@ -155,6 +155,39 @@ public interface Messages {
         }
     }
 
+    /**
+     * A change to one Email (RFC 8621 §4.6 Email/set update): its keywords on every copy, and the
+     * mailboxes it is in.
+     *
+     * @param replace    all keywords at once (IMAP's \Deleted stays as it was), or null
+     * @param add        keywords to add (after a replace)
+     * @param remove     keywords to remove
+     * @param mailboxes  the mailbox ids it is to be in exactly, or null to keep them
+     * @param addTo      mailbox ids to put it in as well
+     * @param removeFrom mailbox ids to take it out of
+     */
+    record EmailUpdate(Flags replace, Flags add, Flags remove, java.util.Set<Long> mailboxes, java.util.Set<Long> addTo,
+                       java.util.Set<Long> removeFrom) {
+        public EmailUpdate {
+            mailboxes = mailboxes == null ? null : java.util.Set.copyOf(mailboxes);
+            addTo = java.util.Set.copyOf(addTo);
+            removeFrom = java.util.Set.copyOf(removeFrom);
+        }
+    }
+
+    /**
+     * Updates one Email of the user's own mailboxes as one transaction with one MODSEQ: every part
+     * is done or none (a copy over quota undoes the keyword change too). Where a copy leaves one
+     * mailbox for another it is moved (IMAP sees EXPUNGE and EXISTS), extra target mailboxes get
+     * copies, and left mailboxes lose theirs.
+     *
+     * @return false when the user has no Email with that content
+     * @throws MailboxException.NoSuchMailbox when a mailbox id is not one of the user's
+     * @throws MailboxException.NotAllowed when the Email would be in no mailbox
+     * @throws MailboxException.OverQuota when the copies do not fit
+     */
+    boolean updateEmail(Account account, String contentPrefix, EmailUpdate update);
+
     /** Many Emails by content prefix in one read (a page of Emails): by prefix, absent ones left out. */
     java.util.Map<String, Copies> withContents(Account account, java.util.Collection<String> contentPrefixes);
 
