@@ -31,6 +31,14 @@ public interface Dialect {
         return "";
     }
 
+    /**
+     * The thread root of a message row: the first of its references, else its own Message-ID
+     * (ObjectIds.thread). The same text as the expression index of migration V11, so the index serves it.
+     */
+    default String threadRoot() {
+        return "CASE WHEN refs IS NULL OR refs = '' THEN message_id ELSE substr(refs, 1, instr(refs || ' ', ' ') - 1) END";
+    }
+
     /** Sets whether the next commit on {@code writer} waits for the disk (outside a transaction). */
     default void syncCommits(Connection writer, boolean sync) throws SQLException { }
 }

@@ -96,10 +96,13 @@ final class Migrations {
         StringBuilder current = new StringBuilder();
         java.util.ArrayList<String> out = new java.util.ArrayList<>();
         boolean inBlock = false; // a trigger body: its statements end with ';' too, the block with 'END;'
+        boolean inDollars = false; // a $$-quoted function body (PostgreSQL): everything up to the closing $$
         for (String line : script.split("\n")) {
             String t = line.strip();
-            if (t.startsWith("--") || t.isEmpty()) continue;
+            if (!inDollars && (t.startsWith("--") || t.isEmpty())) continue;
             current.append(line).append('\n');
+            if ((t.split("\\$\\$", -1).length - 1) % 2 == 1) inDollars = !inDollars;
+            if (inDollars) continue;
             if (t.toUpperCase(java.util.Locale.ROOT).endsWith("BEGIN")) inBlock = true;
             if (inBlock && !t.equalsIgnoreCase("END;")) continue;
             inBlock = false;

@@ -19,8 +19,6 @@ abstract class SqlBase implements WriteTx {
 
     static final String MESSAGE_COLUMNS =
             "mailbox_id, uid, modseq, flags, internal_date, save_date, size, blob_id, length(trace)"; // NULL trace: length 0
-    /** A message's thread root, as in the index of V11 (same text, so SQLite uses the index). */
-    static final String THREAD_ROOT = "CASE WHEN refs IS NULL OR refs = '' THEN message_id ELSE substr(refs, 1, instr(refs || ' ', ' ') - 1) END";
     static final String ACCOUNT_COLUMNS =
             "id, address, password_hash, scram_salt, scram_iterations, scram_stored_key, scram_server_key, quota_bytes, quota_messages, kind";
 

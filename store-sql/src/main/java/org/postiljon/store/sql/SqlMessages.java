@@ -296,7 +296,10 @@ abstract class SqlMessages extends SqlMailboxes {
                 args[2 * i + 1] = chunk.get(i) + "g";
             }
             args[args.length - 1] = accountId;
-            out.addAll(query("SELECT " + qualified("m") + " FROM message m JOIN mailbox b ON b.id = m.mailbox_id"
+            // Each range through the content index (SQLite, without statistics, otherwise walks every
+            // message of the account's mailboxes and filters: 118 ms instead of 2 ms at 100,000 messages).
+            out.addAll(query("SELECT " + qualified("m") + " FROM message m" + dialect.useIndex("message_blob")
+                    + " JOIN mailbox b ON b.id = m.mailbox_id"
                     + " WHERE (" + ranges + ") AND b.account_id = ? ORDER BY m.mailbox_id, m.uid", SqlTx::message, args));
         }
         return out;
@@ -305,7 +308,7 @@ abstract class SqlMessages extends SqlMailboxes {
     @Override
     public List<MessageInfo> messagesInThread(long accountId, String root) {
         return query("SELECT " + qualified("m") + " FROM message m JOIN mailbox b ON b.id = m.mailbox_id"
-                + " WHERE " + THREAD_ROOT + " = ? AND b.account_id = ?"
+                + " WHERE " + dialect.threadRoot() + " = ? AND b.account_id = ?"
                 + " ORDER BY m.internal_date, m.mailbox_id, m.uid", SqlTx::message, root, accountId);
     }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The one schema: every script belongs to a listed version, every version runs on every dialect. */
 class MigrationsTest {
 
-    private static final List<String> DIALECTS = List.of("sqlite");
+    private static final List<String> DIALECTS = List.of("sqlite", "postgres");
 
     @Test
     void everyScriptIsAListedVersionAndNoVersionIsEmptyForADialect() throws Exception {
@@ -56,6 +56,24 @@ class MigrationsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aDollarQuotedFunctionIsOneStatement() {
+        List<String> s = Migrations.statements("""
+                CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP = 'INSERT' THEN
+                        UPDATE t SET a = 1;
+                    END IF;
+                    RETURN NULL;
+                END;
+                $$;
+                CREATE TRIGGER x AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();
+                """);
+        assertEquals(2, s.size(), s.toString());
+        assertTrue(s.get(0).endsWith("END;\n$$"), s.get(0));
+        assertTrue(s.get(1).startsWith("CREATE TRIGGER x"), s.get(1));
     }
 
     @Test

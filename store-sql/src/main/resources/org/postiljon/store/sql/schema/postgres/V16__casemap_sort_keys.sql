@@ -1,0 +1,3 @@
+-- PostgreSQL: nothing to convert. Sort keys are i;unicode-casemap keys from the first message
+-- (Collation.key); the lower-cased keys V16 converts on SQLite never existed here. Sort keys
+-- compare byte by byte, so the database must use the "C" collation (PostgresDialect checks it).
