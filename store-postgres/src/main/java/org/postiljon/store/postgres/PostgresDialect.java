@@ -31,6 +31,14 @@ final class PostgresDialect implements Dialect {
         }
     }
 
+    /** One number for "Postiljon's schema" among the database's advisory locks. */
+    private static final long SCHEMA_LOCK = 0x506f7374696c6aL; // "Postilj"
+
+    @Override
+    public void lockSchema(Statement s) throws SQLException {
+        s.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+    }
+
     @Override
     public boolean isUniqueViolation(SQLException e) {
         return "23505".equals(e.getSQLState());

@@ -24,6 +24,25 @@ class PostgresStoreContractTest extends MetadataStoreContract {
         pg.close();
     }
 
+    @org.junit.jupiter.api.Test
+    void nodesStartingTogetherMigrateOnce() throws Exception {
+        String url = pg.newDatabase();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<MetadataStore>> opened = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) opened.add(pool.submit(() -> PostgresStore.open(url, "postiljon", null, new SqlMetadataStore.Options(1, 16))));
+            for (var f : opened) f.get().close(); // each opened: none failed on another's half-made schema
+        } finally {
+            pool.shutdown();
+        }
+        try (var c = java.sql.DriverManager.getConnection(url, "postiljon", null);
+             var rs = c.createStatement().executeQuery("SELECT count(*), count(DISTINCT version), max(version) FROM schema_version")) {
+            rs.next();
+            org.junit.jupiter.api.Assertions.assertEquals(rs.getInt(1), rs.getInt(2), "every version applied once");
+            org.junit.jupiter.api.Assertions.assertEquals(rs.getInt(1), rs.getInt(3), "every version applied");
+        }
+    }
+
     @Override
     protected MetadataStore open(Path dir) throws Exception {
         String url = databases.get(dir);

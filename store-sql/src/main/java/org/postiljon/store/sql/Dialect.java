@@ -39,6 +39,13 @@ public interface Dialect {
         return "CASE WHEN refs IS NULL OR refs = '' THEN message_id ELSE substr(refs, 1, instr(refs || ' ', ' ') - 1) END";
     }
 
+    /**
+     * Takes a lock, held to the end of the current transaction, that makes migrations run one at a
+     * time where several processes share the database (PostgreSQL: an advisory lock). SQLite's
+     * writer lock (IMMEDIATE transactions) does this already.
+     */
+    default void lockSchema(java.sql.Statement s) throws SQLException { }
+
     /** Sets whether the next commit on {@code writer} waits for the disk (outside a transaction). */
     default void syncCommits(Connection writer, boolean sync) throws SQLException { }
 }

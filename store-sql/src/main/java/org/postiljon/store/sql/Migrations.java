@@ -46,10 +46,12 @@ final class Migrations {
         return out;
     }
 
-    static int apply(Connection c, String dialect) throws SQLException {
+    static int apply(Connection c, Dialect d) throws SQLException {
+        String dialect = d.name();
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
+            d.lockSchema(s); // nodes starting together: one migrates, the others wait and find it done
             s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
             int current = 0;
             try (ResultSet rs = s.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {

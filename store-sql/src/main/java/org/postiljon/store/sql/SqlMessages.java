@@ -43,6 +43,8 @@ abstract class SqlMessages extends SqlMailboxes {
     }
 
     static final int FEW_RANGES = 16;
+    /** Up to this many UIDs in many ranges, a set is read by key rather than by one pass over its span. */
+    static final int SPARSE_LIMIT = 4096;
 
     /**
      * Rows of {@code select} whose UID is in {@code uids}, in UID order: a range query per range
@@ -56,6 +58,16 @@ abstract class SqlMessages extends SqlMailboxes {
         if (uids.ranges().size() <= FEW_RANGES) {
             for (UidSet.Range r : uids.ranges()) out.addAll(query(sql, row, mailboxId, r.first(), r.last()));
             return out;
+        }
+        long count = 0;
+        for (UidSet.Range r : uids.ranges()) count += r.last() - r.first() + 1;
+        if (count <= SPARSE_LIMIT) {
+            // Many short ranges (a sorted page of a large folder): by key, or one pass when they are
+            // dense (byUids decides); a pass over the whole span read 100,000 rows for 256.
+            long[] all = new long[(int) count];
+            int n = 0;
+            for (UidSet.Range r : uids.ranges()) for (long u = r.first(); u <= r.last(); u++) all[n++] = u;
+            return byUids(select, mailboxId, all, row);
         }
         try (ResultSet rs = bind(sql, mailboxId, uids.ranges().getFirst().first(), uids.ranges().getLast().last()).executeQuery()) {
             while (rs.next()) if (uids.contains(rs.getLong("uid"))) out.add(row.read(rs));

@@ -66,7 +66,7 @@ public final class SqlMetadataStore implements MetadataStore {
         try {
             Connection w = source.open(true);
             dialect.configure(w, true);
-            Migrations.apply(w, dialect.name());
+            Migrations.apply(w, dialect);
             // Between batches the writer holds no transaction, so another process (the admin CLI)
             // can write; a batch opens one with setAutoCommit(false) and ends it with
             // setAutoCommit(true), which commits without starting the next one.
