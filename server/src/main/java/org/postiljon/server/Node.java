@@ -75,7 +75,16 @@ public final class Node implements AutoCloseable {
     /** Opens the store and model only: what the admin CLI needs. */
     public static Node open(Settings settings) throws IOException {
         Path data = Path.of(settings.get("data.dir"));
-        EmbeddedStore store = EmbeddedStore.open(data);
+        EmbeddedStore store = switch (settings.get("store")) {
+            case "embedded" -> EmbeddedStore.open(data);
+            case "postgres" -> {
+                if (settings.get("store.url").isEmpty()) throw new Settings.ConfigError("store = postgres needs store.url");
+                yield EmbeddedStore.open(data, org.postiljon.store.postgres.PostgresStore.open(settings.get("store.url"),
+                        blankToNull(settings.get("store.user")), blankToNull(settings.get("store.password")),
+                        org.postiljon.store.sql.SqlMetadataStore.Options.DEFAULT));
+            }
+            default -> throw new Settings.ConfigError("store: embedded or postgres, not " + settings.get("store"));
+        };
         java.util.Set<org.postiljon.mailbox.api.EmailAddress> admins = new java.util.HashSet<>();
         for (String a : settings.get("admin.accounts").split(",")) {
             if (a.isBlank()) continue;
@@ -89,6 +98,10 @@ public final class Node implements AutoCloseable {
                 new MailboxLimits(settings.number("limits.max-message-bytes"), Duration.ofMinutes(settings.number("auth.cache-ttl-minutes")),
                         100_000, (int) settings.number("limits.folders-per-account")), Passwords.DEFAULT, admins, Clock.systemUTC());
         return new Node(settings, store, model);
+    }
+
+    private static String blankToNull(String s) {
+        return s.isEmpty() ? null : s;
     }
 
     /** Loads or creates the TLS certificate, binds the listeners, starts the background jobs. */

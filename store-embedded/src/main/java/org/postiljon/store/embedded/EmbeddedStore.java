@@ -44,6 +44,15 @@ public final class EmbeddedStore implements AutoCloseable {
         return new EmbeddedStore(metadata, new FileBlobStore(dataDir.resolve("blobs")), dataDir.resolve("index"));
     }
 
+    /**
+     * Message files and the search index in {@code dataDir}, the metadata in {@code metadata} (a
+     * database server): one node over a shared database, its files on its own disk.
+     */
+    public static EmbeddedStore open(Path dataDir, MetadataStore metadata) throws IOException {
+        Files.createDirectories(dataDir);
+        return new EmbeddedStore(metadata, new FileBlobStore(dataDir.resolve("blobs")), dataDir.resolve("index"));
+    }
+
     public MetadataStore metadata() {
         return metadata;
     }

@@ -59,6 +59,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String joinInThisOrder() {
+        return "CROSS JOIN";
+    }
+
+    @Override
     public String useIndex(String index) {
         return " INDEXED BY " + index;
     }

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * with trust authentication and the "C" locale. Each {@link #newDatabase} is a fresh database.
  * Durability settings are off: these tests are about SQL, not about surviving power loss.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
@@ -37,7 +37,7 @@ final class PostgresServer implements AutoCloseable {
         this.root = root;
     }
 
-    static PostgresServer start() throws IOException, InterruptedException {
+    public static PostgresServer start() throws IOException, InterruptedException {
         Path bin;
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
             bin = versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
@@ -63,7 +63,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** A new empty database; its JDBC URL. */
-    String newDatabase() throws SQLException {
+    public String newDatabase() throws SQLException {
         String name = "t" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(url("postgres"), "postiljon", null); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name + " ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
@@ -71,7 +71,7 @@ final class PostgresServer implements AutoCloseable {
         return url(name);
     }
 
-    String url(String database) {
+    public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 

@@ -39,6 +39,11 @@ public interface Dialect {
         return "CASE WHEN refs IS NULL OR refs = '' THEN message_id ELSE substr(refs, 1, instr(refs || ' ', ' ') - 1) END";
     }
 
+    /** A join whose left table the planner keeps outside (SQLite: CROSS JOIN); a plain JOIN where the planner chooses well. */
+    default String joinInThisOrder() {
+        return "JOIN";
+    }
+
     /**
      * Takes a lock, held to the end of the current transaction, that makes migrations run one at a
      * time where several processes share the database (PostgreSQL: an advisory lock). SQLite's

@@ -177,8 +177,8 @@ final class SqlTx extends SqlQueue {
 
     @Override
     public long[] uidsPendingIndex(long mailboxId) {
-        // CROSS JOIN keeps the (small) pending table outside: one index probe per pending content.
-        return uids("SELECT m.uid FROM fts_pending p CROSS JOIN message m ON m.blob_id = p.blob_id WHERE m.mailbox_id = ? ORDER BY m.uid",
+        // The (small) pending table outside: one index probe per pending content.
+        return uids("SELECT m.uid FROM fts_pending p " + dialect.joinInThisOrder() + " message m ON m.blob_id = p.blob_id WHERE m.mailbox_id = ? ORDER BY m.uid",
                 mailboxId);
     }
 
