@@ -80,8 +80,7 @@ public final class Node implements AutoCloseable {
             case "postgres" -> {
                 if (settings.get("store.url").isEmpty()) throw new Settings.ConfigError("store = postgres needs store.url");
                 yield EmbeddedStore.open(data, org.postiljon.store.postgres.PostgresStore.open(settings.get("store.url"),
-                        blankToNull(settings.get("store.user")), blankToNull(settings.get("store.password")),
-                        org.postiljon.store.sql.SqlMetadataStore.Options.DEFAULT));
+                        blankToNull(settings.get("store.user")), blankToNull(settings.get("store.password"))));
             }
             default -> throw new Settings.ConfigError("store: embedded or postgres, not " + settings.get("store"));
         };

@@ -30,6 +30,7 @@ class ArchitectureTest {
             Map.entry("store-spi", Set.of("mailbox-api")),
             Map.entry("store-sql", Set.of("store-spi", "mailbox-api")),
             Map.entry("store-embedded", Set.of("store-sql", "store-spi", "mailbox-api")),
+            Map.entry("store-postgres", Set.of("store-sql", "store-spi", "mailbox-api")),
             Map.entry("mailbox", Set.of("mailbox-api", "store-spi", "mime")),
             Map.entry("net", Set.of("mailbox-api")),
             Map.entry("testkit", Set.of()),
@@ -38,7 +39,7 @@ class ArchitectureTest {
             Map.entry("smtp", Set.of("mailbox-api", "mime", "net")),
             Map.entry("jmap", Set.of("mailbox-api", "mime")),
             Map.entry("web", Set.of("jmap", "mailbox-api", "net")),
-            Map.entry("server", Set.of("mailbox-api", "mime", "mailbox", "store-embedded", "store-spi", "net", "imap", "pop3", "smtp", "jmap", "web")),
+            Map.entry("server", Set.of("mailbox-api", "mime", "mailbox", "store-embedded", "store-postgres", "store-spi", "net", "imap", "pop3", "smtp", "jmap", "web")),
             Map.entry("imap-conformance", Set.of()), // tests only
             Map.entry("bench", Set.of("mailbox", "mailbox-api", "store-embedded", "store-spi", "mime", "testkit")));
 
@@ -49,6 +50,7 @@ class ArchitectureTest {
             Map.entry("store-spi", "org.postiljon.store.spi.."),
             Map.entry("store-sql", "org.postiljon.store.sql.."),
             Map.entry("store-embedded", "org.postiljon.store.embedded.."),
+            Map.entry("store-postgres", "org.postiljon.store.postgres.."),
             Map.entry("mailbox", "org.postiljon.mailbox"),
             Map.entry("net", "org.postiljon.net.."),
             Map.entry("testkit", "org.postiljon.testkit.."),

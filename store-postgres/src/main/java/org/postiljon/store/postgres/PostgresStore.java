@@ -10,6 +10,11 @@ public final class PostgresStore {
 
     private PostgresStore() { }
 
+    /** With the default connection counts. */
+    public static MetadataStore open(String url, String user, String password) {
+        return open(url, user, password, SqlMetadataStore.Options.DEFAULT);
+    }
+
     /**
      * @param url a JDBC URL, {@code jdbc:postgresql://host:port/database}
      */
