@@ -558,8 +558,6 @@ final class StoredMessages implements Messages {
                 java.util.Arrays.fill(sizes, copies.getFirst().size());
                 StoredQuotas.check(tx, account.id(), sizes);
             }
-            long modSeq = tx.nextModSeq(account.id());
-            Instant saved = clock.instant();
             // Keywords, on every copy: they travel with a move.
             java.util.Map<MessageInfo, Flags> flags = new java.util.HashMap<>();
             java.util.Map<Long, java.util.SortedMap<Long, Flags>> changedFlags = new java.util.TreeMap<>();
@@ -572,6 +570,9 @@ final class StoredMessages implements Messages {
                     changedFlags.computeIfAbsent(c.mailboxId(), k -> new java.util.TreeMap<>()).put(c.uid(), f);
                 }
             }
+            if (changedFlags.isEmpty() && missing.isEmpty() && leaving.isEmpty()) return true; // nothing to do: no new MODSEQ
+            long modSeq = tx.nextModSeq(account.id());
+            Instant saved = clock.instant();
             changedFlags.forEach((id, byUid) -> {
                 tx.updateFlags(own.get(id), byUid, modSeq);
                 List<MessageInfo> changed = new ArrayList<>();

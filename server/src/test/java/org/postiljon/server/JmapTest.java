@@ -498,6 +498,9 @@ class JmapTest {
             String flags = p.command("FETCH 1 FLAGS").getFirst();
             assertTrue(flags.contains("\\Flagged"), flags);
         }
+        String now = moved.get("newState").asText();
+        JsonNode same = one(erin, "Email/set", "\"update\":{\"" + id + "\":{\"keywords/$flagged\":true}}").get(1);
+        assertEquals(now, same.get("newState").asText(), "an update that changes nothing leaves the state");
         JsonNode none = one(erin, "Email/set", "\"update\":{\"" + id + "\":{\"mailboxIds/" + archive + "\":null}}").get(1);
         assertEquals("invalidProperties", none.get("notUpdated").get(id).get("type").asText(), "an Email stays in some mailbox");
     }
