@@ -18,9 +18,17 @@ import org.postiljon.store.spi.QueueRecord;
  */
 final class StoredQueue implements OutboundQueue {
 
+    /**
+     * How long a claim holds: longer than the slowest attempt (a few destinations, each with the
+     * SMTP client's timeouts), short enough that a dead node's messages move on the same hour.
+     */
+    static final java.time.Duration CLAIM = java.time.Duration.ofMinutes(30);
+
     private final MetadataStore store;
     private final BlobStore blobs;
     private final MailboxLimits limits;
+    /** This process, as the holder of its claims. */
+    private final String owner = java.util.UUID.randomUUID().toString();
 
     StoredQueue(MetadataStore store, BlobStore blobs, MailboxLimits limits) {
         this.store = store;
@@ -48,8 +56,16 @@ final class StoredQueue implements OutboundQueue {
     }
 
     @Override
-    public List<Entry> due(Instant now, int limit) {
-        return store.read(tx -> tx.dueQueue(now, limit)).stream().map(StoredQueue::entry).toList();
+    public List<Entry> claim(Instant now, int limit) {
+        return store.write(tx -> tx.claimDue(now, limit, owner, now.plus(CLAIM))).stream().map(StoredQueue::entry).toList();
+    }
+
+    @Override
+    public void release(long entryId) {
+        store.write(tx -> {
+            tx.releaseClaim(entryId, owner);
+            return null;
+        });
     }
 
     @Override

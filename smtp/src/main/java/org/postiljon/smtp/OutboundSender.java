@@ -81,7 +81,8 @@ public final class OutboundSender implements AutoCloseable {
 
     /** One pass over what is due; returns how many messages were attempted. */
     int runDue() {
-        List<OutboundQueue.Entry> due = queue.due(Instant.now(), 200);
+        // Claimed: another node sending from the same queue gets other messages.
+        List<OutboundQueue.Entry> due = queue.claim(Instant.now(), 200);
         int started = 0;
         for (OutboundQueue.Entry e : due) {
             if (!inFlight.add(e.id())) continue;
@@ -93,10 +94,20 @@ public final class OutboundSender implements AutoCloseable {
                     log.error("delivery of queued message {} failed", e.id(), ex);
                 } finally {
                     inFlight.remove(e.id());
+                    release(e);
                 }
             });
         }
         return started;
+    }
+
+    /** Gives the claim up after an attempt; if that fails the claim runs out by itself. */
+    private void release(OutboundQueue.Entry e) {
+        try {
+            queue.release(e.id());
+        } catch (RuntimeException ex) {
+            log.warn("claim on queued message {} not released (it runs out by itself): {}", e.id(), ex.getMessage());
+        }
     }
 
     private void attempt(OutboundQueue.Entry e) {

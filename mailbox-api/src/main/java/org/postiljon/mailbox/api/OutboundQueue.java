@@ -43,8 +43,15 @@ public interface OutboundQueue {
     /** Stores the message and queues it for every recipient; durable when it returns. */
     Entry enqueue(String sender, Dsn dsn, List<Target> recipients, InputStream content);
 
-    /** Entries with a recipient due at or before {@code now}, most overdue first. */
-    List<Entry> due(Instant now, int limit);
+    /**
+     * Claims entries with a recipient due at or before {@code now}, most overdue first, for this
+     * process: no other process (node) gets them until {@link #release} or until the claim runs
+     * out (its holder died), so each message is sent by one node.
+     */
+    List<Entry> claim(Instant now, int limit);
+
+    /** Ends this process's claim on an entry: after an attempt, its next attempt may be any node's. */
+    void release(long entryId);
 
     List<Entry> list(int limit);
 

@@ -43,6 +43,41 @@ class PostgresStoreContractTest extends MetadataStoreContract {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void twoNodesClaimingAtOnceNeverGetTheSameMessage() throws Exception {
+        String url = pg.newDatabase();
+        java.time.Instant now = java.time.Instant.now();
+        try (MetadataStore a = PostgresStore.open(url, "postiljon", null, new SqlMetadataStore.Options(2, 16));
+             MetadataStore b = PostgresStore.open(url, "postiljon", null, new SqlMetadataStore.Options(2, 16))) {
+            var to = java.util.List.of(new org.postiljon.store.spi.QueueRecord.Target("x@example.net", null, null));
+            for (int i = 0; i < 40; i++) {
+                a.write(tx -> tx.enqueue("alice@example.org", null, null, new org.postiljon.mailbox.api.BlobId("ab".repeat(32)), 100, to, now));
+            }
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                java.util.List<java.util.concurrent.Future<java.util.List<Long>>> claims = new java.util.ArrayList<>();
+                for (MetadataStore node : java.util.List.of(a, b)) {
+                    String owner = node == a ? "a" : "b";
+                    claims.add(pool.submit(() -> {
+                        java.util.List<Long> mine = new java.util.ArrayList<>();
+                        while (true) {
+                            var got = node.write(tx -> tx.claimDue(now, 3, owner, now.plusSeconds(600)));
+                            if (got.isEmpty()) return mine;
+                            got.forEach(q -> mine.add(q.id()));
+                        }
+                    }));
+                }
+                java.util.List<Long> first = claims.get(0).get(), second = claims.get(1).get();
+                java.util.Set<Long> all = new java.util.HashSet<>(first);
+                all.addAll(second);
+                org.junit.jupiter.api.Assertions.assertEquals(40, first.size() + second.size(), "each message claimed once: " + first + " " + second);
+                org.junit.jupiter.api.Assertions.assertEquals(40, all.size(), "no message claimed by both");
+            } finally {
+                pool.shutdown();
+            }
+        }
+    }
+
     @Override
     protected MetadataStore open(Path dir) throws Exception {
         String url = databases.get(dir);

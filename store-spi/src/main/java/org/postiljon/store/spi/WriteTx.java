@@ -100,6 +100,16 @@ public interface WriteTx extends ReadTx {
     long enqueue(String sender, String ret, String envid, BlobId blob, long size, List<QueueRecord.Target> recipients, Instant now);
 
     /** Records an attempt's outcome for one recipient; a message whose recipients are all final leaves the queue. */
+    /**
+     * Claims up to {@code limit} queued messages with a recipient due at or before {@code now} that
+     * no other holder's lease covers, oldest due first: they are leased to {@code owner} until
+     * {@code until}. Concurrent claims by other processes get other messages.
+     */
+    List<QueueRecord> claimDue(Instant now, int limit, String owner, Instant until);
+
+    /** Ends {@code owner}'s lease on a queued message (if it still holds it). */
+    void releaseClaim(long queueId, String owner);
+
     void recordAttempt(long recipientId, QueueRecord.State state, Instant nextAttempt, String reply);
 
     /** Makes every still-queued recipient of the message due now (CLI "queue retry"). */

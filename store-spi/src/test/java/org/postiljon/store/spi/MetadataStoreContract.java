@@ -166,6 +166,24 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void aClaimedQueueEntryIsNobodyElsesUntilReleasedOrItsClaimRunsOut() {
+        Instant t0 = Instant.ofEpochSecond(1_800_000_000);
+        List<QueueRecord.Target> to = List.of(new QueueRecord.Target("x@example.net", null, null));
+        long a = store.write(tx -> tx.enqueue("alice@example.org", null, null, BLOB, 100, to, t0.minusSeconds(60)));
+        long b = store.write(tx -> tx.enqueue("alice@example.org", null, null, BLOB, 100, to, t0));
+        Instant until = t0.plusSeconds(1800);
+        assertEquals(List.of(a), store.write(tx -> tx.claimDue(t0, 1, "node-1", until)).stream().map(QueueRecord::id).toList(), "most overdue first");
+        assertEquals(List.of(b), store.write(tx -> tx.claimDue(t0, 10, "node-2", until)).stream().map(QueueRecord::id).toList(), "the other one");
+        assertEquals(List.of(), store.write(tx -> tx.claimDue(t0, 10, "node-3", until)), "both are claimed");
+        store.write(tx -> { tx.releaseClaim(a, "node-2"); return null; });
+        assertEquals(List.of(), store.write(tx -> tx.claimDue(t0, 10, "node-3", until)), "only the holder releases a claim");
+        store.write(tx -> { tx.releaseClaim(a, "node-1"); return null; });
+        assertEquals(List.of(a), store.write(tx -> tx.claimDue(t0, 10, "node-3", until.plusSeconds(1800))).stream().map(QueueRecord::id).toList(), "released");
+        assertEquals(List.of(b), store.write(tx -> tx.claimDue(until, 10, "node-3", until.plusSeconds(1800))).stream().map(QueueRecord::id).toList(),
+                "node-2's claim ran out (it died): another node takes the message");
+    }
+
+    @Test
     void theOutboundQueueKeepsItsBlobUntilEveryRecipientIsFinal() {
         Instant t0 = Instant.ofEpochSecond(1_800_000_000);
         long id = store.write(tx -> tx.enqueue("alice@example.org", "HDRS", "id+2B1", BLOB, 100,

@@ -45,6 +45,15 @@ public interface Dialect {
     }
 
     /**
+     * What ends a SELECT of rows this transaction will update, so that concurrent transactions of
+     * other processes skip them instead of waiting (PostgreSQL: FOR UPDATE SKIP LOCKED); empty where
+     * one writer at a time holds the whole database (SQLite).
+     */
+    default String skipLocked() {
+        return "";
+    }
+
+    /**
      * Takes a lock, held to the end of the current transaction, that makes migrations run one at a
      * time where several processes share the database (PostgreSQL: an advisory lock). SQLite's
      * writer lock (IMMEDIATE transactions) does this already.

@@ -67,6 +67,26 @@ abstract class SqlQueue extends SqlMessages {
     }
 
     @Override
+    public List<QueueRecord> claimDue(Instant now, int limit, String owner, Instant until) {
+        // No GROUP BY (FOR UPDATE forbids it): the due time of each candidate is a subquery.
+        List<Long> ids = query("SELECT o.id FROM outbound o WHERE (o.lease_until IS NULL OR o.lease_until <= ?)"
+                + " AND EXISTS (SELECT 1 FROM outbound_rcpt r WHERE r.outbound_id = o.id AND r.state = 'QUEUED' AND r.next_attempt_at <= ?)"
+                + " ORDER BY (SELECT MIN(r.next_attempt_at) FROM outbound_rcpt r WHERE r.outbound_id = o.id AND r.state = 'QUEUED'), o.id"
+                + " LIMIT ?" + dialect.skipLocked(), rs -> rs.getLong(1), now.toEpochMilli(), now.toEpochMilli(), limit);
+        List<QueueRecord> out = new ArrayList<>();
+        for (long id : ids) {
+            update("UPDATE outbound SET lease_owner = ?, lease_until = ? WHERE id = ?", owner, until.toEpochMilli(), id);
+            queued(id).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public void releaseClaim(long queueId, String owner) {
+        update("UPDATE outbound SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?", queueId, owner);
+    }
+
+    @Override
     public Optional<QueueRecord> queued(long id) {
         return one("SELECT id, created_at, sender, ret, envid, blob_id, size FROM outbound WHERE id = ?", rs -> new QueueRecord(rs.getLong(1),
                 Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4), rs.getString(5), new BlobId(rs.getString(6)), rs.getLong(7),
