@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import org.postiljon.mailbox.api.BlobId;
+import org.postiljon.mailbox.api.Leases;
 import org.postiljon.store.spi.BlobStore;
 import org.postiljon.store.spi.MetadataStore;
 import org.slf4j.Logger;
@@ -20,15 +21,25 @@ public final class BlobSweeper {
     private final MetadataStore store;
     private final BlobStore blobs;
     private final org.postiljon.store.spi.SearchIndex index;
+    private final Leases leases;
 
-    public BlobSweeper(MetadataStore store, BlobStore blobs, org.postiljon.store.spi.SearchIndex index) {
+    public BlobSweeper(MetadataStore store, BlobStore blobs, org.postiljon.store.spi.SearchIndex index, Leases leases) {
         this.store = store;
         this.blobs = blobs;
         this.index = index;
+        this.leases = leases;
     }
 
-    /** One pass; returns how many files were deleted. Cheap when there is nothing to do. */
+    /** One pass; returns how many files were deleted. Cheap when there is nothing to do; 0 while another node sweeps. */
     public int sweep(Duration grace) {
+        java.util.Optional<Leases.Lease> lease = leases.take("blob-sweep");
+        if (lease.isEmpty()) return 0;
+        try (Leases.Lease held = lease.get()) {
+            return sweepHeld(grace);
+        }
+    }
+
+    private int sweepHeld(Duration grace) {
         Instant cutoff = Instant.now().minus(grace);
         int deleted = 0;
         for (BlobId id : store.read(tx -> tx.orphanedBlobs(cutoff, 1000))) {

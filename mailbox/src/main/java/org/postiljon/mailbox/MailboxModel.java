@@ -19,7 +19,7 @@ import org.postiljon.store.spi.SearchIndex;
 /** The mailbox layer assembled over a store: what protocols and the CLI are given. */
 public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes,
                            OutboundQueue queue, BlobSweeper sweeper, Quotas quotas, Acl acl, Retention retention,
-                           SearchIndexer indexer) {
+                           SearchIndexer indexer, StoredLeases leases) {
 
     /**
      * Routing and local delivery for this model.
@@ -45,9 +45,10 @@ public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages me
     public static MailboxModel over(MetadataStore store, BlobStore blobs, SearchIndex index, ChangeBus bus, MailboxLimits limits,
                                     Passwords passwords, Set<EmailAddress> admins, Clock clock) {
         SearchIndexer indexer = new SearchIndexer(store, blobs, index);
+        StoredLeases leases = new StoredLeases(store, clock);
         return new MailboxModel(new StoredDirectory(store, passwords, new VerifiedCredentials(limits.credentialCacheTtl(), limits.credentialCacheEntries(), clock)), new StoredMailboxes(store, bus, limits.maxMailboxesPerAccount()),
                 new StoredMessages(store, blobs, index, bus, limits, clock, indexer::wake), bus, new StoredQueue(store, blobs, limits),
-                new BlobSweeper(store, blobs, index), new StoredQuotas(store, admins), new StoredAcl(store), new StoredRetention(store, bus),
-                indexer);
+                new BlobSweeper(store, blobs, index, leases), new StoredQuotas(store, admins), new StoredAcl(store),
+                new StoredRetention(store, bus, leases), indexer, leases);
     }
 }

@@ -11,6 +11,7 @@ import java.util.OptionalInt;
 import org.postiljon.mailbox.api.AccountSetting;
 import org.postiljon.mailbox.api.Change;
 import org.postiljon.mailbox.api.ChangeBus;
+import org.postiljon.mailbox.api.Leases;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MailboxException;
@@ -35,10 +36,12 @@ final class StoredRetention implements Retention {
 
     private final MetadataStore store;
     private final ChangeBus bus;
+    private final Leases leases;
 
-    StoredRetention(MetadataStore store, ChangeBus bus) {
+    StoredRetention(MetadataStore store, ChangeBus bus, Leases leases) {
         this.store = store;
         this.bus = bus;
+        this.leases = leases;
     }
 
     /** Days for the folder: its own policy, else its special use's default from the account's settings. */
@@ -93,6 +96,15 @@ final class StoredRetention implements Retention {
 
     @Override
     public List<Expiry> run(Instant now) {
+        // One node at a time: the batches re-check SAVEDATE, so two runs would be safe, but each would read everything.
+        Optional<Leases.Lease> lease = leases.take("retention");
+        if (lease.isEmpty()) return List.of();
+        try (Leases.Lease held = lease.get()) {
+            return runHeld(now);
+        }
+    }
+
+    private List<Expiry> runHeld(Instant now) {
         List<Expiry> removed = new ArrayList<>();
         for (Due d : store.read(tx -> due(tx, Optional.empty(), now))) {
             for (int from = 0; from < d.uids().length; from += BATCH) {

@@ -1,6 +1,7 @@
 package org.postiljon.pop3;
 
 import org.postiljon.mailbox.api.Directory;
+import org.postiljon.mailbox.api.Leases;
 import org.postiljon.mailbox.api.Mailboxes;
 import org.postiljon.mailbox.api.Messages;
 import org.postiljon.net.AuthThrottle;
@@ -12,7 +13,7 @@ import org.postiljon.net.Tls;
  *
  * @param tls                 for STLS; null when the listener has no certificate
  * @param plaintextOnLoopback allow USER/PASS and AUTH PLAIN/LOGIN without TLS from 127.0.0.1 and ::1
- * @param locks               which maildrops have a POP3 session
+ * @param leases              a maildrop's lock (RFC 1939 §8), in the store so every node sees it
  */
 public record Pop3Services(Directory directory, Mailboxes mailboxes, Messages messages, Tls tls, Sasl sasl,
-                           AuthThrottle throttle, Pop3Limits limits, boolean plaintextOnLoopback, MaildropLocks locks) { }
+                           AuthThrottle throttle, Pop3Limits limits, boolean plaintextOnLoopback, Leases leases) { }

@@ -24,6 +24,10 @@ final class Quit implements Command {
             return;
         }
         var messages = s.services().messages();
+        if (!s.holdsMaildrop()) {
+            s.releaseMaildrop();
+            throw new Pop3Error("IN-USE", "the maildrop lock was lost (the server stalled); nothing was deleted");
+        }
         long[] deleted = s.maildrop.deletedUids();
         // Download-and-delete (the common case) marks nothing \Seen: the messages go, so QUIT is one transaction.
         java.util.Set<Long> gone = java.util.Arrays.stream(deleted).boxed().collect(java.util.stream.Collectors.toSet());

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.Leases;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.net.Connection;
 import org.postiljon.net.LineReader;
@@ -30,6 +31,8 @@ final class Session {
     State state = State.AUTHORIZATION;
     Account account;
     Maildrop maildrop;
+    /** The hold on the maildrop while {@link #maildrop} is set. */
+    private Leases.Lease lease;
     /** The name given by USER, waiting for PASS. */
     String user;
     private int errorsInARow;
@@ -84,8 +87,22 @@ final class Session {
 
     /** Ends the exclusive hold on the maildrop (QUIT, after the UPDATE state); the session ends next. */
     void releaseMaildrop() {
-        if (account != null && maildrop != null) services.locks().release(account.id());
+        if (lease != null) lease.close();
+        lease = null;
         maildrop = null;
+    }
+
+    /**
+     * Whether the session still holds its maildrop; false only when this node stalled past the
+     * lease's time and another session took it: deleting now could delete what that one shows.
+     */
+    boolean holdsMaildrop() {
+        return lease != null && lease.held();
+    }
+
+    /** The name of an account's maildrop lock. */
+    static String maildropLease(long accountId) {
+        return "pop3:" + accountId;
     }
 
     private void command(String line) throws IOException {
@@ -179,13 +196,13 @@ final class Session {
     /** Authentication succeeded: takes the maildrop (RFC 1939 §4) or reports it in use. */
     void loggedIn(Account a) throws IOException {
         user = null;
-        if (!services.locks().acquire(a.id())) {
-            throw new Pop3Error("IN-USE", "maildrop already in use by another POP3 session");
-        }
+        // RFC 1939 §8 and RFC 2449 §8.1.1: one session per maildrop, on whichever node it runs.
+        lease = services.leases().take(maildropLease(a.id()))
+                .orElseThrow(() -> new Pop3Error("IN-USE", "maildrop already in use by another POP3 session"));
         try {
             maildrop = Maildrop.snapshot(services, a);
         } catch (RuntimeException e) {
-            services.locks().release(a.id());
+            releaseMaildrop();
             throw e;
         }
         account = a;

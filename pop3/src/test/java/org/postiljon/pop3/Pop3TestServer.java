@@ -50,7 +50,7 @@ final class Pop3TestServer implements AutoCloseable {
         Sasl sasl = new Sasl(model.directory());
         Listener.Options options = new Listener.Options(50, 1000, Duration.ofSeconds(2));
         Pop3Server server = new Pop3Server(new Pop3Services(model.directory(), model.mailboxes(), model.messages(), tls, sasl,
-                throttle, Pop3Limits.DEFAULT, plaintextOnLoopback, new MaildropLocks()));
+                throttle, Pop3Limits.DEFAULT, plaintextOnLoopback, model.leases()));
         pop3 = Listener.start("pop3", new InetSocketAddress("127.0.0.1", 0), null, server, options);
         pop3s = Listener.start("pop3s", new InetSocketAddress("127.0.0.1", 0), tls, server, options);
         imap = Listener.start("imap", new InetSocketAddress("127.0.0.1", 0), null, new ImapServer(new ImapServices(model.directory(),

@@ -25,7 +25,6 @@ import org.postiljon.net.AuthThrottle;
 import org.postiljon.net.Listener;
 import org.postiljon.net.Sasl;
 import org.postiljon.net.Tls;
-import org.postiljon.pop3.MaildropLocks;
 import org.postiljon.pop3.Pop3Limits;
 import org.postiljon.pop3.Pop3Server;
 import org.postiljon.pop3.Pop3Services;
@@ -58,6 +57,8 @@ public final class Node implements AutoCloseable {
     private final MailboxModel model;
     private final List<Listener> listeners = new ArrayList<>();
     private final ScheduledExecutorService jobs;
+    private final ScheduledExecutorService leaseKeeper =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("leases").daemon(true).factory());
     private final ParseCache parses;
     private OutboundSender outbound;
     private WebServer web;
@@ -106,6 +107,15 @@ public final class Node implements AutoCloseable {
     /** Loads or creates the TLS certificate, binds the listeners, starts the background jobs. */
     public void start() throws IOException {
         tls = loadTls();
+        // Its own thread: a long retention run or sweep on the jobs thread must not let the leases run out.
+        long heartbeat = org.postiljon.mailbox.StoredLeases.LIFETIME.toSeconds() / 4;
+        leaseKeeper.scheduleWithFixedDelay(() -> {
+            try {
+                model.leases().heartbeat();
+            } catch (RuntimeException e) {
+                log.error("renewing this node's leases failed", e);
+            }
+        }, heartbeat, heartbeat, TimeUnit.SECONDS);
         long sweep = settings.number("blobs.sweep-minutes");
         jobs.scheduleWithFixedDelay(() -> {
             try {
@@ -140,7 +150,7 @@ public final class Node implements AutoCloseable {
         listen("imap", new ImapServer(new ImapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), tls,
                 sasl, throttle, limits, plaintextOnLoopback, new RecentTracker(), parses, model.quotas(), model.acl())));
         listen("pop3", new Pop3Server(new Pop3Services(model.directory(), model.mailboxes(), model.messages(), tls, sasl,
-                throttle, Pop3Limits.DEFAULT, plaintextOnLoopback, new MaildropLocks())));
+                throttle, Pop3Limits.DEFAULT, plaintextOnLoopback, model.leases())));
         outbound = new OutboundSender(model.queue(), model.directory(), model.messages(), outboundOptions()).start(Duration.ofSeconds(30));
         SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl, throttle,
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
@@ -279,6 +289,7 @@ public final class Node implements AutoCloseable {
         if (outbound != null) outbound.close();
         model.indexer().close();
         jobs.shutdownNow();
+        leaseKeeper.shutdownNow();
         store.close();
     }
 }

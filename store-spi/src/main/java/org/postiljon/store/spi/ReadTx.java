@@ -129,6 +129,9 @@ public interface ReadTx {
     /** Every message in the queue, oldest first, at most {@code limit}. */
     List<QueueRecord> queue(int limit);
 
+    /** The holder of the lease {@code name} whose time has not run out at {@code now}, if any. */
+    Optional<String> leaseHolder(String name, Instant now);
+
     // ---- quota, sharing, retention ----
 
     /** Usage as kept incrementally with every message change (one row read). */

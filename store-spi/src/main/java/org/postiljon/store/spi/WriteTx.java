@@ -99,7 +99,6 @@ public interface WriteTx extends ReadTx {
     /** Queues a message whose bytes are already durable in the blob store; every recipient is due now. */
     long enqueue(String sender, String ret, String envid, BlobId blob, long size, List<QueueRecord.Target> recipients, Instant now);
 
-    /** Records an attempt's outcome for one recipient; a message whose recipients are all final leaves the queue. */
     /**
      * Claims up to {@code limit} queued messages with a recipient due at or before {@code now} that
      * no other holder's lease covers, oldest due first: they are leased to {@code owner} until
@@ -110,6 +109,7 @@ public interface WriteTx extends ReadTx {
     /** Ends {@code owner}'s lease on a queued message (if it still holds it). */
     void releaseClaim(long queueId, String owner);
 
+    /** Records an attempt's outcome for one recipient; a message whose recipients are all final leaves the queue. */
     void recordAttempt(long recipientId, QueueRecord.State state, Instant nextAttempt, String reply);
 
     /** Makes every still-queued recipient of the message due now (CLI "queue retry"). */
@@ -120,6 +120,24 @@ public interface WriteTx extends ReadTx {
 
     /** Removes a message from the queue whatever its state (CLI "queue delete"); its blob may become an orphan. */
     boolean dequeue(long queueId);
+
+    // ---- leases: what one holder at a time may do (a POP3 maildrop, a sweep) ----
+
+    /**
+     * Takes the lease {@code name} for {@code owner} of node {@code node} until {@code until}, if no
+     * one holds it, its holder's time ran out at {@code now}, or {@code owner} holds it already
+     * (renewal). True when {@code owner} holds it now.
+     */
+    boolean takeLease(String name, String node, String owner, Instant now, Instant until);
+
+    /** Ends {@code owner}'s lease (if it still holds it). */
+    void releaseLease(String name, String owner);
+
+    /** Extends every lease held by a holder on {@code node} to {@code until} (the node's heartbeat); how many. */
+    int renewLeases(String node, Instant until);
+
+    /** Ends every lease held on {@code node} (a node that starts again after a crash). */
+    int releaseLeases(String node);
 
     // ---- quota, sharing, retention ----
 

@@ -184,6 +184,30 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void aLeaseHasOneHolderUntilReleasedOrItsTimeRunsOut() {
+        Instant t0 = Instant.ofEpochSecond(1_800_000_000), until = t0.plusSeconds(120);
+        assertTrue((boolean) store.write(tx -> tx.takeLease("pop3:7", "node-a", "a/1", t0, until)));
+        assertFalse((boolean) store.write(tx -> tx.takeLease("pop3:7", "node-b", "b/1", t0, until)), "held by a/1");
+        assertEquals(Optional.of("a/1"), store.read(tx -> tx.leaseHolder("pop3:7", t0)));
+        assertTrue((boolean) store.write(tx -> tx.takeLease("pop3:7", "node-a", "a/1", t0, until.plusSeconds(60))), "the holder renews");
+        assertTrue((boolean) store.write(tx -> tx.takeLease("pop3:8", "node-b", "b/1", t0, until)), "another name is another lease");
+        store.write(tx -> { tx.releaseLease("pop3:7", "b/1"); return null; });
+        assertFalse((boolean) store.write(tx -> tx.takeLease("pop3:7", "node-b", "b/2", t0, until)), "only the holder releases");
+        store.write(tx -> { tx.releaseLease("pop3:7", "a/1"); return null; });
+        assertEquals(Optional.empty(), store.read(tx -> tx.leaseHolder("pop3:7", t0)));
+        assertTrue((boolean) store.write(tx -> tx.takeLease("pop3:7", "node-b", "b/2", t0, until)), "released, so free");
+
+        assertTrue((boolean) store.write(tx -> tx.takeLease("sweep", "node-a", "a/9", t0, until)));
+        assertEquals(1, (int) store.write(tx -> tx.renewLeases("node-a", until.plusSeconds(600))), "node-a's heartbeat renews what it holds");
+        Instant later = until.plusSeconds(1);
+        assertTrue((boolean) store.write(tx -> tx.takeLease("pop3:7", "node-a", "a/2", later, later.plusSeconds(60))),
+                "node-b stopped renewing (it died): its lease ran out");
+        assertFalse((boolean) store.write(tx -> tx.takeLease("sweep", "node-b", "b/3", later, later.plusSeconds(60))), "renewed by the heartbeat");
+        assertEquals(2, (int) store.write(tx -> tx.releaseLeases("node-a")), "a node starting again drops what it held");
+        assertEquals(Optional.empty(), store.read(tx -> tx.leaseHolder("sweep", later)));
+    }
+
+    @Test
     void theOutboundQueueKeepsItsBlobUntilEveryRecipientIsFinal() {
         Instant t0 = Instant.ofEpochSecond(1_800_000_000);
         long id = store.write(tx -> tx.enqueue("alice@example.org", "HDRS", "id+2B1", BLOB, 100,

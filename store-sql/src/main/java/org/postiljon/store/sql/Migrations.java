@@ -30,7 +30,8 @@ final class Migrations {
             "V5__outbound_dsn", "V6__outbound_delay_notice", "V7__quota_acl_retention",
             "V8__search_index", "V9__parse_by_content", "V10__message_content_index",
             "V11__change_log_content", "V12__deleted_unseen_indexes", "V13__flags_index",
-            "V14__annotation", "V15__display_to", "V16__casemap_sort_keys", "V17__trace", "V18__outbound_lease");
+            "V14__annotation", "V15__display_to", "V16__casemap_sort_keys", "V17__trace", "V18__outbound_lease",
+            "V19__lease");
 
     private static final Pattern NAME = Pattern.compile("V(\\d+)__[a-z0-9_]+");
 

@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.postiljon.mailbox.api.BlobId;
 import org.postiljon.store.spi.QueueRecord;
 
-/** The outbound queue. */
+/** The outbound queue, and the leases that let one holder at a time act (a POP3 maildrop, a sweep). */
 abstract class SqlQueue extends SqlMessages {
 
     SqlQueue(Connection c, Dialect dialect, Map<String, PreparedStatement> statements) {
@@ -118,4 +118,32 @@ abstract class SqlQueue extends SqlMessages {
         update("DELETE FROM blob_orphan WHERE blob_id = ?", blob.sha256());
     }
 
+    @Override
+    public boolean takeLease(String name, String node, String owner, Instant now, Instant until) {
+        // One statement, so two nodes racing for a free lease cannot both win: the loser's insert
+        // becomes an update whose WHERE finds a live lease held by someone else.
+        return update("INSERT INTO lease (name, node, owner, until) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE"
+                + " SET node = excluded.node, owner = excluded.owner, until = excluded.until"
+                + " WHERE lease.until <= ? OR lease.owner = excluded.owner", name, node, owner, until.toEpochMilli(), now.toEpochMilli()) == 1;
+    }
+
+    @Override
+    public void releaseLease(String name, String owner) {
+        update("DELETE FROM lease WHERE name = ? AND owner = ?", name, owner);
+    }
+
+    @Override
+    public int renewLeases(String node, Instant until) {
+        return update("UPDATE lease SET until = ? WHERE node = ?", until.toEpochMilli(), node);
+    }
+
+    @Override
+    public int releaseLeases(String node) {
+        return update("DELETE FROM lease WHERE node = ?", node);
+    }
+
+    @Override
+    public Optional<String> leaseHolder(String name, Instant now) {
+        return one("SELECT owner FROM lease WHERE name = ? AND until > ?", rs -> rs.getString(1), name, now.toEpochMilli());
+    }
 }

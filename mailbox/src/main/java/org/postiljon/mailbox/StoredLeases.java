@@ -1,0 +1,68 @@
+package org.postiljon.mailbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.postiljon.mailbox.api.Leases;
+import org.postiljon.store.spi.MetadataStore;
+
+/**
+ * Leases kept in the store, so every node on it sees them. This process is one node (a random id
+ * per start); {@link #heartbeat} renews all its leases in one statement and must run more often
+ * than {@link #LIFETIME}. Lease changes are relaxed writes: a lease lost with a crash is what
+ * the crash would have ended anyway.
+ */
+public final class StoredLeases implements Leases {
+
+    /** How long a lease outlives its node's last heartbeat. */
+    public static final Duration LIFETIME = Duration.ofMinutes(2);
+
+    private final MetadataStore store;
+    private final Clock clock;
+    private final String node = UUID.randomUUID().toString();
+    private final AtomicLong holders = new AtomicLong();
+    private final AtomicInteger open = new AtomicInteger();
+
+    public StoredLeases(MetadataStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<Lease> take(String name) {
+        String owner = node + "/" + holders.incrementAndGet();
+        Instant now = clock.instant();
+        if (!store.writeRelaxed(tx -> tx.takeLease(name, node, owner, now, now.plus(LIFETIME)))) return Optional.empty();
+        open.incrementAndGet();
+        return Optional.of(new Lease() {
+            private boolean closed;
+
+            @Override
+            public boolean held() {
+                return !closed && store.read(tx -> tx.leaseHolder(name, clock.instant())).filter(owner::equals).isPresent();
+            }
+
+            @Override
+            public void close() {
+                if (closed) return;
+                closed = true;
+                open.decrementAndGet();
+                store.writeRelaxed(tx -> {
+                    tx.releaseLease(name, owner);
+                    return null;
+                });
+            }
+        });
+    }
+
+    /** Extends this node's leases by {@link #LIFETIME}; no store write when it holds none. */
+    public void heartbeat() {
+        if (open.get() == 0) return;
+        Instant until = clock.instant().plus(LIFETIME);
+        store.writeRelaxed(tx -> tx.renewLeases(node, until));
+    }
+}
