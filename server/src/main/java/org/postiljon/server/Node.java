@@ -20,6 +20,7 @@ import org.postiljon.imap.wire.ImapLimits;
 import org.postiljon.mailbox.InProcessChangeBus;
 import org.postiljon.mailbox.MailboxLimits;
 import org.postiljon.mailbox.MailboxModel;
+import org.postiljon.mailbox.SharedChangeBus;
 import org.postiljon.mailbox.Passwords;
 import org.postiljon.net.AuthThrottle;
 import org.postiljon.net.Listener;
@@ -34,7 +35,6 @@ import org.postiljon.smtp.OutboundSender;
 import org.postiljon.smtp.SmtpLimits;
 import org.postiljon.smtp.SmtpServer;
 import org.postiljon.smtp.SmtpServices;
-import org.postiljon.store.embedded.EmbeddedStore;
 import org.postiljon.mime.ParseCache;
 import org.postiljon.jmap.Jmap;
 import org.postiljon.jmap.JmapLimits;
@@ -53,7 +53,7 @@ public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
     private final Settings settings;
-    private final EmbeddedStore store;
+    private final NodeStore store;
     private final MailboxModel model;
     private final List<Listener> listeners = new ArrayList<>();
     private final ScheduledExecutorService jobs;
@@ -65,7 +65,7 @@ public final class Node implements AutoCloseable {
     private Tls tls;
     private boolean selfSigned;
 
-    private Node(Settings settings, EmbeddedStore store, MailboxModel model) {
+    private Node(Settings settings, NodeStore store, MailboxModel model) {
         this.settings = settings;
         this.store = store;
         this.model = model;
@@ -75,16 +75,7 @@ public final class Node implements AutoCloseable {
 
     /** Opens the store and model only: what the admin CLI needs. */
     public static Node open(Settings settings) throws IOException {
-        Path data = Path.of(settings.get("data.dir"));
-        EmbeddedStore store = switch (settings.get("store")) {
-            case "embedded" -> EmbeddedStore.open(data);
-            case "postgres" -> {
-                if (settings.get("store.url").isEmpty()) throw new Settings.ConfigError("store = postgres needs store.url");
-                yield EmbeddedStore.open(data, org.postiljon.store.postgres.PostgresStore.open(settings.get("store.url"),
-                        blankToNull(settings.get("store.user")), blankToNull(settings.get("store.password"))));
-            }
-            default -> throw new Settings.ConfigError("store: embedded or postgres, not " + settings.get("store"));
-        };
+        NodeStore store = NodeStore.open(settings);
         java.util.Set<org.postiljon.mailbox.api.EmailAddress> admins = new java.util.HashSet<>();
         for (String a : settings.get("admin.accounts").split(",")) {
             if (a.isBlank()) continue;
@@ -94,19 +85,18 @@ public final class Node implements AutoCloseable {
                 throw new Settings.ConfigError("admin.accounts: " + e.getMessage());
             }
         }
-        MailboxModel model = MailboxModel.over(store.metadata(), store.blobs(), store.index(), new InProcessChangeBus(),
+        // Over a shared store other nodes' changes come from its signals (started with the listeners).
+        org.postiljon.mailbox.api.ChangeBus bus = store.signals() != null ? new SharedChangeBus(store.metadata()) : new InProcessChangeBus();
+        MailboxModel model = MailboxModel.over(store.metadata(), store.blobs(), store.index(), bus,
                 new MailboxLimits(settings.number("limits.max-message-bytes"), Duration.ofMinutes(settings.number("auth.cache-ttl-minutes")),
                         100_000, (int) settings.number("limits.folders-per-account")), Passwords.DEFAULT, admins, Clock.systemUTC());
         return new Node(settings, store, model);
     }
 
-    private static String blankToNull(String s) {
-        return s.isEmpty() ? null : s;
-    }
-
     /** Loads or creates the TLS certificate, binds the listeners, starts the background jobs. */
     public void start() throws IOException {
         tls = loadTls();
+        if (store.signals() != null) store.signals().start((SharedChangeBus) model.changes());
         // Its own thread: a long retention run or sweep on the jobs thread must not let the leases run out.
         long heartbeat = org.postiljon.mailbox.StoredLeases.LIFETIME.toSeconds() / 4;
         leaseKeeper.scheduleWithFixedDelay(() -> {
@@ -290,6 +280,10 @@ public final class Node implements AutoCloseable {
         model.indexer().close();
         jobs.shutdownNow();
         leaseKeeper.shutdownNow();
+        if (store.signals() != null) {
+            store.signals().close();
+            ((SharedChangeBus) model.changes()).close();
+        }
         store.close();
     }
 }

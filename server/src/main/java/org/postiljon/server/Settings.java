@@ -22,10 +22,12 @@ public final class Settings {
     public static final List<Setting> ALL = List.of(
             new Setting("hostname", "", "The name this server greets with and puts in its certificate. Empty: the machine's host name."),
             new Setting("data.dir", "/var/lib/postiljon", "Where the embedded store keeps its database and message files."),
-            new Setting("store", "embedded", "Where accounts, mailboxes and message metadata live: embedded (SQLite in data.dir, no setup) or postgres (store.url). Message files and the search index stay in data.dir either way."),
+            new Setting("store", "embedded", "Where accounts, mailboxes, message metadata and the search index live: embedded (SQLite and Lucene in data.dir, no setup) or postgres (store.url; every node on that database serves every account, see docs/scaling.md)."),
             new Setting("store.url", "", "With store = postgres: the database, jdbc:postgresql://host:port/database. It must use the C collation (CREATE DATABASE postiljon ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0); the schema is created on first start."),
             new Setting("store.user", "", "With store = postgres: the database user."),
             new Setting("store.password", "", "With store = postgres: that user's password (empty: none, e.g. peer or trust authentication)."),
+            new Setting("blobs", "files", "Where message contents live: files (in blobs.dir) or postgres (in the store.url database; needs store = postgres). Nodes sharing a database need shared contents: postgres, or files on a mount every node sees."),
+            new Setting("blobs.dir", "", "With blobs = files: the directory of message files. Empty: data.dir/blobs."),
             new Setting("tls.certificate", "", "PEM certificate chain, leaf first. Empty: a self-signed certificate is generated in data.dir/tls (clients will warn)."),
             new Setting("tls.key", "", "PEM private key for tls.certificate (PKCS#8, PKCS#1 or SEC1; not encrypted)."),
             new Setting("listen.imap", "0.0.0.0:143", "IMAP with STARTTLS. host:port, or off."),

@@ -30,6 +30,15 @@ public final class EmbeddedStore implements AutoCloseable {
     }
 
     public static EmbeddedStore open(Path dataDir, SqlMetadataStore.Options options) throws IOException {
+        return open(dataDir, dataDir.resolve("blobs"), options);
+    }
+
+    /** With the message files in {@code blobsDir} instead of {@code dataDir/blobs} (another disk, a shared mount). */
+    public static EmbeddedStore open(Path dataDir, Path blobsDir) throws IOException {
+        return open(dataDir, blobsDir, SqlMetadataStore.Options.DEFAULT);
+    }
+
+    private static EmbeddedStore open(Path dataDir, Path blobsDir, SqlMetadataStore.Options options) throws IOException {
         Files.createDirectories(dataDir);
         String url = "jdbc:sqlite:" + dataDir.resolve("postiljon.db").toAbsolutePath();
         SqlMetadataStore.ConnectionSource source = writer -> {
@@ -41,16 +50,7 @@ public final class EmbeddedStore implements AutoCloseable {
             return c;
         };
         MetadataStore metadata = new SqlMetadataStore(new SqliteDialect(), source, options);
-        return new EmbeddedStore(metadata, new FileBlobStore(dataDir.resolve("blobs")), dataDir.resolve("index"));
-    }
-
-    /**
-     * Message files and the search index in {@code dataDir}, the metadata in {@code metadata} (a
-     * database server): one node over a shared database, its files on its own disk.
-     */
-    public static EmbeddedStore open(Path dataDir, MetadataStore metadata) throws IOException {
-        Files.createDirectories(dataDir);
-        return new EmbeddedStore(metadata, new FileBlobStore(dataDir.resolve("blobs")), dataDir.resolve("index"));
+        return new EmbeddedStore(metadata, new FileBlobStore(blobsDir), dataDir.resolve("index"));
     }
 
     public MetadataStore metadata() {

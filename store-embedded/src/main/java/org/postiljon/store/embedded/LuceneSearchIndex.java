@@ -35,17 +35,14 @@ import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.postiljon.mailbox.api.BlobId;
+import org.postiljon.store.spi.SearchFolding;
 import org.postiljon.store.spi.SearchIndex;
 
 /**
  * The search index of the embedded store: Lucene, one document per message content, whose terms
- * are its case-folded character trigrams at their positions. A substring is found by a phrase of
- * trigrams that tile it, which matches exactly the contents whose folded text contains the folded
- * string. Folding maps each code point to lower(upper(c)): equal for any two characters the
- * matching rule of {@code SearchQuery} calls equal, so no match is lost. It is also equal for a few
- * pairs the rule keeps apart (a non-ASCII character that folds to an ASCII one, such as U+017F
- * or U+212A), so a document containing such a character is marked, and its hits are confirmed by
- * reading it; for a pure ASCII string every other hit is certain.
+ * are its case-folded character trigrams at their positions ({@link SearchFolding}). A substring is
+ * found by a phrase of trigrams that tile it, which matches exactly the contents whose folded text
+ * contains the folded string.
  */
 public final class LuceneSearchIndex implements SearchIndex {
 
@@ -126,17 +123,8 @@ public final class LuceneSearchIndex implements SearchIndex {
         return new LuceneSearchIndex(dir);
     }
 
-    static int fold(int c) {
-        return Character.toLowerCase(Character.toUpperCase(c));
-    }
-
     static int[] folded(String text) {
-        return text.codePoints().map(LuceneSearchIndex::fold).toArray();
-    }
-
-    /** Whether the text has a character that folds to ASCII without being ASCII. */
-    static boolean ambiguous(String text) {
-        return text.codePoints().anyMatch(c -> c >= 128 && fold(c) < 128);
+        return SearchFolding.foldedCodePoints(text);
     }
 
     /** The trigram at every position of the folded text, as one token each. */
@@ -173,7 +161,7 @@ public final class LuceneSearchIndex implements SearchIndex {
         for (var e : texts.entrySet()) {
             if (e.getValue() == null || e.getValue().isEmpty()) continue;
             d.add(new org.apache.lucene.document.Field(name(e.getKey()), new Trigrams(folded(e.getValue())), POSITIONS));
-            ambiguous |= ambiguous(e.getValue());
+            ambiguous |= SearchFolding.ambiguous(e.getValue());
         }
         d.add(new NumericDocValuesField(AMBIGUOUS, ambiguous ? 1 : 0));
         try {
@@ -216,7 +204,7 @@ public final class LuceneSearchIndex implements SearchIndex {
     public Hits candidates(Field field, String text) throws IOException {
         int[] cps = folded(text);
         if (cps.length < 3) return null;
-        boolean ascii = text.chars().allMatch(c -> c < 128);
+        boolean ascii = SearchFolding.certainFor(text);
         IndexSearcher searcher;
         try {
             searcher = searchers.acquire();

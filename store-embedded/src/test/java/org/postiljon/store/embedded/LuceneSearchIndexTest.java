@@ -1,7 +1,6 @@
 package org.postiljon.store.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,48 +10,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postiljon.mailbox.api.BlobId;
 import org.postiljon.store.spi.SearchIndex;
 
-/** The trigram index narrows substring searches, folds case like the matching rule, and survives a reopen. */
-class LuceneSearchIndexTest {
+/** The Lucene index: the search-index contract, and recovery from a full disk. */
+class LuceneSearchIndexTest extends org.postiljon.store.spi.SearchIndexContract {
 
     private static final BlobId A = new BlobId("a".repeat(64));
     private static final BlobId B = new BlobId("b".repeat(64));
 
-    @Test
-    void substringsCaseAndPersistence(@TempDir Path dir) throws Exception {
-        try (LuceneSearchIndex index = LuceneSearchIndex.open(dir)) {
-            index.put(A, java.util.Map.of(SearchIndex.Field.TEXT, "Subject: Rechnung\r\n\r\nGrüße aus Köln, ΣΊΣΥΦΟΣ"));
-            index.put(B, java.util.Map.of(SearchIndex.Field.TEXT, "Subject: invoice\r\n\r\nregards"));
-            index.commit();
-            assertEquals(Set.of(A.sha256()), index.candidates(SearchIndex.Field.TEXT, "echn").all());
-            assertEquals(Set.of(A.sha256()), index.candidates(SearchIndex.Field.TEXT, "RECHNUNG").all());
-            assertEquals(Set.of(A.sha256()), index.candidates(SearchIndex.Field.TEXT, "GRÜSSE".replace("SS", "ß")).all());
-            assertEquals(Set.of(A.sha256()), index.candidates(SearchIndex.Field.TEXT, "σίσυφος").all());
-            assertEquals(Set.of(A.sha256(), B.sha256()), index.candidates(SearchIndex.Field.TEXT, "ubject: ").all());
-            assertEquals(Set.of(), index.candidates(SearchIndex.Field.TEXT, "nowhere").all());
-            assertNull(index.candidates(SearchIndex.Field.TEXT, "ab")); // too short to narrow: every message is a candidate
-            assertEquals(2, index.size());
-            index.remove(B);
-            index.commit();
-            assertEquals(Set.of(), index.candidates(SearchIndex.Field.TEXT, "invoice").all());
-            // A phrase of trigrams: the letters must be next to each other, not merely all present.
-            index.put(B, java.util.Map.of(SearchIndex.Field.TEXT, "Subject: x\r\n\r\nvoice in a choir; no invoice here", SearchIndex.Field.FROM, "Bob Baker <bob@example.org>"));
-            index.commit();
-            assertEquals(Set.of(), index.candidates(SearchIndex.Field.TEXT, "choice").all());
-            assertEquals(Set.of(B.sha256()), index.candidates(SearchIndex.Field.TEXT, "INVOICE").sure());
-            assertEquals(Set.of(B.sha256()), index.candidates(SearchIndex.Field.FROM, "baker <bob").sure()); // fields apart
-            assertEquals(Set.of(), index.candidates(SearchIndex.Field.FROM, "invoice").all());
-            assertEquals(Set.of(), index.candidates(SearchIndex.Field.TO, "bob").all());
-            // U+017F folds to "s": found, but never certain; a non-ASCII query is never certain either.
-            index.put(A, java.util.Map.of(SearchIndex.Field.TEXT, "Subject: x\r\n\r\nlong \u017f here, Grüße"));
-            index.commit();
-            assertEquals(Set.of(A.sha256()), index.candidates(SearchIndex.Field.TEXT, "ng s h").all());
-            assertEquals(Set.of(), index.candidates(SearchIndex.Field.TEXT, "ng s h").sure());
-            assertEquals(Set.of(), index.candidates(SearchIndex.Field.TEXT, "grüße").sure());
-        }
-        try (LuceneSearchIndex again = LuceneSearchIndex.open(dir)) {
-            assertEquals(2, again.size());
-            assertEquals(Set.of(B.sha256()), again.candidates(SearchIndex.Field.TEXT, "invoice").all());
-        }
+    @Override
+    protected SearchIndex open(Path dir) throws IOException {
+        return LuceneSearchIndex.open(dir);
     }
 
     /** A full disk, for real: a 4 MiB tmpfs (mounting needs root, as CI and these machines have). */

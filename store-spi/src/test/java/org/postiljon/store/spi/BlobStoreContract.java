@@ -39,9 +39,27 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void aLargeMessageReadsBackWholeInPiecesOfAnySize() throws Exception {
+        BlobStore blobs = open(dir);
+        byte[] bytes = new byte[700_001]; // more than one piece where a store keeps pieces
+        new java.util.Random(3).nextBytes(bytes);
+        BlobStore.Stored s = blobs.put(new ByteArrayInputStream(bytes), bytes.length);
+        assertEquals(bytes.length, blobs.size(s.id()));
+        try (InputStream in = blobs.open(s.id())) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[7919];
+            out.write(in.read()); // one byte, then odd-sized reads
+            for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
+            assertArrayEquals(bytes, out.toByteArray());
+        }
+        assertThrows(java.io.IOException.class, () -> blobs.open(new org.postiljon.mailbox.api.BlobId("0".repeat(64))).read());
+    }
+
+    @Test
     void tooLargeLeavesNothingBehind() throws Exception {
         BlobStore blobs = open(dir);
         assertThrows(BlobStore.TooLarge.class, () -> blobs.put(new ByteArrayInputStream(new byte[5000]), 4999));
+        assertThrows(BlobStore.TooLarge.class, () -> blobs.put(new ByteArrayInputStream(new byte[600_000]), 599_999));
         assertEquals(0, strayFiles(dir));
     }
 

@@ -1,0 +1,201 @@
+package org.postiljon.store.postgres;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.postiljon.mailbox.api.BlobId;
+import org.postiljon.store.spi.BlobStore;
+
+/**
+ * Message contents in PostgreSQL ({@code blobs = postgres}, schema V21), for installations whose
+ * nodes share a database and no object store. A put streams the content in chunks of
+ * {@link #CHUNK} bytes under a temporary name and, in the same transaction, files them under their
+ * SHA-256, or, when the content is there already, drops them and renews the content's "written"
+ * time. The transaction commits with synchronous_commit on before put returns: the content is as
+ * durable as the database. Reading fetches one chunk at a time, so a large message never sits in
+ * memory whole and no connection is held while a slow client reads.
+ *
+ * <p>Safe against the sweeper across nodes: {@link #deleteIfIdle} deletes only a content whose
+ * "written" is older than the cutoff, in one statement that takes the row's lock, and a put of the
+ * same bytes renews "written" under the same lock before its reference commits.
+ */
+public final class PostgresBlobStore implements BlobStore {
+
+    static final int CHUNK = 256 * 1024;
+
+    private final DataSource pool;
+
+    public PostgresBlobStore(DataSource pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public Stored put(InputStream content, long maxBytes) throws IOException {
+        MessageDigest sha = sha256();
+        String temp = "tmp-" + UUID.randomUUID();
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement chunk = c.prepareStatement("INSERT INTO blob_chunk (blob_id, seq, data) VALUES (?, ?, ?)");
+                 java.sql.Statement s = c.createStatement()) {
+                s.execute("SET LOCAL synchronous_commit = on"); // the caller acknowledges mail after this
+                long size = 0;
+                int seq = 0;
+                byte[] buf = new byte[CHUNK];
+                while (true) {
+                    int n = content.readNBytes(buf, 0, buf.length);
+                    if (n == 0) break;
+                    size += n;
+                    if (size > maxBytes) throw new TooLarge(maxBytes);
+                    sha.update(buf, 0, n);
+                    chunk.setString(1, temp);
+                    chunk.setInt(2, seq++);
+                    chunk.setBytes(3, n == buf.length ? buf : java.util.Arrays.copyOf(buf, n));
+                    chunk.executeUpdate();
+                    if (n < buf.length) break;
+                }
+                BlobId id = new BlobId(HexFormat.of().formatHex(sha.digest()));
+                boolean inserted;
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO blob (id, size, written) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (id) DO UPDATE SET written = excluded.written RETURNING (xmax = 0)")) {
+                    p.setString(1, id.sha256());
+                    p.setLong(2, size);
+                    p.setLong(3, System.currentTimeMillis());
+                    try (ResultSet rs = p.executeQuery()) {
+                        rs.next();
+                        inserted = rs.getBoolean(1); // false: the row was there and is renewed
+                    }
+                }
+                // New content: the chunks take its name. Known content: it was renewed above, the copy goes.
+                try (PreparedStatement p = c.prepareStatement(inserted ? "UPDATE blob_chunk SET blob_id = ? WHERE blob_id = ?"
+                        : "DELETE FROM blob_chunk WHERE blob_id = ?")) {
+                    if (inserted) p.setString(1, id.sha256());
+                    p.setString(inserted ? 2 : 1, temp);
+                    p.executeUpdate();
+                }
+                c.commit();
+                return new Stored(id, size);
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback(); // nothing of the temporary chunks stays
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot store the message in PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public InputStream open(BlobId id) throws IOException {
+        long size = size(id);
+        return new InputStream() {
+            private byte[] chunk = new byte[0];
+            private int at;
+            private int seq;
+            private long left = size;
+
+            private boolean fill() throws IOException {
+                while (at == chunk.length) {
+                    if (left == 0) return false;
+                    chunk = chunk(id, seq++);
+                    at = 0;
+                    if (chunk.length == 0) throw new IOException("blob " + id + " is missing chunk " + (seq - 1));
+                }
+                return true;
+            }
+
+            @Override
+            public int read() throws IOException {
+                if (!fill()) return -1;
+                left--;
+                return chunk[at++] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) return 0;
+                if (!fill()) return -1;
+                int n = Math.min(len, chunk.length - at);
+                System.arraycopy(chunk, at, b, off, n);
+                at += n;
+                left -= n;
+                return n;
+            }
+        };
+    }
+
+    private byte[] chunk(BlobId id, int seq) throws IOException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement p = c.prepareStatement("SELECT data FROM blob_chunk WHERE blob_id = ? AND seq = ?")) {
+            p.setString(1, id.sha256());
+            p.setInt(2, seq);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : new byte[0];
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot read blob " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long size(BlobId id) throws IOException {
+        try (Connection c = pool.getConnection(); PreparedStatement p = c.prepareStatement("SELECT size FROM blob WHERE id = ?")) {
+            p.setString(1, id.sha256());
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) throw new IOException("blob " + id + " is missing");
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot read blob " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean exists(BlobId id) {
+        try {
+            size(id);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean deleteIfIdle(BlobId id, Instant notWrittenSince) throws IOException {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement row = c.prepareStatement("DELETE FROM blob WHERE id = ? AND written <= ?");
+                 PreparedStatement chunks = c.prepareStatement("DELETE FROM blob_chunk WHERE blob_id = ?")) {
+                row.setString(1, id.sha256());
+                row.setLong(2, notWrittenSince.toEpochMilli());
+                boolean deleted = row.executeUpdate() == 1;
+                if (deleted) {
+                    chunks.setString(1, id.sha256());
+                    chunks.executeUpdate();
+                }
+                c.commit();
+                return deleted;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot delete blob " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+}

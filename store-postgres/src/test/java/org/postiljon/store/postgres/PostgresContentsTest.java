@@ -1,0 +1,131 @@
+package org.postiljon.store.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.postiljon.store.spi.BlobStore;
+import org.postiljon.store.spi.BlobStoreContract;
+import org.postiljon.store.spi.SearchIndex;
+import org.postiljon.store.spi.SearchIndexContract;
+
+/** Message contents and the search index in a real PostgreSQL: the contracts the embedded store passes, and races between nodes. */
+class PostgresContentsTest {
+
+    static PostgresServer pg;
+    /** One database per test directory: opening the same directory again finds what was written. */
+    static final Map<Path, PostgresStore> stores = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        stores.values().forEach(PostgresStore::close);
+        pg.close();
+    }
+
+    static PostgresStore store(Path dir) {
+        return stores.computeIfAbsent(dir, d -> {
+            try {
+                return PostgresStore.connect(pg.newDatabase(), "postiljon", null);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    static long count(Path dir, String sql) throws Exception {
+        PostgresStore s = store(dir);
+        try (Connection c = DriverManager.getConnection(urlOf(s), "postiljon", null); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String urlOf(PostgresStore s) throws Exception {
+        var f = PostgresStore.class.getDeclaredField("url");
+        f.setAccessible(true);
+        return (String) f.get(s);
+    }
+
+    @Nested
+    class Blobs extends BlobStoreContract {
+        @Override
+        protected BlobStore open(Path dir) {
+            return store(dir).blobs();
+        }
+
+        @Override
+        protected long strayFiles(Path dir) throws Exception {
+            return count(dir, "SELECT count(*) FROM blob_chunk WHERE blob_id LIKE 'tmp-%'");
+        }
+    }
+
+    @Nested
+    class Search extends SearchIndexContract {
+        @Override
+        protected SearchIndex open(Path dir) {
+            return store(dir).searchIndex();
+        }
+    }
+
+    @Test
+    void nodesPuttingTheSameContentAtOnceKeepOneCopy(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        byte[] bytes = new byte[300_000];
+        new java.util.Random(5).nextBytes(bytes);
+        // Two stores on one database: two nodes.
+        BlobStore a = store(dir).blobs();
+        PostgresStore other = PostgresStore.connect(urlOf(store(dir)), "postiljon", null);
+        BlobStore b = other.blobs();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (other) {
+            List<Future<BlobStore.Stored>> puts = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                BlobStore on = i % 2 == 0 ? a : b;
+                puts.add(pool.submit(() -> on.put(new ByteArrayInputStream(bytes), bytes.length)));
+            }
+            java.util.Set<BlobStore.Stored> stored = new java.util.HashSet<>();
+            for (var f : puts) stored.add(f.get());
+            assertEquals(1, stored.size(), "one content");
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(1, count(dir, "SELECT count(*) FROM blob"));
+        assertEquals(2, count(dir, "SELECT count(*) FROM blob_chunk"), "300,000 bytes in two chunks, once");
+    }
+
+    @Test
+    void aSweepNeverTakesContentADeliveryJustWrote(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        BlobStore blobs = store(dir).blobs();
+        BlobStore.Stored s = blobs.put(new ByteArrayInputStream("old bytes".getBytes()), 100);
+        Instant cutoff = Instant.now().plusMillis(5); // the content counts as idle from here on
+        Thread.sleep(20);
+        // A delivery of the same bytes (its reference not yet committed) renews the content...
+        blobs.put(new ByteArrayInputStream("old bytes".getBytes()), 100);
+        // ...so a sweep that saw no reference leaves it.
+        assertFalse(blobs.deleteIfIdle(s.id(), cutoff));
+        assertTrue(blobs.exists(s.id()));
+        assertTrue(blobs.deleteIfIdle(s.id(), Instant.now().plusSeconds(1)));
+        assertEquals(0, count(dir, "SELECT count(*) FROM blob_chunk"), "its chunks went with it");
+    }
+}

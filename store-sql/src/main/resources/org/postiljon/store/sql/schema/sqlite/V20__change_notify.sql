@@ -1,0 +1,2 @@
+-- Nothing for SQLite: one process owns the database, and its in-process change bus tells every
+-- session. (PostgreSQL notifies the other nodes here.)

@@ -1,0 +1,2 @@
+-- Nothing for SQLite: the embedded store keeps message contents in files and its search index in
+-- Lucene, both in the data directory. (PostgreSQL gets tables for both here, for nodes that share them.)
