@@ -43,18 +43,25 @@ final class WebNode implements AutoCloseable {
                 .with("listen.https", "127.0.0.1:0").with("auth.failure-delay-ms", "1").with("retention.run-minutes", "0");
         for (var e : extra.entrySet()) s = s.with(e.getKey(), e.getValue());
         node = Node.open(s);
-        node.model().directory().addDomain(org.postiljon.mailbox.api.DomainName.of("example.test"));
-        node.model().directory().addAccount(EmailAddress.parse(ALICE), PASSWORD.toCharArray(), QuotaLimits.UNLIMITED);
-        node.model().directory().addAccount(EmailAddress.parse(BOB), PASSWORD.toCharArray(), QuotaLimits.UNLIMITED);
+        if (node.model().directory().find(EmailAddress.parse(ALICE)).isEmpty()) { // a second node on a shared store finds them
+            node.model().directory().addDomain(org.postiljon.mailbox.api.DomainName.of("example.test"));
+            node.model().directory().addAccount(EmailAddress.parse(ALICE), PASSWORD.toCharArray(), QuotaLimits.UNLIMITED);
+            node.model().directory().addAccount(EmailAddress.parse(BOB), PASSWORD.toCharArray(), QuotaLimits.UNLIMITED);
+        }
         node.start();
     }
 
     int imapPort() {
-        return node.listeners().get(0).address().getPort();
+        return port("imap");
+    }
+
+    /** The port of the listener {@code listen.<name>} (set to 127.0.0.1:0 in the settings). */
+    int port(String name) {
+        return node.listeners().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow().address().getPort();
     }
 
     int smtpPort() {
-        return node.listeners().get(1).address().getPort();
+        return port("smtp");
     }
 
     String base() {

@@ -1,0 +1,150 @@
+package org.postiljon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postiljon.store.postgres.PostgresServer;
+
+/**
+ * Two whole nodes on one real PostgreSQL ({@code store = postgres}, {@code blobs = postgres}),
+ * each with its own data directory, as behind a load balancer: mail taken in by one is pushed to
+ * an IDLE on the other, read, flagged and found by a search there; a POP3 session on one locks
+ * the maildrop on both.
+ */
+class TwoNodesTest {
+
+    static PostgresServer pg;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        pg.close();
+    }
+
+    private static Map<String, String> on(String url) {
+        return Map.of("store", "postgres", "store.url", url, "store.user", "postiljon", "blobs", "postgres", "listen.pop3", "127.0.0.1:0");
+    }
+
+    @Test
+    void whatOneNodeTakesInTheOtherPushesShowsAndFinds(@TempDir Path dir) throws Exception {
+        String url = pg.newDatabase();
+        try (WebNode a = new WebNode(dir.resolve("a"), on(url)); WebNode b = new WebNode(dir.resolve("b"), on(url));
+             ImapProbe idle = new ImapProbe(a.imapPort(), WebNode.ALICE, WebNode.PASSWORD);
+             ImapProbe other = new ImapProbe(b.imapPort(), WebNode.ALICE, WebNode.PASSWORD)) {
+            assertTrue(idle.command("SELECT INBOX").contains("* 0 EXISTS"));
+            idle.send("i1 IDLE");
+            assertTrue(idle.next().startsWith("+ "));
+
+            long sent = System.nanoTime();
+            b.deliver(WebNode.ALICE, "From: carla@remote.example.org\nTo: alice@example.test\nSubject: Quarterly figures\n"
+                    + "Message-ID: <q4@remote.example.org>\n\nThe turnover rose by eleven percent.\n");
+            assertEquals("* 1 EXISTS", idle.next(), "node A pushes what node B took in");
+            long millis = (System.nanoTime() - sent) / 1_000_000;
+            assertTrue(millis < 1000, "the IDLE on A heard of B's delivery after " + millis + " ms"); // issue #18: within 1 s
+
+            // A flag set on B reaches the IDLE on A.
+            other.command("SELECT INBOX");
+            other.command("STORE 1 +FLAGS (\\Flagged)");
+            String flags = idle.next();
+            if (flags.equals("* 1 RECENT")) flags = idle.next(); // IMAP4rev1 follows EXISTS with RECENT
+            assertTrue(flags.startsWith("* 1 FETCH (") && flags.contains("\\Flagged"), flags);
+            idle.send("DONE");
+            assertTrue(idle.next().startsWith("i1 OK"));
+
+            // A reads the content B stored, and finds it through the index both share once it is indexed.
+            String body = String.join("\n", idle.command("FETCH 1 BODY.PEEK[TEXT]"));
+            assertTrue(body.contains("turnover rose by eleven"), body);
+            awaitIndexed(url, 1);
+            assertEquals("* SEARCH 1", idle.command("SEARCH TEXT \"ELEVEN PERCENT\"").getFirst());
+            assertEquals("* SEARCH 1", other.command("SEARCH BODY turnover").getFirst());
+            assertEquals("* SEARCH", other.command("SEARCH BODY nowhere-to-be-found").getFirst());
+
+            // An expunge on A is told to B's selected session at its next command.
+            idle.command("STORE 1 +FLAGS.SILENT (\\Deleted)");
+            idle.command("EXPUNGE");
+            List<String> noop = other.command("NOOP");
+            assertTrue(noop.contains("* 1 EXPUNGE"), noop.toString());
+        }
+    }
+
+    @Test
+    void aPop3SessionOnOneNodeLocksTheMaildropOnTheOther(@TempDir Path dir) throws Exception {
+        String url = pg.newDatabase();
+        try (WebNode a = new WebNode(dir.resolve("a"), on(url)); WebNode b = new WebNode(dir.resolve("b"), on(url))) {
+            a.deliver(WebNode.ALICE, "From: carla@remote.example.org\nSubject: one\n\nbody\n");
+            try (Pop3 first = new Pop3(a.port("pop3"))) {
+                assertEquals("+OK maildrop has 1 messages", first.login().replaceAll(" \\(.*", ""));
+                try (Pop3 second = new Pop3(b.port("pop3"))) {
+                    assertEquals("-ERR [IN-USE] maildrop already in use by another POP3 session", second.login());
+                }
+                first.command("DELE 1");
+                assertTrue(first.command("QUIT").startsWith("+OK"));
+            }
+            try (Pop3 again = new Pop3(b.port("pop3"))) {
+                assertEquals("+OK maildrop has 0 messages (0 octets)", again.login(), "free once A quit; A's DELE took effect");
+            }
+        }
+    }
+
+    /** Waits until the shared index holds {@code n} contents (the indexer of either node puts them there). */
+    private static void awaitIndexed(String url, int n) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (true) {
+            try (var c = DriverManager.getConnection(url, "postiljon", null);
+                 var rs = c.createStatement().executeQuery("SELECT count(*) FROM fts_indexed")) {
+                rs.next();
+                if (rs.getInt(1) >= n) return;
+            }
+            if (System.currentTimeMillis() > deadline) throw new AssertionError("not indexed within 20 s");
+            Thread.sleep(50);
+        }
+    }
+
+    /** A POP3 client on a plain loopback connection. */
+    private static final class Pop3 implements AutoCloseable {
+        private final Socket socket;
+        private final BufferedReader in;
+        private final OutputStream out;
+
+        Pop3(int port) throws Exception {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(10_000);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            out = socket.getOutputStream();
+            in.readLine();
+        }
+
+        String login() throws Exception {
+            command("USER " + WebNode.ALICE);
+            return command("PASS " + WebNode.PASSWORD);
+        }
+
+        String command(String line) throws Exception {
+            out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return in.readLine();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+}
