@@ -48,14 +48,23 @@ public final class Listener implements AutoCloseable {
      * @param maxConnections      in all, so memory stays bounded
      * @param shutdownGrace       how long running sessions get to finish on shutdown
      * @param commandTime         what a command may take to arrive beyond its pace (see {@link Connection#commandDone})
+     * @param proxies             load balancers whose connections start with a PROXY header naming the client
      */
-    public record Options(int maxConnectionsPerIp, int maxConnections, Duration shutdownGrace, Duration commandTime) {
+    public record Options(int maxConnectionsPerIp, int maxConnections, Duration shutdownGrace, Duration commandTime,
+                          ProxyProtocol.Trusted proxies) {
         public static final Options DEFAULT = new Options(20, 20_000, Duration.ofSeconds(10));
 
         public Options(int maxConnectionsPerIp, int maxConnections, Duration shutdownGrace) {
-            this(maxConnectionsPerIp, maxConnections, shutdownGrace, Duration.ofSeconds(Connection.COMMAND_BASE_SECONDS));
+            this(maxConnectionsPerIp, maxConnections, shutdownGrace, Duration.ofSeconds(Connection.COMMAND_BASE_SECONDS), ProxyProtocol.Trusted.NONE);
+        }
+
+        public Options withProxies(ProxyProtocol.Trusted trusted) {
+            return new Options(maxConnectionsPerIp, maxConnections, shutdownGrace, commandTime, trusted);
         }
     }
+
+    /** How long a trusted proxy has to send its header. */
+    private static final int PROXY_HEADER_MILLIS = 5000;
 
     private final String name;
     private final ServerSocket server;
@@ -168,6 +177,11 @@ public final class Listener implements AutoCloseable {
                 continue;
             }
             InetAddress ip = s.getInetAddress();
+            if (options.proxies().contains(ip)) {
+                // The per-address limit counts the client the header names, not the balancer.
+                Thread.ofVirtual().name(name + "-proxied").start(() -> serveProxied(s, ip));
+                continue;
+            }
             if (!admit(ip)) {
                 log.info("refused connection from {} on {}: connection limit", ip.getHostAddress(), name);
                 Thread.ofVirtual().start(() -> refuse(s));
@@ -175,6 +189,30 @@ public final class Listener implements AutoCloseable {
             }
             Thread.ofVirtual().name(name + "-conn").start(() -> serve(s, ip));
         }
+    }
+
+    /** A connection from a trusted proxy: its header first, then the session as from the client it names. */
+    private void serveProxied(Socket s, InetAddress proxy) {
+        InetAddress client;
+        try {
+            s.setSoTimeout(PROXY_HEADER_MILLIS);
+            client = ProxyProtocol.read(s.getInputStream()).orElse(proxy);
+            s.setSoTimeout(0); // the session sets its own timeouts
+        } catch (IOException e) {
+            log.warn("closed connection from proxy {} on {}: {}", proxy.getHostAddress(), name, e.getMessage());
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            return;
+        }
+        if (!admit(client)) {
+            log.info("refused connection from {} (through {}) on {}: connection limit", client.getHostAddress(), proxy.getHostAddress(), name);
+            refuse(s);
+            return;
+        }
+        serve(s, client);
     }
 
     /** A place for one more connection from {@code ip}, within the per-IP and the total limit. */

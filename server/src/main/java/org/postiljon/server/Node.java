@@ -151,7 +151,7 @@ public final class Node implements AutoCloseable {
         listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
         // LMTP's clients are the front MTA's delivery agents, many connections from one address: a limit of their own.
         Listener.Options lmtpOptions = new Listener.Options((int) settings.number("limits.lmtp-connections-per-ip"),
-                (int) settings.number("limits.connections"), Duration.ofSeconds(settings.number("shutdown.grace-seconds")));
+                (int) settings.number("limits.connections"), Duration.ofSeconds(settings.number("shutdown.grace-seconds"))).withProxies(proxies());
         listen("lmtp", null, new SmtpServer(smtp, Mode.LMTP), lmtpOptions);
         String lmtpSocket = settings.get("listen.lmtp-socket");
         if (!lmtpSocket.isEmpty()) {
@@ -217,7 +217,15 @@ public final class Node implements AutoCloseable {
 
     private Listener.Options listenerOptions() {
         return new Listener.Options((int) settings.number("limits.connections-per-ip"),
-                (int) settings.number("limits.connections"), Duration.ofSeconds(settings.number("shutdown.grace-seconds")));
+                (int) settings.number("limits.connections"), Duration.ofSeconds(settings.number("shutdown.grace-seconds"))).withProxies(proxies());
+    }
+
+    private org.postiljon.net.ProxyProtocol.Trusted proxies() {
+        try {
+            return org.postiljon.net.ProxyProtocol.Trusted.parse(settings.get("proxy.trusted"));
+        } catch (IllegalArgumentException e) {
+            throw new Settings.ConfigError("proxy.trusted: " + e.getMessage());
+        }
     }
 
     private Tls loadTls() throws IOException {
