@@ -16,7 +16,7 @@ import org.postiljon.store.spi.SearchIndex;
  * <table>
  *   <tr><th>store</th><th>metadata</th><th>search index</th><th>contents (blobs)</th><th>other nodes' changes</th></tr>
  *   <tr><td>embedded</td><td>SQLite in data.dir</td><td>Lucene in data.dir</td><td>files</td><td>none (one process)</td></tr>
- *   <tr><td>postgres</td><td>PostgreSQL</td><td>PostgreSQL (shared)</td><td>files in blobs.dir (a shared mount), or PostgreSQL</td><td>LISTEN/NOTIFY</td></tr>
+ *   <tr><td>postgres</td><td>PostgreSQL</td><td>PostgreSQL (shared)</td><td>files in blobs.dir (a shared mount), PostgreSQL, or an S3-compatible bucket</td><td>LISTEN/NOTIFY</td></tr>
  * </table>
  *
  * @param signals null when no other process writes to the store
@@ -28,10 +28,10 @@ record NodeStore(MetadataStore metadata, BlobStore blobs, SearchIndex index, Cha
         Path data = Path.of(settings.get("data.dir"));
         Path blobsDir = settings.get("blobs.dir").isEmpty() ? data.resolve("blobs") : Path.of(settings.get("blobs.dir"));
         String blobs = settings.get("blobs");
-        if (!blobs.equals("files") && !blobs.equals("postgres")) throw new Settings.ConfigError("blobs: files or postgres, not " + blobs);
+        if (!java.util.Set.of("files", "postgres", "s3").contains(blobs)) throw new Settings.ConfigError("blobs: files, postgres or s3, not " + blobs);
         switch (settings.get("store")) {
             case "embedded" -> {
-                if (blobs.equals("postgres")) throw new Settings.ConfigError("blobs = postgres needs store = postgres");
+                if (!blobs.equals("files")) throw new Settings.ConfigError("blobs = " + blobs + " needs store = postgres");
                 EmbeddedStore s = EmbeddedStore.open(data, blobsDir);
                 return new NodeStore(s.metadata(), s.blobs(), s.index(), null, s);
             }
@@ -39,7 +39,16 @@ record NodeStore(MetadataStore metadata, BlobStore blobs, SearchIndex index, Cha
                 if (settings.get("store.url").isEmpty()) throw new Settings.ConfigError("store = postgres needs store.url");
                 PostgresStore pg = PostgresStore.connect(settings.get("store.url"), blankToNull(settings.get("store.user")),
                         blankToNull(settings.get("store.password")));
-                BlobStore b = blobs.equals("postgres") ? pg.blobs() : new FileBlobStore(blobsDir);
+                BlobStore b = switch (blobs) {
+                    case "postgres" -> pg.blobs();
+                    case "s3" -> {
+                        if (settings.get("blobs.s3.bucket").isEmpty()) throw new Settings.ConfigError("blobs = s3 needs blobs.s3.bucket");
+                        yield pg.s3Blobs(new PostgresStore.S3Options(settings.get("blobs.s3.endpoint"), settings.get("blobs.s3.region"),
+                                settings.get("blobs.s3.bucket"), settings.get("blobs.s3.prefix"), settings.get("blobs.s3.access-key"),
+                                settings.get("blobs.s3.secret-key"), settings.flag("blobs.s3.path-style")), data.resolve("spool").resolve("s3"));
+                    }
+                    default -> new FileBlobStore(blobsDir);
+                };
                 return new NodeStore(pg.metadata(), b, pg.searchIndex(), pg.changeSignals(), pg);
             }
             default -> throw new Settings.ConfigError("store: embedded or postgres, not " + settings.get("store"));

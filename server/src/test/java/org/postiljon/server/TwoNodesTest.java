@@ -16,36 +16,52 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postiljon.store.postgres.PostgresServer;
+import org.postiljon.store.postgres.S3ProxyServer;
 
 /**
- * Two whole nodes on one real PostgreSQL ({@code store = postgres}, {@code blobs = postgres}),
- * each with its own data directory, as behind a load balancer: mail taken in by one is pushed to
+ * Two whole nodes on one real PostgreSQL ({@code store = postgres}; contents in PostgreSQL or in
+ * S3 served by a real S3Proxy), each with its own data directory, as behind a load balancer: mail taken in by one is pushed to
  * an IDLE on the other, read, flagged and found by a search there; a POP3 session on one locks
  * the maildrop on both.
  */
 class TwoNodesTest {
 
     static PostgresServer pg;
+    static S3ProxyServer s3;
 
     @BeforeAll
     static void start() throws Exception {
         pg = PostgresServer.start();
+        s3 = S3ProxyServer.start();
     }
 
     @AfterAll
     static void stop() {
         pg.close();
+        s3.close();
     }
 
     private static Map<String, String> on(String url) {
         return Map.of("store", "postgres", "store.url", url, "store.user", "postiljon", "blobs", "postgres", "listen.pop3", "127.0.0.1:0");
     }
 
-    @Test
-    void whatOneNodeTakesInTheOtherPushesShowsAndFinds(@TempDir Path dir) throws Exception {
+    /** Contents in S3 (a bucket of its own) instead of PostgreSQL. */
+    private static Map<String, String> onS3(String url, String bucket) {
+        Map<String, String> m = new java.util.HashMap<>(on(url));
+        m.putAll(Map.of("blobs", "s3", "blobs.s3.endpoint", s3.endpoint(), "blobs.s3.bucket", bucket,
+                "blobs.s3.access-key", S3ProxyServer.ACCESS_KEY, "blobs.s3.secret-key", S3ProxyServer.SECRET_KEY));
+        return m;
+    }
+
+    @ParameterizedTest(name = "contents in {0}")
+    @ValueSource(strings = {"postgres", "s3"})
+    void whatOneNodeTakesInTheOtherPushesShowsAndFinds(String blobs, @TempDir Path dir) throws Exception {
         String url = pg.newDatabase();
-        try (WebNode a = new WebNode(dir.resolve("a"), on(url)); WebNode b = new WebNode(dir.resolve("b"), on(url));
+        Map<String, String> settings = blobs.equals("s3") ? onS3(url, s3.newBucket("two-nodes")) : on(url);
+        try (WebNode a = new WebNode(dir.resolve("a"), settings); WebNode b = new WebNode(dir.resolve("b"), settings);
              ImapProbe idle = new ImapProbe(a.imapPort(), WebNode.ALICE, WebNode.PASSWORD);
              ImapProbe other = new ImapProbe(b.imapPort(), WebNode.ALICE, WebNode.PASSWORD)) {
             assertTrue(idle.command("SELECT INBOX").contains("* 0 EXISTS"));

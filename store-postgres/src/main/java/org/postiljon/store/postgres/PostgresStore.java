@@ -25,6 +25,7 @@ public final class PostgresStore implements AutoCloseable {
     private final String password;
     private final MetadataStore metadata;
     private final HikariDataSource pool;
+    private final java.util.List<AutoCloseable> closing = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private PostgresStore(String url, String user, String password) {
         this.url = url;
@@ -55,6 +56,39 @@ public final class PostgresStore implements AutoCloseable {
         return new PostgresBlobStore(pool);
     }
 
+    /**
+     * Where {@code blobs = s3} keeps message contents.
+     *
+     * @param endpoint  the service's URL; empty for AWS itself
+     * @param accessKey with {@code secretKey}; empty: the SDK's default credential chain (environment, profile, instance role)
+     * @param pathStyle bucket in the path, as most S3-compatible servers want (MinIO, Ceph, S3Proxy)
+     */
+    public record S3Options(String endpoint, String region, String bucket, String prefix, String accessKey, String secretKey, boolean pathStyle) { }
+
+    /** Contents in an S3-compatible bucket, which must exist; the sweep is coordinated through this database. */
+    public BlobStore s3Blobs(S3Options o, java.nio.file.Path spool) throws java.io.IOException {
+        var b = software.amazon.awssdk.services.s3.S3Client.builder()
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+                .region(software.amazon.awssdk.regions.Region.of(o.region()))
+                .forcePathStyle(o.pathStyle())
+                // Only the checksums every S3-compatible server accepts (newer SDK defaults send trailers some refuse).
+                .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED);
+        if (!o.endpoint().isEmpty()) b.endpointOverride(java.net.URI.create(o.endpoint()));
+        if (!o.accessKey().isEmpty()) {
+            b.credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(o.accessKey(), o.secretKey())));
+        }
+        var s3 = b.build();
+        closing.add(s3);
+        try {
+            s3.headBucket(h -> h.bucket(o.bucket()));
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            throw new java.io.IOException("the bucket " + o.bucket() + " cannot be used: " + e.getMessage(), e);
+        }
+        return new S3BlobStore(pool, s3, o.bucket(), o.prefix(), spool);
+    }
+
     public SearchIndex searchIndex() {
         return new PostgresSearchIndex(pool);
     }
@@ -66,6 +100,13 @@ public final class PostgresStore implements AutoCloseable {
 
     @Override
     public void close() {
+        for (AutoCloseable c : closing) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing anyway
+            }
+        }
         pool.close();
         metadata.close();
     }

@@ -30,18 +30,21 @@ import org.postiljon.store.spi.SearchIndexContract;
 class PostgresContentsTest {
 
     static PostgresServer pg;
+    static S3ProxyServer s3;
     /** One database per test directory: opening the same directory again finds what was written. */
     static final Map<Path, PostgresStore> stores = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
         pg = PostgresServer.start();
+        s3 = S3ProxyServer.start();
     }
 
     @AfterAll
     static void stop() {
         stores.values().forEach(PostgresStore::close);
         pg.close();
+        s3.close();
     }
 
     static PostgresStore store(Path dir) {
@@ -78,6 +81,23 @@ class PostgresContentsTest {
         @Override
         protected long strayFiles(Path dir) throws Exception {
             return count(dir, "SELECT count(*) FROM blob_chunk WHERE blob_id LIKE 'tmp-%'");
+        }
+    }
+
+    /** Contents in S3 (S3Proxy), their sweep coordinated through the database. */
+    @Nested
+    class S3Blobs extends BlobStoreContract {
+        @Override
+        protected BlobStore open(Path dir) throws Exception {
+            String bucket = s3.newBucket("b" + Integer.toHexString(dir.hashCode()));
+            return store(dir).s3Blobs(s3.options(bucket), dir.resolve("spool"));
+        }
+
+        @Override
+        protected long strayFiles(Path dir) throws Exception {
+            try (var files = java.nio.file.Files.list(dir.resolve("spool"))) {
+                return files.count();
+            }
         }
     }
 

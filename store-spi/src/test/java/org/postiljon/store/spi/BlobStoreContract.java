@@ -55,6 +55,49 @@ public abstract class BlobStoreContract {
         assertThrows(java.io.IOException.class, () -> blobs.open(new org.postiljon.mailbox.api.BlobId("0".repeat(64))).read());
     }
 
+    /**
+     * The sweeper's promise: content written after its cutoff is never deleted, even by a sweep
+     * already under way. A sweeper deletes whatever has been idle for 100 ms, non-stop; each round
+     * lets the content go idle (so a sweep is deleting it) and puts it again at that moment: once
+     * the put returns, the content is there, whichever came first.
+     */
+    @Test
+    void aPutIsNeverLostToASweepUnderWay() throws Exception {
+        BlobStore blobs = open(dir);
+        byte[] bytes = "Subject: the same bytes again and again\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        org.postiljon.mailbox.api.BlobId id = blobs.put(new ByteArrayInputStream(bytes), 1000).id();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger deleted = new java.util.concurrent.atomic.AtomicInteger();
+        Thread sweeper = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                try {
+                    if (blobs.deleteIfIdle(id, Instant.now().minusMillis(100))) deleted.incrementAndGet();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        int checked = 0;
+        try {
+            for (int round = 0; round < 25; round++) {
+                Thread.sleep(110 + round % 7); // idle now: the sweeper is deleting it, or about to
+                long start = System.nanoTime();
+                blobs.put(new ByteArrayInputStream(bytes), 1000);
+                boolean there = blobs.exists(id);
+                // Only a put and a look within the 100 ms are the sweeper's to respect; a slower machine proves nothing.
+                if (System.nanoTime() - start < 80_000_000L) {
+                    checked++;
+                    assertTrue(there, "round " + round + ": the content was deleted after its put");
+                }
+            }
+        } finally {
+            stop.set(true);
+            sweeper.join();
+        }
+        assertTrue(deleted.get() > 0, "the sweeper deleted the idle content in between");
+        assertTrue(checked > 0, "no round was fast enough to check");
+    }
+
     @Test
     void tooLargeLeavesNothingBehind() throws Exception {
         BlobStore blobs = open(dir);
