@@ -130,6 +130,25 @@ final class StoredMessages implements Messages {
         return insert(account, name, List.of(content), trace, false).getFirst();
     }
 
+    /**
+     * The next MODSEQs of two owners, in the order given (one MODSEQ when they are the same). Each
+     * locks its owner's account row until commit (a quota check after it sees every earlier
+     * change); they are taken in id order, so two transactions between the same two accounts
+     * never wait for each other.
+     */
+    private static long[] modSeqs(org.postiljon.store.spi.WriteTx tx, long first, long second) {
+        if (first == second) {
+            long m = tx.nextModSeq(first);
+            return new long[] {m, m};
+        }
+        if (first < second) {
+            long a = tx.nextModSeq(first);
+            return new long[] {a, tx.nextModSeq(second)};
+        }
+        long b = tx.nextModSeq(second);
+        return new long[] {tx.nextModSeq(first), b};
+    }
+
     /** Appends in one transaction; {@code trace} (or null) goes before each content; a failed append discards the staged files if asked. */
     private List<AppendResult> insert(Account account, MailboxName name, List<StagedMessage> messages, byte[] trace, boolean discardOnFailure) {
         Instant now = clock.instant();
@@ -138,8 +157,10 @@ final class StoredMessages implements Messages {
         try {
             done = store.write(tx -> {
                 Access.Target t = Access.resolve(tx, account, name, 'i', "append");
-                QuotaLimits limits = StoredQuotas.check(tx, t.ownerId(), messages.stream().mapToLong(m -> m.size() + extra).toArray());
+                // The MODSEQ first: it locks the owner's account row, so a concurrent append on another node over the
+                // same database waits here, and the quota check below counts what that one added.
                 long modSeq = tx.nextModSeq(t.ownerId());
+                QuotaLimits limits = StoredQuotas.check(tx, t.ownerId(), messages.stream().mapToLong(m -> m.size() + extra).toArray());
                 List<MessageInfo> added = new ArrayList<>();
                 for (StagedMessage s : messages) {
                     // RFC 4314 §4: flags the user has no right to set are dropped, the append is not refused.
@@ -178,11 +199,11 @@ final class StoredMessages implements Messages {
                     throw new MailboxException.NotAllowed("the message to replace is no longer there");
                 }
                 boolean sameOwner = source.ownerId() == target.ownerId();
-                long sourceModSeq = tx.nextModSeq(source.ownerId());
+                long[] seqs = modSeqs(tx, source.ownerId(), target.ownerId());
+                long sourceModSeq = seqs[0], modSeq = seqs[1];
                 // §3.4: the quota is judged with the expunge done, so only the net growth counts.
                 tx.deleteMessages(source.mailbox().id(), List.of(uid), sourceModSeq);
                 QuotaLimits limits = StoredQuotas.check(tx, target.ownerId(), new long[] {message.size()});
-                long modSeq = sameOwner ? sourceModSeq : tx.nextModSeq(target.ownerId());
                 MessageInfo added = tx.insertMessage(target.mailbox().id(), modSeq, target.rights().allowedFlags(message.flags()),
                         message.internalDate(), now, message.size(), message.blob(), message.keys());
                 changes.add(new Change.MessageAdded(target.ownerId(), modSeq, target.mailbox().id(), added));
@@ -374,11 +395,11 @@ final class StoredMessages implements Messages {
             List<Long> targetUids = new ArrayList<>();
             if (messages.isEmpty()) return new CopyResult(target.mailbox().uidValidity(), sourceUids, targetUids);
             boolean sameOwner = source.ownerId() == target.ownerId();
+            long[] seqs = modSeqs(tx, target.ownerId(), source.ownerId());
+            long modSeq = seqs[0], sourceModSeq = seqs[1];
             if (!(move && sameOwner)) { // a move within one account changes no usage and is always allowed
                 StoredQuotas.check(tx, target.ownerId(), messages.stream().mapToLong(MessageInfo::size).toArray());
             }
-            long modSeq = tx.nextModSeq(target.ownerId());
-            long sourceModSeq = sameOwner ? modSeq : tx.nextModSeq(source.ownerId());
             Instant now = clock.instant();
             for (MessageInfo m : messages) {
                 // RFC 4314 §4: flags the user has no right to set in the target are not copied.
