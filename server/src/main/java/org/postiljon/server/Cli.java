@@ -45,6 +45,8 @@ final class Cli {
               demo                                 run with a demo account on 127.0.0.1 (data in ./data)
               serve                                run from the config file on the standard ports
               config reference                     print every setting with its default
+              migrate-store --to POSTGRES-URL [--blobs postgres|files|s3://BUCKET[/PREFIX]] [--verify-content]
+                                                   copy this embedded store to PostgreSQL, verified; run again to catch up
               domain add|remove NAME               local domains
               domain list
               domain set DOMAIN KEY VALUE          a default for the domain's accounts, e.g. quota.storage-mb 1024

@@ -88,6 +88,7 @@ public final class Main {
             if (server && args.size() > 1) throw new Cli.Usage("'" + command + "' takes no argument " + args.get(1));
             if (command.equals("demo")) return demo(settings, out);
             if (command.equals("serve")) return serve(settings, out);
+            if (command.equals("migrate-store")) return StoreMigration.command(settings, args.subList(1, args.size()), out);
             try (Node node = Node.open(settings)) {
                 new Cli(node.model(), out, json).run(args);
             }
