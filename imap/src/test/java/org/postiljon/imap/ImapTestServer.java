@@ -9,7 +9,6 @@ import org.postiljon.imap.server.ImapServer;
 import org.postiljon.imap.server.ImapServices;
 import org.postiljon.imap.server.RecentTracker;
 import org.postiljon.imap.wire.ImapLimits;
-import org.postiljon.mailbox.InProcessChangeBus;
 import org.postiljon.mailbox.MailboxLimits;
 import org.postiljon.mailbox.MailboxModel;
 import org.postiljon.mailbox.Passwords;
@@ -21,24 +20,24 @@ import org.postiljon.net.AuthThrottle;
 import org.postiljon.net.Listener;
 import org.postiljon.net.Sasl;
 import org.postiljon.net.Tls;
-import org.postiljon.store.embedded.EmbeddedStore;
+import org.postiljon.store.postgres.TestStore;
 
-/** A real IMAP server on free loopback ports over a real embedded store in a temporary directory. */
+/** A real IMAP server on free loopback ports over a real store (embedded, or PostgreSQL: TestStore). */
 final class ImapTestServer implements AutoCloseable {
 
     static final String PASSWORD = "correct horse battery";
     /** May SETQUOTA (the server's admin.accounts). */
     static final String ADMIN = "admin@example.org";
 
-    final EmbeddedStore store;
+    final TestStore store;
     final MailboxModel model;
     final Tls tls;
     final Listener plain;
     final Listener implicitTls;
 
     ImapTestServer(Path dir, ImapLimits limits, boolean plaintextOnLoopback) throws IOException {
-        store = EmbeddedStore.open(dir.resolve("data"));
-        model = MailboxModel.over(store.metadata(), store.blobs(), store.index(), new InProcessChangeBus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1),
+        store = TestStore.open(dir.resolve("data"));
+        model = MailboxModel.over(store.metadata(), store.blobs(), store.index(), store.bus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1),
                 java.util.Set.of(EmailAddress.parse(ADMIN)), Clock.systemUTC());
         model.directory().addDomain(DomainName.of("example.org"));
         tls = Tls.generateSelfSigned(dir.resolve("tls"), "localhost");

@@ -375,6 +375,7 @@ class MessageCommandsTest extends ImapTranscriptTest {
 
     @Test
     void aDamagedMessageFileIsAClearErrorAndTheSessionGoesOn() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.postiljon.store.postgres.TestStore.onPostgres(), "damages a message file of the embedded store");
         var alice = server.model.directory().find(org.postiljon.mailbox.api.EmailAddress.parse("alice@example.org")).orElseThrow();
         server.append(alice, "INBOX", 2000);
         server.append(alice, "INBOX", 3000);

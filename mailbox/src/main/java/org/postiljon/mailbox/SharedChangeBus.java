@@ -198,7 +198,18 @@ public final class SharedChangeBus implements ChangeBus, ChangeSignals.Listener,
         List<Change> out = new ArrayList<>();
         Map<String, List<ChangeRecord>> groups = new LinkedHashMap<>();
         for (ChangeRecord r : records) groups.computeIfAbsent(r.modSeq() + "/" + r.mailboxId() + "/" + r.kind(), k -> new ArrayList<>()).add(r);
-        for (List<ChangeRecord> g : groups.values()) {
+        // Within one MODSEQ, in the order the publisher tells an operation: a new mailbox before mail in it,
+        // additions before the expunges of a MOVE or REPLACE (RFC 8508 §3.3: EXISTS, then EXPUNGE), a deleted mailbox last.
+        List<List<ChangeRecord>> ordered = new ArrayList<>(groups.values());
+        ordered.sort(java.util.Comparator.comparingLong((List<ChangeRecord> g) -> g.getFirst().modSeq()).thenComparingInt(g -> switch (g.getFirst().kind()) {
+            case MAILBOX_CREATE -> 0;
+            case MAILBOX -> 1;
+            case APPEND -> 2;
+            case FLAGS -> 3;
+            case EXPUNGE -> 4;
+            case MAILBOX_DELETE -> 5;
+        }));
+        for (List<ChangeRecord> g : ordered) {
             ChangeRecord first = g.getFirst();
             long m = first.modSeq(), box = first.mailboxId();
             switch (first.kind()) {

@@ -12,7 +12,6 @@ import org.postiljon.imap.server.ImapServer;
 import org.postiljon.imap.server.ImapServices;
 import org.postiljon.imap.server.RecentTracker;
 import org.postiljon.imap.wire.ImapLimits;
-import org.postiljon.mailbox.InProcessChangeBus;
 import org.postiljon.mailbox.MailboxLimits;
 import org.postiljon.mailbox.MailboxModel;
 import org.postiljon.mailbox.Passwords;
@@ -27,14 +26,14 @@ import org.postiljon.net.AuthThrottle;
 import org.postiljon.net.Listener;
 import org.postiljon.net.Sasl;
 import org.postiljon.net.Tls;
-import org.postiljon.store.embedded.EmbeddedStore;
+import org.postiljon.store.postgres.TestStore;
 
-/** POP3 (plain and implicit TLS) and IMAP on free loopback ports over one real embedded store. */
+/** POP3 (plain and implicit TLS) and IMAP on free loopback ports over one real store (embedded, or PostgreSQL: TestStore). */
 final class Pop3TestServer implements AutoCloseable {
 
     static final String PASSWORD = "correct horse battery";
 
-    final EmbeddedStore store;
+    final TestStore store;
     final MailboxModel model;
     final Tls tls;
     final Listener pop3;
@@ -42,8 +41,9 @@ final class Pop3TestServer implements AutoCloseable {
     final Listener imap;
 
     Pop3TestServer(Path dir, boolean plaintextOnLoopback) throws IOException {
-        store = EmbeddedStore.open(dir.resolve("data"));
-        model = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1));
+        store = TestStore.open(dir.resolve("data"));
+        model = MailboxModel.over(store.metadata(), store.blobs(), store.index(), store.bus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1),
+                java.util.Set.of(), java.time.Clock.systemUTC());
         model.directory().addDomain(DomainName.of("example.org"));
         tls = Tls.generateSelfSigned(dir.resolve("tls"), "localhost");
         AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(1), 1000, 1000), Clock.systemUTC());

@@ -9,7 +9,6 @@ import org.postiljon.imap.server.ImapServer;
 import org.postiljon.imap.server.ImapServices;
 import org.postiljon.imap.server.RecentTracker;
 import org.postiljon.imap.wire.ImapLimits;
-import org.postiljon.mailbox.InProcessChangeBus;
 import org.postiljon.mailbox.MailboxLimits;
 import org.postiljon.mailbox.MailboxModel;
 import org.postiljon.mailbox.Passwords;
@@ -22,14 +21,14 @@ import org.postiljon.net.AuthThrottle;
 import org.postiljon.net.Listener;
 import org.postiljon.net.Sasl;
 import org.postiljon.net.Tls;
-import org.postiljon.store.embedded.EmbeddedStore;
+import org.postiljon.store.postgres.TestStore;
 
-/** MX, submission (STARTTLS and implicit TLS), LMTP and IMAP on free loopback ports over one real embedded store. */
+/** MX, submission (STARTTLS and implicit TLS), LMTP and IMAP on free loopback ports over one real store (embedded, or PostgreSQL: TestStore). */
 final class SmtpTestServer implements AutoCloseable {
 
     static final String PASSWORD = "correct horse battery";
 
-    final EmbeddedStore store;
+    final TestStore store;
     final MailboxModel model;
     final Listener mx;
     final Listener submission;
@@ -47,8 +46,9 @@ final class SmtpTestServer implements AutoCloseable {
      * @param outbound how the queue delivers; null to leave queued mail alone
      */
     SmtpTestServer(Path dir, String domain, SmtpLimits limits, boolean plaintextOnLoopback, OutboundOptions outbound) throws IOException {
-        store = EmbeddedStore.open(dir.resolve("data"));
-        model = MailboxModel.over(store.metadata(), store.blobs(), new InProcessChangeBus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1));
+        store = TestStore.open(dir.resolve("data"));
+        model = MailboxModel.over(store.metadata(), store.blobs(), store.index(), store.bus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1),
+                java.util.Set.of(), java.time.Clock.systemUTC());
         if (!model.directory().isLocal(DomainName.of(domain))) model.directory().addDomain(DomainName.of(domain)); // kept across a restart
         sender = outbound == null ? null
                 : new OutboundSender(model.queue(), model.directory(), model.messages(), outbound).start(Duration.ofMillis(200));
