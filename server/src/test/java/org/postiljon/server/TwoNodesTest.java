@@ -170,6 +170,113 @@ class TwoNodesTest {
         }
     }
 
+    /**
+     * Both nodes send: each takes in mail for a remote domain over SMTP submission, and both
+     * senders look for due mail in the one queue. A sink stands for the remote server: every
+     * message must arrive there once (a sender claims what it sends; without claims the node that
+     * woke first also sent the other node's mail).
+     */
+    @Test
+    void theQueueOnTwoNodesDeliversEachMessageOnce(@TempDir Path dir) throws Exception {
+        String url = pg.newDatabase();
+        java.util.concurrent.ConcurrentHashMap<String, Integer> received = new java.util.concurrent.ConcurrentHashMap<>();
+        try (java.net.ServerSocket sink = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon().start(() -> {
+                while (!sink.isClosed()) {
+                    try {
+                        Socket c = sink.accept();
+                        Thread.ofVirtual().start(() -> sinkSession(c, received));
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            Map<String, String> settings = new java.util.HashMap<>(on(url));
+            settings.putAll(Map.of("listen.submission", "127.0.0.1:0", "outbound.smarthost", "127.0.0.1:" + sink.getLocalPort()));
+            try (WebNode a = new WebNode(dir.resolve("a"), settings); WebNode b = new WebNode(dir.resolve("b"), settings)) {
+                var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+                try {
+                    List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+                    for (int i = 0; i < 40; i++) {
+                        WebNode via = i % 2 == 0 ? a : b;
+                        int n = i;
+                        sent.add(pool.submit(() -> {
+                            submit(via.port("submission"), "message-" + n);
+                            return null;
+                        }));
+                    }
+                    for (var f : sent) f.get();
+                } finally {
+                    pool.shutdown();
+                }
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (received.size() < 40 && System.currentTimeMillis() < deadline) Thread.sleep(50);
+                Thread.sleep(1000); // a duplicate would arrive about now
+            }
+        }
+        assertEquals(40, received.size(), "every message arrived: " + received.keySet());
+        assertEquals(java.util.Set.of(1), new java.util.HashSet<>(received.values()), "each once: " + received);
+    }
+
+    /** SMTP submission with AUTH PLAIN (plaintext is allowed on loopback), one message to a remote domain. */
+    private static void submit(int port, String subject) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = s.getOutputStream();
+            String auth = java.util.Base64.getEncoder().encodeToString(("\0" + WebNode.ALICE + "\0" + WebNode.PASSWORD).getBytes(StandardCharsets.UTF_8));
+            smtp(in, null, null, "220");
+            for (String[] step : new String[][] {{"EHLO client.test", "250 "}, {"AUTH PLAIN " + auth, "235"},
+                    {"MAIL FROM:<" + WebNode.ALICE + ">", "250"}, {"RCPT TO:<x@remote.example>", "250"}, {"DATA", "354"},
+                    {"From: " + WebNode.ALICE + "\r\nTo: x@remote.example\r\nSubject: " + subject + "\r\n\r\nhello\r\n.", "250"}}) {
+                smtp(in, out, step[0], step[1]);
+            }
+        }
+    }
+
+    private static void smtp(BufferedReader in, OutputStream out, String line, String expect) throws Exception {
+        if (line != null) {
+            out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+        String r;
+        do {
+            r = in.readLine();
+            if (r == null) throw new AssertionError("closed, expected " + expect);
+        } while (r.length() > 3 && r.charAt(3) == '-');
+        if (!r.startsWith(expect)) throw new AssertionError((line == null ? "greeting" : line) + " -> " + r);
+    }
+
+    /** The remote server: takes any mail and counts each subject. */
+    private static void sinkSession(Socket c, java.util.concurrent.ConcurrentHashMap<String, Integer> received) {
+        try (c) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = c.getOutputStream();
+            out.write("220 sink.test ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
+            for (String line; (line = in.readLine()) != null; ) {
+                String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(java.util.Locale.ROOT) : line;
+                String reply = switch (verb) {
+                    case "EHLO", "HELO" -> "250 sink.test";
+                    case "DATA" -> {
+                        out.write("354 go on\r\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        String subject = null;
+                        for (String d; (d = in.readLine()) != null && !d.equals("."); ) if (d.startsWith("Subject: ")) subject = d.substring(9);
+                        if (subject != null) received.merge(subject, 1, Integer::sum);
+                        yield "250 queued";
+                    }
+                    case "QUIT" -> "221 bye";
+                    default -> "250 ok";
+                };
+                out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                if (verb.equals("QUIT")) return;
+            }
+        } catch (java.io.IOException e) {
+            // the sender went away
+        }
+    }
+
     /** Waits until the shared index holds {@code n} contents (the indexer of either node puts them there). */
     private static void awaitIndexed(String url, int n) throws Exception {
         long deadline = System.currentTimeMillis() + 20_000;

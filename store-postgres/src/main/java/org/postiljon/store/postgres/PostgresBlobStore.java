@@ -3,7 +3,6 @@ package org.postiljon.store.postgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,7 +39,7 @@ public final class PostgresBlobStore implements BlobStore {
 
     @Override
     public Stored put(InputStream content, long maxBytes) throws IOException {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.digest();
         String temp = "tmp-" + UUID.randomUUID();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
@@ -158,16 +157,6 @@ public final class PostgresBlobStore implements BlobStore {
     }
 
     @Override
-    public boolean exists(BlobId id) {
-        try {
-            size(id);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    @Override
     public boolean deleteIfIdle(BlobId id, Instant notWrittenSince) throws IOException {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
@@ -188,14 +177,6 @@ public final class PostgresBlobStore implements BlobStore {
             }
         } catch (SQLException e) {
             throw new IOException("cannot delete blob " + id + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
         }
     }
 }

@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -65,7 +64,7 @@ public final class S3BlobStore implements BlobStore {
     public Stored put(InputStream content, long maxBytes) throws IOException {
         Path temp = spool.resolve(UUID.randomUUID() + ".tmp");
         try {
-            MessageDigest sha = sha256();
+            MessageDigest sha = Sha256.digest();
             long size = 0;
             try (OutputStream out = Files.newOutputStream(temp)) {
                 byte[] buf = new byte[64 * 1024];
@@ -129,16 +128,6 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
-    public boolean exists(BlobId id) {
-        try {
-            size(id);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    @Override
     public boolean deleteIfIdle(BlobId id, Instant notWrittenSince) throws IOException {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
@@ -173,14 +162,6 @@ public final class S3BlobStore implements BlobStore {
             }
         } catch (SQLException | SdkException e) {
             throw new IOException("cannot delete blob " + id + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
         }
     }
 }

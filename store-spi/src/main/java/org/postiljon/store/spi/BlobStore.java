@@ -24,7 +24,15 @@ public interface BlobStore {
     /** The stored size, to check before serving: a truncated file must not be announced at its full size. */
     long size(BlobId id) throws IOException;
 
-    boolean exists(BlobId id);
+    /** Whether the content is there: false also when the store cannot tell (it is unreachable). */
+    default boolean exists(BlobId id) {
+        try {
+            size(id);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     /**
      * Deletes the blob if it was last written before {@code notWrittenSince}: a put of the same
