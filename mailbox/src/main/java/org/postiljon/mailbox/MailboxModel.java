@@ -44,10 +44,16 @@ public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages me
      */
     public static MailboxModel over(MetadataStore store, BlobStore blobs, SearchIndex index, ChangeBus bus, MailboxLimits limits,
                                     Passwords passwords, Set<EmailAddress> admins, Clock clock) {
+        return over(store, blobs, index, bus, limits, passwords, admins, clock, StoredLeases.LIFETIME);
+    }
+
+    /** @param leaseLifetime how long a node's leases and queue claims outlive it (see {@link StoredLeases}) */
+    public static MailboxModel over(MetadataStore store, BlobStore blobs, SearchIndex index, ChangeBus bus, MailboxLimits limits,
+                                    Passwords passwords, Set<EmailAddress> admins, Clock clock, java.time.Duration leaseLifetime) {
         SearchIndexer indexer = new SearchIndexer(store, blobs, index);
-        StoredLeases leases = new StoredLeases(store, clock);
+        StoredLeases leases = new StoredLeases(store, clock, leaseLifetime);
         return new MailboxModel(new StoredDirectory(store, passwords, new VerifiedCredentials(limits.credentialCacheTtl(), limits.credentialCacheEntries(), clock)), new StoredMailboxes(store, bus, limits.maxMailboxesPerAccount()),
-                new StoredMessages(store, blobs, index, bus, limits, clock, indexer::wake), bus, new StoredQueue(store, blobs, limits),
+                new StoredMessages(store, blobs, index, bus, limits, clock, indexer::wake), bus, new StoredQueue(store, blobs, limits, leases),
                 new BlobSweeper(store, blobs, index, leases), new StoredQuotas(store, admins), new StoredAcl(store),
                 new StoredRetention(store, bus, leases), indexer, leases);
     }

@@ -18,22 +18,21 @@ import org.postiljon.store.spi.QueueRecord;
  */
 final class StoredQueue implements OutboundQueue {
 
-    /**
-     * How long a claim holds: longer than the slowest attempt (a few destinations, each with the
-     * SMTP client's timeouts), short enough that a dead node's messages move on the same hour.
-     */
-    static final java.time.Duration CLAIM = java.time.Duration.ofMinutes(30);
-
     private final MetadataStore store;
     private final BlobStore blobs;
     private final MailboxLimits limits;
-    /** This process, as the holder of its claims. */
-    private final String owner = java.util.UUID.randomUUID().toString();
+    /**
+     * Claims are taken in the node's name for one lease lifetime and renewed by its heartbeat
+     * however long an attempt takes; a node killed mid-delivery frees its messages one lifetime later.
+     */
+    private final StoredLeases leases;
+    private final java.util.Set<Long> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    StoredQueue(MetadataStore store, BlobStore blobs, MailboxLimits limits) {
+    StoredQueue(MetadataStore store, BlobStore blobs, MailboxLimits limits, StoredLeases leases) {
         this.store = store;
         this.blobs = blobs;
         this.limits = limits;
+        this.leases = leases;
     }
 
     @Override
@@ -57,15 +56,18 @@ final class StoredQueue implements OutboundQueue {
 
     @Override
     public List<Entry> claim(Instant now, int limit) {
-        return store.write(tx -> tx.claimDue(now, limit, owner, now.plus(CLAIM))).stream().map(StoredQueue::entry).toList();
+        List<QueueRecord> got = store.write(tx -> tx.claimDue(now, limit, leases.node(), now.plus(leases.lifetime())));
+        for (QueueRecord q : got) if (claimed.add(q.id())) leases.holding(1);
+        return got.stream().map(StoredQueue::entry).toList();
     }
 
     @Override
     public void release(long entryId) {
         store.write(tx -> {
-            tx.releaseClaim(entryId, owner);
+            tx.releaseClaim(entryId, leases.node());
             return null;
         });
+        if (claimed.remove(entryId)) leases.holding(-1);
     }
 
     @Override

@@ -75,6 +75,8 @@ public final class Node implements AutoCloseable {
 
     /** Opens the store and model only: what the admin CLI needs. */
     public static Node open(Settings settings) throws IOException {
+        Duration leaseLifetime = Duration.ofSeconds(settings.number("cluster.lease-seconds"));
+        if (leaseLifetime.toSeconds() < 4) throw new Settings.ConfigError("cluster.lease-seconds must be at least 4");
         NodeStore store = NodeStore.open(settings);
         java.util.Set<org.postiljon.mailbox.api.EmailAddress> admins = new java.util.HashSet<>();
         for (String a : settings.get("admin.accounts").split(",")) {
@@ -89,7 +91,8 @@ public final class Node implements AutoCloseable {
         org.postiljon.mailbox.api.ChangeBus bus = store.signals() != null ? new SharedChangeBus(store.metadata()) : new InProcessChangeBus();
         MailboxModel model = MailboxModel.over(store.metadata(), store.blobs(), store.index(), bus,
                 new MailboxLimits(settings.number("limits.max-message-bytes"), Duration.ofMinutes(settings.number("auth.cache-ttl-minutes")),
-                        100_000, (int) settings.number("limits.folders-per-account")), Passwords.DEFAULT, admins, Clock.systemUTC());
+                        100_000, (int) settings.number("limits.folders-per-account")), Passwords.DEFAULT, admins, Clock.systemUTC(),
+                leaseLifetime);
         return new Node(settings, store, model);
     }
 
@@ -98,14 +101,14 @@ public final class Node implements AutoCloseable {
         tls = loadTls();
         if (store.signals() != null) store.signals().start((SharedChangeBus) model.changes());
         // Its own thread: a long retention run or sweep on the jobs thread must not let the leases run out.
-        long heartbeat = org.postiljon.mailbox.StoredLeases.LIFETIME.toSeconds() / 4;
+        long heartbeat = model.leases().lifetime().toMillis() / 4;
         leaseKeeper.scheduleWithFixedDelay(() -> {
             try {
                 model.leases().heartbeat();
             } catch (RuntimeException e) {
                 log.error("renewing this node's leases failed", e);
             }
-        }, heartbeat, heartbeat, TimeUnit.SECONDS);
+        }, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         long sweep = settings.number("blobs.sweep-minutes");
         jobs.scheduleWithFixedDelay(() -> {
             try {
@@ -141,7 +144,9 @@ public final class Node implements AutoCloseable {
                 sasl, throttle, limits, plaintextOnLoopback, new RecentTracker(), parses, model.quotas(), model.acl())));
         listen("pop3", new Pop3Server(new Pop3Services(model.directory(), model.mailboxes(), model.messages(), tls, sasl,
                 throttle, Pop3Limits.DEFAULT, plaintextOnLoopback, model.leases())));
-        outbound = new OutboundSender(model.queue(), model.directory(), model.messages(), outboundOptions()).start(Duration.ofSeconds(30));
+        outbound = new OutboundSender(model.queue(), model.directory(), model.messages(), outboundOptions())
+                // Another node's claims run out after a lease lifetime: look that often, at most every 30 s.
+                .start(java.util.Collections.min(List.of(Duration.ofSeconds(30), model.leases().lifetime())));
         SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl, throttle,
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
                 Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake, model.quotas(),

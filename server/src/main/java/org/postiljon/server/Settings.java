@@ -48,6 +48,7 @@ public final class Settings {
             new Setting("listen.lmtp-socket", "", "LMTP on a unix-domain socket (a path, e.g. /var/spool/postfix/private/postiljon-lmtp), for a local MTA. Empty: off."),
             new Setting("listen.http", "127.0.0.1:8080", "Webmail and JMAP over plain HTTP (passwords only from loopback, see auth.plaintext-on-loopback). host:port, or off."),
             new Setting("listen.https", "0.0.0.0:8443", "Webmail and JMAP over HTTPS. host:port, or off."),
+            new Setting("cluster.lease-seconds", "120", "How long what a node holds in the store outlives it: POP3 maildrop locks, outbound queue claims, the retention run and blob sweep. A node renews them every quarter of this; after a crash (or kill -9) other nodes on the same database take over its POP3 sessions' maildrops and its queued messages this long after its last renewal. At least 4."),
             new Setting("proxy.trusted", "", "Load balancers (addresses and CIDR ranges, comma separated) in front of the IMAP, POP3, SMTP and LMTP listeners: their connections must start with a PROXY protocol header (HAProxy send-proxy-v2 or send-proxy), whose client address then counts for limits, login throttling, auth.plaintext-on-loopback and logs. Empty: none; a header from anyone else is never read."),
             new Setting("web.session-idle-minutes", "720", "A webmail session ends after this long without use."),
             new Setting("web.connections-per-ip", "64", "HTTP connections one address may hold open on one web listener (browsers open about 6 per site)."),

@@ -179,20 +179,9 @@ class TwoNodesTest {
     @Test
     void theQueueOnTwoNodesDeliversEachMessageOnce(@TempDir Path dir) throws Exception {
         String url = pg.newDatabase();
-        java.util.concurrent.ConcurrentHashMap<String, Integer> received = new java.util.concurrent.ConcurrentHashMap<>();
-        try (java.net.ServerSocket sink = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread.ofPlatform().daemon().start(() -> {
-                while (!sink.isClosed()) {
-                    try {
-                        Socket c = sink.accept();
-                        Thread.ofVirtual().start(() -> sinkSession(c, received));
-                    } catch (java.io.IOException e) {
-                        return;
-                    }
-                }
-            });
+        try (Sink sink = new Sink(helo -> false)) {
             Map<String, String> settings = new java.util.HashMap<>(on(url));
-            settings.putAll(Map.of("listen.submission", "127.0.0.1:0", "outbound.smarthost", "127.0.0.1:" + sink.getLocalPort()));
+            settings.putAll(Map.of("listen.submission", "127.0.0.1:0", "outbound.smarthost", "127.0.0.1:" + sink.port()));
             try (WebNode a = new WebNode(dir.resolve("a"), settings); WebNode b = new WebNode(dir.resolve("b"), settings)) {
                 var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
                 try {
@@ -209,13 +198,89 @@ class TwoNodesTest {
                 } finally {
                     pool.shutdown();
                 }
-                long deadline = System.currentTimeMillis() + 30_000;
-                while (received.size() < 40 && System.currentTimeMillis() < deadline) Thread.sleep(50);
+                sink.awaitReceived(40, 30_000);
                 Thread.sleep(1000); // a duplicate would arrive about now
             }
+            assertEquals(40, sink.received.size(), "every message arrived: " + sink.received.keySet());
+            assertEquals(java.util.Set.of(1), new java.util.HashSet<>(sink.received.values()), "each once: " + sink.received);
         }
-        assertEquals(40, received.size(), "every message arrived: " + received.keySet());
-        assertEquals(java.util.Set.of(1), new java.util.HashSet<>(received.values()), "each once: " + received);
+    }
+
+    /**
+     * Two server processes on one database; node a is killed -9 while the remote server holds its
+     * messages in DATA (no 250 yet, so none was delivered). Every message a acknowledged must
+     * still go out once: its claims run out one lease lifetime (cluster.lease-seconds = 4) after
+     * its last heartbeat, and node b sends them. (A kill after the remote 250 and before the
+     * outcome is recorded can send a message twice: RFC 5321 §6.1 asks for at least once.)
+     */
+    @Test
+    void messagesOfANodeKilledMidDeliveryGoOutOnceFromTheOther(@TempDir Path dir) throws Exception {
+        String url = pg.newDatabase();
+        new WebNode(dir.resolve("setup"), on(url)).close(); // makes the schema and the accounts
+        try (Sink sink = new Sink(helo -> helo.equals("a.test"))) {
+            int portA = freePort(), portB = freePort();
+            Process a = serverProcess(dir.resolve("a"), url, "a.test", portA, sink.port());
+            Process b = serverProcess(dir.resolve("b"), url, "b.test", portB, sink.port());
+            try {
+                awaitListening(portA);
+                awaitListening(portB);
+                for (int i = 0; i < 10; i++) submit(portA, "message-" + i); // each acknowledged (250) by node a
+                assertTrue(sink.awaitHeld(30_000), "node a started a delivery");
+                Thread.sleep(9000); // longer than a lease lifetime and b's next look at the queue: a's heartbeat keeps its claims
+                assertEquals(java.util.Set.of(), intersection(sink.heldSubjects, sink.received.keySet()), "b sent nothing a is sending");
+                a.destroyForcibly(); // SIGKILL, mid-DATA
+                assertTrue(a.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+                sink.awaitReceived(10, 40_000);
+                Thread.sleep(2000); // a duplicate would arrive about now
+            } finally {
+                a.destroyForcibly();
+                b.destroy();
+                b.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertEquals(10, sink.received.size(), "every acknowledged message arrived: " + sink.received.keySet());
+            assertEquals(java.util.Set.of(1), new java.util.HashSet<>(sink.received.values()), "each once: " + sink.received);
+        }
+    }
+
+    private static java.util.Set<String> intersection(java.util.Set<String> x, java.util.Set<String> y) {
+        java.util.Set<String> both = new java.util.HashSet<>(x);
+        both.retainAll(y);
+        return both;
+    }
+
+    /** {@code postiljon serve} in a JVM of its own on the shared database: SMTP submission only, sending through the sink. */
+    private static Process serverProcess(Path dir, String url, String hostname, int submission, int sink) throws Exception {
+        java.nio.file.Files.createDirectories(dir);
+        StringBuilder config = new StringBuilder();
+        Map<String, String> settings = new java.util.HashMap<>(on(url));
+        settings.putAll(Map.of("data.dir", dir.resolve("data").toString(), "hostname", hostname, "listen.submission", "127.0.0.1:" + submission,
+                "outbound.smarthost", "127.0.0.1:" + sink, "cluster.lease-seconds", "4"));
+        for (String off : List.of("imap", "imaps", "pop3", "pop3s", "smtp", "submissions", "lmtp", "http", "https")) settings.put("listen." + off, "off");
+        settings.forEach((k, v) -> config.append(k).append(" = ").append(v).append('\n'));
+        Path file = dir.resolve("postiljon.conf");
+        java.nio.file.Files.writeString(file, config);
+        return new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-Xmx512m",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "--config", file.toString(), "serve")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void awaitListening(int port) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("nothing listens on " + port);
     }
 
     /** SMTP submission with AUTH PLAIN (plaintext is allowed on loopback), one message to a remote domain. */
@@ -247,33 +312,86 @@ class TwoNodesTest {
         if (!r.startsWith(expect)) throw new AssertionError((line == null ? "greeting" : line) + " -> " + r);
     }
 
-    /** The remote server: takes any mail and counts each subject. */
-    private static void sinkSession(Socket c, java.util.concurrent.ConcurrentHashMap<String, Integer> received) {
-        try (c) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
-            OutputStream out = c.getOutputStream();
-            out.write("220 sink.test ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
-            for (String line; (line = in.readLine()) != null; ) {
-                String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(java.util.Locale.ROOT) : line;
-                String reply = switch (verb) {
-                    case "EHLO", "HELO" -> "250 sink.test";
-                    case "DATA" -> {
-                        out.write("354 go on\r\n".getBytes(StandardCharsets.US_ASCII));
-                        out.flush();
-                        String subject = null;
-                        for (String d; (d = in.readLine()) != null && !d.equals("."); ) if (d.startsWith("Subject: ")) subject = d.substring(9);
-                        if (subject != null) received.merge(subject, 1, Integer::sum);
-                        yield "250 queued";
+    /**
+     * The remote server: takes any mail and counts each subject, except from clients whose EHLO
+     * name {@code hold} picks: their messages it reads to the final dot and never answers, so
+     * none of them is delivered.
+     */
+    private static final class Sink implements AutoCloseable {
+        final java.util.concurrent.ConcurrentHashMap<String, Integer> received = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.Set<String> heldSubjects = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.function.Predicate<String> hold;
+        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+
+        Sink(java.util.function.Predicate<String> hold) throws java.io.IOException {
+            this.hold = hold;
+            Thread.ofPlatform().daemon().start(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket c = server.accept();
+                        Thread.ofVirtual().start(() -> session(c));
+                    } catch (java.io.IOException e) {
+                        return;
                     }
-                    case "QUIT" -> "221 bye";
-                    default -> "250 ok";
-                };
-                out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                if (verb.equals("QUIT")) return;
+                }
+            });
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        boolean awaitHeld(long millis) throws InterruptedException {
+            return held.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        void awaitReceived(int n, long millis) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + millis;
+            while (received.size() < n && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        }
+
+        private void session(Socket c) {
+            try (c) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
+                OutputStream out = c.getOutputStream();
+                out.write("220 sink.test ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
+                boolean holding = false;
+                for (String line; (line = in.readLine()) != null; ) {
+                    String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(java.util.Locale.ROOT) : line;
+                    if (verb.equals("EHLO") || verb.equals("HELO")) holding = hold.test(line.substring(4).strip());
+                    String reply = switch (verb) {
+                        case "EHLO", "HELO" -> "250 sink.test";
+                        case "DATA" -> {
+                            out.write("354 go on\r\n".getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                            String subject = null;
+                            for (String d; (d = in.readLine()) != null && !d.equals("."); ) if (d.startsWith("Subject: ")) subject = d.substring(9);
+                            if (holding) {
+                                if (subject != null) heldSubjects.add(subject);
+                                held.countDown();
+                                while (in.readLine() != null) { } // no answer: the sender dies waiting
+                                yield null;
+                            }
+                            if (subject != null) received.merge(subject, 1, Integer::sum);
+                            yield "250 queued";
+                        }
+                        case "QUIT" -> "221 bye";
+                        default -> "250 ok";
+                    };
+                    if (reply == null) return;
+                    out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    if (verb.equals("QUIT")) return;
+                }
+            } catch (java.io.IOException e) {
+                // the sender went away
             }
-        } catch (java.io.IOException e) {
-            // the sender went away
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            server.close();
         }
     }
 

@@ -133,7 +133,10 @@ public interface WriteTx extends ReadTx {
     /** Ends {@code owner}'s lease (if it still holds it). */
     void releaseLease(String name, String owner);
 
-    /** Extends every lease held by a holder on {@code node} to {@code until} (the node's heartbeat); how many. */
+    /**
+     * Extends every lease held by a holder on {@code node}, and every queued message that
+     * {@code node} has claimed, to {@code until} (the node's heartbeat); how many.
+     */
     int renewLeases(String node, Instant until);
 
     /** Ends every lease held on {@code node} (a node that starts again after a crash). */

@@ -134,7 +134,8 @@ abstract class SqlQueue extends SqlMessages {
 
     @Override
     public int renewLeases(String node, Instant until) {
-        return update("UPDATE lease SET until = ? WHERE node = ?", until.toEpochMilli(), node);
+        return update("UPDATE lease SET until = ? WHERE node = ?", until.toEpochMilli(), node)
+                + update("UPDATE outbound SET lease_until = ? WHERE lease_owner = ?", until.toEpochMilli(), node);
     }
 
     @Override
