@@ -177,9 +177,17 @@ public final class Node implements AutoCloseable {
         Optional<InetSocketAddress> http = settings.address("listen.http");
         Optional<InetSocketAddress> https = settings.address("listen.https");
         if (http.isPresent() || https.isPresent()) {
+            org.postiljon.mailbox.StoredWebSessions sessions = new org.postiljon.mailbox.StoredWebSessions(store.metadata(),
+                    Duration.ofMinutes(settings.number("web.session-idle-minutes")), Clock.systemUTC());
+            jobs.scheduleWithFixedDelay(() -> {
+                try {
+                    sessions.expire();
+                } catch (RuntimeException e) {
+                    log.warn("expiring webmail sessions failed", e);
+                }
+            }, 10, 60, TimeUnit.MINUTES);
             try {
-                web = WebServer.start(new WebServices(jmap, model.directory(), throttle, tls.context(), plaintextOnLoopback,
-                        Duration.ofMinutes(settings.number("web.session-idle-minutes")),
+                web = WebServer.start(new WebServices(jmap, model.directory(), throttle, tls.context(), plaintextOnLoopback, sessions,
                         new WebLimits((int) settings.number("limits.connections"), (int) settings.number("web.connections-per-ip"),
                                 (int) settings.number("web.streams-per-account"), (int) settings.number("web.streams-per-ip"))),
                         http.orElse(null), https.orElse(null));

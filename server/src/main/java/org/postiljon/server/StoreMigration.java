@@ -36,8 +36,11 @@ final class StoreMigration {
     /** The tables, parents before children (foreign keys). A table not listed here and not skipped stops the migration. */
     static final List<String> TABLES = List.of("domain", "account", "domain_setting", "account_setting", "alias", "team_member",
             "mailbox", "subscription", "acl", "annotation", "message_parse", "message", "change_log", "blob_orphan", "outbound", "outbound_rcpt");
-    /** Not copied: the target keeps its own schema history, search index state (its index starts empty) and leases. */
-    static final Set<String> SKIPPED = Set.of("schema_version", "fts_indexed", "fts_pending", "lease");
+    /**
+     * Not copied: the target keeps its own schema history, search index state (its index starts
+     * empty) and leases; webmail users sign in again after the move.
+     */
+    static final Set<String> SKIPPED = Set.of("schema_version", "fts_indexed", "fts_pending", "lease", "web_session");
 
     private static final int BATCH = 500;
 

@@ -30,30 +30,16 @@ class HardeningTest {
         web.close();
     }
 
-    static String signIn(String user, String password) throws Exception {
-        HttpResponse<String> login = web.http.send(HttpRequest.newBuilder(URI.create(web.base() + "/login")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, login.statusCode(), login.body());
-        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
-        return cookie.substring(0, cookie.indexOf(';'));
-    }
-
-    static int session(String cookie) throws Exception {
-        return web.http.send(HttpRequest.newBuilder(URI.create(web.base() + "/webmail/session")).header("Cookie", cookie).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
-    }
-
     @Test
     void aPasswordChangeEndsWebmailSessions() throws Exception {
         String user = "carol@example.test";
         web.node.model().directory().addAccount(EmailAddress.parse(user), WebNode.PASSWORD.toCharArray(), org.postiljon.mailbox.api.QuotaLimits.UNLIMITED);
-        String cookie = signIn(user, WebNode.PASSWORD);
-        assertEquals(200, session(cookie));
+        String cookie = web.signIn(user, WebNode.PASSWORD);
+        assertEquals(200, web.sessionStatus(cookie));
         web.node.model().directory().setPassword(EmailAddress.parse(user), "the stolen one is useless now".toCharArray());
-        assertEquals(401, session(cookie), "the session made with the old password is over");
-        String fresh = signIn(user, "the stolen one is useless now");
-        assertEquals(200, session(fresh));
+        assertEquals(401, web.sessionStatus(cookie), "the session made with the old password is over");
+        String fresh = web.signIn(user, "the stolen one is useless now");
+        assertEquals(200, web.sessionStatus(fresh));
         HttpResponse<String> api = web.http.send(HttpRequest.newBuilder(URI.create(web.base() + "/jmap/session")).header("Cookie", cookie).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, api.statusCode(), "nor does JMAP take the old cookie");

@@ -170,6 +170,20 @@ class TwoNodesTest {
         }
     }
 
+    @Test
+    void aWebmailSignInOnOneNodeHoldsOnTheOtherUntilSignedOut(@TempDir Path dir) throws Exception {
+        String url = pg.newDatabase();
+        try (WebNode a = new WebNode(dir.resolve("a"), on(url)); WebNode b = new WebNode(dir.resolve("b"), on(url))) {
+            String cookie = a.signIn(WebNode.ALICE, WebNode.PASSWORD);
+            assertEquals(200, b.sessionStatus(cookie), "signed in on a, the balancer sends the browser to b");
+            assertEquals(401, b.sessionStatus("pj_session=" + "x".repeat(43)), "a made-up token is nobody");
+            int out = b.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(b.base() + "/logout")).header("Cookie", cookie)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+            assertEquals(200, out);
+            assertEquals(401, a.sessionStatus(cookie), "signed out on b is signed out on a");
+        }
+    }
+
     /**
      * Both nodes send: each takes in mail for a remote domain over SMTP submission, and both
      * senders look for due mail in the one queue. A sink stands for the remote server: every

@@ -77,6 +77,22 @@ final class WebNode implements AutoCloseable {
         return "https://127.0.0.1:" + node.webPorts().get(1);
     }
 
+    /** Signs in to the webmail as a browser does; the session cookie ({@code name=value}). */
+    String signIn(String user, String password) throws Exception {
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base() + "/login")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (login.statusCode() != 200) throw new AssertionError("sign-in: " + login.statusCode() + " " + login.body());
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        return cookie.substring(0, cookie.indexOf(';'));
+    }
+
+    /** What the webmail's reloaded page is told of the session: 200 signed in, 401 not. */
+    int sessionStatus(String cookie) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + "/webmail/session")).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
     static String basic(String user) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     }

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +29,7 @@ import org.postiljon.jmap.RequestError;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.ChangeBus;
 import org.postiljon.mailbox.api.Directory;
+import org.postiljon.mailbox.api.WebSessions;
 import org.postiljon.net.Slots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +51,7 @@ final class WebHandler extends Handler.Abstract {
             + " frame-src 'self' about:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private final WebServices svc;
-    private final Sessions sessions;
+    private final WebSessions sessions;
     private final Slots<String> streamsPerAccount;
     private final Slots<String> streamsPerIp;
     private final Slots<String> apiPerAccount = new Slots<>(org.postiljon.jmap.Jmap.MAX_CONCURRENT_REQUESTS);
@@ -61,7 +61,7 @@ final class WebHandler extends Handler.Abstract {
 
     WebHandler(WebServices svc) {
         this.svc = svc;
-        this.sessions = new Sessions(svc.sessionIdle(), Clock.systemUTC());
+        this.sessions = svc.sessions();
         this.streamsPerAccount = new Slots<>(svc.limits().streamsPerAccount());
         this.streamsPerIp = new Slots<>(svc.limits().streamsPerIp());
     }
@@ -100,7 +100,7 @@ final class WebHandler extends Handler.Abstract {
         }
         if (path.equals("/webmail/session") && method.equals("GET")) {
             // A reloaded page learns who is signed in and its CSRF token (the cookie proves the session).
-            Optional<Sessions.Session> s = cookie(req).flatMap(sessions::find);
+            Optional<WebSessions.Session> s = cookie(req).flatMap(sessions::find);
             Optional<Account> a = s.flatMap(this::account);
             if (a.isEmpty()) json(res, 401, problemJson("about:blank", "sign in first"));
             else json(res, 200, JSON.createObjectNode().put("username", a.get().address().toString()).put("csrf", s.get().csrf()));
@@ -318,7 +318,7 @@ final class WebHandler extends Handler.Abstract {
             if (a.isEmpty()) unauthorized(req, res, "wrong user name or password");
             return a;
         }
-        Optional<Sessions.Session> s = cookie(req).flatMap(sessions::find);
+        Optional<WebSessions.Session> s = cookie(req).flatMap(sessions::find);
         if (s.isPresent()) {
             // CSRF: every change made with the cookie carries the session's token in a header.
             if (changes && !s.get().csrf().equals(req.getHeaders().get(CSRF_HEADER))) {
@@ -334,7 +334,7 @@ final class WebHandler extends Handler.Abstract {
     }
 
     /** The session's account, while its password is the one the session was opened with. */
-    private Optional<Account> account(Sessions.Session s) {
+    private Optional<Account> account(WebSessions.Session s) {
         return svc.directory().findStamped(s.accountId()).filter(a -> a.credentials().equals(s.credentials())).map(Directory.Stamped::account);
     }
 
@@ -382,9 +382,9 @@ final class WebHandler extends Handler.Abstract {
             return;
         }
         String stamp = svc.directory().findStamped(a.get().id()).map(Directory.Stamped::credentials).orElse("");
-        String[] s = sessions.open(a.get(), stamp);
-        Response.addCookie(res, HttpCookie.build(COOKIE, s[0]).path("/").httpOnly(true).secure(true).sameSite(HttpCookie.SameSite.STRICT).build());
-        json(res, 200, JSON.createObjectNode().put("username", a.get().address().toString()).put("csrf", s[1]));
+        WebSessions.Opened s = sessions.open(a.get().id(), stamp);
+        Response.addCookie(res, HttpCookie.build(COOKIE, s.token()).path("/").httpOnly(true).secure(true).sameSite(HttpCookie.SameSite.STRICT).build());
+        json(res, 200, JSON.createObjectNode().put("username", a.get().address().toString()).put("csrf", s.csrf()));
     }
 
     // ---- answers ----

@@ -1,9 +1,9 @@
 package org.postiljon.web;
 
-import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import org.postiljon.jmap.Jmap;
 import org.postiljon.mailbox.api.Directory;
+import org.postiljon.mailbox.api.WebSessions;
 import org.postiljon.net.AuthThrottle;
 
 /**
@@ -11,8 +11,8 @@ import org.postiljon.net.AuthThrottle;
  *
  * @param tls                 for the HTTPS listener; null when there is none
  * @param plaintextOnLoopback allow passwords over plain HTTP from 127.0.0.1 and ::1 (never from elsewhere)
- * @param sessionIdle         how long a webmail session lives without use
+ * @param sessions            webmail sign-ins (in the store: every node sees them)
  * @param limits              connections and event streams
  */
 public record WebServices(Jmap jmap, Directory directory, AuthThrottle throttle, SSLContext tls, boolean plaintextOnLoopback,
-                          Duration sessionIdle, WebLimits limits) { }
+                          WebSessions sessions, WebLimits limits) { }

@@ -132,6 +132,11 @@ public interface ReadTx {
     /** The holder of the lease {@code name} whose time has not run out at {@code now}, if any. */
     Optional<String> leaseHolder(String name, Instant now);
 
+    // ---- webmail sessions ----
+
+    /** The session whose token hashes to {@code tokenHash}, however long unused. */
+    Optional<WebSessionRecord> webSession(String tokenHash);
+
     // ---- quota, sharing, retention ----
 
     /** Usage as kept incrementally with every message change (one row read). */

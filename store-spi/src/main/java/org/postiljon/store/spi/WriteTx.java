@@ -142,6 +142,18 @@ public interface WriteTx extends ReadTx {
     /** Ends every lease held on {@code node} (a node that starts again after a crash). */
     int releaseLeases(String node);
 
+    // ---- webmail sessions ----
+
+    void openWebSession(String tokenHash, WebSessionRecord session);
+
+    /** Notes a use of the session (if it is still there). */
+    void touchWebSession(String tokenHash, Instant when);
+
+    void closeWebSession(String tokenHash);
+
+    /** Ends every session last used before {@code before}; how many. */
+    int expireWebSessions(Instant before);
+
     // ---- quota, sharing, retention ----
 
     /** Overwrites the kept usage (repair). */

@@ -181,6 +181,24 @@ public abstract class MetadataStoreContract {
         assertEquals(List.of(a), store.write(tx -> tx.claimDue(t0, 10, "node-3", until.plusSeconds(1800))).stream().map(QueueRecord::id).toList(), "released");
         assertEquals(List.of(b), store.write(tx -> tx.claimDue(until, 10, "node-3", until.plusSeconds(1800))).stream().map(QueueRecord::id).toList(),
                 "node-2's claim ran out (it died): another node takes the message");
+        Instant later = until.plusSeconds(1800);
+        assertEquals(2, (int) store.write(tx -> tx.renewLeases("node-3", later.plusSeconds(120))), "node-3's heartbeat renews both its claims");
+        assertEquals(List.of(), store.write(tx -> tx.claimDue(later, 10, "node-4", later.plusSeconds(120))), "so they hold past their first time");
+    }
+
+    @Test
+    void aWebSessionIsFoundByItsKeyTouchedClosedAndExpired() {
+        Instant t0 = Instant.ofEpochSecond(1_800_000_000);
+        store.write(tx -> { tx.openWebSession("hash-1", new WebSessionRecord(7, "stamp", "csrf-1", t0)); return null; });
+        store.write(tx -> { tx.openWebSession("hash-2", new WebSessionRecord(8, "stamp", "csrf-2", t0)); return null; });
+        assertEquals(Optional.of(new WebSessionRecord(7, "stamp", "csrf-1", t0)), store.read(tx -> tx.webSession("hash-1")));
+        assertEquals(Optional.empty(), store.read(tx -> tx.webSession("hash-3")));
+        store.write(tx -> { tx.touchWebSession("hash-1", t0.plusSeconds(600)); return null; });
+        assertEquals(t0.plusSeconds(600), store.read(tx -> tx.webSession("hash-1")).orElseThrow().lastUsed());
+        assertEquals(1, (int) store.write(tx -> tx.expireWebSessions(t0.plusSeconds(300))), "the one unused since t0");
+        assertEquals(Optional.empty(), store.read(tx -> tx.webSession("hash-2")));
+        store.write(tx -> { tx.closeWebSession("hash-1"); return null; });
+        assertEquals(Optional.empty(), store.read(tx -> tx.webSession("hash-1")), "signed out");
     }
 
     @Test

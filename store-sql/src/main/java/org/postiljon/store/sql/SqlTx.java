@@ -20,7 +20,7 @@ import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.QuotaUsage;
 
 /** The queries, over one connection that is inside a transaction (read-only use is a {@code ReadTx}); quota, sharing, retention and index bookkeeping here, the rest in the classes it extends, one per section of the schema. */
-final class SqlTx extends SqlQueue {
+final class SqlTx extends SqlWebSessions {
 
     SqlTx(Connection c, Dialect dialect, Map<String, PreparedStatement> statements) {
         super(c, dialect, statements);
