@@ -170,6 +170,54 @@ class TwoNodesTest {
         }
     }
 
+    /**
+     * Both nodes deliver at once to the same two accounts, the same bytes: their group commits
+     * lock the accounts' rows in different orders and PostgreSQL breaks the deadlocks by failing a
+     * statement. Every message must still be accepted (the store runs a conflict's loser again).
+     */
+    @Test
+    void deliveriesRacingOnTwoNodesAreAllAccepted(@TempDir Path dir) throws Exception {
+        String url = pg.newDatabase();
+        try (WebNode a = new WebNode(dir.resolve("a"), on(url)); WebNode b = new WebNode(dir.resolve("b"), on(url))) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+            try {
+                List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+                for (int t = 0; t < 16; t++) {
+                    WebNode via = t % 2 == 0 ? a : b;
+                    int first = t;
+                    sent.add(pool.submit(() -> {
+                        for (int i = 0; i < 15; i++) deliver(via.smtpPort(), (first + i) % 2 == 0 ? WebNode.ALICE : WebNode.BOB);
+                        return null;
+                    }));
+                }
+                for (var f : sent) f.get();
+            } finally {
+                pool.shutdown();
+            }
+            long alice = inbox(a, WebNode.ALICE), bob = inbox(b, WebNode.BOB);
+            assertEquals(240, alice + bob, "every acknowledged message is there");
+        }
+    }
+
+    private static long inbox(WebNode node, String user) {
+        var account = node.node.model().directory().find(org.postiljon.mailbox.api.EmailAddress.parse(user)).orElseThrow();
+        return node.node.model().mailboxes().status(account, org.postiljon.mailbox.api.MailboxName.INBOX).messages();
+    }
+
+    /** Inbound SMTP: one message from outside to a local account; the 250 must come. */
+    private static void deliver(int port, String to) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = s.getOutputStream();
+            smtp(in, null, null, "220");
+            for (String[] step : new String[][] {{"EHLO sender.test", "250 "}, {"MAIL FROM:<x@sender.test>", "250"}, {"RCPT TO:<" + to + ">", "250"},
+                    {"DATA", "354"}, {"From: x@sender.test\r\nSubject: the same for everyone\r\n\r\nhello\r\n.", "250"}}) {
+                smtp(in, out, step[0], step[1]);
+            }
+        }
+    }
+
     @Test
     void aWebmailSignInOnOneNodeHoldsOnTheOtherUntilSignedOut(@TempDir Path dir) throws Exception {
         String url = pg.newDatabase();

@@ -42,7 +42,11 @@ public final class SqlMetadataStore implements MetadataStore {
         public static final Options DEFAULT = new Options(8, 256);
     }
 
-    private record Job(Function<WriteTx, ?> work, boolean relaxed, CompletableFuture<Object> done) { }
+    /** @param attempts how often the work was rolled back for a conflict with another node's transaction */
+    private record Job(Function<WriteTx, ?> work, boolean relaxed, CompletableFuture<Object> done, int attempts) { }
+
+    /** How often a job that lost a deadlock or serialization conflict is run again before its caller is told. */
+    private static final int CONFLICT_RETRIES = 5;
 
     private final Dialect dialect;
     private final ConnectionSource source;
@@ -138,7 +142,7 @@ public final class SqlMetadataStore implements MetadataStore {
         if (closed) throw new IllegalStateException("store closed");
         if (Thread.currentThread() == writerThread) throw new IllegalStateException("write() called inside a write");
         CompletableFuture<Object> done = new CompletableFuture<>();
-        queue.add(new Job(work, relaxed, done));
+        queue.add(new Job(work, relaxed, done, 0));
         try {
             return (T) done.get();
         } catch (InterruptedException e) {
@@ -191,6 +195,7 @@ public final class SqlMetadataStore implements MetadataStore {
         SqlTx tx = new SqlTx(c, dialect, writer.statements());
         Object[] results = new Object[batch.size()];
         Throwable[] errors = new Throwable[batch.size()];
+        boolean[] again = new boolean[batch.size()];
         try {
             if (sync != syncing) {
                 dialect.syncCommits(c, sync);
@@ -205,7 +210,10 @@ public final class SqlMetadataStore implements MetadataStore {
                 } catch (RuntimeException | Error e) {
                     c.rollback(sp);
                     c.releaseSavepoint(sp);
-                    errors[i] = e;
+                    // Another node's batch locked the same rows in the other order (PostgreSQL
+                    // chose this statement as the deadlock's victim): run it again in a later batch.
+                    if (conflict(e) && batch.get(i).attempts() < CONFLICT_RETRIES) again[i] = true;
+                    else errors[i] = e;
                 }
             }
             c.setAutoCommit(true); // commits
@@ -222,9 +230,19 @@ public final class SqlMetadataStore implements MetadataStore {
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
-            if (errors[i] != null) batch.get(i).done().completeExceptionally(errors[i]);
-            else batch.get(i).done().complete(results[i]);
+            Job j = batch.get(i);
+            if (again[i]) queue.add(new Job(j.work(), j.relaxed(), j.done(), j.attempts() + 1));
+            else if (errors[i] != null) j.done().completeExceptionally(errors[i]);
+            else j.done().complete(results[i]);
         }
+    }
+
+    /** A deadlock or serialization failure (SQLSTATE class 40): the work was right, its timing was not. */
+    static boolean conflict(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("40")) return true;
+        }
+        return false;
     }
 
     @Override
