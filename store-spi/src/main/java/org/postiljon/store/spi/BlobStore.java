@@ -14,7 +14,10 @@ public interface BlobStore {
 
     /**
      * Streams {@code content} to durable storage: written to a temporary file, fsync'd, renamed
-     * into place, directory fsync'd. Nothing is left behind when it throws.
+     * into place, directory fsync'd. Nothing is left behind when it throws. A store may instead
+     * make it durable no later than the next durable commit of the metadata store (contents in the
+     * metadata's own database: one write-ahead log, flushed in order), since content matters only
+     * once a committed row refers to it.
      * @throws TooLarge when more than {@code maxBytes} arrive (the rest is not read)
      */
     Stored put(InputStream content, long maxBytes) throws IOException;
