@@ -39,6 +39,13 @@ final class PostgresDialect implements Dialect {
         s.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
     }
 
+    private static final long GROUP_LOCK = 0x506f7374696c6bL;
+
+    @Override
+    public void lockGroup(Statement s) throws SQLException {
+        s.execute("SELECT pg_advisory_xact_lock(" + GROUP_LOCK + ")");
+    }
+
     @Override
     public String skipLocked() {
         return " FOR UPDATE SKIP LOCKED";

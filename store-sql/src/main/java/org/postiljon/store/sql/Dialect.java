@@ -60,6 +60,14 @@ public interface Dialect {
      */
     default void lockSchema(java.sql.Statement s) throws SQLException { }
 
+    /**
+     * Called at the start of a group commit of several transactions: where other processes write
+     * the same database, waits until no other process's group commit is under way (PostgreSQL: an
+     * advisory lock held to the commit). A group holds the rows of many accounts until it commits;
+     * two groups taking them in different orders would deadlock. One process (SQLite) has nothing to do.
+     */
+    default void lockGroup(java.sql.Statement s) throws SQLException { }
+
     /** Sets whether the next commit on {@code writer} waits for the disk (outside a transaction). */
     default void syncCommits(Connection writer, boolean sync) throws SQLException { }
 }

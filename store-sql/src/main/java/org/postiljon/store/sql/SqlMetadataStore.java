@@ -202,6 +202,14 @@ public final class SqlMetadataStore implements MetadataStore {
                 syncing = sync;
             }
             c.setAutoCommit(false);
+            // Nodes sharing the database commit groups one at a time (no lock-order deadlocks
+            // between them); a lone transaction needs no turn: it holds one account's rows, or
+            // loses a rare deadlock and runs again (below).
+            if (batch.size() > 1) {
+                try (java.sql.Statement s = c.createStatement()) {
+                    dialect.lockGroup(s);
+                }
+            }
             for (int i = 0; i < batch.size(); i++) {
                 Savepoint sp = c.setSavepoint();
                 try {
