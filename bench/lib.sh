@@ -13,8 +13,17 @@ start_postiljon() {
   trap stop_postiljon EXIT
 }
 
+# Stops a process: SIGTERM, up to 20 s for a graceful stop, then SIGKILL.
+stop_pid() {
+  [ -n "${1:-}" ] || return 0
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
 stop_postiljon() {
-  kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true
+  stop_pid "${SERVER:-}"
   "$ROOT/bench/dovecot.sh" stop
   rm -rf "$DATA"
 }

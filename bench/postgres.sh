@@ -62,14 +62,14 @@ for l in imaps pop3 pop3s smtp submission submissions http https; do echo "liste
 "$ROOT/postiljon" --config "$NODE2/node2.conf" serve > "$NODE2/server.log" 2>&1 &
 NODE2_PID=$!
 HAPROXY_PID=""
-trap 'kill $HAPROXY_PID $NODE2_PID 2>/dev/null; wait $NODE2_PID 2>/dev/null; rm -rf "$NODE2"; stop_postiljon; stop_pg' EXIT
+trap 'stop_pid "$HAPROXY_PID"; stop_pid "$NODE2_PID"; rm -rf "$NODE2"; stop_postiljon; stop_pg' EXIT
 wait_for_port 12143; wait_for_port 12024
 "${BENCH[@]}" org.postiljon.bench.NodesIdle --idle-port "$IMAP_PORT" --lmtp-port 12024 --user user1@bench.test
 
 # HAProxy balances connections over the nodes (TCP, round robin); PROXY v2 is left out here so the
 # nodes can also be reached directly (ProxyProtocolTest covers it). balance "n1 n2" or balance "n1".
 balance() {
-  [ -n "$HAPROXY_PID" ] && { kill "$HAPROXY_PID"; wait "$HAPROXY_PID" 2>/dev/null || true; }
+  stop_pid "$HAPROXY_PID"
   {
     printf 'global\n  maxconn 5000\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 5m\n  timeout server 5m\n'
     printf 'listen imap\n  bind 127.0.0.1:13143\n  balance roundrobin\n'

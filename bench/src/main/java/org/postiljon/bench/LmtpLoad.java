@@ -84,7 +84,12 @@ public final class LmtpLoad {
                     return null;
                 }));
             }
-            for (Future<?> f : fs) f.get();
+            try {
+                for (Future<?> f : fs) f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                for (Future<?> f : fs) f.cancel(true); // the other connections stop too: a refused message ends the run
+                throw e;
+            }
         }
         return bytes.get();
     }
