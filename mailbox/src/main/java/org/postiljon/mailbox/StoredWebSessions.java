@@ -1,14 +1,11 @@
 package org.postiljon.mailbox;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.postiljon.mailbox.api.WebSessions;
 import org.postiljon.store.spi.MetadataStore;
@@ -90,9 +87,10 @@ public final class StoredWebSessions implements WebSessions {
 
     private static String hash(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
+            return CheckedContent.sha256(new java.io.ByteArrayInputStream(token.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // never from bytes in memory
         }
+    }
     }
 }

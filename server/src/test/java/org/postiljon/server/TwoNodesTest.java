@@ -186,7 +186,7 @@ class TwoNodesTest {
                     WebNode via = t % 2 == 0 ? a : b;
                     int first = t;
                     sent.add(pool.submit(() -> {
-                        for (int i = 0; i < 15; i++) deliver(via.smtpPort(), (first + i) % 2 == 0 ? WebNode.ALICE : WebNode.BOB);
+                        for (int i = 0; i < 15; i++) send(via.smtpPort(), null, "x@sender.test", (first + i) % 2 == 0 ? WebNode.ALICE : WebNode.BOB, "the same for everyone");
                         return null;
                     }));
                 }
@@ -202,20 +202,6 @@ class TwoNodesTest {
     private static long inbox(WebNode node, String user) {
         var account = node.node.model().directory().find(org.postiljon.mailbox.api.EmailAddress.parse(user)).orElseThrow();
         return node.node.model().mailboxes().status(account, org.postiljon.mailbox.api.MailboxName.INBOX).messages();
-    }
-
-    /** Inbound SMTP: one message from outside to a local account; the 250 must come. */
-    private static void deliver(int port, String to) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
-            OutputStream out = s.getOutputStream();
-            smtp(in, null, null, "220");
-            for (String[] step : new String[][] {{"EHLO sender.test", "250 "}, {"MAIL FROM:<x@sender.test>", "250"}, {"RCPT TO:<" + to + ">", "250"},
-                    {"DATA", "354"}, {"From: x@sender.test\r\nSubject: the same for everyone\r\n\r\nhello\r\n.", "250"}}) {
-                smtp(in, out, step[0], step[1]);
-            }
-        }
     }
 
     @Test
@@ -347,15 +333,21 @@ class TwoNodesTest {
 
     /** SMTP submission with AUTH PLAIN (plaintext is allowed on loopback), one message to a remote domain. */
     private static void submit(int port, String subject) throws Exception {
+        String auth = java.util.Base64.getEncoder().encodeToString(("\0" + WebNode.ALICE + "\0" + WebNode.PASSWORD).getBytes(StandardCharsets.UTF_8));
+        send(port, auth, WebNode.ALICE, "x@remote.example", subject);
+    }
+
+    /** One message over SMTP, with AUTH PLAIN when {@code auth} is given; every reply must be the expected one (the last a 250). */
+    private static void send(int port, String auth, String from, String to, String subject) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream out = s.getOutputStream();
-            String auth = java.util.Base64.getEncoder().encodeToString(("\0" + WebNode.ALICE + "\0" + WebNode.PASSWORD).getBytes(StandardCharsets.UTF_8));
             smtp(in, null, null, "220");
-            for (String[] step : new String[][] {{"EHLO client.test", "250 "}, {"AUTH PLAIN " + auth, "235"},
-                    {"MAIL FROM:<" + WebNode.ALICE + ">", "250"}, {"RCPT TO:<x@remote.example>", "250"}, {"DATA", "354"},
-                    {"From: " + WebNode.ALICE + "\r\nTo: x@remote.example\r\nSubject: " + subject + "\r\n\r\nhello\r\n.", "250"}}) {
+            smtp(in, out, "EHLO client.test", "250 ");
+            if (auth != null) smtp(in, out, "AUTH PLAIN " + auth, "235");
+            for (String[] step : new String[][] {{"MAIL FROM:<" + from + ">", "250"}, {"RCPT TO:<" + to + ">", "250"}, {"DATA", "354"},
+                    {"From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\n\r\nhello\r\n.", "250"}}) {
                 smtp(in, out, step[0], step[1]);
             }
         }
