@@ -92,5 +92,4 @@ public final class StoredWebSessions implements WebSessions {
             throw new java.io.UncheckedIOException(e); // never from bytes in memory
         }
     }
-    }
 }
