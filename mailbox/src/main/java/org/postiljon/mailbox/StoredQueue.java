@@ -50,8 +50,12 @@ final class StoredQueue implements OutboundQueue {
         }
         Instant now = Instant.now();
         List<QueueRecord.Target> targets = recipients.stream().map(t -> new QueueRecord.Target(t.address(), t.notifyOn(), t.orcpt())).toList();
-        long id = store.write(tx -> tx.enqueue(sender, dsn.ret(), dsn.envid(), blob.id(), blob.size(), targets, now));
-        return store.read(tx -> tx.queued(id)).map(StoredQueue::entry).orElseThrow();
+        // Read back inside the writing transaction: once it commits, a sender on any node may claim,
+        // deliver and remove the entry before a later read (that race answered a queued message with 451).
+        return entry(store.write(tx -> {
+            long id = tx.enqueue(sender, dsn.ret(), dsn.envid(), blob.id(), blob.size(), targets, now);
+            return tx.queued(id).orElseThrow(() -> new IllegalStateException("queue entry " + id + " not found in its own transaction"));
+        }));
     }
 
     @Override
