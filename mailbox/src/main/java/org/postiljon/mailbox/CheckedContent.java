@@ -48,6 +48,11 @@ final class CheckedContent {
         return HexFormat.of().formatHex(d.digest());
     }
 
+    /** The SHA-256 of bytes in memory, in hex. */
+    static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(digest().digest(bytes));
+    }
+
     private static MessageDigest digest() {
         try {
             return MessageDigest.getInstance("SHA-256");

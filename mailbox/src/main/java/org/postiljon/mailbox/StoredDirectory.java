@@ -147,12 +147,7 @@ final class StoredDirectory implements Directory {
 
     /** A digest of the stored hash: changes with the password, reveals nothing of it. */
     private static String stamp(String passwordHash) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(String.valueOf(passwordHash).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return CheckedContent.sha256(String.valueOf(passwordHash).getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 32);
     }
 
     @Override

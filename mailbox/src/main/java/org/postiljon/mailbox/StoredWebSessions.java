@@ -86,10 +86,6 @@ public final class StoredWebSessions implements WebSessions {
     }
 
     private static String hash(String token) {
-        try {
-            return CheckedContent.sha256(new java.io.ByteArrayInputStream(token.getBytes(StandardCharsets.US_ASCII)));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // never from bytes in memory
-        }
+        return CheckedContent.sha256(token.getBytes(StandardCharsets.US_ASCII));
     }
 }
