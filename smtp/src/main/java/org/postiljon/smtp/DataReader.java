@@ -21,18 +21,19 @@ final class DataReader {
     private DataReader() { }
 
     /** Copies the data to {@code out}, at most {@code limit} bytes of it; reads everything up to the end. */
-    static Result copy(InputStream in, OutputStream out, long limit) throws IOException {
+    static Result copy(InputStream raw, OutputStream out, long limit) throws IOException {
+        Source in = new Source(raw);
         Sink sink = new Sink(out, limit);
         boolean lineStart = true; // only after CRLF: never after a bare LF or CR
         boolean bare = false;
         int pending = -1;
         while (true) {
-            int b = pending >= 0 ? pending : read(in);
+            int b = pending >= 0 ? pending : in.read();
             pending = -1;
             if (lineStart && b == '.') {
-                int c = read(in);
+                int c = in.read();
                 if (c == '\r') {
-                    int d = read(in);
+                    int d = in.read();
                     if (d == '\n') break; // CRLF "." CRLF: the end
                     bare = true;          // "." CR and not LF
                     sink.write('\r');
@@ -44,7 +45,7 @@ final class DataReader {
             }
             lineStart = false;
             if (b == '\r') {
-                int c = read(in);
+                int c = in.read();
                 if (c == '\n') {
                     sink.write('\r');
                     sink.write('\n');
@@ -59,14 +60,48 @@ final class DataReader {
             if (b == '\n') bare = true;
             sink.write(b);
         }
+        in.giveBackUnread();
         sink.flush();
         return new Result(sink.size, bare, sink.size > limit);
     }
 
-    private static int read(InputStream in) throws IOException {
-        int b = in.read();
-        if (b < 0) throw new EOFException("connection closed inside DATA");
-        return b;
+    private static int read(Source in) throws IOException {
+        return in.read();
+    }
+
+    /**
+     * The input read a chunk at a time (one {@code read()} per byte through a buffered stream costs
+     * a lock and a call each: a fifth of a delivery's CPU). What follows the end belongs to the next
+     * command (pipelining, RFC 2920), so each chunk is read under a mark and the stream is reset to
+     * just after the end: nothing past CRLF.CRLF is consumed.
+     */
+    private static final class Source {
+        private final InputStream in;
+        private final byte[] chunk;
+        private int pos;
+        private int n;
+
+        Source(InputStream in) {
+            this.in = in;
+            this.chunk = new byte[in.markSupported() ? 4096 : 1]; // without a mark, a byte at a time
+        }
+
+        int read() throws IOException {
+            if (pos == n) {
+                in.mark(chunk.length);
+                n = in.read(chunk, 0, chunk.length);
+                if (n <= 0) throw new EOFException("connection closed inside DATA");
+                pos = 0;
+            }
+            return chunk[pos++] & 0xff;
+        }
+
+        /** Returns the bytes read past the end to the stream. */
+        void giveBackUnread() throws IOException {
+            if (pos == n) return;
+            in.reset();
+            in.skipNBytes(pos);
+        }
     }
 
     /** Buffers the output; past the limit it only counts (the rest is read and dropped). */

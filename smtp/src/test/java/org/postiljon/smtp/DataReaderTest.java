@@ -47,6 +47,27 @@ class DataReaderTest {
         }
     }
 
+    /**
+     * The reader takes its input in chunks; wherever the end falls against a chunk or a buffer
+     * boundary, the message is whole and the pipelined command behind it is left unread.
+     */
+    @Test
+    void theEndAcrossChunkBoundariesLeavesThePipelinedCommandUnread() throws IOException {
+        for (int length = 4080; length <= 8210; length += (length > 4110 && length < 8180) ? 1009 : 1) {
+            String line = "x".repeat(length - 2) + "\r\n";
+            byte[] wire = (".." + line + line + ".\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (int buffer : new int[] {64, 4096, 16 * 1024}) {
+                java.io.BufferedInputStream in = new java.io.BufferedInputStream(new ByteArrayInputStream(wire), buffer);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                DataReader.Result r = DataReader.copy(in, out, 100_000);
+                String what = "line length " + length + ", buffer " + buffer;
+                assertEquals("." + line + line, out.toString(StandardCharsets.US_ASCII), what);
+                assertEquals(false, r.bareLineEnding(), what);
+                assertEquals("QUIT\r\n", new String(in.readAllBytes(), StandardCharsets.US_ASCII), what);
+            }
+        }
+    }
+
     @Test
     void overTheLimitOnlyCountsAndStillReadsToTheEnd() throws IOException {
         ByteArrayInputStream raw = new ByteArrayInputStream("0123456789\r\n.\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
