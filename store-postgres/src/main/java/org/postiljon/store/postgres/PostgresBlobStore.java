@@ -19,7 +19,7 @@ import org.postiljon.store.spi.BlobStore;
  * nodes share a database and no object store. A put streams the content in chunks of
  * {@link #CHUNK} bytes under a temporary name and, in the same transaction, files them under their
  * SHA-256, or, when the content is there already, drops them and renews the content's "written"
- * time. The transaction commits with synchronous_commit on before put returns: the content is as
+ * time; content of one chunk is hashed first and written only if new. The transaction commits with synchronous_commit on before put returns: the content is as
  * durable as the database. Reading fetches one chunk at a time, so a large message never sits in
  * memory whole and no connection is held while a slow client reads.
  *
@@ -40,58 +40,88 @@ public final class PostgresBlobStore implements BlobStore {
     @Override
     public Stored put(InputStream content, long maxBytes) throws IOException {
         MessageDigest sha = Sha256.digest();
-        String temp = "tmp-" + UUID.randomUUID();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement chunk = c.prepareStatement("INSERT INTO blob_chunk (blob_id, seq, data) VALUES (?, ?, ?)");
-                 java.sql.Statement s = c.createStatement()) {
+            try (java.sql.Statement s = c.createStatement()) {
                 // No flush of its own: the metadata row that refers to this content commits later in
                 // the same database with synchronous_commit on, and flushing the write-ahead log to
                 // that commit flushes this one, which comes before it in the log. Nothing refers to
                 // content whose commit a crash lost. (A wait for the disk per content halved delivery.)
                 s.execute("SET LOCAL synchronous_commit = off");
-                long size = 0;
-                int seq = 0;
                 byte[] buf = new byte[CHUNK];
-                while (true) {
-                    int n = content.readNBytes(buf, 0, buf.length);
-                    if (n == 0) break;
-                    size += n;
-                    if (size > maxBytes) throw new TooLarge(maxBytes);
-                    sha.update(buf, 0, n);
-                    chunk.setString(1, temp);
-                    chunk.setInt(2, seq++);
-                    chunk.setBytes(3, n == buf.length ? buf : java.util.Arrays.copyOf(buf, n));
-                    chunk.executeUpdate();
-                    if (n < buf.length) break;
-                }
-                BlobId id = new BlobId(HexFormat.of().formatHex(sha.digest()));
-                boolean inserted;
-                try (PreparedStatement p = c.prepareStatement("INSERT INTO blob (id, size, written) VALUES (?, ?, ?)"
-                        + " ON CONFLICT (id) DO UPDATE SET written = excluded.written RETURNING (xmax = 0)")) {
-                    p.setString(1, id.sha256());
-                    p.setLong(2, size);
-                    p.setLong(3, System.currentTimeMillis());
-                    try (ResultSet rs = p.executeQuery()) {
-                        rs.next();
-                        inserted = rs.getBoolean(1); // false: the row was there and is renewed
-                    }
-                }
-                // New content: the chunks take its name. Known content: it was renewed above, the copy goes.
-                try (PreparedStatement p = c.prepareStatement(inserted ? "UPDATE blob_chunk SET blob_id = ? WHERE blob_id = ?"
-                        : "DELETE FROM blob_chunk WHERE blob_id = ?")) {
-                    if (inserted) p.setString(1, id.sha256());
-                    p.setString(inserted ? 2 : 1, temp);
-                    p.executeUpdate();
-                }
+                int n = content.readNBytes(buf, 0, buf.length);
+                if (n > maxBytes) throw new TooLarge(maxBytes);
+                Stored stored = n < buf.length ? putWhole(c, sha, java.util.Arrays.copyOf(buf, n)) : putChunked(c, sha, content, buf, maxBytes);
                 c.commit();
-                return new Stored(id, size);
+                return stored;
             } catch (SQLException | IOException | RuntimeException e) {
-                c.rollback(); // nothing of the temporary chunks stays
+                c.rollback(); // nothing of the chunks stays
                 throw e;
             }
         } catch (SQLException e) {
             throw new IOException("cannot store the message in PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Content of one chunk (nearly every message): its name is known before anything is written, so
+     * the chunk is written only when the content is new; a known content costs one statement.
+     */
+    private static Stored putWhole(Connection c, MessageDigest sha, byte[] bytes) throws SQLException {
+        BlobId id = new BlobId(HexFormat.of().formatHex(sha.digest(bytes)));
+        if (claim(c, id, bytes.length) && bytes.length > 0) insertChunk(c, id.sha256(), 0, bytes);
+        return new Stored(id, bytes.length);
+    }
+
+    /**
+     * Larger content is streamed in chunks under a temporary name (its hash is known only at the
+     * end) and then either takes its name or, when the content is there already, is dropped.
+     */
+    private static Stored putChunked(Connection c, MessageDigest sha, InputStream content, byte[] buf, long maxBytes) throws SQLException, IOException {
+        String temp = "tmp-" + UUID.randomUUID();
+        long size = 0;
+        int seq = 0;
+        int n = buf.length; // the first chunk is in buf already
+        while (true) {
+            size += n;
+            if (size > maxBytes) throw new TooLarge(maxBytes);
+            sha.update(buf, 0, n);
+            insertChunk(c, temp, seq++, n == buf.length ? buf : java.util.Arrays.copyOf(buf, n));
+            if (n < buf.length) break;
+            n = content.readNBytes(buf, 0, buf.length);
+            if (n == 0) break;
+        }
+        BlobId id = new BlobId(HexFormat.of().formatHex(sha.digest()));
+        boolean inserted = claim(c, id, size);
+        try (PreparedStatement p = c.prepareStatement(inserted ? "UPDATE blob_chunk SET blob_id = ? WHERE blob_id = ?"
+                : "DELETE FROM blob_chunk WHERE blob_id = ?")) {
+            if (inserted) p.setString(1, id.sha256());
+            p.setString(inserted ? 2 : 1, temp);
+            p.executeUpdate();
+        }
+        return new Stored(id, size);
+    }
+
+    /** Files the content's row, or renews "written" on the row that is there; true if it is new. */
+    private static boolean claim(Connection c, BlobId id, long size) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO blob (id, size, written) VALUES (?, ?, ?)"
+                + " ON CONFLICT (id) DO UPDATE SET written = excluded.written RETURNING (xmax = 0)")) {
+            p.setString(1, id.sha256());
+            p.setLong(2, size);
+            p.setLong(3, System.currentTimeMillis());
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1); // false: the row was there and is renewed
+            }
+        }
+    }
+
+    private static void insertChunk(Connection c, String blobId, int seq, byte[] data) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO blob_chunk (blob_id, seq, data) VALUES (?, ?, ?)")) {
+            p.setString(1, blobId);
+            p.setInt(2, seq);
+            p.setBytes(3, data);
+            p.executeUpdate();
         }
     }
 

@@ -1,5 +1,6 @@
 package org.postiljon.store.postgres;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,9 +110,11 @@ class PostgresContentsTest {
         }
     }
 
-    @Test
-    void nodesPuttingTheSameContentAtOnceKeepOneCopy(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        byte[] bytes = new byte[300_000];
+    /** Content of one chunk (written only when new) and of several (streamed under a temporary name). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"3000, 1", "300000, 2"})
+    void nodesPuttingTheSameContentAtOnceKeepOneCopy(int size, int chunks, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        byte[] bytes = new byte[size];
         new java.util.Random(5).nextBytes(bytes);
         // Two stores on one database: two nodes.
         BlobStore a = store(dir).blobs();
@@ -127,11 +130,14 @@ class PostgresContentsTest {
             java.util.Set<BlobStore.Stored> stored = new java.util.HashSet<>();
             for (var f : puts) stored.add(f.get());
             assertEquals(1, stored.size(), "one content");
+            try (var in = a.open(stored.iterator().next().id())) {
+                assertArrayEquals(bytes, in.readAllBytes());
+            }
         } finally {
             pool.shutdown();
         }
         assertEquals(1, count(dir, "SELECT count(*) FROM blob"));
-        assertEquals(2, count(dir, "SELECT count(*) FROM blob_chunk"), "300,000 bytes in two chunks, once");
+        assertEquals(chunks, count(dir, "SELECT count(*) FROM blob_chunk"), size + " bytes in " + chunks + " chunks, once");
     }
 
     @Test
