@@ -21,4 +21,9 @@ final class Settings {
     static String domainValue(ReadTx tx, DomainName domain, AccountSetting setting) {
         return tx.domainSetting(domain, setting.key()).orElse(setting.defaultValue());
     }
+
+    /** The same from the domain's settings read before ({@code ReadTx.domainSettings}). */
+    static String domainValue(java.util.Map<String, String> domainSettings, AccountSetting setting) {
+        return domainSettings.getOrDefault(setting.key(), setting.defaultValue());
+    }
 }

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -79,15 +78,11 @@ final class StoredDeliveries implements Deliveries {
     }
 
     private List<Account> accounts(EmailAddress to) {
-        List<Account> out = new ArrayList<>();
-        for (EmailAddress target : directory.resolve(to)) {
-            if (directory.isLocal(target.domain())) {
-                directory.find(target).ifPresent(out::add);
-            } else {
-                log.warn("alias {} forwards to {}: forwarding to other servers needs the outbound queue, not delivered there", to, target);
-            }
+        Directory.Targets targets = directory.targets(to);
+        for (EmailAddress target : targets.foreign()) {
+            log.warn("alias {} forwards to {}: forwarding to other servers needs the outbound queue, not delivered there", to, target);
         }
-        return out;
+        return targets.accounts();
     }
 
     /** The configured postmaster account, else the domain's first account (then: any first account). */

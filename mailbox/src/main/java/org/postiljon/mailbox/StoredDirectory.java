@@ -1,8 +1,10 @@
 package org.postiljon.mailbox;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.postiljon.mailbox.api.Account;
@@ -219,11 +221,8 @@ final class StoredDirectory implements Directory {
     public boolean maySendAs(Account account, EmailAddress address) {
         if (address.equals(account.address())) return true;
         return store.read(tx -> {
-            if (tx.domainExists(address.domain())) {
-                Set<EmailAddress> targets = new LinkedHashSet<>();
-                resolve(tx, address, 0, targets, new LinkedHashSet<>());
-                if (targets.contains(account.address())) return true; // an alias (or catch-all) that leads to the account
-            }
+            // an alias (or catch-all) that leads to the account
+            if (resolve(tx, address).containsKey(account.address())) return true;
             return tx.account(address).filter(AccountRecord::team)
                     .map(team -> tx.teamsOf(account.id()).containsKey(team.account().id())).orElse(false);
         });
@@ -231,22 +230,34 @@ final class StoredDirectory implements Directory {
 
     @Override
     public List<EmailAddress> resolve(EmailAddress recipient) {
-        return store.read(tx -> {
-            Set<EmailAddress> out = new LinkedHashSet<>();
-            if (!tx.domainExists(recipient.domain())) return List.<EmailAddress>of();
-            resolve(tx, recipient, 0, out, new LinkedHashSet<>());
-            return new ArrayList<>(out);
-        });
+        return new ArrayList<>(store.read(tx -> resolve(tx, recipient)).keySet());
     }
 
-    private static void resolve(org.postiljon.store.spi.ReadTx tx, EmailAddress a, int depth, Set<EmailAddress> out, Set<EmailAddress> seen) {
+    @Override
+    public Targets targets(EmailAddress recipient) {
+        Map<EmailAddress, Optional<Account>> found = store.read(tx -> resolve(tx, recipient));
+        List<Account> accounts = new ArrayList<>();
+        List<EmailAddress> foreign = new ArrayList<>();
+        found.forEach((address, account) -> account.ifPresentOrElse(accounts::add, () -> foreign.add(address)));
+        return new Targets(accounts, foreign);
+    }
+
+    /** Each address mail for {@code recipient} reaches, with its account (empty: on another server). */
+    private static Map<EmailAddress, Optional<Account>> resolve(org.postiljon.store.spi.ReadTx tx, EmailAddress recipient) {
+        Map<EmailAddress, Optional<Account>> out = new LinkedHashMap<>();
+        if (tx.domainExists(recipient.domain())) resolve(tx, recipient, 0, out, new LinkedHashSet<>());
+        return out;
+    }
+
+    private static void resolve(org.postiljon.store.spi.ReadTx tx, EmailAddress a, int depth, Map<EmailAddress, Optional<Account>> out, Set<EmailAddress> seen) {
         if (!seen.add(a)) return; // alias loop
-        if (!tx.domainExists(a.domain())) {
-            out.add(a); // foreign: delivered by the outbound queue
+        if (depth > 0 && !tx.domainExists(a.domain())) { // the recipient's own domain was checked by the caller
+            out.put(a, Optional.empty()); // foreign: delivered by the outbound queue
             return;
         }
-        if (tx.account(a).isPresent()) {
-            out.add(a);
+        Optional<AccountRecord> account = tx.account(a);
+        if (account.isPresent()) {
+            out.put(a, Optional.of(account.get().account()));
             return;
         }
         if (depth >= MAX_ALIAS_DEPTH) return;

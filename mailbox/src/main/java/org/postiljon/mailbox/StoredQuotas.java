@@ -44,12 +44,14 @@ final class StoredQuotas implements Quotas {
         QuotaLimits own = owner.account().quota();
         OptionalLong bytes = own.storageBytes();
         OptionalLong messages = own.messages();
+        if (bytes.isPresent() && messages.isPresent()) return own;
+        java.util.Map<String, String> domain = tx.domainSettings(owner.account().address().domain()); // the defaults, in one read
         if (bytes.isEmpty()) {
-            OptionalLong mb = AccountSetting.number(Settings.domainValue(tx, owner.account().address().domain(), AccountSetting.QUOTA_STORAGE_MB));
+            OptionalLong mb = AccountSetting.number(Settings.domainValue(domain, AccountSetting.QUOTA_STORAGE_MB));
             if (mb.isPresent()) bytes = OptionalLong.of(mb.getAsLong() * 1024 * 1024);
         }
         if (messages.isEmpty()) {
-            messages = AccountSetting.number(Settings.domainValue(tx, owner.account().address().domain(), AccountSetting.QUOTA_MESSAGES));
+            messages = AccountSetting.number(Settings.domainValue(domain, AccountSetting.QUOTA_MESSAGES));
         }
         return new QuotaLimits(bytes, messages);
     }

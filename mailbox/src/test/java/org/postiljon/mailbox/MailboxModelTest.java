@@ -25,6 +25,7 @@ import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.AppendResult;
 import org.postiljon.mailbox.api.Change;
 import org.postiljon.mailbox.api.CopyResult;
+import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.FlagUpdate;
 import org.postiljon.mailbox.api.Flags;
@@ -243,6 +244,14 @@ class MailboxModelTest {
         assertEquals(List.of(EmailAddress.parse("someone@elsewhere.test")), d.resolve(EmailAddress.parse("fwd@example.org")));
         assertTrue(d.resolve(EmailAddress.parse("nobody@example.org")).isEmpty());
         assertTrue(d.resolve(EmailAddress.parse("alice@elsewhere.test")).isEmpty(), "not a local domain");
+        // The same, read at once with the accounts: what a delivery's route takes.
+        var alice = d.find(aliceAddr).orElseThrow();
+        d.addAlias(org.postiljon.mailbox.api.AliasSource.parse("team@example.org"), aliceAddr);
+        d.addAlias(org.postiljon.mailbox.api.AliasSource.parse("team@example.org"), EmailAddress.parse("someone@elsewhere.test"));
+        assertEquals(new Directory.Targets(List.of(alice), List.of()), d.targets(EmailAddress.parse("sales@example.org")));
+        assertEquals(new Directory.Targets(List.of(alice), List.of(EmailAddress.parse("someone@elsewhere.test"))), d.targets(EmailAddress.parse("team@example.org")));
+        assertEquals(new Directory.Targets(List.of(), List.of()), d.targets(EmailAddress.parse("alice@elsewhere.test")), "not a local domain");
+        assertEquals(new Directory.Targets(List.of(), List.of()), d.targets(EmailAddress.parse("nobody@example.org")));
         d.addAlias(org.postiljon.mailbox.api.AliasSource.parse("@example.org"), aliceAddr);
         assertEquals(List.of(aliceAddr), d.resolve(EmailAddress.parse("nobody@example.org")));
         assertThrows(MailboxException.NoSuchAccount.class,

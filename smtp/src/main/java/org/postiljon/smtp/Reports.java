@@ -3,6 +3,7 @@ package org.postiljon.smtp;
 import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.util.List;
+import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.Flags;
@@ -31,9 +32,8 @@ record Reports(Directory directory, Messages messages, OutboundQueue queue, Runn
             return;
         }
         if (directory.isLocal(to.domain())) {
-            for (EmailAddress target : directory.resolve(to)) {
-                directory.find(target).ifPresent(a ->
-                        messages.append(a, MailboxName.INBOX, new ByteArrayInputStream(report), Flags.NONE, Instant.now()));
+            for (Account a : directory.targets(to).accounts()) {
+                messages.append(a, MailboxName.INBOX, new ByteArrayInputStream(report), Flags.NONE, Instant.now());
             }
         } else {
             queue.enqueue("", OutboundQueue.Dsn.NONE, List.of(OutboundQueue.Target.of(sender)), new ByteArrayInputStream(report));

@@ -59,6 +59,21 @@ public interface Directory {
     List<EmailAddress> resolve(EmailAddress recipient);
 
     /**
+     * {@link #resolve} with the accounts found, read at once (a delivery's route: one read, not one
+     * per target): the local accounts mail for {@code recipient} reaches, and the addresses on other
+     * servers its aliases lead to. Both empty when the domain is not local or nothing matches.
+     */
+    Targets targets(EmailAddress recipient);
+
+    /** Where mail for one address goes: local accounts, and foreign addresses (for the outbound queue). */
+    record Targets(List<Account> accounts, List<EmailAddress> foreign) {
+        public Targets {
+            accounts = List.copyOf(accounts);
+            foreign = List.copyOf(foreign);
+        }
+    }
+
+    /**
      * Whether the account may send as {@code address} (RFC 6409 §8.1), in the envelope and in
      * From:/Sender:: its own address, an alias that leads to it, or a team mailbox it is a member of.
      */

@@ -150,6 +150,9 @@ public interface ReadTx {
 
     Optional<String> domainSetting(DomainName domain, String key);
 
+    /** Every setting the domain has (name to value), in one read; empty for none or no such domain. */
+    java.util.Map<String, String> domainSettings(DomainName domain);
+
     /** The mailbox's ACL: identifier to rights letters, in identifier order. */
     java.util.SortedMap<String, String> acl(long mailboxId);
 

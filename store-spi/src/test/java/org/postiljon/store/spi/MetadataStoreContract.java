@@ -125,6 +125,21 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void domainSettingsReadOneByOneOrAllAtOnce() {
+        DomainName example = DomainName.of("example.org");
+        assertEquals(java.util.Map.of(), store.read(tx -> tx.domainSettings(example)));
+        store.write(tx -> {
+            tx.setDomainSetting(example, "quota.storage-mb", "100");
+            tx.setDomainSetting(example, "quota.messages", "5000");
+            tx.setDomainSetting(example, "quota.messages", "6000");
+            return null;
+        });
+        assertEquals(java.util.Map.of("quota.storage-mb", "100", "quota.messages", "6000"), store.read(tx -> tx.domainSettings(example)));
+        assertEquals(java.util.Optional.of("6000"), store.read(tx -> tx.domainSetting(example, "quota.messages")));
+        assertEquals(java.util.Map.of(), store.read(tx -> tx.domainSettings(DomainName.of("nowhere.test"))));
+    }
+
+    @Test
     void uidsIncreaseAndUidValidityChangesWhenANameIsReused() {
         Mailbox m = mailbox("Work");
         long u1 = append(m, Flags.NONE).uid();
