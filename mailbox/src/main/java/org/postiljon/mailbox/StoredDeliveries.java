@@ -57,7 +57,9 @@ final class StoredDeliveries implements Deliveries {
 
     @Override
     public Optional<Route> route(EmailAddress to) {
-        List<Account> accounts = accounts(to);
+        Directory.Targets targets = targets(to);
+        if (!targets.localDomain()) return Optional.empty();
+        List<Account> accounts = targets.accounts();
         if (!accounts.isEmpty()) return Optional.of(new Route(to, accounts, MailboxName.INBOX));
         if (to.localPart().equalsIgnoreCase("postmaster")) {
             // RFC 5321 §4.5.1: postmaster@ every local domain is accepted, even without an account or alias of that name.
@@ -67,7 +69,7 @@ final class StoredDeliveries implements Deliveries {
         // RFC 5233 sub-addressing: user+tag@domain is user@domain.
         int plus = to.localPart().indexOf('+');
         if (plus <= 0) return Optional.empty();
-        accounts = accounts(new EmailAddress(to.localPart().substring(0, plus), to.domain()));
+        accounts = targets(new EmailAddress(to.localPart().substring(0, plus), to.domain())).accounts();
         if (accounts.isEmpty()) return Optional.empty();
         String tag = to.localPart().substring(plus + 1);
         MailboxName folder = MailboxName.INBOX;
@@ -77,17 +79,17 @@ final class StoredDeliveries implements Deliveries {
         return Optional.of(new Route(to, accounts, folder));
     }
 
-    private List<Account> accounts(EmailAddress to) {
+    private Directory.Targets targets(EmailAddress to) {
         Directory.Targets targets = directory.targets(to);
         for (EmailAddress target : targets.foreign()) {
             log.warn("alias {} forwards to {}: forwarding to other servers needs the outbound queue, not delivered there", to, target);
         }
-        return targets.accounts();
+        return targets;
     }
 
     /** The configured postmaster account, else the domain's first account (then: any first account). */
     private List<Account> postmasterAccounts(EmailAddress to) {
-        if (postmaster != null) return accounts(postmaster);
+        if (postmaster != null) return targets(postmaster).accounts();
         List<Account> inDomain = directory.accounts(Optional.of(to.domain()));
         if (!inDomain.isEmpty()) return List.of(inDomain.getFirst());
         List<Account> any = directory.accounts(Optional.empty());

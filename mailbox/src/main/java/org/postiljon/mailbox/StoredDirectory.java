@@ -235,11 +235,15 @@ final class StoredDirectory implements Directory {
 
     @Override
     public Targets targets(EmailAddress recipient) {
-        Map<EmailAddress, Optional<Account>> found = store.read(tx -> resolve(tx, recipient));
-        List<Account> accounts = new ArrayList<>();
-        List<EmailAddress> foreign = new ArrayList<>();
-        found.forEach((address, account) -> account.ifPresentOrElse(accounts::add, () -> foreign.add(address)));
-        return new Targets(accounts, foreign);
+        return store.read(tx -> {
+            if (!tx.domainExists(recipient.domain())) return new Targets(false, List.of(), List.of());
+            Map<EmailAddress, Optional<Account>> found = new LinkedHashMap<>();
+            resolve(tx, recipient, 0, found, new LinkedHashSet<>());
+            List<Account> accounts = new ArrayList<>();
+            List<EmailAddress> foreign = new ArrayList<>();
+            found.forEach((address, account) -> account.ifPresentOrElse(accounts::add, () -> foreign.add(address)));
+            return new Targets(true, accounts, foreign);
+        });
     }
 
     /** Each address mail for {@code recipient} reaches, with its account (empty: on another server). */

@@ -248,10 +248,10 @@ class MailboxModelTest {
         var alice = d.find(aliceAddr).orElseThrow();
         d.addAlias(org.postiljon.mailbox.api.AliasSource.parse("team@example.org"), aliceAddr);
         d.addAlias(org.postiljon.mailbox.api.AliasSource.parse("team@example.org"), EmailAddress.parse("someone@elsewhere.test"));
-        assertEquals(new Directory.Targets(List.of(alice), List.of()), d.targets(EmailAddress.parse("sales@example.org")));
-        assertEquals(new Directory.Targets(List.of(alice), List.of(EmailAddress.parse("someone@elsewhere.test"))), d.targets(EmailAddress.parse("team@example.org")));
-        assertEquals(new Directory.Targets(List.of(), List.of()), d.targets(EmailAddress.parse("alice@elsewhere.test")), "not a local domain");
-        assertEquals(new Directory.Targets(List.of(), List.of()), d.targets(EmailAddress.parse("nobody@example.org")));
+        assertEquals(new Directory.Targets(true, List.of(alice), List.of()), d.targets(EmailAddress.parse("sales@example.org")));
+        assertEquals(new Directory.Targets(true, List.of(alice), List.of(EmailAddress.parse("someone@elsewhere.test"))), d.targets(EmailAddress.parse("team@example.org")));
+        assertEquals(new Directory.Targets(false, List.of(), List.of()), d.targets(EmailAddress.parse("alice@elsewhere.test")), "not a local domain");
+        assertEquals(new Directory.Targets(true, List.of(), List.of()), d.targets(EmailAddress.parse("nobody@example.org")));
         d.addAlias(org.postiljon.mailbox.api.AliasSource.parse("@example.org"), aliceAddr);
         assertEquals(List.of(aliceAddr), d.resolve(EmailAddress.parse("nobody@example.org")));
         assertThrows(MailboxException.NoSuchAccount.class,

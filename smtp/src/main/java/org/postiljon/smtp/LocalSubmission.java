@@ -67,14 +67,14 @@ public final class LocalSubmission implements Submission {
                         out.add(new Outcome(given, Outcome.Status.REFUSED, "bad recipient address: " + e.getMessage()));
                         continue;
                     }
-                    if (!svc.directory().isLocal(to.domain())) {
-                        remote.add(OutboundQueue.Target.of(to.toString()));
-                        out.add(new Outcome(given, Outcome.Status.QUEUED, null));
-                        continue;
-                    }
                     var route = svc.deliveries().route(to);
                     if (route.isEmpty()) {
-                        out.add(new Outcome(given, Outcome.Status.REFUSED, "no such user here"));
+                        if (svc.directory().isLocal(to.domain())) {
+                            out.add(new Outcome(given, Outcome.Status.REFUSED, "no such user here"));
+                        } else {
+                            remote.add(OutboundQueue.Target.of(to.toString()));
+                            out.add(new Outcome(given, Outcome.Status.QUEUED, null));
+                        }
                         continue;
                     }
                     try {

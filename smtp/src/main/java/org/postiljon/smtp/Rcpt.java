@@ -55,7 +55,10 @@ final class Rcpt implements Command {
         } catch (MailboxException.InvalidName e) {
             throw new SmtpError(501, "5.1.3", "bad recipient address: " + e.getMessage());
         }
-        if (!s.services.directory().isLocal(to.domain())) {
+        // One read for a local recipient; only without a route does locality decide the answer.
+        Deliveries.Route route = s.services.deliveries().route(to).orElse(null);
+        if (route == null) {
+            if (s.services.directory().isLocal(to.domain())) throw new SmtpError(550, "5.1.1", "no such user here");
             switch (s.mode) {
                 case MX -> throw new SmtpError(554, "5.7.1", "relay access denied: " + DomainName.of(to.domain().ascii()).ascii() + " is not a domain of this server");
                 case LMTP -> throw new SmtpError(550, "5.1.1", "not a local address");
@@ -67,7 +70,6 @@ final class Rcpt implements Command {
                 }
             }
         }
-        Deliveries.Route route = s.services.deliveries().route(to).orElseThrow(() -> new SmtpError(550, "5.1.1", "no such user here"));
         Envelope.Recipient r = new Envelope.Recipient(path, route, new OutboundQueue.Target(path, notify, orcpt));
         overQuota(s, r);
         s.envelope.recipients().add(r);

@@ -36,7 +36,10 @@ public interface Deliveries {
      */
     record Via(String from, String protocol) { }
 
-    /** The route of a local address; empty when it leads to no account here (the caller refuses it). */
+    /**
+     * The route of an address; empty when its domain is not local or it leads to no account here
+     * (the caller tells the two apart with {@code Directory.isLocal} only then: a route is one read).
+     */
     Optional<Route> route(EmailAddress to);
 
     /**

@@ -61,12 +61,13 @@ public interface Directory {
     /**
      * {@link #resolve} with the accounts found, read at once (a delivery's route: one read, not one
      * per target): the local accounts mail for {@code recipient} reaches, and the addresses on other
-     * servers its aliases lead to. Both empty when the domain is not local or nothing matches.
+     * servers its aliases lead to. Both empty when the domain is not local ({@code localDomain}
+     * false) or nothing matches.
      */
     Targets targets(EmailAddress recipient);
 
     /** Where mail for one address goes: local accounts, and foreign addresses (for the outbound queue). */
-    record Targets(List<Account> accounts, List<EmailAddress> foreign) {
+    record Targets(boolean localDomain, List<Account> accounts, List<EmailAddress> foreign) {
         public Targets {
             accounts = List.copyOf(accounts);
             foreign = List.copyOf(foreign);
