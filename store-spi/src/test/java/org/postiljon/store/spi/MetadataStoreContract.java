@@ -339,15 +339,19 @@ public abstract class MetadataStoreContract {
                 })));
             }
             int failed = 0;
+            java.util.Set<Long> told = new java.util.TreeSet<>();
             for (Future<?> f : results) {
                 try {
-                    f.get();
+                    told.add(((MessageInfo) f.get()).uid());
                 } catch (java.util.concurrent.ExecutionException e) {
                     assertEquals("boom", e.getCause().getMessage());
                     failed++;
                 }
             }
             assertEquals(67, failed);
+            // What each caller was told is what committed (a group that ran again tells the second run's result).
+            assertEquals(told, store.read(tx -> tx.messages(m.id(), UidSet.ALL)).stream().map(MessageInfo::uid)
+                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
         } finally {
             pool.shutdown();
         }

@@ -204,8 +204,8 @@ abstract class SqlMessages extends SqlMailboxes {
     @Override
     public MessageInfo insertMessage(long mailboxId, long modSeq, Flags flags, Instant internalDate, Instant saveDate,
                                      long size, BlobId blob, MessageKeys k, byte[] trace) {
-        Mailbox m = mailboxById(mailboxId);
-        long uid = takeUid(m, modSeq);
+        Uid taken = takeUid(mailboxId, modSeq);
+        long uid = taken.uid();
         update("INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, save_date, size, blob_id,"
                         + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
                         + " from_text, to_text, cc_text, bcc_text, display_to, trace)"
@@ -217,23 +217,31 @@ abstract class SqlMessages extends SqlMailboxes {
                 k.preview(), k.fromText(), k.toText(), k.ccText(), k.bccText(), k.displayTo(), trace);
         // The parse is a function of the bytes: one row per content, shared by every copy.
         update("INSERT INTO message_parse (blob_id, parse) VALUES (?, ?) ON CONFLICT DO NOTHING", blob.sha256(), k.parse());
-        log(m.accountId(), modSeq, mailboxId, uid, ChangeRecord.Kind.APPEND);
+        log(taken.accountId(), modSeq, mailboxId, uid, ChangeRecord.Kind.APPEND);
         forgetOrphan(blob);
         return new MessageInfo(mailboxId, uid, modSeq, flags, internalDate, saveDate, size, blob, trace == null ? 0 : trace.length);
     }
 
-    long takeUid(Mailbox m, long modSeq) {
-        long uid = m.uidNext();
+    /** A UID taken from a mailbox, with the mailbox's account and name. */
+    record Uid(long uid, long accountId, String mailbox) { }
+
+    /**
+     * Takes the mailbox's next UID in one statement (the row is locked until commit, so no other
+     * transaction, on any node, takes the same).
+     */
+    Uid takeUid(long mailboxId, long modSeq) {
+        Uid taken = one("UPDATE mailbox SET uid_next = uid_next + 1, highest_modseq = ? WHERE id = ? RETURNING uid_next - 1, account_id, name",
+                rs -> new Uid(rs.getLong(1), rs.getLong(2), rs.getString(3)), modSeq, mailboxId)
+                .orElseThrow(() -> new MailboxException.NoSuchMailbox("#" + mailboxId));
         // RFC 9051 §2.3.1.1: UIDs are 32-bit; a mailbox that used them all needs a new UIDVALIDITY.
-        if (uid > UidSet.MAX_UID) throw new MailboxException.NotAllowed("mailbox " + m.name() + " has used all UIDs");
-        update("UPDATE mailbox SET uid_next = ?, highest_modseq = ? WHERE id = ?", uid + 1, modSeq, m.id());
-        return uid;
+        if (taken.uid() > UidSet.MAX_UID) throw new MailboxException.NotAllowed("mailbox " + taken.mailbox() + " has used all UIDs");
+        return taken;
     }
 
     @Override
     public MessageInfo copyMessage(MessageInfo source, long toMailboxId, long modSeq, Instant saveDate, Flags flags) {
-        Mailbox to = mailboxById(toMailboxId);
-        long uid = takeUid(to, modSeq);
+        Uid taken = takeUid(toMailboxId, modSeq);
+        long uid = taken.uid();
         update("INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, save_date, size, blob_id,"
                         + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
                         + " from_text, to_text, cc_text, bcc_text, display_to, trace)"
@@ -243,7 +251,7 @@ abstract class SqlMessages extends SqlMailboxes {
                         + " FROM message WHERE mailbox_id = ? AND uid = ?",
                 toMailboxId, uid, modSeq, flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED),
                 saveDate.toEpochMilli(), source.mailboxId(), source.uid());
-        log(to.accountId(), modSeq, toMailboxId, uid, ChangeRecord.Kind.APPEND);
+        log(taken.accountId(), modSeq, toMailboxId, uid, ChangeRecord.Kind.APPEND);
         return new MessageInfo(toMailboxId, uid, modSeq, flags, source.internalDate(), saveDate, source.size(), source.blobId(), source.traceLength());
     }
 
