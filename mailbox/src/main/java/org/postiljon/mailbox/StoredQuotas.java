@@ -41,11 +41,16 @@ final class StoredQuotas implements Quotas {
     }
 
     static QuotaLimits limits(ReadTx tx, AccountRecord owner) {
-        QuotaLimits own = owner.account().quota();
+        return limits(tx, owner.account());
+    }
+
+    /** The account's own limits, else its domain's defaults. */
+    static QuotaLimits limits(ReadTx tx, Account owner) {
+        QuotaLimits own = owner.quota();
         OptionalLong bytes = own.storageBytes();
         OptionalLong messages = own.messages();
         if (bytes.isPresent() && messages.isPresent()) return own;
-        java.util.Map<String, String> domain = tx.domainSettings(owner.account().address().domain()); // the defaults, in one read
+        java.util.Map<String, String> domain = tx.domainSettings(owner.address().domain()); // the defaults, in one read
         if (bytes.isEmpty()) {
             OptionalLong mb = AccountSetting.number(Settings.domainValue(domain, AccountSetting.QUOTA_STORAGE_MB));
             if (mb.isPresent()) bytes = OptionalLong.of(mb.getAsLong() * 1024 * 1024);
@@ -75,7 +80,10 @@ final class StoredQuotas implements Quotas {
     }
 
     static QuotaLimits check(ReadTx tx, long ownerId, long bytes, long count, long largest) {
-        QuotaLimits l = limits(tx, owner(tx, ownerId));
+        return check(tx, ownerId, limits(tx, owner(tx, ownerId)), bytes, count, largest);
+    }
+
+    private static QuotaLimits check(ReadTx tx, long ownerId, QuotaLimits l, long bytes, long count, long largest) {
         if (count == 0 || l.storageBytes().isEmpty() && l.messages().isEmpty()) return l;
         QuotaUsage u = tx.usage(ownerId);
         if (l.storageBytes().isPresent()) {
@@ -158,7 +166,9 @@ final class StoredQuotas implements Quotas {
     @Override
     public void checkDelivery(Account recipient, long size) {
         store.read(tx -> {
-            check(tx, recipient.id(), size, 1, size);
+            // A check ahead of the delivery, with the account's limits as given (the caller read it
+            // just now); the delivery checks again under the account's lock.
+            check(tx, recipient.id(), limits(tx, recipient), size, 1, size);
             return null;
         });
     }

@@ -20,7 +20,9 @@ public interface Quotas {
     Quota root(Account user, String root);
 
     /**
-     * Whether a message of {@code size} octets could be delivered to the account now.
+     * Whether a message of {@code size} octets could be delivered to the account now: a check ahead
+     * of the delivery, with the account's own limits as {@code recipient} carries them (one read
+     * fewer); the delivery itself checks again with the limits in force.
      * @throws MailboxException.OverQuota when it would not fit ({@code permanent} when it never could)
      */
     void checkDelivery(Account recipient, long size);
