@@ -16,12 +16,18 @@ import org.postiljon.store.spi.BlobStore;
 
 /**
  * Message contents in PostgreSQL ({@code blobs = postgres}, schema V21), for installations whose
- * nodes share a database and no object store. A put streams the content in chunks of
- * {@link #CHUNK} bytes under a temporary name and, in the same transaction, files them under their
- * SHA-256, or, when the content is there already, drops them and renews the content's "written"
- * time; content of one chunk is hashed first and written only if new. The transaction commits with synchronous_commit on before put returns: the content is as
- * durable as the database. Reading fetches one chunk at a time, so a large message never sits in
+ * nodes share a database and no object store. Content of one chunk ({@link #CHUNK} bytes; nearly
+ * every message) is hashed first and filed in one statement that writes its chunk only when the
+ * content is new and otherwise renews its "written" time. Larger content is streamed in chunks
+ * under a temporary name and, in the same transaction, filed under its SHA-256 or, when it is
+ * there already, dropped. Reading fetches one chunk at a time, so a large message never sits in
  * memory whole and no connection is held while a slow client reads.
+ *
+ * <p>Puts run on connections whose commits do not wait for the disk ({@code synchronous_commit =
+ * off}, see {@link PostgresStore}): the metadata row that refers to the content commits later in
+ * the same database with synchronous_commit on, and flushing the write-ahead log to that commit
+ * flushes the content's, which comes before it in the log. Nothing refers to content whose commit a
+ * crash lost. (A wait for the disk per content halved delivery.)
  *
  * <p>Safe against the sweeper across nodes: {@link #deleteIfIdle} deletes only a content whose
  * "written" is older than the cutoff, in one statement that takes the row's lock, and a put of the
@@ -32,31 +38,32 @@ public final class PostgresBlobStore implements BlobStore {
     static final int CHUNK = 256 * 1024;
 
     private final DataSource pool;
+    private final DataSource puts;
 
-    public PostgresBlobStore(DataSource pool) {
+    /** @param puts where contents are written: sessions with {@code synchronous_commit = off} */
+    public PostgresBlobStore(DataSource pool, DataSource puts) {
         this.pool = pool;
+        this.puts = puts;
     }
 
     @Override
     public Stored put(InputStream content, long maxBytes) throws IOException {
         MessageDigest sha = Sha256.digest();
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = puts.getConnection()) {
+            byte[] buf = new byte[CHUNK];
+            int n = content.readNBytes(buf, 0, buf.length);
+            if (n > maxBytes) throw new TooLarge(maxBytes);
+            if (n < buf.length) return putWhole(c, sha, java.util.Arrays.copyOf(buf, n));
             c.setAutoCommit(false);
-            try (java.sql.Statement s = c.createStatement()) {
-                // No flush of its own: the metadata row that refers to this content commits later in
-                // the same database with synchronous_commit on, and flushing the write-ahead log to
-                // that commit flushes this one, which comes before it in the log. Nothing refers to
-                // content whose commit a crash lost. (A wait for the disk per content halved delivery.)
-                s.execute("SET LOCAL synchronous_commit = off");
-                byte[] buf = new byte[CHUNK];
-                int n = content.readNBytes(buf, 0, buf.length);
-                if (n > maxBytes) throw new TooLarge(maxBytes);
-                Stored stored = n < buf.length ? putWhole(c, sha, java.util.Arrays.copyOf(buf, n)) : putChunked(c, sha, content, buf, maxBytes);
+            try {
+                Stored stored = putChunked(c, sha, content, buf, maxBytes);
                 c.commit();
                 return stored;
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback(); // nothing of the chunks stays
                 throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw new IOException("cannot store the message in PostgreSQL: " + e.getMessage(), e);
@@ -64,12 +71,24 @@ public final class PostgresBlobStore implements BlobStore {
     }
 
     /**
-     * Content of one chunk (nearly every message): its name is known before anything is written, so
-     * the chunk is written only when the content is new; a known content costs one statement.
+     * Content of one chunk: its name is known before anything is written, so one statement (its
+     * own transaction) files it: the row is inserted or, when there, renewed under its lock (a
+     * concurrent put of the same bytes waits for this one's commit), and the chunk is written only
+     * with a new row.
      */
     private static Stored putWhole(Connection c, MessageDigest sha, byte[] bytes) throws SQLException {
         BlobId id = new BlobId(HexFormat.of().formatHex(sha.digest(bytes)));
-        if (claim(c, id, bytes.length) && bytes.length > 0) insertChunk(c, id.sha256(), 0, bytes);
+        try (PreparedStatement p = c.prepareStatement("WITH b AS (INSERT INTO blob (id, size, written) VALUES (?, ?, ?)"
+                + " ON CONFLICT (id) DO UPDATE SET written = excluded.written RETURNING (xmax = 0) AS fresh)"
+                + " INSERT INTO blob_chunk (blob_id, seq, data) SELECT ?, 0, ? FROM b WHERE b.fresh AND ?")) {
+            p.setString(1, id.sha256());
+            p.setLong(2, bytes.length);
+            p.setLong(3, System.currentTimeMillis());
+            p.setString(4, id.sha256());
+            p.setBytes(5, bytes);
+            p.setBoolean(6, bytes.length > 0); // empty content: the row alone
+            p.executeUpdate();
+        }
         return new Stored(id, bytes.length);
     }
 

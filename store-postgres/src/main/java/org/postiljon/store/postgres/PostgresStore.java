@@ -25,6 +25,8 @@ public final class PostgresStore implements AutoCloseable {
     private final String password;
     private final MetadataStore metadata;
     private final HikariDataSource pool;
+    /** Where {@code blobs = postgres} writes contents: commits that do not wait for the disk (see PostgresBlobStore). */
+    private final HikariDataSource puts;
     private final java.util.List<AutoCloseable> closing = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private PostgresStore(String url, String user, String password) {
@@ -32,15 +34,21 @@ public final class PostgresStore implements AutoCloseable {
         this.user = user;
         this.password = password;
         this.metadata = open(url, user, password); // migrates first, so the pool's tables exist
+        this.pool = pool(url, user, password, "postiljon-contents", null);
+        this.puts = pool(url, user, password, "postiljon-content-writes", "SET synchronous_commit = off"); // none opened before a put
+    }
+
+    private static HikariDataSource pool(String url, String user, String password, String name, String initSql) {
         HikariConfig c = new HikariConfig();
         c.setJdbcUrl(url);
         if (user != null) c.setUsername(user);
         if (password != null) c.setPassword(password);
         c.setMaximumPoolSize(POOL);
-        c.setMinimumIdle(1);
-        c.setPoolName("postiljon-contents");
+        c.setMinimumIdle(initSql == null ? 1 : 0);
+        c.setPoolName(name);
+        if (initSql != null) c.setConnectionInitSql(initSql);
         c.addDataSourceProperty("ApplicationName", "postiljon");
-        this.pool = new HikariDataSource(c);
+        return new HikariDataSource(c);
     }
 
     /** @param url a JDBC URL, {@code jdbc:postgresql://host:port/database} */
@@ -53,7 +61,7 @@ public final class PostgresStore implements AutoCloseable {
     }
 
     public BlobStore blobs() {
-        return new PostgresBlobStore(pool);
+        return new PostgresBlobStore(pool, puts);
     }
 
     /**
@@ -108,6 +116,7 @@ public final class PostgresStore implements AutoCloseable {
             }
         }
         pool.close();
+        puts.close();
         metadata.close();
     }
 
