@@ -65,7 +65,7 @@ final class LineScanner {
         int kept = 0;
         long length = 0;
         boolean truncated = false;
-        boolean sawCr = false;
+        boolean sawCr = false; // the byte before the LF, wherever a buffer ended
         while (true) {
             if (pos == limit && !fill()) {
                 if (length == 0) return null;
@@ -75,25 +75,34 @@ final class LineScanner {
                 linesRead++;
                 return l;
             }
-            byte b = buf[pos++];
+            // The buffered bytes up to the line's end (or the buffer's), scanned and copied in bulk.
+            int end = pos;
+            while (end < limit && buf[end] != '\n') end++;
+            int n = end - pos;
+            if (n > 0) {
+                sawCr = buf[end - 1] == '\r';
+                int take = Math.min(n, cap - kept);
+                if (take > 0) {
+                    if (kept + take > head.length) head = Arrays.copyOf(head, Math.min(cap, Math.max(head.length * 2, kept + take)));
+                    System.arraycopy(buf, pos, head, kept, take);
+                    kept += take;
+                }
+                if (take < n) truncated = true;
+                pos = end;
+                offset += n;
+                length += n;
+            }
+            if (end == limit) continue; // the line goes on in the next buffer
+            pos++;
             offset++;
             length++;
-            if (b == '\n') {
-                int eol = sawCr ? 2 : 1;
-                if (sawCr && kept > 0 && !truncated) kept--; // the CR was kept as content
-                Line l = new Line(start, length, eol, Arrays.copyOf(head, kept), truncated, lastEol, lastEmpty);
-                lastEol = eol;
-                lastEmpty = length == eol;
-                linesRead++;
-                return l;
-            }
-            sawCr = b == '\r';
-            if (kept < cap) {
-                if (kept == head.length) head = Arrays.copyOf(head, Math.min(cap, head.length * 2));
-                head[kept++] = b;
-            } else {
-                truncated = true;
-            }
+            int eol = sawCr ? 2 : 1;
+            if (sawCr && kept > 0 && !truncated) kept--; // the CR was kept as content
+            Line l = new Line(start, length, eol, Arrays.copyOf(head, kept), truncated, lastEol, lastEmpty);
+            lastEol = eol;
+            lastEmpty = length == eol;
+            linesRead++;
+            return l;
         }
     }
 
