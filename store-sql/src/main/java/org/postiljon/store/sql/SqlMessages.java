@@ -218,7 +218,9 @@ abstract class SqlMessages extends SqlMailboxes {
         // The parse is a function of the bytes: one row per content, shared by every copy.
         update("INSERT INTO message_parse (blob_id, parse) VALUES (?, ?) ON CONFLICT DO NOTHING", blob.sha256(), k.parse());
         log(taken.accountId(), modSeq, mailboxId, uid, ChangeRecord.Kind.APPEND);
-        forgetOrphan(blob);
+        // A content noted as orphaned before (its last copy expunged) and referenced again keeps its
+        // note: the sweeper finds the reference and drops the note (BlobSweeper), so a delivery
+        // spends no statement on a note that is almost never there.
         return new MessageInfo(mailboxId, uid, modSeq, flags, internalDate, saveDate, size, blob, trace == null ? 0 : trace.length);
     }
 
