@@ -32,3 +32,28 @@ wait_for_port() {
   for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.2; done
   echo "nothing listens on port $1" >&2; return 1
 }
+
+# A PostgreSQL as an operator would run it (fsync and synchronous_commit on, shared_buffers 1 GB) on
+# port $1 in a temp directory, as the postgres user when run as root; sets ON_PG (Postiljon's
+# config lines for it, contents in the database). stop_pg stops it and removes its files.
+start_pg() {
+  local port="$1"
+  PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
+  PGDIR="$(mktemp -d /var/tmp/postiljon-pg.XXXX)"
+  AS=(); [ "$(id -u)" = 0 ] && { chown postgres "$PGDIR"; AS=(runuser -u postgres --); }
+  "${AS[@]}" "$PGBIN/initdb" -D "$PGDIR/data" --auth=trust --username=postiljon --encoding=UTF8 --locale=C >/dev/null
+  "${AS[@]}" "$PGBIN/pg_ctl" start -w -D "$PGDIR/data" -l "$PGDIR/log" \
+    -o "-p $port -k $PGDIR -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_connections=200" >/dev/null
+  "${AS[@]}" "$PGBIN/psql" -h 127.0.0.1 -p "$port" -U postiljon -d postgres -qc \
+    "CREATE DATABASE postiljon ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+  ON_PG="store = postgres
+store.url = jdbc:postgresql://127.0.0.1:$port/postiljon
+store.user = postiljon
+blobs = postgres"
+}
+
+stop_pg() {
+  [ -n "${PGDIR:-}" ] || return 0
+  "${AS[@]}" "$PGBIN/pg_ctl" stop -m fast -D "$PGDIR/data" >/dev/null 2>&1 || true
+  rm -rf "$PGDIR"
+}

@@ -15,21 +15,8 @@ JAVA="$( (ls -d /usr/lib/jvm/*25*/bin/java /usr/lib/jvm/*21*/bin/java 2>/dev/nul
 CP="$ROOT/bench/target/bench-0.1.0-SNAPSHOT.jar:$ROOT/bench/target/lib/*"
 BENCH=("$JAVA" --enable-native-access=ALL-UNNAMED -Dpostiljon.shared="$ROOT/../shared" -cp "$CP")
 
-PGBIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
-PGDIR="$(mktemp -d /var/tmp/postiljon-pg.XXXX)"
-AS=(); [ "$(id -u)" = 0 ] && { chown postgres "$PGDIR"; AS=(runuser -u postgres --); }
-"${AS[@]}" "$PGBIN/initdb" -D "$PGDIR/data" --auth=trust --username=postiljon --encoding=UTF8 --locale=C >/dev/null
-"${AS[@]}" "$PGBIN/pg_ctl" start -w -D "$PGDIR/data" -l "$PGDIR/log" \
-  -o "-p $PG_PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_connections=200" >/dev/null
-stop_pg() { "${AS[@]}" "$PGBIN/pg_ctl" stop -m fast -D "$PGDIR/data" >/dev/null 2>&1 || true; rm -rf "$PGDIR"; }
-"${AS[@]}" "$PGBIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postiljon -d postgres -qc \
-  "CREATE DATABASE postiljon ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
-ON_PG="store = postgres
-store.url = jdbc:postgresql://127.0.0.1:$PG_PORT/postiljon
-store.user = postiljon
-blobs = postgres"
-
 source "$ROOT/bench/lib.sh"
+start_pg "$PG_PORT"
 trap "exit 143" TERM INT # so the EXIT trap stops what was started
 trap 'stop_postiljon; stop_pg' EXIT
 

@@ -159,8 +159,9 @@ final class StoredMessages implements Messages {
                 Access.Target t = Access.resolve(tx, account, name, 'i', "append");
                 // The MODSEQ first: it locks the owner's account row, so a concurrent append on another node over the
                 // same database waits here, and the quota check below counts what that one added.
-                long modSeq = tx.nextModSeq(t.ownerId());
-                QuotaLimits limits = StoredQuotas.check(tx, t.ownerId(), messages.stream().mapToLong(m -> m.size() + extra).toArray());
+                var locked = tx.nextModSeqOf(t.ownerId());
+                long modSeq = locked.modSeq();
+                QuotaLimits limits = StoredQuotas.check(tx, locked.account(), messages.stream().mapToLong(m -> m.size() + extra).toArray());
                 List<MessageInfo> added = new ArrayList<>();
                 for (StagedMessage s : messages) {
                     // RFC 4314 §4: flags the user has no right to set are dropped, the append is not refused.

@@ -71,12 +71,17 @@ final class StoredQuotas implements Quotas {
      * can never together pass it. Returns the limits in force, for {@link #crossed(WriteTx, long, QuotaLimits)}.
      */
     static QuotaLimits check(ReadTx tx, long ownerId, long[] sizes) {
+        return check(tx, owner(tx, ownerId), sizes);
+    }
+
+    /** The same with the owner's row as read under its lock ({@code WriteTx.nextModSeqOf}). */
+    static QuotaLimits check(ReadTx tx, AccountRecord owner, long[] sizes) {
         long bytes = 0, largest = 0;
         for (long size : sizes) {
             bytes += size;
             largest = Math.max(largest, size);
         }
-        return check(tx, ownerId, bytes, sizes.length, largest);
+        return check(tx, owner.account().id(), limits(tx, owner), bytes, sizes.length, largest);
     }
 
     static QuotaLimits check(ReadTx tx, long ownerId, long bytes, long count, long largest) {

@@ -52,6 +52,12 @@ public interface WriteTx extends ReadTx {
     /** Increments and returns the account's MODSEQ counter. */
     long nextModSeq(long accountId);
 
+    /** {@link #nextModSeq} with the account row it locked, read in the same statement (an append's quota check reads it next). */
+    LockedAccount nextModSeqOf(long accountId);
+
+    /** The MODSEQ taken and the account as it is under the lock. */
+    record LockedAccount(long modSeq, AccountRecord account) { }
+
     /** Creates a mailbox with a UIDVALIDITY no earlier mailbox of the account had. */
     Mailbox insertMailbox(long accountId, MailboxName name, Optional<SpecialUse> use, long modSeq);
 

@@ -137,6 +137,44 @@ public abstract class MetadataStoreContract {
         assertEquals(java.util.Map.of("quota.storage-mb", "100", "quota.messages", "6000"), store.read(tx -> tx.domainSettings(example)));
         assertEquals(java.util.Optional.of("6000"), store.read(tx -> tx.domainSetting(example, "quota.messages")));
         assertEquals(java.util.Map.of(), store.read(tx -> tx.domainSettings(DomainName.of("nowhere.test"))));
+        // A transaction sees its own change after it read the settings.
+        store.write(tx -> {
+            assertEquals("6000", tx.domainSettings(example).get("quota.messages"));
+            tx.setDomainSetting(example, "quota.messages", "7000");
+            assertEquals("7000", tx.domainSettings(example).get("quota.messages"));
+            return null;
+        });
+    }
+
+    /** Jobs grouped with failing ones that changed a setting and read it back never see the rolled-back value. */
+    @Test
+    void aRolledBackSettingIsNotSeenByTheRestOfItsGroup() throws Exception {
+        DomainName example = DomainName.of("example.org");
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<String>> seen = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                boolean fail = i % 2 == 0;
+                seen.add(pool.submit(() -> store.write(tx -> {
+                    if (!fail) return tx.domainSettings(example).getOrDefault("quota.messages", "none");
+                    tx.setDomainSetting(example, "quota.messages", "rolled back");
+                    tx.domainSettings(example);
+                    throw new IllegalStateException("boom");
+                })));
+            }
+            for (int i = 1; i < seen.size(); i += 2) assertEquals("none", seen.get(i).get());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void theNextModSeqComesWithTheAccountItLocked() {
+        long before = store.read(tx -> tx.highestModSeq(alice.id()));
+        WriteTx.LockedAccount locked = store.write(tx -> tx.nextModSeqOf(alice.id()));
+        assertEquals(before + 1, locked.modSeq());
+        assertEquals(alice, locked.account().account());
+        assertThrows(MailboxException.NoSuchAccount.class, () -> store.write(tx -> tx.nextModSeqOf(999_999)));
     }
 
     @Test

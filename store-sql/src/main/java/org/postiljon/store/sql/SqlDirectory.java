@@ -43,6 +43,17 @@ abstract class SqlDirectory extends SqlBase {
                 .orElseThrow(() -> new MailboxException.NoSuchDomain(domain.ascii()));
     }
 
+    /**
+     * Domain settings this transaction read (a group of deliveries to one domain reads them once).
+     * Dropped when the transaction changes them and when a job of the group is rolled back.
+     */
+    final java.util.Map<DomainName, java.util.Map<String, String>> domainSettingsRead = new java.util.HashMap<>();
+
+    /** Forgets what this transaction remembered of its reads (after its own change, or a rollback to a savepoint). */
+    void forgetReads() {
+        domainSettingsRead.clear();
+    }
+
     static AccountRecord account(ResultSet rs) throws SQLException {
         long qb = rs.getLong("quota_bytes");
         OptionalLong storage = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(qb);
@@ -104,6 +115,7 @@ abstract class SqlDirectory extends SqlBase {
                 || number("SELECT count(*) FROM alias WHERE domain_id = ?", id) > 0) {
             throw new MailboxException.NotAllowed("domain " + domain + " still has accounts or aliases; remove them first");
         }
+        forgetReads();
         update("DELETE FROM domain_setting WHERE domain_id = ?", id);
         update("DELETE FROM domain WHERE id = ?", id);
     }

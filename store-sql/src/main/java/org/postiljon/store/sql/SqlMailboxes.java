@@ -93,6 +93,13 @@ abstract class SqlMailboxes extends SqlDirectory {
     }
 
     @Override
+    public LockedAccount nextModSeqOf(long accountId) {
+        return one("UPDATE account SET highest_modseq = highest_modseq + 1 WHERE id = ? RETURNING highest_modseq, " + ACCOUNT_COLUMNS,
+                rs -> new LockedAccount(rs.getLong("highest_modseq"), SqlTx.account(rs)), accountId)
+                .orElseThrow(() -> new MailboxException.NoSuchAccount("#" + accountId));
+    }
+
+    @Override
     public List<org.postiljon.store.spi.ThreadKey> threadKeys(long mailboxId) {
         return query("SELECT uid, internal_date, sent_date, message_id, refs, subject, base_subject FROM message WHERE mailbox_id = ? ORDER BY uid",
                 rs -> {

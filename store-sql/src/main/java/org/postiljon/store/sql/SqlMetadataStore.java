@@ -234,6 +234,7 @@ public final class SqlMetadataStore implements MetadataStore {
                     if (sp != null) {
                         c.rollback(sp);
                         c.releaseSavepoint(sp);
+                        tx.forgetReads(); // what the job read may have been its own, rolled-back writes
                     } else {
                         c.rollback();
                         c.setAutoCommit(true);

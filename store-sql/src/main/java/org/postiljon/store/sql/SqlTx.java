@@ -62,13 +62,14 @@ final class SqlTx extends SqlWebSessions {
 
     @Override
     public java.util.Map<String, String> domainSettings(DomainName domain) {
-        return query("SELECT s.name, s.value FROM domain_setting s JOIN domain d ON d.id = s.domain_id WHERE d.name = ?",
+        return domainSettingsRead.computeIfAbsent(domain, d -> query("SELECT s.name, s.value FROM domain_setting s JOIN domain d ON d.id = s.domain_id WHERE d.name = ?",
                 rs -> java.util.Map.entry(rs.getString(1), rs.getString(2)), domain.ascii())
-                .stream().collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue));
+                .stream().collect(java.util.stream.Collectors.toUnmodifiableMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)));
     }
 
     @Override
     public void setDomainSetting(DomainName domain, String key, String value) {
+        forgetReads();
         update("INSERT INTO domain_setting (domain_id, name, value) VALUES (?, ?, ?)"
                 + " ON CONFLICT (domain_id, name) DO UPDATE SET value = excluded.value", domainId(domain), key, value);
     }
