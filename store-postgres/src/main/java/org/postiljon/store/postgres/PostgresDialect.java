@@ -47,11 +47,6 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public boolean concurrentWriters() {
-        return true;
-    }
-
-    @Override
     public String skipLocked() {
         return " FOR UPDATE SKIP LOCKED";
     }

@@ -57,7 +57,7 @@ public final class PostgresServer implements AutoCloseable {
                 "--encoding=UTF8", "--locale=C", "--no-sync"));
         pg.as(List.of(bin.resolve("pg_ctl").toString(), "start", "-w", "-t", "60", "-D", dir.resolve("data").toString(),
                 "-l", dir.resolve("log").toString(), "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1"
-                        + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500"));
+                        + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"));
         Runtime.getRuntime().addShutdownHook(new Thread(pg::close));
         return pg;
     }

@@ -68,14 +68,6 @@ public interface Dialect {
      */
     default void lockGroup(java.sql.Statement s) throws SQLException { }
 
-    /**
-     * Whether transactions of this process may write at the same time on several connections
-     * (PostgreSQL: row locks order them); false where the database has one writer (SQLite).
-     */
-    default boolean concurrentWriters() {
-        return false;
-    }
-
     /** Sets whether the next commit on {@code writer} waits for the disk (outside a transaction). */
     default void syncCommits(Connection writer, boolean sync) throws SQLException { }
 }

@@ -24,12 +24,6 @@ import org.slf4j.LoggerFactory;
  * A {@link MetadataStore} over JDBC with group commit: callers of {@link #write} queue their work;
  * one writer thread runs all work waiting at that moment in one transaction, each in its own
  * savepoint, commits once, then wakes the callers.
- *
- * <p>Where the database takes writers side by side ({@link Dialect#concurrentWriters}: PostgreSQL),
- * relaxed work ({@link #writeRelaxed}: flags, expunges, leases) does not queue behind the groups:
- * it runs at once, alone in a transaction, on one of a few connections of its own whose commits do
- * not wait for the disk. A lone transaction needs no turn among groups (see {@link #run}); a
- * deadlock it loses runs it again.
  */
 public final class SqlMetadataStore implements MetadataStore {
 
@@ -60,9 +54,6 @@ public final class SqlMetadataStore implements MetadataStore {
     private final BlockingQueue<Pooled> readers;
     private final List<Pooled> allReaders = new ArrayList<>();
     private final Pooled writer;
-    /** Connections for relaxed work run at once; null where the database has one writer. */
-    private final BlockingQueue<Pooled> relaxedWriters;
-    private final List<Pooled> allRelaxedWriters = new ArrayList<>();
     private final Thread writerThread;
     private final Options options;
     private volatile boolean closed;
@@ -85,21 +76,6 @@ public final class SqlMetadataStore implements MetadataStore {
             // setAutoCommit(true), which commits without starting the next one.
             w.setAutoCommit(true);
             this.writer = new Pooled(w, SqlTx.newStatementCache());
-            if (dialect.concurrentWriters()) {
-                int n = Math.max(1, options.readConnections() / 2);
-                this.relaxedWriters = new ArrayBlockingQueue<>(n);
-                for (int i = 0; i < n; i++) {
-                    Connection r = source.open(true);
-                    dialect.configure(r, true);
-                    dialect.syncCommits(r, false);
-                    r.setAutoCommit(false);
-                    Pooled p = new Pooled(r, SqlTx.newStatementCache());
-                    allRelaxedWriters.add(p);
-                    relaxedWriters.add(p);
-                }
-            } else {
-                this.relaxedWriters = null;
-            }
             for (int i = 0; i < options.readConnections(); i++) {
                 Connection r = source.open(false);
                 dialect.configure(r, false);
@@ -159,40 +135,7 @@ public final class SqlMetadataStore implements MetadataStore {
 
     @Override
     public <T> T writeRelaxed(Function<WriteTx, T> work) {
-        return relaxedWriters != null ? runAlone(work) : submit(work, true);
-    }
-
-    /** Relaxed work where writers may run side by side: at once, in a transaction of its own. */
-    private <T> T runAlone(Function<WriteTx, T> work) {
-        if (closed) throw new IllegalStateException("store closed");
-        Pooled p;
-        try {
-            p = relaxedWriters.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreFailure("interrupted while waiting for a connection", e);
-        }
-        try {
-            for (int attempt = 0; ; attempt++) {
-                try {
-                    T result = work.apply(new SqlTx(p.connection(), dialect, p.statements()));
-                    p.connection().commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    try {
-                        p.connection().rollback();
-                    } catch (SQLException ignored) {
-                        // the original exception says more
-                    }
-                    // Lost a deadlock to a group or another lone transaction: the work was right, its timing was not.
-                    if (conflict(e) && attempt < CONFLICT_RETRIES) continue;
-                    if (e instanceof RuntimeException r) throw unwrap(r);
-                    throw StoreFailure.of(dialect, "commit failed", e);
-                }
-            }
-        } finally {
-            relaxedWriters.add(p);
-        }
+        return submit(work, true);
     }
 
     private <T> T submit(Function<WriteTx, T> work, boolean relaxed) {
@@ -344,7 +287,6 @@ public final class SqlMetadataStore implements MetadataStore {
         }
         closeQuietly(writer);
         for (Pooled p : allReaders) closeQuietly(p);
-        for (Pooled p : allRelaxedWriters) closeQuietly(p);
     }
 
     private static void closeQuietly(Pooled p) {
