@@ -4,7 +4,8 @@
 #  2. the IMAP load of bench/imap.sh (commands/s and latencies);
 #  3. IDLE latency: an IDLE hears an LMTP delivery on the same node, and on another node over one database.
 # PostgreSQL runs as an operator would run it: fsync and synchronous_commit on, shared_buffers 1 GB;
-# contents in PostgreSQL (blobs = postgres).
+# contents in PostgreSQL (blobs = postgres). The single-node LMTP run warms up with as many messages
+# as it measures: in a shorter run the JIT compiler threads take a third of the server's CPU.
 #   bench/postgres.sh [messages=10000] [imap-seconds=20] [clients=20]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,7 +30,7 @@ $2"
   wait_for_port "$IMAP_PORT"; wait_for_port "$LMTP_PORT"
   echo "== $1: LMTP delivery"
   "${BENCH[@]}" org.postiljon.bench.LmtpLoad --connections 20 --messages "$MESSAGES" --users "$USERS" --recipients 1 \
-      --warmup $((MESSAGES / 10)) --port "$LMTP_PORT"
+      --warmup "$MESSAGES" --port "$LMTP_PORT"
   echo "== $1: IMAP load"
   "${BENCH[@]}" org.postiljon.bench.ImapLoad --users "$USERS" --clients "$CLIENTS" --seconds "$SECONDS_RUN" --preload 1000 \
       --warmup 10 --password bench-password --port "$IMAP_PORT"
