@@ -427,6 +427,16 @@ final class StoredMessages implements Messages {
     }
 
     @Override
+    public Opened open(Account account, MailboxName name, boolean withFirstUnseen) {
+        return store.read(tx -> {
+            Access.Target t = Access.resolve(tx, account, name);
+            long id = t.mailbox().id();
+            long[] unseen = withFirstUnseen ? tx.uidsWithFlag(id, Flags.SEEN, false) : new long[0];
+            return new Opened(t.viewed(), t.rights(), tx.uids(id), tx.keywords(id), unseen.length == 0 ? 0 : unseen[0]);
+        });
+    }
+
+    @Override
     public java.util.SortedSet<String> keywords(Account account, MailboxName name) {
         return store.read(tx -> tx.keywords(readable(tx, account, name).id()));
     }

@@ -234,6 +234,20 @@ class MailboxModelTest {
     }
 
     @Test
+    void openReadsWhatSelectShowsAtOnce() {
+        long first = t.append(alice, "INBOX", TestModels.message("read"), Flags.of(Flags.SEEN)).uid();
+        long second = t.append(alice, "INBOX", TestModels.message("unread"), Flags.of("$Work")).uid();
+        var opened = m.messages().open(alice, MailboxName.INBOX, true);
+        assertEquals(m.mailboxes().get(alice, MailboxName.INBOX), opened.mailbox());
+        assertTrue(opened.rights().has('r') && opened.rights().has('a'), "the owner has every right");
+        assertArrayEquals(new long[] {first, second}, opened.uids());
+        assertEquals(new java.util.TreeSet<>(List.of("$Work")), opened.keywords());
+        assertEquals(second, opened.firstUnseen());
+        assertEquals(0, m.messages().open(alice, MailboxName.INBOX, false).firstUnseen(), "not asked for");
+        assertThrows(MailboxException.NoSuchMailbox.class, () -> m.messages().open(alice, n("Nowhere"), true));
+    }
+
+    @Test
     void directoryResolvesAccountsAliasesAndCatchAll() {
         var d = m.directory();
         EmailAddress aliceAddr = EmailAddress.parse("alice@example.org");

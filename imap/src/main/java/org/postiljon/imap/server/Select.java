@@ -4,13 +4,12 @@ import org.postiljon.mailbox.api.ObjectIds;
 import java.io.IOException;
 import java.util.List;
 import org.postiljon.imap.wire.CommandReader;
-import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MailboxName;
-import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.Rights;
 import org.postiljon.mailbox.api.MessageInfo;
+import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.UidSet;
 
 /** SELECT and EXAMINE, RFC 9051 §6.3.2-3. */
@@ -46,15 +45,30 @@ final class Select implements Command {
         // §6.3.2: a failed SELECT leaves no mailbox selected.
         s.close();
         var svc = s.services();
-        Mailbox m = svc.mailboxes().get(s.account, name);
-        Rights rights = svc.acl().myRights(s.account, name);
-        if (!rights.has('r')) throw new MailboxException.NoRights("no permission to read " + name + " (needs the 'r' right)");
+        // Two reads: which mailbox it is (to listen to its owner's changes before reading, so no
+        // change falls between), then everything SELECT shows from one snapshot: the rights, the
+        // UIDs (only: a 100,000-message mailbox opens without reading its message rows), the
+        // keywords and the first unseen.
+        Mailbox listened = svc.mailboxes().get(s.account, name);
+        SelectedMailbox view = new SelectedMailbox(listened, this.readOnly);
+        view.listenTo(svc.changes());
+        Messages.Opened opened;
+        try {
+            opened = svc.messages().open(s.account, name, !s.rev2());
+            if (opened.mailbox().id() != listened.id() || opened.mailbox().uidValidity() != listened.uidValidity()) {
+                throw new MailboxException.NoSuchMailbox(name + " was replaced while it was being opened");
+            }
+            if (!opened.rights().has('r')) throw new MailboxException.NoRights("no permission to read " + name + " (needs the 'r' right)");
+        } catch (RuntimeException e) {
+            view.close();
+            throw e;
+        }
+        Mailbox m = opened.mailbox();
+        Rights rights = opened.rights();
         // RFC 4314 §5.2: READ-ONLY unless the user may insert, expunge or change a flag.
         boolean readOnly = this.readOnly || !(rights.has('i') || rights.has('e') || rights.has('s') || rights.has('w') || rights.has('t'));
-        SelectedMailbox view = new SelectedMailbox(m, readOnly);
-        view.listenTo(svc.changes()); // before reading, so no change falls between
-        // UIDs only: a 100,000-message mailbox opens without reading its message rows.
-        long[] uids = svc.messages().search(s.account, name, new SearchQuery.All());
+        view.readOnly(readOnly);
+        long[] uids = opened.uids();
         view.load(uids, m.highestModSeq());
         s.selected = view;
         s.state = Session.State.SELECTED;
@@ -67,13 +81,12 @@ final class Select implements Command {
             view.markRecent(svc.recent().claimed(m.id(), m.uidValidity()) + 1);
         }
         var out = s.out();
-        view.flags(svc.messages().keywords(s.account, name), permanentFlags(rights), rights.has('w'));
+        view.flags(opened.keywords(), permanentFlags(rights), rights.has('w'));
         view.writeFlags(s);
         out.untagged(uids.length + " EXISTS");
         if (!s.rev2()) {
             out.untagged(view.recentCount() + " RECENT");
-            long[] unseen = svc.messages().search(s.account, name, new SearchQuery.Not(new SearchQuery.HasFlag(Flags.SEEN)));
-            int seq = unseen.length == 0 ? 0 : view.seqOf(unseen[0]);
+            int seq = opened.firstUnseen() == 0 ? 0 : view.seqOf(opened.firstUnseen());
             if (seq > 0) out.untagged("OK [UNSEEN " + seq + "] first unseen");
         }
         out.untagged("OK [UIDVALIDITY " + m.uidValidity() + "] UIDs valid");

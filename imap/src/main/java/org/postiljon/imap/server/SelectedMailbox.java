@@ -24,7 +24,8 @@ import org.postiljon.mailbox.api.UidSet;
 final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
 
     final Mailbox mailbox;
-    final boolean readOnly;
+    /** Known once the user's rights are read (before the session has the view); read on the session's thread only. */
+    boolean readOnly;
     private long[] uids;
     private int count;
     private final Set<Long> recent = new HashSet<>();
@@ -81,6 +82,11 @@ final class SelectedMailbox implements ChangeBus.Listener, AutoCloseable {
         this.mailbox = mailbox;
         this.readOnly = readOnly;
         this.uids = new long[16];
+    }
+
+    /** Sets READ-ONLY from the rights read after the view began to listen (SELECT). */
+    void readOnly(boolean readOnly) {
+        this.readOnly = readOnly;
     }
 
     /** The session's thread (the one that selected): changes published on it are the session's own. */

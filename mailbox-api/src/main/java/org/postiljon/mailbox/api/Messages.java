@@ -73,6 +73,16 @@ public interface Messages {
     /** UIDs, ascending, of the messages in the mailbox that match {@code query}. */
     long[] search(Account account, MailboxName mailbox, SearchQuery query);
 
+    /**
+     * What SELECT and EXAMINE show (RFC 9051 §6.3.2), read at once from one snapshot: the mailbox as
+     * the user sees it, the user's rights on it, its UIDs, the keywords in use and, if asked, the
+     * first unseen UID (0: none). Needs no right beyond seeing the mailbox; the caller checks 'r'.
+     */
+    Opened open(Account account, MailboxName mailbox, boolean withFirstUnseen);
+
+    /** See {@link #open}. */
+    record Opened(Mailbox mailbox, Rights rights, long[] uids, java.util.SortedSet<String> keywords, long firstUnseen) { }
+
     /** The keywords set on any message in the mailbox (for IMAP's FLAGS response, RFC 9051 §7.3.5). */
     java.util.SortedSet<String> keywords(Account account, MailboxName mailbox);
 
