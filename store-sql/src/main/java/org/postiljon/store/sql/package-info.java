@@ -6,8 +6,9 @@
  * <ul>
  *   <li>All writes go through one writer connection and one writer thread, which groups the
  *       transactions waiting at that moment into one commit (group commit: one fsync for many
- *       deliveries). Each caller's work runs inside its own savepoint, so one failing caller rolls
- *       back only its own work.</li>
+ *       deliveries). One failing caller rolls back only its own work: a group runs without
+ *       savepoints first and, when a job fails, again with each job in its own savepoint. Work
+ *       must therefore be a function of the database (it may run more than once).</li>
  *   <li>A caller's {@code write} returns only after the commit that holds its work.</li>
  *   <li>Reads use a small pool of separate connections and see only committed data.</li>
  *   <li>Dates are stored as epoch milliseconds; flags as their names separated by spaces, with
