@@ -65,10 +65,6 @@ final class DataReader {
         return new Result(sink.size, bare, sink.size > limit);
     }
 
-    private static int read(Source in) throws IOException {
-        return in.read();
-    }
-
     /**
      * The input read a chunk at a time (one {@code read()} per byte through a buffered stream costs
      * a lock and a call each: a fifth of a delivery's CPU). What follows the end belongs to the next

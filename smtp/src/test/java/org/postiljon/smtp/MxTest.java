@@ -76,6 +76,10 @@ class MxTest extends SmtpTranscriptTest {
             S1: 550 5.1.1 no such user here
             C1: RCPT TO:<victim@example.net>
             S1: 554 5.7.1 relay access denied: example.net is not a domain of this server
+            C1: RCPT TO:<postmaster@example.net>
+            S1: 554 5.7.1 relay access denied: example.net is not a domain of this server
+            C1: RCPT TO:<alice+tag@example.net>
+            S1: 554 5.7.1 relay access denied: example.net is not a domain of this server
             C1: RCPT TO:<victim%example.net@example.org>
             S1: 550 5.1.1 no such user here
             C1: RCPT TO:<@example.org:victim@example.net>
@@ -205,6 +209,33 @@ class MxTest extends SmtpTranscriptTest {
             """);
         assertEquals(1, inbox(alice).size());
         assertEquals(1, inbox(bob).size());
+    }
+
+    /** DATA is read in chunks: a message longer than a chunk, with the next transaction sent behind it in one write, keeps both whole. */
+    @Test
+    void commandsPipelinedBehindALargeMessageAreReadAfterIt() throws Exception {
+        run(ehloMx(1));
+        String body = ("x".repeat(998) + "\r\n").repeat(11); // 11,000 bytes: the end falls past two chunks
+        t.send(1, "MAIL FROM:<a@example.net>\r\nRCPT TO:<alice@example.org>\r\nDATA\r\n");
+        run("""
+            S1: 250 2.1.0 sender OK
+            S1: 250 2.1.5 recipient OK
+            S1: 354 *
+            """);
+        t.send(1, "Subject: big\r\n\r\n" + body + ".\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\n");
+        run("""
+            S1: 250 2.0.0 message accepted and delivered
+            S1: 250 2.1.0 sender OK
+            S1: 250 2.1.5 recipient OK
+            S1: 354 *
+            """);
+        t.send(1, "Subject: small\r\n\r\nbehind\r\n.\r\nNOOP\r\n");
+        run("""
+            S1: 250 2.0.0 message accepted and delivered
+            S1: 250 2.0.0 OK
+            """);
+        assertTrue(text(alice, inbox(alice).getFirst()).endsWith("Subject: big\r\n\r\n" + body), "the large message is whole");
+        assertTrue(text(bob, inbox(bob).getFirst()).endsWith("Subject: small\r\n\r\nbehind\r\n"), "the one behind it too");
     }
 
     @Test
