@@ -37,4 +37,26 @@ class PreviewTest {
         // A large style block before the text does not push the text out.
         assertEquals("text", Preview.fold("<style>" + "x".repeat(100_000) + "</style>\n text", true));
     }
+
+    /** The search text of an HTML part: markup gone, white space kept as it is (substring search sees it). */
+    @Test
+    void searchTextKeepsWhiteSpaceAndDropsOnlyMarkup() {
+        assertEquals("a\n\n x  y&z ", Preview.stripTags("a\n\n<b>x</b><style>p{}</style>y&amp;z<br>"));
+        assertEquals("1 < 2", Preview.stripTags("1 < 2"));
+    }
+
+    /** Hostile HTML (unclosed tags and elements by the hundred thousand) is made text in one pass, not one search per tag. */
+    @Test
+    void hostileMarkupIsOnePass() {
+        String unclosedStyles = "<style>".repeat(200_000) + "text";
+        String noTagEnd = "<".repeat(1_000_000);
+        String unclosedScript = "<script>" + "<b>".repeat(300_000);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            assertEquals("text", Preview.fold(unclosedStyles, true));
+            assertEquals(" ".repeat(200_000) + "text", Preview.stripTags(unclosedStyles));
+            assertEquals("<".repeat(256), Preview.fold(noTagEnd, true));
+            assertEquals(noTagEnd, Preview.stripTags(noTagEnd));
+            assertEquals(" ".repeat(300_001), Preview.stripTags(unclosedScript));
+        });
+    }
 }
