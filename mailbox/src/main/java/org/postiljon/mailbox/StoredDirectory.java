@@ -1,10 +1,8 @@
 package org.postiljon.mailbox;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.postiljon.mailbox.api.Account;
@@ -222,52 +220,41 @@ final class StoredDirectory implements Directory {
         if (address.equals(account.address())) return true;
         return store.read(tx -> {
             // an alias (or catch-all) that leads to the account
-            if (resolve(tx, address).containsKey(account.address())) return true;
+            if (targets(tx, address).accounts().stream().anyMatch(a -> a.id() == account.id())) return true;
             return tx.account(address).filter(AccountRecord::team)
                     .map(team -> tx.teamsOf(account.id()).containsKey(team.account().id())).orElse(false);
         });
     }
 
     @Override
-    public List<EmailAddress> resolve(EmailAddress recipient) {
-        return new ArrayList<>(store.read(tx -> resolve(tx, recipient)).keySet());
-    }
-
-    @Override
     public Targets targets(EmailAddress recipient) {
-        return store.read(tx -> {
-            if (!tx.domainExists(recipient.domain())) return new Targets(false, List.of(), List.of());
-            Map<EmailAddress, Optional<Account>> found = new LinkedHashMap<>();
-            resolve(tx, recipient, 0, found, new LinkedHashSet<>());
-            List<Account> accounts = new ArrayList<>();
-            List<EmailAddress> foreign = new ArrayList<>();
-            found.forEach((address, account) -> account.ifPresentOrElse(accounts::add, () -> foreign.add(address)));
-            return new Targets(true, accounts, foreign);
-        });
+        return store.read(tx -> targets(tx, recipient));
     }
 
-    /** Each address mail for {@code recipient} reaches, with its account (empty: on another server). */
-    private static Map<EmailAddress, Optional<Account>> resolve(org.postiljon.store.spi.ReadTx tx, EmailAddress recipient) {
-        Map<EmailAddress, Optional<Account>> out = new LinkedHashMap<>();
-        if (tx.domainExists(recipient.domain())) resolve(tx, recipient, 0, out, new LinkedHashSet<>());
-        return out;
+    private static Targets targets(org.postiljon.store.spi.ReadTx tx, EmailAddress recipient) {
+        if (!tx.domainExists(recipient.domain())) return new Targets(false, List.of(), List.of());
+        List<Account> accounts = new ArrayList<>();
+        List<EmailAddress> foreign = new ArrayList<>();
+        walk(tx, recipient, 0, accounts, foreign, new HashSet<>());
+        return new Targets(true, accounts, foreign);
     }
 
-    private static void resolve(org.postiljon.store.spi.ReadTx tx, EmailAddress a, int depth, Map<EmailAddress, Optional<Account>> out, Set<EmailAddress> seen) {
+    /** The account itself, else its aliases' targets, else the domain's catch-all; alias chains to a bounded depth. */
+    private static void walk(org.postiljon.store.spi.ReadTx tx, EmailAddress a, int depth, List<Account> accounts, List<EmailAddress> foreign, Set<EmailAddress> seen) {
         if (!seen.add(a)) return; // alias loop
         if (depth > 0 && !tx.domainExists(a.domain())) { // the recipient's own domain was checked by the caller
-            out.put(a, Optional.empty()); // foreign: delivered by the outbound queue
+            foreign.add(a); // delivered by the outbound queue
             return;
         }
         Optional<AccountRecord> account = tx.account(a);
         if (account.isPresent()) {
-            out.put(a, Optional.of(account.get().account()));
+            accounts.add(account.get().account());
             return;
         }
         if (depth >= MAX_ALIAS_DEPTH) return;
         List<EmailAddress> targets = tx.aliasTargets(new AliasSource(a.localPart(), a.domain()));
         if (targets.isEmpty()) targets = tx.aliasTargets(new AliasSource("", a.domain())); // catch-all
-        for (EmailAddress t : targets) resolve(tx, t, depth + 1, out, seen);
+        for (EmailAddress t : targets) walk(tx, t, depth + 1, accounts, foreign, seen);
     }
 
     @Override

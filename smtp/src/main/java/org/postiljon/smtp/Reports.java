@@ -31,8 +31,9 @@ record Reports(Directory directory, Messages messages, OutboundQueue queue, Runn
             log.warn("no delivery report for sender {}: not an address", sender);
             return;
         }
-        if (directory.isLocal(to.domain())) {
-            for (Account a : directory.targets(to).accounts()) {
+        Directory.Targets local = directory.targets(to);
+        if (local.localDomain()) {
+            for (Account a : local.accounts()) {
                 messages.append(a, MailboxName.INBOX, new ByteArrayInputStream(report), Flags.NONE, Instant.now());
             }
         } else {

@@ -52,17 +52,10 @@ public interface Directory {
     List<Alias> aliases(Optional<DomainName> domain);
 
     /**
-     * Where mail for {@code recipient} goes: the account itself, else its aliases' targets, else the
-     * domain's catch-all. Empty when the domain is not local or nothing matches. Alias chains are
-     * followed to a bounded depth.
-     */
-    List<EmailAddress> resolve(EmailAddress recipient);
-
-    /**
-     * {@link #resolve} with the accounts found, read at once (a delivery's route: one read, not one
-     * per target): the local accounts mail for {@code recipient} reaches, and the addresses on other
-     * servers its aliases lead to. Both empty when the domain is not local ({@code localDomain}
-     * false) or nothing matches.
+     * Where mail for {@code recipient} goes, read at once: the account itself, else its aliases'
+     * targets, else the domain's catch-all, alias chains followed to a bounded depth; as the local
+     * accounts reached and the addresses on other servers. Both empty when the domain is not local
+     * ({@code localDomain} false) or nothing matches.
      */
     Targets targets(EmailAddress recipient);
 

@@ -37,6 +37,10 @@ public final class PostgresBlobStore implements BlobStore {
 
     static final int CHUNK = 256 * 1024;
 
+    /** Files a content's row, or renews "written" on the row that is there (under its lock); fresh: it is new. */
+    private static final String CLAIM = "INSERT INTO blob (id, size, written) VALUES (?, ?, ?)"
+            + " ON CONFLICT (id) DO UPDATE SET written = excluded.written RETURNING (xmax = 0) AS fresh";
+
     private final DataSource pool;
     private final DataSource puts;
 
@@ -50,13 +54,12 @@ public final class PostgresBlobStore implements BlobStore {
     public Stored put(InputStream content, long maxBytes) throws IOException {
         MessageDigest sha = Sha256.digest();
         try (Connection c = puts.getConnection()) {
-            byte[] buf = new byte[CHUNK];
-            int n = content.readNBytes(buf, 0, buf.length);
-            if (n > maxBytes) throw new TooLarge(maxBytes);
-            if (n < buf.length) return putWhole(c, sha, java.util.Arrays.copyOf(buf, n));
+            byte[] first = content.readNBytes(CHUNK); // as large as the content, up to a chunk
+            if (first.length > maxBytes) throw new TooLarge(maxBytes);
+            if (first.length < CHUNK) return putWhole(c, sha, first);
             c.setAutoCommit(false);
             try {
-                Stored stored = putChunked(c, sha, content, buf, maxBytes);
+                Stored stored = putChunked(c, sha, content, first, maxBytes);
                 c.commit();
                 return stored;
             } catch (SQLException | IOException | RuntimeException e) {
@@ -78,9 +81,7 @@ public final class PostgresBlobStore implements BlobStore {
      */
     private static Stored putWhole(Connection c, MessageDigest sha, byte[] bytes) throws SQLException {
         BlobId id = new BlobId(HexFormat.of().formatHex(sha.digest(bytes)));
-        try (PreparedStatement p = c.prepareStatement("WITH b AS (INSERT INTO blob (id, size, written) VALUES (?, ?, ?)"
-                + " ON CONFLICT (id) DO UPDATE SET written = excluded.written RETURNING (xmax = 0) AS fresh)"
-                + " INSERT INTO blob_chunk (blob_id, seq, data) SELECT ?, 0, ? FROM b WHERE b.fresh AND ?")) {
+        try (PreparedStatement p = c.prepareStatement("WITH b AS (" + CLAIM + ") INSERT INTO blob_chunk (blob_id, seq, data) SELECT ?, 0, ? FROM b WHERE b.fresh AND ?")) {
             p.setString(1, id.sha256());
             p.setLong(2, bytes.length);
             p.setLong(3, System.currentTimeMillis());
@@ -123,8 +124,7 @@ public final class PostgresBlobStore implements BlobStore {
 
     /** Files the content's row, or renews "written" on the row that is there; true if it is new. */
     private static boolean claim(Connection c, BlobId id, long size) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO blob (id, size, written) VALUES (?, ?, ?)"
-                + " ON CONFLICT (id) DO UPDATE SET written = excluded.written RETURNING (xmax = 0)")) {
+        try (PreparedStatement p = c.prepareStatement(CLAIM)) {
             p.setString(1, id.sha256());
             p.setLong(2, size);
             p.setLong(3, System.currentTimeMillis());

@@ -88,8 +88,7 @@ abstract class SqlMailboxes extends SqlDirectory {
 
     @Override
     public long nextModSeq(long accountId) {
-        return one("UPDATE account SET highest_modseq = highest_modseq + 1 WHERE id = ? RETURNING highest_modseq", rs -> rs.getLong(1), accountId)
-                .orElseThrow(() -> new MailboxException.NoSuchAccount("#" + accountId));
+        return nextModSeqOf(accountId).modSeq(); // one statement for both: the account's columns come along in the same round trip
     }
 
     @Override
