@@ -349,18 +349,9 @@ public final class MessageParser {
 
     static Instant date(String raw) {
         if (raw == null || raw.isBlank()) return null;
+        long fast = MailDate.epochMilli(raw);
+        if (fast != MailDate.NONE) return Instant.ofEpochMilli(fast);
         String plain = withNumericZone(raw.strip());
-        if (plain.length() <= 40 && plain.indexOf('(') < 0) {
-            // The usual RFC 5322 §3.3 form first (4-digit year, numeric zone or GMT); anything else
-            // (comments, obsolete zones, 2-digit years) goes to Mime4j's lenient parser.
-            try {
-                java.time.OffsetDateTime t = java.time.OffsetDateTime.parse(plain, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
-                // RFC_1123 reads "26" as the year 26; RFC 5322 §4.3 obsolete years (2026 here) are Mime4j's to read.
-                if (t.getYear() >= 1000) return t.toInstant();
-            } catch (java.time.DateTimeException e) {
-                // fall through
-            }
-        }
         try {
             DateTimeField f = DateTimeFieldLenientImpl.PARSER.parse(new RawField("Date", plain), DecodeMonitor.SILENT);
             return f.getDate() == null ? null : f.getDate().toInstant();

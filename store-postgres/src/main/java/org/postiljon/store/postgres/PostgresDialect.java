@@ -47,6 +47,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public boolean writesInWith() {
+        return true;
+    }
+
+    @Override
     public String skipLocked() {
         return " FOR UPDATE SKIP LOCKED";
     }

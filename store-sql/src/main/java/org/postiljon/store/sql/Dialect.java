@@ -68,6 +68,14 @@ public interface Dialect {
      */
     default void lockGroup(java.sql.Statement s) throws SQLException { }
 
+    /**
+     * Whether INSERTs may stand in a WITH clause (PostgreSQL's data-modifying statements), so that
+     * several writes go in one round trip; SQLite has none and no round trips to save.
+     */
+    default boolean writesInWith() {
+        return false;
+    }
+
     /** Sets whether the next commit on {@code writer} waits for the disk (outside a transaction). */
     default void syncCommits(Connection writer, boolean sync) throws SQLException { }
 }

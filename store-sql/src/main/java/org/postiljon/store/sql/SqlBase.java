@@ -99,9 +99,10 @@ abstract class SqlBase implements WriteTx {
     }
 
     /** A row of the change log (JMAP /changes, QRESYNC tombstones). */
+    static final String INSERT_LOG = "INSERT INTO change_log (account_id, modseq, mailbox_id, uid, kind) VALUES (?, ?, ?, ?, ?)";
+
     void log(long accountId, long modSeq, long mailboxId, long uid, ChangeRecord.Kind kind) {
-        update("INSERT INTO change_log (account_id, modseq, mailbox_id, uid, kind) VALUES (?, ?, ?, ?, ?)",
-                accountId, modSeq, mailboxId, uid, kind.name());
+        update(INSERT_LOG, accountId, modSeq, mailboxId, uid, kind.name());
     }
 
     /** Message files no message refers to any more, for the sweeper (decision in docs/storage.md). */

@@ -206,22 +206,37 @@ abstract class SqlMessages extends SqlMailboxes {
                                      long size, BlobId blob, MessageKeys k, byte[] trace) {
         Uid taken = takeUid(mailboxId, modSeq);
         long uid = taken.uid();
-        update("INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date, save_date, size, blob_id,"
-                        + " subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id, refs, preview,"
-                        + " from_text, to_text, cc_text, bcc_text, display_to, trace)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                mailboxId, uid, modSeq, flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED),
+        Object[] message = {mailboxId, uid, modSeq, flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED),
                 internalDate.toEpochMilli(), saveDate.toEpochMilli(), size, blob.sha256(),
                 k.subject(), k.baseSubject(), k.sortFrom(), k.sortTo(), k.sortCc(), k.displayFrom(),
                 k.sentDate() == null ? null : k.sentDate().toEpochMilli(), k.messageId(), String.join(" ", k.references()),
-                k.preview(), k.fromText(), k.toText(), k.ccText(), k.bccText(), k.displayTo(), trace);
+                k.preview(), k.fromText(), k.toText(), k.ccText(), k.bccText(), k.displayTo(), trace};
         // The parse is a function of the bytes: one row per content, shared by every copy.
-        update("INSERT INTO message_parse (blob_id, parse) VALUES (?, ?) ON CONFLICT DO NOTHING", blob.sha256(), k.parse());
-        log(taken.accountId(), modSeq, mailboxId, uid, ChangeRecord.Kind.APPEND);
+        Object[] parse = {blob.sha256(), k.parse()};
+        Object[] log = {taken.accountId(), modSeq, mailboxId, uid, ChangeRecord.Kind.APPEND.name()};
+        if (dialect.writesInWith()) {
+            // The message, its parse and its change-log entry in one round trip: the writer is one
+            // connection, and its round trips bound how fast a database server takes deliveries.
+            update("WITH m AS (" + INSERT_MESSAGE + "), p AS (" + INSERT_PARSE + ") " + INSERT_LOG, concat(message, parse, log));
+        } else {
+            update(INSERT_MESSAGE, message);
+            update(INSERT_PARSE, parse);
+            update(INSERT_LOG, log);
+        }
         // A content noted as orphaned before (its last copy expunged) and referenced again keeps its
         // note: the sweeper finds the reference and drops the note (BlobSweeper), so a delivery
         // spends no statement on a note that is almost never there.
         return new MessageInfo(mailboxId, uid, modSeq, flags, internalDate, saveDate, size, blob, trace == null ? 0 : trace.length);
+    }
+
+    private static final String INSERT_MESSAGE = "INSERT INTO message (mailbox_id, uid, modseq, flags, seen, deleted, internal_date,"
+            + " save_date, size, blob_id, subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id,"
+            + " refs, preview, from_text, to_text, cc_text, bcc_text, display_to, trace)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_PARSE = "INSERT INTO message_parse (blob_id, parse) VALUES (?, ?) ON CONFLICT DO NOTHING";
+
+    private static Object[] concat(Object[]... parts) {
+        return Arrays.stream(parts).flatMap(Arrays::stream).toArray();
     }
 
     /** A UID taken from a mailbox, with the mailbox's account and name. */
