@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.james.mime4j.dom.address.Group;
@@ -113,7 +112,7 @@ final class Headers {
     private static JsonNode mailbox(Mailbox mb) {
         var o = JsonNodeFactory.instance.objectNode();
         o.put("name", mb.getName() == null ? null : MessageParser.decodeText(mb.getName()));
-        o.put("email", mb.getAddress().toLowerCase(Locale.ROOT).equals(mb.getAddress()) ? mb.getAddress() : mb.getAddress());
+        o.put("email", mb.getAddress());
         return o;
     }
 }

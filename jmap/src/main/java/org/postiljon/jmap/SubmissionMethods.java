@@ -37,7 +37,6 @@ final class SubmissionMethods {
     private final Map<Long, Map<String, ObjectNode>> sent = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private AccountMethods accounts;
-    private Jmap.Method emailSet;
 
     SubmissionMethods(JmapServices svc) {
         this.svc = svc;

@@ -568,18 +568,13 @@ final class StoredMessages implements Messages {
             if (copies.isEmpty()) return false;
             java.util.Map<Long, Mailbox> own = new java.util.HashMap<>();
             for (Mailbox m : tx.mailboxes(account.id())) own.put(m.id(), m);
-            java.util.function.LongFunction<Mailbox> mailbox = id -> {
-                Mailbox m = own.get(id);
-                if (m == null) throw new MailboxException.NoSuchMailbox("mailbox " + id);
-                return m;
-            };
             // The mailboxes wanted, and which copies move, which are new and which go.
             java.util.Set<Long> now = new java.util.LinkedHashSet<>();
             for (MessageInfo c : copies) now.add(c.mailboxId());
             java.util.Set<Long> want = new java.util.LinkedHashSet<>(u.mailboxes() != null ? u.mailboxes() : now);
             want.addAll(u.addTo());
             want.removeAll(u.removeFrom());
-            for (long id : want) mailbox.apply(id);
+            for (long id : want) if (!own.containsKey(id)) throw new MailboxException.NoSuchMailbox("mailbox " + id); // only the account's own
             if (want.isEmpty()) throw new MailboxException.NotAllowed("an Email must stay in at least one mailbox (destroy it instead)");
             List<Long> missing = want.stream().filter(id -> !now.contains(id)).toList();
             List<MessageInfo> leaving = copies.stream().filter(c -> !want.contains(c.mailboxId())).toList();

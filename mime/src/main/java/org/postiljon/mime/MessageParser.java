@@ -44,7 +44,6 @@ public final class MessageParser {
     private static final int HEADER_LINE_CAP = 16 * 1024;
     private static final int BODY_LINE_CAP = 1024; // boundaries are at most 70 characters (RFC 2046 §5.1.1)
     private static final int PREVIEW_SOURCE_BYTES = 8 * 1024;
-    private static final int PREVIEW_CHARS = 256; // RFC 8970 §3
     private static final Pattern MSG_ID = Pattern.compile("<[^<>\\s]+>");
 
     private final Limits limits;

@@ -117,12 +117,36 @@ final class Session {
         } catch (Pop3Error e) {
             error(e.code, e.getMessage());
         } catch (MailboxException e) {
-            // RFC 3206: SYS/TEMP for what may pass (a full disk), SYS/PERM for the rest.
-            error(e instanceof MailboxException.Unavailable ? "SYS/TEMP" : "SYS/PERM", e.getMessage());
+            error(code(e), e.getMessage());
         } catch (RuntimeException e) {
             log.error("POP3 command {} failed", keyword, e);
             error("SYS/TEMP", "internal error, try again later");
         }
+    }
+
+    /**
+     * RFC 3206 §4: SYS/TEMP for what may pass by itself (a full disk, a server limit, a damaged
+     * file the operator repairs), SYS/PERM for the rest. Exhaustive over the sealed type.
+     */
+    static String code(MailboxException e) {
+        return switch (e) {
+            case MailboxException.Unavailable x -> "SYS/TEMP";
+            case MailboxException.LimitReached x -> "SYS/TEMP";
+            case MailboxException.Damaged x -> "SYS/TEMP";
+            case MailboxException.OverQuota x -> "SYS/PERM";
+            case MailboxException.TooBig x -> "SYS/PERM";
+            case MailboxException.NoRights x -> "SYS/PERM";
+            case MailboxException.NotAllowed x -> "SYS/PERM";
+            case MailboxException.NoSuchMailbox x -> "SYS/PERM";
+            case MailboxException.NoSuchAccount x -> "SYS/PERM";
+            case MailboxException.NoSuchAlias x -> "SYS/PERM";
+            case MailboxException.NoSuchDomain x -> "SYS/PERM";
+            case MailboxException.InvalidName x -> "SYS/PERM";
+            case MailboxException.MailboxExists x -> "SYS/PERM";
+            case MailboxException.AccountExists x -> "SYS/PERM";
+            case MailboxException.DomainExists x -> "SYS/PERM";
+            case MailboxException.AliasExists x -> "SYS/PERM";
+        };
     }
 
     // ---- responses ----

@@ -33,8 +33,6 @@ public final class OutboundSender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboundSender.class);
 
     private final OutboundQueue queue;
-    private final Directory directory;
-    private final Messages messages;
     private final OutboundOptions options;
     private final MxResolver resolver;
     private final Reports reports;
@@ -47,8 +45,6 @@ public final class OutboundSender implements AutoCloseable {
 
     public OutboundSender(OutboundQueue queue, Directory directory, Messages messages, OutboundOptions options) {
         this.queue = queue;
-        this.directory = directory;
-        this.messages = messages;
         this.options = options;
         this.resolver = new MxResolver(options.dns());
         this.reports = new Reports(directory, messages, queue, this::wake);

@@ -98,14 +98,37 @@ final class Session {
             c.run(this, args);
         } catch (SmtpError e) {
             error(e);
-        } catch (MailboxException.Unavailable e) {
-            error(Delivery.storageFull());
         } catch (MailboxException e) {
-            error(new SmtpError(550, "5.1.3", e.getMessage()));
+            error(replyTo(e));
         } catch (RuntimeException e) {
             log.error("SMTP command {} failed", verb, e);
             error(new SmtpError(451, "4.3.0", "local error, try again later"));
         }
+    }
+
+    /**
+     * How a refusal of the mailbox model reads in SMTP (RFC 3463 status codes): temporary (4xx)
+     * where trying later may pass. Exhaustive over the sealed type: a new refusal needs its reply here.
+     */
+    static SmtpError replyTo(MailboxException e) {
+        return switch (e) {
+            case MailboxException.Unavailable x -> Delivery.storageFull();
+            case MailboxException.LimitReached x -> new SmtpError(452, "4.3.1", e.getMessage()); // RFC 3463 §3.4: system full
+            case MailboxException.Damaged x -> new SmtpError(451, "4.3.0", "local error, try again later");
+            case MailboxException.OverQuota x -> x.permanent() ? new SmtpError(552, "5.2.2", e.getMessage()) : new SmtpError(452, "4.2.2", e.getMessage());
+            case MailboxException.TooBig x -> new SmtpError(552, "5.3.4", e.getMessage()); // §3.4: message too big for system
+            case MailboxException.NoRights x -> new SmtpError(550, "5.7.1", e.getMessage()); // §3.8: delivery not authorized
+            case MailboxException.NotAllowed x -> new SmtpError(550, "5.7.1", e.getMessage());
+            case MailboxException.NoSuchMailbox x -> new SmtpError(550, "5.1.1", e.getMessage()); // §3.2: bad destination mailbox
+            case MailboxException.NoSuchAccount x -> new SmtpError(550, "5.1.1", e.getMessage());
+            case MailboxException.NoSuchAlias x -> new SmtpError(550, "5.1.1", e.getMessage());
+            case MailboxException.NoSuchDomain x -> new SmtpError(550, "5.1.2", e.getMessage()); // bad destination system
+            case MailboxException.InvalidName x -> new SmtpError(553, "5.1.3", e.getMessage()); // bad destination syntax
+            case MailboxException.MailboxExists x -> new SmtpError(550, "5.0.0", e.getMessage());
+            case MailboxException.AccountExists x -> new SmtpError(550, "5.0.0", e.getMessage());
+            case MailboxException.DomainExists x -> new SmtpError(550, "5.0.0", e.getMessage());
+            case MailboxException.AliasExists x -> new SmtpError(550, "5.0.0", e.getMessage());
+        };
     }
 
     private void error(SmtpError e) throws IOException {

@@ -66,7 +66,6 @@ final class Notifications implements ChangeBus.Listener, AutoCloseable {
     private final ConcurrentLinkedQueue<Change> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final Semaphore signal = new Semaphore(0);
-    private final Thread notifier;
     private volatile boolean closed;
 
     final Selected selected;
@@ -84,7 +83,7 @@ final class Notifications implements ChangeBus.Listener, AutoCloseable {
         this.newMessageItems = newMessageItems;
         this.groups = groups;
         this.subscription = groups.isEmpty() ? null : session.services().changes().subscribe(session.account.id(), this);
-        this.notifier = Thread.ofVirtual().name("imap-notify").start(this::notifyLoop);
+        Thread.ofVirtual().name("imap-notify").start(this::notifyLoop);
     }
 
     /** Whether anything is told of the selected mailbox (§3.1: not without SELECTED or SELECTED-DELAYED). */

@@ -49,7 +49,6 @@ public final class SqlMetadataStore implements MetadataStore {
     private static final int CONFLICT_RETRIES = 5;
 
     private final Dialect dialect;
-    private final ConnectionSource source;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final BlockingQueue<Pooled> readers;
     private final List<Pooled> allReaders = new ArrayList<>();
@@ -64,7 +63,6 @@ public final class SqlMetadataStore implements MetadataStore {
 
     public SqlMetadataStore(Dialect dialect, ConnectionSource source, Options options) {
         this.dialect = dialect;
-        this.source = source;
         this.options = options;
         this.readers = new ArrayBlockingQueue<>(options.readConnections());
         try {
