@@ -25,7 +25,8 @@ import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
-import org.postiljon.mailbox.api.ObjectIds;
+import org.postiljon.mailbox.api.BlobId;
+import org.postiljon.mailbox.api.EmailId;
 import org.postiljon.mime.BodyPart;
 import org.postiljon.mime.ParsedMessageCodec;
 
@@ -174,15 +175,16 @@ public final class Blobs {
             }
         }
         if (blobId.matches("G[0-9a-f]{64}")) {
-            List<MessageInfo> found = svc.messages().withContent(a, blobId.substring(1));
+            BlobId content = new BlobId(blobId.substring(1));
+            List<MessageInfo> found = svc.messages().withContent(a, EmailId.of(content)).stream().filter(m -> m.blobId().equals(content)).toList();
             if (found.isEmpty()) return Optional.empty();
             MessageInfo m = found.getFirst();
             return Optional.of(new Blob(svc.messages().open(a, mailbox(a, m).name(), m.uid()), m.size(), "message/rfc822"));
         }
         if (blobId.matches("P[0-9a-f]{24}_[0-9-]{1,64}")) {
-            String content = blobId.substring(1, 25);
+            EmailId email = new EmailId(blobId.substring(1, 25));
             String partId = blobId.substring(26).replace('-', '.');
-            List<MessageInfo> found = svc.messages().withContent(a, content);
+            List<MessageInfo> found = svc.messages().withContent(a, email);
             if (found.isEmpty()) return Optional.empty();
             MessageInfo m = found.getFirst();
             Mailbox mb = mailbox(a, m);
@@ -213,6 +215,6 @@ public final class Blobs {
     }
 
     static String emailIdOf(MessageInfo m) {
-        return ObjectIds.email(m);
+        return EmailId.of(m).toString();
     }
 }

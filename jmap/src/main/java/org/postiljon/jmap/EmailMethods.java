@@ -25,7 +25,8 @@ import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.Messages;
-import org.postiljon.mailbox.api.ObjectIds;
+import org.postiljon.mailbox.api.EmailId;
+import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mailbox.api.StagedMessage;
 import org.postiljon.mailbox.api.UidSet;
 
@@ -57,17 +58,20 @@ final class EmailMethods {
 
     /** The instances of an email, or empty when the id is unknown or not the user's. */
     static List<MessageInfo> instances(JmapServices svc, Account a, String emailId) {
-        return ObjectIds.emailContent(emailId).map(p -> svc.messages().withContent(a, p)).orElse(List.of());
+        return EmailId.parse(emailId).map(e -> svc.messages().withContent(a, e)).orElse(List.of());
     }
 
     private List<MessageInfo> instances(Account a, String emailId) {
         return instances(svc, a, emailId);
     }
 
-    /** Each Email id (once, in order) with the content prefix it names ("" for an id that names none). */
-    static Map<String, String> contentPrefixes(java.util.Collection<String> emailIds) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String id : emailIds) out.putIfAbsent(id, ObjectIds.emailContent(id).orElse(""));
+    /** Emails in one read, by the id as sent (each once, in order); ids that name none of the user's are left out. */
+    static Map<String, Messages.Copies> copies(JmapServices svc, Account a, java.util.Collection<String> ids) {
+        Map<String, Optional<EmailId>> named = new LinkedHashMap<>();
+        for (String id : ids) named.putIfAbsent(id, EmailId.parse(id));
+        Map<EmailId, Messages.Copies> found = svc.messages().withContents(a, named.values().stream().flatMap(Optional::stream).toList());
+        Map<String, Messages.Copies> out = new LinkedHashMap<>();
+        named.forEach((id, email) -> email.map(found::get).ifPresent(copies -> out.put(id, copies)));
         return out;
     }
 
@@ -91,12 +95,11 @@ final class EmailMethods {
         ArrayNode notFound = out.putArray("notFound");
         Map<Long, Mailbox> mailboxes = Blobs.byKey(svc, c.account);
         // A page in one read: every Email's copies and the keys of the first of each.
-        Map<String, String> prefixOf = contentPrefixes(ids);
-        Map<String, Messages.Copies> byPrefix = svc.messages().withContents(c.account, prefixOf.values());
-        for (var e : prefixOf.entrySet()) {
-            Messages.Copies found = byPrefix.get(e.getValue());
+        Map<String, Messages.Copies> byId = copies(svc, c.account, ids);
+        for (String id : new java.util.LinkedHashSet<>(ids)) {
+            Messages.Copies found = byId.get(id);
             if (found == null) {
-                notFound.add(e.getKey());
+                notFound.add(id);
                 continue;
             }
             list.add(view(c.account, found.messages(), mailboxes, found.keys(), props, fetch));
@@ -134,7 +137,7 @@ final class EmailMethods {
         Map<String, Boolean> exists = new HashMap<>();
         for (Messages.LoggedChange ch : svc.messages().changes(c.account, since)) {
             if (ch.content() == null) continue;
-            String id = ObjectIds.email(ch.content());
+            String id = EmailId.of(ch.content()).toString();
             Changes.Kind kind = switch (ch.kind()) {
                 case APPEND -> Changes.Kind.CREATED;
                 case FLAGS -> Changes.Kind.UPDATED;
@@ -201,9 +204,9 @@ final class EmailMethods {
             svc.messages().copy(c.account, targets.getFirst().name(), UidSet.of(appended.uid()), m.name());
         }
         ObjectNode r = JsonNodeFactory.instance.objectNode();
-        r.put("id", ObjectIds.email(appended.message()));
+        r.put("id", EmailId.of(appended.message()).toString());
         r.put("blobId", Blobs.messageBlobId(appended.message().blobId()));
-        r.put("threadId", ObjectIds.thread(staged.keys(), appended.message().blobId()));
+        r.put("threadId", ThreadId.of(staged.keys(), appended.message().blobId()).toString());
         r.put("size", appended.message().size());
         return r;
     }
@@ -241,7 +244,7 @@ final class EmailMethods {
                 }
             }
             Messages.EmailUpdate u = new Messages.EmailUpdate(replace, Flags.of(add), Flags.of(remove), target, addTo, removeFrom);
-            if (!svc.messages().updateEmail(c.account, ObjectIds.emailContent(id).orElse(""), u)) throw new MethodError("notFound", "no Email " + id);
+            if (!EmailId.parse(id).map(e -> svc.messages().updateEmail(c.account, e, u)).orElse(false)) throw new MethodError("notFound", "no Email " + id);
         } catch (MailboxException.InvalidName | MailboxException.NoSuchMailbox | MailboxException.NotAllowed e) {
             throw new MethodError("invalidProperties", e.getMessage());
         }

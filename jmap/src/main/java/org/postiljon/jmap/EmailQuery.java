@@ -17,7 +17,8 @@ import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.Messages;
-import org.postiljon.mailbox.api.ObjectIds;
+import org.postiljon.mailbox.api.EmailId;
+import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.SortKey;
 import org.postiljon.mailbox.api.UidSet;
@@ -182,8 +183,8 @@ final class EmailQuery {
         LinkedHashSet<String> ids = new LinkedHashSet<>();
         Set<String> threads = new java.util.HashSet<>();
         for (Hit h : hits) {
-            if (q.collapse() && h.keys() != null && !threads.add(ObjectIds.thread(h.keys(), h.info().blobId()))) continue;
-            ids.add(ObjectIds.email(h.info()));
+            if (q.collapse() && h.keys() != null && !threads.add(ThreadId.of(h.keys(), h.info().blobId()).toString())) continue;
+            ids.add(EmailId.of(h.info()).toString());
         }
         return new ArrayList<>(ids);
     }
@@ -229,7 +230,7 @@ final class EmailQuery {
             }
             for (MessageInfo m : messages) {
                 Integer k = at.get(m.uid());
-                if (k != null) ids[k] = ObjectIds.email(m);
+                if (k != null) ids[k] = EmailId.of(m).toString();
             }
         }
     }
@@ -257,7 +258,7 @@ final class EmailQuery {
         long max = c.number("maxChanges", Long.MAX_VALUE, 1, Long.MAX_VALUE);
         Set<String> changed = new LinkedHashSet<>();
         for (Messages.LoggedChange ch : svc.messages().changes(c.account, Long.parseLong(since))) {
-            if (ch.content() != null) changed.add(ObjectIds.email(ch.content()));
+            if (ch.content() != null) changed.add(EmailId.of(ch.content()).toString());
         }
         if (changed.size() > max) throw new MethodError("tooManyChanges", changed.size() + " Emails changed, more than maxChanges");
         String state = Jmap.state(svc, c.account);

@@ -22,7 +22,9 @@ import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
-import org.postiljon.mailbox.api.ObjectIds;
+import org.postiljon.mailbox.api.EmailId;
+import org.postiljon.mailbox.api.MailboxId;
+import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mime.Address;
 import org.postiljon.mime.BodyPart;
 import org.postiljon.mime.MessageParser;
@@ -93,18 +95,18 @@ final class EmailView {
         long headEnd = parse == null ? 256 * 1024 : parse.body().bodyStart();
         Supplier<byte[]> all = memo(() -> read(bytes, Long.MAX_VALUE));
         Supplier<List<String[]>> fields = memo(() -> Headers.raw(read(bytes, headEnd), Integer.MAX_VALUE));
-        String emailId = ObjectIds.email(first);
+        String emailId = EmailId.of(first).toString();
         Parts parts = parse == null ? null : new Parts(parse.body(), emailId);
         for (String p : props) {
             switch (p) {
                 case "id" -> o.put("id", emailId);
                 case "blobId" -> o.put("blobId", Blobs.messageBlobId(first.blobId()));
-                case "threadId" -> o.put("threadId", ObjectIds.thread(keys, first.blobId()));
+                case "threadId" -> o.put("threadId", ThreadId.of(keys, first.blobId()).toString());
                 case "mailboxIds" -> {
                     ObjectNode m = o.putObject("mailboxIds");
                     for (MessageInfo i : instances) {
                         Mailbox mb = mailboxes.get(i.mailboxId());
-                        if (mb != null) m.put(ObjectIds.mailbox(mb), true);
+                        if (mb != null) m.put(MailboxId.of(mb).toString(), true);
                     }
                 }
                 case "keywords" -> {

@@ -18,7 +18,7 @@ import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MailboxStatus;
 import org.postiljon.mailbox.api.Messages;
-import org.postiljon.mailbox.api.ObjectIds;
+import org.postiljon.mailbox.api.MailboxId;
 import org.postiljon.mailbox.api.SpecialUse;
 import org.postiljon.mailbox.api.UidSet;
 
@@ -55,9 +55,9 @@ final class MailboxMethods {
     }
 
     static Optional<Mailbox> byId(List<Mailbox> all, String id) {
-        Optional<Long> key = ObjectIds.mailboxKey(id);
-        if (key.isEmpty()) return Optional.empty();
-        return all.stream().filter(m -> m.id() == key.get() && ObjectIds.mailbox(m).equals(id)).findFirst();
+        Optional<MailboxId> wanted = MailboxId.parse(id);
+        if (wanted.isEmpty()) return Optional.empty();
+        return all.stream().filter(wanted.get()::names).findFirst();
     }
 
     static String role(Mailbox m) {
@@ -106,13 +106,13 @@ final class MailboxMethods {
         MailboxStatus st = props.stream().anyMatch(p -> p.endsWith("Emails") || p.endsWith("Threads")) ? svc.mailboxes().status(a, m.name()) : null;
         for (String p : props) {
             switch (p) {
-                case "id" -> o.put("id", ObjectIds.mailbox(m));
+                case "id" -> o.put("id", MailboxId.of(m).toString());
                 case "name" -> {
                     String path = m.name().path();
                     o.put("name", path.substring(path.lastIndexOf(MailboxName.SEPARATOR) + 1));
                 }
                 case "parentId" -> o.put("parentId", m.name().parent().flatMap(pn -> all.stream().filter(x -> x.name().equals(pn)).findFirst())
-                        .map(ObjectIds::mailbox).orElse(null));
+                        .map(MailboxId::of).map(MailboxId::toString).orElse(null));
                 case "role" -> o.put("role", role(m));
                 case "sortOrder" -> o.put("sortOrder", sortOrder(m));
                 case "totalEmails", "totalThreads" -> o.put(p, st.messages());
@@ -136,7 +136,7 @@ final class MailboxMethods {
         long since = Changes.sinceState(c);
         long current = svc.messages().highestModSeq(c.account);
         Map<Long, String> idOf = new HashMap<>();
-        for (Mailbox m : own(svc, c.account)) idOf.put(m.id(), ObjectIds.mailbox(m));
+        for (Mailbox m : own(svc, c.account)) idOf.put(m.id(), MailboxId.of(m).toString());
         List<Changes.Entry> entries = new ArrayList<>();
         for (Messages.LoggedChange ch : svc.messages().changes(c.account, since)) {
             String id = idOf.getOrDefault(ch.mailboxId(), "F" + Long.toHexString(ch.mailboxId()) + "x" + Long.toHexString(ch.uid()));
@@ -180,7 +180,7 @@ final class MailboxMethods {
         }
         if (c.flag("sortAsTree", false)) order = Comparator.comparing(m -> m.name().path()); // parents before children
         hits.sort(order);
-        return page(c, hits.stream().map(ObjectIds::mailbox).toList(), Jmap.state(svc, c.account));
+        return page(c, hits.stream().map(MailboxId::of).map(MailboxId::toString).toList(), Jmap.state(svc, c.account));
     }
 
     /** The common part of /query answers: position, anchor, limit, total (RFC 8620 §5.5). */
@@ -228,7 +228,7 @@ final class MailboxMethods {
             boolean ok = switch (e.getKey()) {
                 case "parentId" -> {
                     String parent = m.name().parent().flatMap(pn -> all.stream().filter(x -> x.name().equals(pn)).findFirst())
-                            .map(ObjectIds::mailbox).orElse(null);
+                            .map(MailboxId::of).map(MailboxId::toString).orElse(null);
                     yield v.isNull() ? parent == null : v.asText().equals(parent);
                 }
                 case "name" -> m.name().path().substring(m.name().path().lastIndexOf('/') + 1).toLowerCase(Locale.ROOT)
@@ -248,7 +248,7 @@ final class MailboxMethods {
         return SetMethod.run(c, svc.limits().maxObjectsInSet(), () -> Jmap.state(svc, c.account), (key, o) -> {
             Mailbox m = create(c, o);
             ObjectNode r = JsonNodeFactory.instance.objectNode();
-            r.put("id", ObjectIds.mailbox(m));
+            r.put("id", MailboxId.of(m).toString());
             r.put("totalEmails", 0).put("unreadEmails", 0).put("totalThreads", 0).put("unreadThreads", 0);
             r.put("sortOrder", sortOrder(m));
             return r;
@@ -290,7 +290,7 @@ final class MailboxMethods {
         Mailbox m = byId(all, id).orElseThrow(() -> new MethodError("notFound", "no mailbox " + id));
         String path = m.name().path();
         String name = path.substring(path.lastIndexOf('/') + 1);
-        String parentId = m.name().parent().flatMap(pn -> all.stream().filter(x -> x.name().equals(pn)).findFirst()).map(ObjectIds::mailbox).orElse(null);
+        String parentId = m.name().parent().flatMap(pn -> all.stream().filter(x -> x.name().equals(pn)).findFirst()).map(MailboxId::of).map(MailboxId::toString).orElse(null);
         boolean move = false;
         for (var it = patch.fields(); it.hasNext(); ) {
             var e = it.next();

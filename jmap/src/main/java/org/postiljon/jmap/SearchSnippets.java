@@ -37,16 +37,15 @@ final class SearchSnippets {
         // One read for the whole list: each Email's first copy and its keys.
         List<String> emailIds = new ArrayList<>();
         ids.forEach(n -> emailIds.add(n.asText()));
-        Map<String, String> prefixOf = EmailMethods.contentPrefixes(emailIds);
-        Map<String, Messages.Copies> found = svc.messages().withContents(c.account, prefixOf.values());
-        for (var e : prefixOf.entrySet()) {
-            Messages.Copies copies = found.get(e.getValue());
+        Map<String, Messages.Copies> found = EmailMethods.copies(svc, c.account, emailIds);
+        for (String id : new java.util.LinkedHashSet<>(emailIds)) {
+            Messages.Copies copies = found.get(id);
             if (copies == null) {
-                notFound.add(e.getKey());
+                notFound.add(id);
                 continue;
             }
             ObjectNode s = list.addObject();
-            s.put("emailId", e.getKey());
+            s.put("emailId", id);
             s.put("subject", highlight(copies.keys().subject(), terms, false));
             s.put("preview", highlight(copies.keys().preview(), terms, true));
         }

@@ -12,7 +12,8 @@ import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.Messages;
-import org.postiljon.mailbox.api.ObjectIds;
+import org.postiljon.mailbox.api.EmailId;
+import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mailbox.api.UidSet;
 
 /** Thread/get and Thread/changes (RFC 8621 §3): a thread is its root Message-ID, or a content alone. */
@@ -39,9 +40,7 @@ final class ThreadMethods {
         ArrayNode list = out.putArray("list");
         ArrayNode notFound = out.putArray("notFound");
         for (String id : new LinkedHashSet<>(ids)) {
-            List<MessageInfo> members = ObjectIds.threadRoot(id).map(r -> svc.messages().inThread(c.account, r))
-                    .or(() -> ObjectIds.singleThreadContent(id).map(p -> svc.messages().withContent(c.account, p)))
-                    .orElse(List.of());
+            List<MessageInfo> members = ThreadId.parse(id).map(t -> svc.messages().inThread(c.account, t)).orElse(List.of());
             if (members.isEmpty()) {
                 notFound.add(id);
                 continue;
@@ -49,7 +48,7 @@ final class ThreadMethods {
             ObjectNode t = list.addObject();
             t.put("id", id);
             ArrayNode emails = t.putArray("emailIds");
-            new LinkedHashSet<>(members.stream().sorted(Comparator.comparing(MessageInfo::internalDate)).map(ObjectIds::email).toList()).forEach(emails::add);
+            new LinkedHashSet<>(members.stream().sorted(Comparator.comparing(MessageInfo::internalDate)).map(EmailId::of).map(EmailId::toString).toList()).forEach(emails::add);
         }
         return out;
     }
@@ -60,9 +59,9 @@ final class ThreadMethods {
         long current = svc.messages().highestModSeq(c.account);
         Map<Long, Mailbox> mailboxes = Blobs.byKey(svc, c.account);
         // Threads change when members come or go: each content once, at its last change here.
-        Map<String, Long> lastChange = new LinkedHashMap<>();
+        Map<EmailId, Long> lastChange = new LinkedHashMap<>();
         for (Messages.LoggedChange ch : svc.messages().changes(c.account, since)) {
-            if (ch.content() != null && ch.kind() != Messages.LoggedChange.Kind.FLAGS) lastChange.put(ch.content().sha256().substring(0, 24), ch.modSeq());
+            if (ch.content() != null && ch.kind() != Messages.LoggedChange.Kind.FLAGS) lastChange.put(EmailId.of(ch.content()), ch.modSeq());
         }
         List<Changes.Entry> entries = new ArrayList<>();
         for (var e : lastChange.entrySet()) {
@@ -71,7 +70,7 @@ final class ThreadMethods {
             if (still.isEmpty()) continue;
             MessageInfo i = still.getFirst();
             MessageKeys k = svc.messages().keys(c.account, mailboxes.get(i.mailboxId()).name(), UidSet.of(i.uid()), false).get(i.uid());
-            if (k != null) entries.add(new Changes.Entry(e.getValue(), ObjectIds.thread(k, i.blobId()), Changes.Kind.UPDATED));
+            if (k != null) entries.add(new Changes.Entry(e.getValue(), ThreadId.of(k, i.blobId()).toString(), Changes.Kind.UPDATED));
         }
         entries.sort(java.util.Comparator.comparingLong(Changes.Entry::modSeq));
         return Changes.answer(c, since, current, entries);

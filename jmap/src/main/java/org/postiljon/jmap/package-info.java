@@ -3,7 +3,7 @@
  *
  * <p>Invariants: every mutation goes through {@code Messages}/{@code Mailboxes}, never around them,
  * so IMAP sessions and JMAP push hear of it from the same change event. Ids are the RFC 8474
- * object ids IMAP shows ({@code ObjectIds}); an Email is a content address in one or more of the
+ * object ids IMAP shows ({@code MailboxId}, {@code EmailId}, {@code ThreadId}); an Email is a content address in one or more of the
  * user's own mailboxes. Every state string is the account's MODSEQ, so one counter orders all
  * changes and /changes pages end on a MODSEQ boundary. Only the signed-in user's own account is
  * served; every blob download checks that the content is in one of that user's mailboxes or was

@@ -9,6 +9,8 @@ import java.util.List;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.AppendResult;
 import org.postiljon.mailbox.api.Change;
+import org.postiljon.mailbox.api.EmailId;
+import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mailbox.api.Collation;
 import org.postiljon.mailbox.api.ChangeBus;
 import org.postiljon.mailbox.api.CopyResult;
@@ -558,8 +560,8 @@ final class StoredMessages implements Messages {
     }
 
     @Override
-    public boolean updateEmail(Account account, String contentPrefix, EmailUpdate u) {
-        if (!contentPrefix.matches("[0-9a-f]{1,64}")) return false;
+    public boolean updateEmail(Account account, EmailId email, EmailUpdate u) {
+        String contentPrefix = email.contentPrefix();
         List<Change> changes = new ArrayList<>();
         long[] warn = {0};
         boolean found = store.write(tx -> {
@@ -639,8 +641,8 @@ final class StoredMessages implements Messages {
     }
 
     @Override
-    public java.util.Map<String, Copies> withContents(Account account, java.util.Collection<String> contentPrefixes) {
-        List<String> valid = contentPrefixes.stream().filter(p -> p.matches("[0-9a-f]{1,64}")).distinct().toList();
+    public java.util.Map<EmailId, Copies> withContents(Account account, java.util.Collection<EmailId> emails) {
+        List<String> valid = emails.stream().map(EmailId::contentPrefix).distinct().toList();
         if (valid.isEmpty()) return java.util.Map.of();
         // One read: the copies, then the keys of each first copy, one query per mailbox they are in.
         return store.read(tx -> {
@@ -654,24 +656,24 @@ final class StoredMessages implements Messages {
             }
             java.util.Map<Long, java.util.SortedMap<Long, MessageKeys>> keys = new java.util.HashMap<>();
             firstUids.forEach((mailbox, uids) -> keys.put(mailbox, tx.keys(mailbox, uids.stream().mapToLong(Long::longValue).sorted().toArray(), true)));
-            java.util.Map<String, Copies> out = new java.util.LinkedHashMap<>();
+            java.util.Map<EmailId, Copies> out = new java.util.LinkedHashMap<>();
             byPrefix.forEach((p, copies) -> {
                 MessageKeys k = keys.get(copies.getFirst().mailboxId()).get(copies.getFirst().uid());
-                if (k != null) out.put(p, new Copies(copies, k));
+                if (k != null) out.put(new EmailId(p), new Copies(copies, k));
             });
             return out;
         });
     }
 
     @Override
-    public List<MessageInfo> withContent(Account account, String contentPrefix) {
-        if (!contentPrefix.matches("[0-9a-f]{1,64}")) return List.of();
-        return store.read(tx -> tx.messagesWithContent(account.id(), contentPrefix));
+    public List<MessageInfo> withContent(Account account, EmailId email) {
+        return store.read(tx -> tx.messagesWithContent(account.id(), email.contentPrefix()));
     }
 
     @Override
-    public List<MessageInfo> inThread(Account account, String root) {
-        return store.read(tx -> tx.messagesInThread(account.id(), root));
+    public List<MessageInfo> inThread(Account account, ThreadId thread) {
+        if (thread.single().isPresent()) return withContent(account, thread.single().get());
+        return thread.root().map(root -> store.read(tx -> tx.messagesInThread(account.id(), root))).orElse(List.of());
     }
 
     @Override

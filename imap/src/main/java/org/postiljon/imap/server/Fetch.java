@@ -1,6 +1,7 @@
 package org.postiljon.imap.server;
 
-import org.postiljon.mailbox.api.ObjectIds;
+import org.postiljon.mailbox.api.EmailId;
+import org.postiljon.mailbox.api.ThreadId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -277,9 +278,9 @@ final class Fetch implements Command {
                 case "SAVEDATE" -> out.raw("SAVEDATE \"" + INTERNALDATE.format(m.saveDate()) + "\""); // RFC 8514 §4.2
                 case "RFC822.SIZE" -> out.raw("RFC822.SIZE " + m.size());
                 case "MODSEQ" -> out.raw("MODSEQ (" + m.modSeq() + ")"); // RFC 7162 §3.1.4
-                case "EMAILID" -> out.raw("EMAILID (" + ObjectIds.email(m) + ")"); // RFC 8474 §5.1
+                case "EMAILID" -> out.raw("EMAILID (" + EmailId.of(m).toString() + ")"); // RFC 8474 §5.1
                 case "THREADID" -> {
-                    String t = keys == null ? null : ObjectIds.thread(keys);
+                    String t = keys == null ? null : ThreadId.of(keys).map(ThreadId::toString).orElse(null);
                     out.raw("THREADID " + (t == null ? "NIL" : "(" + t + ")"));
                 }
                 case "PREVIEW" -> { // RFC 8970 §3: the text stored at delivery, so LAZY changes nothing

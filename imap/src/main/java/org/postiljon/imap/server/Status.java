@@ -1,6 +1,6 @@
 package org.postiljon.imap.server;
 
-import org.postiljon.mailbox.api.ObjectIds;
+import org.postiljon.mailbox.api.MailboxId;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +54,7 @@ final class Status implements Command {
         for (String item : items) {
             if (!b.isEmpty()) b.append(' ');
             if (item.equals("MAILBOXID")) { // RFC 8474 §4.2
-                b.append("MAILBOXID (").append(ObjectIds.mailbox(st.mailbox())).append(')');
+                b.append("MAILBOXID (").append(MailboxId.of(st.mailbox()).toString()).append(')');
                 continue;
             }
             long v = switch (item) {

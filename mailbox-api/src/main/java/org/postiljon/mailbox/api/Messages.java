@@ -148,8 +148,8 @@ public interface Messages {
 
     // ---- the account as a whole (JMAP): Emails are contents, in one or more of the user's own mailboxes ----
 
-    /** The messages of the user's own mailboxes whose content address starts with {@code contentPrefix}. */
-    List<MessageInfo> withContent(Account account, String contentPrefix);
+    /** The copies of an Email in the user's own mailboxes (none when the id names no Email of theirs). */
+    List<MessageInfo> withContent(Account account, EmailId email);
 
     /**
      * One Email: the copies of a content in the user's own mailboxes, and the keys with the cached
@@ -196,13 +196,16 @@ public interface Messages {
      * @throws MailboxException.NotAllowed when the Email would be in no mailbox
      * @throws MailboxException.OverQuota when the copies do not fit
      */
-    boolean updateEmail(Account account, String contentPrefix, EmailUpdate update);
+    boolean updateEmail(Account account, EmailId email, EmailUpdate update);
 
-    /** Many Emails by content prefix in one read (a page of Emails): by prefix, absent ones left out. */
-    java.util.Map<String, Copies> withContents(Account account, java.util.Collection<String> contentPrefixes);
+    /** Many Emails in one read (a page of Emails): by id, absent ones left out. */
+    java.util.Map<EmailId, Copies> withContents(Account account, java.util.Collection<EmailId> emails);
 
-    /** The messages of the user's own mailboxes in the thread whose root Message-ID is {@code root}, oldest first. */
-    List<MessageInfo> inThread(Account account, String root);
+    /**
+     * The messages of the user's own mailboxes in a thread (those whose root Message-ID is the
+     * id's, or the one Email of a thread of its own), oldest first; none for an id that cannot be read back.
+     */
+    List<MessageInfo> inThread(Account account, ThreadId thread);
 
     /** The account's MODSEQ: raised by every change in any of its mailboxes (the JMAP state). */
     long highestModSeq(Account account);

@@ -33,7 +33,7 @@ public interface Dialect {
 
     /**
      * The thread root of a message row: the first of its references, else its own Message-ID
-     * (ObjectIds.thread). The same text as the expression index of migration V11, so the index serves it.
+     * (ThreadId). The same text as the expression index of migration V11, so the index serves it.
      */
     default String threadRoot() {
         return "CASE WHEN refs IS NULL OR refs = '' THEN message_id ELSE substr(refs, 1, instr(refs || ' ', ' ') - 1) END";
