@@ -84,39 +84,42 @@ public final class ParsedMessageCodec {
         g.writeEndObject();
     }
 
-    private static void addresses(JsonGenerator g, String field, java.util.List<Address> list) throws java.io.IOException {
+    @FunctionalInterface
+    private interface Item<T> {
+        void write(JsonGenerator g, T item) throws java.io.IOException;
+    }
+
+    /** A list field: null as null, else each item in an array. */
+    private static <T> void array(JsonGenerator g, String field, java.util.List<T> list, Item<T> item) throws java.io.IOException {
         g.writeFieldName(field);
         if (list == null) {
             g.writeNull();
             return;
         }
         g.writeStartArray();
-        for (Address a : list) {
-            g.writeStartObject();
-            g.writeStringField("name", a.name());
-            g.writeStringField("displayName", a.displayName());
-            g.writeStringField("adl", a.adl());
-            g.writeStringField("mailbox", a.mailbox());
-            g.writeStringField("host", a.host());
-            g.writeEndObject();
-        }
+        for (T t : list) item.write(g, t);
         g.writeEndArray();
     }
 
+    private static void addresses(JsonGenerator g, String field, java.util.List<Address> list) throws java.io.IOException {
+        array(g, field, list, (out, a) -> {
+            out.writeStartObject();
+            out.writeStringField("name", a.name());
+            out.writeStringField("displayName", a.displayName());
+            out.writeStringField("adl", a.adl());
+            out.writeStringField("mailbox", a.mailbox());
+            out.writeStringField("host", a.host());
+            out.writeEndObject();
+        });
+    }
+
     private static void params(JsonGenerator g, String field, java.util.List<Param> list) throws java.io.IOException {
-        g.writeFieldName(field);
-        if (list == null) {
-            g.writeNull();
-            return;
-        }
-        g.writeStartArray();
-        for (Param p : list) {
-            g.writeStartObject();
-            g.writeStringField("name", p.name());
-            g.writeStringField("value", p.value());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
+        array(g, field, list, (out, p) -> {
+            out.writeStartObject();
+            out.writeStringField("name", p.name());
+            out.writeStringField("value", p.value());
+            out.writeEndObject();
+        });
     }
 
     private static void body(JsonGenerator g, BodyPart p) throws java.io.IOException {
@@ -134,27 +137,13 @@ public final class ParsedMessageCodec {
         g.writeStringField("md5", p.md5());
         g.writeStringField("disposition", p.disposition());
         params(g, "dispositionParams", p.dispositionParams());
-        g.writeFieldName("language");
-        if (p.language() == null) {
-            g.writeNull();
-        } else {
-            g.writeStartArray();
-            for (String l : p.language()) g.writeString(l);
-            g.writeEndArray();
-        }
+        array(g, "language", p.language(), JsonGenerator::writeString);
         g.writeStringField("location", p.location());
         g.writeNumberField("headerStart", p.headerStart());
         g.writeNumberField("bodyStart", p.bodyStart());
         g.writeNumberField("bodyEnd", p.bodyEnd());
         g.writeNumberField("lines", p.lines());
-        g.writeFieldName("parts");
-        if (p.parts() == null) {
-            g.writeNull();
-        } else {
-            g.writeStartArray();
-            for (BodyPart child : p.parts()) body(g, child);
-            g.writeEndArray();
-        }
+        array(g, "parts", p.parts(), ParsedMessageCodec::body);
         g.writeFieldName("message");
         envelope(g, p.message());
         g.writeFieldName("messageBody");

@@ -98,9 +98,9 @@ abstract class SqlBase implements WriteTx {
         UniqueViolation(SQLException cause) { super(cause.getMessage(), cause, false, false); }
     }
 
-    /** A row of the change log (JMAP /changes, QRESYNC tombstones). */
     static final String INSERT_LOG = "INSERT INTO change_log (account_id, modseq, mailbox_id, uid, kind) VALUES (?, ?, ?, ?, ?)";
 
+    /** A row of the change log (JMAP /changes, QRESYNC tombstones). */
     void log(long accountId, long modSeq, long mailboxId, long uid, ChangeRecord.Kind kind) {
         update(INSERT_LOG, accountId, modSeq, mailboxId, uid, kind.name());
     }
