@@ -213,8 +213,4 @@ public final class Blobs {
     static Map<Long, Mailbox> byKey(JmapServices svc, Account a) {
         return MailboxMethods.own(svc, a).stream().collect(Collectors.toMap(Mailbox::id, Function.identity()));
     }
-
-    static String emailIdOf(MessageInfo m) {
-        return EmailId.of(m).toString();
-    }
 }

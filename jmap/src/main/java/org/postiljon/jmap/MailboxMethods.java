@@ -60,6 +60,11 @@ final class MailboxMethods {
         return all.stream().filter(wanted.get()::names).findFirst();
     }
 
+    /** The id of the mailbox's parent among {@code all}, or null at the top (RFC 8621 §2 parentId). */
+    private static String parentId(List<Mailbox> all, Mailbox m) {
+        return m.name().parent().flatMap(pn -> all.stream().filter(x -> x.name().equals(pn)).findFirst()).map(p -> MailboxId.of(p).toString()).orElse(null);
+    }
+
     static String role(Mailbox m) {
         if (m.name().isInbox()) return "inbox";
         return m.specialUse().map(u -> u.name().toLowerCase(Locale.ROOT)).orElse(null);
@@ -111,8 +116,7 @@ final class MailboxMethods {
                     String path = m.name().path();
                     o.put("name", path.substring(path.lastIndexOf(MailboxName.SEPARATOR) + 1));
                 }
-                case "parentId" -> o.put("parentId", m.name().parent().flatMap(pn -> all.stream().filter(x -> x.name().equals(pn)).findFirst())
-                        .map(MailboxId::of).map(MailboxId::toString).orElse(null));
+                case "parentId" -> o.put("parentId", parentId(all, m));
                 case "role" -> o.put("role", role(m));
                 case "sortOrder" -> o.put("sortOrder", sortOrder(m));
                 case "totalEmails", "totalThreads" -> o.put(p, st.messages());
@@ -139,7 +143,8 @@ final class MailboxMethods {
         for (Mailbox m : own(svc, c.account)) idOf.put(m.id(), MailboxId.of(m).toString());
         List<Changes.Entry> entries = new ArrayList<>();
         for (Messages.LoggedChange ch : svc.messages().changes(c.account, since)) {
-            String id = idOf.getOrDefault(ch.mailboxId(), "F" + Long.toHexString(ch.mailboxId()) + "x" + Long.toHexString(ch.uid()));
+            String id = idOf.get(ch.mailboxId());
+            if (id == null) id = new MailboxId(ch.mailboxId(), ch.uid()).toString(); // a mailbox gone: its UIDVALIDITY was logged as the uid
             switch (ch.kind()) {
                 case MAILBOX_CREATE -> entries.add(new Changes.Entry(ch.modSeq(), id, Changes.Kind.CREATED));
                 case MAILBOX_DELETE -> entries.add(new Changes.Entry(ch.modSeq(), id, Changes.Kind.DESTROYED));
@@ -227,8 +232,7 @@ final class MailboxMethods {
             JsonNode v = e.getValue();
             boolean ok = switch (e.getKey()) {
                 case "parentId" -> {
-                    String parent = m.name().parent().flatMap(pn -> all.stream().filter(x -> x.name().equals(pn)).findFirst())
-                            .map(MailboxId::of).map(MailboxId::toString).orElse(null);
+                    String parent = parentId(all, m);
                     yield v.isNull() ? parent == null : v.asText().equals(parent);
                 }
                 case "name" -> m.name().path().substring(m.name().path().lastIndexOf('/') + 1).toLowerCase(Locale.ROOT)
@@ -290,7 +294,7 @@ final class MailboxMethods {
         Mailbox m = byId(all, id).orElseThrow(() -> new MethodError("notFound", "no mailbox " + id));
         String path = m.name().path();
         String name = path.substring(path.lastIndexOf('/') + 1);
-        String parentId = m.name().parent().flatMap(pn -> all.stream().filter(x -> x.name().equals(pn)).findFirst()).map(MailboxId::of).map(MailboxId::toString).orElse(null);
+        String parentId = parentId(all, m);
         boolean move = false;
         for (var it = patch.fields(); it.hasNext(); ) {
             var e = it.next();

@@ -8,13 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MessageInfo;
-import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.EmailId;
 import org.postiljon.mailbox.api.ThreadId;
-import org.postiljon.mailbox.api.UidSet;
 
 /** Thread/get and Thread/changes (RFC 8621 §3): a thread is its root Message-ID, or a content alone. */
 final class ThreadMethods {
@@ -57,20 +54,17 @@ final class ThreadMethods {
         c.accountId();
         long since = Changes.sinceState(c);
         long current = svc.messages().highestModSeq(c.account);
-        Map<Long, Mailbox> mailboxes = Blobs.byKey(svc, c.account);
         // Threads change when members come or go: each content once, at its last change here.
         Map<EmailId, Long> lastChange = new LinkedHashMap<>();
         for (Messages.LoggedChange ch : svc.messages().changes(c.account, since)) {
             if (ch.content() != null && ch.kind() != Messages.LoggedChange.Kind.FLAGS) lastChange.put(EmailId.of(ch.content()), ch.modSeq());
         }
+        // A gone message's thread is known only from a copy still here: every Email's copies and keys in one read.
+        Map<EmailId, Messages.Copies> still = svc.messages().withContents(c.account, lastChange.keySet());
         List<Changes.Entry> entries = new ArrayList<>();
         for (var e : lastChange.entrySet()) {
-            // A gone message's thread is known only from a copy still here.
-            List<MessageInfo> still = svc.messages().withContent(c.account, e.getKey());
-            if (still.isEmpty()) continue;
-            MessageInfo i = still.getFirst();
-            MessageKeys k = svc.messages().keys(c.account, mailboxes.get(i.mailboxId()).name(), UidSet.of(i.uid()), false).get(i.uid());
-            if (k != null) entries.add(new Changes.Entry(e.getValue(), ThreadId.of(k, i.blobId()).toString(), Changes.Kind.UPDATED));
+            Messages.Copies copies = still.get(e.getKey());
+            if (copies != null) entries.add(new Changes.Entry(e.getValue(), ThreadId.of(copies.keys(), copies.first().blobId()).toString(), Changes.Kind.UPDATED));
         }
         entries.sort(java.util.Comparator.comparingLong(Changes.Entry::modSeq));
         return Changes.answer(c, since, current, entries);

@@ -19,7 +19,7 @@ final class Settings {
     }
 
     static String domainValue(ReadTx tx, DomainName domain, AccountSetting setting) {
-        return tx.domainSetting(domain, setting.key()).orElse(setting.defaultValue());
+        return domainValue(tx.domainSettings(domain), setting);
     }
 
     /** The same from the domain's settings read before ({@code ReadTx.domainSettings}). */

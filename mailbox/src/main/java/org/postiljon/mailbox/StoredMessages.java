@@ -646,20 +646,19 @@ final class StoredMessages implements Messages {
         if (valid.isEmpty()) return java.util.Map.of();
         // One read: the copies, then the keys of each first copy, one query per mailbox they are in.
         return store.read(tx -> {
-            java.util.Map<String, List<MessageInfo>> byPrefix = new java.util.LinkedHashMap<>();
-            for (MessageInfo m : tx.messagesWithContents(account.id(), valid)) {
-                for (String p : valid) if (m.blobId().sha256().startsWith(p)) byPrefix.computeIfAbsent(p, k -> new ArrayList<>()).add(m);
-            }
+            // Every copy found is one of an Email asked for: a content is found by its Email id's prefix.
+            java.util.Map<EmailId, List<MessageInfo>> byEmail = new java.util.LinkedHashMap<>();
+            for (MessageInfo m : tx.messagesWithContents(account.id(), valid)) byEmail.computeIfAbsent(EmailId.of(m), k -> new ArrayList<>()).add(m);
             java.util.Map<Long, List<Long>> firstUids = new java.util.HashMap<>();
-            for (List<MessageInfo> copies : byPrefix.values()) {
+            for (List<MessageInfo> copies : byEmail.values()) {
                 firstUids.computeIfAbsent(copies.getFirst().mailboxId(), k -> new ArrayList<>()).add(copies.getFirst().uid());
             }
             java.util.Map<Long, java.util.SortedMap<Long, MessageKeys>> keys = new java.util.HashMap<>();
             firstUids.forEach((mailbox, uids) -> keys.put(mailbox, tx.keys(mailbox, uids.stream().mapToLong(Long::longValue).sorted().toArray(), true)));
             java.util.Map<EmailId, Copies> out = new java.util.LinkedHashMap<>();
-            byPrefix.forEach((p, copies) -> {
+            byEmail.forEach((email, copies) -> {
                 MessageKeys k = keys.get(copies.getFirst().mailboxId()).get(copies.getFirst().uid());
-                if (k != null) out.put(new EmailId(p), new Copies(copies, k));
+                if (k != null) out.put(email, new Copies(copies, k));
             });
             return out;
         });

@@ -28,7 +28,7 @@ final class MailDate {
 
     private long read() {
         space();
-        if (i + 4 <= s.length() && Character.isLetter(s.charAt(i))) { // day-of-week: skipped, the date counts
+        if (i + 4 <= s.length() && letters(i, 3)) { // day-of-week: skipped, the date counts (a wrong one is common)
             i += 3;
             space();
             if (!take(',')) return NONE;
@@ -81,19 +81,23 @@ final class MailDate {
             return c == '-' ? -minutes : minutes;
         }
         int start = i;
-        while (i < s.length() && Character.isLetter(s.charAt(i))) i++;
-        return switch (s.substring(start, i).toUpperCase(java.util.Locale.ROOT)) {
-            case "UT", "GMT", "Z" -> 0;
-            case "EST" -> -5 * 60;
-            case "EDT" -> -4 * 60;
-            case "CST" -> -6 * 60;
-            case "CDT" -> -5 * 60;
-            case "MST" -> -7 * 60;
-            case "MDT" -> -6 * 60;
-            case "PST" -> -8 * 60;
-            case "PDT" -> -7 * 60;
-            default -> Integer.MIN_VALUE;
-        };
+        while (i < s.length() && letter(s.charAt(i))) i++;
+        for (int z = 0; z < ZONES.length; z++) {
+            if (ZONES[z].length() == i - start && s.regionMatches(true, start, ZONES[z], 0, i - start)) return ZONE_MINUTES[z];
+        }
+        return Integer.MIN_VALUE;
+    }
+
+    private static final String[] ZONES = {"UT", "GMT", "Z", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT"};
+    private static final int[] ZONE_MINUTES = {0, 0, 0, -5 * 60, -4 * 60, -6 * 60, -5 * 60, -7 * 60, -6 * 60, -8 * 60, -7 * 60};
+
+    private boolean letters(int from, int count) {
+        for (int j = from; j < from + count; j++) if (!letter(s.charAt(j))) return false;
+        return true;
+    }
+
+    private static boolean letter(char c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
     }
 
     private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";

@@ -44,6 +44,7 @@ class MailDateTest {
             "Tue, 3 Mar 2026 10:00:00 A",            // military zone
             "Tue, 3 Mar 2026 (noon) 10:00:00 +0000", // a comment inside
             "Tuesday, 3 Mar 2026 10:00:00 +0000",
+            "T12, 3 Mar 2026 10:00:00 +0000",        // a day of the week that is not letters
             "3 Mar 20261 10:00:00 +0000",
             "3 March 2026 10:00:00 +0000",
             "Tue, 3 Mar 2026 10:00:00",              // no zone

@@ -97,6 +97,36 @@ class JmapTest {
         assertEquals(400, web.post("/jmap/api", WebNode.ALICE, deep.toString()).statusCode(), "deep nesting is refused, not a crash");
     }
 
+    /** RFC 8474 / RFC 8620 §1.2 ids: only the ids the server writes name an object; any other spelling is notFound, never another object. */
+    @Test
+    void idsTheServerNeverWroteNameNothing() throws Exception {
+        String user = WebNode.ALICE;
+        String inbox = id(mailboxes(user), "inbox");
+        web.deliver(user, "From: x@remote.example.org\nTo: alice@example.test\nSubject: Ids\nMessage-ID: <ids-1@remote.example.org>\n\nbody\n");
+        String email = one(user, "Email/query", "\"filter\":{\"inMailbox\":\"" + inbox + "\"},\"sort\":[{\"property\":\"receivedAt\",\"isAscending\":false}],\"limit\":1")
+                .get(1).get("ids").get(0).asText();
+        JsonNode delivered = one(user, "Email/get", "\"ids\":[\"" + email + "\"],\"properties\":[\"threadId\",\"subject\"]").get(1).get("list").get(0);
+        assertEquals("Ids", delivered.get("subject").asText());
+        String thread = delivered.get("threadId").asText();
+
+        JsonNode boxes = one(user, "Mailbox/get", "\"ids\":[\"" + inbox + "\",\"F0" + inbox.substring(1) + "\",\"" + inbox.toUpperCase(java.util.Locale.ROOT)
+                + "\",\"F1x\"]").get(1);
+        assertEquals(1, boxes.get("list").size(), boxes.toString());
+        assertEquals(3, boxes.get("notFound").size(), "a leading zero, upper case and a cut id name no mailbox: " + boxes);
+
+        JsonNode emails = one(user, "Email/get", "\"ids\":[\"" + email + "\",\"" + email.toUpperCase(java.util.Locale.ROOT) + "\",\""
+                + email.substring(0, email.length() - 1) + "\",\"" + email + "0\"],\"properties\":[\"id\"]").get(1);
+        assertEquals(email, emails.get("list").get(0).get("id").asText());
+        assertEquals(3, emails.get("notFound").size(), emails.toString());
+
+        JsonNode threads = one(user, "Thread/get", "\"ids\":[\"" + thread + "\",\"T!!\",\"Sxyz\",\"H0\",\"" + thread + "%\"]").get(1);
+        assertEquals(thread, threads.get("list").get(0).get("id").asText());
+        assertEquals(4, threads.get("notFound").size(), threads.toString());
+
+        JsonNode set = one(user, "Email/set", "\"update\":{\"" + email.toUpperCase(java.util.Locale.ROOT) + "\":{\"keywords/$flagged\":true}}").get(1);
+        assertEquals("notFound", set.get("notUpdated").get(email.toUpperCase(java.util.Locale.ROOT)).get("type").asText(), set.toString());
+    }
+
     @Test
     void methodErrors() throws Exception {
         String a = acc(WebNode.ALICE);
@@ -361,6 +391,8 @@ class JmapTest {
         assertEquals(1, threads.get("updated").size() + threads.get("created").size(), "both messages are one thread: " + threads);
         String thread = one(user, "Email/get", "\"ids\":[\"" + now.get("ids").get(0).asText() + "\"],\"properties\":[\"threadId\"]").get(1)
                 .get("list").get(0).get("threadId").asText();
+        JsonNode changedThread = threads.get("updated").size() > 0 ? threads.get("updated").get(0) : threads.get("created").get(0);
+        assertEquals(thread, changedThread.asText(), "Thread/changes names the thread Email/get shows");
         assertEquals(2, one(user, "Thread/get", "\"ids\":[\"" + thread + "\"]").get(1).get("list").get(0).get("emailIds").size(),
                 "Thread/get finds the root and the reply by the root's Message-ID");
         JsonNode quota = one(user, "Quota/changes", "\"sinceState\":\"" + state + "\"").get(1);

@@ -44,11 +44,15 @@ final class Delivery {
         if (!r.remote()) batch.deliver(r.address(), r.route());
     }
 
-    /** The reply for a full mailbox: 452 4.2.2, or 552 5.2.2 when the message could never fit (RFC 3463 §3.3). */
+    /**
+     * The reply for a full mailbox: 452 4.2.2, or 552 5.2.2 when the message could never fit (RFC
+     * 3463 §3.3); {@code recipient} is named in it, when there is one.
+     */
     static SmtpError quotaError(MailboxException.OverQuota e, String recipient) {
+        String whose = recipient == null ? "" : "<" + recipient + "> ";
         return e.permanent()
-                ? new SmtpError(552, "5.2.2", "<" + recipient + "> mailbox full: the message is larger than its quota")
-                : new SmtpError(452, "4.2.2", "<" + recipient + "> mailbox full, try again later");
+                ? new SmtpError(552, "5.2.2", whose + "mailbox full: the message is larger than its quota")
+                : new SmtpError(452, "4.2.2", whose + "mailbox full, try again later");
     }
 
     /**

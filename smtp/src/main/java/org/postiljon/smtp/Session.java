@@ -115,7 +115,7 @@ final class Session {
             case MailboxException.Unavailable x -> Delivery.storageFull();
             case MailboxException.LimitReached x -> new SmtpError(452, "4.3.1", e.getMessage()); // RFC 3463 §3.4: system full
             case MailboxException.Damaged x -> new SmtpError(451, "4.3.0", "local error, try again later");
-            case MailboxException.OverQuota x -> x.permanent() ? new SmtpError(552, "5.2.2", e.getMessage()) : new SmtpError(452, "4.2.2", e.getMessage());
+            case MailboxException.OverQuota x -> Delivery.quotaError(x, null);
             case MailboxException.TooBig x -> new SmtpError(552, "5.3.4", e.getMessage()); // §3.4: message too big for system
             case MailboxException.NoRights x -> new SmtpError(550, "5.7.1", e.getMessage()); // §3.8: delivery not authorized
             case MailboxException.NotAllowed x -> new SmtpError(550, "5.7.1", e.getMessage());

@@ -35,6 +35,6 @@ final class Create implements Command {
         if (use.size() > 1) throw new CommandFailed("USEATTR", "one special use per mailbox");
         // §6.3.4: a trailing separator only says the mailbox will get children (MailboxName.of drops it).
         var created = s.services().mailboxes().create(s.account, name, use);
-        s.ok(tag, "[MAILBOXID (" + MailboxId.of(created).toString() + ")] CREATE completed", true); // RFC 8474 §4.1
+        s.ok(tag, "[MAILBOXID (" + MailboxId.of(created) + ")] CREATE completed", true); // RFC 8474 §4.1
     }
 }

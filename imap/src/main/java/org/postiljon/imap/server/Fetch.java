@@ -278,10 +278,10 @@ final class Fetch implements Command {
                 case "SAVEDATE" -> out.raw("SAVEDATE \"" + INTERNALDATE.format(m.saveDate()) + "\""); // RFC 8514 §4.2
                 case "RFC822.SIZE" -> out.raw("RFC822.SIZE " + m.size());
                 case "MODSEQ" -> out.raw("MODSEQ (" + m.modSeq() + ")"); // RFC 7162 §3.1.4
-                case "EMAILID" -> out.raw("EMAILID (" + EmailId.of(m).toString() + ")"); // RFC 8474 §5.1
+                case "EMAILID" -> out.raw("EMAILID (" + EmailId.of(m) + ")"); // RFC 8474 §5.1
                 case "THREADID" -> {
-                    String t = keys == null ? null : ThreadId.of(keys).map(ThreadId::toString).orElse(null);
-                    out.raw("THREADID " + (t == null ? "NIL" : "(" + t + ")"));
+                    var t = keys == null ? java.util.Optional.<ThreadId>empty() : ThreadId.of(keys);
+                    out.raw("THREADID " + t.map(id -> "(" + id + ")").orElse("NIL")); // RFC 8474 §5.3: NIL where no thread is known (no References, no Message-ID)
                 }
                 case "PREVIEW" -> { // RFC 8970 §3: the text stored at delivery, so LAZY changes nothing
                     out.raw("PREVIEW ");

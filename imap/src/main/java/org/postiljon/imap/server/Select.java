@@ -94,7 +94,7 @@ final class Select implements Command {
         if (s.rev2()) {
             out.raw("* LIST () \"/\" ").string(s.wireName(m.name())).crlf();
         }
-        out.untagged("OK [MAILBOXID (" + MailboxId.of(m).toString() + ")] object id"); // RFC 8474 §4.1
+        out.untagged("OK [MAILBOXID (" + MailboxId.of(m) + ")] object id"); // RFC 8474 §4.1
         if (s.condstore()) out.untagged("OK [HIGHESTMODSEQ " + m.highestModSeq() + "] highest modseq"); // RFC 7162 §3.1.2.1
         if (qresync != null && qresync.uidValidity() == m.uidValidity()) resync(s, view, name, qresync);
         s.ok(tag, "[" + (readOnly ? "READ-ONLY" : "READ-WRITE") + "] " + (this.readOnly ? "EXAMINE" : "SELECT") + " completed", true);

@@ -54,7 +54,7 @@ final class Status implements Command {
         for (String item : items) {
             if (!b.isEmpty()) b.append(' ');
             if (item.equals("MAILBOXID")) { // RFC 8474 §4.2
-                b.append("MAILBOXID (").append(MailboxId.of(st.mailbox()).toString()).append(')');
+                b.append("MAILBOXID (").append(MailboxId.of(st.mailbox())).append(')');
                 continue;
             }
             long v = switch (item) {

@@ -148,10 +148,13 @@ public interface ReadTx {
     /** The highest quota warning threshold (percent) the account was told about; 0 for none. */
     int quotaWarned(long accountId);
 
-    Optional<String> domainSetting(DomainName domain, String key);
-
     /** Every setting the domain has (name to value), in one read; empty for none or no such domain. */
     java.util.Map<String, String> domainSettings(DomainName domain);
+
+    /** One of them (a domain has a handful: reading all serves the next question from the same read). */
+    default Optional<String> domainSetting(DomainName domain, String key) {
+        return Optional.ofNullable(domainSettings(domain).get(key));
+    }
 
     /** The mailbox's ACL: identifier to rights letters, in identifier order. */
     java.util.SortedMap<String, String> acl(long mailboxId);

@@ -55,12 +55,6 @@ final class SqlTx extends SqlWebSessions {
     }
 
     @Override
-    public Optional<String> domainSetting(DomainName domain, String key) {
-        return one("SELECT s.value FROM domain_setting s JOIN domain d ON d.id = s.domain_id WHERE d.name = ? AND s.name = ?",
-                rs -> rs.getString(1), domain.ascii(), key);
-    }
-
-    @Override
     public java.util.Map<String, String> domainSettings(DomainName domain) {
         return domainSettingsRead.computeIfAbsent(domain, d -> query("SELECT s.name, s.value FROM domain_setting s JOIN domain d ON d.id = s.domain_id WHERE d.name = ?",
                 rs -> java.util.Map.entry(rs.getString(1), rs.getString(2)), domain.ascii())
