@@ -22,13 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.BlobId;
+import org.postiljon.mailbox.api.EmailId;
 import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
-import org.postiljon.mailbox.api.BlobId;
-import org.postiljon.mailbox.api.EmailId;
-import org.postiljon.mime.BodyPart;
-import org.postiljon.mime.ParsedMessageCodec;
+import org.postiljon.mailbox.api.structure.BodyPart;
+import org.postiljon.mailbox.api.structure.MessageStructure;
 
 /**
  * Blobs (RFC 8620 §6): uploads are files per account named by their SHA-256 ({@code B...}),
@@ -189,7 +189,7 @@ public final class Blobs {
             MessageInfo m = found.getFirst();
             Mailbox mb = mailbox(a, m);
             MessageKeys k = svc.messages().keys(a, mb.name(), m.uid());
-            BodyPart part = EmailView.Parts.find(ParsedMessageCodec.decode(k.parse()).after(m.traceLength()).body(), partId);
+            BodyPart part = EmailView.Parts.find(k.parse().after(m.traceLength()).body(), partId);
             if (part == null || part.isMultipart()) return Optional.empty();
             byte[] all;
             try (InputStream in = svc.messages().open(a, mb.name(), m.uid())) {

@@ -18,17 +18,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.postiljon.mailbox.api.EmailId;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.Mailbox;
+import org.postiljon.mailbox.api.MailboxId;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
-import org.postiljon.mailbox.api.EmailId;
-import org.postiljon.mailbox.api.MailboxId;
 import org.postiljon.mailbox.api.ThreadId;
-import org.postiljon.mime.Address;
-import org.postiljon.mime.BodyPart;
+import org.postiljon.mailbox.api.structure.Address;
+import org.postiljon.mailbox.api.structure.BodyPart;
 import org.postiljon.mime.MessageParser;
-import org.postiljon.mime.ParsedMessageCodec;
+import org.postiljon.mailbox.api.structure.MessageStructure;
 import org.postiljon.mime.Preview;
 import org.postiljon.mime.Rfc2231;
 import org.postiljon.mime.TransferEncoding;
@@ -89,7 +89,7 @@ final class EmailView {
         MessageInfo first = instances.getFirst();
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         // The bytes are those of the first instance: a delivered one has its trace fields before the content.
-        ParsedMessageCodec.Stored parse = keys.parse() == null ? null : ParsedMessageCodec.decode(keys.parse()).after(first.traceLength());
+        MessageStructure parse = keys.parse() == null ? null : keys.parse().after(first.traceLength());
         // Read only when a property needs them: the header fields (the root header's bytes, a few KB)
         // for sender, replyTo, references and header:*; the whole message for bodies.
         long headEnd = parse == null ? 256 * 1024 : parse.body().bodyStart();

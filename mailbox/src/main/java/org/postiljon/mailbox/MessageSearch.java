@@ -14,17 +14,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.BlobId;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MailboxName;
-import org.postiljon.mailbox.api.BlobId;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.UidSet;
-import org.postiljon.mime.Address;
+import org.postiljon.mailbox.api.structure.MessageStructure;
 import org.postiljon.mime.MessageParser;
-import org.postiljon.mime.ParsedMessageCodec;
+import org.postiljon.mime.Addresses;
 import org.postiljon.mime.SearchText;
 import org.postiljon.store.spi.BlobStore;
 import org.postiljon.store.spi.MetadataStore;
@@ -96,24 +96,24 @@ final class MessageSearch {
      * the message's bytes and its cached parse. Null when the message has no parse (it is then
      * searched as raw text).
      */
-    static SearchText text(BlobStore blobs, BlobId blob, String parse) throws IOException {
+    static SearchText text(BlobStore blobs, BlobId blob, MessageStructure parse) throws IOException {
         byte[] bytes;
         try (InputStream in = blobs.open(blob)) {
             bytes = in.readNBytes(MAX_TEXT_BYTES);
         }
         if (parse == null) return new SearchText("", new String(bytes, StandardCharsets.UTF_8));
-        return SearchText.of(bytes, ParsedMessageCodec.decode(parse).body(), MAX_TEXT_BYTES);
+        return SearchText.of(bytes, parse.body(), MAX_TEXT_BYTES);
     }
 
     /** What the index holds of a content: its search text and the decoded fields, exactly as confirming reads them. */
     static java.util.Map<SearchIndex.Field, String> indexed(BlobStore blobs, BlobId blob, MessageKeys k) throws IOException {
         java.util.Map<SearchIndex.Field, String> texts = new java.util.EnumMap<>(SearchIndex.Field.class);
         texts.put(SearchIndex.Field.TEXT, text(blobs, blob, k.parse()).whole());
-        var envelope = k.fromText() == null && k.parse() != null ? ParsedMessageCodec.decode(k.parse()).envelope() : null;
-        texts.put(SearchIndex.Field.FROM, k.fromText() != null ? k.fromText() : envelope == null ? "" : Address.text(envelope.from()));
-        texts.put(SearchIndex.Field.TO, k.toText() != null ? k.toText() : envelope == null ? "" : Address.text(envelope.to()));
-        texts.put(SearchIndex.Field.CC, k.ccText() != null ? k.ccText() : envelope == null ? "" : Address.text(envelope.cc()));
-        texts.put(SearchIndex.Field.BCC, k.bccText() != null ? k.bccText() : envelope == null ? "" : Address.text(envelope.bcc()));
+        var envelope = k.fromText() == null && k.parse() != null ? k.parse().envelope() : null;
+        texts.put(SearchIndex.Field.FROM, k.fromText() != null ? k.fromText() : envelope == null ? "" : Addresses.text(envelope.from()));
+        texts.put(SearchIndex.Field.TO, k.toText() != null ? k.toText() : envelope == null ? "" : Addresses.text(envelope.to()));
+        texts.put(SearchIndex.Field.CC, k.ccText() != null ? k.ccText() : envelope == null ? "" : Addresses.text(envelope.cc()));
+        texts.put(SearchIndex.Field.BCC, k.bccText() != null ? k.bccText() : envelope == null ? "" : Addresses.text(envelope.bcc()));
         texts.put(SearchIndex.Field.SUBJECT, k.subject() == null ? "" : k.subject());
         return texts;
     }
@@ -323,10 +323,10 @@ final class MessageSearch {
                 default -> k.bccText();
             };
             if (stored != null) return stored;
-            String parse = store.read(tx -> tx.keys(mailboxId, m.uid())).map(MessageKeys::parse).orElse(null);
+            MessageStructure parse = store.read(tx -> tx.keys(mailboxId, m.uid())).map(MessageKeys::parse).orElse(null);
             if (parse == null) return "";
-            var e = ParsedMessageCodec.decode(parse).envelope();
-            return Address.text(switch (field) {
+            var e = parse.envelope();
+            return Addresses.text(switch (field) {
                 case FROM -> e.from();
                 case TO -> e.to();
                 case CC -> e.cc();
@@ -339,7 +339,7 @@ final class MessageSearch {
             if (text == null) {
                 try {
                     MessageKeys k = keys == null ? null : keys.get(m.uid());
-                    String parse = k != null && k.parse() != null ? k.parse() : store.read(tx -> tx.parseOf(m.blobId())).orElse(null);
+                    MessageStructure parse = k != null && k.parse() != null ? k.parse() : store.read(tx -> tx.parseOf(m.blobId())).orElse(null);
                     text = MessageSearch.text(blobs, m.blobId(), parse);
                 } catch (IOException | RuntimeException e) {
                     text = new SearchText("", "");

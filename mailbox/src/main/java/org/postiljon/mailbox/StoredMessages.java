@@ -28,10 +28,9 @@ import org.postiljon.mailbox.api.StagedMessage;
 import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mailbox.api.ThreadNode;
 import org.postiljon.mailbox.api.UidSet;
-import org.postiljon.mime.Address;
 import org.postiljon.mime.MessageParser;
 import org.postiljon.mime.ParsedMessage;
-import org.postiljon.mime.ParsedMessageCodec;
+import org.postiljon.mime.Addresses;
 import org.postiljon.store.spi.BlobStore;
 import org.postiljon.store.spi.MetadataStore;
 
@@ -254,8 +253,8 @@ final class StoredMessages implements Messages {
         return new MessageKeys(p.subject(), Collation.key(p.baseSubject()), Collation.key(p.sortFrom()), Collation.key(p.sortTo()),
                 Collation.key(p.sortCc()), Collation.key(p.displayFrom()),
                 p.sentDate(), p.messageId(), p.references(), p.preview(),
-                Address.text(p.envelope().from()), Address.text(p.envelope().to()), Address.text(p.envelope().cc()),
-                Address.text(p.envelope().bcc()), ParsedMessageCodec.encode(p), Collation.key(p.displayTo()));
+                Addresses.text(p.envelope().from()), Addresses.text(p.envelope().to()), Addresses.text(p.envelope().cc()),
+                Addresses.text(p.envelope().bcc()), p.structure(), Collation.key(p.displayTo()));
     }
 
     /** The mailbox to read from: the user needs {@code r} (RFC 4314 §4). */

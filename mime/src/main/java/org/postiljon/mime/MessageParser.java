@@ -26,6 +26,10 @@ import org.apache.james.mime4j.stream.NameValuePair;
 import org.apache.james.mime4j.stream.RawBody;
 import org.apache.james.mime4j.stream.RawField;
 import org.apache.james.mime4j.stream.RawFieldParser;
+import org.postiljon.mailbox.api.structure.Address;
+import org.postiljon.mailbox.api.structure.BodyPart;
+import org.postiljon.mailbox.api.structure.Envelope;
+import org.postiljon.mailbox.api.structure.Param;
 
 /**
  * Parses a message once, streaming. Thread-safe: each call keeps its own state.

@@ -2,6 +2,9 @@ package org.postiljon.mime;
 
 import java.time.Instant;
 import java.util.List;
+import org.postiljon.mailbox.api.structure.BodyPart;
+import org.postiljon.mailbox.api.structure.Envelope;
+import org.postiljon.mailbox.api.structure.MessageStructure;
 
 /**
  * What is read from a message at delivery.
@@ -17,4 +20,10 @@ import java.util.List;
  */
 public record ParsedMessage(Envelope envelope, BodyPart body, String subject, String baseSubject,
                             String sortFrom, String sortTo, String sortCc, String displayFrom, String displayTo,
-                            Instant sentDate, String messageId, List<String> references, String preview) { }
+                            Instant sentDate, String messageId, List<String> references, String preview) {
+
+    /** What is kept beside the message and read by the protocols: envelope and body structure. */
+    public MessageStructure structure() {
+        return new MessageStructure(envelope, body);
+    }
+}

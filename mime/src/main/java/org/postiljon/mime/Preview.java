@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import org.postiljon.mailbox.api.structure.BodyPart;
 
 /** RFC 8970 preview: the first characters of the first text part, decoded, whitespace folded. */
 public final class Preview {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.TreeMap;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
+import org.postiljon.mailbox.api.structure.Param;
 
 /**
  * Decodes a MIME parameter for display: RFC 2231 extended values and continuations

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
+import org.postiljon.mailbox.api.structure.BodyPart;
 
 /**
  * The text that SEARCH TEXT and BODY look in (RFC 9051 §6.4.4), and that the full-text index

@@ -7,6 +7,10 @@
  * line scanner, because IMAP needs each part's exact byte offsets and line counts, which Mime4j's
  * parser does not expose (docs/decisions/0002-mime-offsets.md).
  *
+ * <p>The envelope and body structure it makes are {@code mailbox-api}'s values
+ * ({@link org.postiljon.mailbox.api.structure.MessageStructure}), kept beside the message by the
+ * store and read by every protocol without parsing again (docs/decisions/0011-typed-message-structure.md).
+ *
  * <p>Invariants:
  * <ul>
  *   <li>Streams in, values out: a message is read once, line by line, never held whole.</li>

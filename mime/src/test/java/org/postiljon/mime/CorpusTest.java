@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postiljon.mailbox.api.structure.BodyPart;
 
-/** Every message of the shared corpus parses into a structure whose offsets tile the message, and is stored and read back whole. */
+/** Every message of the shared corpus parses into a structure whose offsets tile the message. */
 class CorpusTest {
 
     @Test
@@ -23,10 +24,6 @@ class CorpusTest {
             assertFalse(p.envelope().from().isEmpty(), "every corpus message has a From");
             assertTrue(p.messageId() != null && p.messageId().startsWith("<"));
             check(p.body(), 0, m.length);
-            // the field-by-field encoding is what databind writes for the same parse, and reads back equal
-            String stored = ParsedMessageCodec.encode(p);
-            assertEquals(ParsedMessageCodec.JSON.writeValueAsString(new ParsedMessageCodec.Stored(p.envelope(), p.body())), stored);
-            assertEquals(new ParsedMessageCodec.Stored(p.envelope(), p.body()), ParsedMessageCodec.decode(stored));
             if (p.body().isMultipart()) multiparts++;
             if (p.envelope().subject() != null && p.envelope().subject().contains("=?")) {
                 encodedSubjects++;

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.postiljon.mailbox.api.structure.BodyPart;
+import org.postiljon.mailbox.api.structure.Param;
 
 /** RFC 2047 words in several charsets, RFC 2231 parameters, and UTF-8 headers (RFC 6532). */
 class EncodedWordsTest {

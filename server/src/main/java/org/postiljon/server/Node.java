@@ -35,7 +35,7 @@ import org.postiljon.smtp.OutboundSender;
 import org.postiljon.smtp.SmtpLimits;
 import org.postiljon.smtp.SmtpServer;
 import org.postiljon.smtp.SmtpServices;
-import org.postiljon.mime.ParseCache;
+import org.postiljon.imap.server.ParseCache;
 import org.postiljon.jmap.Jmap;
 import org.postiljon.jmap.JmapLimits;
 import org.postiljon.jmap.JmapServices;

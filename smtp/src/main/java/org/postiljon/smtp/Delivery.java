@@ -162,7 +162,7 @@ final class Delivery {
      * recipient (RFC 6409 §8.1 does not add one).
      */
     static List<String> forgedSenders(SmtpServices svc, Account user, Spool spool) {
-        org.postiljon.mime.Envelope e;
+        org.postiljon.mailbox.api.structure.Envelope e;
         // The header alone (to the first empty line), not the body's structure.
         byte[] head = spool.head(256 * 1024);
         int end = new String(head, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
@@ -172,8 +172,8 @@ final class Delivery {
             return List.of("(an unreadable header)");
         }
         List<String> forged = new ArrayList<>();
-        for (List<org.postiljon.mime.Address> field : List.of(e.from(), e.sender())) {
-            for (org.postiljon.mime.Address a : field) {
+        for (List<org.postiljon.mailbox.api.structure.Address> field : List.of(e.from(), e.sender())) {
+            for (org.postiljon.mailbox.api.structure.Address a : field) {
                 if (a.isGroupMarker()) continue;
                 boolean mine;
                 try {

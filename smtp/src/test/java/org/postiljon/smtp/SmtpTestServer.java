@@ -1,33 +1,22 @@
 package org.postiljon.smtp;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import org.postiljon.imap.server.ImapServer;
-import org.postiljon.imap.server.ImapServices;
-import org.postiljon.imap.server.RecentTracker;
+import java.util.Set;
+import org.postiljon.imap.TestNode;
 import org.postiljon.imap.wire.ImapLimits;
-import org.postiljon.mailbox.MailboxLimits;
 import org.postiljon.mailbox.MailboxModel;
-import org.postiljon.mailbox.Passwords;
 import org.postiljon.mailbox.api.Account;
-import org.postiljon.mailbox.api.DomainName;
-import org.postiljon.mailbox.api.EmailAddress;
-import org.postiljon.mailbox.api.QuotaLimits;
-import org.postiljon.mime.ParseCache;
-import org.postiljon.net.AuthThrottle;
 import org.postiljon.net.Listener;
-import org.postiljon.net.Sasl;
-import org.postiljon.net.Tls;
 import org.postiljon.store.postgres.TestStore;
 
-/** MX, submission (STARTTLS and implicit TLS), LMTP and IMAP on free loopback ports over one real store (embedded, or PostgreSQL: TestStore). */
+/** MX, submission (STARTTLS and implicit TLS), LMTP and IMAP on free loopback ports of one {@link TestNode}. */
 final class SmtpTestServer implements AutoCloseable {
 
-    static final String PASSWORD = "correct horse battery";
+    static final String PASSWORD = TestNode.PASSWORD;
 
+    final TestNode node;
     final TestStore store;
     final MailboxModel model;
     final Listener mx;
@@ -46,27 +35,21 @@ final class SmtpTestServer implements AutoCloseable {
      * @param outbound how the queue delivers; null to leave queued mail alone
      */
     SmtpTestServer(Path dir, String domain, SmtpLimits limits, boolean plaintextOnLoopback, OutboundOptions outbound) throws IOException {
-        store = TestStore.open(dir.resolve("data"));
-        model = MailboxModel.over(store.metadata(), store.blobs(), store.index(), store.bus(), MailboxLimits.DEFAULT, new Passwords(256, 1, 1),
-                java.util.Set.of(), java.time.Clock.systemUTC());
-        if (!model.directory().isLocal(DomainName.of(domain))) model.directory().addDomain(DomainName.of(domain)); // kept across a restart
-        sender = outbound == null ? null
-                : new OutboundSender(model.queue(), model.directory(), model.messages(), outbound).start(Duration.ofMillis(200));
-        Tls tls = Tls.generateSelfSigned(dir.resolve("tls"), "localhost");
-        AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(1), 1000, 1000), Clock.systemUTC());
-        Sasl sasl = new Sasl(model.directory());
-        services = new SmtpServices("mx." + domain, model.directory(), model.mailboxes(), model.messages(), tls, sasl,
-                throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake, model.quotas(), model.deliveries("mx." + domain, null));
-        Listener.Options options = new Listener.Options(50, 1000, Duration.ofSeconds(2));
-        InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-        mx = Listener.start("smtp", any, null, new SmtpServer(services, Mode.MX), options);
-        submission = Listener.start("submission", any, null, new SmtpServer(services, Mode.SUBMISSION), options);
-        submissions = Listener.start("submissions", any, tls, new SmtpServer(services, Mode.SUBMISSION), options);
-        lmtp = Listener.start("lmtp", any, null, new SmtpServer(services, Mode.LMTP), options);
+        node = new TestNode(dir, domain, Set.of());
+        store = node.store;
+        model = node.model;
+        sender = outbound == null ? null : node.closing(
+                new OutboundSender(model.queue(), model.directory(), model.messages(), outbound).start(Duration.ofMillis(200)));
+        services = new SmtpServices("mx." + domain, model.directory(), model.mailboxes(), model.messages(), node.tls, node.sasl,
+                node.throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake,
+                model.quotas(), model.deliveries("mx." + domain, null));
+        mx = node.listen("smtp", false, new SmtpServer(services, Mode.MX));
+        submission = node.listen("submission", false, new SmtpServer(services, Mode.SUBMISSION));
+        submissions = node.listen("submissions", true, new SmtpServer(services, Mode.SUBMISSION));
+        lmtp = node.listen("lmtp", false, new SmtpServer(services, Mode.LMTP));
         lmtpSocket = dir.resolve("lmtp.sock");
-        lmtpUnix = Listener.startUnix("lmtp-unix", lmtpSocket, new SmtpServer(services.withoutTls(), Mode.LMTP), options);
-        imap = Listener.start("imap", any, null, new ImapServer(new ImapServices(model.directory(), model.mailboxes(), model.messages(),
-                model.changes(), tls, sasl, throttle, ImapLimits.DEFAULT, true, new RecentTracker(), new ParseCache(100), model.quotas(), model.acl())), options);
+        lmtpUnix = node.listenUnix("lmtp-unix", lmtpSocket, new SmtpServer(services.withoutTls(), Mode.LMTP));
+        imap = node.listen("imap", false, node.imap(ImapLimits.DEFAULT, true));
     }
 
     SmtpTestServer(Path dir, SmtpLimits limits, boolean plaintextOnLoopback) throws IOException {
@@ -78,7 +61,7 @@ final class SmtpTestServer implements AutoCloseable {
     }
 
     Account account(String address) {
-        return model.directory().addAccount(EmailAddress.parse(address), PASSWORD.toCharArray(), QuotaLimits.UNLIMITED);
+        return node.account(address);
     }
 
     static int port(Listener l) {
@@ -87,8 +70,6 @@ final class SmtpTestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Listener l : new Listener[] {mx, submission, submissions, lmtp, lmtpUnix, imap}) l.close();
-        if (sender != null) sender.close();
-        store.close();
+        node.close();
     }
 }

@@ -19,7 +19,7 @@ import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.StagedMessage;
 import org.postiljon.mailbox.api.UidSet;
-import org.postiljon.mime.ParsedMessageCodec;
+import org.postiljon.mailbox.api.structure.MessageStructure;
 
 /**
  * The CATENATE form of APPEND's message (RFC 4469 §3): TEXT literals and URLs of messages or parts
@@ -153,7 +153,7 @@ final class Catenate {
             range = new long[] {0, m.size()};
             if (!url.section().isEmpty()) {
                 FetchItem item = section(url);
-                ParsedMessageCodec.Stored parse = s.services().parses().decode(m.blobId().sha256(), messages.keys(s.account, box, m.uid()).parse())
+                MessageStructure parse = s.services().parses().keep(m.blobId().sha256(), messages.keys(s.account, box, m.uid()).parse())
                         .after(m.traceLength());
                 range = Sections.range(parse.body(), item, m.size());
                 if (item.kind().startsWith("HEADER.FIELDS")) {

@@ -1,7 +1,5 @@
 package org.postiljon.imap.server;
 
-import org.postiljon.mailbox.api.EmailId;
-import org.postiljon.mailbox.api.ThreadId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,13 +12,15 @@ import org.postiljon.imap.wire.BadSyntax;
 import org.postiljon.imap.wire.CommandFailed;
 import org.postiljon.imap.wire.CommandReader;
 import org.postiljon.imap.wire.SequenceSet;
+import org.postiljon.mailbox.api.EmailId;
 import org.postiljon.mailbox.api.FlagUpdate;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
+import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mailbox.api.UidSet;
-import org.postiljon.mime.BodyPart;
-import org.postiljon.mime.ParsedMessageCodec;
+import org.postiljon.mailbox.api.structure.BodyPart;
+import org.postiljon.mailbox.api.structure.MessageStructure;
 
 /**
  * FETCH and UID FETCH, RFC 9051 §6.4.5. Answers are written message by message as they are
@@ -106,7 +106,7 @@ final class Fetch implements Command {
                 long since = changedSince;
                 found = found.stream().filter(m -> m.modSeq() > since).toList();
             }
-            java.util.Map<Long, ParsedMessageCodec.Stored> parses = needParse ? parses(s, view, found) : java.util.Map.of();
+            java.util.Map<Long, MessageStructure> parses = needParse ? parses(s, view, found) : java.util.Map.of();
             java.util.Map<Long, MessageKeys> keys = needKeys && !found.isEmpty()
                     ? s.services().messages().keys(s.account, view.mailbox.name(), slice.uids(), false) : java.util.Map.of();
             java.util.Map<Long, MessageInfo> seenNow = markSeen(s, view, found, items);
@@ -115,7 +115,7 @@ final class Fetch implements Command {
             for (MessageInfo m : found) {
                 int seq = view.seqOf(m.uid());
                 if (seq == 0) continue; // arrived after this session's view: not announced yet
-                ParsedMessageCodec.Stored parse = parses.get(m.uid());
+                MessageStructure parse = parses.get(m.uid());
                 if (needParse && parse == null) continue; // expunged between the two reads
                 present++;
                 MessageInfo now = seenNow.getOrDefault(m.uid(), m);
@@ -130,19 +130,19 @@ final class Fetch implements Command {
     }
 
     /** Envelope and body structure of the listed messages: from the cache, the rest read in one query. */
-    private static java.util.Map<Long, ParsedMessageCodec.Stored> parses(Session s, SelectedMailbox view, List<MessageInfo> found) {
-        java.util.Map<Long, ParsedMessageCodec.Stored> out = new java.util.HashMap<>();
+    private static java.util.Map<Long, MessageStructure> parses(Session s, SelectedMailbox view, List<MessageInfo> found) {
+        java.util.Map<Long, MessageStructure> out = new java.util.HashMap<>();
         java.util.Map<Long, MessageInfo> missing = new java.util.TreeMap<>();
         for (MessageInfo m : found) {
             // The cache holds the content's parse; a delivered message's trace fields come before the content.
-            ParsedMessageCodec.Stored cached = s.services().parses().get(m.blobId().sha256());
+            MessageStructure cached = s.services().parses().get(m.blobId().sha256());
             if (cached != null) out.put(m.uid(), cached.after(m.traceLength())); else missing.put(m.uid(), m);
         }
         if (missing.isEmpty()) return out;
         UidSet uids = UidSet.of(missing.keySet().stream().mapToLong(Long::longValue).toArray());
         s.services().messages().keys(s.account, view.mailbox.name(), uids, true).forEach((uid, k) -> {
             MessageInfo m = missing.get(uid);
-            out.put(uid, s.services().parses().decode(m.blobId().sha256(), k.parse()).after(m.traceLength()));
+            out.put(uid, s.services().parses().keep(m.blobId().sha256(), k.parse()).after(m.traceLength()));
         });
         return out;
     }
@@ -204,7 +204,7 @@ final class Fetch implements Command {
         return out;
     }
 
-    private static void one(Session s, int seq, MessageInfo m, List<FetchItem> items, ParsedMessageCodec.Stored parse,
+    private static void one(Session s, int seq, MessageInfo m, List<FetchItem> items, MessageStructure parse,
                      MessageKeys keys, boolean addFlags) throws IOException {
         // Sections are resolved before the first byte of the response, so a bad one fails cleanly.
         for (FetchItem item : items) {
@@ -249,7 +249,7 @@ final class Fetch implements Command {
         }
     }
 
-    private static void write(Session s, int seq, MessageInfo m, List<FetchItem> items, ParsedMessageCodec.Stored parse,
+    private static void write(Session s, int seq, MessageInfo m, List<FetchItem> items, MessageStructure parse,
                        MessageKeys keys, boolean addFlags, Contents contents) throws IOException {
         var out = s.out();
         List<FetchItem> all = items;

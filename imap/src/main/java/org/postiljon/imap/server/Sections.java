@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import org.postiljon.imap.wire.CommandFailed;
-import org.postiljon.mime.BodyPart;
+import org.postiljon.mailbox.api.structure.BodyPart;
 
 /** Where a body section's bytes are (RFC 9051 §6.4.5 part numbering), from the stored offsets. */
 final class Sections {

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import org.postiljon.imap.wire.ResponseWriter;
-import org.postiljon.mime.Address;
-import org.postiljon.mime.BodyPart;
-import org.postiljon.mime.Envelope;
-import org.postiljon.mime.Param;
+import org.postiljon.mailbox.api.structure.Address;
+import org.postiljon.mailbox.api.structure.BodyPart;
+import org.postiljon.mailbox.api.structure.Envelope;
+import org.postiljon.mailbox.api.structure.Param;
 
 /** ENVELOPE and BODY/BODYSTRUCTURE as RFC 9051 §7.5.2 writes them, from the parse stored at delivery. */
 final class Structures {

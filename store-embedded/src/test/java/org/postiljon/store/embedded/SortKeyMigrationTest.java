@@ -41,7 +41,7 @@ class SortKeyMigrationTest {
             Mailbox inbox = store.write(tx -> tx.insertMailbox(alice.id(), MailboxName.INBOX, Optional.empty(), tx.nextModSeq(alice.id())));
             // The keys as the code before V16 stored them: lower-cased.
             MessageKeys old = new MessageKeys("Ångström", "ångström", "émile", "zoë", null, "ölfarbe", null, "<id@x>", List.of(), "",
-                    "", "", "", "", "{}", "anna");
+                    "", "", "", "", new org.postiljon.mailbox.api.structure.MessageStructure(null, null), "anna");
             store.write(tx -> tx.insertMessage(inbox.id(), tx.nextModSeq(alice.id()), Flags.NONE, Instant.now(), Instant.now(), 10,
                     new BlobId("a".repeat(64)), old));
             ids[0] = inbox.id();

@@ -180,7 +180,7 @@ public interface ReadTx {
     // ---- full-text index bookkeeping ----
 
     /** The cached parse of a content (see {@link org.postiljon.mailbox.api.MessageKeys#parse}), if a message has it. */
-    Optional<String> parseOf(BlobId blob);
+    Optional<org.postiljon.mailbox.api.structure.MessageStructure> parseOf(BlobId blob);
 
     /** The keys (with the parse) of some message with this content: they are the same for all. */
     Optional<MessageKeys> keysOf(BlobId blob);

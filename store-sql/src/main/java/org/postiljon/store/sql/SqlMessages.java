@@ -22,6 +22,7 @@ import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.mailbox.api.structure.MessageStructure;
 import org.postiljon.store.spi.ChangeRecord;
 
 /** Messages, their keys and trace, the change log, and references to message files. */
@@ -172,7 +173,11 @@ abstract class SqlMessages extends SqlMailboxes {
         List<String> references = refs == null || refs.isEmpty() ? List.of() : Arrays.asList(refs.split(" "));
         return new MessageKeys(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                 rs.getString(7), sentDate, rs.getString(9), references, rs.getString(11),
-                rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16), rs.getString(17));
+                rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), structure(rs.getString(16)), rs.getString(17));
+    }
+
+    static MessageStructure structure(String stored) {
+        return stored == null ? null : StructureJson.decode(stored);
     }
 
     @Override
@@ -212,7 +217,7 @@ abstract class SqlMessages extends SqlMailboxes {
                 k.sentDate() == null ? null : k.sentDate().toEpochMilli(), k.messageId(), String.join(" ", k.references()),
                 k.preview(), k.fromText(), k.toText(), k.ccText(), k.bccText(), k.displayTo(), trace};
         // The parse is a function of the bytes: one row per content, shared by every copy.
-        Object[] parse = {blob.sha256(), k.parse()};
+        Object[] parse = {blob.sha256(), k.parse() == null ? null : StructureJson.encode(k.parse())};
         Object[] log = {taken.accountId(), modSeq, mailboxId, uid, ChangeRecord.Kind.APPEND.name()};
         if (dialect.writesInWith()) {
             // The message, its parse and its change-log entry in one round trip: the writer is one

@@ -16,6 +16,7 @@ import org.postiljon.mailbox.api.BlobId;
 import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.structure.MessageStructure;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.QuotaUsage;
 
@@ -158,8 +159,8 @@ final class SqlTx extends SqlWebSessions {
     // ---- full-text index bookkeeping ----
 
     @Override
-    public Optional<String> parseOf(BlobId blob) {
-        return one("SELECT parse FROM message_parse WHERE blob_id = ?", rs -> rs.getString(1), blob.sha256());
+    public Optional<MessageStructure> parseOf(BlobId blob) {
+        return one("SELECT parse FROM message_parse WHERE blob_id = ?", rs -> structure(rs.getString(1)), blob.sha256());
     }
 
     @Override

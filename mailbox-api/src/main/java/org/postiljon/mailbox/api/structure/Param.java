@@ -1,4 +1,4 @@
-package org.postiljon.mime;
+package org.postiljon.mailbox.api.structure;
 
 /** A Content-Type or Content-Disposition parameter as it appears (RFC 2231 sections not joined). */
 public record Param(String name, String value) { }

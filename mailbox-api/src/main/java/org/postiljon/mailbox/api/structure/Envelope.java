@@ -1,4 +1,4 @@
-package org.postiljon.mime;
+package org.postiljon.mailbox.api.structure;
 
 import java.util.List;
 
