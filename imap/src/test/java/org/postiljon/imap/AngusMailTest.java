@@ -20,9 +20,9 @@ import jakarta.mail.search.SubjectTerm;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.postiljon.mailbox.api.Account;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.junit.jupiter.api.Test;
+import org.postiljon.mailbox.api.Account;
 
 /** Jakarta Mail (Angus) as a desktop client uses IMAP: folders, append, fetch, flags, move, IDLE. */
 class AngusMailTest extends ImapTranscriptTest {

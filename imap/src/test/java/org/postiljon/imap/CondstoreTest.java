@@ -9,19 +9,19 @@ class CondstoreTest extends ImapTranscriptTest {
             C1: a0 APPEND INBOX {57+}
             C1: Subject: one
             C1: Message-ID: <one@example.org>
-            C1: 
+            C1:
             C1: first text
             S1: a0 OK [APPENDUID ${uv} 1] APPEND completed
             C1: a1 APPEND INBOX {85+}
             C1: Subject: two
             C1: Message-ID: <two@example.org>
             C1: In-Reply-To: <one@example.org>
-            C1: 
+            C1:
             C1: second
             S1: a1 OK [APPENDUID *
             C1: a2 APPEND INBOX {31+}
             C1: Subject: three
-            C1: 
+            C1:
             C1: the third one
             S1: a2 OK [APPENDUID *
             """;

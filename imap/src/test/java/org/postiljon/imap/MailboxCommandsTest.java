@@ -195,7 +195,7 @@ class MailboxCommandsTest extends ImapTranscriptTest {
             S1: a5 NO [NONEXISTENT] no such mailbox: Nowhere
             C1: a6 APPEND INBOX {19+}
             C1: Subject: hi
-            C1: 
+            C1:
             C1: body
             S1: a6 OK [APPENDUID ${v} 1] APPEND completed
             C1: a7 RENAME INBOX "Old Mail"
@@ -219,7 +219,7 @@ class MailboxCommandsTest extends ImapTranscriptTest {
             S1: a2 NO [NONEXISTENT] no such mailbox: Nope
             C1: a3 APPEND Trash (\\Deleted) {19+}
             C1: Subject: x
-            C1: 
+            C1:
             C1: 12345
             S1: a3 OK [APPENDUID ${v} 1] APPEND completed
             C1: a4 STATUS Trash (MESSAGES UNSEEN DELETED SIZE UIDNEXT)

@@ -11,7 +11,7 @@ class MessageCommandsTest extends ImapTranscriptTest {
             C1: Subject: first
             C1: Message-ID: <m1@example.org>
             C1: Date: Tue, 3 Nov 2026 10:00:00 +0000
-            C1: 
+            C1:
             C1: hello
             S1: a0 OK [APPENDUID ${uv} 1] APPEND completed
             """;
@@ -43,7 +43,7 @@ class MessageCommandsTest extends ImapTranscriptTest {
             S1: * 1 FETCH (BODY[TEXT] {5}
             S1: hello BODY[HEADER.FIELDS (SUBJECT)] {18}
             S1: Subject: first
-            S1: 
+            S1:
             S1: )
             S1: a5 OK FETCH completed
             C1: a6 UID FETCH 1:* (FLAGS)
@@ -61,7 +61,7 @@ class MessageCommandsTest extends ImapTranscriptTest {
             C1: c1 FETCH 1 (BODY.PEEK[]<110.9223372036854775807>)
             S1: * 1 FETCH (BODY[]<110> {10}
             S1: 0
-            S1: 
+            S1:
             S1: hello)
             S1: c1 OK FETCH completed
             C1: c2 FETCH 1 (BODY.PEEK[TEXT]<9223372036854775807.1> BODY.PEEK[HEADER.FIELDS (SUBJECT)]<9223372036854775807.9223372036854775807>)
@@ -233,19 +233,19 @@ class MessageCommandsTest extends ImapTranscriptTest {
             C1: p0 APPEND INBOX {54+}
             C1: Date: Tue, 3 Nov 2026 23:30:00 -0500
             C1: Subject: s0
-            C1: 
+            C1:
             C1: x
             S1: p0 OK [APPENDUID *
             C1: p1 APPEND INBOX {54+}
             C1: Date: Wed, 4 Nov 2026 01:00:00 +0200
             C1: Subject: s1
-            C1: 
+            C1:
             C1: x
             S1: p1 OK [APPENDUID *
             C1: p2 APPEND INBOX {42+}
             C1: Date: 4 Nov 26 10:00 GMT
             C1: Subject: s2
-            C1: 
+            C1:
             C1: x
             S1: p2 OK [APPENDUID *
             C1: a1 SELECT INBOX
@@ -281,7 +281,7 @@ class MessageCommandsTest extends ImapTranscriptTest {
             C1: From: bob@example.org (Bob Smith)
             C1: To: team: a@example.org, b@example.org;
             C1: Subject: old style
-            C1: 
+            C1:
             C1: x
             S1: p1 OK [APPENDUID *
             C1: a1 SELECT INBOX
@@ -306,7 +306,7 @@ class MessageCommandsTest extends ImapTranscriptTest {
         run("""
             C1: a1 APPEND INBOX {31+}
             C1: Subject: second about cats
-            C1: 
+            C1:
             C1: x
             S1: a1 OK [APPENDUID ${uv} 2] APPEND completed
             C1: a2 SELECT INBOX

@@ -1,9 +1,9 @@
 package org.postiljon.imap;
 
-import java.util.OptionalLong;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.EmailAddress;
@@ -33,7 +33,7 @@ class QuotaAclTest extends ImapTranscriptTest {
             S1: a2 OK STATUS completed
             C1: a3 APPEND INBOX {15+}
             C1: Subject: q
-            C1: 
+            C1:
             C1: x
             S1: a3 OK [APPENDUID *
             C1: a4 SELECT Trash
@@ -154,14 +154,14 @@ class QuotaAclTest extends ImapTranscriptTest {
             S1: a7 NO [NONEXISTENT] no such mailbox: Other Users/bob/Nothing
             C1: a8 APPEND "Other Users/bob/Projects" {15+}
             C1: Subject: q
-            C1: 
+            C1:
             C1: x
             S1: a8 NO [NOPERM] no permission to append in Other Users/bob/Projects (needs the 'i' right)
             C2: b5 SETACL Projects alice@example.org +is
             S2: b5 OK SETACL completed
             C1: a9 APPEND "Other Users/bob/Projects" (\\Seen \\Flagged) {15+}
             C1: Subject: q
-            C1: 
+            C1:
             C1: x
             S1: a9 OK [APPENDUID *
             C2: b6 SELECT Projects
@@ -197,7 +197,7 @@ class QuotaAclTest extends ImapTranscriptTest {
             S2: b1 OK SETACL completed
             C2: b2 APPEND INBOX {15+}
             C2: Subject: q
-            C2: 
+            C2:
             C2: x
             S2: b2 OK [APPENDUID *
             C1: a1 SELECT "Other Users/bob/INBOX"

@@ -28,7 +28,6 @@ import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.structure.BodyPart;
-import org.postiljon.mailbox.api.structure.MessageStructure;
 
 /**
  * Blobs (RFC 8620 §6): uploads are files per account named by their SHA-256 ({@code B...}),

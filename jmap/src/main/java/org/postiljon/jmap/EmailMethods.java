@@ -18,16 +18,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.EmailId;
 import org.postiljon.mailbox.api.Flags;
-import org.postiljon.mailbox.api.FlagUpdate;
 import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.Messages;
-import org.postiljon.mailbox.api.EmailId;
-import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mailbox.api.StagedMessage;
+import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mailbox.api.UidSet;
 
 /**

@@ -13,14 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.EmailId;
 import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.Messages;
-import org.postiljon.mailbox.api.EmailId;
-import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.SortKey;
+import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mailbox.api.UidSet;
 
 /**

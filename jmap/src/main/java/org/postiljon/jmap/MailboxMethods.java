@@ -15,10 +15,10 @@ import java.util.Set;
 import java.util.SortedSet;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.Mailbox;
+import org.postiljon.mailbox.api.MailboxId;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MailboxStatus;
 import org.postiljon.mailbox.api.Messages;
-import org.postiljon.mailbox.api.MailboxId;
 import org.postiljon.mailbox.api.SpecialUse;
 import org.postiljon.mailbox.api.UidSet;
 

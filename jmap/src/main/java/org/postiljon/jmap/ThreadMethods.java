@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.postiljon.mailbox.api.EmailId;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.Messages;
-import org.postiljon.mailbox.api.EmailId;
 import org.postiljon.mailbox.api.ThreadId;
 
 /** Thread/get and Thread/changes (RFC 8621 §3): a thread is its root Message-ID, or a content alone. */

@@ -28,9 +28,9 @@ import org.postiljon.mailbox.api.StagedMessage;
 import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mailbox.api.ThreadNode;
 import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.mime.Addresses;
 import org.postiljon.mime.MessageParser;
 import org.postiljon.mime.ParsedMessage;
-import org.postiljon.mime.Addresses;
 import org.postiljon.store.spi.BlobStore;
 import org.postiljon.store.spi.MetadataStore;
 

@@ -12,7 +12,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.postiljon.mailbox.api.SortKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +25,7 @@ import org.postiljon.mailbox.api.SearchQuery.Contains;
 import org.postiljon.mailbox.api.SearchQuery.Field;
 import org.postiljon.mailbox.api.SearchQuery.HasFlag;
 import org.postiljon.mailbox.api.SearchQuery.Not;
+import org.postiljon.mailbox.api.SortKey;
 import org.postiljon.mailbox.api.UidSet;
 
 /** Searches narrowed by the store give exactly what a scan of every message gives. */

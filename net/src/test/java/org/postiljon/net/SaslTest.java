@@ -22,10 +22,10 @@ import org.postiljon.mailbox.InProcessChangeBus;
 import org.postiljon.mailbox.MailboxLimits;
 import org.postiljon.mailbox.MailboxModel;
 import org.postiljon.mailbox.Passwords;
-import org.postiljon.mailbox.api.Scram;
 import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.QuotaLimits;
+import org.postiljon.mailbox.api.Scram;
 import org.postiljon.store.embedded.EmbeddedStore;
 
 /** SASL against a real directory on a real store, with the client side computed as RFC 5802 says. */

@@ -15,9 +15,9 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.postiljon.testkit.Processes;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.testkit.Processes;
 
 /** Real POP3 clients over real sockets: Python's poplib, Jakarta/Angus Mail, curl, fetchmail. */
 class Pop3ClientsTest extends Pop3TranscriptTest {

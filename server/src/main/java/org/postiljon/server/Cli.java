@@ -16,19 +16,19 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.postiljon.mailbox.MailboxModel;
 import org.postiljon.mailbox.api.Account;
-import org.postiljon.mailbox.api.AclEntry;
-import org.postiljon.mailbox.api.MailboxName;
-import org.postiljon.mailbox.api.Quota;
-import org.postiljon.mailbox.api.Rights;
 import org.postiljon.mailbox.api.AccountSetting;
+import org.postiljon.mailbox.api.AclEntry;
 import org.postiljon.mailbox.api.Alias;
 import org.postiljon.mailbox.api.AliasSource;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.OutboundQueue;
+import org.postiljon.mailbox.api.Quota;
 import org.postiljon.mailbox.api.QuotaLimits;
+import org.postiljon.mailbox.api.Rights;
 
 /** The admin commands on domains, accounts and aliases: {@code postiljon domain|account|alias ...}. */
 final class Cli {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.EmailAddress;

@@ -1,9 +1,9 @@
 package org.postiljon.smtp;
 
 import java.io.IOException;
-import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.Deliveries;
+import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.OutboundQueue;

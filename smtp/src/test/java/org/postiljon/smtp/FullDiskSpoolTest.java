@@ -77,7 +77,7 @@ class FullDiskSpoolTest {
                 S1: 250 *
                 """ + ENVELOPE + """
                 C1: Subject: small
-                C1: 
+                C1:
                 C1: fits
                 C1: .
                 S1: 250 *

@@ -1,8 +1,9 @@
 package org.postiljon.imap.server;
 
+import static java.util.Map.entry;
+
 import java.util.EnumSet;
 import java.util.Map;
-import static java.util.Map.entry;
 
 /** Every command the server supports, with the states it is allowed in (RFC 9051 §6). */
 final class Commands {

@@ -1,6 +1,5 @@
 package org.postiljon.imap.server;
 
-import org.postiljon.mailbox.api.MailboxId;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -8,6 +7,7 @@ import java.util.Set;
 import org.postiljon.imap.wire.BadSyntax;
 import org.postiljon.imap.wire.CommandFailed;
 import org.postiljon.imap.wire.CommandReader;
+import org.postiljon.mailbox.api.MailboxId;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.SpecialUse;
 

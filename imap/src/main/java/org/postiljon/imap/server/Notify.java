@@ -5,12 +5,12 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import org.postiljon.imap.server.Notifications.Event;
+import org.postiljon.imap.server.Notifications.Filter;
 import org.postiljon.imap.wire.BadSyntax;
 import org.postiljon.imap.wire.CommandFailed;
 import org.postiljon.imap.wire.CommandReader;
 import org.postiljon.mailbox.api.MailboxName;
-import org.postiljon.imap.server.Notifications.Event;
-import org.postiljon.imap.server.Notifications.Filter;
 
 /** NOTIFY, RFC 5465 §3.1 (grammar §8): SET [STATUS] event-groups, or NONE. */
 final class Notify implements Command {

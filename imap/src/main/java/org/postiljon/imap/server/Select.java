@@ -1,15 +1,15 @@
 package org.postiljon.imap.server;
 
-import org.postiljon.mailbox.api.MailboxId;
 import java.io.IOException;
 import java.util.List;
 import org.postiljon.imap.wire.CommandReader;
 import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.MailboxId;
 import org.postiljon.mailbox.api.MailboxName;
-import org.postiljon.mailbox.api.Rights;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.Messages;
+import org.postiljon.mailbox.api.Rights;
 import org.postiljon.mailbox.api.UidSet;
 
 /** SELECT and EXAMINE, RFC 9051 §6.3.2-3. */

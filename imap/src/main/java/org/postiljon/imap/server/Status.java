@@ -1,12 +1,12 @@
 package org.postiljon.imap.server;
 
-import org.postiljon.mailbox.api.MailboxId;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.postiljon.imap.wire.BadSyntax;
 import org.postiljon.imap.wire.CommandReader;
+import org.postiljon.mailbox.api.MailboxId;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MailboxStatus;
 

@@ -2,7 +2,6 @@ package org.postiljon.store.sql;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 
 /** What differs between relational databases. */
 public interface Dialect {

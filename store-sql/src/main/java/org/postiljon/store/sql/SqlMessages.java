@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import org.postiljon.mailbox.api.BlobId;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.Mailbox;

@@ -3,22 +3,18 @@ package org.postiljon.store.sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.postiljon.mailbox.api.BlobId;
 import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MailboxException;
-import org.postiljon.mailbox.api.structure.MessageStructure;
 import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.QuotaUsage;
+import org.postiljon.mailbox.api.structure.MessageStructure;
 
 /** The queries, over one connection that is inside a transaction (read-only use is a {@code ReadTx}); quota, sharing, retention and index bookkeeping here, the rest in the classes it extends, one per section of the schema. */
 final class SqlTx extends SqlWebSessions {
