@@ -110,6 +110,13 @@ final class StoredDeliveries implements Deliveries {
         }
     }
 
+    private final java.util.concurrent.atomic.LongAdder total = new java.util.concurrent.atomic.LongAdder();
+
+    @Override
+    public long delivered() {
+        return total.sum();
+    }
+
     @Override
     public Optional<EmailAddress> postmaster() {
         var domains = directory.domains();
@@ -160,6 +167,7 @@ final class StoredDeliveries implements Deliveries {
                 if (staged == null) staged = messages.stage(content.get(), Flags.NONE, Instant.now());
                 messages.deliver(a, route.folder(), staged, trace);
                 delivered++;
+                total.increment();
             }
         }
 

@@ -80,6 +80,11 @@ final class StoredQueue implements OutboundQueue {
     }
 
     @Override
+    public Summary summary() {
+        return store.read(tx -> tx.queueSummary());
+    }
+
+    @Override
     public InputStream open(long entryId) {
         QueueRecord q = store.read(tx -> tx.queued(entryId))
                 .orElseThrow(() -> new MailboxException.NotAllowed("no queued message " + entryId));

@@ -112,6 +112,7 @@ public final class AuthThrottle {
         try {
             held = reserve(ip, user);
         } catch (Refused r) {
+            refusedLogins.increment();
             pauseLongest(); // a blocked client that retries at once gains nothing but load
             throw r;
         }
@@ -121,9 +122,21 @@ public final class AuthThrottle {
         } finally {
             finish(ip, user, held, outcome.isPresent());
         }
+        (outcome.isPresent() ? okLogins : failedLogins).increment();
         if (outcome.isEmpty()) pause(ip);
         return outcome;
     }
+
+    /** Logins since start, of every protocol: succeeded, failed (wrong credentials), refused (over a limit). */
+    public record Logins(long ok, long failed, long refused) { }
+
+    public Logins logins() {
+        return new Logins(okLogins.sum(), failedLogins.sum(), refusedLogins.sum());
+    }
+
+    private final java.util.concurrent.atomic.LongAdder okLogins = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder failedLogins = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder refusedLogins = new java.util.concurrent.atomic.LongAdder();
 
     /** Waits out the delay the IP has earned (on a virtual thread this holds no platform thread). */
     private void pause(String ip) {
@@ -164,6 +177,7 @@ public final class AuthThrottle {
             lock.unlock();
         }
         if (r != null) {
+            refusedLogins.increment();
             pauseLongest();
             throw r;
         }

@@ -167,6 +167,19 @@ public final class Listener implements AutoCloseable {
         return open.size();
     }
 
+    /** Connections served since start (TLS handshakes that failed not among them). */
+    public long accepted() {
+        return accepted.sum();
+    }
+
+    /** Connections refused by the per-address or the total limit since start. */
+    public long refused() {
+        return refused.sum();
+    }
+
+    private final java.util.concurrent.atomic.LongAdder accepted = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
+
     private void acceptLoop() {
         while (!closing) {
             Socket s;
@@ -224,6 +237,7 @@ public final class Listener implements AutoCloseable {
     }
 
     private void refuse(Socket s) {
+        refused.increment();
         try (s) {
             s.setSoTimeout(5000);
             byte[] message = handler.refusal();
@@ -262,6 +276,7 @@ public final class Listener implements AutoCloseable {
         MDC.put("conn", c.id());
         try {
             open.add(c);
+            accepted.increment();
             log.debug("connection from {}", ip.getHostAddress());
             handler.handle(c);
         } catch (SocketException e) {

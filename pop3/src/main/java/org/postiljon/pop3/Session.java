@@ -110,6 +110,7 @@ final class Session {
         String keyword = (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
         String args = sp < 0 ? "" : line.substring(sp + 1);
         Commands.Entry entry = Commands.TABLE.get(keyword);
+        long t0 = System.nanoTime();
         try {
             if (entry == null) throw new Pop3Error("unknown command " + printable(keyword));
             if (!entry.states().contains(state)) throw new Pop3Error(keyword + " is not allowed in the " + state + " state");
@@ -121,6 +122,8 @@ final class Session {
         } catch (RuntimeException e) {
             log.error("POP3 command {} failed", keyword, e);
             error("SYS/TEMP", "internal error, try again later");
+        } finally {
+            org.postiljon.net.CommandTimes.command("pop3", entry == null ? org.postiljon.net.CommandTimes.UNKNOWN : keyword, System.nanoTime() - t0);
         }
     }
 

@@ -175,11 +175,13 @@ public final class Main {
                 {"listen.imaps", "IMAP, TLS"}, {"listen.imap", "IMAP, STARTTLS"}, {"listen.pop3s", "POP3, TLS"},
                 {"listen.pop3", "POP3, STLS"}, {"listen.submissions", "SMTP submission, TLS"},
                 {"listen.submission", "SMTP submission, STARTTLS"}, {"listen.smtp", "SMTP inbound (MX)"},
-                {"listen.lmtp", "LMTP"}, {"listen.http", "Webmail / JMAP"}, {"listen.https", "Webmail / JMAP, TLS"}};
+                {"listen.lmtp", "LMTP"}, {"listen.http", "Webmail / JMAP"}, {"listen.https", "Webmail / JMAP, TLS"},
+                {"listen.metrics", "Metrics, health"}};
         for (String[] r : rows) {
             String where = node.settings().get(r[0]);
             boolean live = node.listeners().stream().anyMatch(l -> l.unixPath().isEmpty() && where.endsWith(":" + l.address().getPort()))
-                    || node.webPorts().stream().anyMatch(port -> where.endsWith(":" + port));
+                    || node.webPorts().stream().anyMatch(port -> where.endsWith(":" + port))
+                    || node.metricsAddress().filter(a -> where.endsWith(":" + a.getPort())).isPresent();
             b.append(String.format("  %-28s %-18s %s%n", r[1], where, live ? "listening" : "not yet built (arrives with its protocol module)"));
         }
         if (!node.listeners().isEmpty()) {

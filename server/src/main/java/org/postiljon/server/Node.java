@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.postiljon.imap.server.ImapServer;
 import org.postiljon.imap.server.ImapServices;
 import org.postiljon.imap.server.ParseCache;
@@ -56,6 +55,7 @@ public final class Node implements AutoCloseable {
     private final NodeStore store;
     private final MailboxModel model;
     private final List<Listener> listeners = new ArrayList<>();
+    private Observability observability;
     private final ScheduledExecutorService jobs;
     private final ScheduledExecutorService leaseKeeper =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("leases").daemon(true).factory());
@@ -101,22 +101,10 @@ public final class Node implements AutoCloseable {
         tls = loadTls();
         if (store.signals() != null) store.signals().start((SharedChangeBus) model.changes());
         // Its own thread: a long retention run or sweep on the jobs thread must not let the leases run out.
-        long heartbeat = model.leases().lifetime().toMillis() / 4;
-        leaseKeeper.scheduleWithFixedDelay(() -> {
-            try {
-                model.leases().heartbeat();
-            } catch (RuntimeException e) {
-                log.error("renewing this node's leases failed", e);
-            }
-        }, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
-        long sweep = settings.number("blobs.sweep-minutes");
-        jobs.scheduleWithFixedDelay(() -> {
-            try {
-                model.sweeper().sweep(Duration.ofHours(1));
-            } catch (RuntimeException e) {
-                log.error("blob sweep failed", e);
-            }
-        }, sweep, sweep, TimeUnit.MINUTES);
+        Duration heartbeat = model.leases().lifetime().dividedBy(4);
+        Periodic.schedule(leaseKeeper, "renewing this node's leases", heartbeat, heartbeat, () -> model.leases().heartbeat());
+        Duration sweep = Duration.ofMinutes(settings.number("blobs.sweep-minutes"));
+        Periodic.schedule(jobs, "the blob sweep", sweep, sweep, () -> model.sweeper().sweep(Duration.ofHours(1)));
         try {
             model.indexer().start(); // catches up on whatever was delivered while the server was down
         } catch (IllegalStateException e) {
@@ -125,13 +113,8 @@ public final class Node implements AutoCloseable {
         long retention = settings.number("retention.run-minutes");
         if (retention > 0) {
             // No state of its own: after a restart the first run (a minute in) catches up on whatever expired meanwhile.
-            jobs.scheduleWithFixedDelay(() -> {
-                try {
-                    model.retention().run(java.time.Instant.now());
-                } catch (RuntimeException e) {
-                    log.error("retention run failed", e);
-                }
-            }, 1, retention, TimeUnit.MINUTES);
+            Periodic.schedule(jobs, "the retention run", Duration.ofMinutes(1), Duration.ofMinutes(retention),
+                    () -> model.retention().run(java.time.Instant.now()));
         }
         // One throttle for every protocol: failures over POP3 slow IMAP logins from that IP too.
         AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(settings.number("auth.failure-delay-ms")),
@@ -147,11 +130,12 @@ public final class Node implements AutoCloseable {
         outbound = new OutboundSender(model.queue(), model.directory(), model.messages(), outboundOptions())
                 // Another node's claims run out after a lease lifetime: look that often, at most every 30 s.
                 .start(java.util.Collections.min(List.of(Duration.ofSeconds(30), model.leases().lifetime())));
+        org.postiljon.mailbox.api.Deliveries deliveries = model.deliveries(hostname(), settings.get("smtp.postmaster").isEmpty() ? null
+                : org.postiljon.mailbox.api.EmailAddress.parse(settings.get("smtp.postmaster")));
         SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl, throttle,
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
                 Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake, model.quotas(),
-                model.deliveries(hostname(), settings.get("smtp.postmaster").isEmpty() ? null
-                        : org.postiljon.mailbox.api.EmailAddress.parse(settings.get("smtp.postmaster"))));
+                deliveries);
         listen("smtp", null, new SmtpServer(smtp, Mode.MX));
         listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
         // LMTP's clients are the front MTA's delivery agents, many connections from one address: a limit of their own.
@@ -167,25 +151,15 @@ public final class Node implements AutoCloseable {
         Jmap jmap = new Jmap(new JmapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), model.quotas(),
                 submission, data.resolve("uploads"), JmapLimits.defaults(settings.number("limits.max-message-bytes"))
                         .withMaxSizeResponse(settings.number("jmap.max-response-mb") * 1024 * 1024)));
-        jobs.scheduleWithFixedDelay(() -> {
-            try {
-                jmap.blobs().expire(java.time.Instant.now().minus(org.postiljon.jmap.Blobs.UPLOAD_LIFETIME));
-            } catch (IOException | RuntimeException e) {
-                log.warn("expiring JMAP uploads failed", e);
-            }
-        }, 10, 10, TimeUnit.MINUTES);
+        Periodic.schedule(jobs, "expiring JMAP uploads", Duration.ofMinutes(10), Duration.ofMinutes(10),
+                () -> jmap.blobs().expire(java.time.Instant.now().minus(org.postiljon.jmap.Blobs.UPLOAD_LIFETIME)));
         Optional<InetSocketAddress> http = settings.address("listen.http");
         Optional<InetSocketAddress> https = settings.address("listen.https");
         if (http.isPresent() || https.isPresent()) {
             org.postiljon.mailbox.StoredWebSessions sessions = new org.postiljon.mailbox.StoredWebSessions(store.metadata(),
                     Duration.ofMinutes(settings.number("web.session-idle-minutes")), Clock.systemUTC());
-            jobs.scheduleWithFixedDelay(() -> {
-                try {
-                    sessions.expire();
-                } catch (RuntimeException e) {
-                    log.warn("expiring webmail sessions failed", e);
-                }
-            }, 10, 60, TimeUnit.MINUTES);
+            Periodic.schedule(jobs, "expiring webmail sessions", Duration.ofMinutes(10), Duration.ofMinutes(60),
+                    sessions::expire);
             try {
                 web = WebServer.start(new WebServices(jmap, model.directory(), throttle, tls.context(), plaintextOnLoopback, sessions,
                         new WebLimits((int) settings.number("limits.connections"), (int) settings.number("web.connections-per-ip"),
@@ -195,6 +169,19 @@ public final class Node implements AutoCloseable {
                 throw new IOException("cannot start the web listeners: " + e.getMessage(), e);
             }
         }
+        Optional<InetSocketAddress> metrics = settings.address("listen.metrics");
+        if (metrics.isPresent()) {
+            // Ready while this node can read its store: one statement per probe.
+            observability = new Observability(metrics.get(), listeners, throttle, deliveries, model, () -> {
+                model.queue().summary();
+                return true;
+            });
+        }
+    }
+
+    /** The metrics and health listener's address; empty when listen.metrics is off. */
+    public Optional<InetSocketAddress> metricsAddress() {
+        return Optional.ofNullable(observability).map(Observability::address);
     }
 
     /** The bound HTTP and HTTPS ports (in that order, those configured). */
@@ -295,6 +282,7 @@ public final class Node implements AutoCloseable {
     /** Stops accepting, lets sessions finish within the grace period, then closes the store. */
     @Override
     public void close() {
+        if (observability != null) observability.close();
         for (Listener l : listeners) l.close();
         if (web != null) web.close();
         if (outbound != null) outbound.close();

@@ -195,7 +195,8 @@ class CliTest {
 
     @Test
     void theCliWorksWhileTheServerRunsOnTheSameData() throws Exception {
-        Settings settings = Settings.defaults().with("data.dir", dir.toString()).with("listen.http", "127.0.0.1:0").with("listen.https", "127.0.0.1:0");
+        Settings settings = Settings.defaults().with("data.dir", dir.toString()).with("listen.http", "127.0.0.1:0").with("listen.https", "127.0.0.1:0")
+                .with("listen.metrics", "127.0.0.1:0");
         try (Node node = Node.open(settings)) {
             node.start();
             assertTrue(Files.exists(dir.resolve("tls/cert.pem")), "a self-signed certificate was generated");

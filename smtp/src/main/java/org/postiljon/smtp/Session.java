@@ -89,8 +89,10 @@ final class Session {
         int sp = line.indexOf(' ');
         String verb = (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
         String args = sp < 0 ? "" : line.substring(sp + 1);
+        long t0 = System.nanoTime();
+        Command c = null;
         try {
-            Command c = Commands.find(mode, verb);
+            c = Commands.find(mode, verb);
             if (c == null) throw new SmtpError(500, "5.5.1", "unknown command " + printable(verb));
             if (chunks != null && !verb.equals("BDAT") && !verb.equals("RSET") && !verb.equals("QUIT") && !verb.equals("NOOP")) {
                 throw SmtpError.sequence("only BDAT may follow BDAT until LAST (RFC 3030 §2)");
@@ -103,6 +105,10 @@ final class Session {
         } catch (RuntimeException e) {
             log.error("SMTP command {} failed", verb, e);
             error(new SmtpError(451, "4.3.0", "local error, try again later"));
+        } finally {
+            // The table's verb, never an unknown one a client made up (bounded series).
+            org.postiljon.net.CommandTimes.command(mode == Mode.LMTP ? "lmtp" : "smtp", c == null ? org.postiljon.net.CommandTimes.UNKNOWN : verb,
+                    System.nanoTime() - t0);
         }
     }
 

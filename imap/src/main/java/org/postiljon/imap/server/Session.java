@@ -169,6 +169,7 @@ final class Session {
         String tag = "*";
         long t0 = System.nanoTime();
         String name = "?";
+        String known = org.postiljon.net.CommandTimes.UNKNOWN; // the table's name, never the client's text
         try {
             tag = in.tag();
             org.postiljon.net.Fairness.commandStarts();
@@ -180,6 +181,7 @@ final class Session {
             }
             Commands.Entry entry = Commands.TABLE.get(name);
             if (entry == null) throw new BadSyntax("unknown command " + name);
+            known = name;
             if (!entry.states().contains(state)) throw new BadSyntax(name + " is not allowed " + stateText(entry));
             if (!atEndOrSpace()) throw new BadSyntax("expected a space after " + name);
             entry.command().run(this, tag, in);
@@ -202,7 +204,9 @@ final class Session {
             abandon();
             out.tagged(tag, "NO", "SERVERBUG", "internal error; the problem has been logged");
         } finally {
-            log.debug("{} {} {} ms", tag.length() > 20 ? "-" : tag, name, (System.nanoTime() - t0) / 1_000_000);
+            long took = System.nanoTime() - t0;
+            org.postiljon.net.CommandTimes.command("imap", known, took);
+            log.debug("{} {} {} ms", tag.length() > 20 ? "-" : tag, name, took / 1_000_000);
         }
         if (outOfStep) {
             out.untagged("BYE [TOOBIG] a literal too large to skip; the connection cannot go on");

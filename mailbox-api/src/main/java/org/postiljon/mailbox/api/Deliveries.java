@@ -48,6 +48,9 @@ public interface Deliveries {
      */
     Optional<EmailAddress> postmaster();
 
+    /** Copies stored by this delivery agent since it was made, one per recipient account (for metrics). */
+    long delivered();
+
     /** A Received field (RFC 5321 §4.4) naming this server, with a "for" clause when {@code recipient} is not null. */
     String received(Via via, String recipient);
 

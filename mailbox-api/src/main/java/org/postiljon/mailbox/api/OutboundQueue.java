@@ -55,6 +55,12 @@ public interface OutboundQueue {
 
     List<Entry> list(int limit);
 
+    /** How many messages wait in the queue, and since when the oldest (empty when none). */
+    record Summary(long messages, java.util.Optional<Instant> oldest) { }
+
+    /** The queue in two figures, read in one statement (for metrics and the operator). */
+    Summary summary();
+
     /** The message as it will be sent; throws when the entry is gone. */
     InputStream open(long entryId);
 

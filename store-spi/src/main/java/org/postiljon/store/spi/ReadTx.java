@@ -129,6 +129,9 @@ public interface ReadTx {
     /** Every message in the queue, oldest first, at most {@code limit}. */
     List<QueueRecord> queue(int limit);
 
+    /** How many messages are queued and when the oldest was. */
+    org.postiljon.mailbox.api.OutboundQueue.Summary queueSummary();
+
     /** The holder of the lease {@code name} whose time has not run out at {@code now}, if any. */
     Optional<String> leaseHolder(String name, Instant now);
 

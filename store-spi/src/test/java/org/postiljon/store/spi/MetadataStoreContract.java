@@ -243,8 +243,13 @@ public abstract class MetadataStoreContract {
     void aClaimedQueueEntryIsNobodyElsesUntilReleasedOrItsClaimRunsOut() {
         Instant t0 = Instant.ofEpochSecond(1_800_000_000);
         List<QueueRecord.Target> to = List.of(new QueueRecord.Target("x@example.net", null, null));
+        assertEquals(new org.postiljon.mailbox.api.OutboundQueue.Summary(0, java.util.Optional.empty()), store.read(tx -> tx.queueSummary()));
         long a = store.write(tx -> tx.enqueue("alice@example.org", null, null, BLOB, 100, to, t0.minusSeconds(60)));
+        assertEquals(new org.postiljon.mailbox.api.OutboundQueue.Summary(1, java.util.Optional.of(t0.minusSeconds(60))),
+                store.read(tx -> tx.queueSummary()));
         long b = store.write(tx -> tx.enqueue("alice@example.org", null, null, BLOB, 100, to, t0));
+        assertEquals(new org.postiljon.mailbox.api.OutboundQueue.Summary(2, java.util.Optional.of(t0.minusSeconds(60))),
+                store.read(tx -> tx.queueSummary()), "two messages, the oldest a minute before the other");
         Instant until = t0.plusSeconds(1800);
         assertEquals(List.of(a), store.write(tx -> tx.claimDue(t0, 1, "node-1", until)).stream().map(QueueRecord::id).toList(), "most overdue first");
         assertEquals(List.of(b), store.write(tx -> tx.claimDue(t0, 10, "node-2", until)).stream().map(QueueRecord::id).toList(), "the other one");

@@ -108,6 +108,16 @@ abstract class SqlQueue extends SqlMessages {
     }
 
     @Override
+    public org.postiljon.mailbox.api.OutboundQueue.Summary queueSummary() {
+        return one("SELECT COUNT(*), MIN(created_at) FROM outbound", rs -> {
+            long messages = rs.getLong(1);
+            long oldest = rs.getLong(2);
+            return new org.postiljon.mailbox.api.OutboundQueue.Summary(messages,
+                    rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(oldest)));
+        }).orElseThrow();
+    }
+
+    @Override
     public List<BlobId> orphanedBlobs(Instant before, int limit) {
         return query("SELECT blob_id FROM blob_orphan WHERE since < ? ORDER BY since LIMIT ?",
                 rs -> new BlobId(rs.getString(1)), before.toEpochMilli(), limit);
