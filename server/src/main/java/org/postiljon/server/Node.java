@@ -163,8 +163,8 @@ public final class Node implements AutoCloseable {
             try {
                 web = WebServer.start(new WebServices(jmap, model.directory(), throttle, tls.context(), plaintextOnLoopback, sessions,
                         new WebLimits((int) settings.number("limits.connections"), (int) settings.number("web.connections-per-ip"),
-                                (int) settings.number("web.streams-per-account"), (int) settings.number("web.streams-per-ip"))),
-                        http.orElse(null), https.orElse(null));
+                                (int) settings.number("web.streams-per-account"), (int) settings.number("web.streams-per-ip")),
+                        clientSetup()), http.orElse(null), https.orElse(null));
             } catch (Exception e) {
                 throw new IOException("cannot start the web listeners: " + e.getMessage(), e);
             }
@@ -177,6 +177,22 @@ public final class Node implements AutoCloseable {
                 return true;
             });
         }
+    }
+
+    /**
+     * What mail programs are told (autoconfig): this node's host name and the ports of its mail
+     * listeners as configured (a listener on port 0, as in tests, is told as the port it got).
+     */
+    private org.postiljon.web.ClientSetup clientSetup() {
+        return new org.postiljon.web.ClientSetup(hostname(), port("imaps"), port("imap"), port("pop3s"), port("pop3"),
+                port("submissions"), port("submission"));
+    }
+
+    private int port(String listener) {
+        int configured = settings.address("listen." + listener).map(InetSocketAddress::getPort).orElse(0);
+        if (configured != 0) return configured;
+        return listeners.stream().filter(l -> l.name().equals(listener) && l.unixPath().isEmpty())
+                .mapToInt(l -> l.address().getPort()).findFirst().orElse(0);
     }
 
     /** The metrics and health listener's address; empty when listen.metrics is off. */

@@ -29,6 +29,8 @@ import org.postiljon.jmap.RequestError;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.ChangeBus;
 import org.postiljon.mailbox.api.Directory;
+import org.postiljon.mailbox.api.DomainName;
+import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.WebSessions;
 import org.postiljon.net.Slots;
 import org.slf4j.Logger;
@@ -106,6 +108,7 @@ final class WebHandler extends Handler.Abstract {
             else json(res, 200, JSON.createObjectNode().put("username", a.get().address().toString()).put("csrf", s.get().csrf()));
             return;
         }
+        if (svc.clients() != null && setup(req, res, path, method)) return;
         if (path.equals("/.well-known/jmap") || path.startsWith("/jmap/")) {
             Optional<Account> account = authenticate(req, res, !method.equals("GET"));
             if (account.isEmpty()) return;
@@ -117,6 +120,85 @@ final class WebHandler extends Handler.Abstract {
             return;
         }
         json(res, 405, problemJson("about:blank", method + " is not allowed here"));
+    }
+
+    /**
+     * Mail program set-up, no sign-in needed: Thunderbird's autoconfig (at the well-known path, and
+     * at /mail/ on the autoconfig.DOMAIN host), Outlook's autodiscover and an Apple profile. Only
+     * for this server's domains; anything else is 404.
+     *
+     * @return whether the path was one of these
+     */
+    private boolean setup(Request req, Response res, String path, String method) throws IOException {
+        ClientSetup clients = svc.clients();
+        Fields q = Request.extractQueryParameters(req);
+        if (path.equals("/.well-known/autoconfig/mail/config-v1.1.xml") || path.equals("/mail/config-v1.1.xml")) {
+            // The address when the program sends it, else the host it asked: autoconfig.example.com.
+            Optional<String> domain = address(q.getValue("emailaddress")).map(a -> a.domain().toString())
+                    .or(() -> Optional.ofNullable(Request.getServerName(req)).map(h -> h.startsWith("autoconfig.") ? h.substring(11) : h));
+            if (!method.equals("GET") && !method.equals("HEAD")) text(res, 405, "text/plain", "GET only\n");
+            else if (domain.isEmpty() || !local(domain.get())) text(res, 404, "text/plain", "no mail service for this domain here\n");
+            else text(res, 200, "application/xml; charset=utf-8", clients.thunderbird(domain.get()));
+            return true;
+        }
+        if (path.equalsIgnoreCase("/autodiscover/autodiscover.xml")) {
+            Optional<EmailAddress> a;
+            if (method.equals("POST")) {
+                try (InputStream in = Content.Source.asInputStream(req)) {
+                    a = ClientSetup.autodiscoverAddress(in.readNBytes(ClientSetup.MAX_REQUEST));
+                }
+            } else {
+                a = address(q.getValue("emailaddress"));
+            }
+            if (a.isEmpty()) text(res, 400, "text/plain", "an autodiscover request names one EMailAddress\n");
+            else if (!local(a.get().domain().toString())) text(res, 404, "text/plain", "no mail service for this domain here\n");
+            else text(res, 200, "application/xml; charset=utf-8", clients.autodiscover(a.get()));
+            return true;
+        }
+        if (path.equals("/apple/mail.mobileconfig")) {
+            Optional<EmailAddress> a = address(q.getValue("emailaddress"));
+            if (a.isEmpty()) {
+                text(res, 400, "text/plain", "add ?emailaddress=you@example.com\n");
+            } else if (!local(a.get().domain().toString())) {
+                text(res, 404, "text/plain", "no mail service for this domain here\n");
+            } else {
+                res.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"mail.mobileconfig\"");
+                send(res, 200, "application/x-apple-aspen-config", clients.appleProfile(a.get()));
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static Optional<EmailAddress> address(String text) {
+        if (text == null || text.length() > 320) return Optional.empty();
+        try {
+            return Optional.of(EmailAddress.parse(text.strip()));
+        } catch (IllegalArgumentException | org.postiljon.mailbox.api.MailboxException e) {
+            return Optional.empty();
+        }
+    }
+
+    private boolean local(String domain) {
+        try {
+            return svc.directory().isLocal(DomainName.of(domain));
+        } catch (IllegalArgumentException | org.postiljon.mailbox.api.MailboxException e) {
+            return false;
+        }
+    }
+
+    private static void text(Response res, int status, String type, String body) throws IOException {
+        send(res, status, type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(Response res, int status, String type, byte[] body) throws IOException {
+        res.setStatus(status);
+        res.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        res.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        res.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        try (OutputStream out = Content.Sink.asOutputStream(res)) {
+            out.write(body);
+        }
     }
 
     private void jmap(Request req, Response res, Account a, String path, String method) throws IOException {

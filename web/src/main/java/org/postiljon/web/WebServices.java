@@ -13,6 +13,7 @@ import org.postiljon.net.AuthThrottle;
  * @param plaintextOnLoopback allow passwords over plain HTTP from 127.0.0.1 and ::1 (never from elsewhere)
  * @param sessions            webmail sign-ins (in the store: every node sees them)
  * @param limits              connections and event streams
+ * @param clients             what mail programs are told to set themselves up (autoconfig); null: not served
  */
 public record WebServices(Jmap jmap, Directory directory, AuthThrottle throttle, SSLContext tls, boolean plaintextOnLoopback,
-                          WebSessions sessions, WebLimits limits) { }
+                          WebSessions sessions, WebLimits limits, ClientSetup clients) { }
