@@ -27,6 +27,7 @@ class ArchitectureTest {
     static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("mailbox-api", Set.of()),
             Map.entry("mime", Set.of("mailbox-api")), // decision 0011: it makes mailbox-api's structure values
+            Map.entry("mailauth", Set.of()),
             Map.entry("store-spi", Set.of("mailbox-api")),
             Map.entry("store-sql", Set.of("store-spi", "mailbox-api")),
             Map.entry("store-embedded", Set.of("store-sql", "store-spi", "mailbox-api")),
@@ -36,10 +37,10 @@ class ArchitectureTest {
             Map.entry("testkit", Set.of()),
             Map.entry("imap", Set.of("mailbox-api", "mime", "net")),
             Map.entry("pop3", Set.of("mailbox-api", "mime", "net")),
-            Map.entry("smtp", Set.of("mailbox-api", "mime", "net")),
+            Map.entry("smtp", Set.of("mailbox-api", "mime", "net", "mailauth")),
             Map.entry("jmap", Set.of("mailbox-api", "mime")),
             Map.entry("web", Set.of("jmap", "mailbox-api", "net")),
-            Map.entry("server", Set.of("mailbox-api", "mime", "mailbox", "store-embedded", "store-postgres", "store-spi", "net", "imap", "pop3", "smtp", "jmap", "web")),
+            Map.entry("server", Set.of("mailbox-api", "mime", "mailauth", "mailbox", "store-embedded", "store-postgres", "store-spi", "net", "imap", "pop3", "smtp", "jmap", "web")),
             Map.entry("imap-conformance", Set.of()), // tests only
             Map.entry("bench", Set.of("mailbox", "mailbox-api", "store-embedded", "store-spi", "mime", "testkit")));
 
@@ -47,6 +48,7 @@ class ArchitectureTest {
     static final Map<String, String> PACKAGE = Map.ofEntries(
             Map.entry("mailbox-api", "org.postiljon.mailbox.api.."),
             Map.entry("mime", "org.postiljon.mime.."),
+            Map.entry("mailauth", "org.postiljon.mailauth.."),
             Map.entry("store-spi", "org.postiljon.store.spi.."),
             Map.entry("store-sql", "org.postiljon.store.sql.."),
             Map.entry("store-embedded", "org.postiljon.store.embedded.."),

@@ -226,7 +226,12 @@ final class Delivery {
                             + " (From: or Sender:); use one of your own addresses");
                 }
             }
-            byte[] fixups = s.mode == Mode.SUBMISSION ? submissionFixups(s.services, spool) : new byte[0];
+            byte[] fixups = switch (s.mode) {
+                case SUBMISSION -> submissionFixups(s.services, spool);
+                // RFC 8601: what this server found out about the message, on top of it for filters and the reader.
+                case MX -> AuthenticationResults.of(s.services, spool).getBytes(StandardCharsets.ISO_8859_1);
+                case LMTP -> new byte[0]; // the front MTA did (or did not) check it
+            };
             if (s.mode == Mode.LMTP) {
                 // RFC 2033 §4.2: one reply per recipient, in RCPT order.
                 List<Envelope.Recipient> ok = new ArrayList<>();

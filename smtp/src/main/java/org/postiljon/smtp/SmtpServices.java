@@ -1,6 +1,7 @@
 package org.postiljon.smtp;
 
 import java.nio.file.Path;
+import org.postiljon.mailauth.KeyLookup;
 import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Mailboxes;
@@ -21,14 +22,15 @@ import org.postiljon.net.Tls;
  * @param queue               mail for other servers (submission)
  * @param queued              called after something was queued, to wake the sender
  * @param deliveries          routing and local delivery (the mailbox layer's), shared with JMAP submission
+ * @param dns                 TXT records for checking DKIM signatures of mail arriving on port 25
  */
 public record SmtpServices(String hostname, Directory directory, Mailboxes mailboxes, Messages messages, Tls tls, Sasl sasl,
                            AuthThrottle throttle, SmtpLimits limits, Path spool, boolean plaintextOnLoopback,
                            OutboundQueue queue, Runnable queued, Quotas quotas,
-                           Deliveries deliveries) {
+                           Deliveries deliveries, KeyLookup dns) {
 
     /** The same without TLS: for a unix-domain socket, where STARTTLS is neither possible nor needed. */
     public SmtpServices withoutTls() {
-        return new SmtpServices(hostname, directory, mailboxes, messages, null, sasl, throttle, limits, spool, plaintextOnLoopback, queue, queued, quotas, deliveries);
+        return new SmtpServices(hostname, directory, mailboxes, messages, null, sasl, throttle, limits, spool, plaintextOnLoopback, queue, queued, quotas, deliveries, dns);
     }
 }

@@ -35,6 +35,12 @@ final class SmtpTestServer implements AutoCloseable {
      * @param outbound how the queue delivers; null to leave queued mail alone
      */
     SmtpTestServer(Path dir, String domain, SmtpLimits limits, boolean plaintextOnLoopback, OutboundOptions outbound) throws IOException {
+        this(dir, domain, limits, plaintextOnLoopback, outbound, outbound == null ? null : outbound.dns());
+    }
+
+    /** @param dns the DNS server for DKIM keys of arriving mail (dnsmasq); null: none, every key lookup finds nothing */
+    SmtpTestServer(Path dir, String domain, SmtpLimits limits, boolean plaintextOnLoopback, OutboundOptions outbound,
+                   java.net.InetSocketAddress dns) throws IOException {
         node = new TestNode(dir, domain, Set.of());
         store = node.store;
         model = node.model;
@@ -42,7 +48,7 @@ final class SmtpTestServer implements AutoCloseable {
                 new OutboundSender(model.queue(), model.directory(), model.messages(), outbound).start(Duration.ofMillis(200)));
         services = new SmtpServices("mx." + domain, model.directory(), model.mailboxes(), model.messages(), node.tls, node.sasl,
                 node.throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake,
-                model.quotas(), model.deliveries("mx." + domain, null));
+                model.quotas(), model.deliveries("mx." + domain, null), dns == null ? name -> java.util.List.of() : new DnsTxt(dns));
         mx = node.listen("smtp", false, new SmtpServer(services, Mode.MX));
         submission = node.listen("submission", false, new SmtpServer(services, Mode.SUBMISSION));
         submissions = node.listen("submissions", true, new SmtpServer(services, Mode.SUBMISSION));
