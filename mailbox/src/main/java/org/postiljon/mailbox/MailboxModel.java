@@ -12,6 +12,7 @@ import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.mailbox.api.Quotas;
 import org.postiljon.mailbox.api.Retention;
+import org.postiljon.mailbox.api.SigningKeys;
 import org.postiljon.store.spi.BlobStore;
 import org.postiljon.store.spi.MetadataStore;
 import org.postiljon.store.spi.SearchIndex;
@@ -19,7 +20,7 @@ import org.postiljon.store.spi.SearchIndex;
 /** The mailbox layer assembled over a store: what protocols and the CLI are given. */
 public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes,
                            OutboundQueue queue, BlobSweeper sweeper, Quotas quotas, Acl acl, Retention retention,
-                           SearchIndexer indexer, StoredLeases leases) {
+                           SearchIndexer indexer, StoredLeases leases, SigningKeys signingKeys) {
 
     /**
      * Routing and local delivery for this model.
@@ -55,6 +56,6 @@ public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages me
         return new MailboxModel(new StoredDirectory(store, passwords, new VerifiedCredentials(limits.credentialCacheTtl(), limits.credentialCacheEntries(), clock)), new StoredMailboxes(store, bus, limits.maxMailboxesPerAccount()),
                 new StoredMessages(store, blobs, index, bus, limits, clock, indexer::wake), bus, new StoredQueue(store, blobs, limits, leases),
                 new BlobSweeper(store, blobs, index, leases), new StoredQuotas(store, admins), new StoredAcl(store),
-                new StoredRetention(store, bus, leases), indexer, leases);
+                new StoredRetention(store, bus, leases), indexer, leases, new StoredSigningKeys(store, clock));
     }
 }

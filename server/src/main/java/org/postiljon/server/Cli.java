@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.postiljon.mailauth.DkimKey;
 import org.postiljon.mailbox.MailboxModel;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.AccountSetting;
@@ -29,6 +30,7 @@ import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.mailbox.api.Quota;
 import org.postiljon.mailbox.api.QuotaLimits;
 import org.postiljon.mailbox.api.Rights;
+import org.postiljon.mailbox.api.SigningKeys;
 
 /** The admin commands on domains, accounts and aliases: {@code postiljon domain|account|alias ...}. */
 final class Cli {
@@ -78,6 +80,11 @@ final class Cli {
               queue list                           mail waiting for other servers
               queue retry ID                       try a queued message again now
               queue delete ID                      drop a queued message (not returned to the sender)
+              dkim add DOMAIN [--selector S] [--algorithm rsa|ed25519]
+                                                   a new DKIM key that signs the domain's mail; prints its DNS record
+              dkim list DOMAIN                     the domain's keys and the DNS records to publish
+              dkim use DOMAIN SELECTOR             sign with an older key again
+              dkim remove DOMAIN SELECTOR          a key no longer published
             """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -134,7 +141,11 @@ final class Cli {
             Map.entry("queue delete", this::queueRetryDelete),
             Map.entry("alias add", this::aliasAddRemove),
             Map.entry("alias remove", this::aliasAddRemove),
-            Map.entry("alias list", this::aliasList));
+            Map.entry("alias list", this::aliasList),
+            Map.entry("dkim add", this::dkimAdd),
+            Map.entry("dkim list", this::dkimList),
+            Map.entry("dkim use", this::dkimUseRemove),
+            Map.entry("dkim remove", this::dkimUseRemove));
 
     void run(List<String> args) throws IOException {
         if (args.size() == 1 && args.getFirst().equals("check")) {
@@ -192,6 +203,58 @@ final class Cli {
             text.append(s.key()).append(" = ").append(value).append('\n');
         }
         done(text.toString().strip(), n);
+    }
+
+    private void dkimAdd(String verb, List<String> rest) throws IOException {
+        String selector = option(rest, "--selector");
+        String algorithm = option(rest, "--algorithm");
+        DomainName d = DomainName.of(one(rest, "DOMAIN"));
+        DkimKey.Algorithm alg = switch (algorithm == null ? "rsa" : algorithm) {
+            case "rsa" -> DkimKey.Algorithm.RSA_SHA256;
+            case "ed25519" -> DkimKey.Algorithm.ED25519_SHA256;
+            default -> throw new Usage("--algorithm is rsa or ed25519");
+        };
+        // A new selector per key (the month it was made): the old record stays published while mail signed with it travels.
+        String s = selector != null ? selector : "pj" + java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString().replace("-", "");
+        DkimKey key = DkimKey.generate(d.ascii(), s, alg);
+        model.signingKeys().add(d, s, alg.tag(), key.privateKeyPkcs8());
+        done("DKIM key " + s + " signs mail from " + d.ascii() + " now. Publish:\n" + key.dnsName() + ". IN TXT " + txt(key.dnsText()),
+                obj().put("domain", d.ascii()).put("selector", s).put("algorithm", alg.tag()).put("name", key.dnsName()).put("txt", key.dnsText()));
+    }
+
+    private void dkimList(String verb, List<String> rest) throws IOException {
+        DomainName d = DomainName.of(one(rest, "DOMAIN"));
+        ArrayNode a = JSON.createArrayNode();
+        StringBuilder text = new StringBuilder();
+        for (SigningKeys.SigningKey k : model.signingKeys().list(d)) {
+            DkimKey key;
+            try {
+                key = DkimKey.of(d.ascii(), k.selector(), k.algorithm().equals("rsa-sha256") ? DkimKey.Algorithm.RSA_SHA256 : DkimKey.Algorithm.ED25519_SHA256,
+                        k.privateKey());
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("the stored key " + k.selector() + " of " + d + " is unreadable", e);
+            }
+            a.add(obj().put("selector", k.selector()).put("algorithm", k.algorithm()).put("created", k.created().toString())
+                    .put("signing", k.signing()).put("name", key.dnsName()).put("txt", key.dnsText()));
+            text.append(k.signing() ? "* " : "  ").append(k.selector()).append(' ').append(k.algorithm()).append(" made ").append(k.created())
+                    .append("\n    ").append(key.dnsName()).append(". IN TXT ").append(txt(key.dnsText())).append('\n');
+        }
+        if (json) print(a); else out.print(text.isEmpty() ? "no DKIM keys: mail from " + d.ascii() + " goes out unsigned\n" : text);
+    }
+
+    private void dkimUseRemove(String verb, List<String> rest) throws IOException {
+        if (rest.size() != 2) throw new Usage("expected DOMAIN and SELECTOR");
+        DomainName d = DomainName.of(rest.get(0));
+        if (verb.equals("use")) model.signingKeys().use(d, rest.get(1)); else model.signingKeys().remove(d, rest.get(1));
+        done("DKIM key " + rest.get(1) + " of " + d.ascii() + (verb.equals("use") ? " signs now" : " removed"),
+                obj().put("domain", d.ascii()).put("selector", rest.get(1)).put(verb.equals("use") ? "signing" : "removed", true));
+    }
+
+    /** A TXT record's text as a zone file writes it: quoted strings of at most 255 octets. */
+    static String txt(String text) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < text.length(); i += 250) b.append(" \"").append(text, i, Math.min(text.length(), i + 250)).append('"');
+        return b.append(" )").toString();
     }
 
     private void quotaShow(String verb, List<String> rest) throws IOException {

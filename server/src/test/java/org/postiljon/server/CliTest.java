@@ -52,6 +52,34 @@ class CliTest {
     }
 
     @Test
+    void dkimKeysAreMadeListedRotatedAndRemoved() throws Exception {
+        cli("domain", "add", "example.org");
+        Result first = cli("dkim", "add", "example.org", "--selector", "s1", "--algorithm", "ed25519");
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().startsWith("DKIM key s1 signs mail from example.org now. Publish:\ns1._domainkey.example.org. IN TXT ( \"v=DKIM1; k=ed25519; p="),
+                first.out());
+        JsonNode second = new ObjectMapper().readTree(cli("--json", "dkim", "add", "example.org", "--selector", "s2").out());
+        assertEquals("rsa-sha256", second.get("algorithm").asText());
+        assertTrue(second.get("txt").asText().startsWith("v=DKIM1; k=rsa; p=MII"), second.toString());
+        String list = cli("dkim", "list", "example.org").out();
+        assertTrue(list.startsWith("  s1 ed25519-sha256 made "), list);
+        assertTrue(list.contains("\n* s2 rsa-sha256 made "), "the newest key signs: " + list);
+        assertTrue(list.contains("s2._domainkey.example.org. IN TXT ( \"v=DKIM1; k=rsa; p=MII"), "both records to publish: " + list);
+        assertEquals(0, cli("dkim", "use", "example.org", "s1").code());
+        assertTrue(cli("dkim", "list", "example.org").out().startsWith("* s1 "));
+        assertEquals(0, cli("dkim", "remove", "example.org", "s2").code());
+        Result gone = cli("dkim", "remove", "example.org", "s2");
+        assertEquals(1, gone.code());
+        assertTrue(gone.err().contains("no key with selector s2"), gone.err());
+        Result foreign = cli("dkim", "add", "elsewhere.test");
+        assertEquals(1, foreign.code());
+        assertTrue(foreign.err().contains("no such domain"), foreign.err());
+        assertEquals(2, cli("dkim", "add", "example.org", "--algorithm", "dsa").code());
+        assertEquals(1, cli("dkim", "add", "example.org", "--selector", "bad selector!").code());
+        assertEquals("no DKIM keys: mail from example.net goes out unsigned\n", cli("dkim", "list", "example.net").out());
+    }
+
+    @Test
     void accountSettingsAreSetCheckedAndListed() {
         cli("domain", "add", "example.org");
         cli("account", "add", "alice@example.org", "--password", "horse-battery");

@@ -85,7 +85,8 @@ final class Delivery {
                             byte[] fixups, Spool spool) {
         if (remote.isEmpty()) return;
         byte[] trace = received.getBytes(StandardCharsets.UTF_8);
-        svc.queue().enqueue(sender, dsn, remote, new SequenceInputStream(new ByteArrayInputStream(concat(trace, fixups)), spool.open()));
+        byte[] signature = DkimSigning.field(svc, spool, fixups).getBytes(StandardCharsets.ISO_8859_1);
+        svc.queue().enqueue(sender, dsn, remote, new SequenceInputStream(new ByteArrayInputStream(concat(concat(trace, signature), fixups)), spool.open()));
         svc.queued().run();
     }
 
@@ -161,16 +162,20 @@ final class Delivery {
      * sender a reader sees. Empty when all are the user's. A message without From: is left to the
      * recipient (RFC 6409 §8.1 does not add one).
      */
-    static List<String> forgedSenders(SmtpServices svc, Account user, Spool spool) {
-        org.postiljon.mailbox.api.structure.Envelope e;
-        // The header alone (to the first empty line), not the body's structure.
+    /** The envelope of the message's header alone (to the first empty line, not the body's structure); null when unreadable. */
+    static org.postiljon.mailbox.api.structure.Envelope headerEnvelope(Spool spool) {
         byte[] head = spool.head(256 * 1024);
         int end = new String(head, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
         try (InputStream in = new ByteArrayInputStream(head, 0, end < 0 ? head.length : end + 4)) {
-            e = new org.postiljon.mime.MessageParser().parse(in).envelope();
+            return new org.postiljon.mime.MessageParser().parse(in).envelope();
         } catch (IOException | RuntimeException x) {
-            return List.of("(an unreadable header)");
+            return null;
         }
+    }
+
+    static List<String> forgedSenders(SmtpServices svc, Account user, Spool spool) {
+        org.postiljon.mailbox.api.structure.Envelope e = headerEnvelope(spool);
+        if (e == null) return List.of("(an unreadable header)");
         List<String> forged = new ArrayList<>();
         for (List<org.postiljon.mailbox.api.structure.Address> field : List.of(e.from(), e.sender())) {
             for (org.postiljon.mailbox.api.structure.Address a : field) {

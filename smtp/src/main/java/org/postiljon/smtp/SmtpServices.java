@@ -8,6 +8,7 @@ import org.postiljon.mailbox.api.Mailboxes;
 import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.mailbox.api.Quotas;
+import org.postiljon.mailbox.api.SigningKeys;
 import org.postiljon.net.AuthThrottle;
 import org.postiljon.net.Sasl;
 import org.postiljon.net.Tls;
@@ -23,14 +24,15 @@ import org.postiljon.net.Tls;
  * @param queued              called after something was queued, to wake the sender
  * @param deliveries          routing and local delivery (the mailbox layer's), shared with JMAP submission
  * @param dns                 TXT records for checking DKIM signatures of mail arriving on port 25
+ * @param signingKeys         the DKIM keys mail leaving for other servers is signed with
  */
 public record SmtpServices(String hostname, Directory directory, Mailboxes mailboxes, Messages messages, Tls tls, Sasl sasl,
                            AuthThrottle throttle, SmtpLimits limits, Path spool, boolean plaintextOnLoopback,
                            OutboundQueue queue, Runnable queued, Quotas quotas,
-                           Deliveries deliveries, KeyLookup dns) {
+                           Deliveries deliveries, KeyLookup dns, SigningKeys signingKeys) {
 
     /** The same without TLS: for a unix-domain socket, where STARTTLS is neither possible nor needed. */
     public SmtpServices withoutTls() {
-        return new SmtpServices(hostname, directory, mailboxes, messages, null, sasl, throttle, limits, spool, plaintextOnLoopback, queue, queued, quotas, deliveries, dns);
+        return new SmtpServices(hostname, directory, mailboxes, messages, null, sasl, throttle, limits, spool, plaintextOnLoopback, queue, queued, quotas, deliveries, dns, signingKeys);
     }
 }

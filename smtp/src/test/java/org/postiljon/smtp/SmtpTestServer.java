@@ -48,7 +48,8 @@ final class SmtpTestServer implements AutoCloseable {
                 new OutboundSender(model.queue(), model.directory(), model.messages(), outbound).start(Duration.ofMillis(200)));
         services = new SmtpServices("mx." + domain, model.directory(), model.mailboxes(), model.messages(), node.tls, node.sasl,
                 node.throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake,
-                model.quotas(), model.deliveries("mx." + domain, null), dns == null ? name -> java.util.List.of() : new DnsTxt(dns));
+                model.quotas(), model.deliveries("mx." + domain, null), dns == null ? name -> java.util.List.of() : new DnsTxt(dns),
+                model.signingKeys());
         mx = node.listen("smtp", false, new SmtpServer(services, Mode.MX));
         submission = node.listen("submission", false, new SmtpServer(services, Mode.SUBMISSION));
         submissions = node.listen("submissions", true, new SmtpServer(services, Mode.SUBMISSION));

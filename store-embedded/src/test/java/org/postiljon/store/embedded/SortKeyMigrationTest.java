@@ -55,6 +55,7 @@ class SortKeyMigrationTest {
             st.execute("ALTER TABLE outbound DROP COLUMN lease_until");
             st.execute("DROP TABLE lease");
             st.execute("DROP TABLE web_session");
+            st.execute("DROP TABLE dkim_key");
         }
         try (EmbeddedStore s = EmbeddedStore.open(dir)) {
             MessageKeys k = s.metadata().read(tx -> tx.keys(ids[0], 1)).orElseThrow();

@@ -140,6 +140,9 @@ public interface ReadTx {
     /** The session whose token hashes to {@code tokenHash}, however long unused. */
     Optional<WebSessionRecord> webSession(String tokenHash);
 
+    /** A domain's DKIM keys, oldest first. */
+    List<DkimKeyRecord> dkimKeys(String domain);
+
     // ---- quota, sharing, retention ----
 
     /** Usage as kept incrementally with every message change (one row read). */

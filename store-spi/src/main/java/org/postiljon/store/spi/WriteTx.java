@@ -152,6 +152,15 @@ public interface WriteTx extends ReadTx {
 
     void openWebSession(String tokenHash, WebSessionRecord session);
 
+    /** Adds a DKIM key; when it is {@code signing}, the domain's other keys stop signing. */
+    void insertDkimKey(DkimKeyRecord key);
+
+    /** Makes one key the domain's signing key (and no other); false when it does not exist. */
+    boolean useDkimKey(String domain, String selector);
+
+    /** Removes a key; false when it did not exist. */
+    boolean deleteDkimKey(String domain, String selector);
+
     /** Notes a use of the session (if it is still there). */
     void touchWebSession(String tokenHash, Instant when);
 

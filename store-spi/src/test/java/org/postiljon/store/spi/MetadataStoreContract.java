@@ -342,6 +342,25 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void aDomainSignsWithOneDkimKeyAtATime() {
+        Instant t = Instant.ofEpochMilli(1_800_000_000_000L);
+        assertEquals(List.of(), store.read(tx -> tx.dkimKeys("example.org")));
+        store.write(tx -> { tx.insertDkimKey(new DkimKeyRecord("example.org", "old", "rsa-sha256", "QUJD", t, true)); return null; });
+        store.write(tx -> { tx.insertDkimKey(new DkimKeyRecord("example.org", "new", "ed25519-sha256", "REVG", t.plusSeconds(60), true)); return null; });
+        store.write(tx -> { tx.insertDkimKey(new DkimKeyRecord("example.net", "x", "rsa-sha256", "R0hJ", t, true)); return null; });
+        assertEquals(List.of(new DkimKeyRecord("example.org", "old", "rsa-sha256", "QUJD", t, false),
+                        new DkimKeyRecord("example.org", "new", "ed25519-sha256", "REVG", t.plusSeconds(60), true)),
+                store.read(tx -> tx.dkimKeys("example.org")), "the newer key signs; the older stays listed");
+        assertEquals(true, store.write(tx -> tx.useDkimKey("example.org", "old")));
+        assertEquals(List.of(true, false), store.read(tx -> tx.dkimKeys("example.org")).stream().map(DkimKeyRecord::signing).toList());
+        assertEquals(false, store.write(tx -> tx.useDkimKey("example.org", "gone")));
+        assertEquals(true, store.write(tx -> tx.deleteDkimKey("example.org", "old")));
+        assertEquals(false, store.write(tx -> tx.deleteDkimKey("example.org", "old")));
+        assertEquals(List.of("new"), store.read(tx -> tx.dkimKeys("example.org")).stream().map(DkimKeyRecord::selector).toList());
+        assertEquals(true, store.read(tx -> tx.dkimKeys("example.net")).getFirst().signing(), "another domain's key is its own");
+    }
+
+    @Test
     void keysAreReadWithOrWithoutTheCachedParse() {
         Mailbox m = mailbox("INBOX");
         append(m, Flags.NONE);

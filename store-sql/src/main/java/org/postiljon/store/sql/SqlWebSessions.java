@@ -5,9 +5,10 @@ import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.postiljon.store.spi.DkimKeyRecord;
 import org.postiljon.store.spi.WebSessionRecord;
 
-/** Webmail sessions, keyed by the hash of their cookie token. */
+/** Webmail sessions, keyed by the hash of their cookie token; and the domains' DKIM keys. */
 abstract class SqlWebSessions extends SqlQueue {
 
     SqlWebSessions(Connection c, Dialect dialect, Map<String, PreparedStatement> statements) {
@@ -39,5 +40,31 @@ abstract class SqlWebSessions extends SqlQueue {
     @Override
     public int expireWebSessions(Instant before) {
         return update("DELETE FROM web_session WHERE last_used < ?", before.toEpochMilli());
+    }
+
+    @Override
+    public java.util.List<DkimKeyRecord> dkimKeys(String domain) {
+        return query("SELECT domain, selector, algorithm, private_key, created_at, signing FROM dkim_key WHERE domain = ? ORDER BY created_at, selector",
+                rs -> new DkimKeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Instant.ofEpochMilli(rs.getLong(5)),
+                        rs.getInt(6) == 1), domain);
+    }
+
+    @Override
+    public void insertDkimKey(DkimKeyRecord k) {
+        if (k.signing()) update("UPDATE dkim_key SET signing = 0 WHERE domain = ?", k.domain());
+        update("INSERT INTO dkim_key (domain, selector, algorithm, private_key, created_at, signing) VALUES (?, ?, ?, ?, ?, ?)",
+                k.domain(), k.selector(), k.algorithm(), k.privateKey(), k.created().toEpochMilli(), k.signing() ? 1 : 0);
+    }
+
+    @Override
+    public boolean useDkimKey(String domain, String selector) {
+        if (one("SELECT 1 FROM dkim_key WHERE domain = ? AND selector = ?", rs -> 1, domain, selector).isEmpty()) return false;
+        update("UPDATE dkim_key SET signing = CASE WHEN selector = ? THEN 1 ELSE 0 END WHERE domain = ?", selector, domain);
+        return true;
+    }
+
+    @Override
+    public boolean deleteDkimKey(String domain, String selector) {
+        return update("DELETE FROM dkim_key WHERE domain = ? AND selector = ?", domain, selector) == 1;
     }
 }
