@@ -16,7 +16,6 @@ import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.UidSet;
-import org.postiljon.testkit.Transcript;
 
 /**
  * Two Postiljon servers on loopback with a real DNS server between them: mail alice@example.org
@@ -58,30 +57,7 @@ class DkimEndToEndTest {
     }
 
     static void submit(SmtpTestServer local, String subject) throws Exception {
-        try (Transcript t = new Transcript(SmtpTestServer.port(local.submission))) {
-            t.run("""
-                S1: 220 *
-                C1: EHLO laptop
-                S1~ 250 AUTH *
-                C1: AUTH PLAIN AGFsaWNlQGV4YW1wbGUub3JnAGNvcnJlY3QgaG9yc2UgYmF0dGVyeQ==
-                S1: 235 *
-                C1: MAIL FROM:<alice@example.org>
-                S1: 250 *
-                C1: RCPT TO:<carol@example.net>
-                S1: 250 2.1.5 recipient OK, will be relayed
-                C1: DATA
-                S1: 354 *
-                C1: From: alice@example.org
-                C1: To: carol@example.net
-                C1: Subject: %s
-                C1:
-                C1: hello over there
-                C1: .
-                S1: 250 2.0.0 message accepted and delivered
-                C1: QUIT
-                S1: 221 *
-                """.formatted(subject));
-        }
+        OutboundTest.submitAsAlice(local, "carol@example.net", subject, "", "");
     }
 
     /** Waits until carol has {@code n} messages; the newest, as stored. */

@@ -66,6 +66,11 @@ class OutboundTest {
 
     /** Submits as alice with MAIL and RCPT parameters (RFC 3461). */
     private void submit(String to, String subject, String mailParams, String rcptParams) throws Exception {
+        submitAsAlice(local, to, subject, mailParams, rcptParams);
+    }
+
+    /** Submits a short message as alice@example.org to {@code local}'s submission port, for a recipient elsewhere. */
+    static void submitAsAlice(SmtpTestServer local, String to, String subject, String mailParams, String rcptParams) throws Exception {
         try (Transcript t = new Transcript(SmtpTestServer.port(local.submission))) {
             t.run("""
                 S1: 220 *

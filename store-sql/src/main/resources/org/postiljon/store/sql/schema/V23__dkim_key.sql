@@ -7,6 +7,6 @@ CREATE TABLE dkim_key (
     algorithm   TEXT NOT NULL,     -- rsa-sha256 | ed25519-sha256
     private_key TEXT NOT NULL,     -- PKCS#8, base64
     created_at  BIGINT NOT NULL,   -- epoch milliseconds
-    signing     INTEGER NOT NULL,  -- 1 for the domain's signing key, else 0
+    signing     SMALLINT NOT NULL, -- 1 for the domain's signing key, else 0
     PRIMARY KEY (domain, selector)
 );
