@@ -80,6 +80,8 @@ class MigrateStoreTest {
                 old.deliver(WebNode.ALICE, "From: carla@remote.example.org\nSubject: " + subject + "\nMessage-ID: <" + subject
                         + "@remote.example.org>\n\nAbout " + subject.toLowerCase() + " things, ünïcödé.\n");
             }
+            old.node.model().signingKeys().add(org.postiljon.mailbox.api.DomainName.of("example.test"), "pj1", "ed25519-sha256",
+                    org.postiljon.mailauth.DkimKey.generate("example.test", "pj1", org.postiljon.mailauth.DkimKey.Algorithm.ED25519_SHA256).privateKeyPkcs8());
             try (ImapProbe p = new ImapProbe(old.imapPort(), WebNode.ALICE, WebNode.PASSWORD)) {
                 p.command("CREATE Archive/2026");
                 p.command("SELECT INBOX");
@@ -120,6 +122,9 @@ class MigrateStoreTest {
             String appended = String.join("\n", p.command("APPEND INBOX {12+}\r\nSubject: x\r\n"));
             assertTrue(appended.contains("[APPENDUID "), appended); // new mail continues after the copied UIDs
             assertEquals("* SEARCH 1", p.command("SEARCH TEXT \"first things\"").getFirst(), "searches work on the moved mail");
+            var keys = moved.node.model().signingKeys().list(org.postiljon.mailbox.api.DomainName.of("example.test"));
+            assertEquals(List.of("pj1"), keys.stream().map(k -> k.selector()).toList(), "the domain signs with the same DKIM key");
+            assertTrue(keys.getFirst().signing());
         }
     }
 
