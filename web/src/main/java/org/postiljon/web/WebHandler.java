@@ -131,8 +131,12 @@ final class WebHandler extends Handler.Abstract {
      */
     private boolean setup(Request req, Response res, String path, String method) throws IOException {
         ClientSetup clients = svc.clients();
+        boolean autoconfig = path.equals("/.well-known/autoconfig/mail/config-v1.1.xml") || path.equals("/mail/config-v1.1.xml");
+        boolean autodiscover = path.equalsIgnoreCase("/autodiscover/autodiscover.xml");
+        boolean apple = path.equals("/apple/mail.mobileconfig");
+        if (!autoconfig && !autodiscover && !apple) return false; // every other request: no query string parsed here
         Fields q = Request.extractQueryParameters(req);
-        if (path.equals("/.well-known/autoconfig/mail/config-v1.1.xml") || path.equals("/mail/config-v1.1.xml")) {
+        if (autoconfig) {
             // The address when the program sends it, else the host it asked: autoconfig.example.com.
             Optional<String> domain = address(q.getValue("emailaddress")).map(a -> a.domain().toString())
                     .or(() -> Optional.ofNullable(Request.getServerName(req)).map(h -> h.startsWith("autoconfig.") ? h.substring(11) : h));
@@ -141,7 +145,7 @@ final class WebHandler extends Handler.Abstract {
             else text(res, 200, "application/xml; charset=utf-8", clients.thunderbird(domain.get()));
             return true;
         }
-        if (path.equalsIgnoreCase("/autodiscover/autodiscover.xml")) {
+        if (autodiscover) {
             Optional<EmailAddress> a;
             if (method.equals("POST")) {
                 try (InputStream in = Content.Source.asInputStream(req)) {
@@ -155,19 +159,16 @@ final class WebHandler extends Handler.Abstract {
             else text(res, 200, "application/xml; charset=utf-8", clients.autodiscover(a.get()));
             return true;
         }
-        if (path.equals("/apple/mail.mobileconfig")) {
-            Optional<EmailAddress> a = address(q.getValue("emailaddress"));
-            if (a.isEmpty()) {
-                text(res, 400, "text/plain", "add ?emailaddress=you@example.com\n");
-            } else if (!local(a.get().domain().toString())) {
-                text(res, 404, "text/plain", "no mail service for this domain here\n");
-            } else {
-                res.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"mail.mobileconfig\"");
-                send(res, 200, "application/x-apple-aspen-config", clients.appleProfile(a.get()));
-            }
-            return true;
+        Optional<EmailAddress> a = address(q.getValue("emailaddress")); // the Apple profile
+        if (a.isEmpty()) {
+            text(res, 400, "text/plain", "add ?emailaddress=you@example.com\n");
+        } else if (!local(a.get().domain().toString())) {
+            text(res, 404, "text/plain", "no mail service for this domain here\n");
+        } else {
+            res.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"mail.mobileconfig\"");
+            send(res, 200, "application/x-apple-aspen-config", clients.appleProfile(a.get()));
         }
-        return false;
+        return true;
     }
 
     private static Optional<EmailAddress> address(String text) {
