@@ -19,10 +19,12 @@ import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.Flags;
+import org.postiljon.mailbox.api.Mailbox;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.Mailboxes;
 import org.postiljon.mailbox.api.Messages;
+import org.postiljon.mailbox.api.SpecialUse;
 import org.postiljon.mailbox.api.StagedMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +112,20 @@ final class StoredDeliveries implements Deliveries {
         }
     }
 
+    /** The account's folder with the \Junk special use (RFC 6154), else one called Junk, made when there is none. */
+    private MailboxName junk(Account a) {
+        for (Mailbox m : mailboxes.list(a)) if (m.specialUse().equals(Optional.of(SpecialUse.JUNK))) return m.name();
+        MailboxName name = MailboxName.of("Junk");
+        if (mailboxes.find(a, name).isEmpty()) {
+            try {
+                mailboxes.create(a, name, Set.of(SpecialUse.JUNK));
+            } catch (MailboxException.MailboxExists raced) {
+                // another delivery made it first
+            }
+        }
+        return name;
+    }
+
     private final java.util.concurrent.atomic.LongAdder total = new java.util.concurrent.atomic.LongAdder();
 
     @Override
@@ -160,12 +176,13 @@ final class StoredDeliveries implements Deliveries {
         @Override
         public void deliver(String given, Route route) {
             for (Account a : route.accounts()) {
-                if (!done.add(a.id() + "/" + route.folder())) continue;
+                MailboxName folder = route.junk() ? junk(a) : route.folder();
+                if (!done.add(a.id() + "/" + folder)) continue;
                 // Return-Path, Delivered-To and Received, RFC 5321 §4.4 (the addresses were checked: no CR or LF).
                 byte[] trace = ("Return-Path: <" + returnPath + ">\r\n" + "Delivered-To: " + given + "\r\n" + received(via, given))
                         .getBytes(StandardCharsets.UTF_8);
                 if (staged == null) staged = messages.stage(content.get(), Flags.NONE, Instant.now());
-                messages.deliver(a, route.folder(), staged, trace);
+                messages.deliver(a, folder, staged, trace);
                 delivered++;
                 total.increment();
             }

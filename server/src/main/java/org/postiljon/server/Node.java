@@ -135,7 +135,7 @@ public final class Node implements AutoCloseable {
         SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl, throttle,
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
                 Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake, model.quotas(),
-                deliveries, new org.postiljon.smtp.DnsTxt(settings.address("outbound.dns").orElse(null)), model.signingKeys());
+                deliveries, new org.postiljon.smtp.DnsResolver(settings.address("outbound.dns").orElse(null)), model.signingKeys());
         listen("smtp", null, new SmtpServer(smtp, Mode.MX));
         listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
         // LMTP's clients are the front MTA's delivery agents, many connections from one address: a limit of their own.

@@ -72,7 +72,7 @@ public final class Settings {
             new Setting("outbound.smarthost", "", "Send all outgoing mail through this server (host:port) instead of looking up MX records. Empty: deliver directly."),
             new Setting("outbound.smarthost-user", "", "User for AUTH PLAIN at the smarthost (only ever sent over TLS). Empty: no AUTH."),
             new Setting("outbound.smarthost-password", "", "Password for outbound.smarthost-user."),
-            new Setting("outbound.dns", "", "DNS server (host:port) for MX lookups and the DKIM keys of arriving mail. Empty: the system's resolvers."),
+            new Setting("outbound.dns", "", "DNS server (host:port) for MX lookups and for SPF, DKIM and DMARC on arriving mail. Empty: the system's resolvers."),
             new Setting("outbound.lifetime-hours", "120", "How long outgoing mail is retried before it is returned to the sender (5 days)."),
             new Setting("outbound.delay-notice-hours", "4", "After how long senders are told (once) that their mail is still being retried. 0: never."),
             new Setting("outbound.connections-per-domain", "4", "Connections to one destination domain at a time."),

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.postiljon.mailauth.DmarcResult;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.EmailAddress;
@@ -39,6 +40,13 @@ final class Delivery {
         return svc.deliveries().begin(returnPath, via, () -> new SequenceInputStream(new ByteArrayInputStream(fixups), spool.open()));
     }
 
+    /** The same for a session's message; on port 25 without the Authentication-Results fields that claim to be ours (RFC 8601 §5). */
+    static Deliveries.Batch begin(Session s, byte[] fixups, Spool spool) {
+        if (s.mode != Mode.MX) return begin(s.services, s.envelope.from(), via(s), fixups, spool);
+        return s.services.deliveries().begin(s.envelope.from(), via(s),
+                () -> new SequenceInputStream(new ByteArrayInputStream(fixups), ForeignResults.strip(spool.open(), s.services.hostname())));
+    }
+
     /** Delivers to one local recipient (a remote one is queued once for all: see queueRemote); throws when any delivery failed. */
     static void deliver(Envelope.Recipient r, Deliveries.Batch batch) {
         if (!r.remote()) batch.deliver(r.address(), r.route());
@@ -59,12 +67,12 @@ final class Delivery {
      * Delivers one message to all recipients. Recipients whose mailbox is full are returned; any
      * other failure fails the whole (the client retries; duplicates are possible).
      */
-    static List<Envelope.Recipient> deliverAll(Session s, Spool spool, byte[] fixups, List<MailboxException.OverQuota> why) {
+    static List<Envelope.Recipient> deliverAll(Session s, Spool spool, byte[] fixups, List<MailboxException.OverQuota> why, boolean junk) {
         List<Envelope.Recipient> full = new ArrayList<>();
-        try (Deliveries.Batch batch = begin(s.services, s.envelope.from(), via(s), fixups, spool)) {
+        try (Deliveries.Batch batch = begin(s, fixups, spool)) {
             for (Envelope.Recipient r : s.envelope.recipients()) {
                 try {
-                    deliver(r, batch);
+                    if (!r.remote()) batch.deliver(r.address(), junk ? r.route().toJunk() : r.route());
                 } catch (MailboxException.OverQuota e) {
                     full.add(r);
                     why.add(e);
@@ -192,6 +200,19 @@ final class Delivery {
         return forged;
     }
 
+    /** How many From fields the header has (RFC 5322 §3.6 allows one). */
+    static int fromFields(Spool spool) {
+        String head = new String(spool.head(256 * 1024), StandardCharsets.ISO_8859_1);
+        int end = head.indexOf("\r\n\r\n");
+        java.util.regex.Matcher m = FROM_FIELD.matcher(end < 0 ? head : head.substring(0, end + 2));
+        int n = 0;
+        while (m.find()) n++;
+        return n;
+    }
+
+    private static final java.util.regex.Pattern FROM_FIELD = java.util.regex.Pattern.compile("(?:^|\r\n)from[ \t]*:",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
     /** RFC 6409 §8.2-8.3: a submitted message without Message-ID or Date gets them. */
     static byte[] submissionFixups(SmtpServices svc, Spool spool) {
         String head = new String(spool.head(64 * 1024), StandardCharsets.ISO_8859_1);
@@ -231,16 +252,32 @@ final class Delivery {
                             + " (From: or Sender:); use one of your own addresses");
                 }
             }
+            boolean quarantine = false;
             byte[] fixups = switch (s.mode) {
                 case SUBMISSION -> submissionFixups(s.services, spool);
-                // RFC 8601: what this server found out about the message, on top of it for filters and the reader.
-                case MX -> AuthenticationResults.of(s.services, spool).getBytes(StandardCharsets.ISO_8859_1);
                 case LMTP -> new byte[0]; // the front MTA did (or did not) check it
+                case MX -> {
+                    if (fromFields(spool) > 1) {
+                        // RFC 5322 §3.6: one From field. With two, a DMARC check and the reader could see different authors.
+                        throw new SmtpError(550, "5.7.1", "message refused: it has more than one From field (RFC 5322 section 3.6)");
+                    }
+                    AuthenticationResults.Verdict v = AuthenticationResults.check(s, spool);
+                    DmarcResult d = v.dmarc();
+                    // RFC 7489 §6.6.3/§10: the From domain's owner asks that mail failing DMARC be refused or filed as spam.
+                    if (d.disposition() == DmarcResult.Disposition.REJECT) {
+                        log.info("refused by the DMARC policy of {} (from {} [{}])", d.domain(), s.helo, s.remoteIp());
+                        throw new SmtpError(550, "5.7.1", "message refused: it fails the DMARC policy of " + Session.printable(d.domain())
+                                + " (neither SPF nor DKIM proves it came from there)");
+                    }
+                    quarantine = d.disposition() == DmarcResult.Disposition.QUARANTINE;
+                    // RFC 8601: what this server found out about the message, on top of it for filters and the reader.
+                    yield v.field().getBytes(StandardCharsets.ISO_8859_1);
+                }
             };
             if (s.mode == Mode.LMTP) {
                 // RFC 2033 §4.2: one reply per recipient, in RCPT order.
                 List<Envelope.Recipient> ok = new ArrayList<>();
-                try (Deliveries.Batch batch = begin(s.services, s.envelope.from(), via(s), fixups, spool)) {
+                try (Deliveries.Batch batch = begin(s, fixups, spool)) {
                     for (Envelope.Recipient rcpt : s.envelope.recipients()) {
                         try {
                             deliver(rcpt, batch);
@@ -261,7 +298,7 @@ final class Delivery {
             List<MailboxException.OverQuota> why = new ArrayList<>();
             List<Envelope.Recipient> full;
             try {
-                full = deliverAll(s, spool, fixups, why);
+                full = deliverAll(s, spool, fixups, why, quarantine);
             } catch (MailboxException.Unavailable e) {
                 log.warn("delivery failed: the storage is full");
                 throw storageFull();

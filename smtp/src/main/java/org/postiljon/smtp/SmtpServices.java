@@ -1,7 +1,7 @@
 package org.postiljon.smtp;
 
 import java.nio.file.Path;
-import org.postiljon.mailauth.KeyLookup;
+import org.postiljon.mailauth.Dns;
 import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Mailboxes;
@@ -23,13 +23,13 @@ import org.postiljon.net.Tls;
  * @param queue               mail for other servers (submission)
  * @param queued              called after something was queued, to wake the sender
  * @param deliveries          routing and local delivery (the mailbox layer's), shared with JMAP submission
- * @param dns                 TXT records for checking DKIM signatures of mail arriving on port 25
+ * @param dns                 the DNS for checking DKIM, SPF and DMARC on mail arriving on port 25
  * @param signingKeys         the DKIM keys mail leaving for other servers is signed with
  */
 public record SmtpServices(String hostname, Directory directory, Mailboxes mailboxes, Messages messages, Tls tls, Sasl sasl,
                            AuthThrottle throttle, SmtpLimits limits, Path spool, boolean plaintextOnLoopback,
                            OutboundQueue queue, Runnable queued, Quotas quotas,
-                           Deliveries deliveries, KeyLookup dns, SigningKeys signingKeys) {
+                           Deliveries deliveries, Dns dns, SigningKeys signingKeys) {
 
     /** The same without TLS: for a unix-domain socket, where STARTTLS is neither possible nor needed. */
     public SmtpServices withoutTls() {

@@ -76,7 +76,7 @@ class AuthenticationResultsTest {
         List<String> rsaStrings = new ArrayList<>();
         for (int i = 0; i < rsa.dnsText().length(); i += 200) rsaStrings.add(rsa.dnsText().substring(i, Math.min(rsa.dnsText().length(), i + 200)));
         // --local: the server answers for example.net itself (NXDOMAIN for names it lacks); other names it REFUSEs.
-        try (Dnsmasq dns = new Dnsmasq("--local=/example.net/", "--txt-record=" + ed.dnsName() + "," + ed.dnsText(), "--txt-record=" + rsa.dnsName() + "," + String.join(",", rsaStrings));
+        try (Dnsmasq dns = new Dnsmasq("--local=/example.net/", "--local=/net/", "--txt-record=" + ed.dnsName() + "," + ed.dnsText(), "--txt-record=" + rsa.dnsName() + "," + String.join(",", rsaStrings));
              SmtpTestServer server = new SmtpTestServer(dir, "example.org", SmtpLimits.DEFAULT, true, null, dns.address)) {
             Account alice = server.account("alice@example.org");
             int mx = SmtpTestServer.port(server.mx);
@@ -85,8 +85,11 @@ class AuthenticationResultsTest {
                     + Dkim.sign(() -> new java.io.ByteArrayInputStream(MESSAGE.getBytes(StandardCharsets.ISO_8859_1)), rsa, Instant.now()) + MESSAGE;
             assertTrue(send(mx, false, both).startsWith("250"));
             String header = newestHeader(server, alice);
-            assertTrue(header.contains("Authentication-Results: mx.example.org;\r\n\tdkim=pass header.d=example.net header.s=ed;\r\n"
-                    + "\tdkim=pass header.d=example.net header.s=rsa\r\n"), header);
+            assertTrue(header.contains("Authentication-Results: mx.example.org;\r\n"
+                    + "\tspf=none (no SPF record at example.net) smtp.mailfrom=bob@example.net;\r\n"
+                    + "\tdkim=pass header.d=example.net header.s=ed;\r\n"
+                    + "\tdkim=pass header.d=example.net header.s=rsa;\r\n"
+                    + "\tdmarc=none (no DMARC record) header.from=example.net\r\n"), header);
             assertTrue(header.indexOf("Authentication-Results:") < header.indexOf("DKIM-Signature:"), "on top of the message");
 
             assertTrue(send(mx, false, both.replace("Hello Alice.", "Hello Alice, send money.")).startsWith("250"));
@@ -94,7 +97,7 @@ class AuthenticationResultsTest {
             assertTrue(header.contains("dkim=fail (body hash did not verify) header.d=example.net header.s=ed"), header);
 
             assertTrue(send(mx, false, MESSAGE).startsWith("250"));
-            assertTrue(newestHeader(server, alice).contains("Authentication-Results: mx.example.org;\r\n\tdkim=none (no signature)\r\n"));
+            assertTrue(newestHeader(server, alice).contains("\tdkim=none (no signature);\r\n"));
 
             String unknownSelector = both.replace("s=ed;", "s=gone;");
             assertTrue(send(mx, false, unknownSelector).startsWith("250"));
@@ -112,9 +115,29 @@ class AuthenticationResultsTest {
     }
 
     @Test
+    void resultsThatArriveClaimingToBeOursAreRemoved(@TempDir Path dir) throws Exception {
+        try (SmtpTestServer server = new SmtpTestServer(dir, "example.org", SmtpLimits.DEFAULT, true, null, null)) {
+            Account alice = server.account("alice@example.org");
+            String forged = "Authentication-Results: MX.example.org 1; dkim=pass header.d=bank.test;\r\n\tdmarc=pass header.from=bank.test\r\n"
+                    + "Authentication-Results: relay.example.net; spf=pass smtp.mailfrom=bob@example.net\r\n"
+                    + "Authentication-Results: (a comment) mx.example.org; dkim=pass\r\n" + MESSAGE;
+            assertTrue(send(SmtpTestServer.port(server.mx), false, forged).startsWith("250"));
+            String header = newestHeader(server, alice);
+            assertEquals(1, header.split("Authentication-Results: mx.example.org", -1).length - 1, header);
+            assertTrue(!header.toLowerCase(java.util.Locale.ROOT).contains("bank.test") && !header.contains("(a comment)"), header);
+            assertTrue(header.contains("Authentication-Results: relay.example.net; spf=pass smtp.mailfrom=bob@example.net\r\nFrom: Bob"),
+                    "another server's field stays: " + header);
+            var list = server.model.messages().list(alice, MailboxName.INBOX, UidSet.ALL);
+            try (InputStream in = server.model.messages().open(alice, MailboxName.INBOX, list.getLast().uid())) {
+                assertTrue(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).endsWith("\r\n\r\nHello Alice.\r\n"), "the body is untouched");
+            }
+        }
+    }
+
+    @Test
     void theFieldQuotesWhatASenderWrote() {
-        String f = AuthenticationResults.field("mx.example.org",
-                List.of(new DkimResult(DkimResult.Status.PERMERROR, "bad domain\"x", "s(1)", "unreadable (nested) \\ \r\n stuff")));
+        String f = AuthenticationResults.field("mx.example.org", null,
+                List.of(new DkimResult(DkimResult.Status.PERMERROR, "bad domain\"x", "s(1)", "unreadable (nested) \\ \r\n stuff")), null);
         assertEquals("Authentication-Results: mx.example.org;\r\n\tdkim=permerror (unreadable ?nested? ? ?? stuff) header.d=\"bad?domain\\\"x\""
                 + " header.s=\"s(1)\"\r\n", f);
     }

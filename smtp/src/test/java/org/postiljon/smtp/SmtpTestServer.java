@@ -38,7 +38,7 @@ final class SmtpTestServer implements AutoCloseable {
         this(dir, domain, limits, plaintextOnLoopback, outbound, outbound == null ? null : outbound.dns());
     }
 
-    /** @param dns the DNS server for DKIM keys of arriving mail (dnsmasq); null: none, every key lookup finds nothing */
+    /** @param dns the DNS server for checking arriving mail (dnsmasq); null: none, every lookup finds nothing */
     SmtpTestServer(Path dir, String domain, SmtpLimits limits, boolean plaintextOnLoopback, OutboundOptions outbound,
                    java.net.InetSocketAddress dns) throws IOException {
         node = new TestNode(dir, domain, Set.of());
@@ -48,7 +48,7 @@ final class SmtpTestServer implements AutoCloseable {
                 new OutboundSender(model.queue(), model.directory(), model.messages(), outbound).start(Duration.ofMillis(200)));
         services = new SmtpServices("mx." + domain, model.directory(), model.mailboxes(), model.messages(), node.tls, node.sasl,
                 node.throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake,
-                model.quotas(), model.deliveries("mx." + domain, null), dns == null ? name -> java.util.List.of() : new DnsTxt(dns),
+                model.quotas(), model.deliveries("mx." + domain, null), dns == null ? org.postiljon.mailauth.Dns.NONE : new DnsResolver(dns),
                 model.signingKeys());
         mx = node.listen("smtp", false, new SmtpServer(services, Mode.MX));
         submission = node.listen("submission", false, new SmtpServer(services, Mode.SUBMISSION));

@@ -19,11 +19,22 @@ public interface Deliveries {
      * @param address  the address as routed (a bare "postmaster" already given its domain)
      * @param accounts the accounts it reaches, after aliases and sub-addressing (never empty)
      * @param folder   the folder in each account: INBOX, or the "+tag" folder the user opted into
+     * @param junk     file it in each account's Junk folder instead (a sender's DMARC policy
+     *                 asked for quarantine, or a filter judged it spam)
      */
-    record Route(EmailAddress address, List<Account> accounts, MailboxName folder) {
+    record Route(EmailAddress address, List<Account> accounts, MailboxName folder, boolean junk) {
         public Route {
             accounts = List.copyOf(accounts);
             if (accounts.isEmpty()) throw new IllegalArgumentException("a route reaches at least one account");
+        }
+
+        public Route(EmailAddress address, List<Account> accounts, MailboxName folder) {
+            this(address, accounts, folder, false);
+        }
+
+        /** The same recipients, each reached in its Junk folder (the \Junk special use, RFC 6154; made when missing). */
+        public Route toJunk() {
+            return new Route(address, accounts, folder, true);
         }
     }
 
