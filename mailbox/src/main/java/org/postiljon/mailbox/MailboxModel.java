@@ -12,6 +12,7 @@ import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.mailbox.api.Quotas;
 import org.postiljon.mailbox.api.Retention;
+import org.postiljon.mailbox.api.SendingLimits;
 import org.postiljon.mailbox.api.SigningKeys;
 import org.postiljon.store.spi.BlobStore;
 import org.postiljon.store.spi.MetadataStore;
@@ -20,7 +21,7 @@ import org.postiljon.store.spi.SearchIndex;
 /** The mailbox layer assembled over a store: what protocols and the CLI are given. */
 public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes,
                            OutboundQueue queue, BlobSweeper sweeper, Quotas quotas, Acl acl, Retention retention,
-                           SearchIndexer indexer, StoredLeases leases, SigningKeys signingKeys) {
+                           SearchIndexer indexer, StoredLeases leases, SigningKeys signingKeys, SendingLimits sendingLimits) {
 
     /**
      * Routing and local delivery for this model.
@@ -53,9 +54,11 @@ public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages me
                                     Passwords passwords, Set<EmailAddress> admins, Clock clock, java.time.Duration leaseLifetime) {
         SearchIndexer indexer = new SearchIndexer(store, blobs, index);
         StoredLeases leases = new StoredLeases(store, clock, leaseLifetime);
-        return new MailboxModel(new StoredDirectory(store, passwords, new VerifiedCredentials(limits.credentialCacheTtl(), limits.credentialCacheEntries(), clock)), new StoredMailboxes(store, bus, limits.maxMailboxesPerAccount()),
+        StoredDirectory directory = new StoredDirectory(store, passwords, new VerifiedCredentials(limits.credentialCacheTtl(), limits.credentialCacheEntries(), clock));
+        return new MailboxModel(directory, new StoredMailboxes(store, bus, limits.maxMailboxesPerAccount()),
                 new StoredMessages(store, blobs, index, bus, limits, clock, indexer::wake), bus, new StoredQueue(store, blobs, limits, leases),
                 new BlobSweeper(store, blobs, index, leases), new StoredQuotas(store, admins), new StoredAcl(store),
-                new StoredRetention(store, bus, leases), indexer, leases, new StoredSigningKeys(store, clock));
+                new StoredRetention(store, bus, leases), indexer, leases, new StoredSigningKeys(store, clock),
+                new StoredSendingLimits(store, directory, clock));
     }
 }

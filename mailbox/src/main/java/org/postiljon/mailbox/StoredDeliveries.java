@@ -26,8 +26,6 @@ import org.postiljon.mailbox.api.Mailboxes;
 import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.SpecialUse;
 import org.postiljon.mailbox.api.StagedMessage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Routing and local delivery over the directory and {@code Messages.deliver}: every protocol that
@@ -35,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StoredDeliveries implements Deliveries {
 
-    private static final Logger log = LoggerFactory.getLogger(StoredDeliveries.class);
     private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
 
     private final Directory directory;
@@ -59,10 +56,11 @@ final class StoredDeliveries implements Deliveries {
 
     @Override
     public Optional<Route> route(EmailAddress to) {
-        Directory.Targets targets = targets(to);
+        Directory.Targets targets = directory.targets(to);
         if (!targets.localDomain()) return Optional.empty();
         List<Account> accounts = targets.accounts();
-        if (!accounts.isEmpty()) return Optional.of(new Route(to, accounts, MailboxName.INBOX));
+        // An alias may lead to accounts here and to addresses elsewhere (forwarded by the SMTP layer, with SRS).
+        if (!accounts.isEmpty() || !targets.foreign().isEmpty()) return Optional.of(new Route(to, accounts, MailboxName.INBOX, false, targets.foreign()));
         if (to.localPart().equalsIgnoreCase("postmaster")) {
             // RFC 5321 §4.5.1: postmaster@ every local domain is accepted, even without an account or alias of that name.
             List<Account> p = postmasterAccounts(to);
@@ -71,27 +69,20 @@ final class StoredDeliveries implements Deliveries {
         // RFC 5233 sub-addressing: user+tag@domain is user@domain.
         int plus = to.localPart().indexOf('+');
         if (plus <= 0) return Optional.empty();
-        accounts = targets(new EmailAddress(to.localPart().substring(0, plus), to.domain())).accounts();
-        if (accounts.isEmpty()) return Optional.empty();
+        Directory.Targets base = directory.targets(new EmailAddress(to.localPart().substring(0, plus), to.domain()));
+        accounts = base.accounts();
+        if (accounts.isEmpty() && base.foreign().isEmpty()) return Optional.empty();
         String tag = to.localPart().substring(plus + 1);
         MailboxName folder = MailboxName.INBOX;
         if (accounts.size() == 1 && !tag.isEmpty() && optedIn(accounts.getFirst())) {
             folder = existing(accounts.getFirst(), tag).orElse(MailboxName.INBOX);
         }
-        return Optional.of(new Route(to, accounts, folder));
-    }
-
-    private Directory.Targets targets(EmailAddress to) {
-        Directory.Targets targets = directory.targets(to);
-        for (EmailAddress target : targets.foreign()) {
-            log.warn("alias {} forwards to {}: forwarding to other servers needs the outbound queue, not delivered there", to, target);
-        }
-        return targets;
+        return Optional.of(new Route(to, accounts, folder, false, base.foreign()));
     }
 
     /** The configured postmaster account, else the domain's first account (then: any first account). */
     private List<Account> postmasterAccounts(EmailAddress to) {
-        if (postmaster != null) return targets(postmaster).accounts();
+        if (postmaster != null) return directory.targets(postmaster).accounts();
         List<Account> inDomain = directory.accounts(Optional.of(to.domain()));
         if (!inDomain.isEmpty()) return List.of(inDomain.getFirst());
         List<Account> any = directory.accounts(Optional.empty());

@@ -135,7 +135,8 @@ public final class Node implements AutoCloseable {
         SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl, throttle,
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
                 Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake, model.quotas(),
-                deliveries, new org.postiljon.smtp.DnsResolver(settings.address("outbound.dns").orElse(null)), model.signingKeys());
+                deliveries, new org.postiljon.smtp.DnsResolver(settings.address("outbound.dns").orElse(null)), model.signingKeys(),
+                model.sendingLimits(), new org.postiljon.mailauth.Srs(srsSecret()));
         listen("smtp", null, new SmtpServer(smtp, Mode.MX));
         listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
         // LMTP's clients are the front MTA's delivery agents, many connections from one address: a limit of their own.
@@ -177,6 +178,27 @@ public final class Node implements AutoCloseable {
                 return true;
             });
         }
+    }
+
+    /** smtp.srs-secret, else a random key made once and kept in the data directory (owner-only). */
+    private byte[] srsSecret() throws IOException {
+        String configured = settings.get("smtp.srs-secret");
+        if (!configured.isEmpty()) {
+            if (configured.length() < 16) throw new IOException("smtp.srs-secret needs at least 16 characters");
+            return configured.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Path file = Path.of(settings.get("data.dir")).resolve("srs.key");
+        java.nio.file.Files.createDirectories(file.getParent());
+        if (java.nio.file.Files.exists(file)) return java.nio.file.Files.readAllBytes(file);
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        Path tmp = file.resolveSibling("srs.key.tmp");
+        java.nio.file.Files.deleteIfExists(tmp);
+        java.nio.file.Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        java.nio.file.Files.write(tmp, key);
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return key;
     }
 
     /**

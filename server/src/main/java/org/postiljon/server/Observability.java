@@ -73,7 +73,7 @@ final class Observability implements AutoCloseable {
                 }).register(registry);
         CounterWithCallback.builder().name("postiljon_deliveries").help("Messages stored by SMTP/LMTP delivery, one per recipient account.")
                 .callback(cb -> cb.call(deliveries.delivered())).register(registry);
-        Supplier<OutboundQueue.Summary> queue = model.queue()::summary;
+        Supplier<OutboundQueue.Summary> queue = recent(model.queue()::summary, 1_000_000_000L); // two series, one query per scrape
         GaugeWithCallback.builder().name("postiljon_queue_messages").help("Messages waiting in the outbound queue.")
                 .callback(cb -> cb.call(queue.get().messages())).register(registry);
         GaugeWithCallback.builder().name("postiljon_queue_oldest_age_seconds").unit(Unit.SECONDS)
@@ -146,5 +146,23 @@ final class Observability implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
+    }
+
+    /** {@code source}'s value, asked again at most once per {@code ttlNanos}. */
+    private static <T> Supplier<T> recent(Supplier<T> source, long ttlNanos) {
+        return new Supplier<>() {
+            private T value;
+            private long at;
+
+            @Override
+            public synchronized T get() {
+                long now = System.nanoTime();
+                if (value == null || now - at > ttlNanos) {
+                    value = source.get();
+                    at = now;
+                }
+                return value;
+            }
+        };
     }
 }

@@ -69,6 +69,7 @@ public final class Settings {
             new Setting("auth.max-failures-per-ip", "30", "Failed logins one address may make in a window (every protocol together); then its logins are refused until the window ends."),
             new Setting("auth.max-failures-per-account", "20", "Failed logins for one account in a window from addresses that never signed in to it; then only its known addresses may try (so an attacker cannot lock the owner out)."),
             new Setting("smtp.postmaster", "", "Account (or alias) that receives mail to postmaster@ of every local domain that has no account or alias of that name (RFC 5321 §4.5.1). Empty: the domain's first account."),
+            new Setting("smtp.srs-secret", "", "Secret (at least 16 characters) for the SRS addresses forwarded mail leaves with; every node of one installation needs the same. Empty: a random key kept in data.dir/srs.key (one node)."),
             new Setting("outbound.smarthost", "", "Send all outgoing mail through this server (host:port) instead of looking up MX records. Empty: deliver directly."),
             new Setting("outbound.smarthost-user", "", "User for AUTH PLAIN at the smarthost (only ever sent over TLS). Empty: no AUTH."),
             new Setting("outbound.smarthost-password", "", "Password for outbound.smarthost-user."),

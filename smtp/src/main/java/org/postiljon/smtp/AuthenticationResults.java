@@ -46,7 +46,7 @@ final class AuthenticationResults {
             dkim = List.of(new DkimResult(DkimResult.Status.TEMPERROR, null, null, "message unreadable"));
         }
         SpfResult spf = spf(s.remoteIp(), s.envelope.from(), s.helo, svc);
-        Envelope header = Delivery.headerEnvelope(spool);
+        Envelope header = spool.header();
         List<String> from = header == null ? List.of()
                 : header.from().stream().filter(a -> !a.isGroupMarker() && a.host() != null && !a.host().isEmpty()).map(Address::host).toList();
         DmarcResult dmarc = Dmarc.check(from, spf, dkim, svc.dns());

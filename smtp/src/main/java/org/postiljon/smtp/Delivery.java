@@ -2,7 +2,6 @@ package org.postiljon.smtp;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -11,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.postiljon.mailauth.DmarcResult;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.Deliveries;
@@ -80,13 +80,39 @@ final class Delivery {
             }
         }
         queueRemote(s, spool, fixups);
+        if (!junk) forward(s, spool, fixups);
         return full;
+    }
+
+    /**
+     * Queues one copy for the addresses on other servers that the recipients' aliases forward to,
+     * from an SRS address of the alias's domain (so SPF at the next server checks us, and a bounce
+     * comes back through us to the sender). A message that passed through the alias before (its
+     * Delivered-To) is not forwarded again: a loop between two servers' aliases ends here.
+     */
+    static void forward(Session s, Spool spool, byte[] fixups) {
+        for (Envelope.Recipient r : s.envelope.recipients()) {
+            if (r.remote() || r.route().forward().isEmpty()) continue;
+            Deliveries.Route route = r.route();
+            String alias = route.address().toString();
+            if (Pattern.compile("(?:^|\r\n)Delivered-To:[ \t]*" + Pattern.quote(alias) + "\r\n", Pattern.CASE_INSENSITIVE)
+                    .matcher(new String(spool.head(256 * 1024), StandardCharsets.ISO_8859_1)).find()) {
+                log.warn("not forwarding to {}: the message came through {} before (a forwarding loop)", route.forward(), alias);
+                continue;
+            }
+            String from = s.envelope.from();
+            String sender = from.isEmpty() ? "" : s.services.srs().forward(from, route.address().domain().ascii(), java.time.Instant.now());
+            String trace = s.services.deliveries().received(via(s), alias) + "Delivered-To: " + alias + "\r\n";
+            queueRemote(s.services, sender, OutboundQueue.Dsn.NONE, route.forward().stream().map(a -> OutboundQueue.Target.of(a.toString())).toList(),
+                    trace, fixups, spool);
+        }
     }
 
     /** Queues one copy for every recipient on other servers, with a Received line; durable when it returns. */
     private static void queueRemote(Session s, Spool spool, byte[] fixups) {
         List<OutboundQueue.Target> remote = s.envelope.recipients().stream().filter(Envelope.Recipient::remote).map(Envelope.Recipient::dsn).toList();
         queueRemote(s.services, s.envelope.from(), dsn(s), remote, s.services.deliveries().received(via(s), null), fixups, spool);
+        if (s.outgoing != null) s.outgoing.sent();
     }
 
     static void queueRemote(SmtpServices svc, String sender, OutboundQueue.Dsn dsn, List<OutboundQueue.Target> remote, String received,
@@ -170,19 +196,8 @@ final class Delivery {
      * sender a reader sees. Empty when all are the user's. A message without From: is left to the
      * recipient (RFC 6409 §8.1 does not add one).
      */
-    /** The envelope of the message's header alone (to the first empty line, not the body's structure); null when unreadable. */
-    static org.postiljon.mailbox.api.structure.Envelope headerEnvelope(Spool spool) {
-        byte[] head = spool.head(256 * 1024);
-        int end = new String(head, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
-        try (InputStream in = new ByteArrayInputStream(head, 0, end < 0 ? head.length : end + 4)) {
-            return new org.postiljon.mime.MessageParser().parse(in).envelope();
-        } catch (IOException | RuntimeException x) {
-            return null;
-        }
-    }
-
     static List<String> forgedSenders(SmtpServices svc, Account user, Spool spool) {
-        org.postiljon.mailbox.api.structure.Envelope e = headerEnvelope(spool);
+        org.postiljon.mailbox.api.structure.Envelope e = spool.header();
         if (e == null) return List.of("(an unreadable header)");
         List<String> forged = new ArrayList<>();
         for (List<org.postiljon.mailbox.api.structure.Address> field : List.of(e.from(), e.sender())) {
@@ -204,14 +219,13 @@ final class Delivery {
     static int fromFields(Spool spool) {
         String head = new String(spool.head(256 * 1024), StandardCharsets.ISO_8859_1);
         int end = head.indexOf("\r\n\r\n");
-        java.util.regex.Matcher m = FROM_FIELD.matcher(end < 0 ? head : head.substring(0, end + 2));
+        var m = FROM_FIELD.matcher(end < 0 ? head : head.substring(0, end + 2));
         int n = 0;
         while (m.find()) n++;
         return n;
     }
 
-    private static final java.util.regex.Pattern FROM_FIELD = java.util.regex.Pattern.compile("(?:^|\r\n)from[ \t]*:",
-            java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final Pattern FROM_FIELD = Pattern.compile("(?:^|\r\n)from[ \t]*:", Pattern.CASE_INSENSITIVE);
 
     /** RFC 6409 §8.2-8.3: a submitted message without Message-ID or Date gets them. */
     static byte[] submissionFixups(SmtpServices svc, Spool spool) {
@@ -291,6 +305,11 @@ final class Delivery {
                             s.reply(451, "4.3.0", "<" + rcpt.address() + "> not delivered, try again later");
                         }
                     }
+                }
+                try {
+                    forward(s, spool, fixups);
+                } catch (RuntimeException e) {
+                    log.error("forwarding a message delivered over LMTP failed; the local copies were delivered", e);
                 }
                 successNotices(s, spool, ok);
                 return;

@@ -28,7 +28,7 @@ final class DkimSigning {
 
     /** The DKIM-Signature field to put on top of {@code fixups} + the spooled message, or "" when none. */
     static String field(SmtpServices svc, Spool spool, byte[] fixups) {
-        Envelope e = Delivery.headerEnvelope(spool);
+        Envelope e = spool.header();
         if (e == null) return "";
         Optional<String> domain = fromDomain(e);
         if (domain.isEmpty()) return "";

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.OutboundQueue;
+import org.postiljon.mailbox.api.SendingLimits;
 import org.postiljon.mailbox.api.Submission;
 import org.postiljon.mailbox.api.Submission.ForbiddenFrom;
 
@@ -47,6 +49,7 @@ public final class LocalSubmission implements Submission {
         }
         List<Outcome> out = new ArrayList<>();
         List<OutboundQueue.Target> remote = new ArrayList<>();
+        SendingLimits.Outgoing outgoing = svc.sendingLimits().outgoing(user);
         try (Spool spool = new Spool(svc.spool())) {
             message.transferTo(spool.output());
             spool.output().flush();
@@ -71,8 +74,13 @@ public final class LocalSubmission implements Submission {
                         if (svc.directory().isLocal(to.domain())) {
                             out.add(new Outcome(given, Outcome.Status.REFUSED, "no such user here"));
                         } else {
-                            remote.add(OutboundQueue.Target.of(to.toString()));
-                            out.add(new Outcome(given, Outcome.Status.QUEUED, null));
+                            Optional<String> refused = outgoing.admit(to); // the account's sending limits, as on the submission port
+                            if (refused.isPresent()) {
+                                out.add(new Outcome(given, Outcome.Status.REFUSED, refused.get()));
+                            } else {
+                                remote.add(OutboundQueue.Target.of(to.toString()));
+                                out.add(new Outcome(given, Outcome.Status.QUEUED, null));
+                            }
                         }
                         continue;
                     }
@@ -85,6 +93,7 @@ public final class LocalSubmission implements Submission {
                 }
             }
             Delivery.queueRemote(svc, sender.toString(), OutboundQueue.Dsn.NONE, remote, svc.deliveries().received(VIA, null), fixups, spool);
+            if (!remote.isEmpty()) outgoing.sent();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

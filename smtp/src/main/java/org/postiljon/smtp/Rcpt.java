@@ -58,12 +58,29 @@ final class Rcpt implements Command {
         // One read for a local recipient; only without a route does locality decide the answer.
         Deliveries.Route route = s.services.deliveries().route(to).orElse(null);
         if (route == null) {
-            if (s.services.directory().isLocal(to.domain())) throw new SmtpError(550, "5.1.1", "no such user here");
+            if (s.services.directory().isLocal(to.domain())) {
+                // A bounce (or reply) to the SRS address a forwarded message left with: sent on to its sender.
+                java.util.Optional<String> original = s.mode == Mode.MX ? s.services.srs().reverse(to.localPart(), java.time.Instant.now())
+                        : java.util.Optional.empty();
+                EmailAddress back;
+                try {
+                    back = EmailAddress.parse(original.orElseThrow(() -> new SmtpError(550, "5.1.1", "no such user here")));
+                } catch (MailboxException.InvalidName e) {
+                    throw new SmtpError(550, "5.1.1", "no such user here");
+                }
+                s.envelope.recipients().add(Envelope.Recipient.remote(back.toString(), new OutboundQueue.Target(back.toString(), notify, orcpt)));
+                s.reply(250, "2.1.5", "recipient OK, will be returned to the sender of the forwarded message");
+                return;
+            }
             switch (s.mode) {
                 case MX -> throw new SmtpError(554, "5.7.1", "relay access denied: " + DomainName.of(to.domain().ascii()).ascii() + " is not a domain of this server");
                 case LMTP -> throw new SmtpError(550, "5.1.1", "not a local address");
                 case SUBMISSION -> {
-                    // Relaying for an authenticated user: the outbound queue takes it after DATA.
+                    // Relaying for an authenticated user: the outbound queue takes it after DATA, within the account's limits.
+                    if (s.outgoing == null) s.outgoing = s.services.sendingLimits().outgoing(s.account);
+                    java.util.Optional<String> refused = s.outgoing.admit(to);
+                    // RFC 3463 X.4.5 as the large providers use it for a user's daily sending quota.
+                    if (refused.isPresent()) throw new SmtpError(550, "5.4.5", "<" + to + "> not accepted: " + refused.get());
                     s.envelope.recipients().add(Envelope.Recipient.remote(to.toString(), new OutboundQueue.Target(to.toString(), notify, orcpt)));
                     s.reply(250, "2.1.5", "recipient OK, will be relayed");
                     return;

@@ -29,6 +29,8 @@ final class Session {
     boolean esmtp;
     /** The authenticated user (submission). */
     Account account;
+    /** The transaction's check against the account's sending limits; null until its first remote recipient. */
+    org.postiljon.mailbox.api.SendingLimits.Outgoing outgoing;
     /** The transaction in progress; null between transactions. */
     Envelope envelope;
     /** BDAT chunks received so far (RFC 3030); null when no BDAT is in progress. */
@@ -177,6 +179,7 @@ final class Session {
     /** RFC 5321 §4.1.4: a new EHLO, RSET or the end of a transaction clears the envelope. */
     void reset() {
         envelope = null;
+        outgoing = null;
         if (chunks != null) chunks.close();
         chunks = null;
         chunksTooBig = false;

@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.postiljon.mailbox.api.structure.Envelope;
+import org.postiljon.mime.MessageParser;
 
 /**
  * A message's data between the end of DATA and its delivery: in memory while small, then in a
@@ -23,6 +26,9 @@ final class Spool implements AutoCloseable {
     private Path file;
     private OutputStream fileOut;
     private long size;
+    /** The header's envelope once parsed (see {@link #header}); {@code parsed} tells an unreadable header from not yet asked. */
+    private Envelope header;
+    private boolean parsed;
     /** Why the data could not be kept (a full disk); what came after it was read and dropped. */
     private IOException failure;
 
@@ -108,6 +114,24 @@ final class Spool implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The envelope of the message's header alone (to the first empty line, not the body's
+     * structure), parsed once for all who look at From and Sender (the forged-sender check,
+     * DKIM signing, DMARC); null when unreadable. Ask only when all the data is written.
+     */
+    Envelope header() {
+        if (parsed) return header;
+        parsed = true;
+        byte[] head = head(256 * 1024);
+        int end = new String(head, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
+        try (InputStream in = new ByteArrayInputStream(head, 0, end < 0 ? head.length : end + 4)) {
+            header = new MessageParser().parse(in).envelope();
+        } catch (IOException | RuntimeException x) {
+            header = null;
+        }
+        return header;
     }
 
     @Override

@@ -102,6 +102,11 @@ class MailAuthEndToEndTest {
 
     /** Sends {@code message} to carol@example.net from the local address {@code from}; the reply to the data. */
     static String sendFrom(String from, int port, String mailFrom, String message) throws Exception {
+        return sendTo(from, port, mailFrom, "carol@example.net", message);
+    }
+
+    /** Sends {@code message} to {@code rcpt} from the local address {@code from}; the reply to the data (or to RCPT, when refused). */
+    static String sendTo(String from, int port, String mailFrom, String rcpt, String message) throws Exception {
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
             s.connect(new InetSocketAddress("127.0.0.1", port));
@@ -109,9 +114,10 @@ class MailAuthEndToEndTest {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
             OutputStream out = s.getOutputStream();
             reply(in);
-            for (String c : List.of("EHLO forger.example", "MAIL FROM:<" + mailFrom + ">", "RCPT TO:<carol@example.net>", "DATA")) {
+            for (String c : List.of("EHLO forger.example", "MAIL FROM:<" + mailFrom + ">", "RCPT TO:<" + rcpt + ">", "DATA")) {
                 out.write((c + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                reply(in);
+                String r = reply(in);
+                if (c.startsWith("RCPT") && !r.startsWith("250")) return r;
             }
             out.write((message + ".\r\n").getBytes(StandardCharsets.ISO_8859_1));
             return reply(in);

@@ -38,7 +38,16 @@ public enum AccountSetting {
      * Which names new folders may have: any, or only ASCII letters, digits, '_' and '-' per
      * level ("restricted", the advice some hosters give for old mail programs).
      */
-    FOLDER_NAMES("folders.names", "any", List.of("any", "restricted"), true);
+    FOLDER_NAMES("folders.names", "any", List.of("any", "restricted"), true),
+
+    /**
+     * Messages an account may send to other servers per UTC day (a stolen password sends spam
+     * until someone notices; this bounds how much). Mail between local accounts is not counted.
+     */
+    SENT_MESSAGES_PER_DAY("limits.sent-messages-per-day", "1000", List.of("unlimited", "<number>")),
+
+    /** Addresses on other servers an account may write to for the first time per UTC day. */
+    NEW_RECIPIENTS_PER_DAY("limits.new-recipients-per-day", "500", List.of("unlimited", "<number>"));
 
     /** In {@link #allowed}: any whole number from 0 to 10^9. */
     public static final String NUMBER = "<number>";

@@ -17,24 +17,26 @@ public interface Deliveries {
      * Where mail to a local address goes.
      *
      * @param address  the address as routed (a bare "postmaster" already given its domain)
-     * @param accounts the accounts it reaches, after aliases and sub-addressing (never empty)
+     * @param accounts the accounts it reaches, after aliases and sub-addressing
      * @param folder   the folder in each account: INBOX, or the "+tag" folder the user opted into
      * @param junk     file it in each account's Junk folder instead (a sender's DMARC policy
      *                 asked for quarantine, or a filter judged it spam)
+     * @param forward  addresses on other servers an alias forwards to (the SMTP layer queues them)
      */
-    record Route(EmailAddress address, List<Account> accounts, MailboxName folder, boolean junk) {
+    record Route(EmailAddress address, List<Account> accounts, MailboxName folder, boolean junk, List<EmailAddress> forward) {
         public Route {
             accounts = List.copyOf(accounts);
-            if (accounts.isEmpty()) throw new IllegalArgumentException("a route reaches at least one account");
+            forward = List.copyOf(forward);
+            if (accounts.isEmpty() && forward.isEmpty()) throw new IllegalArgumentException("a route reaches at least one account or address");
         }
 
         public Route(EmailAddress address, List<Account> accounts, MailboxName folder) {
-            this(address, accounts, folder, false);
+            this(address, accounts, folder, false, List.of());
         }
 
         /** The same recipients, each reached in its Junk folder (the \Junk special use, RFC 6154; made when missing). */
         public Route toJunk() {
-            return new Route(address, accounts, folder, true);
+            return new Route(address, accounts, folder, true, forward);
         }
     }
 

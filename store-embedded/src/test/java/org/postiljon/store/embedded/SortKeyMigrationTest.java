@@ -56,6 +56,8 @@ class SortKeyMigrationTest {
             st.execute("DROP TABLE lease");
             st.execute("DROP TABLE web_session");
             st.execute("DROP TABLE dkim_key");
+            st.execute("DROP TABLE sent_day");
+            st.execute("DROP TABLE sent_recipient");
         }
         try (EmbeddedStore s = EmbeddedStore.open(dir)) {
             MessageKeys k = s.metadata().read(tx -> tx.keys(ids[0], 1)).orElseThrow();

@@ -143,6 +143,15 @@ public interface ReadTx {
     /** A domain's DKIM keys, oldest first. */
     List<DkimKeyRecord> dkimKeys(String domain);
 
+    /** Messages the account sent to other servers on {@code day} (days since 1970-01-01, UTC). */
+    long sentMessages(long accountId, long day);
+
+    /** Addresses the account first sent to at or after {@code since}. */
+    long newRecipientsSince(long accountId, Instant since);
+
+    /** Whether the account ever sent to {@code address} (lower case). */
+    boolean sentTo(long accountId, String address);
+
     // ---- quota, sharing, retention ----
 
     /** Usage as kept incrementally with every message change (one row read). */

@@ -155,6 +155,12 @@ public interface WriteTx extends ReadTx {
     /** Adds a DKIM key; when it is {@code signing}, the domain's other keys stop signing. */
     void insertDkimKey(DkimKeyRecord key);
 
+    /**
+     * Counts one message sent to other servers on {@code day} and remembers {@code newAddresses}
+     * (lower case) as sent to from {@code at}; day counts older than a week are dropped.
+     */
+    void recordSent(long accountId, long day, Instant at, java.util.Collection<String> newAddresses);
+
     /** Makes one key the domain's signing key (and no other); false when it does not exist. */
     boolean useDkimKey(String domain, String selector);
 

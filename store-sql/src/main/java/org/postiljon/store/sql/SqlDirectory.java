@@ -152,6 +152,8 @@ abstract class SqlDirectory extends SqlBase {
         update("DELETE FROM mailbox WHERE account_id = ?", accountId);
         update("DELETE FROM subscription WHERE account_id = ?", accountId);
         update("DELETE FROM account_setting WHERE account_id = ?", accountId);
+        update("DELETE FROM sent_day WHERE account_id = ?", accountId);
+        update("DELETE FROM sent_recipient WHERE account_id = ?", accountId);
         update("DELETE FROM change_log WHERE account_id = ?", accountId);
         update("DELETE FROM account WHERE id = ?", accountId);
         noteOrphans(blobs);

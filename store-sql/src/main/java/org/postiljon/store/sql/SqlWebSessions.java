@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.postiljon.store.spi.DkimKeyRecord;
 import org.postiljon.store.spi.WebSessionRecord;
 
-/** Webmail sessions, keyed by the hash of their cookie token; and the domains' DKIM keys. */
+/** Webmail sessions, keyed by the hash of their cookie token; the domains' DKIM keys; what accounts sent (sending limits). */
 abstract class SqlWebSessions extends SqlQueue {
 
     SqlWebSessions(Connection c, Dialect dialect, Map<String, PreparedStatement> statements) {
@@ -66,5 +66,32 @@ abstract class SqlWebSessions extends SqlQueue {
     @Override
     public boolean deleteDkimKey(String domain, String selector) {
         return update("DELETE FROM dkim_key WHERE domain = ? AND selector = ?", domain, selector) == 1;
+    }
+
+    @Override
+    public long sentMessages(long accountId, long day) {
+        return one("SELECT messages FROM sent_day WHERE account_id = ? AND day = ?", rs -> rs.getLong(1), accountId, day).orElse(0L);
+    }
+
+    @Override
+    public long newRecipientsSince(long accountId, Instant since) {
+        return one("SELECT COUNT(*) FROM sent_recipient WHERE account_id = ? AND first_at >= ?", rs -> rs.getLong(1), accountId, since.toEpochMilli())
+                .orElse(0L);
+    }
+
+    @Override
+    public boolean sentTo(long accountId, String address) {
+        return one("SELECT 1 FROM sent_recipient WHERE account_id = ? AND address = ?", rs -> 1, accountId, address).isPresent();
+    }
+
+    @Override
+    public void recordSent(long accountId, long day, Instant at, java.util.Collection<String> newAddresses) {
+        update("INSERT INTO sent_day (account_id, day, messages) VALUES (?, ?, 1)"
+                + " ON CONFLICT (account_id, day) DO UPDATE SET messages = sent_day.messages + 1", accountId, day);
+        update("DELETE FROM sent_day WHERE account_id = ? AND day < ?", accountId, day - 7);
+        for (String a : newAddresses) {
+            update("INSERT INTO sent_recipient (account_id, address, first_at) VALUES (?, ?, ?) ON CONFLICT (account_id, address) DO NOTHING",
+                    accountId, a, at.toEpochMilli());
+        }
     }
 }
