@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.Quota;
+import org.postiljon.mailbox.api.Vacation;
 
 /**
  * What belongs to the account rather than to a message: Identity/get, /set, /changes (RFC 8621
@@ -221,19 +223,56 @@ final class AccountMethods {
 
     // ---- vacation response ----
 
+    /** The account's vacation response as RFC 8621 §8.1 shows it (kept by the mailbox model, which the delivery path answers with). */
     private ObjectNode vacation(Account a) {
+        Vacation stored = svc.vacations().get(a);
+        if (stored.equals(Vacation.OFF)) stored = legacyVacation(a);
         ObjectNode v = JsonNodeFactory.instance.objectNode();
-        v.put("id", "singleton").put("isEnabled", false).putNull("fromDate").putNull("toDate").putNull("subject").putNull("textBody").putNull("htmlBody");
-        svc.directory().userData(a, "vacation").ifPresent(s -> {
-            try {
-                JsonNode n = Jmap.JSON.readTree(s);
-                if (n instanceof ObjectNode o) v.setAll(o);
-            } catch (JsonProcessingException e) {
-                // a broken stored value reads as "off"
-            }
-        });
-        v.put("id", "singleton");
+        v.put("id", "singleton").put("isEnabled", stored.enabled());
+        if (stored.from() == null) v.putNull("fromDate"); else v.put("fromDate", stored.from().toString());
+        if (stored.to() == null) v.putNull("toDate"); else v.put("toDate", stored.to().toString());
+        v.put("subject", stored.subject()).put("textBody", stored.textBody()).put("htmlBody", stored.htmlBody());
         return v;
+    }
+
+    /** Before the model kept it, the vacation response was JSON among the user's data: moved over once, then cleared. */
+    private Vacation legacyVacation(Account a) {
+        Optional<String> old = svc.directory().userData(a, "vacation").filter(s -> !s.isBlank());
+        if (old.isEmpty()) return Vacation.OFF;
+        Vacation v = Vacation.OFF;
+        try {
+            if (Jmap.JSON.readTree(old.get()) instanceof ObjectNode o) v = vacationOf(o);
+        } catch (JsonProcessingException | MethodError e) {
+            // a broken stored value reads as "off"
+        }
+        svc.vacations().set(a, v);
+        svc.directory().setUserData(a, "vacation", "");
+        return v;
+    }
+
+    /** The object's properties as the model's value; a wrong type or date is invalidProperties. */
+    private static Vacation vacationOf(ObjectNode o) {
+        JsonNode enabled = o.path("isEnabled");
+        if (!enabled.isBoolean()) throw new MethodError("invalidProperties", "isEnabled must be true or false");
+        return new Vacation(enabled.booleanValue(), utcDate(o, "fromDate"), utcDate(o, "toDate"), text(o, "subject"), text(o, "textBody"), text(o, "htmlBody"));
+    }
+
+    private static java.time.Instant utcDate(ObjectNode o, String name) {
+        JsonNode n = o.path(name);
+        if (n.isNull() || n.isMissingNode()) return null;
+        try {
+            return java.time.Instant.parse(n.asText()); // RFC 8620 §1.4 UTCDate
+        } catch (RuntimeException e) {
+            throw new MethodError("invalidProperties", name + " must be a UTCDate (like 2026-12-24T00:00:00Z) or null");
+        }
+    }
+
+    private static String text(ObjectNode o, String name) {
+        JsonNode n = o.path(name);
+        if (n.isNull() || n.isMissingNode()) return null;
+        if (!n.isTextual()) throw new MethodError("invalidProperties", name + " must be a string or null");
+        if (n.asText().length() > 64 * 1024) throw new MethodError("invalidProperties", name + " is longer than 64 KiB");
+        return n.asText();
     }
 
     private ObjectNode vacationGet(Call c) {
@@ -260,11 +299,12 @@ final class AccountMethods {
                     String bad = badFields(patch, VACATION_FIELDS);
                     if (bad != null) throw new MethodError("invalidProperties", bad + " cannot be set");
                     v.setAll((ObjectNode) patch);
+                    vacationOf(v); // refused here, before anything is kept, when a value is wrong
                     changed[0] = true;
                 },
                 id -> SetMethod.refuse("singleton", "the vacation response cannot be destroyed"),
                 () -> {
-                    if (changed[0]) svc.directory().setUserData(c.account, "vacation", v.toString());
+                    if (changed[0]) svc.vacations().set(c.account, vacationOf(v));
                 });
     }
 }

@@ -7,6 +7,7 @@ import org.postiljon.mailbox.api.Mailboxes;
 import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.Quotas;
 import org.postiljon.mailbox.api.Submission;
+import org.postiljon.mailbox.api.Vacations;
 
 /**
  * What the JMAP methods work on: the mailbox model (every mutation goes through it, so IMAP sees
@@ -14,4 +15,4 @@ import org.postiljon.mailbox.api.Submission;
  * uploaded blobs.
  */
 public record JmapServices(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes, Quotas quotas,
-                           Submission submission, Path uploads, JmapLimits limits) { }
+                           Submission submission, Path uploads, JmapLimits limits, Vacations vacations) { }

@@ -14,6 +14,7 @@ import org.postiljon.mailbox.api.Quotas;
 import org.postiljon.mailbox.api.Retention;
 import org.postiljon.mailbox.api.SendingLimits;
 import org.postiljon.mailbox.api.SigningKeys;
+import org.postiljon.mailbox.api.Vacations;
 import org.postiljon.store.spi.BlobStore;
 import org.postiljon.store.spi.MetadataStore;
 import org.postiljon.store.spi.SearchIndex;
@@ -21,7 +22,8 @@ import org.postiljon.store.spi.SearchIndex;
 /** The mailbox layer assembled over a store: what protocols and the CLI are given. */
 public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes,
                            OutboundQueue queue, BlobSweeper sweeper, Quotas quotas, Acl acl, Retention retention,
-                           SearchIndexer indexer, StoredLeases leases, SigningKeys signingKeys, SendingLimits sendingLimits) {
+                           SearchIndexer indexer, StoredLeases leases, SigningKeys signingKeys, SendingLimits sendingLimits,
+                           Vacations vacations) {
 
     /**
      * Routing and local delivery for this model.
@@ -59,6 +61,6 @@ public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages me
                 new StoredMessages(store, blobs, index, bus, limits, clock, indexer::wake), bus, new StoredQueue(store, blobs, limits, leases),
                 new BlobSweeper(store, blobs, index, leases), new StoredQuotas(store, admins), new StoredAcl(store),
                 new StoredRetention(store, bus, leases), indexer, leases, new StoredSigningKeys(store, clock),
-                new StoredSendingLimits(store, directory, clock));
+                new StoredSendingLimits(store, directory, clock), new StoredVacations(store, clock));
     }
 }

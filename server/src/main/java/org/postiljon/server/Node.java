@@ -136,7 +136,7 @@ public final class Node implements AutoCloseable {
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
                 Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake, model.quotas(),
                 deliveries, new org.postiljon.smtp.DnsResolver(settings.address("outbound.dns").orElse(null)), model.signingKeys(),
-                model.sendingLimits(), new org.postiljon.mailauth.Srs(srsSecret()));
+                model.sendingLimits(), new org.postiljon.mailauth.Srs(srsSecret()), model.vacations());
         listen("smtp", null, new SmtpServer(smtp, Mode.MX));
         listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
         // LMTP's clients are the front MTA's delivery agents, many connections from one address: a limit of their own.
@@ -151,7 +151,7 @@ public final class Node implements AutoCloseable {
         Path data = Path.of(settings.get("data.dir"));
         Jmap jmap = new Jmap(new JmapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), model.quotas(),
                 submission, data.resolve("uploads"), JmapLimits.defaults(settings.number("limits.max-message-bytes"))
-                        .withMaxSizeResponse(settings.number("jmap.max-response-mb") * 1024 * 1024)));
+                        .withMaxSizeResponse(settings.number("jmap.max-response-mb") * 1024 * 1024), model.vacations()));
         Periodic.schedule(jobs, "expiring JMAP uploads", Duration.ofMinutes(10), Duration.ofMinutes(10),
                 () -> jmap.blobs().expire(java.time.Instant.now().minus(org.postiljon.jmap.Blobs.UPLOAD_LIFETIME)));
         Optional<InetSocketAddress> http = settings.address("listen.http");

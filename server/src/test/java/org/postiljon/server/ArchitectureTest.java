@@ -28,6 +28,7 @@ class ArchitectureTest {
             Map.entry("mailbox-api", Set.of()),
             Map.entry("mime", Set.of("mailbox-api")), // decision 0011: it makes mailbox-api's structure values
             Map.entry("mailauth", Set.of()),
+            Map.entry("sieve", Set.of()),
             Map.entry("store-spi", Set.of("mailbox-api")),
             Map.entry("store-sql", Set.of("store-spi", "mailbox-api")),
             Map.entry("store-embedded", Set.of("store-sql", "store-spi", "mailbox-api")),
@@ -49,6 +50,7 @@ class ArchitectureTest {
             Map.entry("mailbox-api", "org.postiljon.mailbox.api.."),
             Map.entry("mime", "org.postiljon.mime.."),
             Map.entry("mailauth", "org.postiljon.mailauth.."),
+            Map.entry("sieve", "org.postiljon.sieve.."),
             Map.entry("store-spi", "org.postiljon.store.spi.."),
             Map.entry("store-sql", "org.postiljon.store.sql.."),
             Map.entry("store-embedded", "org.postiljon.store.embedded.."),

@@ -274,6 +274,15 @@ class JmapTest {
         JsonNode vacation = one(WebNode.ALICE, "VacationResponse/set", "\"update\":{\"singleton\":{\"isEnabled\":true,\"subject\":\"Away\"}}").get(1);
         assertTrue(vacation.get("updated").has("singleton"));
         assertEquals("Away", one(WebNode.ALICE, "VacationResponse/get", "").get(1).get("list").get(0).get("subject").asText());
+        // What the delivery path answers with is the model's value: the same, dates as instants.
+        vacation = one(WebNode.ALICE, "VacationResponse/set", "\"update\":{\"singleton\":{\"toDate\":\"2027-01-06T00:00:00Z\"}}").get(1);
+        assertTrue(vacation.get("updated").has("singleton"));
+        var account = web.node.model().directory().find(EmailAddress.parse(WebNode.ALICE)).orElseThrow();
+        assertEquals(new org.postiljon.mailbox.api.Vacation(true, null, java.time.Instant.parse("2027-01-06T00:00:00Z"), "Away", null, null),
+                web.node.model().vacations().get(account));
+        vacation = one(WebNode.ALICE, "VacationResponse/set", "\"update\":{\"singleton\":{\"fromDate\":\"next monday\"}}").get(1);
+        assertEquals("invalidProperties", vacation.get("notUpdated").get("singleton").get("type").asText());
+        one(WebNode.ALICE, "VacationResponse/set", "\"update\":{\"singleton\":{\"isEnabled\":false,\"toDate\":null}}");
     }
 
     @Test

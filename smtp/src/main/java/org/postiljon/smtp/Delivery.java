@@ -80,7 +80,12 @@ final class Delivery {
             }
         }
         queueRemote(s, spool, fixups);
-        if (!junk) forward(s, spool, fixups);
+        if (!junk) {
+            forward(s, spool, fixups);
+            for (Envelope.Recipient r : s.envelope.recipients()) {
+                if (!r.remote() && !full.contains(r)) VacationReplies.answer(s.services, s.envelope.from(), r.address(), r.route().accounts(), spool);
+            }
+        }
         return full;
     }
 
@@ -308,6 +313,7 @@ final class Delivery {
                 }
                 try {
                     forward(s, spool, fixups);
+                    for (Envelope.Recipient rcpt : ok) VacationReplies.answer(s.services, s.envelope.from(), rcpt.address(), rcpt.route().accounts(), spool);
                 } catch (RuntimeException e) {
                     log.error("forwarding a message delivered over LMTP failed; the local copies were delivered", e);
                 }

@@ -32,9 +32,14 @@ final class DkimSigning {
         if (e == null) return "";
         Optional<String> domain = fromDomain(e);
         if (domain.isEmpty()) return "";
+        return field(svc, domain.get(), () -> new SequenceInputStream(new ByteArrayInputStream(fixups), spool.open()));
+    }
+
+    /** The DKIM-Signature field for {@code message}, a message this server writes itself from {@code domain} (a reply), or "" when none. */
+    static String field(SmtpServices svc, String domain, java.util.function.Supplier<java.io.InputStream> message) {
         Optional<SigningKeys.SigningKey> stored;
         try {
-            stored = svc.signingKeys().signing(DomainName.of(domain.get()));
+            stored = svc.signingKeys().signing(DomainName.of(domain));
         } catch (RuntimeException x) { // not a domain name we could have a key for
             return "";
         }
@@ -43,10 +48,10 @@ final class DkimSigning {
         try {
             DkimKey key = DkimKey.of(k.domain().ascii(), k.selector(),
                     k.algorithm().equals("rsa-sha256") ? DkimKey.Algorithm.RSA_SHA256 : DkimKey.Algorithm.ED25519_SHA256, k.privateKey());
-            return Dkim.sign(() -> new SequenceInputStream(new ByteArrayInputStream(fixups), spool.open()), key, Instant.now());
+            return Dkim.sign(message, key, Instant.now());
         } catch (GeneralSecurityException | IOException | RuntimeException x) {
             // Unsigned mail may land in spam; refusing it would lose it. The operator sees why.
-            log.error("DKIM signing for {} with key {} failed; the message goes out unsigned", domain.get(), k.selector(), x);
+            log.error("DKIM signing for {} with key {} failed; the message goes out unsigned", domain, k.selector(), x);
             return "";
         }
     }

@@ -87,6 +87,7 @@ public final class LocalSubmission implements Submission {
                     try {
                         batch.deliver(given, route.get());
                         out.add(new Outcome(given, Outcome.Status.DELIVERED, null));
+                        VacationReplies.answer(svc, sender.toString(), given, route.get().accounts(), spool);
                     } catch (MailboxException.OverQuota e) {
                         out.add(new Outcome(given, Outcome.Status.REFUSED, Delivery.quotaError(e, given).getMessage()));
                     }

@@ -51,7 +51,8 @@ class AuthenticationResultsTest {
         }
     }
 
-    private static String reply(BufferedReader in) throws Exception {
+    /** One SMTP reply, its continuation lines skipped: the last line. */
+    static String reply(BufferedReader in) throws Exception {
         String line;
         do {
             line = in.readLine();

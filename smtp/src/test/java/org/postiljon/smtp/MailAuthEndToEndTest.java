@@ -113,23 +113,15 @@ class MailAuthEndToEndTest {
             s.setSoTimeout(30_000);
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
             OutputStream out = s.getOutputStream();
-            reply(in);
+            AuthenticationResultsTest.reply(in);
             for (String c : List.of("EHLO forger.example", "MAIL FROM:<" + mailFrom + ">", "RCPT TO:<" + rcpt + ">", "DATA")) {
                 out.write((c + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                String r = reply(in);
+                String r = AuthenticationResultsTest.reply(in);
                 if (c.startsWith("RCPT") && !r.startsWith("250")) return r;
             }
             out.write((message + ".\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            return reply(in);
+            return AuthenticationResultsTest.reply(in);
         }
-    }
-
-    private static String reply(BufferedReader in) throws Exception {
-        String line;
-        do {
-            line = in.readLine();
-        } while (line != null && line.length() > 3 && line.charAt(3) == '-');
-        return line;
     }
 
     /** Waits until carol has {@code n} messages; the newest, as stored. */

@@ -80,31 +80,23 @@ class SendingLimitsTest {
             s.setSoTimeout(30_000);
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
             OutputStream out = s.getOutputStream();
-            reply(in);
+            AuthenticationResultsTest.reply(in);
             for (String c : List.of("EHLO laptop", ALICE, "MAIL FROM:<alice@example.org>")) {
                 out.write((c + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                reply(in);
+                AuthenticationResultsTest.reply(in);
             }
             List<String> replies = new java.util.ArrayList<>();
             for (String r : rcpts) {
                 out.write(("RCPT TO:<" + r + ">\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                replies.add(reply(in));
+                replies.add(AuthenticationResultsTest.reply(in));
             }
             if (replies.stream().anyMatch(r -> r.startsWith("250"))) {
                 out.write("DATA\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                reply(in);
+                AuthenticationResultsTest.reply(in);
                 out.write("From: alice@example.org\r\nSubject: hello\r\n\r\nhi\r\n.\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                replies.add(reply(in));
+                replies.add(AuthenticationResultsTest.reply(in));
             }
             return replies;
         }
-    }
-
-    private static String reply(BufferedReader in) throws Exception {
-        String line;
-        do {
-            line = in.readLine();
-        } while (line != null && line.length() > 3 && line.charAt(3) == '-');
-        return line;
     }
 }

@@ -58,6 +58,8 @@ class SortKeyMigrationTest {
             st.execute("DROP TABLE dkim_key");
             st.execute("DROP TABLE sent_day");
             st.execute("DROP TABLE sent_recipient");
+            st.execute("DROP TABLE vacation");
+            st.execute("DROP TABLE vacation_reply");
         }
         try (EmbeddedStore s = EmbeddedStore.open(dir)) {
             MessageKeys k = s.metadata().read(tx -> tx.keys(ids[0], 1)).orElseThrow();

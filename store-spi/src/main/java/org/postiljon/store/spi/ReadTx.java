@@ -152,6 +152,12 @@ public interface ReadTx {
     /** Whether the account ever sent to {@code address} (lower case). */
     boolean sentTo(long accountId, String address);
 
+    /** The account's automatic reply, when it ever set one. */
+    java.util.Optional<org.postiljon.mailbox.api.Vacation> vacation(long accountId);
+
+    /** When the account's automatic reply last answered {@code sender} (lower case). */
+    java.util.Optional<Instant> vacationReplied(long accountId, String sender);
+
     // ---- quota, sharing, retention ----
 
     /** Usage as kept incrementally with every message change (one row read). */

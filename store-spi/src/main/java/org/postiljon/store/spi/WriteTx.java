@@ -161,6 +161,11 @@ public interface WriteTx extends ReadTx {
      */
     void recordSent(long accountId, long day, Instant at, java.util.Collection<String> newAddresses);
 
+    void putVacation(long accountId, org.postiljon.mailbox.api.Vacation vacation);
+
+    /** Notes an automatic reply to {@code sender} (lower case) at {@code at}, replacing an earlier one. */
+    void noteVacationReply(long accountId, String sender, Instant at);
+
     /** Makes one key the domain's signing key (and no other); false when it does not exist. */
     boolean useDkimKey(String domain, String selector);
 

@@ -154,6 +154,8 @@ abstract class SqlDirectory extends SqlBase {
         update("DELETE FROM account_setting WHERE account_id = ?", accountId);
         update("DELETE FROM sent_day WHERE account_id = ?", accountId);
         update("DELETE FROM sent_recipient WHERE account_id = ?", accountId);
+        update("DELETE FROM vacation WHERE account_id = ?", accountId);
+        update("DELETE FROM vacation_reply WHERE account_id = ?", accountId);
         update("DELETE FROM change_log WHERE account_id = ?", accountId);
         update("DELETE FROM account WHERE id = ?", accountId);
         noteOrphans(blobs);

@@ -94,4 +94,36 @@ abstract class SqlWebSessions extends SqlQueue {
                     accountId, a, at.toEpochMilli());
         }
     }
+
+    @Override
+    public Optional<org.postiljon.mailbox.api.Vacation> vacation(long accountId) {
+        return one("SELECT enabled, from_at, to_at, subject, text_body, html_body FROM vacation WHERE account_id = ?",
+                rs -> new org.postiljon.mailbox.api.Vacation(rs.getLong(1) == 1, instant(rs, 2), instant(rs, 3), rs.getString(4), rs.getString(5),
+                        rs.getString(6)), accountId);
+    }
+
+    private static Instant instant(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    @Override
+    public Optional<Instant> vacationReplied(long accountId, String sender) {
+        return one("SELECT sent_at FROM vacation_reply WHERE account_id = ? AND sender = ?", rs -> Instant.ofEpochMilli(rs.getLong(1)), accountId, sender);
+    }
+
+    @Override
+    public void putVacation(long accountId, org.postiljon.mailbox.api.Vacation v) {
+        update("DELETE FROM vacation WHERE account_id = ?", accountId);
+        update("INSERT INTO vacation (account_id, enabled, from_at, to_at, subject, text_body, html_body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                accountId, v.enabled() ? 1 : 0, v.from() == null ? null : v.from().toEpochMilli(), v.to() == null ? null : v.to().toEpochMilli(),
+                v.subject(), v.textBody(), v.htmlBody());
+        if (!v.enabled()) update("DELETE FROM vacation_reply WHERE account_id = ?", accountId); // a new absence answers everyone again
+    }
+
+    @Override
+    public void noteVacationReply(long accountId, String sender, Instant at) {
+        update("INSERT INTO vacation_reply (account_id, sender, sent_at) VALUES (?, ?, ?)"
+                + " ON CONFLICT (account_id, sender) DO UPDATE SET sent_at = excluded.sent_at", accountId, sender, at.toEpochMilli());
+    }
 }

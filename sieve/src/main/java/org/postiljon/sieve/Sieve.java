@@ -1,0 +1,498 @@
+package org.postiljon.sieve;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.postiljon.sieve.Script.Argument;
+import org.postiljon.sieve.Script.Command;
+import org.postiljon.sieve.Script.Num;
+import org.postiljon.sieve.Script.Strings;
+import org.postiljon.sieve.Script.Tag;
+import org.postiljon.sieve.Script.Test;
+
+/**
+ * Runs a Sieve script (RFC 5228) over one message: the base language with fileinto, reject and
+ * ereject (RFC 5429), envelope, encoded-character, imap4flags (RFC 5232), variables (RFC 5229),
+ * vacation and vacation-seconds (RFC 5230, RFC 6131), relational (RFC 5231), subaddress (RFC
+ * 5233), copy (RFC 3894), body (RFC 5173, :text), mailbox (RFC 5490, :create) and the
+ * i;ascii-numeric comparator (RFC 4790). A script is checked whole before it runs ({@link #check});
+ * a run never throws: an error keeps the message (RFC 5228 §2.10.6) and says why.
+ */
+public final class Sieve {
+
+    /** The extensions a script may require. */
+    public static final Set<String> EXTENSIONS = Set.of("fileinto", "reject", "ereject", "envelope", "encoded-character", "imap4flags",
+            "variables", "vacation", "vacation-seconds", "relational", "subaddress", "copy", "body", "mailbox", "comparator-i;ascii-numeric",
+            "comparator-i;octet", "comparator-i;ascii-casemap");
+    /** Redirects one run may make (RFC 5228 §4.2 asks for a limit). */
+    public static final int MAX_REDIRECTS = 4;
+    /** RFC 5230 §4.1: :days is at least 1, defaults to 7. */
+    static final long DAY = 86_400;
+
+    private Sieve() { }
+
+    /** The message as a script sees it. */
+    public interface Message {
+        /** The values of the header fields named {@code name} (any case), unfolded and RFC 2047-decoded, top first. */
+        List<String> headers(String name);
+
+        /** The envelope sender ("" for the null sender) and the recipient this run is for. */
+        String envelopeFrom();
+
+        String envelopeTo();
+
+        long size();
+
+        /** The text of the message's text parts, for the body test (RFC 5173 :text). */
+        String bodyText();
+    }
+
+    /**
+     * What a run decided.
+     *
+     * @param actions what to do, in order; never empty (an implicit keep is a {@link Action.Keep})
+     * @param error   why the script stopped, or null when it ran to its end or "stop"
+     */
+    public record Result(List<Action> actions, String error) { }
+
+    /** A script that parses but cannot run: an unknown command, a missing require, a wrong argument. */
+    public static final class InvalidScript extends Exception {
+        public InvalidScript(int line, String message) {
+            super("line " + line + ": " + message, null, false, false);
+        }
+    }
+
+    /** Parses and checks {@code text}; the script, ready to {@link #run}. */
+    public static Script compile(String text) throws Script.SyntaxError, InvalidScript {
+        Script s = Script.parse(text);
+        check(s);
+        return s;
+    }
+
+    /** RFC 5228 §3.2 and §2.10.5: require first, only known extensions, every command and test known and required. */
+    public static void check(Script script) throws InvalidScript {
+        Set<String> required = new LinkedHashSet<>();
+        boolean pastRequire = false;
+        for (Command c : script.commands()) {
+            if (c.name().equals("require")) {
+                if (pastRequire) throw new InvalidScript(c.line(), "require must come before every other command");
+                for (String ext : strings(c, 0)) {
+                    String e = ext.toLowerCase(Locale.ROOT);
+                    if (!EXTENSIONS.contains(e)) throw new InvalidScript(c.line(), "the extension \"" + ext + "\" is not supported");
+                    required.add(e);
+                }
+            } else {
+                pastRequire = true;
+            }
+        }
+        checkBlock(script.commands(), required, true);
+    }
+
+    private static void checkBlock(List<Command> commands, Set<String> req, boolean top) throws InvalidScript {
+        String previous = null;
+        for (Command c : commands) {
+            String needs = switch (c.name()) {
+                case "require" -> {
+                    if (!top) throw new InvalidScript(c.line(), "require only at the top of a script");
+                    yield null;
+                }
+                case "if", "stop", "keep", "discard", "redirect" -> null;
+                case "elsif", "else" -> {
+                    if (!"if".equals(previous) && !"elsif".equals(previous)) throw new InvalidScript(c.line(), c.name() + " without if");
+                    yield null;
+                }
+                case "fileinto" -> "fileinto";
+                case "reject" -> "reject";
+                case "ereject" -> "ereject";
+                case "setflag", "addflag", "removeflag" -> "imap4flags";
+                case "set" -> "variables";
+                case "vacation" -> "vacation";
+                default -> throw new InvalidScript(c.line(), "unknown command " + c.name());
+            };
+            if (needs != null && !req.contains(needs)) throw new InvalidScript(c.line(), c.name() + " needs require \"" + needs + "\"");
+            boolean control = c.name().equals("if") || c.name().equals("elsif") || c.name().equals("else");
+            if (!control && !c.block().isEmpty()) throw new InvalidScript(c.line(), c.name() + " takes no block");
+            if ((c.name().equals("if") || c.name().equals("elsif")) && c.tests().size() != 1) throw new InvalidScript(c.line(), c.name() + " needs one test");
+            if (!(c.name().equals("if") || c.name().equals("elsif")) && !c.tests().isEmpty()) throw new InvalidScript(c.line(), c.name() + " takes no test");
+            for (Test t : c.tests()) checkTest(t, req);
+            for (Argument a : c.arguments()) if (a instanceof Tag tag) checkTag(c.line(), c.name(), tag.name(), req);
+            checkBlock(c.block(), req, false);
+            previous = c.name();
+        }
+    }
+
+    private static void checkTest(Test t, Set<String> req) throws InvalidScript {
+        String needs = switch (t.name()) {
+            case "address", "header", "exists", "size", "allof", "anyof", "not", "true", "false" -> null;
+            case "envelope" -> "envelope";
+            case "hasflag" -> "imap4flags";
+            case "string" -> "variables";
+            case "body" -> "body";
+            default -> throw new InvalidScript(t.line(), "unknown test " + t.name());
+        };
+        if (needs != null && !req.contains(needs)) throw new InvalidScript(t.line(), t.name() + " needs require \"" + needs + "\"");
+        boolean list = t.name().equals("allof") || t.name().equals("anyof");
+        if (list && t.tests().isEmpty() || t.name().equals("not") && t.tests().size() != 1 || !list && !t.name().equals("not") && !t.tests().isEmpty()) {
+            throw new InvalidScript(t.line(), "wrong tests for " + t.name());
+        }
+        for (Argument a : t.arguments()) if (a instanceof Tag tag) checkTag(t.line(), t.name(), tag.name(), req);
+        for (Test sub : t.tests()) checkTest(sub, req);
+    }
+
+    private static void checkTag(int line, String where, String tag, Set<String> req) throws InvalidScript {
+        String needs = switch (tag) {
+            case "is", "contains", "matches", "comparator", "all", "localpart", "domain", "over", "under" -> null;
+            case "value", "count" -> "relational";
+            case "user", "detail" -> "subaddress";
+            case "copy" -> "copy";
+            case "create" -> "mailbox";
+            case "flags" -> "imap4flags";
+            case "days", "subject", "from", "addresses", "mime", "handle" -> "vacation";
+            case "seconds" -> "vacation-seconds";
+            case "text", "raw", "content" -> "body";
+            case "lower", "upper", "lowerfirst", "upperfirst", "quotewildcard", "length" -> "variables";
+            default -> throw new InvalidScript(line, "unknown tag :" + tag + " for " + where);
+        };
+        if (needs != null && !req.contains(needs)) throw new InvalidScript(line, ":" + tag + " needs require \"" + needs + "\"");
+    }
+
+    private static List<String> strings(Command c, int index) throws InvalidScript {
+        int n = 0;
+        for (Argument a : c.arguments()) {
+            if (a instanceof Strings s && n++ == index) return s.values();
+        }
+        throw new InvalidScript(c.line(), c.name() + " needs a string");
+    }
+
+    /** Runs a checked script over {@code m}. */
+    public static Result run(Script script, Message m) {
+        Run r = new Run(script, m);
+        String error = null;
+        try {
+            r.block(script.commands());
+        } catch (Stop s) {
+            // "stop", or the end of the run
+        } catch (RunError e) {
+            error = "line " + e.line + ": " + e.getMessage();
+            r.actions.clear();
+            r.cancelled = false; // §2.10.6: an error keeps the message, whatever ran before
+        }
+        List<Action> out = new ArrayList<>(r.actions);
+        if (!r.cancelled) out.add(0, new Action.Keep(Set.copyOf(r.flags)));
+        return new Result(List.copyOf(out), error);
+    }
+
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super(null, null, false, false);
+        }
+    }
+
+    static final class RunError extends RuntimeException {
+        final int line;
+
+        RunError(int line, String message) {
+            super(message, null, false, false);
+            this.line = line;
+        }
+    }
+
+    /** One run: the actions so far, the implicit keep, the flags variable and the other variables. */
+    private static final class Run implements Match.MatchVariables {
+        final Message m;
+        final boolean variables;
+        final boolean encoded;
+        final List<Action> actions = new ArrayList<>();
+        final Set<String> flags = new LinkedHashSet<>();
+        final Map<String, Set<String>> flagVariables = new HashMap<>();
+        final Map<String, String> vars = new HashMap<>();
+        final List<String> matched = new ArrayList<>();
+        boolean cancelled;
+        int redirects;
+
+        @Override
+        public void matched(String whole, List<String> groups) {
+            if (!variables) return;
+            matched.clear();
+            matched.add(whole);
+            matched.addAll(groups);
+        }
+
+        Run(Script s, Message m) {
+            this.m = m;
+            Set<String> req = new LinkedHashSet<>();
+            for (Command c : s.commands()) {
+                if (!c.name().equals("require")) break;
+                for (Argument a : c.arguments()) if (a instanceof Strings st) st.values().forEach(v -> req.add(v.toLowerCase(Locale.ROOT)));
+            }
+            this.variables = req.contains("variables");
+            this.encoded = req.contains("encoded-character");
+        }
+
+        void block(List<Command> commands) {
+            boolean branchTaken = false;
+            for (Command c : commands) {
+                switch (c.name()) {
+                    case "require" -> { }
+                    case "if" -> {
+                        branchTaken = test(c.tests().getFirst());
+                        if (branchTaken) block(c.block());
+                    }
+                    case "elsif" -> {
+                        if (!branchTaken) {
+                            branchTaken = test(c.tests().getFirst());
+                            if (branchTaken) block(c.block());
+                        }
+                    }
+                    case "else" -> {
+                        if (!branchTaken) block(c.block());
+                        branchTaken = true;
+                    }
+                    default -> action(c);
+                }
+            }
+        }
+
+        void action(Command c) {
+            Args a = new Args(c.line(), c.arguments(), this);
+            switch (c.name()) {
+                case "stop" -> throw new Stop();
+                case "keep" -> {
+                    add(new Action.Keep(a.flagsOr(flags)));
+                    cancelled = true;
+                }
+                case "discard" -> cancelled = true;
+                case "fileinto" -> {
+                    String folder = a.string(0);
+                    add(new Action.FileInto(folder, a.flagsOr(flags), a.has("create")));
+                    if (!a.has("copy")) cancelled = true;
+                }
+                case "redirect" -> {
+                    String to = a.string(0);
+                    if (!to.matches("[^@\\s<>()\",;]+@[^@\\s<>()\",;]+")) throw new RunError(c.line(), "redirect needs an address, not \"" + to + "\"");
+                    if (++redirects > MAX_REDIRECTS) throw new RunError(c.line(), "more than " + MAX_REDIRECTS + " redirects");
+                    add(new Action.Redirect(to));
+                    if (!a.has("copy")) cancelled = true;
+                }
+                case "reject", "ereject" -> {
+                    // RFC 5429 §2.1: reject is incompatible with vacation and with keep/fileinto/redirect already done.
+                    if (actions.stream().anyMatch(x -> !(x instanceof Action.Discard))) {
+                        throw new RunError(c.line(), c.name() + " after another action");
+                    }
+                    add(new Action.Reject(a.string(0)));
+                    cancelled = true;
+                }
+                case "setflag", "addflag", "removeflag" -> {
+                    List<String> list = a.strings(a.count() - 1);
+                    Set<String> target = a.count() > 1 ? flagVariables.computeIfAbsent(a.string(0).toLowerCase(Locale.ROOT), k -> new LinkedHashSet<>()) : flags;
+                    List<String> words = new ArrayList<>();
+                    for (String f : list) for (String w : f.split(" ")) if (!w.isEmpty()) words.add(w);
+                    if (c.name().equals("setflag")) target.clear();
+                    if (c.name().equals("removeflag")) words.forEach(w -> target.removeIf(x -> x.equalsIgnoreCase(w)));
+                    else for (String w : words) if (target.stream().noneMatch(x -> x.equalsIgnoreCase(w))) target.add(w);
+                }
+                case "set" -> {
+                    String name = a.string(0).toLowerCase(Locale.ROOT);
+                    if (!name.matches("[a-z_][a-z0-9_]*")) throw new RunError(c.line(), "not a variable name: " + name);
+                    vars.put(name, modified(a, a.string(1)));
+                }
+                case "vacation" -> {
+                    if (actions.stream().anyMatch(x -> x instanceof Action.Reject)) throw new RunError(c.line(), "vacation after reject");
+                    long seconds = a.has("seconds") ? a.number("seconds") : a.has("days") ? a.number("days") * DAY : 7 * DAY;
+                    String reason = a.string(0);
+                    add(new Action.Vacation(reason, Math.max(seconds, 0), a.tagString("subject"), a.tagString("from"), a.tagStrings("addresses"),
+                            a.has("mime"), a.has("handle") ? a.tagString("handle") : null));
+                }
+                default -> throw new RunError(c.line(), "unknown command " + c.name());
+            }
+        }
+
+        void add(Action x) {
+            if (!actions.contains(x)) actions.add(x); // §2.10.3: the same fileinto twice files once
+        }
+
+        /** RFC 5229 §4.1: modifiers, applied longest-precedence first. */
+        String modified(Args a, String v) {
+            if (a.has("lower")) v = v.toLowerCase(Locale.ROOT);
+            if (a.has("upper")) v = v.toUpperCase(Locale.ROOT);
+            if (a.has("lowerfirst") && !v.isEmpty()) v = v.substring(0, 1).toLowerCase(Locale.ROOT) + v.substring(1);
+            if (a.has("upperfirst") && !v.isEmpty()) v = v.substring(0, 1).toUpperCase(Locale.ROOT) + v.substring(1);
+            if (a.has("quotewildcard")) v = v.replaceAll("([*?\\\\])", "\\\\$1");
+            if (a.has("length")) v = String.valueOf(v.codePointCount(0, v.length()));
+            return v;
+        }
+
+        /** A string argument as the script means it: encoded characters, then variables (RFC 5229 §3). */
+        String expand(String s) {
+            if (encoded && s.contains("${")) s = EncodedCharacters.decode(s);
+            if (!variables || !s.contains("${")) return s;
+            StringBuilder b = new StringBuilder();
+            int i = 0;
+            while (i < s.length()) {
+                int open = s.indexOf("${", i);
+                int close = open < 0 ? -1 : s.indexOf('}', open);
+                if (open < 0 || close < 0) {
+                    b.append(s, i, s.length());
+                    break;
+                }
+                b.append(s, i, open);
+                String name = s.substring(open + 2, close).toLowerCase(Locale.ROOT);
+                if (name.matches("[0-9]+")) {
+                    int n = Integer.parseInt(name.length() > 3 ? "999" : name);
+                    b.append(n < matched.size() ? matched.get(n) : "");
+                } else if (name.matches("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)*")) {
+                    b.append(vars.getOrDefault(name, ""));
+                } else {
+                    b.append(s, open, close + 1); // not a variable reference: the text itself
+                }
+                i = close + 1;
+            }
+            return b.toString();
+        }
+
+        boolean test(Test t) {
+            Args a = new Args(t.line(), t.arguments(), this);
+            return switch (t.name()) {
+                case "true" -> true;
+                case "false" -> false;
+                case "not" -> !test(t.tests().getFirst());
+                case "allof" -> {
+                    for (Test x : t.tests()) if (!test(x)) yield false;
+                    yield true;
+                }
+                case "anyof" -> {
+                    for (Test x : t.tests()) if (test(x)) yield true;
+                    yield false;
+                }
+                case "exists" -> {
+                    for (String h : a.strings(0)) if (m.headers(h).isEmpty()) yield false;
+                    yield true;
+                }
+                case "size" -> {
+                    long limit = a.firstNumber();
+                    if (a.has("over")) yield m.size() > limit;
+                    if (a.has("under")) yield m.size() < limit;
+                    throw new RunError(t.line(), "size needs :over or :under");
+                }
+                case "header" -> {
+                    List<String> values = new ArrayList<>();
+                    for (String h : a.strings(0)) values.addAll(m.headers(h));
+                    yield Match.any(a, values, a.strings(1), this);
+                }
+                case "address" -> {
+                    List<String> values = new ArrayList<>();
+                    for (String h : a.strings(0)) for (String v : m.headers(h)) for (String addr : Addresses.parse(v)) {
+                        String p = Addresses.part(addr, a);
+                        if (p != null) values.add(p); // no detail to compare: this address does not match (RFC 5233 §4)
+                    }
+                    yield Match.any(a, values, a.strings(1), this);
+                }
+                case "envelope" -> {
+                    List<String> values = new ArrayList<>();
+                    for (String part : a.strings(0)) {
+                        String v = switch (part.toLowerCase(Locale.ROOT)) {
+                            case "from" -> m.envelopeFrom();
+                            case "to" -> m.envelopeTo();
+                            default -> throw new RunError(t.line(), "envelope knows \"from\" and \"to\", not \"" + part + "\"");
+                        };
+                        // RFC 5228 §5.4: the null reverse path is "" and matches only an empty key with :all.
+                        String p = v.isEmpty() ? "" : Addresses.part(v, a);
+                        if (p != null) values.add(p);
+                    }
+                    yield Match.any(a, values, a.strings(1), this);
+                }
+                case "body" -> Match.any(a, List.of(m.bodyText() == null ? "" : m.bodyText()), a.strings(0), this);
+                case "string" -> Match.any(a, a.strings(0), a.strings(1), this);
+                case "hasflag" -> {
+                    Set<String> source = new LinkedHashSet<>();
+                    if (a.count() > 1) {
+                        for (String v : a.strings(0)) source.addAll(flagVariables.getOrDefault(v.toLowerCase(Locale.ROOT), Set.of()));
+                    } else {
+                        source.addAll(flags);
+                    }
+                    yield Match.any(a, List.copyOf(source), a.strings(a.count() - 1), this);
+                }
+                default -> throw new RunError(t.line(), "unknown test " + t.name());
+            };
+        }
+    }
+
+    /** The arguments of one command or test: tags (with their values) apart from the positional ones. */
+    static final class Args {
+        final int line;
+        final Map<String, Argument> tags = new HashMap<>();
+        final List<Argument> positional = new ArrayList<>();
+        private final Run run;
+
+        Args(int line, List<Argument> arguments, Run run) {
+            this.line = line;
+            this.run = run;
+            for (int i = 0; i < arguments.size(); i++) {
+                if (arguments.get(i) instanceof Tag t) {
+                    // These tags take the next argument as their value.
+                    boolean valued = Set.of("comparator", "value", "count", "days", "seconds", "subject", "from", "addresses", "handle", "flags",
+                            "content").contains(t.name());
+                    Argument value = valued && i + 1 < arguments.size() ? arguments.get(++i) : null;
+                    if (valued && value == null) throw new RunError(line, ":" + t.name() + " needs a value");
+                    tags.put(t.name(), value == null ? t : value);
+                } else {
+                    positional.add(arguments.get(i));
+                }
+            }
+        }
+
+        boolean has(String tag) {
+            return tags.containsKey(tag);
+        }
+
+        int count() {
+            return positional.size();
+        }
+
+        List<String> strings(int index) {
+            if (index < 0 || index >= positional.size() || !(positional.get(index) instanceof Strings s)) throw new RunError(line, "a string list expected");
+            List<String> out = new ArrayList<>();
+            for (String v : s.values()) out.add(run.expand(v));
+            return out;
+        }
+
+        String string(int index) {
+            List<String> l = strings(index);
+            if (l.size() != 1) throw new RunError(line, "one string expected, not a list");
+            return l.getFirst();
+        }
+
+        long firstNumber() {
+            for (Argument x : positional) if (x instanceof Num n) return n.value();
+            throw new RunError(line, "a number expected");
+        }
+
+        long number(String tag) {
+            if (tags.get(tag) instanceof Num n) return n.value();
+            throw new RunError(line, ":" + tag + " needs a number");
+        }
+
+        String tagString(String tag) {
+            if (!(tags.get(tag) instanceof Strings s)) return null;
+            if (s.values().size() != 1) throw new RunError(line, ":" + tag + " needs one string");
+            return run.expand(s.values().getFirst());
+        }
+
+        List<String> tagStrings(String tag) {
+            if (!(tags.get(tag) instanceof Strings s)) return List.of();
+            return s.values().stream().map(run::expand).toList();
+        }
+
+        /** :flags when given (RFC 5232 §5), else the run's current flags. */
+        Set<String> flagsOr(Set<String> current) {
+            if (!has("flags")) return Set.copyOf(current);
+            Set<String> out = new LinkedHashSet<>();
+            for (String f : tagStrings("flags")) for (String w : f.split(" ")) if (!w.isEmpty()) out.add(w);
+            return Set.copyOf(out);
+        }
+    }
+}
