@@ -13,6 +13,7 @@ import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.mailbox.api.Quotas;
 import org.postiljon.mailbox.api.Retention;
 import org.postiljon.mailbox.api.SendingLimits;
+import org.postiljon.mailbox.api.SieveScripts;
 import org.postiljon.mailbox.api.SigningKeys;
 import org.postiljon.mailbox.api.Vacations;
 import org.postiljon.store.spi.BlobStore;
@@ -23,7 +24,7 @@ import org.postiljon.store.spi.SearchIndex;
 public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes,
                            OutboundQueue queue, BlobSweeper sweeper, Quotas quotas, Acl acl, Retention retention,
                            SearchIndexer indexer, StoredLeases leases, SigningKeys signingKeys, SendingLimits sendingLimits,
-                           Vacations vacations) {
+                           Vacations vacations, SieveScripts sieveScripts) {
 
     /**
      * Routing and local delivery for this model.
@@ -61,6 +62,7 @@ public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages me
                 new StoredMessages(store, blobs, index, bus, limits, clock, indexer::wake), bus, new StoredQueue(store, blobs, limits, leases),
                 new BlobSweeper(store, blobs, index, leases), new StoredQuotas(store, admins), new StoredAcl(store),
                 new StoredRetention(store, bus, leases), indexer, leases, new StoredSigningKeys(store, clock),
-                new StoredSendingLimits(store, directory, clock), new StoredVacations(store, clock));
+                new StoredSendingLimits(store, directory, clock), new StoredVacations(store, clock),
+                new StoredSieveScripts(store));
     }
 }

@@ -166,17 +166,26 @@ final class StoredDeliveries implements Deliveries {
 
         @Override
         public void deliver(String given, Route route) {
-            for (Account a : route.accounts()) {
-                MailboxName folder = route.junk() ? junk(a) : route.folder();
-                if (!done.add(a.id() + "/" + folder)) continue;
-                // Return-Path, Delivered-To and Received, RFC 5321 §4.4 (the addresses were checked: no CR or LF).
-                byte[] trace = ("Return-Path: <" + returnPath + ">\r\n" + "Delivered-To: " + given + "\r\n" + received(via, given))
-                        .getBytes(StandardCharsets.UTF_8);
-                if (staged == null) staged = messages.stage(content.get(), Flags.NONE, Instant.now());
-                messages.deliver(a, folder, staged, trace);
-                delivered++;
-                total.increment();
+            for (Account a : route.accounts()) deliverTo(given, a, route.junk() ? junk(a) : route.folder(), Flags.NONE);
+        }
+
+        @Override
+        public void deliverTo(String given, Account a, MailboxName folder, Flags flags) {
+            if (!done.add(a.id() + "/" + folder)) return;
+            // Return-Path, Delivered-To and Received, RFC 5321 §4.4 (the addresses were checked: no CR or LF).
+            byte[] trace = ("Return-Path: <" + returnPath + ">\r\n" + "Delivered-To: " + given + "\r\n" + received(via, given))
+                    .getBytes(StandardCharsets.UTF_8);
+            if (staged == null) staged = messages.stage(content.get(), Flags.NONE, Instant.now());
+            StagedMessage copy = flags.equals(Flags.NONE) ? staged
+                    : new StagedMessage(staged.blob(), staged.size(), staged.keys(), flags, staged.internalDate());
+            try {
+                messages.deliver(a, folder, copy, trace);
+            } catch (RuntimeException e) {
+                done.remove(a.id() + "/" + folder); // not delivered there: another attempt (the INBOX after a failed fileinto) may be
+                throw e;
             }
+            delivered++;
+            total.increment();
         }
 
         @Override

@@ -85,6 +85,11 @@ final class Cli {
               dkim list DOMAIN                     the domain's keys and the DNS records to publish
               dkim use DOMAIN SELECTOR             sign with an older key again
               dkim remove DOMAIN SELECTOR          a key no longer published
+              sieve put ADDRESS NAME FILE          check a Sieve script and keep it (- reads stdin)
+              sieve activate ADDRESS [NAME]        run NAME at delivery; without NAME, none
+              sieve list ADDRESS                   the account's scripts, * the active one
+              sieve get ADDRESS NAME               print a script
+              sieve remove ADDRESS NAME            delete a script that is not active
             """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -145,7 +150,12 @@ final class Cli {
             Map.entry("dkim add", this::dkimAdd),
             Map.entry("dkim list", this::dkimList),
             Map.entry("dkim use", this::dkimUseRemove),
-            Map.entry("dkim remove", this::dkimUseRemove));
+            Map.entry("dkim remove", this::dkimUseRemove),
+            Map.entry("sieve put", this::sieve),
+            Map.entry("sieve activate", this::sieve),
+            Map.entry("sieve list", this::sieve),
+            Map.entry("sieve get", this::sieve),
+            Map.entry("sieve remove", this::sieve));
 
     void run(List<String> args) throws IOException {
         if (args.size() == 1 && args.getFirst().equals("check")) {
@@ -248,6 +258,48 @@ final class Cli {
         if (verb.equals("use")) model.signingKeys().use(d, rest.get(1)); else model.signingKeys().remove(d, rest.get(1));
         done("DKIM key " + rest.get(1) + " of " + d.ascii() + (verb.equals("use") ? " signs now" : " removed"),
                 obj().put("domain", d.ascii()).put("selector", rest.get(1)).put(verb.equals("use") ? "signing" : "removed", true));
+    }
+
+    /** The Sieve scripts of an account (the same operations as ManageSieve's). */
+    private void sieve(String verb, List<String> rest) throws IOException {
+        if (rest.isEmpty()) throw new Usage("expected ADDRESS");
+        EmailAddress address = EmailAddress.parse(rest.getFirst());
+        Account acc = directory.find(address).orElseThrow(() -> new MailboxException.NoSuchAccount(address.toString()));
+        var scripts = model.sieveScripts();
+        switch (verb) {
+            case "put" -> {
+                if (rest.size() != 3) throw new Usage("expected ADDRESS NAME FILE");
+                String text = rest.get(2).equals("-") ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                        : java.nio.file.Files.readString(java.nio.file.Path.of(rest.get(2)));
+                scripts.put(acc, rest.get(1), text);
+                done("script " + rest.get(1) + " of " + address + " kept" + (scripts.get(acc, rest.get(1)).orElseThrow().active() ? " (active)" : ""),
+                        obj().put("address", address.toString()).put("name", rest.get(1)));
+            }
+            case "activate" -> {
+                String name = rest.size() > 1 ? rest.get(1) : null;
+                scripts.activate(acc, name);
+                done(name == null ? "no script of " + address + " runs now" : "script " + name + " runs at delivery to " + address,
+                        obj().put("address", address.toString()).put("active", name));
+            }
+            case "list" -> {
+                ArrayNode a = JSON.createArrayNode();
+                StringBuilder text = new StringBuilder();
+                for (var s : scripts.list(acc)) {
+                    a.add(obj().put("name", s.name()).put("active", s.active()).put("bytes", s.content().length()));
+                    text.append(s.active() ? "* " : "  ").append(s.name()).append('\n');
+                }
+                if (json) print(a); else out.print(text.isEmpty() ? "no scripts\n" : text);
+            }
+            case "get" -> {
+                if (rest.size() != 2) throw new Usage("expected ADDRESS NAME");
+                out.print(scripts.get(acc, rest.get(1)).orElseThrow(() -> new MailboxException.NotAllowed("no script " + rest.get(1))).content());
+            }
+            default -> {
+                if (rest.size() != 2) throw new Usage("expected ADDRESS NAME");
+                scripts.delete(acc, rest.get(1));
+                done("script " + rest.get(1) + " of " + address + " removed", obj().put("address", address.toString()).put("removed", rest.get(1)));
+            }
+        }
     }
 
     /** A TXT record's text as a zone file writes it: quoted strings of at most 255 octets. */

@@ -136,7 +136,8 @@ public final class Node implements AutoCloseable {
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
                 Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake, model.quotas(),
                 deliveries, new org.postiljon.smtp.DnsResolver(settings.address("outbound.dns").orElse(null)), model.signingKeys(),
-                model.sendingLimits(), new org.postiljon.mailauth.Srs(srsSecret()), model.vacations());
+                model.sendingLimits(), new org.postiljon.mailauth.Srs(srsSecret()), model.vacations(),
+                model.sieveScripts());
         listen("smtp", null, new SmtpServer(smtp, Mode.MX));
         listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
         // LMTP's clients are the front MTA's delivery agents, many connections from one address: a limit of their own.

@@ -33,15 +33,15 @@ class ArchitectureTest {
             Map.entry("store-sql", Set.of("store-spi", "mailbox-api")),
             Map.entry("store-embedded", Set.of("store-sql", "store-spi", "mailbox-api")),
             Map.entry("store-postgres", Set.of("store-sql", "store-spi", "mailbox-api")),
-            Map.entry("mailbox", Set.of("mailbox-api", "store-spi", "mime")),
+            Map.entry("mailbox", Set.of("mailbox-api", "store-spi", "mime", "sieve")),
             Map.entry("net", Set.of("mailbox-api")),
             Map.entry("testkit", Set.of()),
             Map.entry("imap", Set.of("mailbox-api", "mime", "net")),
             Map.entry("pop3", Set.of("mailbox-api", "mime", "net")),
-            Map.entry("smtp", Set.of("mailbox-api", "mime", "net", "mailauth")),
+            Map.entry("smtp", Set.of("mailbox-api", "mime", "net", "mailauth", "sieve")),
             Map.entry("jmap", Set.of("mailbox-api", "mime")),
             Map.entry("web", Set.of("jmap", "mailbox-api", "net")),
-            Map.entry("server", Set.of("mailbox-api", "mime", "mailauth", "mailbox", "store-embedded", "store-postgres", "store-spi", "net", "imap", "pop3", "smtp", "jmap", "web")),
+            Map.entry("server", Set.of("mailbox-api", "mime", "mailauth", "sieve", "mailbox", "store-embedded", "store-postgres", "store-spi", "net", "imap", "pop3", "smtp", "jmap", "web")),
             Map.entry("imap-conformance", Set.of()), // tests only
             Map.entry("bench", Set.of("mailbox", "mailbox-api", "store-embedded", "store-spi", "mime", "testkit")));
 

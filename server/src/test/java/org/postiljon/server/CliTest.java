@@ -80,6 +80,26 @@ class CliTest {
     }
 
     @Test
+    void sieveScriptsAreCheckedKeptActivatedAndRemoved(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        cli("domain", "add", "example.org");
+        cli("account", "add", "alice@example.org", "--password", "horse-battery");
+        java.nio.file.Path good = java.nio.file.Files.writeString(tmp.resolve("good.sieve"), "require \"fileinto\";\nfileinto \"Later\";\n");
+        java.nio.file.Path bad = java.nio.file.Files.writeString(tmp.resolve("bad.sieve"), "fileinto \"Later\";\n");
+        assertEquals(new Result(0, "script main of alice@example.org kept\n", ""), cli("sieve", "put", "alice@example.org", "main", good.toString()));
+        assertEquals(new Result(1, "", "postiljon: error: not a valid Sieve script: line 1: fileinto needs require \"fileinto\"\n"),
+                cli("sieve", "put", "alice@example.org", "other", bad.toString()));
+        assertEquals(new Result(0, "script main runs at delivery to alice@example.org\n", ""), cli("sieve", "activate", "alice@example.org", "main"));
+        assertEquals(new Result(0, "* main\n", ""), cli("sieve", "list", "alice@example.org"));
+        assertEquals(new Result(0, "require \"fileinto\";\nfileinto \"Later\";\n", ""), cli("sieve", "get", "alice@example.org", "main"));
+        Result active = cli("sieve", "remove", "alice@example.org", "main");
+        assertEquals(1, active.code());
+        assertTrue(active.err().contains("is active; deactivate it first"), active.err());
+        assertEquals(0, cli("sieve", "activate", "alice@example.org").code());
+        assertEquals(0, cli("sieve", "remove", "alice@example.org", "main").code());
+        assertEquals(new Result(0, "no scripts\n", ""), cli("sieve", "list", "alice@example.org"));
+    }
+
+    @Test
     void accountSettingsAreSetCheckedAndListed() {
         cli("domain", "add", "example.org");
         cli("account", "add", "alice@example.org", "--password", "horse-battery");

@@ -47,9 +47,14 @@ final class Delivery {
                 () -> new SequenceInputStream(new ByteArrayInputStream(fixups), ForeignResults.strip(spool.open(), s.services.hostname())));
     }
 
-    /** Delivers to one local recipient (a remote one is queued once for all: see queueRemote); throws when any delivery failed. */
-    static void deliver(Envelope.Recipient r, Deliveries.Batch batch) {
-        if (!r.remote()) batch.deliver(r.address(), r.route());
+    /**
+     * Delivers to one local recipient (a remote one is queued once for all: see queueRemote),
+     * through each account's Sieve script; throws when any delivery failed.
+     */
+    static void deliver(Session s, Envelope.Recipient r, Deliveries.Batch batch, Spool spool, byte[] fixups, boolean junk) {
+        if (r.remote()) return;
+        SieveDelivery.deliver(s.services, batch, r.address(), junk ? r.route().toJunk() : r.route(), spool, s.envelope.from(),
+                s.services.deliveries().received(via(s), r.address()), fixups);
     }
 
     /**
@@ -72,7 +77,7 @@ final class Delivery {
         try (Deliveries.Batch batch = begin(s, fixups, spool)) {
             for (Envelope.Recipient r : s.envelope.recipients()) {
                 try {
-                    if (!r.remote()) batch.deliver(r.address(), junk ? r.route().toJunk() : r.route());
+                    deliver(s, r, batch, spool, fixups, junk);
                 } catch (MailboxException.OverQuota e) {
                     full.add(r);
                     why.add(e);
@@ -100,8 +105,7 @@ final class Delivery {
             if (r.remote() || r.route().forward().isEmpty()) continue;
             Deliveries.Route route = r.route();
             String alias = route.address().toString();
-            if (Pattern.compile("(?:^|\r\n)Delivered-To:[ \t]*" + Pattern.quote(alias) + "\r\n", Pattern.CASE_INSENSITIVE)
-                    .matcher(new String(spool.head(256 * 1024), StandardCharsets.ISO_8859_1)).find()) {
+            if (cameThrough(spool, alias)) {
                 log.warn("not forwarding to {}: the message came through {} before (a forwarding loop)", route.forward(), alias);
                 continue;
             }
@@ -111,6 +115,12 @@ final class Delivery {
             queueRemote(s.services, sender, OutboundQueue.Dsn.NONE, route.forward().stream().map(a -> OutboundQueue.Target.of(a.toString())).toList(),
                     trace, fixups, spool);
         }
+    }
+
+    /** Whether the message carries {@code Delivered-To: address}: it was delivered (or forwarded) through it before. */
+    static boolean cameThrough(Spool spool, String address) {
+        return Pattern.compile("(?:^|\r\n)Delivered-To:[ \t]*" + Pattern.quote(address) + "\r\n", Pattern.CASE_INSENSITIVE)
+                .matcher(new String(spool.head(256 * 1024), StandardCharsets.ISO_8859_1)).find();
     }
 
     /** Queues one copy for every recipient on other servers, with a Received line; durable when it returns. */
@@ -299,7 +309,7 @@ final class Delivery {
                 try (Deliveries.Batch batch = begin(s, fixups, spool)) {
                     for (Envelope.Recipient rcpt : s.envelope.recipients()) {
                         try {
-                            deliver(rcpt, batch);
+                            deliver(s, rcpt, batch, spool, fixups, false);
                             ok.add(rcpt);
                             s.reply(250, "2.0.0", "<" + rcpt.address() + "> delivered");
                         } catch (MailboxException.OverQuota e) {

@@ -85,7 +85,7 @@ public final class LocalSubmission implements Submission {
                         continue;
                     }
                     try {
-                        batch.deliver(given, route.get());
+                        SieveDelivery.deliver(svc, batch, given, route.get(), spool, sender.toString(), svc.deliveries().received(VIA, given), fixups);
                         out.add(new Outcome(given, Outcome.Status.DELIVERED, null));
                         VacationReplies.answer(svc, sender.toString(), given, route.get().accounts(), spool);
                     } catch (MailboxException.OverQuota e) {

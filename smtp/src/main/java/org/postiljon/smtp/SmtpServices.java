@@ -10,6 +10,7 @@ import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.mailbox.api.Quotas;
 import org.postiljon.mailbox.api.SendingLimits;
+import org.postiljon.mailbox.api.SieveScripts;
 import org.postiljon.mailbox.api.SigningKeys;
 import org.postiljon.mailbox.api.Vacations;
 import org.postiljon.net.AuthThrottle;
@@ -31,14 +32,16 @@ import org.postiljon.net.Tls;
  * @param sendingLimits       how much each account may send to other servers (submission)
  * @param srs                 the envelope senders of forwarded mail, and the way back for their bounces
  * @param vacations           the accounts' automatic replies
+ * @param sieveScripts        the accounts' Sieve scripts, run at delivery
  */
 public record SmtpServices(String hostname, Directory directory, Mailboxes mailboxes, Messages messages, Tls tls, Sasl sasl,
                            AuthThrottle throttle, SmtpLimits limits, Path spool, boolean plaintextOnLoopback,
                            OutboundQueue queue, Runnable queued, Quotas quotas,
-                           Deliveries deliveries, Dns dns, SigningKeys signingKeys, SendingLimits sendingLimits, Srs srs, Vacations vacations) {
+                           Deliveries deliveries, Dns dns, SigningKeys signingKeys, SendingLimits sendingLimits, Srs srs, Vacations vacations,
+                           SieveScripts sieveScripts) {
 
     /** The same without TLS: for a unix-domain socket, where STARTTLS is neither possible nor needed. */
     public SmtpServices withoutTls() {
-        return new SmtpServices(hostname, directory, mailboxes, messages, null, sasl, throttle, limits, spool, plaintextOnLoopback, queue, queued, quotas, deliveries, dns, signingKeys, sendingLimits, srs, vacations);
+        return new SmtpServices(hostname, directory, mailboxes, messages, null, sasl, throttle, limits, spool, plaintextOnLoopback, queue, queued, quotas, deliveries, dns, signingKeys, sendingLimits, srs, vacations, sieveScripts);
     }
 }

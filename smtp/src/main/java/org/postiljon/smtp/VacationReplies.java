@@ -43,25 +43,41 @@ final class VacationReplies {
         for (Account a : accounts) {
             try {
                 Vacation v = svc.vacations().get(a);
-                if (!v.activeAt(Instant.now())) continue;
-                Optional<String> why = refusal(a, sender, given, spool);
-                if (why.isPresent()) {
-                    log.debug("no vacation reply from {} to {}: {}", a.address(), sender, why.get());
-                    continue;
-                }
-                if (!svc.vacations().claimReply(a, sender, PERIOD)) continue; // answered within the period
-                byte[] reply = reply(svc.hostname(), a.address().toString(), sender, v, spool.header());
-                String signature = DkimSigning.field(svc, a.address().domain().ascii(), () -> new java.io.ByteArrayInputStream(reply));
-                byte[] signed = (signature + new String(reply, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
-                new Reports(svc.directory(), svc.messages(), svc.queue(), svc.queued()).send(sender, signed);
+                if (v.activeAt(Instant.now())) answer(svc, sender, given, a, v, PERIOD.toSeconds(), null, List.of(), spool);
             } catch (RuntimeException e) {
                 log.warn("vacation reply from {} to {} not sent", a.address(), sender, e); // the message itself was delivered
             }
         }
     }
 
+    /**
+     * One account's reply, when the rules allow it.
+     *
+     * @param seconds   at most one reply per sender (and handle) in this time (RFC 5230 :days, RFC 6131 :seconds)
+     * @param handle    what tells this reply from the account's others (a Sieve script's); null for the JMAP response
+     * @param addresses the account's other addresses, for the To/Cc/Bcc check (Sieve's :addresses)
+     */
+    static void answer(SmtpServices svc, String sender, String given, Account a, Vacation v, long seconds, String handle, List<String> addresses,
+                       Spool spool) {
+        try {
+            Optional<String> why = refusal(a, sender, given, addresses, spool);
+            if (why.isPresent()) {
+                log.debug("no vacation reply from {} to {}: {}", a.address(), sender, why.get());
+                return;
+            }
+            String key = handle == null ? sender : sender + " #" + Integer.toHexString(handle.hashCode());
+            if (!svc.vacations().claimReply(a, key, java.time.Duration.ofSeconds(seconds))) return; // answered within the period
+            byte[] reply = reply(svc.hostname(), a.address().toString(), sender, v, spool.header());
+            String signature = DkimSigning.field(svc, a.address().domain().ascii(), () -> new java.io.ByteArrayInputStream(reply));
+            byte[] signed = (signature + new String(reply, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
+            new Reports(svc.directory(), svc.messages(), svc.queue(), svc.queued()).send(sender, signed);
+        } catch (RuntimeException e) {
+            log.warn("vacation reply from {} to {} not sent", a.address(), sender, e); // the message itself was delivered
+        }
+    }
+
     /** Why no reply may go (RFC 5230 §4.5-4.6, RFC 3834 §2); empty when one may. */
-    static Optional<String> refusal(Account a, String sender, String given, Spool spool) {
+    static Optional<String> refusal(Account a, String sender, String given, List<String> addresses, Spool spool) {
         if (sender == null || sender.isEmpty()) return Optional.of("the null sender");
         String local = sender.substring(0, Math.max(0, sender.lastIndexOf('@'))).toLowerCase(Locale.ROOT);
         if (local.startsWith("owner-") || local.endsWith("-request") || local.equals("mailer-daemon") || local.equals("listserv")
@@ -82,7 +98,10 @@ final class VacationReplies {
         for (List<Address> field : List.of(e.to(), e.cc(), e.bcc())) {
             for (Address x : field) {
                 if (x.isGroupMarker() || x.address() == null) continue;
-                if (x.address().equalsIgnoreCase(a.address().toString()) || x.address().equalsIgnoreCase(given)) named = true;
+                if (x.address().equalsIgnoreCase(a.address().toString()) || x.address().equalsIgnoreCase(given)
+                        || addresses.stream().anyMatch(x.address()::equalsIgnoreCase)) {
+                    named = true;
+                }
             }
         }
         // §4.5: not addressed to the account (a list, a Bcc through an alias of others): no reply.

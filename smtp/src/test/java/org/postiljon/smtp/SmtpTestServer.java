@@ -50,7 +50,7 @@ final class SmtpTestServer implements AutoCloseable {
                 node.throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake,
                 model.quotas(), model.deliveries("mx." + domain, null), dns == null ? org.postiljon.mailauth.Dns.NONE : new DnsResolver(dns),
                 model.signingKeys(), model.sendingLimits(), new org.postiljon.mailauth.Srs("test secret of this server".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                model.vacations());
+                model.vacations(), model.sieveScripts());
         mx = node.listen("smtp", false, new SmtpServer(services, Mode.MX));
         submission = node.listen("submission", false, new SmtpServer(services, Mode.SUBMISSION));
         submissions = node.listen("submissions", true, new SmtpServer(services, Mode.SUBMISSION));

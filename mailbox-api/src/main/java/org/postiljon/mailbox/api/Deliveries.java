@@ -88,6 +88,14 @@ public interface Deliveries {
          */
         void deliver(String given, Route route);
 
+        /**
+         * Delivers to one account's {@code folder} with {@code flags} (what its Sieve script
+         * decided), with the same trace fields; once per account and folder, as {@link #deliver}.
+         *
+         * @throws MailboxException.NoSuchMailbox when the folder does not exist
+         */
+        void deliverTo(String given, Account account, MailboxName folder, Flags flags);
+
         /** How many mailboxes the message went into. */
         int delivered();
 

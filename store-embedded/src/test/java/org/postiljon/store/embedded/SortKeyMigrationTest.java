@@ -60,6 +60,7 @@ class SortKeyMigrationTest {
             st.execute("DROP TABLE sent_recipient");
             st.execute("DROP TABLE vacation");
             st.execute("DROP TABLE vacation_reply");
+            st.execute("DROP TABLE sieve_script");
         }
         try (EmbeddedStore s = EmbeddedStore.open(dir)) {
             MessageKeys k = s.metadata().read(tx -> tx.keys(ids[0], 1)).orElseThrow();

@@ -158,6 +158,9 @@ public interface ReadTx {
     /** When the account's automatic reply last answered {@code sender} (lower case). */
     java.util.Optional<Instant> vacationReplied(long accountId, String sender);
 
+    /** The account's Sieve scripts, by name. */
+    List<org.postiljon.mailbox.api.SieveScripts.Script> sieveScripts(long accountId);
+
     // ---- quota, sharing, retention ----
 
     /** Usage as kept incrementally with every message change (one row read). */

@@ -166,6 +166,16 @@ public interface WriteTx extends ReadTx {
     /** Notes an automatic reply to {@code sender} (lower case) at {@code at}, replacing an earlier one. */
     void noteVacationReply(long accountId, String sender, Instant at);
 
+    /** Adds or replaces a script (an existing one keeps its active mark). */
+    void putSieveScript(long accountId, String name, String content);
+
+    /** Makes {@code name} the only active script; null: none. */
+    void activateSieveScript(long accountId, String name);
+
+    boolean deleteSieveScript(long accountId, String name);
+
+    boolean renameSieveScript(long accountId, String from, String to);
+
     /** Makes one key the domain's signing key (and no other); false when it does not exist. */
     boolean useDkimKey(String domain, String selector);
 

@@ -156,6 +156,7 @@ abstract class SqlDirectory extends SqlBase {
         update("DELETE FROM sent_recipient WHERE account_id = ?", accountId);
         update("DELETE FROM vacation WHERE account_id = ?", accountId);
         update("DELETE FROM vacation_reply WHERE account_id = ?", accountId);
+        update("DELETE FROM sieve_script WHERE account_id = ?", accountId);
         update("DELETE FROM change_log WHERE account_id = ?", accountId);
         update("DELETE FROM account WHERE id = ?", accountId);
         noteOrphans(blobs);

@@ -126,4 +126,32 @@ abstract class SqlWebSessions extends SqlQueue {
         update("INSERT INTO vacation_reply (account_id, sender, sent_at) VALUES (?, ?, ?)"
                 + " ON CONFLICT (account_id, sender) DO UPDATE SET sent_at = excluded.sent_at", accountId, sender, at.toEpochMilli());
     }
+
+    @Override
+    public java.util.List<org.postiljon.mailbox.api.SieveScripts.Script> sieveScripts(long accountId) {
+        return query("SELECT name, content, active FROM sieve_script WHERE account_id = ? ORDER BY name",
+                rs -> new org.postiljon.mailbox.api.SieveScripts.Script(rs.getString(1), rs.getString(2), rs.getLong(3) == 1), accountId);
+    }
+
+    @Override
+    public void putSieveScript(long accountId, String name, String content) {
+        if (update("UPDATE sieve_script SET content = ? WHERE account_id = ? AND name = ?", content, accountId, name) == 0) {
+            update("INSERT INTO sieve_script (account_id, name, content, active) VALUES (?, ?, ?, 0)", accountId, name, content);
+        }
+    }
+
+    @Override
+    public void activateSieveScript(long accountId, String name) {
+        update("UPDATE sieve_script SET active = CASE WHEN name = ? THEN 1 ELSE 0 END WHERE account_id = ?", name == null ? "" : name, accountId);
+    }
+
+    @Override
+    public boolean deleteSieveScript(long accountId, String name) {
+        return update("DELETE FROM sieve_script WHERE account_id = ? AND name = ?", accountId, name) == 1;
+    }
+
+    @Override
+    public boolean renameSieveScript(long accountId, String from, String to) {
+        return update("UPDATE sieve_script SET name = ? WHERE account_id = ? AND name = ?", to, accountId, from) == 1;
+    }
 }

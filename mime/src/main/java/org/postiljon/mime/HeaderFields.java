@@ -1,0 +1,44 @@
+package org.postiljon.mime;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.DecoderUtil;
+
+/**
+ * A message's header fields as a filter reads them (Sieve's header test, RFC 5228 §5.7): in order,
+ * unfolded, RFC 2047 encoded words decoded, UTF-8 else Latin-1 (RFC 6532).
+ *
+ * @param name  the field name as written
+ * @param value the value without its leading white space
+ */
+public record HeaderFields(String name, String value) {
+
+    /** The fields of the header section at the start of {@code message} (to the first empty line or its end). */
+    public static List<HeaderFields> of(byte[] message) {
+        String text = Headers.decode(message);
+        int end = text.indexOf("\r\n\r\n");
+        String header = end < 0 ? text : text.substring(0, end + 2);
+        List<HeaderFields> out = new ArrayList<>();
+        StringBuilder field = null;
+        for (String line : header.split("\r\n", -1)) {
+            if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
+                if (field != null) field.append(line); // RFC 5322 §2.2.3: unfolding removes the CRLF only
+                continue;
+            }
+            add(out, field);
+            field = new StringBuilder(line);
+        }
+        add(out, field);
+        return out;
+    }
+
+    private static void add(List<HeaderFields> out, StringBuilder field) {
+        if (field == null) return;
+        int colon = field.indexOf(":");
+        if (colon <= 0) return;
+        String raw = field.substring(colon + 1).strip();
+        out.add(new HeaderFields(field.substring(0, colon).strip(),
+                raw.contains("=?") ? DecoderUtil.decodeEncodedWords(raw, DecodeMonitor.SILENT) : raw));
+    }
+}

@@ -1,0 +1,183 @@
+package org.postiljon.smtp;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.Deliveries;
+import org.postiljon.mailbox.api.Flags;
+import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.OutboundQueue;
+import org.postiljon.mailbox.api.Vacation;
+import org.postiljon.mime.HeaderFields;
+import org.postiljon.mime.MessageParser;
+import org.postiljon.mime.SearchText;
+import org.postiljon.sieve.Action;
+import org.postiljon.sieve.Script;
+import org.postiljon.sieve.Sieve;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Local delivery through each recipient account's active Sieve script (RFC 5228): keep and
+ * fileinto with their flags, discard, redirect (with an SRS sender, as alias forwarding), reject
+ * (a notice to the sender, RFC 5429) and vacation (the rules of {@link VacationReplies}). An
+ * account without an active script gets the message as before. Nothing a script does loses mail:
+ * a script that fails, or a fileinto into a folder that cannot be written, keeps it in the INBOX.
+ */
+final class SieveDelivery {
+
+    private static final Logger log = LoggerFactory.getLogger(SieveDelivery.class);
+    /** Parsed scripts by their text: accounts share few scripts, and a text parses once. */
+    private static final Map<String, Script> PARSED = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Script> eldest) {
+            return size() > 1000;
+        }
+    });
+
+    private SieveDelivery() { }
+
+    /**
+     * Delivers to every account of {@code route}: through its script when it has one.
+     *
+     * @param trace the Received and Delivered-To fields a redirected copy leaves with
+     */
+    static void deliver(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Spool spool, String envelopeFrom,
+                        String trace, byte[] fixups) {
+        List<Account> plain = new ArrayList<>();
+        for (Account a : route.accounts()) {
+            Optional<String> script = route.junk() ? Optional.empty() : svc.sieveScripts().active(a);
+            if (script.isEmpty()) plain.add(a);
+            else run(svc, batch, given, route, a, script.get(), spool, envelopeFrom, trace, fixups);
+        }
+        if (!plain.isEmpty()) batch.deliver(given, new Deliveries.Route(route.address(), plain, route.folder(), route.junk(), List.of()));
+    }
+
+    private static void run(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Account a, String text, Spool spool,
+                            String envelopeFrom, String trace, byte[] fixups) {
+        Sieve.Result result;
+        try {
+            Script script = PARSED.get(text);
+            if (script == null) PARSED.put(text, script = Sieve.compile(text));
+            result = Sieve.run(script, new SpoolMessage(spool, envelopeFrom, given));
+        } catch (Script.SyntaxError | Sieve.InvalidScript | RuntimeException e) {
+            // A script stored before a stricter check, or a fault of ours: the message is kept, never lost.
+            log.warn("the Sieve script of {} failed ({}); the message is kept in the INBOX", a.address(), e.getMessage());
+            batch.deliverTo(given, a, route.folder(), Flags.NONE);
+            return;
+        }
+        if (result.error() != null) log.info("the Sieve script of {} stopped: {}; the message is kept", a.address(), result.error());
+        for (Action action : result.actions()) {
+            switch (action) {
+                case Action.Keep k -> batch.deliverTo(given, a, route.folder(), Flags.of(k.flags()));
+                case Action.FileInto f -> fileInto(svc, batch, given, route, a, f);
+                case Action.Discard d -> { }
+                case Action.Redirect r -> redirect(svc, a, r.address(), envelopeFrom, trace, fixups, spool);
+                case Action.Reject r -> reject(svc, a, envelopeFrom, r.reason(), spool);
+                case Action.Vacation v -> VacationReplies.answer(svc, envelopeFrom, given, a, new Vacation(true, null, null, v.subject(),
+                        v.reason(), null), Math.max(v.seconds(), 1), v.handle() == null ? v.reason() + "\n" + v.subject() : v.handle(),
+                        v.addresses(), spool);
+            }
+        }
+    }
+
+    private static void fileInto(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Account a, Action.FileInto f) {
+        Flags flags = Flags.of(f.flags());
+        try {
+            MailboxName folder = MailboxName.of(f.folder());
+            if (f.create() && svc.mailboxes().find(a, folder).isEmpty()) {
+                try {
+                    svc.mailboxes().create(a, folder, Set.of());
+                } catch (MailboxException.MailboxExists raced) {
+                    // made meanwhile
+                }
+            }
+            batch.deliverTo(given, a, folder, flags);
+        } catch (MailboxException.NoSuchMailbox | MailboxException.InvalidName | MailboxException.NoRights | MailboxException.NotAllowed e) {
+            // RFC 5228 §4.1: a folder that cannot take it is an error; the message goes to the INBOX instead.
+            log.info("fileinto \"{}\" for {} failed ({}); kept in the INBOX", f.folder(), a.address(), e.getMessage());
+            batch.deliverTo(given, a, route.folder(), flags);
+        }
+    }
+
+    /** RFC 5228 §4.2: a copy to {@code to}, from an SRS address of the account's domain (as alias forwarding), loops refused. */
+    private static void redirect(SmtpServices svc, Account a, String to, String envelopeFrom, String trace, byte[] fixups, Spool spool) {
+        if (Delivery.cameThrough(spool, a.address().toString())) {
+            log.warn("not redirecting for {} to {}: the message came through this account before (a loop)", a.address(), to);
+            return;
+        }
+        String sender = envelopeFrom.isEmpty() ? "" : svc.srs().forward(envelopeFrom, a.address().domain().ascii(), Instant.now());
+        Delivery.queueRemote(svc, sender, OutboundQueue.Dsn.NONE, List.of(OutboundQueue.Target.of(to)),
+                trace + "Delivered-To: " + a.address() + "\r\n", fixups, spool);
+    }
+
+    /** RFC 5429 §2.1: after delivery time the rejection is a notice to the sender, never to the null sender. */
+    private static void reject(SmtpServices svc, Account a, String envelopeFrom, String reason, Spool spool) {
+        if (envelopeFrom.isEmpty()) return;
+        String subject = spool.header() == null || spool.header().subject() == null ? "" : spool.header().subject();
+        String text = "Your message to " + a.address() + " was refused by the recipient's filter:\r\n\r\n" + reason;
+        byte[] notice = VacationReplies.reply(svc.hostname(), a.address().toString(), envelopeFrom,
+                new Vacation(true, null, null, "Rejected: " + subject, text, null), spool.header());
+        new Reports(svc.directory(), svc.messages(), svc.queue(), svc.queued()).send(envelopeFrom, notice);
+    }
+
+    /** The spooled message as a script sees it (header fields decoded once, the text read only for a body test). */
+    private static final class SpoolMessage implements Sieve.Message {
+        private final Spool spool;
+        private final String from, to;
+        private List<HeaderFields> fields;
+        private String text;
+
+        SpoolMessage(Spool spool, String from, String to) {
+            this.spool = spool;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            if (fields == null) fields = HeaderFields.of(spool.head(256 * 1024));
+            List<String> out = new ArrayList<>();
+            for (HeaderFields f : fields) if (f.name().equalsIgnoreCase(name)) out.add(f.value());
+            return out;
+        }
+
+        @Override
+        public String envelopeFrom() {
+            return from;
+        }
+
+        @Override
+        public String envelopeTo() {
+            return to;
+        }
+
+        @Override
+        public long size() {
+            return spool.size();
+        }
+
+        @Override
+        public String bodyText() {
+            if (text != null) return text;
+            byte[] bytes = spool.head(1024 * 1024);
+            try (InputStream in = new ByteArrayInputStream(bytes)) {
+                text = SearchText.of(bytes, new MessageParser().parse(in).body(), 1024 * 1024).body();
+            } catch (IOException | RuntimeException e) {
+                text = new String(bytes, StandardCharsets.UTF_8);
+            }
+            return text;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.postiljon.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.MailboxException;
+import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.UidSet;
+
+/**
+ * Mail arriving over SMTP runs through the recipient's active Sieve script: fileinto (with
+ * :create), flags, discard, reject (a notice to the sender), redirect :copy (queued with an SRS
+ * sender) and vacation; an account without a script gets mail as before, and an invalid script
+ * is refused when it is kept, with its line.
+ */
+class SieveDeliveryTest {
+
+    static final String SCRIPT = """
+            require ["fileinto", "imap4flags", "reject", "vacation", "copy", "mailbox"];
+            if header :contains "subject" "[list]" { fileinto :create "Lists"; stop; }
+            if address :is "from" "boss@example.org" { addflag "\\\\Flagged"; keep; stop; }
+            if header :contains "subject" "spam offer" { discard; stop; }
+            if header :contains "subject" "unwanted" { reject "No thanks."; stop; }
+            if header :contains "subject" "fwd me" { redirect :copy "carol@elsewhere.test"; }
+            if header :matches "subject" "vacation*" { vacation :days 1 :subject "Out" "Gone fishing."; }
+            """;
+
+    @Test
+    void theActiveScriptDecidesWhereMailGoes(@TempDir Path dir) throws Exception {
+        try (SmtpTestServer server = new SmtpTestServer(dir, "example.org", SmtpLimits.DEFAULT, true, null)) {
+            Account alice = server.account("alice@example.org");
+            Account bob = server.account("bob@example.org");
+            Account dave = server.account("dave@example.org");
+            var scripts = server.model.sieveScripts();
+            MailboxException.NotAllowed bad = assertThrows(MailboxException.NotAllowed.class,
+                    () -> scripts.put(alice, "broken", "require \"fileinto\";\nfileinto \"x\"\n"));
+            assertEquals("not a valid Sieve script: line 3: ';' or '{' expected after fileinto", bad.getMessage());
+            scripts.put(alice, "main", SCRIPT);
+            scripts.activate(alice, "main");
+            int mx = SmtpTestServer.port(server.mx);
+
+            send(mx, "alice@example.org", "From: bob@example.org\r\nTo: alice@example.org\r\nSubject: [list] news\r\n\r\nx\r\n");
+            assertEquals(1, count(server, alice, "Lists"), "filed into a folder it made");
+            assertEquals(0, count(server, alice, "INBOX"));
+
+            send(mx, "alice@example.org", "From: Boss <boss@example.org>\r\nTo: alice@example.org\r\nSubject: report\r\n\r\nx\r\n");
+            var inbox = server.model.messages().list(alice, MailboxName.INBOX, UidSet.ALL);
+            assertEquals(1, inbox.size());
+            assertTrue(inbox.getFirst().flags().names().contains("\\Flagged"), inbox.getFirst().flags().toString());
+
+            send(mx, "alice@example.org", "From: bob@example.org\r\nTo: alice@example.org\r\nSubject: a spam offer\r\n\r\nx\r\n");
+            assertEquals(1, count(server, alice, "INBOX"), "discarded");
+
+            send(mx, "alice@example.org", "From: bob@example.org\r\nTo: alice@example.org\r\nSubject: unwanted\r\n\r\nx\r\n");
+            assertEquals(1, count(server, alice, "INBOX"), "rejected");
+            List<String> bobs = VacationTest.inbox(server, bob);
+            assertEquals(1, bobs.size(), "the sender is told");
+            assertTrue(bobs.getFirst().contains("Subject: Rejected: unwanted"), bobs.getFirst());
+
+            long queued = server.model.queue().summary().messages();
+            send(mx, "alice@example.org", "From: bob@example.org\r\nTo: alice@example.org\r\nSubject: fwd me\r\n\r\nx\r\n");
+            assertEquals(2, count(server, alice, "INBOX"), ":copy keeps it");
+            assertEquals(queued + 1, server.model.queue().summary().messages(), "and a copy is queued for carol@elsewhere.test");
+
+            send(mx, "alice@example.org", "From: bob@example.org\r\nTo: alice@example.org\r\nSubject: vacation plans\r\n\r\nx\r\n");
+            bobs = VacationTest.inbox(server, bob);
+            assertEquals(2, bobs.size());
+            assertTrue(bobs.getLast().contains("Subject: Out\r\n") && bobs.getLast().contains("Auto-Submitted: auto-replied"), bobs.getLast());
+
+            // One message for two accounts: dave, without a script, gets it as before; alice's script discards it.
+            String both = "From: bob@example.org\r\nTo: alice@example.org, dave@example.org\r\nSubject: spam offer\r\n\r\nx\r\n";
+            try (var s = new java.net.Socket("127.0.0.1", mx)) {
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                var out = s.getOutputStream();
+                AuthenticationResultsTest.reply(in);
+                for (String c : List.of("EHLO x", "MAIL FROM:<bob@example.org>", "RCPT TO:<alice@example.org>", "RCPT TO:<dave@example.org>", "DATA")) {
+                    out.write((c + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    AuthenticationResultsTest.reply(in);
+                }
+                out.write((both + ".\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                assertTrue(AuthenticationResultsTest.reply(in).startsWith("250"));
+            }
+            assertEquals(1, count(server, dave, "INBOX"));
+            assertEquals(3, count(server, alice, "INBOX"), "discarded for alice");
+
+            // No active script: mail as before.
+            scripts.activate(alice, null);
+            send(mx, "alice@example.org", "From: bob@example.org\r\nTo: alice@example.org\r\nSubject: a spam offer\r\n\r\nx\r\n");
+            assertEquals(4, count(server, alice, "INBOX"));
+            assertThrows(MailboxException.NotAllowed.class, () -> scripts.activate(alice, "nonesuch"));
+        }
+    }
+
+    static void send(int mx, String to, String message) throws Exception {
+        String reply = MailAuthEndToEndTest.sendTo("127.0.0.1", mx, "bob@example.org", to, message);
+        assertTrue(reply.startsWith("250"), reply);
+    }
+
+    static int count(SmtpTestServer server, Account a, String folder) {
+        try {
+            return server.model.messages().list(a, MailboxName.of(folder), UidSet.ALL).size();
+        } catch (MailboxException.NoSuchMailbox e) {
+            return 0;
+        }
+    }
+}
