@@ -33,6 +33,11 @@ final class StoredSieveScripts implements SieveScripts {
     }
 
     @Override
+    public List<String> extensions() {
+        return Sieve.EXTENSIONS.stream().sorted().toList();
+    }
+
+    @Override
     public Optional<String> check(String content) {
         try {
             Sieve.compile(content);

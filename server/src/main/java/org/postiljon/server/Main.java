@@ -25,7 +25,7 @@ public final class Main {
             {"listen.imap", "127.0.0.1:1143"}, {"listen.imaps", "127.0.0.1:1993"},
             {"listen.pop3", "127.0.0.1:1110"}, {"listen.pop3s", "127.0.0.1:1995"},
             {"listen.smtp", "127.0.0.1:1025"}, {"listen.submission", "127.0.0.1:1587"},
-            {"listen.submissions", "127.0.0.1:1465"}, {"listen.lmtp", "127.0.0.1:1024"},
+            {"listen.submissions", "127.0.0.1:1465"}, {"listen.lmtp", "127.0.0.1:1024"}, {"listen.managesieve", "127.0.0.1:14190"},
             {"listen.http", "127.0.0.1:8080"}, {"listen.https", "127.0.0.1:8443"}};
 
     private Main() { }
@@ -175,7 +175,7 @@ public final class Main {
                 {"listen.imaps", "IMAP, TLS"}, {"listen.imap", "IMAP, STARTTLS"}, {"listen.pop3s", "POP3, TLS"},
                 {"listen.pop3", "POP3, STLS"}, {"listen.submissions", "SMTP submission, TLS"},
                 {"listen.submission", "SMTP submission, STARTTLS"}, {"listen.smtp", "SMTP inbound (MX)"},
-                {"listen.lmtp", "LMTP"}, {"listen.http", "Webmail / JMAP"}, {"listen.https", "Webmail / JMAP, TLS"},
+                {"listen.lmtp", "LMTP"}, {"listen.managesieve", "ManageSieve, STARTTLS"}, {"listen.http", "Webmail / JMAP"}, {"listen.https", "Webmail / JMAP, TLS"},
                 {"listen.metrics", "Metrics, health"}};
         for (String[] r : rows) {
             String where = node.settings().get(r[0]);

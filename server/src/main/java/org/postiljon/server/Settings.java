@@ -41,6 +41,7 @@ public final class Settings {
             new Setting("listen.imaps", "0.0.0.0:993", "IMAP over implicit TLS. host:port, or off."),
             new Setting("listen.pop3", "0.0.0.0:110", "POP3 with STLS. host:port, or off."),
             new Setting("listen.pop3s", "0.0.0.0:995", "POP3 over implicit TLS. host:port, or off."),
+            new Setting("listen.managesieve", "0.0.0.0:4190", "ManageSieve (RFC 5804) with STARTTLS: users keep their Sieve filters. host:port, or off."),
             new Setting("listen.smtp", "0.0.0.0:25", "Inbound SMTP (MX). host:port, or off."),
             new Setting("listen.submission", "0.0.0.0:587", "Mail submission with STARTTLS and AUTH. host:port, or off."),
             new Setting("listen.submissions", "0.0.0.0:465", "Mail submission over implicit TLS. host:port, or off."),

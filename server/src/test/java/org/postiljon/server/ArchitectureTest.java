@@ -38,10 +38,11 @@ class ArchitectureTest {
             Map.entry("testkit", Set.of()),
             Map.entry("imap", Set.of("mailbox-api", "mime", "net")),
             Map.entry("pop3", Set.of("mailbox-api", "mime", "net")),
+            Map.entry("managesieve", Set.of("mailbox-api", "net")),
             Map.entry("smtp", Set.of("mailbox-api", "mime", "net", "mailauth", "sieve")),
             Map.entry("jmap", Set.of("mailbox-api", "mime")),
             Map.entry("web", Set.of("jmap", "mailbox-api", "net")),
-            Map.entry("server", Set.of("mailbox-api", "mime", "mailauth", "sieve", "mailbox", "store-embedded", "store-postgres", "store-spi", "net", "imap", "pop3", "smtp", "jmap", "web")),
+            Map.entry("server", Set.of("mailbox-api", "mime", "mailauth", "sieve", "mailbox", "store-embedded", "store-postgres", "store-spi", "net", "imap", "pop3", "managesieve", "smtp", "jmap", "web")),
             Map.entry("imap-conformance", Set.of()), // tests only
             Map.entry("bench", Set.of("mailbox", "mailbox-api", "store-embedded", "store-spi", "mime", "testkit")));
 
@@ -60,6 +61,7 @@ class ArchitectureTest {
             Map.entry("testkit", "org.postiljon.testkit.."),
             Map.entry("imap", "org.postiljon.imap.."),
             Map.entry("pop3", "org.postiljon.pop3.."),
+            Map.entry("managesieve", "org.postiljon.managesieve.."),
             Map.entry("smtp", "org.postiljon.smtp.."),
             Map.entry("jmap", "org.postiljon.jmap.."),
             Map.entry("web", "org.postiljon.web.."),

@@ -36,6 +36,9 @@ public interface SieveScripts {
 
     void rename(Account account, String from, String to);
 
+    /** The Sieve extensions scripts may require (ManageSieve's SIEVE capability). */
+    List<String> extensions();
+
     /** Whether {@code content} is a valid script: empty, or the fault with its line. */
     Optional<String> check(String content);
 }
