@@ -4,7 +4,7 @@
 start_postiljon() {
   local users="$1" extra="$2"
   DATA="$(mktemp -d /var/tmp/postiljon-bench.XXXX)"
-  printf 'data.dir = %s/data\nhostname = localhost\nlimits.connections-per-ip = 5000\n%s\n' "$DATA" "$extra" > "$DATA/bench.conf"
+  printf 'data.dir = %s/data\nhostname = localhost\nlimits.connections-per-ip = 5000\nlisten.managesieve = off\n%s\n' "$DATA" "$extra" > "$DATA/bench.conf"
   local pj=("$ROOT/postiljon" --config "$DATA/bench.conf")
   "${pj[@]}" domain add bench.test >/dev/null
   for u in $(seq "$users"); do echo bench-password | "${pj[@]}" account add "user$u@bench.test" --password-stdin >/dev/null; done

@@ -303,7 +303,7 @@ class TwoNodesTest {
         Map<String, String> settings = new java.util.HashMap<>(on(url));
         settings.putAll(Map.of("data.dir", dir.resolve("data").toString(), "hostname", hostname, "listen.submission", "127.0.0.1:" + submission,
                 "outbound.smarthost", "127.0.0.1:" + sink, "cluster.lease-seconds", "4"));
-        for (String off : List.of("imap", "imaps", "pop3", "pop3s", "smtp", "submissions", "lmtp", "http", "https", "metrics")) settings.put("listen." + off, "off");
+        for (String off : List.of("imap", "imaps", "pop3", "pop3s", "smtp", "submissions", "lmtp", "http", "https", "metrics", "managesieve")) settings.put("listen." + off, "off");
         settings.forEach((k, v) -> config.append(k).append(" = ").append(v).append('\n'));
         Path file = dir.resolve("postiljon.conf");
         java.nio.file.Files.writeString(file, config);

@@ -38,7 +38,7 @@ final class WebNode implements AutoCloseable {
     /** With {@code extra} settings on top of the test defaults. */
     WebNode(Path dir, java.util.Map<String, String> extra) throws Exception {
         Settings s = Settings.defaults().with("data.dir", dir.toString()).with("hostname", "mail.example.test");
-        for (String l : new String[] {"imaps", "pop3", "pop3s", "submission", "submissions", "lmtp"}) s = s.with("listen." + l, "off");
+        for (String l : new String[] {"imaps", "pop3", "pop3s", "submission", "submissions", "lmtp", "managesieve"}) s = s.with("listen." + l, "off");
         s = s.with("listen.imap", "127.0.0.1:0").with("listen.smtp", "127.0.0.1:0").with("listen.http", "127.0.0.1:0")
                 .with("listen.https", "127.0.0.1:0").with("listen.metrics", "127.0.0.1:0").with("auth.failure-delay-ms", "1").with("retention.run-minutes", "0");
         if (org.postiljon.store.postgres.TestStore.onPostgres() && !extra.containsKey("store")) {
