@@ -127,7 +127,8 @@ public final class Node implements AutoCloseable {
                 sasl, throttle, limits, plaintextOnLoopback, new RecentTracker(), parses, model.quotas(), model.acl())));
         listen("pop3", new Pop3Server(new Pop3Services(model.directory(), model.mailboxes(), model.messages(), tls, sasl,
                 throttle, Pop3Limits.DEFAULT, plaintextOnLoopback, model.leases())));
-        listen("managesieve", new org.postiljon.managesieve.ManageSieveServer(new org.postiljon.managesieve.ManageSieveServices(model.directory(),
+        // RFC 5804 has no implicit-TLS port: one listener, with STARTTLS.
+        listen("managesieve", null, new org.postiljon.managesieve.ManageSieveServer(new org.postiljon.managesieve.ManageSieveServices(model.directory(),
                 model.sieveScripts(), tls, sasl, throttle, plaintextOnLoopback)));
         outbound = new OutboundSender(model.queue(), model.directory(), model.messages(), outboundOptions())
                 // Another node's claims run out after a lease lifetime: look that often, at most every 30 s.

@@ -6,6 +6,14 @@ final class EncodedCharacters {
     private EncodedCharacters() { }
 
     static String decode(String s) {
+        return substitute(s, EncodedCharacters::decodeOne);
+    }
+
+    /**
+     * Every {@code ${inner}} of {@code s} replaced by {@code f(inner)}, or kept as written where
+     * that is null (RFC 5228 §2.4.2.4 and RFC 5229 §3 read such references alike).
+     */
+    static String substitute(String s, java.util.function.Function<String, String> f) {
         StringBuilder b = new StringBuilder();
         int i = 0;
         while (i < s.length()) {
@@ -16,9 +24,8 @@ final class EncodedCharacters {
                 break;
             }
             b.append(s, i, open);
-            String inner = s.substring(open + 2, close);
-            String decoded = decodeOne(inner);
-            b.append(decoded != null ? decoded : s.substring(open, close + 1)); // not an encoding: kept as written
+            String replaced = f.apply(s.substring(open + 2, close));
+            b.append(replaced != null ? replaced : s.substring(open, close + 1));
             i = close + 1;
         }
         return b.toString();

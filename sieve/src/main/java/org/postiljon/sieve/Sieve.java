@@ -330,28 +330,15 @@ public final class Sieve {
         String expand(String s) {
             if (encoded && s.contains("${")) s = EncodedCharacters.decode(s);
             if (!variables || !s.contains("${")) return s;
-            StringBuilder b = new StringBuilder();
-            int i = 0;
-            while (i < s.length()) {
-                int open = s.indexOf("${", i);
-                int close = open < 0 ? -1 : s.indexOf('}', open);
-                if (open < 0 || close < 0) {
-                    b.append(s, i, s.length());
-                    break;
-                }
-                b.append(s, i, open);
-                String name = s.substring(open + 2, close).toLowerCase(Locale.ROOT);
+            return EncodedCharacters.substitute(s, inner -> {
+                String name = inner.toLowerCase(Locale.ROOT);
                 if (name.matches("[0-9]+")) {
                     int n = Integer.parseInt(name.length() > 3 ? "999" : name);
-                    b.append(n < matched.size() ? matched.get(n) : "");
-                } else if (name.matches("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)*")) {
-                    b.append(vars.getOrDefault(name, ""));
-                } else {
-                    b.append(s, open, close + 1); // not a variable reference: the text itself
+                    return n < matched.size() ? matched.get(n) : "";
                 }
-                i = close + 1;
-            }
-            return b.toString();
+                // Not a variable reference: the text itself.
+                return name.matches("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)*") ? vars.getOrDefault(name, "") : null;
+            });
         }
 
         boolean test(Test t) {

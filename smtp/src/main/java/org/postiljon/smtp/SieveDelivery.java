@@ -70,7 +70,7 @@ final class SieveDelivery {
         try {
             Script script = PARSED.get(text);
             if (script == null) PARSED.put(text, script = Sieve.compile(text));
-            result = Sieve.run(script, new SpoolMessage(spool, envelopeFrom, given));
+            result = Sieve.run(script, new MessageView(spool::head, spool.size(), envelopeFrom, given));
         } catch (Script.SyntaxError | Sieve.InvalidScript | RuntimeException e) {
             // A script stored before a stricter check, or a fault of ours: the message is kept, never lost.
             log.warn("the Sieve script of {} failed ({}); the message is kept in the INBOX", a.address(), e.getMessage());
@@ -132,22 +132,25 @@ final class SieveDelivery {
         new Reports(svc.directory(), svc.messages(), svc.queue(), svc.queued()).send(envelopeFrom, notice);
     }
 
-    /** The spooled message as a script sees it (header fields decoded once, the text read only for a body test). */
-    private static final class SpoolMessage implements Sieve.Message {
-        private final Spool spool;
+    /** A message as a script sees it (header fields decoded once, the text read only for a body test). */
+    static final class MessageView implements Sieve.Message {
+        private final java.util.function.IntFunction<byte[]> head;
+        private final long size;
         private final String from, to;
         private List<HeaderFields> fields;
         private String text;
 
-        SpoolMessage(Spool spool, String from, String to) {
-            this.spool = spool;
+        /** @param head the message's first n octets (fewer when it is shorter) */
+        MessageView(java.util.function.IntFunction<byte[]> head, long size, String from, String to) {
+            this.head = head;
+            this.size = size;
             this.from = from;
             this.to = to;
         }
 
         @Override
         public List<String> headers(String name) {
-            if (fields == null) fields = HeaderFields.of(spool.head(256 * 1024));
+            if (fields == null) fields = HeaderFields.of(head.apply(256 * 1024));
             List<String> out = new ArrayList<>();
             for (HeaderFields f : fields) if (f.name().equalsIgnoreCase(name)) out.add(f.value());
             return out;
@@ -165,13 +168,13 @@ final class SieveDelivery {
 
         @Override
         public long size() {
-            return spool.size();
+            return size;
         }
 
         @Override
         public String bodyText() {
             if (text != null) return text;
-            byte[] bytes = spool.head(1024 * 1024);
+            byte[] bytes = head.apply(1024 * 1024);
             try (InputStream in = new ByteArrayInputStream(bytes)) {
                 text = SearchText.of(bytes, new MessageParser().parse(in).body(), 1024 * 1024).body();
             } catch (IOException | RuntimeException e) {
