@@ -49,11 +49,11 @@ final class Delivery {
 
     /**
      * Delivers to one local recipient (a remote one is queued once for all: see queueRemote),
-     * through each account's Sieve script; throws when any delivery failed.
+     * through each account's Sieve script; throws when any delivery failed. The accounts that kept it.
      */
-    static void deliver(Session s, Envelope.Recipient r, Deliveries.Batch batch, Spool spool, byte[] fixups, boolean junk) {
-        if (r.remote()) return;
-        SieveDelivery.deliver(s.services, batch, r.address(), junk ? r.route().toJunk() : r.route(), spool, s.envelope.from(),
+    static List<Account> deliver(Session s, Envelope.Recipient r, Deliveries.Batch batch, Spool spool, byte[] fixups, boolean junk) {
+        if (r.remote()) return List.of();
+        return SieveDelivery.deliver(s.services, batch, r.address(), junk ? r.route().toJunk() : r.route(), spool, s.envelope.from(),
                 s.services.deliveries().received(via(s), r.address()), fixups);
     }
 
@@ -74,10 +74,11 @@ final class Delivery {
      */
     static List<Envelope.Recipient> deliverAll(Session s, Spool spool, byte[] fixups, List<MailboxException.OverQuota> why, boolean junk) {
         List<Envelope.Recipient> full = new ArrayList<>();
+        java.util.Map<Envelope.Recipient, List<Account>> kept = new java.util.LinkedHashMap<>();
         try (Deliveries.Batch batch = begin(s, fixups, spool)) {
             for (Envelope.Recipient r : s.envelope.recipients()) {
                 try {
-                    deliver(s, r, batch, spool, fixups, junk);
+                    kept.put(r, deliver(s, r, batch, spool, fixups, junk));
                 } catch (MailboxException.OverQuota e) {
                     full.add(r);
                     why.add(e);
@@ -87,9 +88,7 @@ final class Delivery {
         queueRemote(s, spool, fixups);
         if (!junk) {
             forward(s, spool, fixups);
-            for (Envelope.Recipient r : s.envelope.recipients()) {
-                if (!r.remote() && !full.contains(r)) VacationReplies.answer(s.services, s.envelope.from(), r.address(), r.route().accounts(), spool);
-            }
+            kept.forEach((r, accounts) -> VacationReplies.answer(s.services, s.envelope.from(), r.address(), accounts, spool));
         }
         return full;
     }
@@ -306,10 +305,11 @@ final class Delivery {
             if (s.mode == Mode.LMTP) {
                 // RFC 2033 §4.2: one reply per recipient, in RCPT order.
                 List<Envelope.Recipient> ok = new ArrayList<>();
+                java.util.Map<Envelope.Recipient, List<Account>> kept = new java.util.LinkedHashMap<>();
                 try (Deliveries.Batch batch = begin(s, fixups, spool)) {
                     for (Envelope.Recipient rcpt : s.envelope.recipients()) {
                         try {
-                            deliver(s, rcpt, batch, spool, fixups, false);
+                            kept.put(rcpt, deliver(s, rcpt, batch, spool, fixups, false));
                             ok.add(rcpt);
                             s.reply(250, "2.0.0", "<" + rcpt.address() + "> delivered");
                         } catch (MailboxException.OverQuota e) {
@@ -323,7 +323,7 @@ final class Delivery {
                 }
                 try {
                     forward(s, spool, fixups);
-                    for (Envelope.Recipient rcpt : ok) VacationReplies.answer(s.services, s.envelope.from(), rcpt.address(), rcpt.route().accounts(), spool);
+                    kept.forEach((rcpt, accounts) -> VacationReplies.answer(s.services, s.envelope.from(), rcpt.address(), accounts, spool));
                 } catch (RuntimeException e) {
                     log.error("forwarding a message delivered over LMTP failed; the local copies were delivered", e);
                 }

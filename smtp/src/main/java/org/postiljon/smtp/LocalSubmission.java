@@ -85,9 +85,10 @@ public final class LocalSubmission implements Submission {
                         continue;
                     }
                     try {
-                        SieveDelivery.deliver(svc, batch, given, route.get(), spool, sender.toString(), svc.deliveries().received(VIA, given), fixups);
+                        List<Account> kept = SieveDelivery.deliver(svc, batch, given, route.get(), spool, sender.toString(),
+                                svc.deliveries().received(VIA, given), fixups);
                         out.add(new Outcome(given, Outcome.Status.DELIVERED, null));
-                        VacationReplies.answer(svc, sender.toString(), given, route.get().accounts(), spool);
+                        VacationReplies.answer(svc, sender.toString(), given, kept, spool);
                     } catch (MailboxException.OverQuota e) {
                         out.add(new Outcome(given, Outcome.Status.REFUSED, Delivery.quotaError(e, given).getMessage()));
                     }

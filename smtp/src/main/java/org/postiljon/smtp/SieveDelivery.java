@@ -52,19 +52,25 @@ final class SieveDelivery {
      * Delivers to every account of {@code route}: through its script when it has one.
      *
      * @param trace the Received and Delivered-To fields a redirected copy leaves with
+     * @return the accounts that kept the message (not those whose script discarded, rejected or
+     *         only redirected it): the ones whose vacation response may answer it
      */
-    static void deliver(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Spool spool, String envelopeFrom,
-                        String trace, byte[] fixups) {
+    static List<Account> deliver(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Spool spool, String envelopeFrom,
+                                 String trace, byte[] fixups) {
         List<Account> plain = new ArrayList<>();
+        List<Account> kept = new ArrayList<>();
         for (Account a : route.accounts()) {
             Optional<String> script = route.junk() ? Optional.empty() : svc.sieveScripts().active(a);
             if (script.isEmpty()) plain.add(a);
-            else run(svc, batch, given, route, a, script.get(), spool, envelopeFrom, trace, fixups);
+            else if (run(svc, batch, given, route, a, script.get(), spool, envelopeFrom, trace, fixups)) kept.add(a);
         }
         if (!plain.isEmpty()) batch.deliver(given, new Deliveries.Route(route.address(), plain, route.folder(), route.junk(), List.of()));
+        kept.addAll(plain);
+        return kept;
     }
 
-    private static void run(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Account a, String text, Spool spool,
+    /** Runs one account's script and does what it says; whether the message was stored for the account. */
+    private static boolean run(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Account a, String text, Spool spool,
                             String envelopeFrom, String trace, byte[] fixups) {
         Sieve.Result result;
         try {
@@ -75,7 +81,7 @@ final class SieveDelivery {
             // A script stored before a stricter check, or a fault of ours: the message is kept, never lost.
             log.warn("the Sieve script of {} failed ({}); the message is kept in the INBOX", a.address(), e.getMessage());
             batch.deliverTo(given, a, route.folder(), Flags.NONE);
-            return;
+            return true;
         }
         if (result.error() != null) log.info("the Sieve script of {} stopped: {}; the message is kept", a.address(), result.error());
         for (Action action : result.actions()) {
@@ -90,6 +96,7 @@ final class SieveDelivery {
                         v.addresses(), spool);
             }
         }
+        return result.actions().stream().anyMatch(x -> x instanceof Action.Keep || x instanceof Action.FileInto);
     }
 
     private static void fileInto(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Account a, Action.FileInto f) {

@@ -89,10 +89,19 @@ class SieveDeliveryTest {
             assertEquals(1, count(server, dave, "INBOX"));
             assertEquals(3, count(server, alice, "INBOX"), "discarded for alice");
 
+            // The JMAP vacation response answers only what the script kept: not a discarded message, a kept one.
+            server.model.vacations().set(alice, new org.postiljon.mailbox.api.Vacation(true, null, null, "Away", "away", null));
+            send(mx, "alice@example.org", "From: bob@example.org\r\nTo: alice@example.org\r\nSubject: a spam offer\r\n\r\nx\r\n");
+            assertEquals(2, VacationTest.inbox(server, bob).size(), "no reply for discarded mail");
+            send(mx, "alice@example.org", "From: bob@example.org\r\nTo: alice@example.org\r\nSubject: hello\r\n\r\nx\r\n");
+            assertEquals(3, VacationTest.inbox(server, bob).size(), "a reply for kept mail");
+            assertTrue(VacationTest.inbox(server, bob).getLast().contains("Subject: Away\r\n"));
+            server.model.vacations().set(alice, org.postiljon.mailbox.api.Vacation.OFF);
+
             // No active script: mail as before.
             scripts.activate(alice, null);
             send(mx, "alice@example.org", "From: bob@example.org\r\nTo: alice@example.org\r\nSubject: a spam offer\r\n\r\nx\r\n");
-            assertEquals(4, count(server, alice, "INBOX"));
+            assertEquals(5, count(server, alice, "INBOX"));
             assertThrows(MailboxException.NotAllowed.class, () -> scripts.activate(alice, "nonesuch"));
         }
     }
