@@ -112,7 +112,7 @@ final class Session {
                     capabilities();
                     ok(null);
                 }
-                case "NOOP" -> ok(args.isEmpty() ? null : "(TAG " + quoted(args.getFirst()) + ") \"Done\"", true);
+                case "NOOP" -> okRaw(args.isEmpty() ? null : "(TAG " + quoted(args.getFirst()) + ") \"Done\"");
                 case "LOGOUT" -> {
                     ok("Logout complete");
                     done = true;
@@ -285,7 +285,7 @@ final class Session {
         connection.readTimeout(IDLE);
         byte[] extra = ((SaslStep.Success) outcome).additional();
         // RFC 5804 §2.1: SCRAM's server-final message goes with the OK as a SASL response code.
-        ok(extra.length == 0 ? null : "(SASL " + quoted(Base64.getEncoder().encodeToString(extra)) + ")", true);
+        okRaw(extra.length == 0 ? null : "(SASL " + quoted(Base64.getEncoder().encodeToString(extra)) + ")");
     }
 
     private static byte[] decode(String b64) {
@@ -367,11 +367,11 @@ final class Session {
     // ---- responses ----
 
     private void ok(String text) throws IOException {
-        ok(text == null ? null : quoted(text), true);
+        okRaw(text == null ? null : quoted(text));
     }
 
     /** OK with an already formatted tail (a response code and/or a quoted string), or none. */
-    private void ok(String tail, boolean formatted) throws IOException {
+    private void okRaw(String tail) throws IOException {
         errors = 0;
         line(tail == null ? "OK" : "OK " + tail);
     }

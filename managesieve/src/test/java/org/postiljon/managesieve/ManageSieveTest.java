@@ -129,6 +129,8 @@ class ManageSieveTest {
                         c.send("PUTSCRIPT \"big\" " + literal(huge)));
                 assertEquals(List.of("OK \"Done\"").getFirst().substring(0, 2), c.send("NOOP").getFirst().substring(0, 2));
                 assertEquals(List.of("NO \"unknown command FROB\""), c.send("FROB"));
+                assertEquals(List.of("NO \"a quoted string that does not end\""), c.send("PUTSCRIPT \"open"));
+                assertEquals(List.of("NO \"expected 2 arguments\""), c.send("RENAMESCRIPT \"filters\""));
                 assertEquals(List.of("OK \"Logout complete\""), c.send("LOGOUT"));
             }
             assertEquals(List.of(new SieveScripts.Script("filters", SCRIPT, true)), node.model.sieveScripts().list(alice));

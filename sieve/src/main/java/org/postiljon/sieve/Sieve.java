@@ -410,6 +410,9 @@ public final class Sieve {
 
     /** The arguments of one command or test: tags (with their values) apart from the positional ones. */
     static final class Args {
+        /** Tags that take the next argument as their value. */
+        private static final Set<String> VALUED = Set.of("comparator", "value", "count", "days", "seconds", "subject", "from", "addresses",
+                "handle", "flags", "content");
         final int line;
         final Map<String, Argument> tags = new HashMap<>();
         final List<Argument> positional = new ArrayList<>();
@@ -421,8 +424,7 @@ public final class Sieve {
             for (int i = 0; i < arguments.size(); i++) {
                 if (arguments.get(i) instanceof Tag t) {
                     // These tags take the next argument as their value.
-                    boolean valued = Set.of("comparator", "value", "count", "days", "seconds", "subject", "from", "addresses", "handle", "flags",
-                            "content").contains(t.name());
+                    boolean valued = VALUED.contains(t.name());
                     Argument value = valued && i + 1 < arguments.size() ? arguments.get(++i) : null;
                     if (valued && value == null) throw new RunError(line, ":" + t.name() + " needs a value");
                     tags.put(t.name(), value == null ? t : value);
