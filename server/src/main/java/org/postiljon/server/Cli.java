@@ -90,7 +90,7 @@ final class Cli {
               sieve list ADDRESS                   the account's scripts, * the active one
               sieve get ADDRESS NAME               print a script
               sieve remove ADDRESS NAME            delete a script that is not active
-            """;
+            """ + TransferCommands.USAGE;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final MailboxModel model;
@@ -99,6 +99,7 @@ final class Cli {
     private final PrintStream out;
     private final boolean json;
     private final BufferedReader stdin;
+    private final TransferCommands transfers;
 
     Cli(MailboxModel model, PrintStream out, boolean json) {
         this.model = model;
@@ -107,6 +108,7 @@ final class Cli {
         this.out = out;
         this.json = json;
         this.stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        this.transfers = new TransferCommands(model, out, json, stdin);
     }
 
     /** One admin command: its verb (for commands that share a method) and the words after it. */
@@ -155,7 +157,21 @@ final class Cli {
             Map.entry("sieve activate", this::sieve),
             Map.entry("sieve list", this::sieve),
             Map.entry("sieve get", this::sieve),
-            Map.entry("sieve remove", this::sieve));
+            Map.entry("sieve remove", this::sieve),
+            Map.entry("import imap", this::importMail),
+            Map.entry("import pop3", this::importMail),
+            Map.entry("import maildir", this::importMail),
+            Map.entry("import mbox", this::importMail),
+            Map.entry("export maildir", this::export),
+            Map.entry("export mbox", this::export));
+
+    private void importMail(String verb, List<String> rest) throws IOException {
+        transfers.importMail(verb, rest);
+    }
+
+    private void export(String verb, List<String> rest) throws IOException {
+        transfers.export(verb, rest);
+    }
 
     void run(List<String> args) throws IOException {
         if (args.size() == 1 && args.getFirst().equals("check")) {
@@ -648,7 +664,7 @@ final class Cli {
         out.println(JSON.writeValueAsString(node));
     }
 
-    private static String option(List<String> args, String name) {
+    static String option(List<String> args, String name) {
         int i = args.indexOf(name);
         if (i < 0) return null;
         if (i + 1 >= args.size()) throw new Usage(name + " needs a value");
@@ -662,13 +678,24 @@ final class Cli {
         return args.remove(name);
     }
 
-    private static String one(List<String> args, String what) {
+    static String one(List<String> args, String what) {
         if (args.size() != 1) throw new Usage("expected " + what + (args.isEmpty() ? "" : ", got: " + String.join(" ", args)));
         if (args.getFirst().startsWith("--")) throw new Usage("unknown option: " + args.getFirst());
         return args.getFirst();
     }
 
-    private static void none(List<String> args) {
+    static void none(List<String> args) {
         if (!args.isEmpty()) throw new Usage("unexpected: " + String.join(" ", args));
+    }
+
+    /** A whole number from the command line within [min, max]. */
+    static int number(String text, String what, int min, int max) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= min && n <= max) return n;
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new Usage(what + " must be a number from " + min + " to " + max);
     }
 }

@@ -42,7 +42,8 @@ class ArchitectureTest {
             Map.entry("smtp", Set.of("mailbox-api", "mime", "net", "mailauth", "sieve")),
             Map.entry("jmap", Set.of("mailbox-api", "mime")),
             Map.entry("web", Set.of("jmap", "mailbox-api", "net")),
-            Map.entry("server", Set.of("mailbox-api", "mime", "mailauth", "sieve", "mailbox", "store-embedded", "store-postgres", "store-spi", "net", "imap", "pop3", "managesieve", "smtp", "jmap", "web")),
+            Map.entry("transfer", Set.of("mailbox-api")),
+            Map.entry("server", Set.of("mailbox-api", "mime", "mailauth", "sieve", "mailbox", "store-embedded", "store-postgres", "store-spi", "net", "imap", "pop3", "managesieve", "smtp", "jmap", "web", "transfer")),
             Map.entry("imap-conformance", Set.of()), // tests only
             Map.entry("bench", Set.of("mailbox", "mailbox-api", "store-embedded", "store-spi", "mime", "testkit")));
 
@@ -65,6 +66,7 @@ class ArchitectureTest {
             Map.entry("smtp", "org.postiljon.smtp.."),
             Map.entry("jmap", "org.postiljon.jmap.."),
             Map.entry("web", "org.postiljon.web.."),
+            Map.entry("transfer", "org.postiljon.transfer.."),
             Map.entry("server", "org.postiljon.server.."),
             Map.entry("imap-conformance", "org.postiljon.conformance.."),
             Map.entry("bench", "org.postiljon.bench.."));
