@@ -169,7 +169,7 @@ public final class Node implements AutoCloseable {
                 web = WebServer.start(new WebServices(jmap, model.directory(), throttle, tls.context(), plaintextOnLoopback, sessions,
                         new WebLimits((int) settings.number("limits.connections"), (int) settings.number("web.connections-per-ip"),
                                 (int) settings.number("web.streams-per-account"), (int) settings.number("web.streams-per-ip")),
-                        clientSetup()), http.orElse(null), https.orElse(null));
+                        clientSetup(), new org.postiljon.transfer.Exporter(model.mailboxes(), model.messages())), http.orElse(null), https.orElse(null));
             } catch (Exception e) {
                 throw new IOException("cannot start the web listeners: " + e.getMessage(), e);
             }

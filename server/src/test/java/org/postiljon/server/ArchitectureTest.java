@@ -41,7 +41,7 @@ class ArchitectureTest {
             Map.entry("managesieve", Set.of("mailbox-api", "net")),
             Map.entry("smtp", Set.of("mailbox-api", "mime", "net", "mailauth", "sieve")),
             Map.entry("jmap", Set.of("mailbox-api", "mime")),
-            Map.entry("web", Set.of("jmap", "mailbox-api", "net")),
+            Map.entry("web", Set.of("jmap", "mailbox-api", "net", "transfer")),
             Map.entry("transfer", Set.of("mailbox-api")),
             Map.entry("server", Set.of("mailbox-api", "mime", "mailauth", "sieve", "mailbox", "store-embedded", "store-postgres", "store-spi", "net", "imap", "pop3", "managesieve", "smtp", "jmap", "web", "transfer")),
             Map.entry("imap-conformance", Set.of()), // tests only

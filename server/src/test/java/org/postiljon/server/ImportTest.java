@@ -230,6 +230,39 @@ class ImportTest {
         }
     }
 
+    @Test
+    void theWebmailHandsTheUserTheirWholeMailboxAsAZipOfMboxFilesThatImportBack(@TempDir Path dir) throws Exception {
+        Path data = postiljon(dir.resolve("data"));
+        assertEquals(0, cli(data, "import", "maildir", dovecot.maildir("bob").toString(), WebNode.ALICE).code());
+        Path unzipped = Files.createDirectories(dir.resolve("unzipped"));
+        try (WebNode node = new WebNode(data)) {
+            var anonymous = node.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.base() + "/webmail/archive")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, anonymous.statusCode());
+            var r = node.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.base() + "/webmail/archive"))
+                    .header("Authorization", WebNode.basic(WebNode.ALICE)).build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, r.statusCode());
+            assertEquals("application/zip", r.headers().firstValue("Content-Type").orElseThrow());
+            assertTrue(r.headers().firstValue("Content-Disposition").orElseThrow().startsWith("attachment; filename=\"alice@example.test-"));
+            List<String> entries = new ArrayList<>();
+            try (var zip = new java.util.zip.ZipInputStream(r.body(), StandardCharsets.UTF_8)) {
+                for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                    entries.add(e.getName());
+                    Path to = unzipped.resolve(e.getName());
+                    Files.createDirectories(to.getParent());
+                    Files.copy(zip, to);
+                }
+            }
+            assertTrue(entries.containsAll(List.of("INBOX.mbox", "Sent.mbox", "Projekt/Über.mbox", "Projekt/Über/Ärger & Co.mbox", "Archive/2024.mbox")), entries.toString());
+        }
+        Path other = postiljon(dir.resolve("other"));
+        Result imported = cli(other, "import", "mbox", unzipped.toString(), WebNode.ALICE);
+        assertEquals(0, imported.code(), imported.out() + imported.err());
+        Map<String, String> same = new LinkedHashMap<>();
+        FOLDERS.values().forEach(v -> same.put(v, v));
+        assertSameMailboxes(data, other, WebNode.ALICE, same);
+    }
+
     /** Dovecot, given the exported Maildir as a user's, serves the same mailbox: folders, UIDs, flags, keywords, dates, bytes. */
     private static void dovecotServes(Path export, Path data) throws Exception {
         Path home = dovecot.maildir("dave");

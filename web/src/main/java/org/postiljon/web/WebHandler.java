@@ -61,6 +61,8 @@ final class WebHandler extends Handler.Abstract {
     private final Set<BlockingQueue<ObjectNode>> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final ObjectNode STOP = JSON.createObjectNode();
 
+    private final Slots<String> archivesPerAccount = new Slots<>(1);
+
     WebHandler(WebServices svc) {
         this.svc = svc;
         this.sessions = svc.sessions();
@@ -109,6 +111,11 @@ final class WebHandler extends Handler.Abstract {
             return;
         }
         if (svc.clients() != null && setup(req, res, path, method)) return;
+        if (path.equals("/webmail/archive") && method.equals("GET") && svc.archives() != null) {
+            Optional<Account> account = authenticate(req, res, false);
+            if (account.isPresent()) archive(res, account.get());
+            return;
+        }
         if (path.equals("/.well-known/jmap") || path.startsWith("/jmap/")) {
             Optional<Account> account = authenticate(req, res, !method.equals("GET"));
             if (account.isEmpty()) return;
@@ -169,6 +176,30 @@ final class WebHandler extends Handler.Abstract {
             send(res, 200, "application/x-apple-aspen-config", clients.appleProfile(a.get()));
         }
         return true;
+    }
+
+    /**
+     * The user's whole mailbox as a zip of mbox files, one per folder (what Thunderbird's and mutt's
+     * import read), streamed as it is written. One at a time per account: an archive reads every message.
+     */
+    private void archive(Response res, Account a) throws IOException {
+        String account = String.valueOf(a.id());
+        if (!archivesPerAccount.take(account)) {
+            json(res, 429, problemJson("about:blank", "an archive of this mailbox is being made already; try again when it is done"));
+            return;
+        }
+        try {
+            String name = a.address().toString().replaceAll("[^A-Za-z0-9@._-]", "_") + "-" + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + ".zip";
+            res.setStatus(200);
+            res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/zip");
+            res.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            res.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"");
+            try (OutputStream out = new java.io.BufferedOutputStream(Content.Sink.asOutputStream(res), 64 * 1024)) {
+                svc.archives().mboxZip(a, out);
+            }
+        } finally {
+            archivesPerAccount.release(account);
+        }
     }
 
     private static Optional<EmailAddress> address(String text) {

@@ -14,6 +14,7 @@ import org.postiljon.net.AuthThrottle;
  * @param sessions            webmail sign-ins (in the store: every node sees them)
  * @param limits              connections and event streams
  * @param clients             what mail programs are told to set themselves up (autoconfig); null: not served
+ * @param archives            writes a user's whole mailbox as a zip of mbox files (the webmail's download); null: not served
  */
 public record WebServices(Jmap jmap, Directory directory, AuthThrottle throttle, SSLContext tls, boolean plaintextOnLoopback,
-                          WebSessions sessions, WebLimits limits, ClientSetup clients) { }
+                          WebSessions sessions, WebLimits limits, ClientSetup clients, org.postiljon.transfer.Exporter archives) { }
