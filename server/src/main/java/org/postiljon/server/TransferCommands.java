@@ -39,9 +39,12 @@ final class TransferCommands {
                                                    copy a mailbox from another server (imaps://host, pop3s://host ...)
               import imap|pop3 URL --csv FILE [--parallel N] [--admin ADMIN --password-file F]
                                                    many: lines of source-user,password,address (no password with --admin)
-                  [--insecure-tls] [--verify-content]  accept any certificate; fetch everything again and compare bytes
-              import maildir|mbox PATH ADDRESS [--folder NAME] [--verify-content]
+                  [--insecure-tls]                 accept the source's certificate unchecked
+              import maildir|mbox PATH ADDRESS [--folder NAME]
                                                    a Maildir (Dovecot, Courier) or mbox file or directory; run again to catch up
+                  [--verify-content]               every import: fetch everything again and compare the bytes
+                  [--keep-flags-here]              do not take the source's flags for messages already here
+                  [--repeat MINUTES [--passes N]]  live migration: a pass every MINUTES until stopped (or N passes)
               export maildir|mbox ADDRESS DIR      the account's own folders as a Maildir or as mbox files
             """;
 
@@ -73,6 +76,11 @@ final class TransferCommands {
     void importMail(String kind, List<String> rest) throws IOException {
         boolean verify = rest.remove("--verify-content");
         boolean insecure = rest.remove("--insecure-tls");
+        boolean keepFlags = rest.remove("--keep-flags-here");
+        String repeatText = Cli.option(rest, "--repeat"), passesText = Cli.option(rest, "--passes");
+        if (passesText != null && repeatText == null) throw new Cli.Usage("--passes goes with --repeat MINUTES");
+        int every = repeatText == null ? 0 : Cli.number(repeatText, "--repeat", 0, 24 * 60);
+        int passes = repeatText == null ? 1 : passesText == null ? Integer.MAX_VALUE : Cli.number(passesText, "--passes", 1, 1_000_000);
         List<Job> jobs = new ArrayList<>();
         int parallel = 1;
         switch (kind) {
@@ -108,16 +116,32 @@ final class TransferCommands {
             }
             default -> throw new Cli.Usage("import what? imap, pop3, maildir or mbox");
         }
-        run(jobs, parallel, verify);
+        for (int pass = 1; ; pass++) {
+            if (passes > 1 && !json) out.println("pass " + pass + (passes == Integer.MAX_VALUE ? "" : " of " + passes) + " at " + java.time.Instant.now());
+            boolean last = pass >= passes;
+            try {
+                run(jobs, parallel, verify, keepFlags);
+            } catch (IOException e) {
+                if (last) throw e;
+                out.println("pass " + pass + ": " + e.getMessage()); // the next pass goes on where this one stopped
+            }
+            if (last) return;
+            try {
+                Thread.sleep(java.time.Duration.ofMinutes(every));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
-    private void run(List<Job> jobs, int parallel, boolean verify) throws IOException {
+    private void run(List<Job> jobs, int parallel, boolean verify, boolean keepFlags) throws IOException {
         List<Importer.Report> reports = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(parallel, Thread.ofVirtual().factory())) {
             List<Future<Importer.Report>> running = new ArrayList<>();
             for (Job job : jobs) {
                 String who = job.account().address().toString();
-                Importer importer = new Importer(model.mailboxes(), model.messages(), verify, line -> {
+                Importer importer = new Importer(model.mailboxes(), model.messages(), verify, keepFlags, line -> {
                     if (!json) out.println(who + ": " + line);
                 });
                 running.add(pool.submit(() -> {

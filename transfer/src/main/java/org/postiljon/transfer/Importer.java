@@ -52,17 +52,21 @@ public final class Importer {
     private final Mailboxes mailboxes;
     private final Messages messages;
     private final boolean verifyContent;
+    private final boolean keepFlagsHere;
     private final Consumer<String> progress;
 
     /**
      * @param verifyContent also fetch every message already here from the source again and compare
      *                      its bytes (a full check for the final pass; costs a whole download)
+     * @param keepFlagsHere leave the flags of messages already here as they are (users work here
+     *                      already, after the cut-over) instead of taking the source's
      * @param progress      a line per folder as it is done
      */
-    public Importer(Mailboxes mailboxes, Messages messages, boolean verifyContent, Consumer<String> progress) {
+    public Importer(Mailboxes mailboxes, Messages messages, boolean verifyContent, boolean keepFlagsHere, Consumer<String> progress) {
         this.mailboxes = mailboxes;
         this.messages = messages;
         this.verifyContent = verifyContent;
+        this.keepFlagsHere = keepFlagsHere;
         this.progress = progress;
     }
 
@@ -163,7 +167,7 @@ public final class Importer {
                     continue;
                 }
                 already++;
-                if (source.keepsFlags() && !m.flags().equals(i.flags())) {
+                if (source.keepsFlags() && !keepFlagsHere && !m.flags().equals(i.flags())) {
                     messages.store(account, target, UidSet.of(m.uid()), new FlagUpdate(FlagUpdate.Mode.REPLACE, i.flags()));
                     flagged++;
                 }
