@@ -307,6 +307,42 @@ class ImportTest {
     }
 
     @Test
+    void anImportStoppedByTheQuotaGoesOnWhereItStoppedWhenRunAgain(@TempDir Path dir) throws Exception {
+        Path data = postiljon(dir.resolve("data"));
+        // Room for 40 messages: INBOX (32) and Archive/2024 (5) fit, Trash's batch of 5 does not (a batch is appended whole or not at all).
+        assertEquals(0, cli(data, "account", "quota", WebNode.ALICE, "unlimited", "--messages", "40").code());
+        String[] args = {"import", "maildir", dovecot.maildir("bob").toString(), WebNode.ALICE};
+        Result stopped = cli(data, args);
+        assertEquals(1, stopped.code(), stopped.out());
+        assertTrue(stopped.out().contains("over quota here") && stopped.out().contains("raise the quota and run again"), stopped.out());
+        assertTrue(stopped.out().contains("NOT CLEAN"), stopped.out());
+        assertEquals(0, cli(data, "account", "quota", WebNode.ALICE, "unlimited", "--messages", "unlimited").code());
+        Result resumed = cli(data, args);
+        assertEquals(0, resumed.code(), resumed.out());
+        assertTrue(resumed.out().contains("62 of 62 messages here (25 copied now)"), "the first 37 are not copied twice: " + resumed.out());
+        // The quota warnings this server sent on the way are in INBOX too: "only here", no fault.
+        assertTrue(resumed.out().contains("32 there,      0 copied,     32 already here,     0 flags changed, 2 only here"), resumed.out());
+        Map<String, String> others = new LinkedHashMap<>(FOLDERS);
+        others.remove("INBOX");
+        assertSameMailboxes(dovecot.imapPort, "bob", USERS.get("bob"), data, WebNode.ALICE, others);
+    }
+
+    @Test
+    void aMessageLargerThanThisServerTakesIsNamedAndTheReportIsNotClean(@TempDir Path dir) throws Exception {
+        Path data = postiljon(dir.resolve("data"));
+        Path mbox = Files.writeString(dir.resolve("two.mbox"), "From a@example.net Mon Jan  1 00:00:00 2024\nSubject: small\n\nsmall\n\n"
+                + "From a@example.net Mon Jan  1 00:00:01 2024\nSubject: large\n\n" + "x".repeat(2000) + "\n\n");
+        Path config = Files.writeString(dir.resolve("small.conf"), "data.dir = " + data + "\nlimits.max-message-bytes = 1000\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"--config", config.toString(), "import", "mbox", mbox.toString(), WebNode.ALICE, "--folder", "INBOX"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(1, code, text + err);
+        assertTrue(text.contains("not copied, larger than this server takes: INBOX ") && text.contains("(2020 octets)"), text);
+        assertTrue(text.contains("1 of 2 messages here (1 copied now)"), text);
+    }
+
+    @Test
     void badSourcesAndWordsGetOneLineAndAnExitCode(@TempDir Path dir) throws Exception {
         Path data = postiljon(dir.resolve("data"));
         Result wrong = cli(data, "import", "imap", "imap://127.0.0.1:" + dovecot.imapPort, "--user", "alice", WebNode.ALICE,
