@@ -15,6 +15,7 @@ import org.postiljon.mailbox.api.Retention;
 import org.postiljon.mailbox.api.SendingLimits;
 import org.postiljon.mailbox.api.SieveScripts;
 import org.postiljon.mailbox.api.SigningKeys;
+import org.postiljon.mailbox.api.SpamClassifier;
 import org.postiljon.mailbox.api.Vacations;
 import org.postiljon.store.spi.BlobStore;
 import org.postiljon.store.spi.MetadataStore;
@@ -24,7 +25,7 @@ import org.postiljon.store.spi.SearchIndex;
 public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes,
                            OutboundQueue queue, BlobSweeper sweeper, Quotas quotas, Acl acl, Retention retention,
                            SearchIndexer indexer, StoredLeases leases, SigningKeys signingKeys, SendingLimits sendingLimits,
-                           Vacations vacations, SieveScripts sieveScripts) {
+                           Vacations vacations, SieveScripts sieveScripts, SpamClassifier spam) {
 
     /**
      * Routing and local delivery for this model.
@@ -58,11 +59,12 @@ public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages me
         SearchIndexer indexer = new SearchIndexer(store, blobs, index);
         StoredLeases leases = new StoredLeases(store, clock, leaseLifetime);
         StoredDirectory directory = new StoredDirectory(store, passwords, new VerifiedCredentials(limits.credentialCacheTtl(), limits.credentialCacheEntries(), clock));
+        StoredSpamClassifier spam = new StoredSpamClassifier(store, blobs);
         return new MailboxModel(directory, new StoredMailboxes(store, bus, limits.maxMailboxesPerAccount()),
-                new StoredMessages(store, blobs, index, bus, limits, clock, indexer::wake), bus, new StoredQueue(store, blobs, limits, leases),
+                new StoredMessages(store, blobs, index, bus, limits, clock, indexer::wake, spam), bus, new StoredQueue(store, blobs, limits, leases),
                 new BlobSweeper(store, blobs, index, leases), new StoredQuotas(store, admins), new StoredAcl(store),
                 new StoredRetention(store, bus, leases), indexer, leases, new StoredSigningKeys(store, clock),
                 new StoredSendingLimits(store, directory, clock), new StoredVacations(store, clock),
-                new StoredSieveScripts(store));
+                new StoredSieveScripts(store), spam);
     }
 }

@@ -170,10 +170,11 @@ final class StoredDeliveries implements Deliveries {
         }
 
         @Override
-        public void deliverTo(String given, Account a, MailboxName folder, Flags flags) {
+        public void deliverTo(String given, Account a, MailboxName to, Flags flags, String fields) {
+            MailboxName folder = to == null ? junk(a) : to;
             if (!done.add(a.id() + "/" + folder)) return;
             // Return-Path, Delivered-To and Received, RFC 5321 §4.4 (the addresses were checked: no CR or LF).
-            byte[] trace = ("Return-Path: <" + returnPath + ">\r\n" + "Delivered-To: " + given + "\r\n" + received(via, given))
+            byte[] trace = ("Return-Path: <" + returnPath + ">\r\n" + "Delivered-To: " + given + "\r\n" + received(via, given) + fields)
                     .getBytes(StandardCharsets.UTF_8);
             if (staged == null) staged = messages.stage(content.get(), Flags.NONE, Instant.now());
             StagedMessage copy = flags.equals(Flags.NONE) ? staged

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.AppendResult;
+import org.postiljon.mailbox.api.BlobId;
 import org.postiljon.mailbox.api.Change;
 import org.postiljon.mailbox.api.ChangeBus;
 import org.postiljon.mailbox.api.Collation;
@@ -24,6 +25,7 @@ import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.QuotaLimits;
 import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.SortKey;
+import org.postiljon.mailbox.api.SpecialUse;
 import org.postiljon.mailbox.api.StagedMessage;
 import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mailbox.api.ThreadNode;
@@ -61,11 +63,16 @@ final class StoredMessages implements Messages {
     }
 
     private final Runnable appended;
+    private final org.postiljon.mailbox.api.SpamClassifier spam;
 
-    /** @param appended told after every append (the search indexer wakes up) */
+    /**
+     * @param appended told after every append (the search indexer wakes up)
+     * @param spam     trained when the user moves mail into or out of Junk
+     */
     StoredMessages(MetadataStore store, BlobStore blobs, org.postiljon.store.spi.SearchIndex index, ChangeBus bus, MailboxLimits limits,
-                   java.time.Clock clock, Runnable appended) {
+                   java.time.Clock clock, Runnable appended, org.postiljon.mailbox.api.SpamClassifier spam) {
         this.appended = appended;
+        this.spam = spam;
         this.store = store;
         this.blobs = blobs;
         this.bus = bus;
@@ -387,6 +394,8 @@ final class StoredMessages implements Messages {
     private CopyResult transfer(Account account, MailboxName from, UidSet uids, MailboxName to, boolean move) {
         List<Change> changes = new ArrayList<>();
         long[] warn = {0, 0}; // the target's owner and the quota threshold it crossed
+        List<BlobId> training = new ArrayList<>();
+        Boolean[] trainAs = {null};
         CopyResult result = store.write(tx -> {
             changes.clear();
             Access.Target source = Access.resolve(tx, account, from, 'r', "read messages");
@@ -397,6 +406,9 @@ final class StoredMessages implements Messages {
             List<Long> targetUids = new ArrayList<>();
             if (messages.isEmpty()) return new CopyResult(target.mailbox().uidValidity(), sourceUids, targetUids);
             boolean sameOwner = source.ownerId() == target.ownerId();
+            training.clear();
+            trainAs[0] = sameOwner && source.ownerId() == account.id() ? junkMove(source.mailbox(), target.mailbox()) : null;
+            if (trainAs[0] != null) messages.forEach(m -> training.add(m.blobId()));
             long[] seqs = modSeqs(tx, target.ownerId(), source.ownerId());
             long modSeq = seqs[0], sourceModSeq = seqs[1];
             if (!(move && sameOwner)) { // a move within one account changes no usage and is always allowed
@@ -424,7 +436,19 @@ final class StoredMessages implements Messages {
         });
         changes.forEach(bus::publish);
         warn(warn[0], (int) warn[1]);
+        if (trainAs[0] != null) spam.trainLater(account, training, trainAs[0]);
         return result;
+    }
+
+    /**
+     * What a move or copy from one of the user's folders to another teaches the spam filter: into
+     * Junk, spam; out of Junk into anything but Trash, ham (deleting spam says nothing); else null.
+     */
+    static Boolean junkMove(Mailbox from, Mailbox to) {
+        boolean fromJunk = from.specialUse().orElse(null) == SpecialUse.JUNK, toJunk = to.specialUse().orElse(null) == SpecialUse.JUNK;
+        if (toJunk && !fromJunk) return Boolean.TRUE;
+        if (fromJunk && !toJunk && to.specialUse().orElse(null) != SpecialUse.TRASH) return Boolean.FALSE;
+        return null;
     }
 
     @Override
@@ -563,6 +587,8 @@ final class StoredMessages implements Messages {
         String contentPrefix = email.contentPrefix();
         List<Change> changes = new ArrayList<>();
         long[] warn = {0};
+        Boolean[] trainAs = {null};
+        BlobId[] content = {null};
         boolean found = store.write(tx -> {
             changes.clear();
             List<MessageInfo> copies = tx.messagesWithContent(account.id(), contentPrefix);
@@ -577,6 +603,12 @@ final class StoredMessages implements Messages {
             want.removeAll(u.removeFrom());
             for (long id : want) if (!own.containsKey(id)) throw new MailboxException.NoSuchMailbox("mailbox " + id); // only the account's own
             if (want.isEmpty()) throw new MailboxException.NotAllowed("an Email must stay in at least one mailbox (destroy it instead)");
+            // Into Junk from elsewhere teaches spam; out of Junk (not to Trash) teaches ham, as a move over IMAP.
+            java.util.function.Predicate<Long> junk = id -> own.get(id).specialUse().orElse(null) == SpecialUse.JUNK;
+            boolean wasJunk = now.stream().anyMatch(junk), isJunk = want.stream().anyMatch(junk);
+            boolean toTrash = want.stream().allMatch(id -> own.get(id).specialUse().orElse(null) == SpecialUse.TRASH);
+            trainAs[0] = isJunk && !wasJunk ? Boolean.TRUE : wasJunk && !isJunk && !toTrash ? Boolean.FALSE : null;
+            content[0] = copies.getFirst().blobId();
             List<Long> missing = want.stream().filter(id -> !now.contains(id)).toList();
             List<MessageInfo> leaving = copies.stream().filter(c -> !want.contains(c.mailboxId())).toList();
             MessageInfo staying = copies.stream().filter(c -> want.contains(c.mailboxId())).findFirst().orElse(null);
@@ -636,6 +668,7 @@ final class StoredMessages implements Messages {
         });
         changes.forEach(bus::publish);
         warn(account.id(), (int) warn[0]);
+        if (found && trainAs[0] != null && !changes.isEmpty()) spam.trainLater(account, List.of(content[0]), trainAs[0]);
         return found;
     }
 

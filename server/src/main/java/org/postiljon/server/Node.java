@@ -135,12 +135,12 @@ public final class Node implements AutoCloseable {
                 .start(java.util.Collections.min(List.of(Duration.ofSeconds(30), model.leases().lifetime())));
         org.postiljon.mailbox.api.Deliveries deliveries = model.deliveries(hostname(), settings.get("smtp.postmaster").isEmpty() ? null
                 : org.postiljon.mailbox.api.EmailAddress.parse(settings.get("smtp.postmaster")));
+        org.postiljon.mailauth.Dns dns = new org.postiljon.smtp.DnsResolver(settings.address("outbound.dns").orElse(null));
         SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl, throttle,
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
                 Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake, model.quotas(),
-                deliveries, new org.postiljon.smtp.DnsResolver(settings.address("outbound.dns").orElse(null)), model.signingKeys(),
-                model.sendingLimits(), new org.postiljon.mailauth.Srs(srsSecret()), model.vacations(),
-                model.sieveScripts());
+                deliveries, dns, model.signingKeys(), model.sendingLimits(), new org.postiljon.mailauth.Srs(srsSecret()), model.vacations(),
+                model.sieveScripts(), new org.postiljon.smtp.SpamFilter(model.directory(), model.spam(), dns, spamOptions()));
         listen("smtp", null, new SmtpServer(smtp, Mode.MX));
         listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
         // LMTP's clients are the front MTA's delivery agents, many connections from one address: a limit of their own.
@@ -185,6 +185,32 @@ public final class Node implements AutoCloseable {
     }
 
     /** smtp.srs-secret, else a random key made once and kept in the data directory (owner-only). */
+    /** spam.dnsbl ("zone=score, zone=score") and spam.rspamd-url. */
+    private org.postiljon.smtp.SpamFilter.Options spamOptions() {
+        java.util.Map<String, Double> zones = new java.util.LinkedHashMap<>();
+        for (String item : settings.get("spam.dnsbl").split(",")) {
+            String z = item.strip();
+            if (z.isEmpty()) continue;
+            int eq = z.indexOf('=');
+            try {
+                zones.put(eq < 0 ? z : z.substring(0, eq).strip(), eq < 0 ? 3.0 : Double.parseDouble(z.substring(eq + 1).strip()));
+            } catch (NumberFormatException e) {
+                throw new Settings.ConfigError("spam.dnsbl: not a score in '" + z + "' (expected zone=score, e.g. zen.spamhaus.org=3.5)");
+            }
+        }
+        String url = settings.get("spam.rspamd-url");
+        java.net.URI rspamd = null;
+        if (!url.isEmpty()) {
+            try {
+                rspamd = java.net.URI.create(url);
+                if (rspamd.getHost() == null || !(url.startsWith("http://") || url.startsWith("https://"))) throw new IllegalArgumentException();
+            } catch (IllegalArgumentException e) {
+                throw new Settings.ConfigError("spam.rspamd-url: expected http://host:port of rspamd's normal worker, not " + url);
+            }
+        }
+        return new org.postiljon.smtp.SpamFilter.Options(zones, rspamd);
+    }
+
     private byte[] srsSecret() throws IOException {
         String configured = settings.get("smtp.srs-secret");
         if (!configured.isEmpty()) {

@@ -74,6 +74,8 @@ public final class Settings {
             new Setting("outbound.smarthost", "", "Send all outgoing mail through this server (host:port) instead of looking up MX records. Empty: deliver directly."),
             new Setting("outbound.smarthost-user", "", "User for AUTH PLAIN at the smarthost (only ever sent over TLS). Empty: no AUTH."),
             new Setting("outbound.smarthost-password", "", "Password for outbound.smarthost-user."),
+            new Setting("spam.dnsbl", "", "DNS blocklists the spam filter asks about the sending address of mail arriving on port 25, with the score a listing adds: zone=score, comma separated (e.g. zen.spamhaus.org=3.5, bl.spamcop.net=2). Empty: none."),
+            new Setting("spam.rspamd-url", "", "rspamd's normal worker (e.g. http://127.0.0.1:11333): its verdict replaces the built-in rules (the users' own classifiers still count). Empty: the built-in rules."),
             new Setting("outbound.dns", "", "DNS server (host:port) for MX lookups and for SPF, DKIM and DMARC on arriving mail. Empty: the system's resolvers."),
             new Setting("outbound.lifetime-hours", "120", "How long outgoing mail is retried before it is returned to the sender (5 days)."),
             new Setting("outbound.delay-notice-hours", "4", "After how long senders are told (once) that their mail is still being retried. 0: never."),

@@ -29,21 +29,22 @@ class ArchitectureTest {
             Map.entry("mime", Set.of("mailbox-api")), // decision 0011: it makes mailbox-api's structure values
             Map.entry("mailauth", Set.of()),
             Map.entry("sieve", Set.of()),
+            Map.entry("spam", Set.of("mime", "mailbox-api")),
             Map.entry("store-spi", Set.of("mailbox-api")),
             Map.entry("store-sql", Set.of("store-spi", "mailbox-api")),
             Map.entry("store-embedded", Set.of("store-sql", "store-spi", "mailbox-api")),
             Map.entry("store-postgres", Set.of("store-sql", "store-spi", "mailbox-api")),
-            Map.entry("mailbox", Set.of("mailbox-api", "store-spi", "mime", "sieve")),
+            Map.entry("mailbox", Set.of("mailbox-api", "store-spi", "mime", "sieve", "spam")),
             Map.entry("net", Set.of("mailbox-api")),
             Map.entry("testkit", Set.of()),
             Map.entry("imap", Set.of("mailbox-api", "mime", "net")),
             Map.entry("pop3", Set.of("mailbox-api", "mime", "net")),
             Map.entry("managesieve", Set.of("mailbox-api", "net")),
-            Map.entry("smtp", Set.of("mailbox-api", "mime", "net", "mailauth", "sieve")),
+            Map.entry("smtp", Set.of("mailbox-api", "mime", "net", "mailauth", "sieve", "spam")),
             Map.entry("jmap", Set.of("mailbox-api", "mime")),
             Map.entry("web", Set.of("jmap", "mailbox-api", "net", "transfer")),
             Map.entry("transfer", Set.of("mailbox-api")),
-            Map.entry("server", Set.of("mailbox-api", "mime", "mailauth", "sieve", "mailbox", "store-embedded", "store-postgres", "store-spi", "net", "imap", "pop3", "managesieve", "smtp", "jmap", "web", "transfer")),
+            Map.entry("server", Set.of("mailbox-api", "mime", "mailauth", "sieve", "mailbox", "store-embedded", "store-postgres", "store-spi", "net", "imap", "pop3", "managesieve", "smtp", "jmap", "web", "transfer", "spam")),
             Map.entry("imap-conformance", Set.of()), // tests only
             Map.entry("bench", Set.of("mailbox", "mailbox-api", "store-embedded", "store-spi", "mime", "testkit")));
 
@@ -53,6 +54,7 @@ class ArchitectureTest {
             Map.entry("mime", "org.postiljon.mime.."),
             Map.entry("mailauth", "org.postiljon.mailauth.."),
             Map.entry("sieve", "org.postiljon.sieve.."),
+            Map.entry("spam", "org.postiljon.spam.."),
             Map.entry("store-spi", "org.postiljon.store.spi.."),
             Map.entry("store-sql", "org.postiljon.store.sql.."),
             Map.entry("store-embedded", "org.postiljon.store.embedded.."),

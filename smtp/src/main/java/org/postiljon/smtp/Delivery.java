@@ -51,10 +51,10 @@ final class Delivery {
      * Delivers to one local recipient (a remote one is queued once for all: see queueRemote),
      * through each account's Sieve script; throws when any delivery failed. The accounts that kept it.
      */
-    static List<Account> deliver(Session s, Envelope.Recipient r, Deliveries.Batch batch, Spool spool, byte[] fixups, boolean junk) {
+    static List<Account> deliver(Session s, Envelope.Recipient r, Deliveries.Batch batch, Spool spool, byte[] fixups, boolean junk, SpamFilter.Checked spam) {
         if (r.remote()) return List.of();
         return SieveDelivery.deliver(s.services, batch, r.address(), junk ? r.route().toJunk() : r.route(), spool, s.envelope.from(),
-                s.services.deliveries().received(via(s), r.address()), fixups);
+                s.services.deliveries().received(via(s), r.address()), fixups, spam);
     }
 
     /**
@@ -72,13 +72,14 @@ final class Delivery {
      * Delivers one message to all recipients. Recipients whose mailbox is full are returned; any
      * other failure fails the whole (the client retries; duplicates are possible).
      */
-    static List<Envelope.Recipient> deliverAll(Session s, Spool spool, byte[] fixups, List<MailboxException.OverQuota> why, boolean junk) {
+    static List<Envelope.Recipient> deliverAll(Session s, Spool spool, byte[] fixups, List<MailboxException.OverQuota> why, boolean junk,
+                                               SpamFilter.Checked spam) {
         List<Envelope.Recipient> full = new ArrayList<>();
         java.util.Map<Envelope.Recipient, List<Account>> kept = new java.util.LinkedHashMap<>();
         try (Deliveries.Batch batch = begin(s, fixups, spool)) {
             for (Envelope.Recipient r : s.envelope.recipients()) {
                 try {
-                    kept.put(r, deliver(s, r, batch, spool, fixups, junk));
+                    kept.put(r, deliver(s, r, batch, spool, fixups, junk, spam));
                 } catch (MailboxException.OverQuota e) {
                     full.add(r);
                     why.add(e);
@@ -281,6 +282,7 @@ final class Delivery {
                 }
             }
             boolean quarantine = false;
+            AuthenticationResults.Verdict auth = null;
             byte[] fixups = switch (s.mode) {
                 case SUBMISSION -> submissionFixups(s.services, spool);
                 case LMTP -> new byte[0]; // the front MTA did (or did not) check it
@@ -290,6 +292,7 @@ final class Delivery {
                         throw new SmtpError(550, "5.7.1", "message refused: it has more than one From field (RFC 5322 section 3.6)");
                     }
                     AuthenticationResults.Verdict v = AuthenticationResults.check(s, spool);
+                    auth = v;
                     DmarcResult d = v.dmarc();
                     // RFC 7489 §6.6.3/§10: the From domain's owner asks that mail failing DMARC be refused or filed as spam.
                     if (d.disposition() == DmarcResult.Disposition.REJECT) {
@@ -302,6 +305,9 @@ final class Delivery {
                     yield v.field().getBytes(StandardCharsets.ISO_8859_1);
                 }
             };
+            // The spam check for mail from elsewhere (port 25, LMTP); the users' own submissions are not checked.
+            SpamFilter.Checked spam = s.mode == Mode.SUBMISSION ? SpamFilter.Checked.NONE : s.services.spam().check(s, spool, auth);
+            if (s.mode == Mode.MX) refuseSpam(s, spam);
             if (s.mode == Mode.LMTP) {
                 // RFC 2033 §4.2: one reply per recipient, in RCPT order.
                 List<Envelope.Recipient> ok = new ArrayList<>();
@@ -309,7 +315,7 @@ final class Delivery {
                 try (Deliveries.Batch batch = begin(s, fixups, spool)) {
                     for (Envelope.Recipient rcpt : s.envelope.recipients()) {
                         try {
-                            kept.put(rcpt, deliver(s, rcpt, batch, spool, fixups, false));
+                            kept.put(rcpt, deliver(s, rcpt, batch, spool, fixups, false, spam));
                             ok.add(rcpt);
                             s.reply(250, "2.0.0", "<" + rcpt.address() + "> delivered");
                         } catch (MailboxException.OverQuota e) {
@@ -333,7 +339,7 @@ final class Delivery {
             List<MailboxException.OverQuota> why = new ArrayList<>();
             List<Envelope.Recipient> full;
             try {
-                full = deliverAll(s, spool, fixups, why, quarantine);
+                full = deliverAll(s, spool, fixups, why, quarantine, spam);
             } catch (MailboxException.Unavailable e) {
                 log.warn("delivery failed: the storage is full");
                 throw storageFull();
@@ -356,5 +362,25 @@ final class Delivery {
         } finally {
             s.reset();
         }
+    }
+
+    /**
+     * Refuses spam during the SMTP dialogue, so that no bounce goes to a sender that is likely forged:
+     * when every local recipient's account is in spam.mode reject and the message scores at or above
+     * its spam.reject-score. With any other recipient it is accepted (each account's mode then applies).
+     */
+    static void refuseSpam(Session s, SpamFilter.Checked spam) {
+        if (spam.verdict == null) return;
+        boolean any = false;
+        for (Envelope.Recipient r : s.envelope.recipients()) {
+            if (r.remote()) continue;
+            for (Account a : r.route().accounts()) {
+                if (!s.services.spam().decide(a, spam).refuse()) return;
+                any = true;
+            }
+        }
+        if (!any) return;
+        log.info("refused as spam (score {}) from {} [{}]", String.format(java.util.Locale.ROOT, "%.1f", spam.verdict.score()), s.helo, s.remoteIp());
+        throw new SmtpError(550, "5.7.1", "message refused as spam (score " + String.format(java.util.Locale.ROOT, "%.1f", spam.verdict.score()) + ")");
     }
 }

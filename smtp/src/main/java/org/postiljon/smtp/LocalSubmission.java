@@ -86,7 +86,7 @@ public final class LocalSubmission implements Submission {
                     }
                     try {
                         List<Account> kept = SieveDelivery.deliver(svc, batch, given, route.get(), spool, sender.toString(),
-                                svc.deliveries().received(VIA, given), fixups);
+                                svc.deliveries().received(VIA, given), fixups, SpamFilter.Checked.NONE); // the user's own mail: not checked
                         out.add(new Outcome(given, Outcome.Status.DELIVERED, null));
                         VacationReplies.answer(svc, sender.toString(), given, kept, spool);
                     } catch (MailboxException.OverQuota e) {

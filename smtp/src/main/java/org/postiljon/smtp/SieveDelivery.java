@@ -49,24 +49,57 @@ final class SieveDelivery {
     private SieveDelivery() { }
 
     /**
-     * Delivers to every account of {@code route}: through its script when it has one.
+     * Delivers to every account of {@code route}: to Junk when the route says so (DMARC quarantine)
+     * or the account's spam filter does, else through its script when it has one; each copy with
+     * the spam filter's fields and keyword for its account.
      *
      * @param trace the Received and Delivered-To fields a redirected copy leaves with
+     * @param spam  the message-wide spam check ({@link SpamFilter.Checked#NONE}: none, as for submission)
      * @return the accounts that kept the message (not those whose script discarded, rejected or
-     *         only redirected it): the ones whose vacation response may answer it
+     *         only redirected it, nor those it went to as spam): the ones whose vacation response may answer it
      */
     static List<Account> deliver(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Spool spool, String envelopeFrom,
-                                 String trace, byte[] fixups) {
-        List<Account> plain = new ArrayList<>();
+                                 String trace, byte[] fixups, SpamFilter.Checked spam) {
         List<Account> kept = new ArrayList<>();
         for (Account a : route.accounts()) {
-            Optional<String> script = route.junk() ? Optional.empty() : svc.sieveScripts().active(a);
-            if (script.isEmpty()) plain.add(a);
-            else if (run(svc, batch, given, route, a, script.get(), spool, envelopeFrom, trace, fixups)) kept.add(a);
+            SpamFilter.Decision d = svc.spam().decide(a, spam);
+            if (route.junk() || d.junk()) {
+                SpamFilter.deliver(batch, given, a, route.folder(), Flags.NONE, d, true);
+                continue;
+            }
+            Deliveries.Batch marked = d.mode().equals("off") ? batch : marking(batch, d);
+            Optional<String> script = svc.sieveScripts().active(a);
+            boolean stored = true;
+            if (script.isEmpty()) marked.deliverTo(given, a, route.folder(), Flags.NONE);
+            else stored = run(svc, marked, given, route, a, script.get(), spool, envelopeFrom, trace, fixups);
+            if (stored && !d.spam()) kept.add(a);
         }
-        if (!plain.isEmpty()) batch.deliver(given, new Deliveries.Route(route.address(), plain, route.folder(), route.junk(), List.of()));
-        kept.addAll(plain);
         return kept;
+    }
+
+    /** The batch as one account's copies go through it: with the spam filter's fields and keyword. */
+    private static Deliveries.Batch marking(Deliveries.Batch batch, SpamFilter.Decision d) {
+        return new Deliveries.Batch() {
+            @Override
+            public void deliver(String given, Deliveries.Route route) {
+                for (Account a : route.accounts()) deliverTo(given, a, route.junk() ? null : route.folder(), Flags.NONE);
+            }
+
+            @Override
+            public void deliverTo(String given, Account account, MailboxName folder, Flags flags, String fields) {
+                batch.deliverTo(given, account, folder, flags.with(d.flags()), fields + d.fields());
+            }
+
+            @Override
+            public int delivered() {
+                return batch.delivered();
+            }
+
+            @Override
+            public void close() {
+                // the batch is the caller's to close
+            }
+        };
     }
 
     /** Runs one account's script and does what it says; whether the message was stored for the account. */

@@ -41,6 +41,12 @@ final class SmtpTestServer implements AutoCloseable {
     /** @param dns the DNS server for checking arriving mail (dnsmasq); null: none, every lookup finds nothing */
     SmtpTestServer(Path dir, String domain, SmtpLimits limits, boolean plaintextOnLoopback, OutboundOptions outbound,
                    java.net.InetSocketAddress dns) throws IOException {
+        this(dir, domain, limits, plaintextOnLoopback, outbound, dns, SpamFilter.Options.BUILT_IN);
+    }
+
+    /** @param spam the spam filter's blocklists and rspamd */
+    SmtpTestServer(Path dir, String domain, SmtpLimits limits, boolean plaintextOnLoopback, OutboundOptions outbound,
+                   java.net.InetSocketAddress dns, SpamFilter.Options spam) throws IOException {
         node = new TestNode(dir, domain, Set.of());
         store = node.store;
         model = node.model;
@@ -50,7 +56,8 @@ final class SmtpTestServer implements AutoCloseable {
                 node.throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake,
                 model.quotas(), model.deliveries("mx." + domain, null), dns == null ? org.postiljon.mailauth.Dns.NONE : new DnsResolver(dns),
                 model.signingKeys(), model.sendingLimits(), new org.postiljon.mailauth.Srs("test secret of this server".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                model.vacations(), model.sieveScripts());
+                model.vacations(), model.sieveScripts(), new SpamFilter(model.directory(), model.spam(), dns == null ? org.postiljon.mailauth.Dns.NONE : new DnsResolver(dns),
+                spam));
         mx = node.listen("smtp", false, new SmtpServer(services, Mode.MX));
         submission = node.listen("submission", false, new SmtpServer(services, Mode.SUBMISSION));
         submissions = node.listen("submissions", true, new SmtpServer(services, Mode.SUBMISSION));

@@ -47,7 +47,21 @@ public enum AccountSetting {
     SENT_MESSAGES_PER_DAY("limits.sent-messages-per-day", "1000", List.of("unlimited", "<number>")),
 
     /** Addresses on other servers an account may write to for the first time per UTC day. */
-    NEW_RECIPIENTS_PER_DAY("limits.new-recipients-per-day", "500", List.of("unlimited", "<number>"));
+    NEW_RECIPIENTS_PER_DAY("limits.new-recipients-per-day", "500", List.of("unlimited", "<number>")),
+
+    /**
+     * What the spam filter does with mail that scores at or above {@link #SPAM_THRESHOLD}: nothing
+     * (off: no check, no header), mark it (X-Spam fields and the $Junk keyword, in the INBOX), file
+     * it in Junk (with the same marks), or refuse it at SMTP time when it scores at or above
+     * {@link #SPAM_REJECT_SCORE} (so no bounce goes to a forged sender) and file the rest in Junk.
+     */
+    SPAM_MODE("spam.mode", "junk", List.of("off", "mark", "junk", "reject")),
+
+    /** The score from which a message is spam for the account (SpamAssassin's default: 5). */
+    SPAM_THRESHOLD("spam.threshold", "5", List.of("<number>")),
+
+    /** With spam.mode reject: the score from which a message is refused during SMTP. */
+    SPAM_REJECT_SCORE("spam.reject-score", "12", List.of("<number>"));
 
     /** In {@link #allowed}: any whole number from 0 to 10^9. */
     public static final String NUMBER = "<number>";

@@ -94,7 +94,16 @@ public interface Deliveries {
          *
          * @throws MailboxException.NoSuchMailbox when the folder does not exist
          */
-        void deliverTo(String given, Account account, MailboxName folder, Flags flags);
+        default void deliverTo(String given, Account account, MailboxName folder, Flags flags) {
+            deliverTo(given, account, folder, flags, "");
+        }
+
+        /**
+         * The same with header fields of this copy's own after its trace fields (the spam
+         * filter's X-Spam-Status); {@code folder} null is the account's Junk folder (the \Junk
+         * special use, made when missing).
+         */
+        void deliverTo(String given, Account account, MailboxName folder, Flags flags, String fields);
 
         /** How many mailboxes the message went into. */
         int delivered();

@@ -61,6 +61,8 @@ class SortKeyMigrationTest {
             st.execute("DROP TABLE vacation");
             st.execute("DROP TABLE vacation_reply");
             st.execute("DROP TABLE sieve_script");
+            st.execute("DROP TABLE spam_token");
+            st.execute("DROP TABLE spam_trained");
         }
         try (EmbeddedStore s = EmbeddedStore.open(dir)) {
             MessageKeys k = s.metadata().read(tx -> tx.keys(ids[0], 1)).orElseThrow();

@@ -229,4 +229,10 @@ public interface ReadTx {
 
     /** The messages of the account's own mailboxes whose Message-ID is {@code root} or whose references start with it. */
     List<MessageInfo> messagesInThread(long accountId, String root);
+
+    /**
+     * The spam classifier's counts of one account for {@code tokens}: token to {in spam, in ham}
+     * messages trained; tokens never trained are absent. Token 0 holds the numbers of trained messages.
+     */
+    java.util.Map<Long, long[]> spamCounts(long accountId, long[] tokens);
 }

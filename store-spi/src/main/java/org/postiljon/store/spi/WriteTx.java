@@ -226,4 +226,11 @@ public interface WriteTx extends ReadTx {
 
     /** Marks every stored content for indexing again (after the index was cleared); returns how many. */
     int reindexAll();
+
+    /**
+     * Trains one account's classifier with a message content as spam or ham: its tokens counted
+     * once; a content trained as the other kind before is taken out of that kind first; the same
+     * kind again changes nothing. Returns whether anything changed.
+     */
+    boolean trainSpam(long accountId, String content, long[] tokens, boolean spam);
 }

@@ -154,4 +154,49 @@ abstract class SqlWebSessions extends SqlQueue {
     public boolean renameSieveScript(long accountId, String from, String to) {
         return update("UPDATE sieve_script SET name = ? WHERE account_id = ? AND name = ?", to, accountId, from) == 1;
     }
+
+    @Override
+    public java.util.Map<Long, long[]> spamCounts(long accountId, long[] tokens) {
+        java.util.Map<Long, long[]> out = new java.util.HashMap<>();
+        long[] all = java.util.Arrays.copyOf(tokens, tokens.length + 1); // and token 0: the numbers of messages
+        for (int from = 0; from < all.length; from += 500) {
+            int to = Math.min(all.length, from + 500);
+            Object[] args = new Object[to - from + 1];
+            args[0] = accountId;
+            for (int i = from; i < to; i++) args[i - from + 1] = all[i];
+            String sql = "SELECT token, spam, ham FROM spam_token WHERE account_id = ? AND token IN (" + "?,".repeat(to - from - 1) + "?)";
+            for (long[] row : query(sql, rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, args)) out.put(row[0], new long[] {row[1], row[2]});
+        }
+        return out;
+    }
+
+    @Override
+    public boolean trainSpam(long accountId, String content, long[] tokens, boolean spam) {
+        Optional<Long> before = one("SELECT spam FROM spam_trained WHERE account_id = ? AND content = ?", rs -> rs.getLong(1), accountId, content);
+        if (before.isPresent() && (before.get() == 1) == spam) return false;
+        long dSpam = spam ? 1 : 0, dHam = spam ? 0 : 1;
+        if (before.isPresent()) { // it was trained as the other kind: moved from there
+            dSpam = spam ? 1 : -1;
+            dHam = spam ? -1 : 1;
+        }
+        String sql = "INSERT INTO spam_token (account_id, token, spam, ham) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (account_id, token) DO UPDATE SET spam = spam_token.spam + excluded.spam, ham = spam_token.ham + excluded.ham";
+        try {
+            java.sql.PreparedStatement p = prepare(sql);
+            long[] all = java.util.Arrays.copyOf(tokens, tokens.length + 1);
+            for (long t : all) {
+                p.setLong(1, accountId);
+                p.setLong(2, t);
+                p.setLong(3, dSpam);
+                p.setLong(4, dHam);
+                p.addBatch();
+            }
+            p.executeBatch();
+        } catch (java.sql.SQLException e) {
+            throw failure(sql, e);
+        }
+        if (before.isPresent()) update("UPDATE spam_trained SET spam = ? WHERE account_id = ? AND content = ?", spam ? 1 : 0, accountId, content);
+        else update("INSERT INTO spam_trained (account_id, content, spam) VALUES (?, ?, ?)", accountId, content, spam ? 1 : 0);
+        return true;
+    }
 }
