@@ -442,13 +442,16 @@ final class StoredMessages implements Messages {
 
     /**
      * What a move or copy from one of the user's folders to another teaches the spam filter: into
-     * Junk, spam; out of Junk into anything but Trash, ham (deleting spam says nothing); else null.
+     * Junk, spam; out of Junk into anything but Trash, ham; and filing (from a folder other than
+     * Drafts into another one, not Trash) ham too: mail a user files is mail they wanted. Deleting
+     * says nothing. Null: nothing to learn.
      */
     static Boolean junkMove(Mailbox from, Mailbox to) {
-        boolean fromJunk = from.specialUse().orElse(null) == SpecialUse.JUNK, toJunk = to.specialUse().orElse(null) == SpecialUse.JUNK;
-        if (toJunk && !fromJunk) return Boolean.TRUE;
-        if (fromJunk && !toJunk && to.specialUse().orElse(null) != SpecialUse.TRASH) return Boolean.FALSE;
-        return null;
+        SpecialUse f = from.specialUse().orElse(null), t = to.specialUse().orElse(null);
+        if (t == SpecialUse.JUNK) return f == SpecialUse.JUNK ? null : Boolean.TRUE;
+        if (t == SpecialUse.TRASH || from.id() == to.id()) return null;
+        if (f == SpecialUse.JUNK) return Boolean.FALSE;
+        return f == SpecialUse.DRAFTS ? null : Boolean.FALSE;
     }
 
     @Override
@@ -607,7 +610,8 @@ final class StoredMessages implements Messages {
             java.util.function.Predicate<Long> junk = id -> own.get(id).specialUse().orElse(null) == SpecialUse.JUNK;
             boolean wasJunk = now.stream().anyMatch(junk), isJunk = want.stream().anyMatch(junk);
             boolean toTrash = want.stream().allMatch(id -> own.get(id).specialUse().orElse(null) == SpecialUse.TRASH);
-            trainAs[0] = isJunk && !wasJunk ? Boolean.TRUE : wasJunk && !isJunk && !toTrash ? Boolean.FALSE : null;
+            // Filed from one folder into another (not Junk, not Trash): ham, as junkMove says for IMAP.
+            trainAs[0] = isJunk && !wasJunk ? Boolean.TRUE : !isJunk && !toTrash && !want.equals(now) ? Boolean.FALSE : null;
             content[0] = copies.getFirst().blobId();
             List<Long> missing = want.stream().filter(id -> !now.contains(id)).toList();
             List<MessageInfo> leaving = copies.stream().filter(c -> !want.contains(c.mailboxId())).toList();

@@ -131,7 +131,9 @@ final class WebNode implements AutoCloseable {
                 out.flush();
                 expect(in, step[1]);
             }
-            out.write((message.replace("\r\n", "\n").replace("\n", "\r\n") + "\r\n.\r\nQUIT\r\n").getBytes(StandardCharsets.UTF_8));
+            // RFC 5321 §4.5.2: a line that begins with a dot gets another.
+            String data = message.replace("\r\n", "\n").replace("\n", "\r\n").replace("\r\n.", "\r\n..");
+            out.write(((data.startsWith(".") ? "." : "") + data + "\r\n.\r\nQUIT\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             expect(in, "250");
         }

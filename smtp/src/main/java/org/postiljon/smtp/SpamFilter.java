@@ -93,7 +93,9 @@ public final class SpamFilter {
         if (rspamd != null) {
             try {
                 Map<String, String> session = new LinkedHashMap<>();
-                session.put("IP", s.remoteIp());
+                // rspamd exempts local addresses from most checks: a loopback client (a front MTA, LMTP) is left out, so
+                // rspamd reads the sending address from the Received fields as it does for mail handed on.
+                if (s.mode == Mode.MX && !isLoopback(s.remoteIp())) session.put("IP", s.remoteIp());
                 session.put("Helo", s.helo);
                 session.put("From", s.envelope.from());
                 session.put("MTA-Name", s.services.hostname());
@@ -106,6 +108,10 @@ public final class SpamFilter {
         Rules.Facts facts = auth == null ? Rules.Facts.NONE : new Rules.Facts(auth.spf().status().word(), dkim(auth.dkim()),
                 auth.dmarc().status().word(), auth == null ? Map.of() : listed(s.remoteIp()));
         return new Checked(new Verdict(Rules.check(head, facts)), head);
+    }
+
+    private static boolean isLoopback(String ip) {
+        return ip.startsWith("127.") || ip.equals("::1") || ip.startsWith("::ffff:127.");
     }
 
     private static String dkim(List<DkimResult> results) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +130,31 @@ class SpamFilterTest {
             assertEquals(Map.of(), filter.listed("192.0.2.30"), "not listed");
             assertEquals(Map.of(), filter.listed("127.0.0.2"), "local clients are not looked up");
             assertEquals(Map.of(), filter.listed("2001:db8::1"), "IPv6 clients are not looked up (yet)");
+        }
+    }
+
+    @Test
+    void withRspamdItsVerdictCountsAndWithoutAnAnswerTheRulesDo(@TempDir Path dir) throws Exception {
+        try (RspamdServer rspamd = RspamdServer.start(Files.createDirectories(dir.resolve("rspamd")));
+             SmtpTestServer server = new SmtpTestServer(dir.resolve("node"), "example.org", SmtpLimits.DEFAULT, true, null, null,
+                     new SpamFilter.Options(Map.of(), rspamd.normal))) {
+            Account alice = server.account("alice@example.org");
+            int mx = SmtpTestServer.port(server.mx);
+            SieveDeliveryTest.send(mx, "alice@example.org", SPAM);
+            SieveDeliveryTest.send(mx, "alice@example.org", HAM);
+            List<String> junked = messages(server, alice, "Junk");
+            assertEquals(1, junked.size(), "INBOX: " + messages(server, alice, "INBOX"));
+            assertTrue(junked.getFirst().contains("X-Spam-Status: Yes, score=15.0 required=5.0 tests=RSPAMD\r\n"), junked.getFirst());
+            List<String> inbox = messages(server, alice, "INBOX");
+            assertEquals(1, inbox.size(), "rspamd's score for the ham stays under the threshold: " + messages(server, alice, "Junk"));
+            assertTrue(inbox.getFirst().contains("X-Spam-Status: No, score="), inbox.getFirst());
+        }
+        // rspamd gone: the built-in rules decide, and mail still arrives.
+        try (SmtpTestServer server = new SmtpTestServer(dir.resolve("node2"), "example.org", SmtpLimits.DEFAULT, true, null, null,
+                new SpamFilter.Options(Map.of(), java.net.URI.create("http://127.0.0.1:9")))) {
+            Account alice = server.account("alice@example.org");
+            SieveDeliveryTest.send(SmtpTestServer.port(server.mx), "alice@example.org", SPAM);
+            assertTrue(messages(server, alice, "Junk").getFirst().contains("tests=GTUBE"));
         }
     }
 

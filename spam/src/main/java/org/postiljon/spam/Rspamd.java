@@ -42,7 +42,8 @@ public final class Rspamd {
     public Rspamd(URI base, Duration timeout) {
         this.check = base.resolve("/checkv2");
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        // HTTP/1.1: rspamd does not take the h2c upgrade the JDK offers by default (it reads no body then).
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
     }
 
     /**
