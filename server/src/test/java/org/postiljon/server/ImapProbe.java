@@ -30,6 +30,19 @@ final class ImapProbe implements AutoCloseable {
     List<String> command(String command) throws IOException {
         String t = "p" + (++tag);
         send(t + " " + command);
+        return tagged(t, command);
+    }
+
+    /** APPEND with a non-synchronizing literal (LITERAL+, RFC 7888): the bytes as given, with flags and a date. */
+    List<String> append(String mailbox, String flags, String date, byte[] message) throws IOException {
+        String t = "p" + (++tag);
+        out.write((t + " APPEND " + mailbox + " (" + flags + ") \"" + date + "\" {" + message.length + "+}\r\n").getBytes(StandardCharsets.UTF_8));
+        out.write(message);
+        send("");
+        return tagged(t, "APPEND " + mailbox);
+    }
+
+    private List<String> tagged(String t, String command) throws IOException {
         List<String> lines = new ArrayList<>();
         String line;
         do {

@@ -10,14 +10,11 @@ import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,28 +73,33 @@ class ImportTest {
         dovecot = Dovecot.start(Files.createDirectories(shared.resolve("dovecot")), USERS);
         corpus = Corpus.messages(shared, 60, 11);
         for (String user : List.of("alice", "bob")) {
-            try (Raw s = new Raw(dovecot.imapPort, user, USERS.get(user))) {
+            try (ImapProbe s = new ImapProbe(dovecot.imapPort, user, USERS.get(user))) {
                 int n = 0;
                 for (String folder : FOLDERS.keySet()) {
                     if (!folder.equals("INBOX")) s.command("CREATE " + quoted(folder));
                     int count = folder.equals("INBOX") ? 30 : 5;
-                    for (int i = 0; i < count; i++, n++) s.append(folder, flags(n), Instant.parse("2024-01-01T10:00:00Z").plusSeconds(3_600L * n), corpus.get(n % corpus.size()));
+                    for (int i = 0; i < count; i++, n++) append(s, folder, flags(n), Instant.parse("2024-01-01T10:00:00Z").plusSeconds(3_600L * n), corpus.get(n % corpus.size()));
                 }
                 // The same message twice, and one without Message-ID: each is copied once, as often as it is there.
-                s.append("INBOX", "", Instant.parse("2024-03-01T10:00:00Z"), corpus.get(0));
-                s.append("INBOX", "\\Seen", Instant.parse("2024-03-01T11:00:00Z"), "From: x@example.net\r\nSubject: no id\r\n\r\nNo Message-ID.\r\n".getBytes(StandardCharsets.UTF_8));
+                append(s, "INBOX", "", Instant.parse("2024-03-01T10:00:00Z"), corpus.get(0));
+                append(s, "INBOX", "\\Seen", Instant.parse("2024-03-01T11:00:00Z"), "From: x@example.net\r\nSubject: no id\r\n\r\nNo Message-ID.\r\n".getBytes(StandardCharsets.UTF_8));
                 s.command("SUBSCRIBE " + quoted("Projekt.Über"));
                 s.command("SUBSCRIBE " + quoted("Sent Messages"));
             }
         }
-        try (Raw s = new Raw(dovecot.imapPort, "carol", USERS.get("carol"))) {
-            for (int i = 0; i < 12; i++) s.append("INBOX", "", Instant.parse("2024-01-01T10:00:00Z"), corpus.get(i));
+        try (ImapProbe s = new ImapProbe(dovecot.imapPort, "carol", USERS.get("carol"))) {
+            for (int i = 0; i < 12; i++) append(s, "INBOX", "", Instant.parse("2024-01-01T10:00:00Z"), corpus.get(i));
         }
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (dovecot != null) dovecot.close();
+    }
+
+    /** APPEND to Dovecot: the folder's name in modified UTF-7, the arrival time in IMAP's form. */
+    static void append(ImapProbe s, String folder, String flags, Instant date, byte[] message) throws IOException {
+        s.append(quoted(folder), flags, IMAP_DATE.format(date.atZone(ZoneOffset.UTC)), message);
     }
 
     static String flags(int n) {
@@ -139,8 +141,7 @@ class ImportTest {
     @Test
     void everyFolderArrivesByteForByteAndASecondRunCopiesOnlyWhatIsNew(@TempDir Path dir) throws Exception {
         Path data = postiljon(dir.resolve("data"));
-        Result first = cli(data, "import", "imap", "imap://127.0.0.1:" + dovecot.imapPort, "--user", "alice", WebNode.ALICE,
-                "--password-file", passwordFile(dir, USERS.get("alice")).toString());
+        Result first = importAlice(data, dir);
         assertEquals(0, first.code(), first.out() + first.err());
         assertTrue(first.out().contains("62 of 62 messages here (62 copied now) in 7 folders, 1 subscription added"), first.out());
         assertTrue(first.out().contains(": clean"), first.out());
@@ -152,14 +153,13 @@ class ImportTest {
         }
 
         // Meanwhile on the old server: new mail, a message read and flagged.
-        try (Raw s = new Raw(dovecot.imapPort, "alice", USERS.get("alice"))) {
-            s.append("INBOX", "", Instant.parse("2024-06-01T10:00:00Z"), corpus.get(40));
-            s.append("Projekt.Über", "$Label1", Instant.parse("2024-06-01T11:00:00Z"), corpus.get(41));
+        try (ImapProbe s = new ImapProbe(dovecot.imapPort, "alice", USERS.get("alice"))) {
+            append(s, "INBOX", "", Instant.parse("2024-06-01T10:00:00Z"), corpus.get(40));
+            append(s, "Projekt.Über", "$Label1", Instant.parse("2024-06-01T11:00:00Z"), corpus.get(41));
             s.command("SELECT INBOX");
             s.command("UID STORE 2 +FLAGS (\\Seen \\Flagged)");
         }
-        Result second = cli(data, "--json", "import", "imap", "imap://127.0.0.1:" + dovecot.imapPort, "--user", "alice", WebNode.ALICE,
-                "--password-file", passwordFile(dir, USERS.get("alice")).toString(), "--verify-content");
+        Result second = importAlice(data, dir, "--json", "--verify-content");
         assertEquals(0, second.code(), second.out() + second.err());
         JsonNode report = new ObjectMapper().readTree(second.out()).get(0);
         assertTrue(report.get("clean").asBoolean(), report.toString());
@@ -169,12 +169,11 @@ class ImportTest {
         assertSameMailboxes(dovecot.imapPort, "alice", USERS.get("alice"), data, WebNode.ALICE, FOLDERS);
 
         // After the cut-over users work here: a last pass may leave their flags alone.
-        try (Raw s = new Raw(dovecot.imapPort, "alice", USERS.get("alice"))) {
+        try (ImapProbe s = new ImapProbe(dovecot.imapPort, "alice", USERS.get("alice"))) {
             s.command("SELECT INBOX");
             s.command("UID STORE 3 +FLAGS (\\Flagged)");
         }
-        Result keep = cli(data, "--json", "import", "imap", "imap://127.0.0.1:" + dovecot.imapPort, "--user", "alice", WebNode.ALICE,
-                "--password-file", passwordFile(dir, USERS.get("alice")).toString(), "--keep-flags-here");
+        Result keep = importAlice(data, dir, "--json", "--keep-flags-here");
         assertEquals(0, keep.code(), keep.out() + keep.err());
         JsonNode kept = new ObjectMapper().readTree(keep.out()).get(0);
         assertEquals(0, kept.get("folders").get(0).get("flagsChanged").asInt(), kept.toString());
@@ -182,6 +181,14 @@ class ImportTest {
         try (WebNode node = new WebNode(data); Store here = store(node.imapPort(), WebNode.ALICE, WebNode.PASSWORD)) {
             assertTrue(!view(here, "INBOX").get(2).contains("\\Flagged"), view(here, "INBOX").get(2));
         }
+    }
+
+    /** Dovecot's alice into WebNode's alice, with more options. */
+    static Result importAlice(Path data, Path dir, String... options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("import", "imap", "imap://127.0.0.1:" + dovecot.imapPort, "--user", "alice", WebNode.ALICE,
+                "--password-file", passwordFile(dir, USERS.get("alice")).toString()));
+        args.addAll(List.of(options));
+        return cli(data, args.toArray(String[]::new));
     }
 
     @Test
@@ -440,54 +447,6 @@ class ImportTest {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A plain IMAP session to fill Dovecot: APPEND with flags and dates, and simple commands. */
-    static final class Raw implements AutoCloseable {
-        private final Socket socket;
-        private final BufferedReader in;
-        private final OutputStream out;
-        private int tag;
-
-        Raw(int port, String user, String password) throws IOException {
-            socket = new Socket("127.0.0.1", port);
-            socket.setSoTimeout(20_000);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-            out = socket.getOutputStream();
-            in.readLine();
-            command("LOGIN " + user + " " + password);
-        }
-
-        void append(String folder, String flags, Instant date, byte[] message) throws IOException {
-            String t = "a" + (++tag);
-            out.write((t + " APPEND " + quoted(folder) + " (" + flags + ") \"" + IMAP_DATE.format(date.atZone(ZoneOffset.UTC)) + "\" {"
-                    + message.length + "+}\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(message);
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            expect(t, "APPEND");
-        }
-
-        void command(String command) throws IOException {
-            String t = "a" + (++tag);
-            out.write((t + " " + command + "\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            expect(t, command);
-        }
-
-        private void expect(String t, String what) throws IOException {
-            String line;
-            do {
-                line = in.readLine();
-                if (line == null) throw new IOException("closed during " + what);
-            } while (!line.startsWith(t + " "));
-            if (!line.startsWith(t + " OK")) throw new IOException(what + ": " + line);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 }

@@ -18,6 +18,7 @@ import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.SpamClassifier;
+import org.postiljon.spam.Bayes;
 import org.postiljon.spam.Rspamd;
 import org.postiljon.spam.Rules;
 import org.postiljon.spam.Tokens;
@@ -75,6 +76,8 @@ public final class SpamFilter {
         final Verdict verdict;
         private final byte[] head;
         private long[] tokens;
+        /** Each recipient account's decision, made once (the SMTP refusal and the delivery both ask). */
+        private final Map<Long, Decision> decisions = new java.util.HashMap<>();
 
         Checked(Verdict verdict, byte[] head) {
             this.verdict = verdict;
@@ -181,11 +184,16 @@ public final class SpamFilter {
     /** One account's decision: the message's verdict with the account's classifier's say, and its mode. */
     Decision decide(Account a, Checked checked) {
         if (checked == null || checked.verdict == null) return Decision.OFF;
-        String mode = directory.setting(a, AccountSetting.SPAM_MODE);
-        if (mode.equals("off")) return Decision.OFF;
-        double p = classifier.probability(a, checked.tokens());
-        return new Decision(mode, checked.verdict.plus(Rules.bayes(p)), Double.parseDouble(directory.setting(a, AccountSetting.SPAM_THRESHOLD)),
-                Double.parseDouble(directory.setting(a, AccountSetting.SPAM_REJECT_SCORE)));
+        return checked.decisions.computeIfAbsent(a.id(), id -> {
+            String mode = directory.setting(a, AccountSetting.SPAM_MODE);
+            if (mode.equals("off")) return Decision.OFF;
+            // The message is tokenised and the counts read only for an account whose classifier has a say.
+            long[] trained = classifier.trained(a);
+            double p = trained[0] < Bayes.MIN_TRAINED || trained[1] < Bayes.MIN_TRAINED ? -1 : classifier.probability(a, checked.tokens());
+            double threshold = Double.parseDouble(directory.setting(a, AccountSetting.SPAM_THRESHOLD));
+            double rejectAt = mode.equals("reject") ? Double.parseDouble(directory.setting(a, AccountSetting.SPAM_REJECT_SCORE)) : Double.MAX_VALUE;
+            return new Decision(mode, checked.verdict.plus(Rules.bayes(p)), threshold, rejectAt);
+        });
     }
 
     /** Delivers one account's copy as decided: to Junk or where the route says, with the decision's fields and keyword. */
