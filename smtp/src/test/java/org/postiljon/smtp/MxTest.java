@@ -62,6 +62,8 @@ class MxTest extends SmtpTranscriptTest {
                 + "\tby mx.example.org (Postiljon) with ESMTP id "), m);
         assertTrue(m.endsWith("\r\nFrom: sender@example.net\r\nSubject: hello\r\n\r\n.a line that starts with a dot\r\n"), m);
         assertTrue(m.matches("(?s)Return-Path: [^\r\n]+\r\nDelivered-To: [^\r\n]+\r\nReceived: [^\r\n]+(\r\n\t[^\r\n]+)+\r\n"
+                        // the spam filter's fields for this recipient (docs/filters.md), then the message's
+                        + "X-Spam-Status: No, score=1\\.5 required=5\\.0 tests=MISSING_DATE,MISSING_MID\r\nX-Spam-Score: 1\\.5\r\n"
                         + "Authentication-Results: mx\\.example\\.org;\r\n\tspf=none \\(no SPF record at example\\.net\\) smtp\\.mailfrom=sender@example\\.net;\r\n"
                         + "\tdkim=none \\(no signature\\);\r\n\tdmarc=none \\(no DMARC record\\) header\\.from=example\\.net\r\nFrom: .*"),
                 "the trace fields are well-formed header fields (continuation lines start with a tab): " + m);
