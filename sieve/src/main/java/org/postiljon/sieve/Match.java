@@ -15,8 +15,13 @@ final class Match {
 
     /** Whether any of {@code values} matches any of {@code keys} the way the arguments say; :matches sets the match variables. */
     static boolean any(Sieve.Args a, List<String> values, List<String> keys, Object run) {
+        return any(a, values, keys, run, "i;ascii-casemap");
+    }
+
+    /** The same where the test's default comparator is another (spamtest's is i;ascii-numeric, RFC 5235 §3.2). */
+    static boolean any(Sieve.Args a, List<String> values, List<String> keys, Object run, String defaultComparator) {
         String comparator = a.tagString("comparator");
-        String cmp = comparator == null ? "i;ascii-casemap" : comparator.toLowerCase(Locale.ROOT);
+        String cmp = comparator == null ? defaultComparator : comparator.toLowerCase(Locale.ROOT);
         if (!cmp.equals("i;ascii-casemap") && !cmp.equals("i;octet") && !cmp.equals("i;ascii-numeric")) {
             throw new Sieve.RunError(a.line, "unknown comparator " + comparator);
         }

@@ -26,7 +26,7 @@ public final class Sieve {
 
     /** The extensions a script may require. */
     public static final Set<String> EXTENSIONS = Set.of("fileinto", "reject", "ereject", "envelope", "encoded-character", "imap4flags",
-            "variables", "vacation", "vacation-seconds", "relational", "subaddress", "copy", "body", "mailbox", "comparator-i;ascii-numeric",
+            "variables", "vacation", "vacation-seconds", "relational", "subaddress", "copy", "body", "mailbox", "comparator-i;ascii-numeric", "spamtest", "spamtestplus",
             "comparator-i;octet", "comparator-i;ascii-casemap");
     /** Redirects one run may make (RFC 5228 §4.2 asks for a limit). */
     public static final int MAX_REDIRECTS = 4;
@@ -49,6 +49,14 @@ public final class Sieve {
 
         /** The text of the message's text parts, for the body test (RFC 5173 :text). */
         String bodyText();
+
+        /**
+         * The spam filter's verdict for spamtest (RFC 5235 §3.2): "1" (surely not spam) to "10"
+         * (surely spam), or with {@code percent} "0" to "100"; "0" when the message was not tested.
+         */
+        default String spamtest(boolean percent) {
+            return "0";
+        }
     }
 
     /**
@@ -132,6 +140,7 @@ public final class Sieve {
             case "hasflag" -> "imap4flags";
             case "string" -> "variables";
             case "body" -> "body";
+            case "spamtest" -> req.contains("spamtestplus") ? null : "spamtest"; // RFC 5235 §3.1: spamtestplus implies spamtest
             default -> throw new InvalidScript(t.line(), "unknown test " + t.name());
         };
         if (needs != null && !req.contains(needs)) throw new InvalidScript(t.line(), t.name() + " needs require \"" + needs + "\"");
@@ -154,6 +163,7 @@ public final class Sieve {
             case "days", "subject", "from", "addresses", "mime", "handle" -> "vacation";
             case "seconds" -> "vacation-seconds";
             case "text", "raw", "content" -> "body";
+            case "percent" -> "spamtestplus";
             case "lower", "upper", "lowerfirst", "upperfirst", "quotewildcard", "length" -> "variables";
             default -> throw new InvalidScript(line, "unknown tag :" + tag + " for " + where);
         };
@@ -394,6 +404,8 @@ public final class Sieve {
                 }
                 case "body" -> Match.any(a, List.of(m.bodyText() == null ? "" : m.bodyText()), a.strings(0), this);
                 case "string" -> Match.any(a, a.strings(0), a.strings(1), this);
+                // RFC 5235 §3.2: the verdict as a number, compared with i;ascii-numeric unless told otherwise.
+                case "spamtest" -> Match.any(a, List.of(m.spamtest(a.has("percent"))), a.strings(0), this, "i;ascii-numeric");
                 case "hasflag" -> {
                     Set<String> source = new LinkedHashSet<>();
                     if (a.count() > 1) {

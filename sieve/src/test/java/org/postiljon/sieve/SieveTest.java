@@ -245,4 +245,53 @@ class SieveTest {
         run("if header :matches \"subject\" \"" + "*a".repeat(30) + "*b\" { discard; }", Msg.of("a@b.test", "r@x.test", "Subject: " + "a".repeat(5000)));
         assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "matched in time");
     }
+
+    @Test
+    void spamtestComparesTheFiltersVerdictAsANumber() throws Exception {
+        Msg plain = Msg.of("a@b.test", "c@d.test", "Subject: x");
+        Sieve.Message scored = new Sieve.Message() {
+            @Override
+            public List<String> headers(String name) {
+                return plain.headers(name);
+            }
+
+            @Override
+            public String envelopeFrom() {
+                return plain.from();
+            }
+
+            @Override
+            public String envelopeTo() {
+                return plain.to();
+            }
+
+            @Override
+            public long size() {
+                return 100;
+            }
+
+            @Override
+            public String bodyText() {
+                return "";
+            }
+
+            @Override
+            public String spamtest(boolean percent) {
+                return percent ? "73" : "8";
+            }
+        };
+        String script = "require [\"spamtest\", \"relational\", \"comparator-i;ascii-numeric\", \"fileinto\"];\n"
+                + "if spamtest :value \"ge\" :comparator \"i;ascii-numeric\" \"6\" { fileinto \"Junk\"; }";
+        assertEquals(List.of(into("Junk")), run(script, scored));
+        assertEquals(List.of(KEEP), run(script, plain), "not tested: \"0\"");
+        // RFC 5235 §3.2: without a comparator, spamtest compares as numbers ("10" is greater than "9").
+        assertEquals(List.of(into("Junk")), run("require [\"spamtest\", \"relational\", \"fileinto\"];\n"
+                + "if spamtest :value \"gt\" \"10\" { stop; } elsif spamtest :value \"gt\" \"7\" { fileinto \"Junk\"; }", scored));
+        assertEquals(List.of(into("Junk")), run("require [\"spamtestplus\", \"relational\", \"fileinto\"];\n"
+                + "if spamtest :percent :value \"ge\" \"70\" { fileinto \"Junk\"; }", scored));
+        Sieve.InvalidScript noPlus = assertThrows(Sieve.InvalidScript.class,
+                () -> Sieve.compile("require \"spamtest\";\nif spamtest :percent \"50\" { discard; }"));
+        assertTrue(noPlus.getMessage().contains(":percent needs require \"spamtestplus\""), noPlus.getMessage());
+        assertThrows(Sieve.InvalidScript.class, () -> Sieve.compile("if spamtest \"5\" { discard; }"));
+    }
 }

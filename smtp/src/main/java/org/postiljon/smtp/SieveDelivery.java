@@ -64,14 +64,14 @@ final class SieveDelivery {
         for (Account a : route.accounts()) {
             SpamFilter.Decision d = svc.spam().decide(a, spam);
             if (route.junk() || d.junk()) {
-                SpamFilter.deliver(batch, given, a, route.folder(), Flags.NONE, d, true);
+                SpamFilter.deliverToJunk(batch, given, a, d);
                 continue;
             }
             Deliveries.Batch marked = d.mode().equals("off") ? batch : marking(batch, d);
             Optional<String> script = svc.sieveScripts().active(a);
             boolean stored = true;
             if (script.isEmpty()) marked.deliverTo(given, a, route.folder(), Flags.NONE);
-            else stored = run(svc, marked, given, route, a, script.get(), spool, envelopeFrom, trace, fixups);
+            else stored = run(svc, marked, given, route, a, script.get(), spool, envelopeFrom, trace, fixups, d);
             if (stored && !d.spam()) kept.add(a);
         }
         return kept;
@@ -104,12 +104,12 @@ final class SieveDelivery {
 
     /** Runs one account's script and does what it says; whether the message was stored for the account. */
     private static boolean run(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Account a, String text, Spool spool,
-                            String envelopeFrom, String trace, byte[] fixups) {
+                            String envelopeFrom, String trace, byte[] fixups, SpamFilter.Decision spam) {
         Sieve.Result result;
         try {
             Script script = PARSED.get(text);
             if (script == null) PARSED.put(text, script = Sieve.compile(text));
-            result = Sieve.run(script, new MessageView(spool::head, spool.size(), envelopeFrom, given));
+            result = Sieve.run(script, new MessageView(spool::head, spool.size(), envelopeFrom, given, spam));
         } catch (Script.SyntaxError | Sieve.InvalidScript | RuntimeException e) {
             // A script stored before a stricter check, or a fault of ours: the message is kept, never lost.
             log.warn("the Sieve script of {} failed ({}); the message is kept in the INBOX", a.address(), e.getMessage());
@@ -180,12 +180,32 @@ final class SieveDelivery {
         private List<HeaderFields> fields;
         private String text;
 
+        private final SpamFilter.Decision spam;
+
         /** @param head the message's first n octets (fewer when it is shorter) */
         MessageView(java.util.function.IntFunction<byte[]> head, long size, String from, String to) {
+            this(head, size, from, to, SpamFilter.Decision.OFF);
+        }
+
+        /** @param spam what the account's spam filter found, for spamtest */
+        MessageView(java.util.function.IntFunction<byte[]> head, long size, String from, String to, SpamFilter.Decision spam) {
             this.head = head;
             this.size = size;
             this.from = from;
             this.to = to;
+            this.spam = spam;
+        }
+
+        /**
+         * RFC 5235 §3.2: the score as a share of the account's threshold (at the threshold and above,
+         * surely spam), as Pigeonhole does with SpamAssassin's "required": 0 to 100 with :percent,
+         * else 1 to 10; "0" when the filter is off for the account.
+         */
+        @Override
+        public String spamtest(boolean percent) {
+            if (spam.mode().equals("off")) return "0";
+            double share = Math.max(0, Math.min(1, spam.verdict().score() / spam.threshold()));
+            return String.valueOf(percent ? Math.round(share * 100) : 1 + Math.round(share * 9));
         }
 
         @Override

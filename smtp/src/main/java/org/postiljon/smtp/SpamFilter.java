@@ -16,7 +16,6 @@ import org.postiljon.mailbox.api.AccountSetting;
 import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Flags;
-import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.SpamClassifier;
 import org.postiljon.spam.Bayes;
 import org.postiljon.spam.Rspamd;
@@ -109,7 +108,7 @@ public final class SpamFilter {
             }
         }
         Rules.Facts facts = auth == null ? Rules.Facts.NONE : new Rules.Facts(auth.spf().status().word(), dkim(auth.dkim()),
-                auth.dmarc().status().word(), auth == null ? Map.of() : listed(s.remoteIp()));
+                auth.dmarc().status().word(), listed(s.remoteIp()));
         return new Checked(new Verdict(Rules.check(head, facts)), head);
     }
 
@@ -196,8 +195,8 @@ public final class SpamFilter {
         });
     }
 
-    /** Delivers one account's copy as decided: to Junk or where the route says, with the decision's fields and keyword. */
-    static void deliver(Deliveries.Batch batch, String given, Account a, MailboxName folder, Flags flags, Decision d, boolean junk) {
-        batch.deliverTo(given, a, junk || d.junk() ? null : folder, flags.with(d.flags()), d.fields());
+    /** Files one account's copy in its Junk folder with the decision's fields and keyword. */
+    static void deliverToJunk(Deliveries.Batch batch, String given, Account a, Decision d) {
+        batch.deliverTo(given, a, null, d.flags(), d.fields());
     }
 }

@@ -76,6 +76,26 @@ class SpamFilterTest {
     }
 
     @Test
+    void inMarkModeTheAccountsSieveScriptSeesTheVerdictThroughSpamtest(@TempDir Path dir) throws Exception {
+        try (SmtpTestServer server = new SmtpTestServer(dir, "example.org", SmtpLimits.DEFAULT, true, null)) {
+            Account alice = server.account("alice@example.org");
+            server.model.directory().setSetting(alice.address(), AccountSetting.SPAM_MODE, "mark");
+            server.model.sieveScripts().put(alice, "spam", """
+                    require ["spamtest", "relational", "fileinto", "mailbox"];
+                    if spamtest :value "ge" "10" { fileinto :create "Surely spam"; }
+                    """);
+            server.model.sieveScripts().activate(alice, "spam");
+            int mx = SmtpTestServer.port(server.mx);
+            SieveDeliveryTest.send(mx, "alice@example.org", SPAM);
+            SieveDeliveryTest.send(mx, "alice@example.org", HAM);
+            List<String> filed = messages(server, alice, "Surely spam");
+            assertEquals(1, filed.size(), "GTUBE scores 1000: spamtest 10");
+            assertTrue(filed.getFirst().contains("$Junk") && filed.getFirst().contains("X-Spam-Flag: YES"), "the marks travel with it: " + filed.getFirst());
+            assertEquals(1, SieveDeliveryTest.count(server, alice, "INBOX"), "the ham (spamtest 1) is kept");
+        }
+    }
+
+    @Test
     void spamIsRefusedDuringSmtpOnlyWhenEveryRecipientAsks(@TempDir Path dir) throws Exception {
         try (SmtpTestServer server = new SmtpTestServer(dir, "example.org", SmtpLimits.DEFAULT, true, null)) {
             Account strict = server.account("strict@example.org"), strict2 = server.account("strict2@example.org"), easy = server.account("easy@example.org");
