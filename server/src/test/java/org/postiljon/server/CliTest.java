@@ -104,7 +104,7 @@ class CliTest {
         cli("domain", "add", "example.org");
         cli("account", "add", "alice@example.org", "--password", "horse-battery");
         String defaults = "pop3.delete = expunge\ndelivery.subaddress-folder = on\nretention.trash = 30\nretention.junk = 30\nlocale = en\n"
-                + "limits.sent-messages-per-day = 1000\nlimits.new-recipients-per-day = 500\n";
+                + "limits.sent-messages-per-day = 1000\nlimits.new-recipients-per-day = 500\nspam.mode = junk\nspam.threshold = 5\nspam.reject-score = 12\n";
         assertEquals(new Result(0, defaults, ""), cli("account", "settings", "alice@example.org"));
         assertEquals(new Result(0, "pop3.delete of alice@example.org: trash\n", ""), cli("account", "set", "alice@example.org", "pop3.delete", "TRASH"));
         assertEquals(new Result(0, defaults.replace("expunge", "trash"), ""), cli("account", "settings", "alice@example.org"));
@@ -112,7 +112,7 @@ class CliTest {
                 cli("account", "set", "alice@example.org", "pop3.delete", "shred"));
         assertEquals(new Result(1, "", "postiljon: error: unknown account setting \"color\"; known: [pop3.delete, delivery.subaddress-folder,"
                         + " retention.trash, retention.junk, locale, quota.storage-mb, quota.messages, folders.names,"
-                        + " limits.sent-messages-per-day, limits.new-recipients-per-day]\n"),
+                        + " limits.sent-messages-per-day, limits.new-recipients-per-day, spam.mode, spam.threshold, spam.reject-score]\n"),
                 cli("account", "set", "alice@example.org", "color", "blue"));
         // A domain's value is the default of its accounts; an account's own value wins.
         assertEquals(new Result(0, "retention.trash of example.org: 7\n", ""), cli("domain", "set", "example.org", "retention.trash", "7"));

@@ -128,6 +128,15 @@ class SpamTrainingTest {
             long[] now = classifier.trained(alice);
             assertEquals(trained[1] + 1, now[1], "one more ham");
             assertTrue(now[0] == trained[0] || now[0] == trained[0] - 1, "a message trained as spam before counts as spam no more: " + now[0]);
+
+            // A mail program's junk button sets a keyword (Thunderbird: Junk; Apple Mail and JMAP: $Junk): spam too.
+            node.deliver(WebNode.ALICE, ham.getLast()); // one the classifier lets through, so it is the newest in the INBOX
+            try (ImapProbe p = new ImapProbe(node.imapPort(), WebNode.ALICE, WebNode.PASSWORD)) {
+                p.command("SELECT INBOX");
+                p.command("UID STORE " + p.command("UID SEARCH ALL").getFirst().replaceAll(".* ", "") + " +FLAGS (Junk)");
+            }
+            for (int i = 0; i < 200 && !classifier.idle(); i++) Thread.sleep(50);
+            assertEquals(now[0] + 1, classifier.trained(alice)[0], "the Junk keyword trains spam");
         }
     }
 
