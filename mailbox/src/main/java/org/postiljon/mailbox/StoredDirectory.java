@@ -178,6 +178,15 @@ final class StoredDirectory implements Directory {
     }
 
     @Override
+    public java.util.Map<AccountSetting, String> settings(Account account, java.util.List<AccountSetting> settings) {
+        return store.read(tx -> {
+            java.util.Map<AccountSetting, String> out = new java.util.EnumMap<>(AccountSetting.class);
+            for (AccountSetting s : settings) out.put(s, Settings.value(tx, account, s));
+            return out;
+        });
+    }
+
+    @Override
     public void setSetting(EmailAddress address, AccountSetting setting, String value) {
         if (setting.domainOnly()) throw new MailboxException.NotAllowed(setting.key() + " is set per domain (domain set)");
         String checked = setting.check(value);

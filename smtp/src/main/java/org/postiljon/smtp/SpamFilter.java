@@ -17,7 +17,6 @@ import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.SpamClassifier;
-import org.postiljon.spam.Bayes;
 import org.postiljon.spam.Rspamd;
 import org.postiljon.spam.Rules;
 import org.postiljon.spam.Tokens;
@@ -180,17 +179,19 @@ public final class SpamFilter {
         }
     }
 
+    private static final List<AccountSetting> SETTINGS = List.of(AccountSetting.SPAM_MODE, AccountSetting.SPAM_THRESHOLD, AccountSetting.SPAM_REJECT_SCORE);
+
     /** One account's decision: the message's verdict with the account's classifier's say, and its mode. */
     Decision decide(Account a, Checked checked) {
         if (checked == null || checked.verdict == null) return Decision.OFF;
         return checked.decisions.computeIfAbsent(a.id(), id -> {
-            String mode = directory.setting(a, AccountSetting.SPAM_MODE);
+            Map<AccountSetting, String> settings = directory.settings(a, SETTINGS);
+            String mode = settings.get(AccountSetting.SPAM_MODE);
             if (mode.equals("off")) return Decision.OFF;
             // The message is tokenised and the counts read only for an account whose classifier has a say.
-            long[] trained = classifier.trained(a);
-            double p = trained[0] < Bayes.MIN_TRAINED || trained[1] < Bayes.MIN_TRAINED ? -1 : classifier.probability(a, checked.tokens());
-            double threshold = Double.parseDouble(directory.setting(a, AccountSetting.SPAM_THRESHOLD));
-            double rejectAt = mode.equals("reject") ? Double.parseDouble(directory.setting(a, AccountSetting.SPAM_REJECT_SCORE)) : Double.MAX_VALUE;
+            double p = classifier.probability(a, checked::tokens);
+            double threshold = Double.parseDouble(settings.get(AccountSetting.SPAM_THRESHOLD));
+            double rejectAt = mode.equals("reject") ? Double.parseDouble(settings.get(AccountSetting.SPAM_REJECT_SCORE)) : Double.MAX_VALUE;
             return new Decision(mode, checked.verdict.plus(Rules.bayes(p)), threshold, rejectAt);
         });
     }

@@ -42,6 +42,13 @@ public interface Directory {
     /** The account's value of {@code setting}, its default when never set. */
     String setting(Account account, AccountSetting setting);
 
+    /** The values of several settings, read together (one store read; what delivery asks for every recipient). */
+    default java.util.Map<AccountSetting, String> settings(Account account, java.util.List<AccountSetting> settings) {
+        java.util.Map<AccountSetting, String> out = new java.util.EnumMap<>(AccountSetting.class);
+        for (AccountSetting s : settings) out.put(s, setting(account, s));
+        return out;
+    }
+
     /** Sets a preference; the value must be one of {@link AccountSetting#allowed}. */
     void setSetting(EmailAddress address, AccountSetting setting, String value);
 
