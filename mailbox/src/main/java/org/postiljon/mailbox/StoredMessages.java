@@ -519,8 +519,9 @@ final class StoredMessages implements Messages {
         });
         if (!done.value().changed().isEmpty()) {
             bus.publish(new Change.FlagsChanged(done.mailbox().accountId(), done.modSeq(), done.mailbox().id(), done.value().changed()));
-            // The junk buttons of mail programs set keywords (Thunderbird Junk/NonJunk, Apple Mail and JMAP $Junk/$NotJunk).
-            Boolean kind = update.mode() == FlagUpdate.Mode.REMOVE ? null : junkKeyword(update.flags());
+            // The junk buttons of mail programs add keywords (Thunderbird Junk/NonJunk, Apple Mail and JMAP $Junk/$NotJunk).
+            // Only adding counts: a client that writes all flags back (FLAGS, a replace) would train the filter's own $Junk.
+            Boolean kind = update.mode() == FlagUpdate.Mode.ADD ? junkKeyword(update.flags()) : null;
             if (kind != null && done.mailbox().accountId() == account.id()) {
                 spam.trainLater(account, done.value().changed().stream().map(MessageInfo::blobId).toList(), kind);
             }
@@ -627,7 +628,7 @@ final class StoredMessages implements Messages {
             boolean toTrash = want.stream().allMatch(id -> own.get(id).specialUse().orElse(null) == SpecialUse.TRASH);
             // Filed from one folder into another (not Junk, not Trash): ham, as junkMove says for IMAP.
             trainAs[0] = isJunk && !wasJunk ? Boolean.TRUE : !isJunk && !toTrash && !want.equals(now) ? Boolean.FALSE : null;
-            if (trainAs[0] == null) trainAs[0] = junkKeyword((u.replace() != null ? u.replace() : Flags.NONE).with(u.add())); // $junk / $notjunk set
+            if (trainAs[0] == null) trainAs[0] = junkKeyword(u.add()); // $junk / $notjunk added (a replace may only write back the filter's own)
             content[0] = copies.getFirst().blobId();
             List<Long> missing = want.stream().filter(id -> !now.contains(id)).toList();
             List<MessageInfo> leaving = copies.stream().filter(c -> !want.contains(c.mailboxId())).toList();
