@@ -43,7 +43,7 @@ class ArchitectureTest {
             Map.entry("smtp", Set.of("mailbox-api", "mime", "net", "mailauth", "sieve", "spam")),
             Map.entry("jmap", Set.of("mailbox-api", "mime")),
             Map.entry("web", Set.of("jmap", "mailbox-api", "net", "transfer")),
-            Map.entry("transfer", Set.of("mailbox-api")),
+            Map.entry("transfer", Set.of("mailbox-api", "mime")),
             Map.entry("server", Set.of("mailbox-api", "mime", "mailauth", "sieve", "mailbox", "store-embedded", "store-postgres", "store-spi", "net", "imap", "pop3", "managesieve", "smtp", "jmap", "web", "transfer", "spam")),
             Map.entry("imap-conformance", Set.of()), // tests only
             Map.entry("bench", Set.of("mailbox", "mailbox-api", "store-embedded", "store-spi", "mime", "testkit")));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.postiljon.mime.HeaderFields;
 
 /**
  * The built-in rules: what the message's authentication found (SPF, DKIM, DMARC, RFC 8601 results
@@ -48,17 +49,17 @@ public final class Rules {
         if (facts.dmarc().equals("fail")) hits.add(new Verdict.Hit("DMARC_FAIL", 3.0, "DMARC: neither SPF nor DKIM proves the From domain"));
         facts.listedBy().forEach((zone, score) -> hits.add(new Verdict.Hit("DNSBL_" + zone.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"),
                 score, "the sending address is listed by " + zone)));
-        byte[] head = java.util.Arrays.copyOf(message, headerEnd(message));
-        String h = "\n" + new String(head, StandardCharsets.ISO_8859_1).replace("\r\n", "\n").toLowerCase(Locale.ROOT);
-        if (!h.contains("\ndate:")) hits.add(new Verdict.Hit("MISSING_DATE", 1.0, "no Date field (RFC 5322 requires one)"));
-        if (!h.contains("\nmessage-id:")) hits.add(new Verdict.Hit("MISSING_MID", 0.5, "no Message-ID field"));
-        if (!h.contains("\nfrom:")) hits.add(new Verdict.Hit("MISSING_FROM", 1.5, "no From field"));
-        String subject = Tokens.field(new String(head, StandardCharsets.ISO_8859_1), "Subject");
+        // The header fields as mime reads them for Sieve (unfolded, encoded words decoded).
+        List<HeaderFields> fields = HeaderFields.of(message);
+        if (first(fields, "Date") == null) hits.add(new Verdict.Hit("MISSING_DATE", 1.0, "no Date field (RFC 5322 requires one)"));
+        if (first(fields, "Message-ID") == null) hits.add(new Verdict.Hit("MISSING_MID", 0.5, "no Message-ID field"));
+        if (first(fields, "From") == null) hits.add(new Verdict.Hit("MISSING_FROM", 1.5, "no From field"));
+        String subject = first(fields, "Subject");
         if (subject != null && subject.length() >= 12 && subject.chars().filter(Character::isLetter).count() >= 10
                 && subject.equals(subject.toUpperCase(Locale.ROOT))) {
             hits.add(new Verdict.Hit("SUBJ_ALL_CAPS", 1.0, "the Subject is in capitals"));
         }
-        String type = Tokens.field(new String(head, StandardCharsets.ISO_8859_1), "Content-Type");
+        String type = first(fields, "Content-Type");
         if (type != null && type.toLowerCase(Locale.ROOT).startsWith("text/html")) hits.add(new Verdict.Hit("HTML_ONLY", 0.5, "HTML without a text part"));
         return hits;
     }
@@ -75,12 +76,10 @@ public final class Rules {
         return List.of();
     }
 
-    static int headerEnd(byte[] m) {
-        for (int i = 0; i + 1 < m.length; i++) {
-            if (m[i] == '\n' && m[i + 1] == '\n') return i + 2;
-            if (m[i] == '\n' && m[i + 1] == '\r' && i + 2 < m.length && m[i + 2] == '\n') return i + 3;
-        }
-        return m.length;
+    /** The first field of that name's value, or null. */
+    static String first(List<HeaderFields> fields, String name) {
+        for (HeaderFields f : fields) if (f.name().equalsIgnoreCase(name)) return f.value();
+        return null;
     }
 
     static boolean contains(byte[] hay, byte[] needle) {

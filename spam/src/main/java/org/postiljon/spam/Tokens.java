@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.postiljon.mime.HeaderFields;
 import org.postiljon.mime.MessageParser;
 import org.postiljon.mime.ParsedMessage;
 import org.postiljon.mime.SearchText;
@@ -37,14 +39,14 @@ public final class Tokens {
         try {
             ParsedMessage parsed = new MessageParser().parse(new ByteArrayInputStream(message));
             SearchText text = SearchText.of(message, parsed.body(), MAX_TEXT);
-            String header = text.header();
+            List<HeaderFields> fields = HeaderFields.of(message);
             for (String field : FIELDS) {
-                String value = field(header, field);
-                if (value != null) words(Content.lower(field), value, words);
+                String value = Rules.first(fields, field);
+                if (value != null) words(field.toLowerCase(Locale.ROOT), value, words);
             }
             words("", text.body(), words);
             Matcher u = URL.matcher(text.body());
-            while (u.find() && words.size() < MAX) words.add("url:" + Content.lower(u.group(1)));
+            while (u.find() && words.size() < MAX) words.add("url:" + u.group(1).toLowerCase(Locale.ROOT));
         } catch (IOException | RuntimeException e) {
             words("", new String(message, 0, Math.min(message.length, MAX_TEXT), StandardCharsets.ISO_8859_1), words);
         }
@@ -59,22 +61,6 @@ public final class Tokens {
         while (m.find() && into.size() < MAX) into.add(p + m.group().toLowerCase(Locale.ROOT));
     }
 
-    /** A header field's unfolded value in a decoded header section, or null. */
-    static String field(String header, String name) {
-        String h = "\n" + header.replace("\r\n", "\n");
-        String needle = "\n" + name.toLowerCase(Locale.ROOT) + ":";
-        int i = h.toLowerCase(Locale.ROOT).indexOf(needle);
-        if (i < 0) return null;
-        StringBuilder b = new StringBuilder();
-        int start = i + needle.length();
-        for (String line : h.substring(start).split("\n", -1)) {
-            if (b.length() > 0 && (line.isEmpty() || (line.charAt(0) != ' ' && line.charAt(0) != '\t'))) break;
-            b.append(line.strip()).append(' ');
-            if (b.length() > 2000) break;
-        }
-        return b.toString().strip();
-    }
-
     static long hash(String token) {
         long h = 0xcbf29ce484222325L;
         for (byte b : token.getBytes(StandardCharsets.UTF_8)) {
@@ -82,14 +68,5 @@ public final class Tokens {
             h *= 0x100000001b3L;
         }
         return h;
-    }
-
-    /** Small text helpers shared in this package. */
-    static final class Content {
-        private Content() { }
-
-        static String lower(String s) {
-            return s.toLowerCase(Locale.ROOT);
-        }
     }
 }

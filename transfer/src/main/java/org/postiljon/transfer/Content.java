@@ -2,15 +2,14 @@ package org.postiljon.transfer;
 
 import jakarta.mail.internet.MailDateFormat;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.text.ParsePosition;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.postiljon.mime.HeaderFields;
 
 /** What import needs to know of a message's bytes: line endings, a few header fields. */
 final class Content {
@@ -44,29 +43,6 @@ final class Content {
         return out.toByteArray();
     }
 
-    /** The header fields (unfolded, name and value) before the first empty line. */
-    static List<String[]> fields(byte[] message) {
-        List<String[]> out = new ArrayList<>();
-        int end = headerEnd(message);
-        String head = new String(message, 0, end, StandardCharsets.ISO_8859_1);
-        StringBuilder field = null;
-        for (String line : head.split("\r?\n", -1)) {
-            if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
-                if (field != null) field.append(' ').append(line.strip());
-                continue;
-            }
-            if (field != null) add(out, field);
-            field = line.isEmpty() ? null : new StringBuilder(line);
-        }
-        if (field != null) add(out, field);
-        return out;
-    }
-
-    private static void add(List<String[]> out, StringBuilder field) {
-        int colon = field.indexOf(":");
-        if (colon > 0) out.add(new String[] {field.substring(0, colon).strip(), field.substring(colon + 1).strip()});
-    }
-
     /** Where the header section ends: after the empty line, or the whole message when there is none. */
     static int headerEnd(byte[] m) {
         for (int i = 0; i < m.length; i++) {
@@ -77,9 +53,14 @@ final class Content {
         return m.length;
     }
 
+    /** The header fields as mime reads them for Sieve (unfolded, encoded words decoded; CRLF line ends). */
+    static List<HeaderFields> fields(byte[] message) {
+        return HeaderFields.of(message);
+    }
+
     /** The first field of that name's value, or null. */
-    static String field(List<String[]> fields, String name) {
-        for (String[] f : fields) if (f[0].equalsIgnoreCase(name)) return f[1];
+    static String field(List<HeaderFields> fields, String name) {
+        for (HeaderFields f : fields) if (f.name().equalsIgnoreCase(name)) return f.value();
         return null;
     }
 
@@ -100,7 +81,7 @@ final class Content {
      * keep no arrival time (POP3).
      */
     static Instant arrival(byte[] message) {
-        List<String[]> fields = fields(message);
+        List<HeaderFields> fields = fields(message);
         String received = field(fields, "Received");
         if (received != null && received.lastIndexOf(';') >= 0) {
             Instant at = date(received.substring(received.lastIndexOf(';') + 1));
