@@ -16,8 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.AppendResult;
 import org.postiljon.mailbox.api.FlagUpdate;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MailboxName;
@@ -40,7 +47,7 @@ import org.postiljon.mailbox.api.UidSet;
  * goes on where it stopped, and a second run copies only what is new and brings flags changed on
  * the source since (the source is the truth until cut-over). Messages are copied in the source's
  * order, in batches appended in one transaction each, so their UIDs here ascend as they did there.
- * The bytes are stored exactly as fetched ({@link Messages#stageExact}); {@code --verify-content} compares them again.
+ * Each copied message's content address (SHA-256) is compared with the hash of the bytes fetched.
  */
 public final class Importer {
 
@@ -149,7 +156,7 @@ public final class Importer {
     }
 
     private FolderReport folder(Source source, Source.Folder f, MailboxName target, FolderMap map, Account account) {
-        List<String> problems = new ArrayList<>();
+        List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
         int already = 0, copied = 0, flagged = 0;
         List<Source.Item> items = List.of();
         try {
@@ -201,26 +208,40 @@ public final class Importer {
         Batch batch = new Batch(account, target, f.name(), problems);
         try {
             source.fetch(f, items, batch::add);
-            batch.flush();
-            return batch.appended;
+            return batch.finish();
         } finally {
             batch.close();
         }
     }
 
     /**
-     * Messages waiting for one appending transaction, stored (written, fsync'd, parsed) as they are
-     * fetched. (Storing on 16 threads while fetching ahead was tried: on 2 cores the import is CPU-bound
-     * and it did not change the rate, so it is done in the plain order.)
+     * The copying pipeline of one folder. Each fetched message is stored (written, fsync'd, parsed)
+     * on its own virtual thread, as concurrent deliveries are: one after another, the fsyncs alone
+     * would hold an import to a few hundred messages a second. Full batches go to one appending
+     * thread, which appends them in the source's order once their messages are stored, while the
+     * next batch is fetched; at most {@link #BATCHES_AHEAD} batches wait, which bounds the memory.
      */
     private final class Batch {
+        /** Messages stored at once. */
+        static final int STORING = 16;
+        static final int BATCHES_AHEAD = 2;
+
+        private record Pending(Source.Item item, int length, Future<Stored> stored) { }
+
+        private record Stored(StagedMessage staged, String sha256) { }
+
         private final Account account;
         private final MailboxName target;
-        private final String folder;
         private final List<String> problems;
-        private final List<StagedMessage> staged = new ArrayList<>();
+        private final String folder;
+        private final ExecutorService storing = Executors.newFixedThreadPool(STORING, Thread.ofVirtual().factory());
+        private final ExecutorService appending = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
+        private final Semaphore ahead = new Semaphore(BATCHES_AHEAD);
+        private final List<Future<?>> batches = new ArrayList<>();
+        private List<Pending> pending = new ArrayList<>();
         private long bytes;
-        int appended;
+        private volatile RuntimeException failure;
+        private final AtomicInteger appended = new AtomicInteger();
 
         Batch(Account account, MailboxName target, String folder, List<String> problems) {
             this.account = account;
@@ -230,29 +251,94 @@ public final class Importer {
         }
 
         void add(Source.Item item, byte[] content) {
+            if (failure != null) throw failure; // an append failed: stop fetching
             Instant at = item.internalDate() != null ? item.internalDate() : Instant.now();
-            try {
-                staged.add(messages.stageExact(new ByteArrayInputStream(content), item.flags(), at));
-            } catch (MailboxException.TooBig e) {
-                problems.add("not copied, larger than this server takes: " + folder + " " + item.ref() + " (" + content.length + " octets)");
-                return;
-            }
+            pending.add(new Pending(item, content.length,
+                    storing.submit(() -> new Stored(messages.stageExact(new ByteArrayInputStream(content), item.flags(), at), sha256(content)))));
             bytes += content.length;
-            if (staged.size() >= BATCH_MESSAGES || bytes >= BATCH_BYTES) flush();
+            if (pending.size() >= BATCH_MESSAGES || bytes >= BATCH_BYTES) flush();
         }
 
+        /** Hands the messages fetched so far to the appending thread. */
         void flush() {
-            if (staged.isEmpty()) return;
-            List<StagedMessage> batch = List.copyOf(staged);
-            staged.clear(); // appendAll gives up what it does not append
+            if (pending.isEmpty()) return;
+            List<Pending> batch = pending;
+            pending = new ArrayList<>();
             bytes = 0;
-            appended += messages.appendAll(account, target, batch).size();
+            ahead.acquireUninterruptibly();
+            batches.add(appending.submit(() -> {
+                try {
+                    append(batch);
+                } catch (RuntimeException e) {
+                    failure = e;
+                } finally {
+                    ahead.release();
+                }
+            }));
         }
 
-        /** Gives up what was stored but not appended (a failure on the way). */
+        private void append(List<Pending> batch) {
+            List<StagedMessage> staged = new ArrayList<>();
+            List<String> hashes = new ArrayList<>();
+            RuntimeException failed = failure;
+            for (Pending p : batch) {
+                try {
+                    Stored s = p.stored().get();
+                    staged.add(s.staged());
+                    hashes.add(s.sha256());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof MailboxException.TooBig) {
+                        problems.add("not copied, larger than this server takes: " + folder + " " + p.item().ref() + " (" + p.length() + " octets)");
+                    } else if (failed == null) {
+                        failed = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (failed == null) failed = new IllegalStateException("interrupted");
+                }
+            }
+            if (failed != null) {
+                if (!staged.isEmpty()) messages.discard(staged);
+                throw failed;
+            }
+            if (staged.isEmpty()) return;
+            List<AppendResult> results = messages.appendAll(account, target, staged);
+            for (int i = 0; i < results.size(); i++) {
+                if (!results.get(i).message().blobId().sha256().equals(hashes.get(i))) {
+                    problems.add("stored bytes differ from those fetched: " + target + " UID " + results.get(i).uid());
+                }
+            }
+            appended.addAndGet(results.size());
+        }
+
+        /** Waits for every batch handed over; returns how many messages were appended. */
+        int finish() {
+            flush();
+            for (Future<?> f : batches) {
+                try {
+                    f.get();
+                } catch (ExecutionException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            if (failure != null) throw failure;
+            return appended.get();
+        }
+
+        /** Gives up what was not handed over (a failure on the way), and stops the threads. */
         void close() {
-            if (!staged.isEmpty()) messages.discard(List.copyOf(staged));
-            staged.clear();
+            List<StagedMessage> left = new ArrayList<>();
+            for (Pending p : pending) {
+                try {
+                    left.add(p.stored().get().staged());
+                } catch (ExecutionException | InterruptedException e) {
+                    // nothing stored to give up
+                }
+            }
+            pending.clear();
+            if (!left.isEmpty()) messages.discard(left);
+            appending.close();
+            storing.close();
         }
     }
 

@@ -7,6 +7,7 @@
  * only read); every message goes in through the mailbox operations every protocol uses (quota,
  * UIDs, MODSEQ, the search index); a run keeps no state of its own, so it can stop anywhere and be
  * run again: messages already here are recognised by Message-ID, size and arrival second, and only
- * the rest are copied, their bytes stored exactly as fetched; an export never writes over existing files.
+ * the rest are copied; each copied message's stored content address is compared with the SHA-256 of
+ * the bytes fetched; an export never writes over existing files.
  */
 package org.postiljon.transfer;
