@@ -72,9 +72,16 @@ final class StoredSpamClassifier implements SpamClassifier {
         return store.write(tx -> tx.trainSpam(account.id(), content.sha256(), tokens, spam));
     }
 
+    /**
+     * What one move teaches at most: a user filing 10,000 messages into an archive would otherwise
+     * queue 10,000 reads, parses and 3,000-row writes that compete with deliveries for the store.
+     */
+    static final int MAX_PER_MOVE = 100;
+
     @Override
-    public void trainLater(Account account, List<BlobId> contents, boolean spam) {
-        if (contents.isEmpty()) return;
+    public void trainLater(Account account, List<BlobId> all, boolean spam) {
+        if (all.isEmpty()) return;
+        List<BlobId> contents = List.copyOf(all.subList(0, Math.min(all.size(), MAX_PER_MOVE)));
         waiting.incrementAndGet();
         training.execute(() -> {
             try {
