@@ -171,18 +171,30 @@ final class StoredDeliveries implements Deliveries {
 
         @Override
         public void deliverTo(String given, Account a, MailboxName to, Flags flags, String fields) {
+            store(given, a, to, fields, () -> {
+                if (staged == null) staged = messages.stage(content.get(), Flags.NONE, Instant.now());
+                return flags.equals(Flags.NONE) ? staged : new StagedMessage(staged.blob(), staged.size(), staged.keys(), flags, staged.internalDate());
+            }, false);
+        }
+
+        @Override
+        public void deliverTo(String given, Account a, MailboxName to, Flags flags, String fields, Supplier<InputStream> own) {
+            store(given, a, to, fields, () -> messages.stage(own.get(), flags, Instant.now()), true);
+        }
+
+        /** One copy: {@code copy} stages what is stored (given up again on failure when {@code apart}, not shared). */
+        private void store(String given, Account a, MailboxName to, String fields, Supplier<StagedMessage> copy, boolean apart) {
             MailboxName folder = to == null ? junk(a) : to;
             if (!done.add(a.id() + "/" + folder)) return;
             // Return-Path, Delivered-To and Received, RFC 5321 §4.4 (the addresses were checked: no CR or LF).
             byte[] trace = ("Return-Path: <" + returnPath + ">\r\n" + "Delivered-To: " + given + "\r\n" + received(via, given) + fields)
                     .getBytes(StandardCharsets.UTF_8);
-            if (staged == null) staged = messages.stage(content.get(), Flags.NONE, Instant.now());
-            StagedMessage copy = flags.equals(Flags.NONE) ? staged
-                    : new StagedMessage(staged.blob(), staged.size(), staged.keys(), flags, staged.internalDate());
+            StagedMessage message = copy.get();
             try {
-                messages.deliver(a, folder, copy, trace);
+                messages.deliver(a, folder, message, trace);
             } catch (RuntimeException e) {
                 done.remove(a.id() + "/" + folder); // not delivered there: another attempt (the INBOX after a failed fileinto) may be
+                if (apart) messages.discard(List.of(message));
                 throw e;
             }
             delivered++;

@@ -46,4 +46,35 @@ final class StoredVacations implements Vacations {
             return true;
         });
     }
+
+    @Override
+    public boolean seen(Account account, String key, Duration period) {
+        Instant now = clock.instant();
+        return store.read(tx -> tx.vacationReplied(account.id(), duplicateKey(key))).filter(at -> at.isAfter(now.minus(period))).isPresent();
+    }
+
+    @Override
+    public void remember(Account account, String key) {
+        Instant now = clock.instant();
+        store.write(tx -> {
+            tx.noteVacationReply(account.id(), duplicateKey(key), now);
+            // Now and then the account's ids older than any duplicate test looks back go (RFC 7352 §3.3 bounds :seconds).
+            if (java.util.concurrent.ThreadLocalRandom.current().nextInt(64) == 0) tx.forgetVacationReplies(account.id(), DUPLICATE, now.minus(FORGET_AFTER));
+            return null;
+        });
+    }
+
+    /** Sieve keeps duplicate ids at most 30 days; a day more before they are forgotten. */
+    private static final Duration FORGET_AFTER = Duration.ofDays(31);
+    private static final String DUPLICATE = "sieve-duplicate:";
+
+    /** A duplicate key in the replies' table: hashed (ids are any length), and never an address. */
+    private static String duplicateKey(String key) {
+        try {
+            return DUPLICATE + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

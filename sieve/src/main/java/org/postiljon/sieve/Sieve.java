@@ -625,10 +625,11 @@ public final class Sieve {
                     yield Match.any(a, values, a.strings(1), this);
                 }
                 case "date" -> {
-                    // RFC 5260 §4: fields without a date that can be read do not match.
+                    // RFC 5260 §4: the first field of the name (or :index's), as Pigeonhole reads it; no readable date, no match.
                     ZoneId zone = zone(a, t.line());
                     List<String> values = new ArrayList<>();
-                    for (String v : indexed(a, headers(a.string(0)))) {
+                    List<String> fields = indexed(a, headers(a.string(0)));
+                    for (String v : fields.isEmpty() ? fields : fields.subList(0, 1)) {
                         ZonedDateTime d = Dates.parse(v);
                         if (d != null) values.add(datePart(t.line(), Dates.in(d, zone), a.string(1)));
                     }

@@ -3,7 +3,9 @@ package org.postiljon.smtp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,17 +14,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.OutboundQueue;
+import org.postiljon.mailbox.api.SieveScripts;
 import org.postiljon.mailbox.api.Vacation;
 import org.postiljon.mime.HeaderFields;
 import org.postiljon.mime.MessageParser;
 import org.postiljon.mime.SearchText;
 import org.postiljon.sieve.Action;
+import org.postiljon.sieve.HeaderEdits;
 import org.postiljon.sieve.Script;
 import org.postiljon.sieve.Sieve;
 import org.slf4j.Logger;
@@ -91,6 +96,11 @@ final class SieveDelivery {
             }
 
             @Override
+            public void deliverTo(String given, Account account, MailboxName folder, Flags flags, String fields, Supplier<InputStream> content) {
+                batch.deliverTo(given, account, folder, flags.with(d.flags()), fields + d.fields(), content);
+            }
+
+            @Override
             public int delivered() {
                 return batch.delivered();
             }
@@ -107,9 +117,9 @@ final class SieveDelivery {
                             String envelopeFrom, String trace, byte[] fixups, SpamFilter.Decision spam) {
         Sieve.Result result;
         try {
-            Script script = PARSED.get(text);
-            if (script == null) PARSED.put(text, script = Sieve.compile(text));
-            result = Sieve.run(script, new MessageView(spool::head, spool.size(), envelopeFrom, given, spam));
+            MessageView view = new MessageView(spool::head, spool.size(), envelopeFrom, given, spam,
+                    (key, seconds) -> svc.vacations().seen(a, key, Duration.ofSeconds(seconds)));
+            result = Sieve.run(parsed(text), view, includes(svc, a));
         } catch (Script.SyntaxError | Sieve.InvalidScript | RuntimeException e) {
             // A script stored before a stricter check, or a fault of ours: the message is kept, never lost.
             log.warn("the Sieve script of {} failed ({}); the message is kept in the INBOX", a.address(), e.getMessage());
@@ -119,10 +129,11 @@ final class SieveDelivery {
         if (result.error() != null) log.info("the Sieve script of {} stopped: {}; the message is kept", a.address(), result.error());
         for (Action action : result.actions()) {
             switch (action) {
-                case Action.Keep k -> batch.deliverTo(given, a, route.folder(), Flags.of(k.flags()));
-                case Action.FileInto f -> fileInto(svc, batch, given, route, a, f);
+                case Action.Keep k -> store(batch, given, a, route.folder(), Flags.of(k.flags()), k.edits(), spool);
+                case Action.FileInto f -> fileInto(svc, batch, given, route, a, f, spool);
                 case Action.Discard d -> { }
-                case Action.Redirect r -> redirect(svc, a, r.address(), envelopeFrom, trace, fixups, spool);
+                case Action.Track t -> svc.vacations().remember(a, t.key()); // only a run without error has these
+                case Action.Redirect r -> redirect(svc, a, r, envelopeFrom, trace, fixups, spool);
                 case Action.Reject r -> reject(svc, a, envelopeFrom, r.reason(), spool);
                 case Action.Vacation v -> VacationReplies.answer(svc, envelopeFrom, given, a, new Vacation(true, null, null, v.subject(),
                         v.reason(), null), Math.max(v.seconds(), 1), v.handle() == null ? v.reason() + "\n" + v.subject() : v.handle(),
@@ -132,7 +143,58 @@ final class SieveDelivery {
         return result.actions().stream().anyMatch(x -> x instanceof Action.Keep || x instanceof Action.FileInto);
     }
 
-    private static void fileInto(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Account a, Action.FileInto f) {
+    /** The script's text checked and parsed, once per text. */
+    private static Script parsed(String text) throws Script.SyntaxError, Sieve.InvalidScript {
+        Script script = PARSED.get(text);
+        if (script == null) PARSED.put(text, script = Sieve.compile(text));
+        return script;
+    }
+
+    /**
+     * RFC 6609: the account's own scripts by name; there are no global scripts (a :global include
+     * finds none). A script that does not compile stops the run, which keeps the message.
+     */
+    private static Sieve.Includes includes(SmtpServices svc, Account a) {
+        return (global, name) -> {
+            if (global) return null;
+            Optional<SieveScripts.Script> s = svc.sieveScripts().get(a, name);
+            if (s.isEmpty()) return null;
+            try {
+                return parsed(s.get().content());
+            } catch (Script.SyntaxError | Sieve.InvalidScript e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        };
+    }
+
+    /**
+     * One copy with the header as the script edited it (RFC 5293): fields added at the top go
+     * beside the trace fields over the shared content; other edits make a copy of its own. A header
+     * too long to edit (over 256 KiB) is stored as it came.
+     */
+    private static void store(Deliveries.Batch batch, String given, Account a, MailboxName folder, Flags flags, HeaderEdits edits, Spool spool) {
+        if (edits.onlyAtTop()) {
+            batch.deliverTo(given, a, folder, flags, edits.topFields());
+            return;
+        }
+        HeaderEdits.Edited edited = edits.apply(spool.head(256 * 1024));
+        if (edited == null) {
+            log.info("the header of a message to {} is too long for the Sieve script's edits; stored unedited", a.address());
+            batch.deliverTo(given, a, folder, flags);
+            return;
+        }
+        batch.deliverTo(given, a, folder, flags, "", () -> {
+            InputStream rest = spool.open();
+            try {
+                rest.skipNBytes(edited.replaces());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return new SequenceInputStream(new ByteArrayInputStream(edited.header()), rest);
+        });
+    }
+
+    private static void fileInto(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Account a, Action.FileInto f, Spool spool) {
         Flags flags = Flags.of(f.flags());
         try {
             MailboxName folder = MailboxName.of(f.folder());
@@ -143,23 +205,29 @@ final class SieveDelivery {
                     // made meanwhile
                 }
             }
-            batch.deliverTo(given, a, folder, flags);
+            store(batch, given, a, folder, flags, f.edits(), spool);
         } catch (MailboxException.NoSuchMailbox | MailboxException.InvalidName | MailboxException.NoRights | MailboxException.NotAllowed e) {
             // RFC 5228 §4.1: a folder that cannot take it is an error; the message goes to the INBOX instead.
             log.info("fileinto \"{}\" for {} failed ({}); kept in the INBOX", f.folder(), a.address(), e.getMessage());
-            batch.deliverTo(given, a, route.folder(), flags);
+            store(batch, given, a, route.folder(), flags, f.edits(), spool);
         }
     }
 
-    /** RFC 5228 §4.2: a copy to {@code to}, from an SRS address of the account's domain (as alias forwarding), loops refused. */
-    private static void redirect(SmtpServices svc, Account a, String to, String envelopeFrom, String trace, byte[] fixups, Spool spool) {
+    /**
+     * RFC 5228 §4.2: a copy to {@code to}, from an SRS address of the account's domain (as alias
+     * forwarding), loops refused; with the fields the script added at the top (RFC 5293). Deleted
+     * fields and fields added at the end are not applied to a redirected copy.
+     */
+    private static void redirect(SmtpServices svc, Account a, Action.Redirect r, String envelopeFrom, String trace, byte[] fixups, Spool spool) {
+        String to = r.address();
+        if (!r.edits().onlyAtTop()) log.info("a redirect for {} goes out with the fields its script added at the top only", a.address());
         if (Delivery.cameThrough(spool, a.address().toString())) {
             log.warn("not redirecting for {} to {}: the message came through this account before (a loop)", a.address(), to);
             return;
         }
         String sender = envelopeFrom.isEmpty() ? "" : svc.srs().forward(envelopeFrom, a.address().domain().ascii(), Instant.now());
         Delivery.queueRemote(svc, sender, OutboundQueue.Dsn.NONE, List.of(OutboundQueue.Target.of(to)),
-                trace + "Delivered-To: " + a.address() + "\r\n", fixups, spool);
+                trace + "Delivered-To: " + a.address() + "\r\n" + r.edits().topFields(), fixups, spool);
     }
 
     /** RFC 5429 §2.1: after delivery time the rejection is a notice to the sender, never to the null sender. */
@@ -181,19 +249,30 @@ final class SieveDelivery {
         private String text;
 
         private final SpamFilter.Decision spam;
+        private final java.util.function.BiPredicate<String, Long> seen;
 
         /** @param head the message's first n octets (fewer when it is shorter) */
         MessageView(java.util.function.IntFunction<byte[]> head, long size, String from, String to) {
-            this(head, size, from, to, SpamFilter.Decision.OFF);
+            this(head, size, from, to, SpamFilter.Decision.OFF, (key, seconds) -> false);
         }
 
-        /** @param spam what the account's spam filter found, for spamtest */
-        MessageView(java.util.function.IntFunction<byte[]> head, long size, String from, String to, SpamFilter.Decision spam) {
+        /**
+         * @param spam what the account's spam filter found, for spamtest
+         * @param seen the account's memory of duplicate ids (RFC 7352)
+         */
+        MessageView(java.util.function.IntFunction<byte[]> head, long size, String from, String to, SpamFilter.Decision spam,
+                    java.util.function.BiPredicate<String, Long> seen) {
             this.head = head;
             this.size = size;
             this.from = from;
             this.to = to;
             this.spam = spam;
+            this.seen = seen;
+        }
+
+        @Override
+        public boolean seen(String key, long seconds) {
+            return seen.test(key, seconds);
         }
 
         /**

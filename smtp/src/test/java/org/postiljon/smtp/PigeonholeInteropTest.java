@@ -23,6 +23,9 @@ import org.postiljon.sieve.Sieve;
  * tool), on a table of scripts and messages: the folders a message is stored in with their
  * flags, discards, redirects, rejects and vacation replies, for every script against every
  * message. The message view is the one delivery uses ({@link SieveDelivery.MessageView}).
+ * Left out: the date test with :index (Pigeonhole 0.5 reads the first field whatever the index
+ * says; ours takes the one RFC 5260 §6 names, shown in SieveExtensionsTest), duplicate and include
+ * (sieve-test keeps no duplicate memory and no script directory here).
  */
 class PigeonholeInteropTest {
 
@@ -43,12 +46,24 @@ class PigeonholeInteropTest {
             "require \"reject\";\nif header :contains \"subject\" \"invoice\" { reject \"No invoices here.\"; }",
             "require \"vacation\";\nif header :contains \"subject\" \"plans\" { vacation :days 3 :subject \"Away\" \"I am away.\"; }",
             "require [\"fileinto\", \"variables\"];\nset :lower \"folder\" \"${unknown}INBOX.Sorted\";\nif header :contains :comparator \"i;octet\" \"subject\" \"Plans\" { fileinto \"${folder}\"; }",
-            "require [\"encoded-character\", \"fileinto\"];\nif header :contains \"subject\" \"${hex:49 4E 56}\" { fileinto \"Enc\"; }");
+            "require [\"encoded-character\", \"fileinto\"];\nif header :contains \"subject\" \"${hex:49 4E 56}\" { fileinto \"Enc\"; }",
+            "require [\"date\", \"relational\", \"fileinto\"];\nif date :value \"ge\" :originalzone \"date\" \"hour\" \"09\" { fileinto \"Day\"; }"
+                    + "\nif date :is :zone \"+0000\" \"date\" \"weekday\" \"2\" { fileinto \"Tuesday\"; }\nif date :is \"received\" \"year\" \"2008\" { fileinto \"Y2008\"; }"
+                    + "\nif date :value \"lt\" :zone \"-1000\" \"date\" \"date\" \"2008-07-01\" { fileinto \"Early\"; }",
+            "require [\"index\", \"date\", \"fileinto\"];\nif header :index 1 :last :contains \"received\" \"relay\" { fileinto \"LastHop\"; }"
+                    + "\nif date :originalzone \"received\" \"zone\" \"+0000\" { fileinto \"AnyUtc\"; }"
+                    + "\nif address :index 1 :domain \"cc\" \"example.org\" { fileinto \"CcHere\"; }",
+            "require [\"editheader\", \"fileinto\", \"copy\"];\naddheader \"X-Seen\" \"yes\";\nif header :is \"x-seen\" \"yes\" { fileinto :copy \"Added\"; }"
+                    + "\ndeleteheader :contains \"subject\" \"plans\";\nif not exists \"subject\" { fileinto \"NoSubject\"; }"
+                    + "\ndeleteheader :index 1 \"received\";\nif exists \"received\" { fileinto :copy \"ReceivedStays\"; }");
 
     /** Messages: header fields, a body; each is sent from its envelope sender to alice+lists@example.org. */
     static final List<String[]> MESSAGES = List.of(
-            new String[] {"bob@example.com", "From: Bob <bob@example.com>\r\nTo: alice@example.org\r\nSubject: Plans\r\nMessage-ID: <1@x>\r\n\r\nhi\r\n"},
+            new String[] {"bob@example.com", "Received: from relay.example.com by mx.example.org; Sat, 5 Jul 2008 23:10:00 -0400\r\n"
+                    + "Received: from bob by relay.example.com; Sun, 6 Jul 2008 03:00:00 +0000\r\nFrom: Bob <bob@example.com>\r\nTo: alice@example.org\r\n"
+                    + "Subject: Plans\r\nDate: Tue, 1 Jul 2008 10:52:37 +0200 (CEST)\r\nMessage-ID: <1@x>\r\n\r\nhi\r\n"},
             new String[] {"boss@example.com", "From: boss@example.com\r\nTo: Alice <alice@example.org>, carol@example.org\r\nSubject: URGENT: plans!\r\n"
+                    + "Date: 30 Jun 2008 08:00 -0000\r\nCc: dave@example.org\r\nCc: eve@example.net\r\n"
                     + "Message-ID: <2@x>\r\nX-Spam-Score: 12\r\n\r\nnow\r\n"},
             new String[] {"list-bounces@lists.example.net", "From: someone@example.net\r\nTo: team@lists.example.net\r\nList-ID: Team list <team.lists.example.net>\r\n"
                     + "Subject: [team] invoice for March\r\nMessage-ID: <3@x>\r\n\r\nTo unsubscribe, write to us.\r\n"},
@@ -67,7 +82,8 @@ class PigeonholeInteropTest {
         Path mail = Files.createDirectories(dir.resolve("mail"));
         Files.setPosixFilePermissions(mail, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path conf = Files.writeString(dir.resolve("dovecot.conf"),
-                "mail_uid = nobody\nmail_gid = nogroup\nfirst_valid_uid = 0\nmail_location = maildir:" + mail + "\n");
+                "mail_uid = nobody\nmail_gid = nogroup\nfirst_valid_uid = 0\nmail_location = maildir:" + mail + "\n"
+                        + "plugin {\n  sieve_extensions = +editheader\n}\n");
         List<String> differences = new ArrayList<>();
         int compared = 0;
         for (int s = 0; s < SCRIPTS.size(); s++) {
@@ -100,6 +116,7 @@ class PigeonholeInteropTest {
                 case Action.Reject r -> out.add("reject");
                 case Action.Vacation v -> out.add("vacation");
                 case Action.Discard d -> { }
+                case Action.Track t -> { }
             }
         }
         return out.toString();

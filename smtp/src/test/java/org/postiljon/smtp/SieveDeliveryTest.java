@@ -106,6 +106,52 @@ class SieveDeliveryTest {
         }
     }
 
+    @Test
+    void includedEditsAndDuplicatesOverSmtp(@TempDir Path dir) throws Exception {
+        try (SmtpTestServer server = new SmtpTestServer(dir, "example.org", SmtpLimits.DEFAULT, true, null)) {
+            Account alice = server.account("alice@example.org");
+            Account dave = server.account("dave@example.org");
+            var scripts = server.model.sieveScripts();
+            scripts.put(alice, "edits", """
+                    require ["editheader", "date", "variables"];
+                    addheader "X-Sorted" "by Postiljon";
+                    deleteheader "X-Tracking";
+                    if date :matches :originalzone "date" "year" "*" { addheader :last "X-Year" "${1}"; }
+                    """);
+            scripts.put(alice, "main", """
+                    require ["include", "duplicate", "fileinto", "mailbox"];
+                    include :personal "edits";
+                    if duplicate { fileinto :create "Duplicates"; }
+                    """);
+            scripts.activate(alice, "main");
+            int mx = SmtpTestServer.port(server.mx);
+            String tracked = "From: bob@example.org\r\nTo: alice@example.org, dave@example.org\r\nDate: Fri, 4 Dec 2026 10:00:00 +0100\r\n"
+                    + "Message-ID: <once@example.org>\r\nX-Tracking: 123\r\nSubject: hello\r\n\r\nthe body\r\n";
+            send(mx, "alice@example.org", tracked);
+            send(mx, "dave@example.org", tracked);
+            String mine = VacationTest.inbox(server, alice).getFirst();
+            String header = mine.substring(0, mine.indexOf("\r\n\r\n") + 2);
+            assertTrue(header.contains("X-Sorted: by Postiljon\r\nFrom: bob@example.org\r\n"), "added at the top, before the message's own fields: " + header);
+            assertTrue(header.endsWith("Subject: hello\r\nX-Year: 2026\r\n"), ":last adds at the end: " + header);
+            assertTrue(!header.contains("X-Tracking"), "deleted: " + header);
+            assertTrue(mine.endsWith("\r\n\r\nthe body\r\n"), mine);
+            String his = VacationTest.inbox(server, dave).getFirst();
+            assertTrue(his.contains("X-Tracking: 123\r\n") && !his.contains("X-Sorted"), "another recipient's copy is the message as it came: " + his);
+
+            send(mx, "alice@example.org", tracked);
+            assertEquals(1, count(server, alice, "INBOX"));
+            assertEquals(1, count(server, alice, "Duplicates"), "the same Message-ID again is a duplicate");
+            send(mx, "alice@example.org", tracked.replace("<once@", "<twice@"));
+            assertEquals(2, count(server, alice, "INBOX"));
+
+            // An include that is gone stops the run: the message is kept, as it came.
+            scripts.delete(alice, "edits");
+            send(mx, "alice@example.org", tracked.replace("<once@", "<third@"));
+            assertEquals(3, count(server, alice, "INBOX"));
+            assertTrue(VacationTest.inbox(server, alice).getLast().contains("X-Tracking: 123"), "unedited");
+        }
+    }
+
     static void send(int mx, String to, String message) throws Exception {
         String reply = MailAuthEndToEndTest.sendTo("127.0.0.1", mx, "bob@example.org", to, message);
         assertTrue(reply.startsWith("250"), reply);

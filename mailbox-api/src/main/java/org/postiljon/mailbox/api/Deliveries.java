@@ -105,6 +105,12 @@ public interface Deliveries {
          */
         void deliverTo(String given, Account account, MailboxName folder, Flags flags, String fields);
 
+        /**
+         * The same with this copy's own {@code content} instead of the shared one (a Sieve script
+         * edited its header, RFC 5293): stored and parsed apart.
+         */
+        void deliverTo(String given, Account account, MailboxName folder, Flags flags, String fields, Supplier<InputStream> content);
+
         /** How many mailboxes the message went into. */
         int delivered();
 

@@ -166,6 +166,9 @@ public interface WriteTx extends ReadTx {
     /** Notes an automatic reply to {@code sender} (lower case) at {@code at}, replacing an earlier one. */
     void noteVacationReply(long accountId, String sender, Instant at);
 
+    /** Forgets the notes whose {@code sender} begins with {@code prefix} made before {@code before} (Sieve duplicate ids past their time). */
+    void forgetVacationReplies(long accountId, String prefix, Instant before);
+
     /** Adds or replaces a script (an existing one keeps its active mark). */
     void putSieveScript(long accountId, String name, String content);
 

@@ -118,13 +118,20 @@ abstract class SqlWebSessions extends SqlQueue {
         update("INSERT INTO vacation (account_id, enabled, from_at, to_at, subject, text_body, html_body) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 accountId, v.enabled() ? 1 : 0, v.from() == null ? null : v.from().toEpochMilli(), v.to() == null ? null : v.to().toEpochMilli(),
                 v.subject(), v.textBody(), v.htmlBody());
-        if (!v.enabled()) update("DELETE FROM vacation_reply WHERE account_id = ?", accountId); // a new absence answers everyone again
+        // A new absence answers everyone again (the duplicate test's memory stays).
+        if (!v.enabled()) update("DELETE FROM vacation_reply WHERE account_id = ? AND sender NOT LIKE 'sieve-duplicate:%'", accountId);
     }
 
     @Override
     public void noteVacationReply(long accountId, String sender, Instant at) {
         update("INSERT INTO vacation_reply (account_id, sender, sent_at) VALUES (?, ?, ?)"
                 + " ON CONFLICT (account_id, sender) DO UPDATE SET sent_at = excluded.sent_at", accountId, sender, at.toEpochMilli());
+    }
+
+    @Override
+    public void forgetVacationReplies(long accountId, String prefix, Instant before) {
+        update("DELETE FROM vacation_reply WHERE account_id = ? AND sender >= ? AND sender < ? AND sent_at < ?", accountId, prefix, prefix + "\uffff",
+                before.toEpochMilli());
     }
 
     @Override
