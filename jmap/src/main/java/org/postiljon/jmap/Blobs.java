@@ -34,6 +34,7 @@ import org.postiljon.mailbox.api.structure.BodyPart;
  * counted against the account's quota while they wait (at most {@code 4 × maxSizeUpload} per
  * account whatever the quota) and deleted {@link #UPLOAD_LIFETIME} after upload (§6.1 lets the
  * server drop unreferenced uploads after an hour; what an Email/set used is copied into the store);
+ * a Sieve script's text is named as its upload was ({@code B...}, kept after the upload expired);
  * a message's bytes are its content ({@code G...}, the full content address); a body part is the
  * email id and its part id ({@code P...}), served decoded. Every download checks that the content
  * is in one of the user's own mailboxes or was uploaded by the user.
@@ -166,7 +167,12 @@ public final class Blobs {
         if (blobId == null) return Optional.empty();
         if (blobId.matches("B[0-9a-f]{64}")) {
             Path f = dir(a).resolve(blobId.substring(1));
-            if (!Files.isRegularFile(f)) return Optional.empty();
+            if (!Files.isRegularFile(f)) {
+                // A Sieve script's content (RFC 9661) is named as its upload was, and stays after the upload expired.
+                return svc.sieveScripts().list(a).stream().map(s -> s.content().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .filter(b -> SieveMethods.blobId(b).equals(blobId)).findFirst()
+                        .map(b -> new Blob(new ByteArrayInputStream(b), b.length, "application/sieve"));
+            }
             try {
                 return Optional.of(new Blob(Files.newInputStream(f), Files.size(f), "application/octet-stream"));
             } catch (IOException e) {

@@ -35,7 +35,8 @@ public final class Jmap {
     public static final String VACATION = "urn:ietf:params:jmap:vacationresponse";
     /** Ours: Email/get can return the HTML body sanitised on the server (the webmail shows only that). */
     public static final String WEBMAIL = "urn:postiljon:params:jmap:webmail";
-    static final Set<String> KNOWN = Set.of(CORE, MAIL, SUBMISSION, QUOTA, VACATION, WEBMAIL);
+    public static final String SIEVE = SieveMethods.SIEVE;
+    static final Set<String> KNOWN = Set.of(CORE, MAIL, SUBMISSION, QUOTA, VACATION, WEBMAIL, SIEVE);
 
     static final ObjectMapper JSON = new ObjectMapper();
     static {
@@ -51,10 +52,12 @@ public final class Jmap {
     private final Map<String, Method> methods = new HashMap<>();
     private final Blobs blobs;
     private final Push push;
+    private final SieveMethods sieve;
 
     public Jmap(JmapServices services) {
         this.services = services;
         this.blobs = new Blobs(services);
+        this.sieve = new SieveMethods(services, blobs);
         this.push = new Push(services);
         methods.put("Core/echo", c -> c.args);
         new MailboxMethods(services).register(methods);
@@ -64,6 +67,7 @@ public final class Jmap {
         new SearchSnippets(services).register(methods);
         new AccountMethods(services).register(methods);
         new SubmissionMethods(services).register(methods);
+        sieve.register(methods);
     }
 
     public static String accountId(Account a) {
@@ -131,7 +135,7 @@ public final class Jmap {
         core.put("maxObjectsInGet", l.maxObjectsInGet());
         core.put("maxObjectsInSet", l.maxObjectsInSet());
         core.putArray("collationAlgorithms").add("i;ascii-casemap").add("i;unicode-casemap");
-        for (String c : List.of(MAIL, SUBMISSION, QUOTA, VACATION, WEBMAIL)) caps.putObject(c);
+        for (String c : List.of(MAIL, SUBMISSION, QUOTA, VACATION, WEBMAIL, SIEVE)) caps.putObject(c);
         String id = accountId(account);
         ObjectNode acc = s.putObject("accounts").putObject(id);
         acc.put("name", account.address().toString());
@@ -152,8 +156,9 @@ public final class Jmap {
         ac.putObject(VACATION);
         ac.putObject(CORE);
         ac.putObject(WEBMAIL);
+        ac.set(SIEVE, sieve.capability());
         ObjectNode primary = s.putObject("primaryAccounts");
-        for (String c : List.of(MAIL, SUBMISSION, QUOTA, VACATION, WEBMAIL)) primary.put(c, id);
+        for (String c : List.of(MAIL, SUBMISSION, QUOTA, VACATION, WEBMAIL, SIEVE)) primary.put(c, id);
         s.put("username", account.address().toString());
         s.put("apiUrl", base + "/jmap/api");
         s.put("downloadUrl", base + "/jmap/download/{accountId}/{blobId}/{name}?type={type}");
@@ -262,6 +267,7 @@ public final class Jmap {
             case "Identity", "EmailSubmission" -> SUBMISSION;
             case "Quota" -> QUOTA;
             case "VacationResponse" -> VACATION;
+            case "SieveScript" -> SIEVE;
             default -> MAIL;
         };
     }

@@ -38,6 +38,11 @@ final class StoredSieveScripts implements SieveScripts {
     }
 
     @Override
+    public int maxRedirects() {
+        return Sieve.MAX_REDIRECTS;
+    }
+
+    @Override
     public Optional<String> check(String content) {
         try {
             Sieve.compile(content);

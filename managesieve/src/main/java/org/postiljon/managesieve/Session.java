@@ -231,7 +231,7 @@ final class Session {
         line("\"SIEVE\" " + quoted(String.join(" ", services.scripts().extensions())));
         if (account == null) line("\"SASL\" " + quoted(String.join(" ", services.sasl().mechanisms(plaintextAllowed()))));
         if (account == null && services.tls() != null && !connection.isSecure()) line("\"STARTTLS\"");
-        line("\"MAXREDIRECTS\" \"4\"");
+        line("\"MAXREDIRECTS\" " + quoted(String.valueOf(services.scripts().maxRedirects())));
         if (account != null) line("\"OWNER\" " + quoted(account.address().toString()));
         line("\"VERSION\" \"1.0\"");
     }

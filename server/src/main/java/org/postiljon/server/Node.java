@@ -155,7 +155,7 @@ public final class Node implements AutoCloseable {
         Path data = Path.of(settings.get("data.dir"));
         Jmap jmap = new Jmap(new JmapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), model.quotas(),
                 submission, data.resolve("uploads"), JmapLimits.defaults(settings.number("limits.max-message-bytes"))
-                        .withMaxSizeResponse(settings.number("jmap.max-response-mb") * 1024 * 1024), model.vacations()));
+                        .withMaxSizeResponse(settings.number("jmap.max-response-mb") * 1024 * 1024), model.vacations(), model.sieveScripts()));
         Periodic.schedule(jobs, "expiring JMAP uploads", Duration.ofMinutes(10), Duration.ofMinutes(10),
                 () -> jmap.blobs().expire(java.time.Instant.now().minus(org.postiljon.jmap.Blobs.UPLOAD_LIFETIME)));
         Optional<InetSocketAddress> http = settings.address("listen.http");

@@ -12,7 +12,8 @@ public interface SieveScripts {
     /** Scripts one account may keep. */
     int MAX_SCRIPTS = 20;
 
-    record Script(String name, String content, boolean active) { }
+    /** @param id the script's id, kept over renames (JMAP Sieve, RFC 9661 §2) */
+    record Script(String name, String content, boolean active, long id) { }
 
     List<Script> list(Account account);
 
@@ -38,6 +39,9 @@ public interface SieveScripts {
 
     /** The Sieve extensions scripts may require (ManageSieve's SIEVE capability). */
     List<String> extensions();
+
+    /** How many redirects one run may make (ManageSieve's MAXREDIRECTS, JMAP's maxNumberRedirects). */
+    int maxRedirects();
 
     /** Whether {@code content} is a valid script: empty, or the fault with its line. */
     Optional<String> check(String content);

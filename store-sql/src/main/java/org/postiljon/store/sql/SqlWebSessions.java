@@ -136,14 +136,16 @@ abstract class SqlWebSessions extends SqlQueue {
 
     @Override
     public java.util.List<org.postiljon.mailbox.api.SieveScripts.Script> sieveScripts(long accountId) {
-        return query("SELECT name, content, active FROM sieve_script WHERE account_id = ? ORDER BY name",
-                rs -> new org.postiljon.mailbox.api.SieveScripts.Script(rs.getString(1), rs.getString(2), rs.getLong(3) == 1), accountId);
+        return query("SELECT name, content, active, script_id FROM sieve_script WHERE account_id = ? ORDER BY name",
+                rs -> new org.postiljon.mailbox.api.SieveScripts.Script(rs.getString(1), rs.getString(2), rs.getLong(3) == 1, rs.getLong(4)), accountId);
     }
 
     @Override
     public void putSieveScript(long accountId, String name, String content) {
         if (update("UPDATE sieve_script SET content = ? WHERE account_id = ? AND name = ?", content, accountId, name) == 0) {
-            update("INSERT INTO sieve_script (account_id, name, content, active) VALUES (?, ?, ?, 0)", accountId, name, content);
+            // A new script's id: random above 2^32 (those kept before V28 count from 1), never one a deleted script had in practice.
+            update("INSERT INTO sieve_script (account_id, name, content, active, script_id) VALUES (?, ?, ?, 0, ?)", accountId, name, content,
+                    java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 32, 1L << 53));
         }
     }
 
