@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.AccountSetting;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.Quota;
@@ -53,6 +54,8 @@ final class AccountMethods {
         });
         m.put("VacationResponse/get", this::vacationGet);
         m.put("VacationResponse/set", this::vacationSet);
+        m.put("UserSetting/get", this::settingGet);
+        m.put("UserSetting/set", this::settingSet);
     }
 
     // ---- identities ----
@@ -306,5 +309,66 @@ final class AccountMethods {
                 () -> {
                     if (changed[0]) svc.vacations().set(c.account, vacationOf(v));
                 });
+    }
+
+    // ---- the user's own settings (the webmail's settings page) ----
+
+    /**
+     * The account settings a user may change for themselves (urn:postiljon:params:jmap:webmail):
+     * the spam filter's mode and threshold, what POP3's delete does, sub-address folders, the
+     * language of the server's messages. Sending limits, quotas and retention stay the operator's.
+     */
+    static final List<AccountSetting> USER_SETTINGS = List.of(AccountSetting.SPAM_MODE, AccountSetting.SPAM_THRESHOLD, AccountSetting.POP3_DELETE,
+            AccountSetting.SUBADDRESS_FOLDER, AccountSetting.LOCALE);
+
+    private ArrayNode userSettings(Account a) {
+        ArrayNode all = JsonNodeFactory.instance.arrayNode();
+        Map<AccountSetting, String> values = svc.directory().settings(a, USER_SETTINGS);
+        for (AccountSetting s : USER_SETTINGS) {
+            ObjectNode o = all.addObject();
+            o.put("id", s.key()).put("value", values.get(s));
+            ArrayNode allowed = o.putArray("allowed");
+            s.allowed().forEach(allowed::add);
+        }
+        return all;
+    }
+
+    /** UserSetting/get: each setting with its value and allowed values ({@code <number>}: a whole number). */
+    private ObjectNode settingGet(Call c) {
+        c.accountId();
+        List<String> ids = c.ids(svc.limits().maxObjectsInGet());
+        ArrayNode all = userSettings(c.account);
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("accountId", c.accountId()).put("state", stateOf("u", all));
+        ArrayNode list = out.putArray("list");
+        ArrayNode notFound = out.putArray("notFound");
+        if (ids == null) list.addAll(all);
+        else for (String id : ids) {
+            JsonNode s = find(all, id);
+            if (s == null) notFound.add(id); else list.add(s);
+        }
+        return out;
+    }
+
+    /** UserSetting/set: only updates of {@code value}, checked against the allowed values. */
+    private ObjectNode settingSet(Call c) {
+        return SetMethod.run(c, svc.limits().maxObjectsInSet(), () -> stateOf("u", userSettings(c.account)),
+                (key, o) -> SetMethod.refuse("forbidden", "the settings are fixed; update their values"),
+                (id, patch) -> {
+                    AccountSetting s = USER_SETTINGS.stream().filter(x -> x.key().equals(id)).findFirst()
+                            .orElseThrow(() -> new MethodError("notFound", "no setting " + id + " a user may change"));
+                    String bad = badFields(patch, Set.of("value"));
+                    if (bad != null) throw new MethodError("invalidProperties", bad + " cannot be set");
+                    if (!patch.path("value").isTextual()) throw new MethodError("invalidProperties", "value must be a string");
+                    String value;
+                    try {
+                        value = s.check(patch.get("value").asText());
+                    } catch (MailboxException.InvalidName e) {
+                        throw new MethodError("invalidProperties", e.getMessage());
+                    }
+                    svc.directory().setSetting(c.account.address(), s, value);
+                },
+                id -> SetMethod.refuse("forbidden", "the settings are fixed"),
+                () -> { });
     }
 }

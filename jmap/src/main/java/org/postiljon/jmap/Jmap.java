@@ -268,6 +268,7 @@ public final class Jmap {
             case "Quota" -> QUOTA;
             case "VacationResponse" -> VACATION;
             case "SieveScript" -> SIEVE;
+            case "UserSetting" -> WEBMAIL;
             default -> MAIL;
         };
     }

@@ -26,6 +26,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -130,6 +131,7 @@ class WebmailBrowserTest {
                 + "<img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\" alt=inline>\n");
         web.deliver(WebNode.ALICE, "From: Dan <dan@remote.example.org>\nTo: alice@example.test\nSubject: Old invoice\n\nPlease file this.\n");
 
+        browser.manage().deleteAllCookies();
         browser.get(web.secureBase() + "/");
         waitFor(By.id("login-user")).sendKeys(WebNode.ALICE);
         browser.findElement(By.id("login-password")).sendKeys(WebNode.PASSWORD);
@@ -220,5 +222,102 @@ class WebmailBrowserTest {
         row("Hostile newsletter");
         shot("09-phone");
         assertEquals(0, hits.get(), "still nothing loaded from the tracker");
+    }
+
+    @Test
+    void settingsMakeFiltersForwardingAVacationReplyAndTheSpamMode() throws Exception {
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 900));
+        var model = web.node.model();
+        var carol = org.postiljon.mailbox.api.EmailAddress.parse("carol@example.test");
+        if (model.directory().find(carol).isEmpty()) model.directory().addAccount(carol, WebNode.PASSWORD.toCharArray(), org.postiljon.mailbox.api.QuotaLimits.UNLIMITED);
+        browser.manage().deleteAllCookies();
+        browser.get(web.secureBase() + "/");
+        waitFor(By.id("login-user")).sendKeys(WebNode.BOB);
+        browser.findElement(By.id("login-password")).sendKeys(WebNode.PASSWORD);
+        browser.findElement(By.id("login-submit")).click();
+        act("open the settings", () -> waitFor(By.id("open-settings")).click());
+        waitFor(By.id("s-spam-mode"));
+        new Select(browser.findElement(By.id("s-spam-mode"))).selectByValue("mark");
+        browser.findElement(By.id("s-spam-threshold")).clear();
+        browser.findElement(By.id("s-spam-threshold")).sendKeys("4");
+        browser.findElement(By.id("s-vac-on")).click();
+        browser.findElement(By.id("s-vac-subject")).sendKeys("Away");
+        browser.findElement(By.id("s-vac-text")).sendKeys("Back on Monday.");
+        browser.findElement(By.id("s-fwd-to")).sendKeys("carol@example.test");
+        rule("subject", "contains", "[news] \"quoted\"", "move", "News");
+        rule("from", "contains", "boss@", "flag", null);
+        shot("10-settings");
+        browser.findElement(By.id("s-save")).click();
+        until("settings saved", () -> !browser.findElement(By.id("settings-dialog")).isDisplayed());
+
+        var bob = model.directory().find(org.postiljon.mailbox.api.EmailAddress.parse(WebNode.BOB)).orElseThrow();
+        assertEquals("mark", model.directory().setting(bob, org.postiljon.mailbox.api.AccountSetting.SPAM_MODE));
+        assertEquals("4", model.directory().setting(bob, org.postiljon.mailbox.api.AccountSetting.SPAM_THRESHOLD));
+        assertTrue(model.vacations().get(bob).enabled());
+        assertEquals("Away", model.vacations().get(bob).subject());
+        String script = model.sieveScripts().active(bob).orElseThrow();
+        assertTrue(script.contains("redirect :copy \"carol@example.test\";"), script);
+        assertTrue(script.contains("fileinto :create \"News\"; stop;"), script);
+
+        // The script decides delivery: filed, flagged, forwarded (through the queue), and still kept.
+        web.deliver(WebNode.BOB, "From: list@remote.example.org\nTo: bob@example.test\nSubject: [news] \"quoted\" weekly\nPrecedence: list\n\nx\n");
+        web.deliver(WebNode.BOB, "From: boss@example.test\nTo: bob@example.test\nSubject: Report\n\nx\n");
+        until("filed into News", () -> {
+            try {
+                return imapCount(WebNode.BOB, "News") == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        var inbox = model.messages().list(bob, org.postiljon.mailbox.api.MailboxName.INBOX, org.postiljon.mailbox.api.UidSet.ALL);
+        assertTrue(inbox.stream().anyMatch(m -> m.flags().names().contains("\\Flagged")), "the boss's mail is flagged");
+        until("both forwarded to carol", () -> {
+            try {
+                return imapCount("carol@example.test", "INBOX") == 2;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+
+        // Opened again, the dialog shows what it saved; with the rules and forwarding gone the script is off.
+        act("open the settings again", () -> waitFor(By.id("open-settings")).click());
+        until("rules read back", () -> browser.findElements(By.cssSelector("#s-rules li")).size() == 2);
+        assertEquals("[news] \"quoted\"", browser.findElements(By.cssSelector("#s-rules li input")).getFirst().getAttribute("value"));
+        assertEquals("carol@example.test", browser.findElement(By.id("s-fwd-to")).getAttribute("value"));
+        assertTrue(browser.findElement(By.id("s-vac-on")).isSelected());
+        assertEquals("mark", new Select(browser.findElement(By.id("s-spam-mode"))).getFirstSelectedOption().getAttribute("value"));
+        shot("11-settings-again");
+        for (WebElement remove : browser.findElements(By.cssSelector("#s-rules li button"))) remove.click();
+        browser.findElement(By.id("s-fwd-to")).clear();
+        browser.findElement(By.id("s-vac-on")).click();
+        browser.findElement(By.id("s-save")).click();
+        until("saved again", () -> !browser.findElement(By.id("settings-dialog")).isDisplayed());
+        assertTrue(model.sieveScripts().active(bob).isEmpty(), "no rules, no active script");
+        assertFalse(model.vacations().get(bob).enabled());
+
+        // An invalid script written by hand is refused with its line, and nothing changes.
+        act("open the settings a third time", () -> waitFor(By.id("open-settings")).click());
+        waitFor(By.id("s-expert")).click();
+        browser.findElement(By.id("s-raw")).click();
+        browser.findElement(By.id("s-script")).clear();
+        browser.findElement(By.id("s-script")).sendKeys("require \"fileinto\";\nfileinto \"x\"\n");
+        browser.findElement(By.id("s-save")).click();
+        until("the fault is shown", () -> browser.findElement(By.id("s-error")).getText().contains("line 3"));
+        shot("12-settings-invalid-script");
+        assertTrue(model.sieveScripts().active(bob).isEmpty());
+        browser.findElement(By.id("s-cancel")).click();
+    }
+
+    /** Adds a filter rule in the settings dialog. */
+    static void rule(String field, String op, String value, String action, String target) {
+        browser.findElement(By.id("s-add-rule")).click();
+        WebElement li = browser.findElements(By.cssSelector("#s-rules li")).getLast();
+        List<WebElement> selects = li.findElements(By.tagName("select"));
+        new Select(selects.get(0)).selectByValue(field);
+        new Select(selects.get(1)).selectByValue(op);
+        new Select(selects.get(2)).selectByValue(action);
+        List<WebElement> inputs = li.findElements(By.tagName("input"));
+        inputs.get(0).sendKeys(value);
+        if (target != null) inputs.get(1).sendKeys(target);
     }
 }

@@ -76,7 +76,7 @@ final class SieveDelivery {
             Optional<String> script = svc.sieveScripts().active(a);
             boolean stored = true;
             if (script.isEmpty()) marked.deliverTo(given, a, route.folder(), Flags.NONE);
-            else stored = run(svc, marked, given, route, a, script.get(), spool, envelopeFrom, trace, fixups, d);
+            else stored = run(svc, marked, given, route, a, script.get(), spool, envelopeFrom, trace, fixups, d, spam);
             if (stored && !d.spam()) kept.add(a);
         }
         return kept;
@@ -84,6 +84,11 @@ final class SieveDelivery {
 
     /** The batch as one account's copies go through it: with the spam filter's fields and keyword. */
     private static Deliveries.Batch marking(Deliveries.Batch batch, SpamFilter.Decision d) {
+        return adding(batch, d.flags(), "", d.fields());
+    }
+
+    /** The batch with {@code flags} on every copy and header fields {@code before} and {@code after} the copy's own. */
+    private static Deliveries.Batch adding(Deliveries.Batch batch, Flags flags, String before, String after) {
         return new Deliveries.Batch() {
             @Override
             public void deliver(String given, Deliveries.Route route) {
@@ -91,13 +96,13 @@ final class SieveDelivery {
             }
 
             @Override
-            public void deliverTo(String given, Account account, MailboxName folder, Flags flags, String fields) {
-                batch.deliverTo(given, account, folder, flags.with(d.flags()), fields + d.fields());
+            public void deliverTo(String given, Account account, MailboxName folder, Flags own, String fields) {
+                batch.deliverTo(given, account, folder, own.with(flags), before + fields + after);
             }
 
             @Override
-            public void deliverTo(String given, Account account, MailboxName folder, Flags flags, String fields, Supplier<InputStream> content) {
-                batch.deliverTo(given, account, folder, flags.with(d.flags()), fields + d.fields(), content);
+            public void deliverTo(String given, Account account, MailboxName folder, Flags own, String fields, Supplier<InputStream> content) {
+                batch.deliverTo(given, account, folder, own.with(flags), before + fields + after, content);
             }
 
             @Override
@@ -114,7 +119,7 @@ final class SieveDelivery {
 
     /** Runs one account's script and does what it says; whether the message was stored for the account. */
     private static boolean run(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Account a, String text, Spool spool,
-                            String envelopeFrom, String trace, byte[] fixups, SpamFilter.Decision spam) {
+                            String envelopeFrom, String trace, byte[] fixups, SpamFilter.Decision spam, SpamFilter.Checked checked) {
         Sieve.Result result;
         try {
             MessageView view = new MessageView(spool::head, spool.size(), envelopeFrom, given, spam,
@@ -133,7 +138,7 @@ final class SieveDelivery {
                 case Action.FileInto f -> fileInto(svc, batch, given, route, a, f, spool);
                 case Action.Discard d -> { }
                 case Action.Track t -> svc.vacations().remember(a, t.key()); // only a run without error has these
-                case Action.Redirect r -> redirect(svc, a, r, envelopeFrom, trace, fixups, spool);
+                case Action.Redirect r -> redirect(svc, a, r, envelopeFrom, trace, fixups, spool, checked);
                 case Action.Reject r -> reject(svc, a, envelopeFrom, r.reason(), spool);
                 case Action.Vacation v -> VacationReplies.answer(svc, envelopeFrom, given, a, new Vacation(true, null, null, v.subject(),
                         v.reason(), null), Math.max(v.seconds(), 1), v.handle() == null ? v.reason() + "\n" + v.subject() : v.handle(),
@@ -218,16 +223,58 @@ final class SieveDelivery {
      * forwarding), loops refused; with the fields the script added at the top (RFC 5293). Deleted
      * fields and fields added at the end are not applied to a redirected copy.
      */
-    private static void redirect(SmtpServices svc, Account a, Action.Redirect r, String envelopeFrom, String trace, byte[] fixups, Spool spool) {
+    private static void redirect(SmtpServices svc, Account a, Action.Redirect r, String envelopeFrom, String trace, byte[] fixups, Spool spool,
+                                 SpamFilter.Checked spam) {
         String to = r.address();
         if (!r.edits().onlyAtTop()) log.info("a redirect for {} goes out with the fields its script added at the top only", a.address());
-        if (Delivery.cameThrough(spool, a.address().toString())) {
+        String self = a.address().toString().toLowerCase(java.util.Locale.ROOT);
+        if (Delivery.cameThrough(spool, self) || REDIRECTED_THROUGH.get().contains(self)) {
             log.warn("not redirecting for {} to {}: the message came through this account before (a loop)", a.address(), to);
+            return;
+        }
+        Optional<Deliveries.Route> local = localRoute(svc, to);
+        if (local.isPresent()) {
+            redirectHere(svc, a, r, local.get(), envelopeFrom, trace, fixups, spool, spam);
             return;
         }
         String sender = envelopeFrom.isEmpty() ? "" : svc.srs().forward(envelopeFrom, a.address().domain().ascii(), Instant.now());
         Delivery.queueRemote(svc, sender, OutboundQueue.Dsn.NONE, List.of(OutboundQueue.Target.of(to)),
                 trace + "Delivered-To: " + a.address() + "\r\n" + r.edits().topFields(), fixups, spool);
+    }
+
+    /** The accounts a redirect in this thread's delivery went through, for loops between local accounts. */
+    private static final ThreadLocal<java.util.Set<String>> REDIRECTED_THROUGH = ThreadLocal.withInitial(java.util.HashSet::new);
+
+    /** Where {@code to} leads on this server; empty for an address on another server (or no valid address). */
+    private static Optional<Deliveries.Route> localRoute(SmtpServices svc, String to) {
+        try {
+            return svc.deliveries().route(org.postiljon.mailbox.api.EmailAddress.parse(to));
+        } catch (MailboxException.InvalidName e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A redirect to an address of this server is delivered here, as mail to it would be (the
+     * target's own spam mode and script apply), without a round trip through DNS and SMTP; the
+     * copy carries the forwarding account's Delivered-To, and a chain of local redirects that comes
+     * back to an account it went through stops there.
+     */
+    private static void redirectHere(SmtpServices svc, Account a, Action.Redirect r, Deliveries.Route route, String envelopeFrom, String trace,
+                                     byte[] fixups, Spool spool, SpamFilter.Checked spam) {
+        String self = a.address().toString().toLowerCase(java.util.Locale.ROOT);
+        String fields = trace + "Delivered-To: " + a.address() + "\r\n" + r.edits().topFields();
+        Set<String> through = REDIRECTED_THROUGH.get();
+        through.add(self);
+        try (Deliveries.Batch batch = svc.deliveries().begin(envelopeFrom, new Deliveries.Via(null, "LMTP"),
+                () -> new SequenceInputStream(new ByteArrayInputStream(fixups), spool.open()))) {
+            deliver(svc, adding(batch, Flags.NONE, fields, ""), r.address(), route, spool, envelopeFrom, svc.deliveries().received(new Deliveries.Via(null, "LMTP"),
+                    r.address()), fixups, spam);
+        } catch (MailboxException e) {
+            log.info("redirecting for {} to {} failed: {}", a.address(), r.address(), e.getMessage());
+        } finally {
+            through.remove(self);
+        }
     }
 
     /** RFC 5429 §2.1: after delivery time the rejection is a notice to the sender, never to the null sender. */

@@ -152,6 +152,34 @@ class SieveDeliveryTest {
         }
     }
 
+    @Test
+    void aRedirectToAnAddressHereIsDeliveredHereAndLoopsStop(@TempDir Path dir) throws Exception {
+        try (SmtpTestServer server = new SmtpTestServer(dir, "example.org", SmtpLimits.DEFAULT, true, null)) {
+            Account bob = server.account("bob@example.org");
+            Account carol = server.account("carol@example.org");
+            var scripts = server.model.sieveScripts();
+            scripts.put(carol, "away", "require \"fileinto\";\nredirect \"bob@example.org\";\n");
+            scripts.activate(carol, "away");
+            int mx = SmtpTestServer.port(server.mx);
+            long queued = server.model.queue().summary().messages();
+            send(mx, "carol@example.org", "From: dora@example.net\r\nTo: carol@example.org\r\nSubject: for carol\r\n\r\nx\r\n");
+            assertEquals(0, count(server, carol, "INBOX"), "redirected without a copy");
+            List<String> bobs = VacationTest.inbox(server, bob);
+            assertEquals(1, bobs.size(), "delivered here, not queued for DNS");
+            assertTrue(bobs.getFirst().contains("Delivered-To: carol@example.org\r\n") && bobs.getFirst().contains("Delivered-To: bob@example.org\r\n"),
+                    bobs.getFirst());
+            assertEquals(queued, server.model.queue().summary().messages());
+
+            // Bob's own script runs on it; sending it back to Carol is a loop, stopped there.
+            scripts.put(bob, "back", "redirect \"carol@example.org\";\n");
+            scripts.activate(bob, "back");
+            send(mx, "carol@example.org", "From: dora@example.net\r\nTo: carol@example.org\r\nSubject: again\r\n\r\nx\r\n");
+            assertEquals(0, count(server, carol, "INBOX"));
+            assertEquals(1, count(server, bob, "INBOX"));
+            assertEquals(queued, server.model.queue().summary().messages(), "nothing queued either");
+        }
+    }
+
     static void send(int mx, String to, String message) throws Exception {
         String reply = MailAuthEndToEndTest.sendTo("127.0.0.1", mx, "bob@example.org", to, message);
         assertTrue(reply.startsWith("250"), reply);

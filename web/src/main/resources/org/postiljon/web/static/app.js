@@ -1,4 +1,5 @@
 import { Jmap } from './jmap.js';
+import { openSettings } from './settings.js';
 
 const $ = id => document.getElementById(id);
 const PAGE = 50;
@@ -86,6 +87,8 @@ async function enter(s) {
   loadContacts();
   state.jmap.listen(onPush);
 }
+
+$('open-settings').addEventListener('click', () => openSettings(state.jmap, state.mailboxes, status).catch(e => status(e.message)));
 
 $('logout').addEventListener('click', async () => {
   await fetch('/logout', { method: 'POST', credentials: 'same-origin' });

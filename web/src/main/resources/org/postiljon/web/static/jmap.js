@@ -1,7 +1,7 @@
 // A small JMAP client (RFC 8620) for the webmail: one fetch per request, the session's CSRF token
 // in a header, the cookie for authentication. The webmail speaks nothing but JMAP.
 const USING = ['urn:ietf:params:jmap:core', 'urn:ietf:params:jmap:mail', 'urn:ietf:params:jmap:submission',
-  'urn:ietf:params:jmap:quota', 'urn:postiljon:params:jmap:webmail'];
+  'urn:ietf:params:jmap:quota', 'urn:ietf:params:jmap:vacationresponse', 'urn:ietf:params:jmap:sieve', 'urn:postiljon:params:jmap:webmail'];
 
 export class Jmap {
   constructor(csrf) { this.csrf = csrf; this.accountId = null; }
