@@ -72,7 +72,7 @@ final class SieveDelivery {
                 SpamFilter.deliverToJunk(batch, given, a, d);
                 continue;
             }
-            Deliveries.Batch marked = d.mode().equals("off") ? batch : marking(batch, d);
+            Deliveries.Batch marked = d.mode().equals("off") ? batch : marking(batch, d, spool, fixups);
             Optional<String> script = svc.sieveScripts().active(a);
             boolean stored = true;
             if (script.isEmpty()) marked.deliverTo(given, a, route.folder(), Flags.NONE);
@@ -82,13 +82,24 @@ final class SieveDelivery {
         return kept;
     }
 
-    /** The batch as one account's copies go through it: with the spam filter's fields and keyword. */
-    private static Deliveries.Batch marking(Deliveries.Batch batch, SpamFilter.Decision d) {
-        return adding(batch, d.flags(), "", d.fields());
+    /**
+     * The batch as one account's copies go through it: with the spam filter's fields and keyword,
+     * and in mark mode spam's subject tagged (a copy of its own; a copy a Sieve script edited keeps its edits untagged).
+     */
+    private static Deliveries.Batch marking(Deliveries.Batch batch, SpamFilter.Decision d, Spool spool, byte[] fixups) {
+        Supplier<InputStream> tagged = null;
+        if (d.tagsSubject()) {
+            org.postiljon.mailbox.api.structure.Envelope header = spool.header();
+            tagged = edited(d.subjectTag(header == null ? null : header.subject()), fixups, spool);
+        }
+        return adding(batch, d.flags(), "", d.fields(), tagged);
     }
 
-    /** The batch with {@code flags} on every copy and header fields {@code before} and {@code after} the copy's own. */
-    private static Deliveries.Batch adding(Deliveries.Batch batch, Flags flags, String before, String after) {
+    /**
+     * The batch with {@code flags} on every copy and header fields {@code before} and {@code after}
+     * the copy's own; with {@code content} (not null) instead of the shared content where a copy has none of its own.
+     */
+    private static Deliveries.Batch adding(Deliveries.Batch batch, Flags flags, String before, String after, Supplier<InputStream> content) {
         return new Deliveries.Batch() {
             @Override
             public void deliver(String given, Deliveries.Route route) {
@@ -97,12 +108,13 @@ final class SieveDelivery {
 
             @Override
             public void deliverTo(String given, Account account, MailboxName folder, Flags own, String fields) {
-                batch.deliverTo(given, account, folder, own.with(flags), before + fields + after);
+                if (content != null) batch.deliverTo(given, account, folder, own.with(flags), before + fields + after, content);
+                else batch.deliverTo(given, account, folder, own.with(flags), before + fields + after);
             }
 
             @Override
-            public void deliverTo(String given, Account account, MailboxName folder, Flags own, String fields, Supplier<InputStream> content) {
-                batch.deliverTo(given, account, folder, own.with(flags), before + fields + after, content);
+            public void deliverTo(String given, Account account, MailboxName folder, Flags own, String fields, Supplier<InputStream> edited) {
+                batch.deliverTo(given, account, folder, own.with(flags), before + fields + after, edited);
             }
 
             @Override
@@ -134,8 +146,8 @@ final class SieveDelivery {
         if (result.error() != null) log.info("the Sieve script of {} stopped: {}; the message is kept", a.address(), result.error());
         for (Action action : result.actions()) {
             switch (action) {
-                case Action.Keep k -> store(batch, given, a, route.folder(), Flags.of(k.flags()), k.edits(), spool);
-                case Action.FileInto f -> fileInto(svc, batch, given, route, a, f, spool);
+                case Action.Keep k -> store(batch, given, a, route.folder(), Flags.of(k.flags()), k.edits(), spool, fixups);
+                case Action.FileInto f -> fileInto(svc, batch, given, route, a, f, spool, fixups);
                 case Action.Discard d -> { }
                 case Action.Track t -> svc.vacations().remember(a, t.key()); // only a run without error has these
                 case Action.Redirect r -> redirect(svc, a, r, envelopeFrom, trace, fixups, spool, checked);
@@ -177,29 +189,44 @@ final class SieveDelivery {
      * beside the trace fields over the shared content; other edits make a copy of its own. A header
      * too long to edit (over 256 KiB) is stored as it came.
      */
-    private static void store(Deliveries.Batch batch, String given, Account a, MailboxName folder, Flags flags, HeaderEdits edits, Spool spool) {
+    private static void store(Deliveries.Batch batch, String given, Account a, MailboxName folder, Flags flags, HeaderEdits edits, Spool spool,
+                              byte[] fixups) {
         if (edits.onlyAtTop()) {
             batch.deliverTo(given, a, folder, flags, edits.topFields());
             return;
         }
-        HeaderEdits.Edited edited = edits.apply(spool.head(256 * 1024));
+        Supplier<InputStream> edited = edited(edits, fixups, spool);
         if (edited == null) {
             log.info("the header of a message to {} is too long for the Sieve script's edits; stored unedited", a.address());
             batch.deliverTo(given, a, folder, flags);
             return;
         }
-        batch.deliverTo(given, a, folder, flags, "", () -> {
+        batch.deliverTo(given, a, folder, flags, "", edited);
+    }
+
+    /** The message with its header edited (after the submission fix-ups); null when the header is longer than 256 KiB. */
+    private static Supplier<InputStream> edited(HeaderEdits edits, byte[] fixups, Spool spool) {
+        HeaderEdits.Edited edited = edits.apply(spool.head(256 * 1024));
+        if (edited == null) return null;
+        return () -> {
             InputStream rest = spool.open();
             try {
                 rest.skipNBytes(edited.replaces());
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            return new SequenceInputStream(new ByteArrayInputStream(edited.header()), rest);
-        });
+            return new SequenceInputStream(new ByteArrayInputStream(concat(fixups, edited.header())), rest);
+        };
     }
 
-    private static void fileInto(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Account a, Action.FileInto f, Spool spool) {
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static void fileInto(SmtpServices svc, Deliveries.Batch batch, String given, Deliveries.Route route, Account a, Action.FileInto f, Spool spool,
+                                 byte[] fixups) {
         Flags flags = Flags.of(f.flags());
         try {
             MailboxName folder = MailboxName.of(f.folder());
@@ -210,11 +237,11 @@ final class SieveDelivery {
                     // made meanwhile
                 }
             }
-            store(batch, given, a, folder, flags, f.edits(), spool);
+            store(batch, given, a, folder, flags, f.edits(), spool, fixups);
         } catch (MailboxException.NoSuchMailbox | MailboxException.InvalidName | MailboxException.NoRights | MailboxException.NotAllowed e) {
             // RFC 5228 §4.1: a folder that cannot take it is an error; the message goes to the INBOX instead.
             log.info("fileinto \"{}\" for {} failed ({}); kept in the INBOX", f.folder(), a.address(), e.getMessage());
-            store(batch, given, a, route.folder(), flags, f.edits(), spool);
+            store(batch, given, a, route.folder(), flags, f.edits(), spool, fixups);
         }
     }
 
@@ -268,7 +295,7 @@ final class SieveDelivery {
         through.add(self);
         try (Deliveries.Batch batch = svc.deliveries().begin(envelopeFrom, new Deliveries.Via(null, "LMTP"),
                 () -> new SequenceInputStream(new ByteArrayInputStream(fixups), spool.open()))) {
-            deliver(svc, adding(batch, Flags.NONE, fields, ""), r.address(), route, spool, envelopeFrom, svc.deliveries().received(new Deliveries.Via(null, "LMTP"),
+            deliver(svc, adding(batch, Flags.NONE, fields, "", null), r.address(), route, spool, envelopeFrom, svc.deliveries().received(new Deliveries.Via(null, "LMTP"),
                     r.address()), fixups, spam);
         } catch (MailboxException e) {
             log.info("redirecting for {} to {} failed: {}", a.address(), r.address(), e.getMessage());

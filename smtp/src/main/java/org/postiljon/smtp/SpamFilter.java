@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.postiljon.mailauth.DkimResult;
 import org.postiljon.mailauth.Dns;
 import org.postiljon.mailbox.api.Account;
@@ -17,6 +18,7 @@ import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.SpamClassifier;
+import org.postiljon.sieve.HeaderEdits;
 import org.postiljon.spam.Rspamd;
 import org.postiljon.spam.Rules;
 import org.postiljon.spam.Tokens;
@@ -177,7 +179,23 @@ public final class SpamFilter {
         Flags flags() {
             return spam() ? Flags.of(JUNK_KEYWORD) : Flags.NONE;
         }
+
+        /** In mark mode spam stays in the INBOX, its subject tagged so that every program shows it. */
+        boolean tagsSubject() {
+            return spam() && mode.equals("mark");
+        }
+
+        /** The edit that puts {@link #SUBJECT_TAG} before the subject (once; a message without one gets a subject of the tag alone). */
+        HeaderEdits subjectTag(String subject) {
+            String s = subject == null ? "" : subject;
+            if (s.startsWith(SUBJECT_TAG)) return HeaderEdits.NONE;
+            return new HeaderEdits(List.of(new HeaderEdits.Field("Subject", (SUBJECT_TAG + s).strip())), List.of(),
+                    subject == null ? Map.of() : Map.of("subject", Set.of(0)));
+        }
     }
+
+    /** What mark mode puts before a spam message's subject (as SpamAssassin's rewrite_header Subject does). */
+    static final String SUBJECT_TAG = "[SPAM] ";
 
     private static final List<AccountSetting> SETTINGS = List.of(AccountSetting.SPAM_MODE, AccountSetting.SPAM_THRESHOLD, AccountSetting.SPAM_REJECT_SCORE);
 

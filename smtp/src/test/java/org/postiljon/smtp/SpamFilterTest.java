@@ -67,6 +67,10 @@ class SpamFilterTest {
             List<String> marked = messages(server, mark, "INBOX");
             assertEquals(2, marked.size());
             assertTrue(marked.getFirst().contains("$Junk") && marked.getFirst().contains("X-Spam-Flag: YES"), marked.getFirst());
+            String header = marked.getFirst().substring(0, marked.getFirst().indexOf("\r\n\r\n"));
+            assertTrue(header.contains("\r\nSubject: [SPAM] ") && header.split("\r\nSubject:", -1).length == 2, "the subject tagged once: " + header);
+            assertTrue(marked.getLast().contains("\r\nSubject: ") && !marked.getLast().contains("[SPAM]"), "ham untagged: " + marked.getLast());
+            assertTrue(junked.getFirst().contains("X-Spam-Flag: YES") && !junked.getFirst().contains("[SPAM]"), "Junk mode does not tag");
             assertEquals(0, SieveDeliveryTest.count(server, mark, "Junk"));
             // off: nothing checked, nothing added.
             List<String> plain = messages(server, off, "INBOX");
