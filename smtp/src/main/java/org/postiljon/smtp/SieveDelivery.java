@@ -141,9 +141,13 @@ final class SieveDelivery {
             // A script stored before a stricter check, or a fault of ours: the message is kept, never lost.
             log.warn("the Sieve script of {} failed ({}); the message is kept in the INBOX", a.address(), e.getMessage());
             batch.deliverTo(given, a, route.folder(), Flags.NONE);
+            tellUser(svc, a, text, e.getMessage(), spool);
             return true;
         }
-        if (result.error() != null) log.info("the Sieve script of {} stopped: {}; the message is kept", a.address(), result.error());
+        if (result.error() != null) {
+            log.info("the Sieve script of {} stopped: {}; the message is kept", a.address(), result.error());
+            tellUser(svc, a, text, result.error(), spool);
+        }
         for (Action action : result.actions()) {
             switch (action) {
                 case Action.Keep k -> store(batch, given, a, route.folder(), Flags.of(k.flags()), k.edits(), spool, fixups);
@@ -158,6 +162,26 @@ final class SieveDelivery {
             }
         }
         return result.actions().stream().anyMatch(x -> x instanceof Action.Keep || x instanceof Action.FileInto);
+    }
+
+    /**
+     * Errors in a script never lose mail, and the user is told (issue #20): a notice in the INBOX
+     * naming the fault and the message, at most once a day while the same script fails.
+     */
+    private static void tellUser(SmtpServices svc, Account a, String script, String error, Spool spool) {
+        try {
+            if (!svc.vacations().claimReply(a, "sieve-error:" + Integer.toHexString(script.hashCode()), Duration.ofDays(1))) return;
+            org.postiljon.mailbox.api.structure.Envelope h = spool.header();
+            String about = h == null || h.subject() == null ? "" : " (subject \"" + h.subject() + "\")";
+            String text = "Your mail filter (Sieve script) stopped on a message" + about + ":\r\n\r\n    " + error
+                    + "\r\n\r\nThe message was kept in your Inbox: no mail is lost. Correct the script in the webmail (Settings)"
+                    + " or in your Sieve editor. While the script fails you get this notice at most once a day.\r\n";
+            byte[] notice = VacationReplies.reply(svc.hostname(), "postmaster@" + a.address().domain().ascii(), a.address().toString(),
+                    new Vacation(true, null, null, "Your mail filter failed", text, null), h, "auto-generated");
+            new Reports(svc.directory(), svc.messages(), svc.queue(), svc.queued()).send(a.address().toString(), notice);
+        } catch (RuntimeException e) {
+            log.warn("could not tell {} that the Sieve script failed: {}", a.address(), e.getMessage());
+        }
     }
 
     /** The script's text checked and parsed, once per text. */

@@ -110,6 +110,11 @@ final class VacationReplies {
 
     /** The reply (RFC 5230 §5): from the account, to the sender, "Auto:" and the subject, marked auto-replied. */
     static byte[] reply(String hostname, String from, String to, Vacation v, Envelope original) {
+        return reply(hostname, from, to, v, original, "auto-replied (vacation)");
+    }
+
+    /** The same with another Auto-Submitted value (RFC 3834 §5). */
+    static byte[] reply(String hostname, String from, String to, Vacation v, Envelope original, String autoSubmitted) {
         String subject = v.subject() != null && !v.subject().isBlank() ? v.subject()
                 : "Auto: " + (original == null || original.subject() == null ? "" : original.subject());
         String text = v.textBody() != null ? v.textBody() : "I am away and will read your message when I am back.";
@@ -121,7 +126,7 @@ final class VacationReplies {
                 .append("Message-ID: <").append(UUID.randomUUID()).append('@').append(hostname).append(">\r\n");
         String id = original == null ? null : original.messageId();
         if (id != null && id.matches("<[^<>\\s]+>")) b.append("In-Reply-To: ").append(id).append("\r\nReferences: ").append(id).append("\r\n");
-        b.append("Auto-Submitted: auto-replied (vacation)\r\n").append("MIME-Version: 1.0\r\n");
+        b.append("Auto-Submitted: ").append(autoSubmitted).append("\r\n").append("MIME-Version: 1.0\r\n");
         if (v.htmlBody() == null) {
             b.append(part("text/plain", text));
         } else {

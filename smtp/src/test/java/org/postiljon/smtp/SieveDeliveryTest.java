@@ -144,11 +144,19 @@ class SieveDeliveryTest {
             send(mx, "alice@example.org", tracked.replace("<once@", "<twice@"));
             assertEquals(2, count(server, alice, "INBOX"));
 
-            // An include that is gone stops the run: the message is kept, as it came.
+            // An include that is gone stops the run: the message is kept, as it came, and Alice is told once a day.
             scripts.delete(alice, "edits");
             send(mx, "alice@example.org", tracked.replace("<once@", "<third@"));
-            assertEquals(3, count(server, alice, "INBOX"));
-            assertTrue(VacationTest.inbox(server, alice).getLast().contains("X-Tracking: 123"), "unedited");
+            List<String> inbox = VacationTest.inbox(server, alice);
+            assertEquals(4, inbox.size(), "the message and a notice");
+            assertTrue(inbox.stream().anyMatch(m -> m.contains("Message-ID: <third@example.org>") && m.contains("X-Tracking: 123")), "kept unedited");
+            String notice = inbox.stream().filter(m -> m.contains("Subject: Your mail filter failed")).findFirst().orElseThrow();
+            assertTrue(notice.contains("In-Reply-To: <third@example.org>") && notice.contains("Auto-Submitted: auto-generated"), notice);
+            String text = new String(java.util.Base64.getMimeDecoder().decode(notice.substring(notice.lastIndexOf("\r\n\r\n") + 4).strip()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(text.contains("line 2: there is no personal script \"edits\" to include"), text);
+            send(mx, "alice@example.org", tracked.replace("<once@", "<fourth@"));
+            assertEquals(5, count(server, alice, "INBOX"), "no second notice the same day");
         }
     }
 
