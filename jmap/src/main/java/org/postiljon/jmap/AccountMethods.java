@@ -113,11 +113,15 @@ final class AccountMethods {
     }
 
     private ObjectNode identityGet(Call c) {
+        return get(c, "i", identities(c.account));
+    }
+
+    /** A /get over a type kept as one list (RFC 8620 §5.1): its state from the list's content. */
+    private ObjectNode get(Call c, String statePrefix, ArrayNode all) {
         c.accountId();
         List<String> ids = c.ids(svc.limits().maxObjectsInGet());
-        ArrayNode all = identities(c.account);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("accountId", c.accountId()).put("state", stateOf("i", all));
+        out.put("accountId", c.accountId()).put("state", stateOf(statePrefix, all));
         ArrayNode list = out.putArray("list");
         ArrayNode notFound = out.putArray("notFound");
         if (ids == null) list.addAll(all);
@@ -335,19 +339,7 @@ final class AccountMethods {
 
     /** UserSetting/get: each setting with its value and allowed values ({@code <number>}: a whole number). */
     private ObjectNode settingGet(Call c) {
-        c.accountId();
-        List<String> ids = c.ids(svc.limits().maxObjectsInGet());
-        ArrayNode all = userSettings(c.account);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("accountId", c.accountId()).put("state", stateOf("u", all));
-        ArrayNode list = out.putArray("list");
-        ArrayNode notFound = out.putArray("notFound");
-        if (ids == null) list.addAll(all);
-        else for (String id : ids) {
-            JsonNode s = find(all, id);
-            if (s == null) notFound.add(id); else list.add(s);
-        }
-        return out;
+        return get(c, "u", userSettings(c.account));
     }
 
     /** UserSetting/set: only updates of {@code value}, checked against the allowed values. */
