@@ -21,6 +21,7 @@ import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.OutboundQueue;
+import org.postiljon.mailbox.api.SendingLimits;
 import org.postiljon.mailbox.api.SieveScripts;
 import org.postiljon.mailbox.api.Vacation;
 import org.postiljon.mime.HeaderFields;
@@ -148,20 +149,27 @@ final class SieveDelivery {
             log.info("the Sieve script of {} stopped: {}; the message is kept", a.address(), result.error());
             tellUser(svc, a, text, result.error(), spool);
         }
+        boolean notSent = false;
         for (Action action : result.actions()) {
             switch (action) {
                 case Action.Keep k -> store(batch, given, a, route.folder(), Flags.of(k.flags()), k.edits(), spool, fixups);
                 case Action.FileInto f -> fileInto(svc, batch, given, route, a, f, spool, fixups);
                 case Action.Discard d -> { }
                 case Action.Track t -> svc.vacations().remember(a, t.key()); // only a run without error has these
-                case Action.Redirect r -> redirect(svc, a, r, envelopeFrom, trace, fixups, spool, checked);
+                case Action.Redirect r -> notSent |= !redirect(svc, a, r, envelopeFrom, trace, fixups, spool, checked);
                 case Action.Reject r -> reject(svc, a, envelopeFrom, r.reason(), spool);
                 case Action.Vacation v -> VacationReplies.answer(svc, envelopeFrom, given, a, new Vacation(true, null, null, v.subject(),
                         v.reason(), null), Math.max(v.seconds(), 1), v.handle() == null ? v.reason() + "\n" + v.subject() : v.handle(),
                         v.addresses(), spool);
             }
         }
-        return result.actions().stream().anyMatch(x -> x instanceof Action.Keep || x instanceof Action.FileInto);
+        boolean stored = result.actions().stream().anyMatch(x -> x instanceof Action.Keep || x instanceof Action.FileInto);
+        if (notSent && !stored) {
+            // A redirect that could not go (a loop, the sending limit) would lose the message: it is kept instead.
+            batch.deliverTo(given, a, route.folder(), Flags.NONE);
+            return true;
+        }
+        return stored;
     }
 
     /**
@@ -274,23 +282,37 @@ final class SieveDelivery {
      * forwarding), loops refused; with the fields the script added at the top (RFC 5293). Deleted
      * fields and fields added at the end are not applied to a redirected copy.
      */
-    private static void redirect(SmtpServices svc, Account a, Action.Redirect r, String envelopeFrom, String trace, byte[] fixups, Spool spool,
-                                 SpamFilter.Checked spam) {
+    private static boolean redirect(SmtpServices svc, Account a, Action.Redirect r, String envelopeFrom, String trace, byte[] fixups, Spool spool,
+                                    SpamFilter.Checked spam) {
         String to = r.address();
         if (!r.edits().onlyAtTop()) log.info("a redirect for {} goes out with the fields its script added at the top only", a.address());
         String self = a.address().toString().toLowerCase(java.util.Locale.ROOT);
         if (Delivery.cameThrough(spool, self) || REDIRECTED_THROUGH.get().contains(self)) {
             log.warn("not redirecting for {} to {}: the message came through this account before (a loop)", a.address(), to);
-            return;
+            return false;
         }
         Optional<Deliveries.Route> local = localRoute(svc, to);
         if (local.isPresent()) {
             redirectHere(svc, a, r, local.get(), envelopeFrom, trace, fixups, spool, spam);
-            return;
+            return true;
+        }
+        // Forwarding counts against the account's sending limits, as its own mail does: a script is no way around them.
+        SendingLimits.Outgoing outgoing = svc.sendingLimits().outgoing(a);
+        Optional<String> refused;
+        try {
+            refused = outgoing.admit(org.postiljon.mailbox.api.EmailAddress.parse(to));
+        } catch (MailboxException.InvalidName e) {
+            refused = Optional.of("not an address");
+        }
+        if (refused.isPresent()) {
+            log.warn("not redirecting for {} to {}: {}", a.address(), to, refused.get());
+            return false;
         }
         String sender = envelopeFrom.isEmpty() ? "" : svc.srs().forward(envelopeFrom, a.address().domain().ascii(), Instant.now());
         Delivery.queueRemote(svc, sender, OutboundQueue.Dsn.NONE, List.of(OutboundQueue.Target.of(to)),
                 trace + "Delivered-To: " + a.address() + "\r\n" + r.edits().topFields(), fixups, spool);
+        outgoing.sent();
+        return true;
     }
 
     /** The accounts a redirect in this thread's delivery went through, for loops between local accounts. */

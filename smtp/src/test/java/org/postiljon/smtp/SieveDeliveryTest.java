@@ -178,13 +178,24 @@ class SieveDeliveryTest {
                     bobs.getFirst());
             assertEquals(queued, server.model.queue().summary().messages());
 
-            // Bob's own script runs on it; sending it back to Carol is a loop, stopped there.
+            // Bob's own script runs on it and sends it back to Carol, whose script would send it to Bob again: a loop,
+            // stopped there, and the message kept where the loop closed rather than lost.
             scripts.put(bob, "back", "redirect \"carol@example.org\";\n");
             scripts.activate(bob, "back");
             send(mx, "carol@example.org", "From: dora@example.net\r\nTo: carol@example.org\r\nSubject: again\r\n\r\nx\r\n");
-            assertEquals(0, count(server, carol, "INBOX"));
+            assertEquals(1, count(server, carol, "INBOX"));
             assertEquals(1, count(server, bob, "INBOX"));
             assertEquals(queued, server.model.queue().summary().messages(), "nothing queued either");
+
+            // Forwarding to other servers counts against the account's sending limit; past it the message stays here.
+            server.model.directory().setSetting(bob.address(), org.postiljon.mailbox.api.AccountSetting.SENT_MESSAGES_PER_DAY, "1");
+            scripts.put(bob, "back", "redirect \"bob@elsewhere.test\";\n");
+            send(mx, "bob@example.org", "From: dora@example.net\r\nTo: bob@example.org\r\nSubject: one\r\n\r\nx\r\n");
+            assertEquals(queued + 1, server.model.queue().summary().messages(), "the first is forwarded");
+            assertEquals(1, count(server, bob, "INBOX"));
+            send(mx, "bob@example.org", "From: dora@example.net\r\nTo: bob@example.org\r\nSubject: two\r\n\r\nx\r\n");
+            assertEquals(queued + 1, server.model.queue().summary().messages(), "the second is past the limit");
+            assertEquals(2, count(server, bob, "INBOX"), "and kept, not lost");
         }
     }
 
