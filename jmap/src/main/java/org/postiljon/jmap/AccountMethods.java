@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.AccountSetting;
+import org.postiljon.mailbox.api.AppPasswords;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.Quota;
@@ -56,6 +57,9 @@ final class AccountMethods {
         m.put("VacationResponse/set", this::vacationSet);
         m.put("UserSetting/get", this::settingGet);
         m.put("UserSetting/set", this::settingSet);
+        m.put("AppPassword/get", this::appPasswordGet);
+        m.put("AppPassword/set", this::appPasswordSet);
+        m.put("Password/change", this::passwordChange);
     }
 
     // ---- identities ----
@@ -362,5 +366,81 @@ final class AccountMethods {
                 },
                 id -> SetMethod.refuse("forbidden", "the settings are fixed"),
                 () -> { });
+    }
+
+    // ---- the account's password and app passwords (the webmail's settings) ----
+
+    private static String appPasswordId(AppPasswords.AppPassword p) {
+        return "P" + Long.toString(p.id(), 36);
+    }
+
+    private static ObjectNode json(AppPasswords.AppPassword p) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("id", appPasswordId(p)).put("name", p.name());
+        ArrayNode scopes = o.putArray("scopes");
+        p.scopes().stream().map(x -> x.name().toLowerCase(java.util.Locale.ROOT)).sorted().forEach(scopes::add);
+        o.put("created", p.created().toString());
+        if (p.lastUsed() == null) o.putNull("lastUsed"); else o.put("lastUsed", p.lastUsed().toString());
+        return o;
+    }
+
+    private ArrayNode appPasswords(Account a) {
+        ArrayNode all = JsonNodeFactory.instance.arrayNode();
+        for (AppPasswords.AppPassword p : svc.appPasswords().list(a)) all.add(json(p));
+        return all;
+    }
+
+    /** AppPassword/get: name, scopes, when made and last used; never the secret. */
+    private ObjectNode appPasswordGet(Call c) {
+        return get(c, "p", appPasswords(c.account));
+    }
+
+    /** AppPassword/set: create (name, scopes: imap, pop3, smtp, sieve, jmap) answers the secret, once; destroy revokes. */
+    private ObjectNode appPasswordSet(Call c) {
+        Account a = c.account;
+        return SetMethod.run(c, svc.limits().maxObjectsInSet(), () -> stateOf("p", appPasswords(a)), (key, v) -> {
+            String bad = badFields(v, Set.of("name", "scopes"));
+            if (bad != null) throw new MethodError("invalidProperties", bad + " cannot be set");
+            if (!v.path("name").isTextual() || !v.path("scopes").isArray()) throw new MethodError("invalidProperties", "name and scopes are required");
+            java.util.Set<AppPasswords.Scope> scopes = java.util.EnumSet.noneOf(AppPasswords.Scope.class);
+            for (JsonNode x : v.get("scopes")) {
+                try {
+                    scopes.add(AppPasswords.Scope.valueOf(x.asText().toUpperCase(java.util.Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new MethodError("invalidProperties", "a scope is imap, pop3, smtp, sieve or jmap, not " + x.asText());
+                }
+            }
+            AppPasswords.Created made = svc.appPasswords().create(a, v.get("name").asText(), scopes);
+            ObjectNode r = json(made.password());
+            r.put("secret", made.secret());
+            return r;
+        }, (id, patch) -> SetMethod.refuse("forbidden", "an app password cannot be changed; make a new one"), id -> {
+            AppPasswords.AppPassword p = svc.appPasswords().list(a).stream().filter(x -> appPasswordId(x).equals(id)).findFirst()
+                    .orElseThrow(() -> new MethodError("notFound", "no app password " + id));
+            svc.appPasswords().remove(a, p.id());
+        }, () -> { });
+    }
+
+    /**
+     * Password/change {oldPassword, newPassword}: the account's password, when the old one is
+     * right. Every webmail session made with the old password ends with it (their stamp changes).
+     */
+    private ObjectNode passwordChange(Call c) {
+        c.accountId();
+        String old = c.text("oldPassword"), now = c.text("newPassword");
+        if (old == null || now == null) throw MethodError.invalidArguments("oldPassword and newPassword are required");
+        if (old.length() > 1024 || svc.directory().authenticate(c.account.address().toString(), old.toCharArray()).isEmpty()) {
+            throw new MethodError("forbidden", "the current password is not right");
+        }
+        if (now.equals(old)) throw MethodError.invalidArguments("the new password is the current one");
+        if (now.toLowerCase(java.util.Locale.ROOT).contains(c.account.address().localPart().toLowerCase(java.util.Locale.ROOT))) {
+            throw MethodError.invalidArguments("the new password may not contain your address");
+        }
+        try {
+            svc.directory().setPassword(c.account.address(), now.toCharArray());
+        } catch (MailboxException.InvalidName e) {
+            throw MethodError.invalidArguments(e.getMessage());
+        }
+        return JsonNodeFactory.instance.objectNode().put("accountId", c.accountId());
     }
 }

@@ -268,7 +268,7 @@ public final class Jmap {
             case "Quota" -> QUOTA;
             case "VacationResponse" -> VACATION;
             case "SieveScript" -> SIEVE;
-            case "UserSetting" -> WEBMAIL;
+            case "UserSetting", "AppPassword", "Password" -> WEBMAIL;
             default -> MAIL;
         };
     }

@@ -1,6 +1,7 @@
 package org.postiljon.jmap;
 
 import java.nio.file.Path;
+import org.postiljon.mailbox.api.AppPasswords;
 import org.postiljon.mailbox.api.ChangeBus;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Mailboxes;
@@ -16,4 +17,5 @@ import org.postiljon.mailbox.api.Vacations;
  * ManageSieve and delivery use, and a directory for uploaded blobs.
  */
 public record JmapServices(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes, Quotas quotas,
-                           Submission submission, Path uploads, JmapLimits limits, Vacations vacations, SieveScripts sieveScripts) { }
+                           Submission submission, Path uploads, JmapLimits limits, Vacations vacations, SieveScripts sieveScripts,
+                           AppPasswords appPasswords) { }

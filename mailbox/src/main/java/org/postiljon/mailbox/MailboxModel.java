@@ -3,6 +3,7 @@ package org.postiljon.mailbox;
 import java.time.Clock;
 import java.util.Set;
 import org.postiljon.mailbox.api.Acl;
+import org.postiljon.mailbox.api.AppPasswords;
 import org.postiljon.mailbox.api.ChangeBus;
 import org.postiljon.mailbox.api.Deliveries;
 import org.postiljon.mailbox.api.Directory;
@@ -25,7 +26,7 @@ import org.postiljon.store.spi.SearchIndex;
 public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes,
                            OutboundQueue queue, BlobSweeper sweeper, Quotas quotas, Acl acl, Retention retention,
                            SearchIndexer indexer, StoredLeases leases, SigningKeys signingKeys, SendingLimits sendingLimits,
-                           Vacations vacations, SieveScripts sieveScripts, SpamClassifier spam) {
+                           Vacations vacations, SieveScripts sieveScripts, SpamClassifier spam, AppPasswords appPasswords) {
 
     /**
      * Routing and local delivery for this model.
@@ -58,13 +59,15 @@ public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages me
                                     Passwords passwords, Set<EmailAddress> admins, Clock clock, java.time.Duration leaseLifetime) {
         SearchIndexer indexer = new SearchIndexer(store, blobs, index);
         StoredLeases leases = new StoredLeases(store, clock, leaseLifetime);
-        StoredDirectory directory = new StoredDirectory(store, passwords, new VerifiedCredentials(limits.credentialCacheTtl(), limits.credentialCacheEntries(), clock));
+        StoredAppPasswords appPasswords = new StoredAppPasswords(store, clock);
+        StoredDirectory directory = new StoredDirectory(store, passwords, new VerifiedCredentials(limits.credentialCacheTtl(), limits.credentialCacheEntries(), clock),
+                appPasswords);
         StoredSpamClassifier spam = new StoredSpamClassifier(store, blobs);
         return new MailboxModel(directory, new StoredMailboxes(store, bus, limits.maxMailboxesPerAccount()),
                 new StoredMessages(store, blobs, index, bus, limits, clock, indexer::wake, spam), bus, new StoredQueue(store, blobs, limits, leases),
                 new BlobSweeper(store, blobs, index, leases), new StoredQuotas(store, admins), new StoredAcl(store),
                 new StoredRetention(store, bus, leases), indexer, leases, new StoredSigningKeys(store, clock),
                 new StoredSendingLimits(store, directory, clock), new StoredVacations(store, clock),
-                new StoredSieveScripts(store), spam);
+                new StoredSieveScripts(store), spam, appPasswords);
     }
 }

@@ -9,6 +9,7 @@ import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.AccountSetting;
 import org.postiljon.mailbox.api.Alias;
 import org.postiljon.mailbox.api.AliasSource;
+import org.postiljon.mailbox.api.AppPasswords;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.EmailAddress;
@@ -47,10 +48,13 @@ final class StoredDirectory implements Directory {
     private volatile String decoyHash;
     private final VerifiedCredentials verified;
 
-    StoredDirectory(MetadataStore store, Passwords passwords, VerifiedCredentials verified) {
+    private final AppPasswords appPasswords;
+
+    StoredDirectory(MetadataStore store, Passwords passwords, VerifiedCredentials verified, AppPasswords appPasswords) {
         this.store = store;
         this.passwords = passwords;
         this.verified = verified;
+        this.appPasswords = appPasswords;
     }
 
     @Override
@@ -281,6 +285,24 @@ final class StoredDirectory implements Directory {
         boolean ok = Passwords.verify(password, hash);
         if (ok && usable) verified.verified(a.get().account().id(), hash, password);
         return ok && usable ? Optional.of(a.get().account()) : Optional.empty();
+    }
+
+    /**
+     * An app password (its form tells) is one indexed read; anything else, or an app password not
+     * made for this scope, is checked as the account's password, as slow as ever.
+     */
+    @Override
+    public Optional<Account> authenticate(String username, char[] password, AppPasswords.Scope scope) {
+        if (AppPasswords.looksLikeOne(password)) {
+            Optional<Account> a;
+            try {
+                a = store.read(tx -> tx.account(EmailAddress.parse(username))).filter(r -> !r.team()).map(AccountRecord::account);
+            } catch (MailboxException.InvalidName e) {
+                a = Optional.empty();
+            }
+            if (a.isPresent() && appPasswords.check(a.get(), password, scope).isPresent()) return a;
+        }
+        return authenticate(username, password);
     }
 
     private String decoy() {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.AppPasswords;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.Scram;
@@ -29,11 +30,28 @@ public final class Sasl {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Directory directory;
     /** Key for fake SCRAM salts, so an unknown user looks like a known one. */
-    private final byte[] decoyKey = new byte[32];
+    private final byte[] decoyKey;
+    /** The protocol whose app passwords PLAIN and LOGIN also take; null: the account's password only. */
+    private final AppPasswords.Scope scope;
 
     public Sasl(Directory directory) {
-        this.directory = directory;
+        this(directory, new byte[32], null);
         RANDOM.nextBytes(decoyKey);
+    }
+
+    private Sasl(Directory directory, byte[] decoyKey, AppPasswords.Scope scope) {
+        this.directory = directory;
+        this.decoyKey = decoyKey;
+        this.scope = scope;
+    }
+
+    /**
+     * The same mechanisms for one protocol: PLAIN and LOGIN take the account's password or an app
+     * password made for {@code scope} (SCRAM only the account's password: an app password has no
+     * SCRAM secret).
+     */
+    public Sasl forScope(AppPasswords.Scope scope) {
+        return new Sasl(directory, decoyKey, scope);
     }
 
     /** Mechanism names to advertise; PLAIN and LOGIN only where a password may travel. */
@@ -51,7 +69,7 @@ public final class Sasl {
     }
 
     private SaslStep check(String username, char[] password) {
-        Optional<Account> a = directory.authenticate(username, password);
+        Optional<Account> a = scope == null ? directory.authenticate(username, password) : directory.authenticate(username, password, scope);
         java.util.Arrays.fill(password, '\0');
         return a.<SaslStep>map(acc -> new SaslStep.Success(acc, new byte[0]))
                 .orElseGet(() -> new SaslStep.Failure(username, "invalid credentials"));

@@ -11,7 +11,7 @@ final class Pass implements Command {
         if (user == null) throw new Pop3Error("USER first");
         s.user = null;
         char[] password = args.toCharArray();
-        s.loggedIn(Auth.check(s, user, () -> s.services().directory().authenticate(user, password)));
+        s.loggedIn(Auth.check(s, user, () -> s.services().directory().authenticate(user, password, org.postiljon.mailbox.api.AppPasswords.Scope.POP3)));
         java.util.Arrays.fill(password, '\0');
     }
 }

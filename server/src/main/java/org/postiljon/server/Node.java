@@ -25,6 +25,7 @@ import org.postiljon.mailbox.MailboxLimits;
 import org.postiljon.mailbox.MailboxModel;
 import org.postiljon.mailbox.Passwords;
 import org.postiljon.mailbox.SharedChangeBus;
+import org.postiljon.mailbox.api.AppPasswords;
 import org.postiljon.mailbox.api.Submission;
 import org.postiljon.net.AuthThrottle;
 import org.postiljon.net.Listener;
@@ -124,19 +125,19 @@ public final class Node implements AutoCloseable {
         boolean plaintextOnLoopback = settings.flag("auth.plaintext-on-loopback");
         ImapLimits limits = ImapLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes"));
         listen("imap", new ImapServer(new ImapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), tls,
-                sasl, throttle, limits, plaintextOnLoopback, new RecentTracker(), parses, model.quotas(), model.acl())));
-        listen("pop3", new Pop3Server(new Pop3Services(model.directory(), model.mailboxes(), model.messages(), tls, sasl,
+                sasl.forScope(AppPasswords.Scope.IMAP), throttle, limits, plaintextOnLoopback, new RecentTracker(), parses, model.quotas(), model.acl())));
+        listen("pop3", new Pop3Server(new Pop3Services(model.directory(), model.mailboxes(), model.messages(), tls, sasl.forScope(AppPasswords.Scope.POP3),
                 throttle, Pop3Limits.DEFAULT, plaintextOnLoopback, model.leases())));
         // RFC 5804 has no implicit-TLS port: one listener, with STARTTLS.
         listen("managesieve", null, new org.postiljon.managesieve.ManageSieveServer(new org.postiljon.managesieve.ManageSieveServices(model.directory(),
-                model.sieveScripts(), tls, sasl, throttle, plaintextOnLoopback)));
+                model.sieveScripts(), tls, sasl.forScope(AppPasswords.Scope.SIEVE), throttle, plaintextOnLoopback)));
         outbound = new OutboundSender(model.queue(), model.directory(), model.messages(), outboundOptions())
                 // Another node's claims run out after a lease lifetime: look that often, at most every 30 s.
                 .start(java.util.Collections.min(List.of(Duration.ofSeconds(30), model.leases().lifetime())));
         org.postiljon.mailbox.api.Deliveries deliveries = model.deliveries(hostname(), settings.get("smtp.postmaster").isEmpty() ? null
                 : org.postiljon.mailbox.api.EmailAddress.parse(settings.get("smtp.postmaster")));
         org.postiljon.mailauth.Dns dns = new org.postiljon.smtp.DnsResolver(settings.address("outbound.dns").orElse(null));
-        SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl, throttle,
+        SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl.forScope(AppPasswords.Scope.SMTP), throttle,
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
                 Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake, model.quotas(),
                 deliveries, dns, model.signingKeys(), model.sendingLimits(), new org.postiljon.mailauth.Srs(srsSecret()), model.vacations(),
@@ -155,7 +156,8 @@ public final class Node implements AutoCloseable {
         Path data = Path.of(settings.get("data.dir"));
         Jmap jmap = new Jmap(new JmapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), model.quotas(),
                 submission, data.resolve("uploads"), JmapLimits.defaults(settings.number("limits.max-message-bytes"))
-                        .withMaxSizeResponse(settings.number("jmap.max-response-mb") * 1024 * 1024), model.vacations(), model.sieveScripts()));
+                        .withMaxSizeResponse(settings.number("jmap.max-response-mb") * 1024 * 1024), model.vacations(), model.sieveScripts(),
+                model.appPasswords()));
         Periodic.schedule(jobs, "expiring JMAP uploads", Duration.ofMinutes(10), Duration.ofMinutes(10),
                 () -> jmap.blobs().expire(java.time.Instant.now().minus(org.postiljon.jmap.Blobs.UPLOAD_LIFETIME)));
         Optional<InetSocketAddress> http = settings.address("listen.http");

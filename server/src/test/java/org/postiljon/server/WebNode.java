@@ -112,7 +112,8 @@ final class WebNode implements AutoCloseable {
     /** One JMAP request as {@code user}: the methodResponses array. */
     JsonNode api(String user, String methodCalls) throws Exception {
         HttpResponse<String> r = post("/jmap/api", user, "{\"using\":[\"urn:ietf:params:jmap:core\",\"urn:ietf:params:jmap:mail\","
-                + "\"urn:ietf:params:jmap:submission\",\"urn:ietf:params:jmap:quota\",\"urn:ietf:params:jmap:vacationresponse\",\"urn:ietf:params:jmap:sieve\"],"
+                + "\"urn:ietf:params:jmap:submission\",\"urn:ietf:params:jmap:quota\",\"urn:ietf:params:jmap:vacationresponse\",\"urn:ietf:params:jmap:sieve\","
+                + "\"urn:postiljon:params:jmap:webmail\"],"
                 + "\"methodCalls\":" + methodCalls + "}");
         if (r.statusCode() != 200) throw new AssertionError(r.statusCode() + " " + r.body());
         return JSON.readTree(r.body()).get("methodResponses");

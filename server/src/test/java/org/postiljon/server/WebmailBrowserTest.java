@@ -281,7 +281,8 @@ class WebmailBrowserTest {
 
         // Opened again, the dialog shows what it saved; with the rules and forwarding gone the script is off.
         act("open the settings again", () -> waitFor(By.id("open-settings")).click());
-        until("rules read back", () -> browser.findElements(By.cssSelector("#s-rules li")).size() == 2);
+        until("rules read back", () -> browser.findElement(By.id("settings-dialog")).isDisplayed()
+                && browser.findElements(By.cssSelector("#s-rules li")).size() == 2);
         assertEquals("[news] \"quoted\"", browser.findElements(By.cssSelector("#s-rules li input")).getFirst().getAttribute("value"));
         assertEquals("carol@example.test", browser.findElement(By.id("s-fwd-to")).getAttribute("value"));
         assertTrue(browser.findElement(By.id("s-vac-on")).isSelected());
@@ -305,6 +306,17 @@ class WebmailBrowserTest {
         until("the fault is shown", () -> browser.findElement(By.id("s-error")).getText().contains("line 3"));
         shot("12-settings-invalid-script");
         assertTrue(model.sieveScripts().active(bob).isEmpty());
+
+        // An app password for a phone: shown once, good for IMAP, revoked with a click.
+        browser.findElement(By.id("s-app-name")).sendKeys("Phone");
+        browser.findElement(By.id("s-app-create")).click();
+        String secret = waitFor(By.id("s-app-secret-value")).getText();
+        assertTrue(AppPasswordTest.imapLogin(web, WebNode.BOB, secret).contains("OK"), secret);
+        until("listed", () -> browser.findElement(By.id("s-apps")).getText().contains("Phone: IMAP, SMTP"));
+        shot("13-settings-app-password");
+        browser.findElement(By.cssSelector("#s-apps button")).click();
+        until("revoked", () -> browser.findElement(By.id("s-apps")).getText().contains("None yet."));
+        assertTrue(AppPasswordTest.imapLogin(web, WebNode.BOB, secret).contains("NO"));
         browser.findElement(By.id("s-cancel")).click();
     }
 

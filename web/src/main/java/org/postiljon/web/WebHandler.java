@@ -27,6 +27,7 @@ import org.eclipse.jetty.util.Fields;
 import org.postiljon.jmap.Blobs;
 import org.postiljon.jmap.RequestError;
 import org.postiljon.mailbox.api.Account;
+import org.postiljon.mailbox.api.AppPasswords;
 import org.postiljon.mailbox.api.ChangeBus;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.DomainName;
@@ -428,7 +429,7 @@ final class WebHandler extends Handler.Abstract {
                 unauthorized(req, res, "bad Basic credentials");
                 return Optional.empty();
             }
-            Optional<Account> a = check(req, decoded.substring(0, colon), decoded.substring(colon + 1));
+            Optional<Account> a = check(req, decoded.substring(0, colon), decoded.substring(colon + 1), AppPasswords.Scope.JMAP);
             if (a.isEmpty()) unauthorized(req, res, "wrong user name or password");
             return a;
         }
@@ -452,11 +453,13 @@ final class WebHandler extends Handler.Abstract {
         return svc.directory().findStamped(s.accountId()).filter(a -> a.credentials().equals(s.credentials())).map(Directory.Stamped::account);
     }
 
-    private Optional<Account> check(Request req, String user, String password) {
+    /** @param scope the app passwords that count too (HTTP Basic for JMAP clients); null: the account's password only */
+    private Optional<Account> check(Request req, String user, String password, AppPasswords.Scope scope) {
         if (user.length() > 320 || password.length() > 1024) return Optional.empty();
         char[] pw = password.toCharArray();
         try {
-            return svc.throttle().attempt(Request.getRemoteAddr(req), user, () -> svc.directory().authenticate(user, pw));
+            return svc.throttle().attempt(Request.getRemoteAddr(req), user,
+                    () -> scope == null ? svc.directory().authenticate(user, pw) : svc.directory().authenticate(user, pw, scope));
         } finally {
             java.util.Arrays.fill(pw, '\0');
         }
@@ -490,7 +493,8 @@ final class WebHandler extends Handler.Abstract {
             json(res, 400, problemJson("about:blank", "username and password are required"));
             return;
         }
-        Optional<Account> a = check(req, body.get("username").asText(), body.get("password").asText());
+        // The webmail takes the account's password only: app passwords are for mail programs.
+        Optional<Account> a = check(req, body.get("username").asText(), body.get("password").asText(), null);
         if (a.isEmpty()) {
             json(res, 401, problemJson("about:blank", "wrong user name or password"));
             return;

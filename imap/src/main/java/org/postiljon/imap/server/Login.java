@@ -18,7 +18,7 @@ final class Login implements Command {
         in.end();
         if (!s.plaintextAllowed()) throw new CommandFailed("PRIVACYREQUIRED", "LOGIN is disabled before STARTTLS");
         Optional<Account> a = check(s, user, () -> s.services().directory().authenticate(user,
-                new String(password, StandardCharsets.UTF_8).toCharArray()));
+                new String(password, StandardCharsets.UTF_8).toCharArray(), org.postiljon.mailbox.api.AppPasswords.Scope.IMAP));
         java.util.Arrays.fill(password, (byte) 0);
         s.loggedIn(a.orElseThrow());
         s.out().tagged(tag, "OK", "CAPABILITY " + s.capabilities(), "LOGIN completed");

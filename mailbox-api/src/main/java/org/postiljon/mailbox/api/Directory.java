@@ -86,6 +86,12 @@ public interface Directory {
      */
     Optional<Account> authenticate(String username, char[] password);
 
+    /**
+     * The same for a mail program signing in to {@code scope}: the account's password, or one of
+     * its app passwords made for that scope ({@link AppPasswords}).
+     */
+    Optional<Account> authenticate(String username, char[] password, AppPasswords.Scope scope);
+
     Optional<ScramSecret> scramSecret(String username);
 
     /** The domain's default for an account setting (or its own value of a domain-only one). */

@@ -161,6 +161,12 @@ public interface ReadTx {
     /** The account's Sieve scripts, by name. */
     List<org.postiljon.mailbox.api.SieveScripts.Script> sieveScripts(long accountId);
 
+    /** The account's app passwords, oldest first. */
+    List<org.postiljon.mailbox.api.AppPasswords.AppPassword> appPasswords(long accountId);
+
+    /** The account's app password whose secret has this SHA-256 (hex). */
+    java.util.Optional<org.postiljon.mailbox.api.AppPasswords.AppPassword> appPassword(long accountId, String secretHash);
+
     // ---- quota, sharing, retention ----
 
     /** Usage as kept incrementally with every message change (one row read). */

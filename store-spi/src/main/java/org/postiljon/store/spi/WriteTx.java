@@ -169,6 +169,12 @@ public interface WriteTx extends ReadTx {
     /** Forgets the notes whose {@code sender} begins with {@code prefix} made before {@code before} (Sieve duplicate ids past their time). */
     void forgetVacationReplies(long accountId, String prefix, Instant before);
 
+    void insertAppPassword(long accountId, org.postiljon.mailbox.api.AppPasswords.AppPassword password, String secretHash);
+
+    boolean deleteAppPassword(long accountId, long id);
+
+    void appPasswordUsed(long accountId, long id, Instant at);
+
     /** Adds or replaces a script (an existing one keeps its active mark). */
     void putSieveScript(long accountId, String name, String content);
 

@@ -128,6 +128,39 @@ abstract class SqlWebSessions extends SqlQueue {
                 + " ON CONFLICT (account_id, sender) DO UPDATE SET sent_at = excluded.sent_at", accountId, sender, at.toEpochMilli());
     }
 
+    private static org.postiljon.mailbox.api.AppPasswords.AppPassword appPassword(java.sql.ResultSet rs) throws java.sql.SQLException {
+        java.util.Set<org.postiljon.mailbox.api.AppPasswords.Scope> scopes = java.util.EnumSet.noneOf(org.postiljon.mailbox.api.AppPasswords.Scope.class);
+        for (String s : rs.getString(3).split(" ")) if (!s.isEmpty()) scopes.add(org.postiljon.mailbox.api.AppPasswords.Scope.valueOf(s));
+        return new org.postiljon.mailbox.api.AppPasswords.AppPassword(rs.getLong(1), rs.getString(2), scopes, Instant.ofEpochMilli(rs.getLong(4)), instant(rs, 5));
+    }
+
+    @Override
+    public java.util.List<org.postiljon.mailbox.api.AppPasswords.AppPassword> appPasswords(long accountId) {
+        return query("SELECT id, name, scopes, created_at, last_used FROM app_password WHERE account_id = ? ORDER BY id", SqlWebSessions::appPassword, accountId);
+    }
+
+    @Override
+    public Optional<org.postiljon.mailbox.api.AppPasswords.AppPassword> appPassword(long accountId, String secretHash) {
+        return one("SELECT id, name, scopes, created_at, last_used FROM app_password WHERE account_id = ? AND secret_hash = ?", SqlWebSessions::appPassword,
+                accountId, secretHash);
+    }
+
+    @Override
+    public void insertAppPassword(long accountId, org.postiljon.mailbox.api.AppPasswords.AppPassword p, String secretHash) {
+        update("INSERT INTO app_password (account_id, id, name, scopes, secret_hash, created_at, last_used) VALUES (?, ?, ?, ?, ?, ?, NULL)", accountId, p.id(),
+                p.name(), String.join(" ", p.scopes().stream().map(Enum::name).sorted().toList()), secretHash, p.created().toEpochMilli());
+    }
+
+    @Override
+    public boolean deleteAppPassword(long accountId, long id) {
+        return update("DELETE FROM app_password WHERE account_id = ? AND id = ?", accountId, id) == 1;
+    }
+
+    @Override
+    public void appPasswordUsed(long accountId, long id, Instant at) {
+        update("UPDATE app_password SET last_used = ? WHERE account_id = ? AND id = ?", at.toEpochMilli(), accountId, id);
+    }
+
     @Override
     public void forgetVacationReplies(long accountId, String prefix, Instant before) {
         update("DELETE FROM vacation_reply WHERE account_id = ? AND sender >= ? AND sender < ? AND sent_at < ?", accountId, prefix, prefix + "\uffff",

@@ -93,6 +93,7 @@ function ruleRow(rule, folders) {
 export async function openSettings(jmap, mailboxes, status) {
   const d = $('settings-dialog');
   $('s-error').textContent = '';
+  $('s-rules').replaceChildren(); // nothing of the last opening shows while this one loads
   const r = await jmap.call([['UserSetting/get', { ids: null }, 'u'], ['VacationResponse/get', { ids: ['singleton'] }, 'v'], ['SieveScript/get', { ids: null }, 's']]);
   const settings = Object.fromEntries(r.u.list.map(s => [s.id, s.value]));
   $('s-spam-mode').value = settings['spam.mode'];
@@ -123,6 +124,7 @@ export async function openSettings(jmap, mailboxes, status) {
   $('s-rules').replaceChildren(...(made ? made.rules : []).map(x => ruleRow(x, mailboxes)));
   $('s-add-rule').onclick = () => { const row = ruleRow({}, mailboxes); $('s-rules').append(row); row.querySelector('input').focus(); };
   $('s-cancel').onclick = () => d.close();
+  accountSection(jmap);
   $('s-save').onclick = async () => {
     $('s-error').textContent = '';
     try {
@@ -171,4 +173,50 @@ async function save(jmap, mailboxes, shown, active, mine) {
   const s = (await jmap.call([['SieveScript/set', set, 's']])).s;
   const failed = Object.values(s.notCreated || {}).concat(Object.values(s.notUpdated || {}));
   if (failed.length) throw new Error('The filters were not saved: ' + (failed[0].description || failed[0].type));
+}
+
+// ---- password and app passwords: each takes effect at once, apart from Save ----
+
+async function listApps(jmap) {
+  const r = await jmap.call([['AppPassword/get', { ids: null }, 'a']]);
+  $('s-apps').replaceChildren(...r.a.list.map(p => {
+    const revoke = el('button', { type: 'button', text: 'Revoke', 'aria-label': 'Revoke ' + p.name });
+    revoke.onclick = async () => {
+      const x = (await jmap.call([['AppPassword/set', { destroy: [p.id] }, 'd']])).d;
+      if (x.notDestroyed) { $('s-error').textContent = Object.values(x.notDestroyed)[0].description; return; }
+      listApps(jmap);
+    };
+    const used = p.lastUsed ? 'last used ' + new Date(p.lastUsed).toLocaleDateString() : 'never used';
+    return el('li', {}, el('span', { text: `${p.name}: ${p.scopes.join(', ').toUpperCase()}, ${used}` }), revoke);
+  }));
+  if (!r.a.list.length) $('s-apps').append(el('li', { text: 'None yet.' }));
+}
+
+function accountSection(jmap) {
+  $('s-pw-result').textContent = '';
+  $('s-app-secret').hidden = true;
+  for (const id of ['s-pw-old', 's-pw-new', 's-pw-again']) $(id).value = '';
+  listApps(jmap).catch(e => { $('s-error').textContent = e.message; });
+  $('s-pw-change').onclick = async () => {
+    $('s-pw-result').textContent = '';
+    if ($('s-pw-new').value !== $('s-pw-again').value) { $('s-pw-result').textContent = 'The new passwords differ.'; return; }
+    try {
+      await jmap.call([['Password/change', { oldPassword: $('s-pw-old').value, newPassword: $('s-pw-new').value }, 'p']]);
+      $('s-pw-result').textContent = 'Password changed. Sign in again with the new one.';
+      setTimeout(() => location.reload(), 2500);
+    } catch (e) {
+      $('s-pw-result').textContent = e.message;
+    }
+  };
+  $('s-app-create').onclick = async () => {
+    const scopes = [...document.querySelectorAll('.scopes input:checked')].map(i => i.value);
+    const r = (await jmap.call([['AppPassword/set', { create: { n: { name: $('s-app-name').value.trim(), scopes } } }, 'c']])).c;
+    if (r.notCreated) { $('s-error').textContent = Object.values(r.notCreated)[0].description; return; }
+    const made = r.created.n;
+    $('s-app-secret').replaceChildren('Password for ' + made.name + ': ', el('code', { id: 's-app-secret-value', text: made.secret }),
+      ' (shown only now: type it into the program)');
+    $('s-app-secret').hidden = false;
+    $('s-app-name').value = '';
+    listApps(jmap);
+  };
 }
