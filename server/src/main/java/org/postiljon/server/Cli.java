@@ -21,6 +21,7 @@ import org.postiljon.mailbox.api.AccountSetting;
 import org.postiljon.mailbox.api.AclEntry;
 import org.postiljon.mailbox.api.Alias;
 import org.postiljon.mailbox.api.AliasSource;
+import org.postiljon.mailbox.api.AppPasswords;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.EmailAddress;
@@ -90,6 +91,9 @@ final class Cli {
               sieve list ADDRESS                   the account's scripts, * the active one
               sieve get ADDRESS NAME               print a script
               sieve remove ADDRESS NAME            delete a script that is not active
+              app-password add ADDRESS NAME SCOPE...  a password for one mail program (SCOPE: imap pop3 smtp sieve jmap); printed once
+              app-password list ADDRESS            the account's app passwords (never their secrets)
+              app-password remove ADDRESS ID       revoke one
             """ + TransferCommands.USAGE;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -158,6 +162,9 @@ final class Cli {
             Map.entry("sieve list", this::sieve),
             Map.entry("sieve get", this::sieve),
             Map.entry("sieve remove", this::sieve),
+            Map.entry("app-password add", this::appPassword),
+            Map.entry("app-password list", this::appPassword),
+            Map.entry("app-password remove", this::appPassword),
             Map.entry("import imap", this::importMail),
             Map.entry("import pop3", this::importMail),
             Map.entry("import maildir", this::importMail),
@@ -274,6 +281,50 @@ final class Cli {
         if (verb.equals("use")) model.signingKeys().use(d, rest.get(1)); else model.signingKeys().remove(d, rest.get(1));
         done("DKIM key " + rest.get(1) + " of " + d.ascii() + (verb.equals("use") ? " signs now" : " removed"),
                 obj().put("domain", d.ascii()).put("selector", rest.get(1)).put(verb.equals("use") ? "signing" : "removed", true));
+    }
+
+    /** An account's app passwords (the same operations as the webmail's settings). */
+    private void appPassword(String verb, List<String> rest) throws IOException {
+        if (rest.isEmpty()) throw new Usage("expected ADDRESS");
+        EmailAddress address = EmailAddress.parse(rest.getFirst());
+        Account acc = directory.find(address).orElseThrow(() -> new MailboxException.NoSuchAccount(address.toString()));
+        var apps = model.appPasswords();
+        switch (verb) {
+            case "add" -> {
+                if (rest.size() < 3) throw new Usage("expected ADDRESS NAME SCOPE...");
+                java.util.Set<AppPasswords.Scope> scopes = java.util.EnumSet.noneOf(AppPasswords.Scope.class);
+                for (String s : rest.subList(2, rest.size())) {
+                    try {
+                        scopes.add(AppPasswords.Scope.valueOf(s.toUpperCase(java.util.Locale.ROOT)));
+                    } catch (IllegalArgumentException e) {
+                        throw new Usage("a scope is imap, pop3, smtp, sieve or jmap, not " + s);
+                    }
+                }
+                AppPasswords.Created made = apps.create(acc, rest.get(1), scopes);
+                done(made.secret() + "  (app password " + made.password().id() + " of " + address + " for " + scopes(made.password()) + "; shown only now)",
+                        obj().put("address", address.toString()).put("id", made.password().id()).put("secret", made.secret()));
+            }
+            case "list" -> {
+                ArrayNode a = JSON.createArrayNode();
+                StringBuilder text = new StringBuilder();
+                for (var p : apps.list(acc)) {
+                    a.add(obj().put("id", p.id()).put("name", p.name()).put("scopes", scopes(p)).put("created", p.created().toString())
+                            .put("lastUsed", p.lastUsed() == null ? null : p.lastUsed().toString()));
+                    text.append(p.id()).append("  ").append(p.name()).append("  ").append(scopes(p)).append("  last used ")
+                            .append(p.lastUsed() == null ? "never" : p.lastUsed().toString()).append('\n');
+                }
+                if (json) print(a); else out.print(text.isEmpty() ? "no app passwords\n" : text);
+            }
+            default -> {
+                if (rest.size() != 2 || !rest.get(1).matches("[0-9]{1,18}")) throw new Usage("expected ADDRESS ID");
+                apps.remove(acc, Long.parseLong(rest.get(1)));
+                done("app password " + rest.get(1) + " of " + address + " revoked", obj().put("address", address.toString()).put("removed", Long.parseLong(rest.get(1))));
+            }
+        }
+    }
+
+    private static String scopes(AppPasswords.AppPassword p) {
+        return String.join(" ", p.scopes().stream().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList());
     }
 
     /** The Sieve scripts of an account (the same operations as ManageSieve's). */

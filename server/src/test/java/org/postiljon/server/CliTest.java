@@ -100,6 +100,24 @@ class CliTest {
     }
 
     @Test
+    void appPasswordsAreMadeListedAndRevoked() {
+        cli("domain", "add", "example.org");
+        cli("account", "add", "alice@example.org", "--password", "horse-battery");
+        Result made = cli("app-password", "add", "alice@example.org", "Phone", "imap", "smtp");
+        assertEquals(0, made.code(), made.err());
+        String secret = made.out().substring(0, made.out().indexOf(' '));
+        assertTrue(secret.matches("[a-z]{4}(-[a-z]{4}){5}"), made.out());
+        String listed = cli("app-password", "list", "alice@example.org").out();
+        assertTrue(listed.matches("[0-9]+  Phone  imap smtp  last used never\n"), listed);
+        long id = Long.parseLong(listed.substring(0, listed.indexOf(' ')));
+        Result wrong = cli("app-password", "add", "alice@example.org", "Old", "ftp");
+        assertEquals(2, wrong.code());
+        assertTrue(wrong.err().startsWith("postiljon: a scope is imap, pop3, smtp, sieve or jmap, not ftp\n"), wrong.err());
+        assertEquals(new Result(0, "app password " + id + " of alice@example.org revoked\n", ""), cli("app-password", "remove", "alice@example.org", String.valueOf(id)));
+        assertEquals(new Result(0, "no app passwords\n", ""), cli("app-password", "list", "alice@example.org"));
+    }
+
+    @Test
     void accountSettingsAreSetCheckedAndListed() {
         cli("domain", "add", "example.org");
         cli("account", "add", "alice@example.org", "--password", "horse-battery");
