@@ -60,6 +60,17 @@ final class AccountMethods {
         m.put("AppPassword/get", this::appPasswordGet);
         m.put("AppPassword/set", this::appPasswordSet);
         m.put("Password/change", this::passwordChange);
+        m.put("TwoFactor/get", c -> twoFactor(c, svc.twoFactor().enabled(c.account)));
+        m.put("TwoFactor/begin", this::twoFactorBegin);
+        m.put("TwoFactor/confirm", c -> {
+            if (!svc.twoFactor().confirm(c.account, c.text("code"))) throw MethodError.invalidArguments("the code does not match; try the next one");
+            return twoFactor(c, true);
+        });
+        m.put("TwoFactor/disable", c -> {
+            if (!svc.twoFactor().check(c.account, c.text("code"))) throw new MethodError("forbidden", "a current code from the app is needed to turn it off");
+            svc.twoFactor().disable(c.account);
+            return twoFactor(c, false);
+        });
     }
 
     // ---- identities ----
@@ -442,5 +453,21 @@ final class AccountMethods {
             throw MethodError.invalidArguments(e.getMessage());
         }
         return JsonNodeFactory.instance.objectNode().put("accountId", c.accountId());
+    }
+
+    // ---- two-step sign-in ----
+
+    private static ObjectNode twoFactor(Call c, boolean enabled) {
+        c.accountId();
+        return JsonNodeFactory.instance.objectNode().put("accountId", c.accountId()).put("enabled", enabled);
+    }
+
+    /** TwoFactor/begin: a new secret and its otpauth URI (Key Uri Format) for the app; in force after TwoFactor/confirm. */
+    private ObjectNode twoFactorBegin(Call c) {
+        c.accountId();
+        String secret = svc.twoFactor().begin(c.account);
+        String label = java.net.URLEncoder.encode("Postiljon:" + c.account.address(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return JsonNodeFactory.instance.objectNode().put("accountId", c.accountId()).put("secret", secret)
+                .put("uri", "otpauth://totp/" + label + "?secret=" + secret + "&issuer=Postiljon&algorithm=SHA1&digits=6&period=30");
     }
 }

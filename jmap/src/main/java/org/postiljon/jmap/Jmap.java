@@ -268,7 +268,7 @@ public final class Jmap {
             case "Quota" -> QUOTA;
             case "VacationResponse" -> VACATION;
             case "SieveScript" -> SIEVE;
-            case "UserSetting", "AppPassword", "Password" -> WEBMAIL;
+            case "UserSetting", "AppPassword", "Password", "TwoFactor" -> WEBMAIL;
             default -> MAIL;
         };
     }

@@ -9,6 +9,7 @@ import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.Quotas;
 import org.postiljon.mailbox.api.SieveScripts;
 import org.postiljon.mailbox.api.Submission;
+import org.postiljon.mailbox.api.TwoFactor;
 import org.postiljon.mailbox.api.Vacations;
 
 /**
@@ -18,4 +19,4 @@ import org.postiljon.mailbox.api.Vacations;
  */
 public record JmapServices(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes, Quotas quotas,
                            Submission submission, Path uploads, JmapLimits limits, Vacations vacations, SieveScripts sieveScripts,
-                           AppPasswords appPasswords) { }
+                           AppPasswords appPasswords, TwoFactor twoFactor) { }

@@ -17,6 +17,7 @@ import org.postiljon.mailbox.api.SendingLimits;
 import org.postiljon.mailbox.api.SieveScripts;
 import org.postiljon.mailbox.api.SigningKeys;
 import org.postiljon.mailbox.api.SpamClassifier;
+import org.postiljon.mailbox.api.TwoFactor;
 import org.postiljon.mailbox.api.Vacations;
 import org.postiljon.store.spi.BlobStore;
 import org.postiljon.store.spi.MetadataStore;
@@ -26,7 +27,8 @@ import org.postiljon.store.spi.SearchIndex;
 public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages messages, ChangeBus changes,
                            OutboundQueue queue, BlobSweeper sweeper, Quotas quotas, Acl acl, Retention retention,
                            SearchIndexer indexer, StoredLeases leases, SigningKeys signingKeys, SendingLimits sendingLimits,
-                           Vacations vacations, SieveScripts sieveScripts, SpamClassifier spam, AppPasswords appPasswords) {
+                           Vacations vacations, SieveScripts sieveScripts, SpamClassifier spam, AppPasswords appPasswords,
+                           TwoFactor twoFactor) {
 
     /**
      * Routing and local delivery for this model.
@@ -60,14 +62,15 @@ public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages me
         SearchIndexer indexer = new SearchIndexer(store, blobs, index);
         StoredLeases leases = new StoredLeases(store, clock, leaseLifetime);
         StoredAppPasswords appPasswords = new StoredAppPasswords(store, clock);
-        StoredDirectory directory = new StoredDirectory(store, passwords, new VerifiedCredentials(limits.credentialCacheTtl(), limits.credentialCacheEntries(), clock),
-                appPasswords);
+        VerifiedCredentials verified = new VerifiedCredentials(limits.credentialCacheTtl(), limits.credentialCacheEntries(), clock);
+        StoredTwoFactor twoFactor = new StoredTwoFactor(store, clock, verified);
+        StoredDirectory directory = new StoredDirectory(store, passwords, verified, appPasswords, twoFactor);
         StoredSpamClassifier spam = new StoredSpamClassifier(store, blobs);
         return new MailboxModel(directory, new StoredMailboxes(store, bus, limits.maxMailboxesPerAccount()),
                 new StoredMessages(store, blobs, index, bus, limits, clock, indexer::wake, spam), bus, new StoredQueue(store, blobs, limits, leases),
                 new BlobSweeper(store, blobs, index, leases), new StoredQuotas(store, admins), new StoredAcl(store),
                 new StoredRetention(store, bus, leases), indexer, leases, new StoredSigningKeys(store, clock),
                 new StoredSendingLimits(store, directory, clock), new StoredVacations(store, clock),
-                new StoredSieveScripts(store), spam, appPasswords);
+                new StoredSieveScripts(store), spam, appPasswords, twoFactor);
     }
 }

@@ -19,6 +19,7 @@ import org.postiljon.mailbox.api.QuotaLimits;
 import org.postiljon.mailbox.api.Scram;
 import org.postiljon.mailbox.api.ScramSecret;
 import org.postiljon.mailbox.api.SpecialUse;
+import org.postiljon.mailbox.api.TwoFactor;
 import org.postiljon.store.spi.AccountRecord;
 import org.postiljon.store.spi.MetadataStore;
 import org.postiljon.store.spi.WriteTx;
@@ -49,12 +50,14 @@ final class StoredDirectory implements Directory {
     private final VerifiedCredentials verified;
 
     private final AppPasswords appPasswords;
+    private final TwoFactor twoFactor;
 
-    StoredDirectory(MetadataStore store, Passwords passwords, VerifiedCredentials verified, AppPasswords appPasswords) {
+    StoredDirectory(MetadataStore store, Passwords passwords, VerifiedCredentials verified, AppPasswords appPasswords, TwoFactor twoFactor) {
         this.store = store;
         this.passwords = passwords;
         this.verified = verified;
         this.appPasswords = appPasswords;
+        this.twoFactor = twoFactor;
     }
 
     @Override
@@ -272,6 +275,15 @@ final class StoredDirectory implements Directory {
 
     @Override
     public Optional<Account> authenticate(String username, char[] password) {
+        return verify(username, password, false);
+    }
+
+    /**
+     * The account's password checked; with {@code refuseTwoStep}, refused for an account with
+     * two-step sign-in on. The verified-credential cache holds only accounts without it (turning
+     * it on forgets the account's entry), so a cached login needs no read to know.
+     */
+    private Optional<Account> verify(String username, char[] password, boolean refuseTwoStep) {
         Optional<AccountRecord> a;
         try {
             a = store.read(tx -> tx.account(EmailAddress.parse(username)));
@@ -283,13 +295,16 @@ final class StoredDirectory implements Directory {
         String hash = usable ? a.get().passwordHash() : decoy();
         if (usable && verified.matches(a.get().account().id(), hash, password)) return Optional.of(a.get().account());
         boolean ok = Passwords.verify(password, hash);
-        if (ok && usable) verified.verified(a.get().account().id(), hash, password);
-        return ok && usable ? Optional.of(a.get().account()) : Optional.empty();
+        if (!ok || !usable) return Optional.empty();
+        boolean twoStep = twoFactor.enabled(a.get().account());
+        if (!twoStep) verified.verified(a.get().account().id(), hash, password);
+        return twoStep && refuseTwoStep ? Optional.empty() : Optional.of(a.get().account());
     }
 
     /**
      * An app password (its form tells) is one indexed read; anything else, or an app password not
-     * made for this scope, is checked as the account's password, as slow as ever.
+     * made for this scope, is checked as the account's password, as slow as ever, and is refused
+     * for an account with two-step sign-in on (its mail programs use app passwords).
      */
     @Override
     public Optional<Account> authenticate(String username, char[] password, AppPasswords.Scope scope) {
@@ -302,7 +317,7 @@ final class StoredDirectory implements Directory {
             }
             if (a.isPresent() && appPasswords.check(a.get(), password, scope).isPresent()) return a;
         }
-        return authenticate(username, password);
+        return verify(username, password, true);
     }
 
     private String decoy() {

@@ -157,7 +157,7 @@ public final class Node implements AutoCloseable {
         Jmap jmap = new Jmap(new JmapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), model.quotas(),
                 submission, data.resolve("uploads"), JmapLimits.defaults(settings.number("limits.max-message-bytes"))
                         .withMaxSizeResponse(settings.number("jmap.max-response-mb") * 1024 * 1024), model.vacations(), model.sieveScripts(),
-                model.appPasswords()));
+                model.appPasswords(), model.twoFactor()));
         Periodic.schedule(jobs, "expiring JMAP uploads", Duration.ofMinutes(10), Duration.ofMinutes(10),
                 () -> jmap.blobs().expire(java.time.Instant.now().minus(org.postiljon.jmap.Blobs.UPLOAD_LIFETIME)));
         Optional<InetSocketAddress> http = settings.address("listen.http");
@@ -168,7 +168,7 @@ public final class Node implements AutoCloseable {
             Periodic.schedule(jobs, "expiring webmail sessions", Duration.ofMinutes(10), Duration.ofMinutes(60),
                     sessions::expire);
             try {
-                web = WebServer.start(new WebServices(jmap, model.directory(), throttle, tls.context(), plaintextOnLoopback, sessions,
+                web = WebServer.start(new WebServices(jmap, model.directory(), model.twoFactor(), throttle, tls.context(), plaintextOnLoopback, sessions,
                         new WebLimits((int) settings.number("limits.connections"), (int) settings.number("web.connections-per-ip"),
                                 (int) settings.number("web.streams-per-account"), (int) settings.number("web.streams-per-ip")),
                         clientSetup(), new org.postiljon.transfer.Exporter(model.mailboxes(), model.messages())), http.orElse(null), https.orElse(null));

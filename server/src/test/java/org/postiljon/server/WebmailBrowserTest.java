@@ -317,7 +317,28 @@ class WebmailBrowserTest {
         browser.findElement(By.cssSelector("#s-apps button")).click();
         until("revoked", () -> browser.findElement(By.id("s-apps")).getText().contains("None yet."));
         assertTrue(AppPasswordTest.imapLogin(web, WebNode.BOB, secret).contains("NO"));
+
+        // Two-step sign-in: turned on with a code from an "authenticator" (computed here), then the sign-in asks for one.
+        long seconds = System.currentTimeMillis() / 1000;
+        if (seconds % 30 > 18) Thread.sleep((31 - seconds % 30) * 1000);
+        long step = System.currentTimeMillis() / 1000 / 30;
+        browser.findElement(By.id("s-2fa-begin")).click();
+        byte[] key = TwoFactorTest.unbase32(waitFor(By.id("s-2fa-secret")).getText().replace(" ", ""));
+        browser.findElement(By.id("s-2fa-code")).sendKeys(TwoFactorTest.code(key, step));
+        shot("14-settings-two-step");
+        browser.findElement(By.id("s-2fa-confirm")).click();
+        until("two-step sign-in on", () -> browser.findElement(By.id("s-2fa-state")).getText().startsWith("On"));
         browser.findElement(By.id("s-cancel")).click();
+        browser.findElement(By.id("logout")).click();
+        waitFor(By.id("login-user")).sendKeys(WebNode.BOB);
+        browser.findElement(By.id("login-password")).sendKeys(WebNode.PASSWORD);
+        browser.findElement(By.id("login-submit")).click();
+        waitFor(By.id("login-code")).sendKeys(TwoFactorTest.code(key, step + 1));
+        shot("15-sign-in-code");
+        browser.findElement(By.id("login-submit")).click();
+        waitFor(By.id("open-settings"));
+        assertTrue(AppPasswordTest.imapLogin(web, WebNode.BOB, WebNode.PASSWORD).contains("NO"), "mail programs need app passwords now");
+        model.twoFactor().disable(bob); // the other test signs in as Bob over IMAP
     }
 
     /** Adds a filter rule in the settings dialog. */

@@ -499,6 +499,20 @@ final class WebHandler extends Handler.Abstract {
             json(res, 401, problemJson("about:blank", "wrong user name or password"));
             return;
         }
+        if (svc.twoFactor().enabled(a.get())) {
+            // Two-step sign-in: the password was right; now the code, counted with failed logins when wrong.
+            String code = body.path("code").isTextual() ? body.get("code").asText() : "";
+            if (code.isBlank()) {
+                json(res, 401, problemJson("about:blank", "enter the code from your authenticator app").put("code", true));
+                return;
+            }
+            Account who = a.get();
+            if (svc.throttle().attempt(Request.getRemoteAddr(req), body.get("username").asText(),
+                    () -> svc.twoFactor().check(who, code) ? Optional.of(who) : Optional.empty()).isEmpty()) {
+                json(res, 401, problemJson("about:blank", "the code is not right (or was used already)").put("code", true));
+                return;
+            }
+        }
         String stamp = svc.directory().findStamped(a.get().id()).map(Directory.Stamped::credentials).orElse("");
         WebSessions.Opened s = sessions.open(a.get().id(), stamp);
         Response.addCookie(res, HttpCookie.build(COOKIE, s.token()).path("/").httpOnly(true).secure(true).sameSite(HttpCookie.SameSite.STRICT).build());

@@ -16,5 +16,5 @@ import org.postiljon.net.AuthThrottle;
  * @param clients             what mail programs are told to set themselves up (autoconfig); null: not served
  * @param archives            writes a user's whole mailbox as a zip of mbox files (the webmail's download); null: not served
  */
-public record WebServices(Jmap jmap, Directory directory, AuthThrottle throttle, SSLContext tls, boolean plaintextOnLoopback,
+public record WebServices(Jmap jmap, Directory directory, org.postiljon.mailbox.api.TwoFactor twoFactor, AuthThrottle throttle, SSLContext tls, boolean plaintextOnLoopback,
                           WebSessions sessions, WebLimits limits, ClientSetup clients, org.postiljon.transfer.Exporter archives) { }

@@ -62,6 +62,7 @@ class SortKeyMigrationTest {
             st.execute("DROP TABLE vacation_reply");
             st.execute("DROP TABLE sieve_script");
             st.execute("DROP TABLE app_password");
+            st.execute("DROP TABLE totp");
             st.execute("DROP TABLE spam_token");
             st.execute("DROP TABLE spam_trained");
         }

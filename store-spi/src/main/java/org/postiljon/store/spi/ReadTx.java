@@ -161,6 +161,11 @@ public interface ReadTx {
     /** The account's Sieve scripts, by name. */
     List<org.postiljon.mailbox.api.SieveScripts.Script> sieveScripts(long accountId);
 
+    /** The account's TOTP secret, whether it is in force, and the last step a code was accepted for. */
+    java.util.Optional<Totp> totp(long accountId);
+
+    record Totp(String secret, boolean enabled, long lastStep) { }
+
     /** The account's app passwords, oldest first. */
     List<org.postiljon.mailbox.api.AppPasswords.AppPassword> appPasswords(long accountId);
 

@@ -169,6 +169,9 @@ public interface WriteTx extends ReadTx {
     /** Forgets the notes whose {@code sender} begins with {@code prefix} made before {@code before} (Sieve duplicate ids past their time). */
     void forgetVacationReplies(long accountId, String prefix, Instant before);
 
+    /** Sets (or with null removes) the account's TOTP row. */
+    void putTotp(long accountId, ReadTx.Totp totp);
+
     void insertAppPassword(long accountId, org.postiljon.mailbox.api.AppPasswords.AppPassword password, String secretHash);
 
     boolean deleteAppPassword(long accountId, long id);

@@ -158,6 +158,7 @@ abstract class SqlDirectory extends SqlBase {
         update("DELETE FROM vacation_reply WHERE account_id = ?", accountId);
         update("DELETE FROM sieve_script WHERE account_id = ?", accountId);
         update("DELETE FROM app_password WHERE account_id = ?", accountId);
+        update("DELETE FROM totp WHERE account_id = ?", accountId);
         update("DELETE FROM spam_token WHERE account_id = ?", accountId);
         update("DELETE FROM spam_trained WHERE account_id = ?", accountId);
         update("DELETE FROM change_log WHERE account_id = ?", accountId);

@@ -135,6 +135,19 @@ abstract class SqlWebSessions extends SqlQueue {
     }
 
     @Override
+    public Optional<Totp> totp(long accountId) {
+        return one("SELECT secret, enabled, last_step FROM totp WHERE account_id = ?", rs -> new Totp(rs.getString(1), rs.getLong(2) == 1, rs.getLong(3)), accountId);
+    }
+
+    @Override
+    public void putTotp(long accountId, Totp totp) {
+        update("DELETE FROM totp WHERE account_id = ?", accountId);
+        if (totp != null) {
+            update("INSERT INTO totp (account_id, secret, enabled, last_step) VALUES (?, ?, ?, ?)", accountId, totp.secret(), totp.enabled() ? 1 : 0, totp.lastStep());
+        }
+    }
+
+    @Override
     public java.util.List<org.postiljon.mailbox.api.AppPasswords.AppPassword> appPasswords(long accountId) {
         return query("SELECT id, name, scopes, created_at, last_used FROM app_password WHERE account_id = ? ORDER BY id", SqlWebSessions::appPassword, accountId);
     }

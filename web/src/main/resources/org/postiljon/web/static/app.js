@@ -65,10 +65,15 @@ $('login-form').addEventListener('submit', async e => {
   $('login-error').textContent = '';
   const r = await fetch('/login', {
     method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: $('login-user').value, password: $('login-password').value }),
+    body: JSON.stringify({ username: $('login-user').value, password: $('login-password').value, code: $('login-code').value }),
   });
   const body = await r.json();
-  if (!r.ok) { $('login-error').textContent = body.detail || 'Sign-in failed'; return; }
+  if (!r.ok) {
+    $('login-error').textContent = body.detail || 'Sign-in failed';
+    if (body.code) { $('login-code').hidden = $('login-code-label').hidden = false; $('login-code').value = ''; $('login-code').focus(); }
+    return;
+  }
+  $('login-code').value = '';
   $('login-password').value = '';
   enter(body);
 });

@@ -192,7 +192,42 @@ async function listApps(jmap) {
   if (!r.a.list.length) $('s-apps').append(el('li', { text: 'None yet.' }));
 }
 
+async function twoFactorSection(jmap) {
+  const on = (await jmap.call([['TwoFactor/get', {}, 't']])).t.enabled;
+  $('s-2fa-state').textContent = on ? 'On: signing in here takes a code from your app; mail programs use app passwords.'
+    : 'Off: your password alone signs you in.';
+  $('s-2fa-begin').hidden = on;
+  $('s-2fa-setup').hidden = true;
+  $('s-2fa-code-row').hidden = !on;
+  $('s-2fa-confirm').hidden = true;
+  $('s-2fa-disable').hidden = !on;
+  $('s-2fa-code').value = '';
+  $('s-2fa-begin').onclick = async () => {
+    const b = (await jmap.call([['TwoFactor/begin', {}, 'b']])).b;
+    $('s-2fa-secret').textContent = b.secret.replace(/(.{4})/g, '$1 ').trim();
+    $('s-2fa-uri').href = b.uri;
+    $('s-2fa-setup').hidden = false;
+    $('s-2fa-code-row').hidden = false;
+    $('s-2fa-confirm').hidden = false;
+    $('s-2fa-begin').hidden = true;
+    $('s-2fa-code').focus();
+  };
+  const send = async (method, done) => {
+    try {
+      await jmap.call([[method, { code: $('s-2fa-code').value.trim() }, 'x']]);
+      await twoFactorSection(jmap);
+      $('s-2fa-result').textContent = done;
+    } catch (e) {
+      $('s-2fa-result').textContent = e.message;
+    }
+  };
+  $('s-2fa-confirm').onclick = () => send('TwoFactor/confirm', 'Two-step sign-in is on.');
+  $('s-2fa-disable').onclick = () => send('TwoFactor/disable', 'Two-step sign-in is off.');
+}
+
 function accountSection(jmap) {
+  $('s-2fa-result').textContent = '';
+  twoFactorSection(jmap).catch(e => { $('s-error').textContent = e.message; });
   $('s-pw-result').textContent = '';
   $('s-app-secret').hidden = true;
   for (const id of ['s-pw-old', 's-pw-new', 's-pw-again']) $(id).value = '';
