@@ -58,6 +58,7 @@ final class Cli {
               account remove ADDRESS
               account list [DOMAIN]
               account password ADDRESS [--password P | --password-stdin]
+              account two-step-off ADDRESS         turn off the account's two-step sign-in (a lost phone)
               account quota ADDRESS (MB | unlimited) [--messages N | --messages unlimited]
               account set ADDRESS KEY VALUE        a preference, e.g. pop3.delete expunge|trash
               account settings ADDRESS
@@ -144,6 +145,7 @@ final class Cli {
             Map.entry("account remove", this::accountRemove),
             Map.entry("account list", this::accountList),
             Map.entry("account password", this::accountPassword),
+            Map.entry("account two-step-off", this::accountTwoStepOff),
             Map.entry("account quota", this::accountQuota),
             Map.entry("account set", this::accountSet),
             Map.entry("account settings", this::accountSettings),
@@ -544,6 +546,15 @@ final class Cli {
         EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
         directory.setPassword(a, password(password, fromStdin));
         done("password changed: " + a, obj().put("address", a.toString()));
+    }
+
+    /** For a user who lost the device with the authenticator app: the password alone signs in again. */
+    private void accountTwoStepOff(String verb, List<String> rest) throws IOException {
+        EmailAddress a = EmailAddress.parse(one(rest, "ADDRESS"));
+        Account acc = directory.find(a).orElseThrow(() -> new MailboxException.NoSuchAccount(a.toString()));
+        boolean was = model.twoFactor().enabled(acc);
+        model.twoFactor().disable(acc);
+        done(was ? "two-step sign-in turned off: " + a : "two-step sign-in was off: " + a, obj().put("address", a.toString()).put("wasOn", was));
     }
 
     private void accountQuota(String verb, List<String> rest) throws IOException {

@@ -115,6 +115,7 @@ class CliTest {
         assertTrue(wrong.err().startsWith("postiljon: a scope is imap, pop3, smtp, sieve or jmap, not ftp\n"), wrong.err());
         assertEquals(new Result(0, "app password " + id + " of alice@example.org revoked\n", ""), cli("app-password", "remove", "alice@example.org", String.valueOf(id)));
         assertEquals(new Result(0, "no app passwords\n", ""), cli("app-password", "list", "alice@example.org"));
+        assertEquals(new Result(0, "two-step sign-in was off: alice@example.org\n", ""), cli("account", "two-step-off", "alice@example.org"));
     }
 
     @Test
