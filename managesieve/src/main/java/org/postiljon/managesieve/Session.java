@@ -283,6 +283,7 @@ final class Session {
             throw new Refusal("TRYLATER", r.getMessage());
         }
         connection.readTimeout(IDLE);
+        connection.signedIn(account.address().toString());
         byte[] extra = ((SaslStep.Success) outcome).additional();
         // RFC 5804 §2.1: SCRAM's server-final message goes with the OK as a SASL response code.
         okRaw(extra.length == 0 ? null : "(SASL " + quoted(Base64.getEncoder().encodeToString(extra)) + ")");

@@ -74,6 +74,30 @@ public final class Connection {
         return id;
     }
 
+    private final long started = System.nanoTime();
+    private volatile String user;
+    private volatile int commands;
+
+    /** The session signed in as {@code user}: named in its log line. */
+    public void signedIn(String user) {
+        this.user = user;
+    }
+
+    /** Who signed in on this connection, or null. */
+    public String user() {
+        return user;
+    }
+
+    /** Commands answered so far. */
+    public int commands() {
+        return commands;
+    }
+
+    /** Milliseconds since the connection was accepted. */
+    public long ageMillis() {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
     public String remoteIp() {
         return remote.getHostAddress();
     }
@@ -113,6 +137,7 @@ public final class Connection {
      */
     public void commandDone() {
         commandStart = 0;
+        commands++;
     }
 
     /** The raw input under the buffer: starts a command's clock at its first byte and holds it to its pace. */

@@ -289,6 +289,9 @@ public final class Listener implements AutoCloseable {
             open.remove(c);
             c.finish();
             perIp.release(ip);
+            // One line per session (issue #21): who, from where, how long; never what was said.
+            log.atInfo().addKeyValue("protocol", name).addKeyValue("ip", ip.getHostAddress()).addKeyValue("user", c.user())
+                    .addKeyValue("tls", c.isSecure()).addKeyValue("commands", c.commands()).addKeyValue("ms", c.ageMillis()).log("session ended");
             MDC.remove("conn");
             lock.lock();
             try {

@@ -235,6 +235,7 @@ final class Session {
         account = a;
         state = State.TRANSACTION;
         connection.readTimeout(services.limits().idleAfterAuth());
+        connection.signedIn(a.address().toString());
         ok("maildrop has " + maildrop.count() + " messages (" + maildrop.octets() + " octets)");
     }
 

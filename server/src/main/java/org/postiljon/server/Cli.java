@@ -44,7 +44,7 @@ final class Cli {
     }
 
     static final String USAGE = """
-            usage: postiljon [--data DIR] [--config FILE] [--json] COMMAND
+            usage: postiljon [--data DIR] [--config FILE] [--json] [--log-format text|json] COMMAND
               demo                                 run with a demo account on 127.0.0.1 (data in ./data)
               serve                                run from the config file on the standard ports
               config reference                     print every setting with its default

@@ -50,7 +50,7 @@ public final class Main {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         List<String> args = new ArrayList<>(List.of(argv));
-        String data = null, config = null;
+        String data = null, config = null, logFormat = System.getenv("POSTILJON_LOG_FORMAT");
         boolean json = false;
         try {
             // The global options may stand before or after the command (postiljon serve --config FILE);
@@ -60,6 +60,7 @@ public final class Main {
                 switch (o) {
                     case "--data" -> data = value(args, i);
                     case "--config" -> config = value(args, i);
+                    case "--log-format" -> logFormat = value(args, i);
                     case "--json" -> {
                         json = true;
                         args.remove(i);
@@ -79,6 +80,14 @@ public final class Main {
             String command = args.getFirst();
             boolean server = command.equals("demo") || command.equals("serve");
             System.setProperty("postiljon.log.level", server ? "INFO" : "WARN");
+            // Read by logback.xml when the first logger is made, which is after this.
+            if (logFormat != null && !logFormat.isEmpty()) {
+                if (!logFormat.equals("json") && !logFormat.equals("text")) throw new Cli.Usage("--log-format is json or text, not " + logFormat);
+                System.setProperty("postiljon.log.format", logFormat.toUpperCase(java.util.Locale.ROOT));
+            }
+            // java.util.logging (Lucene's) into the same log and format, not its own lines on stderr.
+            org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+            org.slf4j.bridge.SLF4JBridgeHandler.install();
             if (command.equals("config")) {
                 if (args.size() != 2 || !args.get(1).equals("reference")) throw new Cli.Usage("expected: config reference");
                 out.print(Settings.reference());

@@ -54,6 +54,7 @@ final class Auth implements Command {
             s.readLine();
         }
         s.account = a;
+        s.connection().signedIn(a.address().toString());
         s.reply(235, "2.7.0", "authentication successful");
     }
 

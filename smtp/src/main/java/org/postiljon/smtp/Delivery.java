@@ -91,6 +91,13 @@ final class Delivery {
             forward(s, spool, fixups);
             kept.forEach((r, accounts) -> VacationReplies.answer(s.services, s.envelope.from(), r.address(), accounts, spool));
         }
+        // One line per message (issue #21): the envelope and where it went; never its content.
+        List<String> local = new ArrayList<>(), remote = new ArrayList<>();
+        for (Envelope.Recipient r : s.envelope.recipients()) (r.remote() ? remote : local).add(r.address());
+        log.atInfo().addKeyValue("from", s.envelope.from()).addKeyValue("local", local).addKeyValue("remote", remote)
+                .addKeyValue("overQuota", full.stream().map(Envelope.Recipient::address).toList()).addKeyValue("bytes", spool.size())
+                .addKeyValue("junk", junk).addKeyValue("spamScore", spam.verdict == null ? null : Math.round(spam.verdict.score() * 10) / 10.0)
+                .log("message accepted");
         return full;
     }
 

@@ -276,6 +276,7 @@ final class Session {
         state = State.AUTHENTICATED;
         in.authenticated(true);
         connection.readTimeout(services.limits().idleAfterAuth());
+        connection.signedIn(a.address().toString());
         MDC.put("account", a.address().toString());
     }
 
