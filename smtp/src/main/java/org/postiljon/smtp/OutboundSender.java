@@ -205,6 +205,10 @@ public final class OutboundSender implements AutoCloseable {
         List<Bounce.Line> notices = new ArrayList<>();
         Instant now = Instant.now();
         for (OutboundQueue.Recipient r : rcpts) {
+            // One line per recipient and attempt (issue #21): what the other server said.
+            boolean gone = !delivered && (permanent || now.plus(options.delayAfter(r.attempts() + 1)).isAfter(e.created().plus(options.lifetime())));
+            log.atInfo().addKeyValue("id", e.id()).addKeyValue("from", e.sender()).addKeyValue("to", r.address()).addKeyValue("attempt", r.attempts() + 1)
+                    .addKeyValue("outcome", delivered ? "delivered" : gone ? "failed" : "deferred").addKeyValue("reply", reply).log("outbound attempt");
             if (delivered) {
                 queue.record(r.id(), State.DELIVERED, now, reply);
                 if (lastHop && r.target().wants("SUCCESS")) notices.add(new Bounce.Line(r.target(), "relayed", "2.0.0", reply));
