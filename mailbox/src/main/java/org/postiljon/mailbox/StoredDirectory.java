@@ -275,7 +275,16 @@ final class StoredDirectory implements Directory {
 
     @Override
     public Optional<Account> authenticate(String username, char[] password) {
-        return verify(username, password, false);
+        return verify(account(username), password, false);
+    }
+
+    /** The account record of a user name as typed; empty when there is none or it is no address. */
+    private Optional<AccountRecord> account(String username) {
+        try {
+            return store.read(tx -> tx.account(EmailAddress.parse(username)));
+        } catch (MailboxException.InvalidName e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -283,13 +292,7 @@ final class StoredDirectory implements Directory {
      * two-step sign-in on. The verified-credential cache holds only accounts without it (turning
      * it on forgets the account's entry), so a cached login needs no read to know.
      */
-    private Optional<Account> verify(String username, char[] password, boolean refuseTwoStep) {
-        Optional<AccountRecord> a;
-        try {
-            a = store.read(tx -> tx.account(EmailAddress.parse(username)));
-        } catch (MailboxException.InvalidName e) {
-            a = Optional.empty();
-        }
+    private Optional<Account> verify(Optional<AccountRecord> a, char[] password, boolean refuseTwoStep) {
         // A team mailbox has no password of its own: checked against the decoy, so it takes as long and fails.
         boolean usable = a.isPresent() && !a.get().team();
         String hash = usable ? a.get().passwordHash() : decoy();
@@ -308,16 +311,12 @@ final class StoredDirectory implements Directory {
      */
     @Override
     public Optional<Account> authenticate(String username, char[] password, AppPasswords.Scope scope) {
-        if (AppPasswords.looksLikeOne(password)) {
-            Optional<Account> a;
-            try {
-                a = store.read(tx -> tx.account(EmailAddress.parse(username))).filter(r -> !r.team()).map(AccountRecord::account);
-            } catch (MailboxException.InvalidName e) {
-                a = Optional.empty();
-            }
-            if (a.isPresent() && appPasswords.check(a.get(), password, scope).isPresent()) return a;
+        Optional<AccountRecord> a = account(username); // read once for both checks
+        if (AppPasswords.looksLikeOne(password) && a.isPresent() && !a.get().team()
+                && appPasswords.check(a.get().account(), password, scope).isPresent()) {
+            return Optional.of(a.get().account());
         }
-        return verify(username, password, true);
+        return verify(a, password, true);
     }
 
     private String decoy() {
@@ -328,11 +327,7 @@ final class StoredDirectory implements Directory {
 
     @Override
     public Optional<ScramSecret> scramSecret(String username) {
-        try {
-            return store.read(tx -> tx.account(EmailAddress.parse(username)).filter(a -> !a.team()).map(AccountRecord::scram));
-        } catch (MailboxException.InvalidName e) {
-            return Optional.empty();
-        }
+        return account(username).filter(a -> !a.team()).map(AccountRecord::scram);
     }
 
     @Override
