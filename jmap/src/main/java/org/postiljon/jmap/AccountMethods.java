@@ -416,7 +416,10 @@ final class AccountMethods {
             java.util.Set<AppPasswords.Scope> scopes = java.util.EnumSet.noneOf(AppPasswords.Scope.class);
             for (JsonNode x : v.get("scopes")) {
                 try {
-                    scopes.add(AppPasswords.Scope.valueOf(x.asText().toUpperCase(java.util.Locale.ROOT)));
+                    AppPasswords.Scope scope = AppPasswords.Scope.valueOf(x.asText().toUpperCase(java.util.Locale.ROOT));
+                    // The admin API's tokens are the operator's to make (CLI, admin API), never a mail program's.
+                    if (scope == AppPasswords.Scope.ADMIN) throw new IllegalArgumentException();
+                    scopes.add(scope);
                 } catch (IllegalArgumentException e) {
                     throw new MethodError("invalidProperties", "a scope is imap, pop3, smtp, sieve or jmap, not " + x.asText());
                 }

@@ -66,6 +66,13 @@ final class StoredQueue implements OutboundQueue {
     }
 
     @Override
+    public java.util.Optional<Entry> claim(long entryId, Instant now) {
+        java.util.Optional<QueueRecord> got = store.write(tx -> tx.claimOne(entryId, now, leases.node(), now.plus(leases.lifetime())));
+        if (got.isPresent() && claimed.add(entryId)) leases.holding(1);
+        return got.map(StoredQueue::entry);
+    }
+
+    @Override
     public void release(long entryId) {
         store.write(tx -> {
             tx.releaseClaim(entryId, leases.node());

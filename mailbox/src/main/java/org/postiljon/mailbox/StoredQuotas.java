@@ -202,6 +202,11 @@ final class StoredQuotas implements Quotas {
     }
 
     @Override
+    public Totals totals() {
+        return store.read(tx -> tx.totals());
+    }
+
+    @Override
     public List<Drift> repair(Optional<EmailAddress> account) {
         List<Drift> drifts = store.write(tx -> {
             List<AccountRecord> all = account.isPresent()

@@ -167,6 +167,14 @@ public final class Listener implements AutoCloseable {
         return open.size();
     }
 
+    /** One open connection as the operator sees it: never what was said on it. */
+    public record Session(String id, String listener, String ip, String user, boolean tls, int commands, long ageMillis) { }
+
+    /** The connections open now (the admin API's sessions), at most {@code limit}. */
+    public java.util.List<Session> sessions(int limit) {
+        return open.stream().limit(limit).map(c -> new Session(c.id(), name, c.remoteIp(), c.user(), c.isSecure(), c.commands(), c.ageMillis())).toList();
+    }
+
     /** Connections served since start (TLS handshakes that failed not among them). */
     public long accepted() {
         return accepted.sum();

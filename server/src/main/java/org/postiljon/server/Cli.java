@@ -36,6 +36,13 @@ import org.postiljon.mailbox.api.SigningKeys;
 /** The admin commands on domains, accounts and aliases: {@code postiljon domain|account|alias ...}. */
 final class Cli {
 
+    /** What a command names does not exist (a queued message, a script): exit code 1, 404 in the admin API. */
+    static final class Missing extends RuntimeException {
+        Missing(String message) {
+            super(message);
+        }
+    }
+
     /** Wrong words on the command line: exit code 2 and the usage. */
     static final class Usage extends RuntimeException {
         Usage(String message) {
@@ -82,6 +89,7 @@ final class Cli {
               queue list                           mail waiting for other servers
               queue retry ID                       try a queued message again now
               queue delete ID                      drop a queued message (not returned to the sender)
+              queue bounce ID                      give up on a queued message: its sender gets a failure notice
               dkim add DOMAIN [--selector S] [--algorithm rsa|ed25519]
                                                    a new DKIM key that signs the domain's mail; prints its DNS record
               dkim list DOMAIN                     the domain's keys and the DNS records to publish
@@ -92,12 +100,14 @@ final class Cli {
               sieve list ADDRESS                   the account's scripts, * the active one
               sieve get ADDRESS NAME               print a script
               sieve remove ADDRESS NAME            delete a script that is not active
-              app-password add ADDRESS NAME SCOPE...  a password for one mail program (SCOPE: imap pop3 smtp sieve jmap); printed once
+              app-password add ADDRESS NAME SCOPE...  a password for one mail program (SCOPE: imap pop3 smtp sieve jmap,
+                                                   or admin: a token for the admin API); printed once
               app-password list ADDRESS            the account's app passwords (never their secrets)
               app-password remove ADDRESS ID       revoke one
             """ + TransferCommands.USAGE;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final Node node;
     private final MailboxModel model;
     private final Directory directory;
     private final OutboundQueue queue;
@@ -106,13 +116,15 @@ final class Cli {
     private final BufferedReader stdin;
     private final TransferCommands transfers;
 
-    Cli(MailboxModel model, PrintStream out, boolean json) {
-        this.model = model;
+    /** @param in standard input: passwords (--password-stdin) and scripts (-) are read from it */
+    Cli(Node node, PrintStream out, boolean json, java.io.InputStream in) {
+        this.node = node;
+        this.model = node.model();
         this.directory = model.directory();
         this.queue = model.queue();
         this.out = out;
         this.json = json;
-        this.stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        this.stdin = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         this.transfers = new TransferCommands(model, out, json, stdin);
     }
 
@@ -152,6 +164,7 @@ final class Cli {
             Map.entry("queue list", this::queueList),
             Map.entry("queue retry", this::queueRetryDelete),
             Map.entry("queue delete", this::queueRetryDelete),
+            Map.entry("queue bounce", this::queueBounce),
             Map.entry("alias add", this::aliasAddRemove),
             Map.entry("alias remove", this::aliasAddRemove),
             Map.entry("alias list", this::aliasList),
@@ -299,7 +312,7 @@ final class Cli {
                     try {
                         scopes.add(AppPasswords.Scope.valueOf(s.toUpperCase(java.util.Locale.ROOT)));
                     } catch (IllegalArgumentException e) {
-                        throw new Usage("a scope is imap, pop3, smtp, sieve or jmap, not " + s);
+                        throw new Usage("a scope is imap, pop3, smtp, sieve, jmap or admin, not " + s);
                     }
                 }
                 AppPasswords.Created made = apps.create(acc, rest.get(1), scopes);
@@ -338,8 +351,14 @@ final class Cli {
         switch (verb) {
             case "put" -> {
                 if (rest.size() != 3) throw new Usage("expected ADDRESS NAME FILE");
-                String text = rest.get(2).equals("-") ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                        : java.nio.file.Files.readString(java.nio.file.Path.of(rest.get(2)));
+                String text;
+                if (rest.get(2).equals("-")) {
+                    java.io.StringWriter piped = new java.io.StringWriter();
+                    stdin.transferTo(piped);
+                    text = piped.toString();
+                } else {
+                    text = java.nio.file.Files.readString(java.nio.file.Path.of(rest.get(2)));
+                }
                 scripts.put(acc, rest.get(1), text);
                 done("script " + rest.get(1) + " of " + address + " kept" + (scripts.get(acc, rest.get(1)).orElseThrow().active() ? " (active)" : ""),
                         obj().put("address", address.toString()).put("name", rest.get(1)));
@@ -361,7 +380,9 @@ final class Cli {
             }
             case "get" -> {
                 if (rest.size() != 2) throw new Usage("expected ADDRESS NAME");
-                out.print(scripts.get(acc, rest.get(1)).orElseThrow(() -> new MailboxException.NotAllowed("no script " + rest.get(1))).content());
+                var script = scripts.get(acc, rest.get(1)).orElseThrow(() -> new Missing("no script " + rest.get(1)));
+                if (json) print(obj().put("name", script.name()).put("active", script.active()).put("content", script.content()));
+                else out.print(script.content());
             }
             default -> {
                 if (rest.size() != 2) throw new Usage("expected ADDRESS NAME");
@@ -620,8 +641,18 @@ final class Cli {
         String id = one(rest, "ID");
         if (!id.matches("[0-9]{1,18}")) throw new Usage("ID is a number from 'queue list'");
         boolean done = verb.equals("retry") ? queue.retry(Long.parseLong(id)) : queue.delete(Long.parseLong(id));
-        if (!done) throw new MailboxException.NotAllowed("no queued message " + id);
+        if (!done) throw new Missing("no queued message " + id);
         done("queued message " + id + (verb.equals("retry") ? " will be tried again now" : " deleted"), obj().put("id", Long.parseLong(id)));
+    }
+
+    private void queueBounce(String verb, List<String> rest) throws IOException {
+        String id = one(rest, "ID");
+        if (!id.matches("[0-9]{1,18}")) throw new Usage("ID is a number from 'queue list'");
+        switch (node.returnToSender(Long.parseLong(id))) {
+            case RETURNED -> done("queued message " + id + " returned to its sender", obj().put("id", Long.parseLong(id)).put("returned", true));
+            case NO_SUCH_MESSAGE -> throw new Missing("no queued message " + id);
+            case BUSY -> throw new MailboxException.Unavailable("queued message " + id + " is being sent right now; try again in a minute");
+        }
     }
 
     private void aliasAddRemove(String verb, List<String> rest) throws IOException {

@@ -99,14 +99,14 @@ public final class Main {
             if (command.equals("serve")) return serve(settings, out);
             if (command.equals("migrate-store")) return StoreMigration.command(settings, args.subList(1, args.size()), out);
             try (Node node = Node.open(settings)) {
-                new Cli(node.model(), out, json).run(args);
+                new Cli(node, out, json, System.in).run(args);
             }
             return 0;
         } catch (Cli.Usage e) {
             err.println("postiljon: " + e.getMessage());
             err.print(Cli.USAGE);
             return 2;
-        } catch (MailboxException | Settings.ConfigError e) {
+        } catch (MailboxException | Settings.ConfigError | Cli.Missing e) {
             err.println("postiljon: error: " + e.getMessage());
             return 1;
         } catch (IOException e) {
@@ -139,6 +139,8 @@ public final class Main {
         if (command.equals("demo")) {
             s = s.with("hostname", "localhost");
             for (String[] p : DEMO_PORTS) s = s.with(p[0], p[1]);
+            // The demo account administers the demo (the admin UI at /admin/), unless the operator named others.
+            if (s.get("admin.accounts").isBlank()) s = s.with("admin.accounts", DEMO_ACCOUNT);
             if (data == null) data = "data";
         } else if (data == null && config == null && !Files.isRegularFile(DEFAULT_CONFIG)) {
             data = "data"; // the CLI next to a demo: same directory as 'postiljon demo'
@@ -195,7 +197,10 @@ public final class Main {
         }
         if (!node.listeners().isEmpty()) {
             b.append("Mail client: server localhost, user ").append(DEMO_ACCOUNT).append(", normal password, SSL/TLS.\n");
-            if (!node.webPorts().isEmpty()) b.append("Webmail: http://localhost:").append(node.webPorts().getFirst()).append("/ (same user and password)\n");
+            if (!node.webPorts().isEmpty()) {
+                b.append("Webmail: http://localhost:").append(node.webPorts().getFirst()).append("/ (same user and password)\n");
+                b.append("Admin:   http://localhost:").append(node.webPorts().getFirst()).append("/admin/ (the demo account administers the demo)\n");
+            }
         }
         return b.toString();
     }

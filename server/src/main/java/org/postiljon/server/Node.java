@@ -167,11 +167,13 @@ public final class Node implements AutoCloseable {
                     Duration.ofMinutes(settings.number("web.session-idle-minutes")), Clock.systemUTC());
             Periodic.schedule(jobs, "expiring webmail sessions", Duration.ofMinutes(10), Duration.ofMinutes(60),
                     sessions::expire);
+            AdminService admin = new AdminService(this, deliveries, clientSetup());
+            Periodic.schedule(jobs, "counting deliveries for the admin dashboard", Duration.ofSeconds(10), Duration.ofSeconds(10), admin::sample);
             try {
                 web = WebServer.start(new WebServices(jmap, model.directory(), model.twoFactor(), throttle, tls.context(), plaintextOnLoopback, sessions,
                         new WebLimits((int) settings.number("limits.connections"), (int) settings.number("web.connections-per-ip"),
                                 (int) settings.number("web.streams-per-account"), (int) settings.number("web.streams-per-ip")),
-                        clientSetup(), new org.postiljon.transfer.Exporter(model.mailboxes(), model.messages())), http.orElse(null), https.orElse(null));
+                        clientSetup(), new org.postiljon.transfer.Exporter(model.mailboxes(), model.messages()), admin), http.orElse(null), https.orElse(null));
             } catch (Exception e) {
                 throw new IOException("cannot start the web listeners: " + e.getMessage(), e);
             }
@@ -247,6 +249,17 @@ public final class Node implements AutoCloseable {
         if (configured != 0) return configured;
         return listeners.stream().filter(l -> l.name().equals(listener) && l.unixPath().isEmpty())
                 .mapToInt(l -> l.address().getPort()).findFirst().orElse(0);
+    }
+
+    /**
+     * Returns a queued message to its sender now (the admin commands' {@code queue bounce}), whether
+     * this node serves or only runs a command.
+     */
+    OutboundSender.Returned returnToSender(long entryId) {
+        if (outbound != null) return outbound.returnToSender(entryId);
+        try (OutboundSender once = new OutboundSender(model.queue(), model.directory(), model.messages(), outboundOptions())) {
+            return once.returnToSender(entryId);
+        }
     }
 
     /** The metrics and health listener's address; empty when listen.metrics is off. */

@@ -81,7 +81,7 @@ public final class Settings {
             new Setting("outbound.delay-notice-hours", "4", "After how long senders are told (once) that their mail is still being retried. 0: never."),
             new Setting("outbound.connections-per-domain", "4", "Connections to one destination domain at a time."),
             new Setting("cache.parses", "20000", "Decoded envelopes and body structures kept in memory for listing messages (entries; a few KB each)."),
-            new Setting("admin.accounts", "", "Accounts (comma separated) that may set other accounts' quotas over IMAP (SETQUOTA). Empty: none; the CLI always may."),
+            new Setting("admin.accounts", "", "Administrators (comma separated addresses): they use the admin web UI and API (/admin/) and may set other accounts' quotas over IMAP (SETQUOTA). Empty: none; the CLI always may."),
             new Setting("retention.run-minutes", "60", "How often expired messages are removed from Trash, Junk and folders with a retention policy. 0: never."),
             new Setting("shutdown.grace-seconds", "10", "On SIGTERM, how long running commands get to finish."),
             new Setting("blobs.sweep-minutes", "60", "How often message files nobody refers to any more are deleted."));

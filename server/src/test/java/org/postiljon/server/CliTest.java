@@ -112,7 +112,7 @@ class CliTest {
         long id = Long.parseLong(listed.substring(0, listed.indexOf(' ')));
         Result wrong = cli("app-password", "add", "alice@example.org", "Old", "ftp");
         assertEquals(2, wrong.code());
-        assertTrue(wrong.err().startsWith("postiljon: a scope is imap, pop3, smtp, sieve or jmap, not ftp\n"), wrong.err());
+        assertTrue(wrong.err().startsWith("postiljon: a scope is imap, pop3, smtp, sieve, jmap or admin, not ftp\n"), wrong.err());
         assertEquals(new Result(0, "app password " + id + " of alice@example.org revoked\n", ""), cli("app-password", "remove", "alice@example.org", String.valueOf(id)));
         assertEquals(new Result(0, "no app passwords\n", ""), cli("app-password", "list", "alice@example.org"));
         assertEquals(new Result(0, "two-step sign-in was off: alice@example.org\n", ""), cli("account", "two-step-off", "alice@example.org"));

@@ -109,14 +109,8 @@ public final class OutboundSender implements AutoCloseable {
     private void attempt(OutboundQueue.Entry e) {
         Instant now = Instant.now();
         // Read before any outcome is recorded: the entry leaves the queue when its last recipient is final.
-        boolean full = "FULL".equalsIgnoreCase(e.dsn().ret());
-        byte[] original;
-        try (InputStream in = queue.open(e.id())) {
-            original = in.readNBytes(full ? 256 * 1024 : 64 * 1024);
-        } catch (IOException | RuntimeException ex) {
-            log.warn("queued message {} cannot be read: {}", e.id(), ex.getMessage());
-            return;
-        }
+        byte[] original = original(e);
+        if (original == null) return;
         Map<String, List<OutboundQueue.Recipient>> byDomain = new LinkedHashMap<>();
         for (OutboundQueue.Recipient r : e.recipients()) {
             if (r.state() == State.QUEUED && !r.nextAttempt().isAfter(now)) byDomain.computeIfAbsent(r.domain(), d -> new ArrayList<>()).add(r);
@@ -131,13 +125,63 @@ public final class OutboundSender implements AutoCloseable {
                 limit.release();
             }
         }
+        notify(e, notices, original);
+    }
+
+    /** What the notices quote of the message (its start, or all of it up to 256 KiB for RET=FULL); null when it cannot be read. */
+    private byte[] original(OutboundQueue.Entry e) {
+        try (InputStream in = queue.open(e.id())) {
+            return in.readNBytes("FULL".equalsIgnoreCase(e.dsn().ret()) ? 256 * 1024 : 64 * 1024);
+        } catch (IOException | RuntimeException ex) {
+            log.warn("queued message {} cannot be read: {}", e.id(), ex.getMessage());
+            return null;
+        }
+    }
+
+    /** Sends the sender one notice (RFC 3464) for these recipients' outcomes; none for a notice itself. */
+    private void notify(OutboundQueue.Entry e, List<Bounce.Line> notices, byte[] original) {
         if (notices.isEmpty()) return;
         if (e.sender().isEmpty()) {
             log.warn("queued message {} (a notice itself) failed for {}: dropped, notices are never answered", e.id(), notices);
             return;
         }
         reports.send(e.sender(), Bounce.build(options.hostname(), e.sender(), e.created(), e.dsn(), notices, original,
-                e.size() <= original.length, full));
+                e.size() <= original.length, "FULL".equalsIgnoreCase(e.dsn().ret())));
+    }
+
+    /** What {@link #returnToSender} came to. */
+    public enum Returned { RETURNED, NO_SUCH_MESSAGE, BUSY }
+
+    /**
+     * The operator gives up on a queued message: its waiting recipients fail now and the sender gets
+     * the notice they asked for (RFC 3461), as after a permanent refusal. Only while no node is
+     * sending it: the claim is taken as the senders take theirs.
+     */
+    public Returned returnToSender(long entryId) {
+        if (inFlight.contains(entryId)) return Returned.BUSY;
+        java.util.Optional<OutboundQueue.Entry> got = queue.claim(entryId, Instant.now());
+        if (got.isEmpty()) {
+            try (InputStream in = queue.open(entryId)) {
+                return Returned.BUSY; // it exists: another node is sending it
+            } catch (IOException | org.postiljon.mailbox.api.MailboxException ex) {
+                return Returned.NO_SUCH_MESSAGE;
+            }
+        }
+        if (!inFlight.add(entryId)) {
+            release(got.get());
+            return Returned.BUSY;
+        }
+        try {
+            OutboundQueue.Entry e = got.get();
+            byte[] original = original(e);
+            List<OutboundQueue.Recipient> waiting = e.recipients().stream().filter(r -> r.state() == State.QUEUED).toList();
+            List<Bounce.Line> notices = finish(e, waiting, "550 5.0.0 returned to the sender by the postmaster", true, false, true);
+            if (original != null) notify(e, notices, original);
+            return Returned.RETURNED;
+        } finally {
+            inFlight.remove(entryId);
+            release(got.get());
+        }
     }
 
     /** Tries the domain's hosts in order; records every recipient's outcome; returns the notices the sender asked for. */

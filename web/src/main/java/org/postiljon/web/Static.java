@@ -22,7 +22,7 @@ final class Static {
     private Static() { }
 
     static void serve(Request req, Response res, String path) throws IOException {
-        String name = path.equals("/") ? "index.html" : path.substring(1);
+        String name = path.equals("/") ? "index.html" : path.equals("/admin/") ? "admin/index.html" : path.substring(1);
         String ext = name.substring(name.lastIndexOf('.') + 1);
         InputStream in = name.matches("[a-z0-9-]+(/[a-z0-9-]+)*\\.[a-z]{2,4}") && TYPES.containsKey(ext)
                 ? Static.class.getResourceAsStream(ROOT + name) : null;

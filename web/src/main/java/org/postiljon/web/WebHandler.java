@@ -49,6 +49,7 @@ final class WebHandler extends Handler.Abstract {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String COOKIE = "pj_session";
     static final String CSRF_HEADER = "X-CSRF-Token";
+    static final String ADMIN_API = "/admin/api/v1";
     /** The webmail page: its own scripts and styles only; images from mail only where the sanitiser let them through. */
     static final String PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: http: https:;"
             + " frame-src 'self' about:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -112,6 +113,15 @@ final class WebHandler extends Handler.Abstract {
             return;
         }
         if (svc.clients() != null && setup(req, res, path, method)) return;
+        if (svc.admin() != null && path.startsWith(ADMIN_API + "/")) {
+            admin(req, res, path.substring(ADMIN_API.length()), method);
+            return;
+        }
+        if (path.equals("/admin") && svc.admin() != null) {
+            res.getHeaders().put(HttpHeader.LOCATION, "/admin/");
+            json(res, 301, JSON.createObjectNode().put("location", "/admin/"));
+            return;
+        }
         if (path.equals("/webmail/archive") && method.equals("GET") && svc.archives() != null) {
             Optional<Account> account = authenticate(req, res, false);
             if (account.isPresent()) archive(res, account.get());
@@ -177,6 +187,81 @@ final class WebHandler extends Handler.Abstract {
             send(res, 200, "application/x-apple-aspen-config", clients.appleProfile(a.get()));
         }
         return true;
+    }
+
+    /**
+     * The admin API: the OpenAPI description for anyone, everything else for an administrator signed
+     * in to the webmail (its changes with the CSRF header) or an API token over HTTP Basic (scripts).
+     */
+    private void admin(Request req, Response res, String path, String method) throws IOException {
+        AdminApi api = svc.admin();
+        if (path.equals("/openapi.json") && method.equals("GET")) {
+            json(res, 200, api.openApi());
+            return;
+        }
+        Optional<String> actor = adminActor(req, res, !method.equals("GET"));
+        if (actor.isEmpty()) return;
+        JsonNode body = null;
+        if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+            String type = req.getHeaders().get(HttpHeader.CONTENT_TYPE);
+            try (InputStream in = Content.Source.asInputStream(req)) {
+                byte[] bytes = in.readNBytes(AdminApi.MAX_BODY + 1);
+                if (bytes.length > AdminApi.MAX_BODY) {
+                    json(res, 413, problemJson("about:blank", "the request body is larger than " + AdminApi.MAX_BODY + " bytes"));
+                    return;
+                }
+                if (bytes.length > 0) {
+                    if (type == null || !type.startsWith("application/json")) {
+                        json(res, 415, problemJson("about:blank", "send the body as application/json"));
+                        return;
+                    }
+                    body = JSON.readTree(bytes);
+                }
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                json(res, 400, problemJson("about:blank", "the body is not JSON: " + e.getOriginalMessage()));
+                return;
+            }
+        }
+        java.util.Map<String, String> query = new java.util.LinkedHashMap<>();
+        for (var f : Request.extractQueryParameters(req)) query.put(f.getName(), f.getValue());
+        AdminApi.Reply reply = api.handle(method, path, query, body, actor.get());
+        json(res, reply.status(), reply.body());
+    }
+
+    /** Who calls the admin API, or empty after an error answer was written. */
+    private Optional<String> adminActor(Request req, Response res, boolean changes) throws IOException {
+        String auth = req.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+            if (!passwordAllowed(req)) {
+                json(res, 403, problemJson("about:blank", "tokens only over HTTPS"));
+                return Optional.empty();
+            }
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(auth.substring(6).strip()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                decoded = "";
+            }
+            int colon = decoded.indexOf(':');
+            String user = colon < 0 ? "" : decoded.substring(0, colon);
+            char[] secret = colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
+            Optional<String> who;
+            try {
+                who = user.length() > 320 || secret.length > 1024 ? Optional.empty()
+                        : svc.throttle().attempt(Request.getRemoteAddr(req), user, () -> svc.admin().token(user, secret));
+            } finally {
+                java.util.Arrays.fill(secret, '\0');
+            }
+            if (who.isEmpty()) unauthorized(req, res, "not an API token of an administrator");
+            return who;
+        }
+        Optional<Account> a = authenticate(req, res, changes);
+        if (a.isEmpty()) return Optional.empty();
+        if (!svc.admin().admits(a.get())) {
+            json(res, 403, problemJson("about:blank", a.get().address() + " is not an administrator (admin.accounts)"));
+            return Optional.empty();
+        }
+        return Optional.of(a.get().address() + " (web)");
     }
 
     /**

@@ -15,6 +15,7 @@ import org.postiljon.net.AuthThrottle;
  * @param limits              connections and event streams
  * @param clients             what mail programs are told to set themselves up (autoconfig); null: not served
  * @param archives            writes a user's whole mailbox as a zip of mbox files (the webmail's download); null: not served
+ * @param admin               the admin API; null: not served
  */
 public record WebServices(Jmap jmap, Directory directory, org.postiljon.mailbox.api.TwoFactor twoFactor, AuthThrottle throttle, SSLContext tls, boolean plaintextOnLoopback,
-                          WebSessions sessions, WebLimits limits, ClientSetup clients, org.postiljon.transfer.Exporter archives) { }
+                          WebSessions sessions, WebLimits limits, ClientSetup clients, org.postiljon.transfer.Exporter archives, AdminApi admin) { }

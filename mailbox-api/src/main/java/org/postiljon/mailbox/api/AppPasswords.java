@@ -16,8 +16,11 @@ public interface AppPasswords {
     /** App passwords one account may have. */
     int MAX_PER_ACCOUNT = 20;
 
-    /** What an app password may sign in to. */
-    enum Scope { IMAP, POP3, SMTP, SIEVE, JMAP }
+    /**
+     * What an app password may sign in to. ADMIN: the admin API, for an account named in
+     * {@code admin.accounts} (an API token for scripts; made only by the operator).
+     */
+    enum Scope { IMAP, POP3, SMTP, SIEVE, JMAP, ADMIN }
 
     /**
      * @param lastUsed when it last signed in (to the hour: not every login writes), or null

@@ -50,6 +50,13 @@ public interface OutboundQueue {
      */
     List<Entry> claim(Instant now, int limit);
 
+    /**
+     * Claims one entry for this process whatever its due times (to act on it now, e.g. return it to
+     * its sender); empty when there is no such entry or another process (node) holds it. Released
+     * with {@link #release}.
+     */
+    java.util.Optional<Entry> claim(long entryId, Instant now);
+
     /** Ends this process's claim on an entry: after an attempt, its next attempt may be any node's. */
     void release(long entryId);
 

@@ -40,6 +40,12 @@ public interface Quotas {
     /** Whether the account may administer quotas (SETQUOTA). */
     boolean isAdmin(Account user);
 
+    /** How many accounts (users and team mailboxes) there are and what they store together. */
+    record Totals(long accounts, QuotaUsage usage) { }
+
+    /** Every account's usage summed (one read of the accounts, not of their messages). */
+    Totals totals();
+
     /** An account whose stored usage differed from its messages. */
     record Drift(EmailAddress account, QuotaUsage stored, QuotaUsage counted) { }
 

@@ -115,6 +115,12 @@ public interface WriteTx extends ReadTx {
     /** Ends {@code owner}'s lease on a queued message (if it still holds it). */
     void releaseClaim(long queueId, String owner);
 
+    /**
+     * Claims one queued message whatever its recipients' due times (the operator acting on it), as
+     * {@link #claimDue} would: empty when there is no such message or another holder's lease covers it.
+     */
+    java.util.Optional<QueueRecord> claimOne(long queueId, Instant now, String owner, Instant until);
+
     /** Records an attempt's outcome for one recipient; a message whose recipients are all final leaves the queue. */
     void recordAttempt(long recipientId, QueueRecord.State state, Instant nextAttempt, String reply);
 

@@ -263,6 +263,12 @@ public abstract class MetadataStoreContract {
         Instant later = until.plusSeconds(1800);
         assertEquals(2, (int) store.write(tx -> tx.renewLeases("node-3", later.plusSeconds(120))), "node-3's heartbeat renews both its claims");
         assertEquals(List.of(), store.write(tx -> tx.claimDue(later, 10, "node-4", later.plusSeconds(120))), "so they hold past their first time");
+        assertEquals(java.util.Optional.empty(), store.write(tx -> tx.claimOne(a, later, "node-4", later.plusSeconds(120))), "the operator's claim too");
+        store.write(tx -> { tx.releaseClaim(a, "node-3"); return null; });
+        assertEquals(a, store.write(tx -> tx.claimOne(a, later, "node-4", later.plusSeconds(120))).orElseThrow().id(), "released: the operator has it");
+        assertEquals(List.of(), store.write(tx -> tx.claimDue(later.plusSeconds(60), 10, "node-3", later.plusSeconds(180))).stream()
+                .filter(q -> q.id() == a).toList(), "and no sender takes it meanwhile");
+        assertEquals(java.util.Optional.empty(), store.write(tx -> tx.claimOne(999_999, later, "node-4", later.plusSeconds(120))), "no such message");
     }
 
     @Test

@@ -82,6 +82,14 @@ abstract class SqlQueue extends SqlMessages {
     }
 
     @Override
+    public Optional<QueueRecord> claimOne(long queueId, Instant now, String owner, Instant until) {
+        // One statement: of two nodes racing for the entry, the second finds the first one's live lease.
+        int got = update("UPDATE outbound SET lease_owner = ?, lease_until = ? WHERE id = ? AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?)",
+                owner, until.toEpochMilli(), queueId, now.toEpochMilli(), owner);
+        return got == 1 ? queued(queueId) : Optional.empty();
+    }
+
+    @Override
     public void releaseClaim(long queueId, String owner) {
         update("UPDATE outbound SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?", queueId, owner);
     }

@@ -31,6 +31,12 @@ final class SqlTx extends SqlWebSessions {
     }
 
     @Override
+    public org.postiljon.mailbox.api.Quotas.Totals totals() {
+        return one("SELECT count(*), coalesce(sum(used_bytes), 0), coalesce(sum(used_messages), 0) FROM account",
+                rs -> new org.postiljon.mailbox.api.Quotas.Totals(rs.getLong(1), new QuotaUsage(rs.getLong(2), rs.getLong(3)))).orElseThrow();
+    }
+
+    @Override
     public QuotaUsage countUsage(long accountId) {
         return one("SELECT coalesce(sum(m.size), 0), count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.account_id = ?",
                 rs -> new QuotaUsage(rs.getLong(1), rs.getLong(2)), accountId).orElseThrow();
