@@ -99,7 +99,12 @@ final class AdminService implements AdminApi {
             for (int i = 0; i < t.length; i++) {
                 if (t[i].startsWith("{")) {
                     if (a[i].isEmpty()) return null;
-                    params.put(t[i].substring(1, t[i].length() - 1), a[i]);
+                    // Decoded per segment: an encoded "/" stays inside its segment; "+" is itself in a path (RFC 3986).
+                    try {
+                        params.put(t[i].substring(1, t[i].length() - 1), java.net.URLDecoder.decode(a[i].replace("+", "%2B"), StandardCharsets.UTF_8));
+                    } catch (IllegalArgumentException e) {
+                        return null; // a broken %-escape names nothing
+                    }
                 } else if (!t[i].equals(a[i])) {
                     return null;
                 }

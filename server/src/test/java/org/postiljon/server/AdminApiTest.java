@@ -192,7 +192,8 @@ class AdminApiTest {
             assertTrue(imapLogin(web, carol, "carol secret 2").contains("OK"));
             assertFalse(c.ok("DELETE", "/accounts/" + carol + "/two-step", null).get("wasOn").asBoolean());
             c.ok("PUT", "/accounts/" + carol + "/quota", "{\"storageMb\":\"unlimited\",\"messages\":\"1000\"}");
-            JsonNode quota = c.ok("GET", "/accounts/" + carol + "/quota", null);
+            JsonNode quota = c.ok("GET", "/accounts/carol%40example.org/quota", null); // as browsers encode it
+            assertEquals(carol, quota.get("address").asText());
             assertEquals(1000, quota.get("quota").get("messages").asInt());
             assertEquals(100L * 1024 * 1024, quota.get("quota").get("storageBytes").asLong(), "no limit of its own: the domain's 100 MB " + quota);
             c.ok("PUT", "/accounts/" + carol + "/settings/pop3.delete", "{\"value\":\"trash\"}");

@@ -49,6 +49,14 @@ function row(cells) {
   return tr;
 }
 
+/** The one row of an empty table, across all its columns. */
+function empty(tbody, text) {
+  const tr = row([text]);
+  tr.cells[0].colSpan = tbody.parentElement.tHead.rows[0].cells.length;
+  tr.cells[0].className = 'hint';
+  tbody.append(tr);
+}
+
 function button(label, onClick, title) {
   const b = el('button', label);
   b.type = 'button';
@@ -182,7 +190,7 @@ async function dashboard() {
   }
   const tbody = $('sessions').tBodies[0];
   tbody.replaceChildren(...sessions.map(s => row([s.protocol, s.ip, s.user || '(not signed in)', s.tls ? 'yes' : 'no', s.commands, age(s.seconds)])));
-  if (sessions.length === 0) tbody.append(row(['none']));
+  if (sessions.length === 0) empty(tbody, 'none');
 }
 
 async function accounts() {
@@ -209,7 +217,7 @@ async function accounts() {
     api('GET', '/accounts/' + encodeURIComponent(a.address) + '/quota').then(q => { used.textContent = bytes(q.usedBytes) + ' in ' + q.usedMessages + ' messages'; },
       () => { used.textContent = '?'; });
   }
-  if (list.length === 0) tbody.append(row(['no accounts yet']));
+  if (list.length === 0) empty(tbody, 'no accounts yet');
 }
 
 $('account-add').addEventListener('submit', e => {
@@ -234,7 +242,7 @@ async function domains() {
         if (typed === d) await act(d + ' removed', () => api('DELETE', '/domains/' + encodeURIComponent(d)), domains);
       }, 'Remove ' + d))]));
   }
-  if (list.length === 0) tbody.append(row(['no domains yet']));
+  if (list.length === 0) empty(tbody, 'no domains yet');
 }
 
 async function dns(domain) {
@@ -273,7 +281,7 @@ async function queue() {
       button('Return', () => act('Message ' + id + ' returned to its sender', () => api('POST', '/queue/' + id + '/bounce'), queue), 'Return message ' + id + ' to its sender'),
       button('Delete', () => act('Message ' + id + ' deleted', () => api('DELETE', '/queue/' + id), queue), 'Delete message ' + id))]));
   }
-  if (list.length === 0) tbody.append(row(['the queue is empty']));
+  if (list.length === 0) empty(tbody, 'the queue is empty');
 }
 
 async function logs() {
@@ -285,7 +293,7 @@ async function logs() {
     tr.cells[1].className = 'level-' + l.level;
     return tr;
   }));
-  if (list.length === 0) tbody.append(row(['nothing logged at this level']));
+  if (list.length === 0) empty(tbody, 'nothing logged at this level');
 }
 
 $('log-filter').addEventListener('submit', e => {
