@@ -41,15 +41,22 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A server TLS context from a PEM certificate chain and key, or a generated self-signed one. */
+/**
+ * A server TLS context from a PEM certificate chain and key, or a generated self-signed one. Its
+ * certificate can be replaced while it serves ({@link #replaceWith}): the context stays the same
+ * object (the mail listeners and Jetty hold it), its key manager hands each new handshake the
+ * newest certificate and key. Sessions already open keep theirs.
+ */
 public final class Tls {
 
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     private final SSLContext context;
-    private final X509Certificate certificate;
+    private final Keys keys;
+    private volatile X509Certificate certificate;
 
-    private Tls(SSLContext context, X509Certificate certificate) {
+    private Tls(SSLContext context, Keys keys, X509Certificate certificate) {
         this.context = context;
+        this.keys = keys;
         this.certificate = certificate;
     }
 
@@ -57,8 +64,92 @@ public final class Tls {
         return context;
     }
 
+    /** The certificate new handshakes get (the leaf). */
     public X509Certificate certificate() {
         return certificate;
+    }
+
+    /** From now on every new handshake on this context gets {@code other}'s certificate chain and key. */
+    public void replaceWith(Tls other) {
+        keys.use(other.keys.current);
+        certificate = other.certificate;
+    }
+
+    /**
+     * The key manager behind the context: one generation of certificate and key at a time. The
+     * alias it chooses names the generation, so a handshake that chose before a replacement still
+     * gets the chain and the key of the same generation (the one before is kept for that).
+     */
+    private static final class Keys extends javax.net.ssl.X509ExtendedKeyManager {
+        private record Generation(int number, javax.net.ssl.X509ExtendedKeyManager keys) { }
+
+        private volatile Generation current;
+        private volatile Generation previous;
+
+        Keys(javax.net.ssl.X509ExtendedKeyManager first) {
+            current = new Generation(0, first);
+        }
+
+        synchronized void use(Generation next) {
+            previous = current;
+            current = new Generation(current.number() + 1, next.keys());
+        }
+
+        private static String tag(Generation g, String alias) {
+            return alias == null ? null : g.number() + "/" + alias;
+        }
+
+        /** The generation an alias was chosen from, and the delegate's own alias. */
+        private java.util.Map.Entry<javax.net.ssl.X509ExtendedKeyManager, String> resolve(String alias) {
+            int slash = alias == null ? -1 : alias.indexOf('/');
+            if (slash < 0) return java.util.Map.entry(current.keys(), String.valueOf(alias));
+            String n = alias.substring(0, slash);
+            Generation g = current, p = previous;
+            javax.net.ssl.X509ExtendedKeyManager km = n.equals(String.valueOf(g.number())) ? g.keys()
+                    : p != null && n.equals(String.valueOf(p.number())) ? p.keys() : g.keys();
+            return java.util.Map.entry(km, alias.substring(slash + 1));
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, java.security.Principal[] issuers, Socket socket) {
+            Generation g = current;
+            return tag(g, g.keys().chooseServerAlias(keyType, issuers, socket));
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+            Generation g = current;
+            return tag(g, g.keys().chooseEngineServerAlias(keyType, issuers, engine));
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            var r = resolve(alias);
+            return r.getKey().getCertificateChain(r.getValue());
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            var r = resolve(alias);
+            return r.getKey().getPrivateKey(r.getValue());
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+            Generation g = current;
+            String[] a = g.keys().getServerAliases(keyType, issuers);
+            return a == null ? null : Arrays.stream(a).map(x -> tag(g, x)).toArray(String[]::new);
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+            return null; // a server context: never a client certificate
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, Socket socket) {
+            return null;
+        }
     }
 
     /** Loads a PEM chain (leaf first) and a PEM private key (PKCS#8, PKCS#1 or SEC1). */
@@ -95,9 +186,10 @@ public final class Tls {
             ks.setKeyEntry("server", key, pass, chain.toArray(new Certificate[0]));
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, pass);
+            Keys keys = new Keys((javax.net.ssl.X509ExtendedKeyManager) kmf.getKeyManagers()[0]);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
-            return new Tls(ctx, chain.getFirst());
+            ctx.init(new javax.net.ssl.KeyManager[] {keys}, null, new SecureRandom());
+            return new Tls(ctx, keys, chain.getFirst());
         } catch (GeneralSecurityException e) {
             throw new IOException("certificate and key do not make a TLS context: " + e.getMessage(), e);
         }

@@ -64,7 +64,13 @@ public final class Node implements AutoCloseable {
     private OutboundSender outbound;
     private WebServer web;
     private Tls tls;
-    private boolean selfSigned;
+    private volatile boolean selfSigned;
+    /** The certificate and key files watched for a change (empty: a self-signed certificate, nothing to watch). */
+    private List<Path> certificateFiles = List.of();
+    private List<String> certificateStamp = List.of();
+    private List<String> failedStamp = List.of();
+    private final org.postiljon.web.AcmeChallenges acmeChallenges = new org.postiljon.web.AcmeChallenges();
+    private AcmeCertificates acme;
 
     private Node(Settings settings, NodeStore store, MailboxModel model) {
         this.settings = settings;
@@ -99,7 +105,13 @@ public final class Node implements AutoCloseable {
 
     /** Loads or creates the TLS certificate, binds the listeners, starts the background jobs. */
     public void start() throws IOException {
+        acme = acme();
         tls = loadTls();
+        long reload = settings.number("tls.reload-seconds");
+        if (reload > 0 && !certificateFiles.isEmpty()) {
+            certificateStamp = stamp(certificateFiles);
+            Periodic.schedule(jobs, "checking the TLS certificate files", Duration.ofSeconds(reload), Duration.ofSeconds(reload), this::reloadIfChanged);
+        }
         if (store.signals() != null) store.signals().start((SharedChangeBus) model.changes());
         // Its own thread: a long retention run or sweep on the jobs thread must not let the leases run out.
         Duration heartbeat = model.leases().lifetime().dividedBy(4);
@@ -173,10 +185,20 @@ public final class Node implements AutoCloseable {
                 web = WebServer.start(new WebServices(jmap, model.directory(), model.twoFactor(), throttle, tls.context(), plaintextOnLoopback, sessions,
                         new WebLimits((int) settings.number("limits.connections"), (int) settings.number("web.connections-per-ip"),
                                 (int) settings.number("web.streams-per-account"), (int) settings.number("web.streams-per-ip")),
-                        clientSetup(), new org.postiljon.transfer.Exporter(model.mailboxes(), model.messages()), admin), http.orElse(null), https.orElse(null));
+                        clientSetup(), new org.postiljon.transfer.Exporter(model.mailboxes(), model.messages()), admin,
+                        acme == null ? null : acmeChallenges), http.orElse(null), https.orElse(null));
             } catch (Exception e) {
                 throw new IOException("cannot start the web listeners: " + e.getMessage(), e);
             }
+        }
+        if (acme != null) {
+            // A first order a few seconds after the web listener is up (the CA checks over it), then a look twice a day.
+            Periodic.schedule(jobs, "the ACME certificate", Duration.ofSeconds(2), Duration.ofHours(settings.number("acme.check-hours")), () -> {
+                if (acme.due(java.time.Instant.now())) {
+                    acme.renew();
+                    reloadIfChanged();
+                }
+            });
         }
         Optional<InetSocketAddress> metrics = settings.address("listen.metrics");
         if (metrics.isPresent()) {
@@ -316,7 +338,14 @@ public final class Node implements AutoCloseable {
         String key = settings.get("tls.key");
         if (!cert.isEmpty() || !key.isEmpty()) {
             if (cert.isEmpty() || key.isEmpty()) throw new Settings.ConfigError("tls.certificate and tls.key must be set together");
+            if (acme != null) throw new Settings.ConfigError("acme.directory and tls.certificate exclude each other: the certificate comes from one of them");
+            certificateFiles = List.of(Path.of(cert), Path.of(key));
             return Tls.fromPem(Path.of(cert), Path.of(key));
+        }
+        if (acme != null) {
+            certificateFiles = List.of(acme.certificateFile(), acme.keyFile());
+            if (acme.expires().isPresent()) return Tls.fromPem(acme.certificateFile(), acme.keyFile());
+            log.warn("no ACME certificate yet: serving a self-signed one until {} issues it", settings.get("acme.directory"));
         }
         Path dir = Path.of(settings.get("data.dir")).resolve("tls");
         selfSigned = true;
@@ -325,6 +354,59 @@ public final class Node implements AutoCloseable {
         }
         log.warn("no TLS certificate configured: generating a self-signed one in {}; mail clients will warn about it", dir);
         return Tls.generateSelfSigned(dir, hostname());
+    }
+
+    /** acme.* as configured; null when acme.directory is empty. */
+    private AcmeCertificates acme() {
+        String directory = settings.get("acme.directory");
+        if (directory.isEmpty()) return null;
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(directory);
+            if (!"https".equals(uri.getScheme()) || uri.getHost() == null) throw new IllegalArgumentException();
+        } catch (IllegalArgumentException e) {
+            throw new Settings.ConfigError("acme.directory: expected the https:// URL of an ACME directory, not " + directory);
+        }
+        List<String> names = new ArrayList<>();
+        for (String d : settings.get("acme.domains").split(",")) if (!d.isBlank()) names.add(d.strip());
+        if (names.isEmpty()) names.add(hostname());
+        String ca = settings.get("acme.ca-certificate");
+        return new AcmeCertificates(uri, names, settings.get("acme.email"), ca.isEmpty() ? null : Path.of(ca),
+                Duration.ofDays(settings.number("acme.renew-days")), Path.of(settings.get("data.dir")).resolve("tls").resolve("acme"), acmeChallenges);
+    }
+
+    /** Size and modification time of each file: what changes when an operator (or certbot, or ACME) replaces them. */
+    private static List<String> stamp(List<Path> files) {
+        List<String> s = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                s.add(Files.size(f) + "@" + Files.getLastModifiedTime(f).toMillis());
+            } catch (IOException e) {
+                s.add("missing");
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Serves the certificate files anew when they changed: every listener's next handshake gets the
+     * new pair. A pair that does not load (half written, key and certificate apart) is left alone
+     * and tried again at the next change; the old certificate goes on meanwhile.
+     */
+    synchronized void reloadIfChanged() {
+        List<String> now = stamp(certificateFiles);
+        if (now.equals(certificateStamp)) return;
+        try {
+            Tls fresh = Tls.fromPem(certificateFiles.get(0), certificateFiles.get(1));
+            tls.replaceWith(fresh);
+            certificateStamp = now;
+            selfSigned = false;
+            log.atInfo().addKeyValue("subject", fresh.certificate().getSubjectX500Principal().getName())
+                    .addKeyValue("expires", fresh.certificate().getNotAfter().toInstant().toString()).log("TLS certificate reloaded");
+        } catch (IOException | RuntimeException e) {
+            if (!now.equals(failedStamp)) log.warn("TLS certificate files changed but do not load ({}); still serving the old one", e.getMessage());
+            failedStamp = now;
+        }
     }
 
     public String hostname() {

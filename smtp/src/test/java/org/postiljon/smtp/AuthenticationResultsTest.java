@@ -21,6 +21,7 @@ import org.postiljon.mailauth.DkimResult;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.testkit.Dnsmasq;
 
 /**
  * Mail from the world arrives with an Authentication-Results field saying what its DKIM

@@ -13,6 +13,7 @@ import org.postiljon.mailbox.api.AliasSource;
 import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.testkit.Dnsmasq;
 
 /**
  * An alias that forwards to another server, over real sockets between two Postiljon servers and a

@@ -23,6 +23,7 @@ import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.MailboxException;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.testkit.Dnsmasq;
 
 /**
  * Two Postiljon servers on loopback with a real DNS server (dnsmasq) between them. example.org

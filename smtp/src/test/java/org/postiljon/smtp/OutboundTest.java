@@ -17,6 +17,7 @@ import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.UidSet;
 import org.postiljon.net.Listener;
+import org.postiljon.testkit.Dnsmasq;
 import org.postiljon.testkit.Transcript;
 
 /**

@@ -17,6 +17,7 @@ import org.postiljon.mailbox.api.AccountSetting;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.MessageInfo;
 import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.testkit.Dnsmasq;
 
 /**
  * The spam filter at delivery: each account's mode (off, mark, junk, reject) applied to what the

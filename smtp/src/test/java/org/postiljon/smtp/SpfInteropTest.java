@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.postiljon.mailauth.Spf;
 import org.postiljon.mailauth.SpfResult;
+import org.postiljon.testkit.Dnsmasq;
 
 /**
  * SPF results equal to an independent implementation's (Debian's python3-spf, "pyspf", strict RFC

@@ -112,6 +112,13 @@ final class WebHandler extends Handler.Abstract {
             else json(res, 200, JSON.createObjectNode().put("username", a.get().address().toString()).put("csrf", s.get().csrf()));
             return;
         }
+        if (svc.acme() != null && path.startsWith(AcmeChallenges.PATH) && method.equals("GET")) {
+            // RFC 8555 §8.3: the CA validates over plain HTTP, before any certificate exists.
+            Optional<String> answer = svc.acme().answer(path.substring(AcmeChallenges.PATH.length()));
+            if (answer.isPresent()) text(res, 200, "application/octet-stream", answer.get());
+            else text(res, 404, "text/plain", "no such challenge\n");
+            return;
+        }
         if (svc.clients() != null && setup(req, res, path, method)) return;
         if (svc.admin() != null && path.startsWith(ADMIN_API + "/")) {
             admin(req, res, path.substring(ADMIN_API.length()), method);

@@ -16,6 +16,8 @@ import org.postiljon.net.AuthThrottle;
  * @param clients             what mail programs are told to set themselves up (autoconfig); null: not served
  * @param archives            writes a user's whole mailbox as a zip of mbox files (the webmail's download); null: not served
  * @param admin               the admin API; null: not served
+ * @param acme                the ACME HTTP-01 answers this node serves; null: none
  */
 public record WebServices(Jmap jmap, Directory directory, org.postiljon.mailbox.api.TwoFactor twoFactor, AuthThrottle throttle, SSLContext tls, boolean plaintextOnLoopback,
-                          WebSessions sessions, WebLimits limits, ClientSetup clients, org.postiljon.transfer.Exporter archives, AdminApi admin) { }
+                          WebSessions sessions, WebLimits limits, ClientSetup clients, org.postiljon.transfer.Exporter archives, AdminApi admin,
+                          AcmeChallenges acme) { }

@@ -1,4 +1,4 @@
-package org.postiljon.smtp;
+package org.postiljon.testkit;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -7,17 +7,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A real DNS server for the tests: dnsmasq from Debian on a free loopback port, serving only what it is told. */
-final class Dnsmasq implements AutoCloseable {
+public final class Dnsmasq implements AutoCloseable {
 
     private final Process process;
-    final InetSocketAddress address;
+    /** Where it answers (UDP and TCP). */
+    public final InetSocketAddress address;
 
     /**
      * @param options dnsmasq record options, e.g. {@code --mx-host=example.net,mail.example.net,10}
      *                <p>It listens on UDP and TCP: a port free for UDP may be taken for TCP by
      *                another test's socket, so a failed start is tried again on another port.
      */
-    Dnsmasq(String... options) throws IOException, InterruptedException {
+    public Dnsmasq(String... options) throws IOException, InterruptedException {
         String output = "";
         for (int attempt = 0; attempt < 5; attempt++) {
             int port;
