@@ -254,7 +254,7 @@ final class Session {
         if (account != null) throw new Refusal(null, "already authenticated");
         if (args.isEmpty() || args.size() > 2) throw new Refusal(null, "expected a mechanism and an optional initial response");
         String name = args.getFirst();
-        boolean plaintext = name.equalsIgnoreCase("PLAIN") || name.equalsIgnoreCase("LOGIN");
+        boolean plaintext = org.postiljon.net.Sasl.needsPrivacy(name);
         if (plaintext && !plaintextAllowed()) throw new Refusal("ENCRYPT-NEEDED", name + " is not allowed without TLS; use STARTTLS first");
         Sasl.Mechanism m = services.sasl().mechanism(name).orElseThrow(() -> new Refusal(null, "unsupported mechanism " + Connection.printable(name, 40)));
         try {

@@ -16,7 +16,8 @@ import org.postiljon.mailbox.api.ScramSecret;
 
 /**
  * The SASL mechanisms every protocol offers: PLAIN (RFC 4616), LOGIN (draft-murchison-sasl-login)
- * and SCRAM-SHA-256 (RFC 5802, RFC 7677), checked against the {@link Directory}.
+ * and SCRAM-SHA-256 (RFC 5802, RFC 7677), checked against the {@link Directory}; and, when an
+ * OpenID provider is configured, OAUTHBEARER (RFC 7628) and XOAUTH2 with its access tokens.
  */
 public final class Sasl {
 
@@ -33,16 +34,32 @@ public final class Sasl {
     private final byte[] decoyKey;
     /** The protocol whose app passwords PLAIN and LOGIN also take; null: the account's password only. */
     private final AppPasswords.Scope scope;
+    /** Access tokens for OAUTHBEARER and XOAUTH2; null: those mechanisms are not offered. */
+    private final BearerTokens tokens;
 
     public Sasl(Directory directory) {
-        this(directory, new byte[32], null);
+        this(directory, null);
+    }
+
+    /** @param tokens the OpenID provider's access tokens, or null for none */
+    public Sasl(Directory directory, BearerTokens tokens) {
+        this(directory, new byte[32], null, tokens);
         RANDOM.nextBytes(decoyKey);
     }
 
-    private Sasl(Directory directory, byte[] decoyKey, AppPasswords.Scope scope) {
+    private Sasl(Directory directory, byte[] decoyKey, AppPasswords.Scope scope, BearerTokens tokens) {
         this.directory = directory;
         this.decoyKey = decoyKey;
         this.scope = scope;
+        this.tokens = tokens;
+    }
+
+    /** Whether the mechanism sends a secret others could reuse (a password, a bearer token): only over TLS or from loopback. */
+    public static boolean needsPrivacy(String mechanism) {
+        return switch (mechanism.toUpperCase(Locale.ROOT)) {
+            case "PLAIN", "LOGIN", "OAUTHBEARER", "XOAUTH2" -> true;
+            default -> false;
+        };
     }
 
     /**
@@ -51,12 +68,13 @@ public final class Sasl {
      * SCRAM secret).
      */
     public Sasl forScope(AppPasswords.Scope scope) {
-        return new Sasl(directory, decoyKey, scope);
+        return new Sasl(directory, decoyKey, scope, tokens);
     }
 
     /** Mechanism names to advertise; PLAIN and LOGIN only where a password may travel. */
     public List<String> mechanisms(boolean plaintextAllowed) {
-        return plaintextAllowed ? List.of("PLAIN", "LOGIN", "SCRAM-SHA-256") : List.of("SCRAM-SHA-256");
+        if (!plaintextAllowed) return List.of("SCRAM-SHA-256");
+        return tokens == null ? List.of("PLAIN", "LOGIN", "SCRAM-SHA-256") : List.of("PLAIN", "LOGIN", "SCRAM-SHA-256", "OAUTHBEARER", "XOAUTH2");
     }
 
     public Optional<Mechanism> mechanism(String name) {
@@ -64,8 +82,72 @@ public final class Sasl {
             case "PLAIN" -> Optional.of(new Plain());
             case "LOGIN" -> Optional.of(new Login());
             case "SCRAM-SHA-256" -> Optional.of(new ScramSha256());
+            case "OAUTHBEARER" -> tokens == null ? Optional.empty() : Optional.of(new Bearer(true));
+            case "XOAUTH2" -> tokens == null ? Optional.empty() : Optional.of(new Bearer(false));
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * OAUTHBEARER (RFC 7628 §3.1): gs2-header, then %x01-separated key=value pairs with
+     * {@code auth=Bearer TOKEN}; XOAUTH2 (Google's): {@code user=USER^Aauth=Bearer TOKEN^A^A}. A
+     * refused token gets the error JSON as a challenge (§3.2.2), the client answers with one %x01
+     * (XOAUTH2: nothing), and only then the exchange fails.
+     */
+    private final class Bearer implements Mechanism {
+        private final boolean rfc7628;
+        private String failedUser;
+        private boolean failed;
+
+        Bearer(boolean rfc7628) {
+            this.rfc7628 = rfc7628;
+        }
+
+        @Override
+        public SaslStep start(byte[] initial) {
+            return initial == null || initial.length == 0 ? new SaslStep.Challenge(new byte[0]) : next(initial);
+        }
+
+        @Override
+        public SaslStep next(byte[] response) {
+            if (failed) return new SaslStep.Failure(failedUser, "invalid token"); // the client's dummy answer to the error challenge
+            String msg = utf8(response);
+            String user = null;
+            if (rfc7628) {
+                // gs2-header = gs2-cb-flag "," [ "a=" saslname ] ","; no channel binding.
+                if (!msg.startsWith("n,") && !msg.startsWith("y,")) return new SaslStep.Failure(null, "malformed OAUTHBEARER message");
+                int comma = msg.indexOf(',', 2);
+                if (comma < 0) return new SaslStep.Failure(null, "malformed OAUTHBEARER message");
+                String authzid = msg.substring(2, comma);
+                if (authzid.startsWith("a=")) user = authzid.substring(2).replace("=2C", ",").replace("=3D", "=");
+                else if (!authzid.isEmpty()) return new SaslStep.Failure(null, "malformed OAUTHBEARER message");
+                msg = msg.substring(comma + 1);
+            }
+            String token = null;
+            for (String kv : msg.split("\u0001")) {
+                if (kv.startsWith("auth=")) {
+                    String v = kv.substring(5);
+                    if (v.regionMatches(true, 0, "Bearer ", 0, 7)) token = v.substring(7).strip();
+                } else if (!rfc7628 && kv.startsWith("user=")) {
+                    user = kv.substring(5);
+                }
+            }
+            if (token == null || token.isEmpty() || token.length() > 16 * 1024) return new SaslStep.Failure(user, "malformed " + (rfc7628 ? "OAUTHBEARER" : "XOAUTH2") + " message");
+            Optional<String> subject = tokens.subject(token);
+            Optional<Account> account = Optional.empty();
+            // The token names the account; a user the client names too must be the same one (no proxy authentication).
+            if (subject.isPresent() && (user == null || user.isEmpty() || user.equalsIgnoreCase(subject.get()))) {
+                try {
+                    account = directory.find(EmailAddress.parse(subject.get()));
+                } catch (RuntimeException e) {
+                    account = Optional.empty();
+                }
+            }
+            if (account.isPresent()) return new SaslStep.Success(account.get(), new byte[0]);
+            failed = true;
+            failedUser = user != null && !user.isEmpty() ? user : subject.orElse(null);
+            return new SaslStep.Challenge(tokens.failureJson().getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private SaslStep check(String username, char[] password) {

@@ -23,7 +23,7 @@ final class Auth implements Command {
         }
         String[] parts = args.strip().split(" ", 2);
         String name = parts[0];
-        boolean plaintext = name.equalsIgnoreCase("PLAIN") || name.equalsIgnoreCase("LOGIN");
+        boolean plaintext = org.postiljon.net.Sasl.needsPrivacy(name);
         if (plaintext && !s.plaintextAllowed()) throw new Pop3Error("AUTH", name + " is disallowed without TLS; use STLS first");
         Sasl.Mechanism m = s.services().sasl().mechanism(name)
                 .orElseThrow(() -> new Pop3Error("unsupported mechanism " + Session.printable(name)));

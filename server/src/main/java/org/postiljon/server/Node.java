@@ -133,7 +133,7 @@ public final class Node implements AutoCloseable {
         AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Options(Duration.ofMillis(settings.number("auth.failure-delay-ms")),
                 Duration.ofMillis(settings.number("auth.failure-delay-max-ms")), Duration.ofMinutes(settings.number("auth.window-minutes")),
                 (int) settings.number("auth.max-failures-per-ip"), (int) settings.number("auth.max-failures-per-account")), Clock.systemUTC());
-        Sasl sasl = new Sasl(model.directory());
+        Sasl sasl = new Sasl(model.directory(), OidcTokens.from(settings));
         boolean plaintextOnLoopback = settings.flag("auth.plaintext-on-loopback");
         ImapLimits limits = ImapLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes"));
         listen("imap", new ImapServer(new ImapServices(model.directory(), model.mailboxes(), model.messages(), model.changes(), tls,
@@ -203,7 +203,7 @@ public final class Node implements AutoCloseable {
         Optional<InetSocketAddress> metrics = settings.address("listen.metrics");
         if (metrics.isPresent()) {
             // Ready while this node can read its store: one statement per probe.
-            observability = new Observability(metrics.get(), listeners, throttle, deliveries, model, () -> {
+            observability = new Observability(metrics.get(), listeners, throttle, deliveries, model, store.metadata(), () -> {
                 model.queue().summary();
                 return true;
             });

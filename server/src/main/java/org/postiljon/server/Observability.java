@@ -56,7 +56,7 @@ final class Observability implements AutoCloseable {
      * @param ready     whether the node is ready to serve (listeners up, store readable)
      */
     Observability(InetSocketAddress address, List<Listener> listeners, AuthThrottle throttle, Deliveries deliveries,
-                  MailboxModel model, BooleanSupplier ready) throws IOException {
+                  MailboxModel model, org.postiljon.store.spi.MetadataStore metadata, BooleanSupplier ready) throws IOException {
         this.ready = ready;
         GaugeWithCallback.builder().name("postiljon_connections").help("Open connections, per listener.").labelNames("listener")
                 .callback(cb -> forEach(listeners, l -> cb.call(l.openConnections(), l.name()))).register(registry);
@@ -86,6 +86,16 @@ final class Observability implements AutoCloseable {
                 .help("Time from a command's first byte read to its answer, per protocol and command.")
                 .labelNames("protocol", "command").classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
         CommandTimes.sink((protocol, command, nanos) -> commands.labelValues(protocol, command).observe(nanos / 1e9));
+        Histogram commitTimes = Histogram.builder().name("postiljon_store_commit_duration_seconds").unit(Unit.SECONDS)
+                .help("How long each store commit took (fsync included when durable); one commit holds a group of transactions.")
+                .labelNames("durable").classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+        io.prometheus.metrics.core.metrics.Counter grouped = io.prometheus.metrics.core.metrics.Counter.builder().name("postiljon_store_transactions")
+                .help("Write transactions committed, per kind (a commit groups several).").labelNames("durable").register(registry);
+        metadata.onCommit((nanos, transactions, durable) -> {
+            String d = String.valueOf(durable);
+            commitTimes.labelValues(d).observe(nanos / 1e9);
+            grouped.labelValues(d).inc(transactions);
+        });
         JvmMetrics.builder().register(registry);
 
         http = HttpServer.create(address, 16);

@@ -64,6 +64,10 @@ class ObservabilityTest {
             assertTrue(value(scrape, "postiljon_command_duration_seconds_count{command=\"SELECT\",protocol=\"imap\"}") >= 1, scrape);
             assertTrue(value(scrape, "postiljon_command_duration_seconds_count{command=\"DATA\",protocol=\"smtp\"}") >= 1, scrape);
             assertTrue(value(scrape, "postiljon_command_duration_seconds_count{command=\"unknown\",protocol=\"imap\"}") >= 1, scrape);
+            // The delivery was acknowledged after a durable commit: its time is in the store's histogram.
+            assertTrue(value(scrape, "postiljon_store_commit_duration_seconds_count{durable=\"true\"}") >= 1, scrape);
+            assertTrue(value(scrape, "postiljon_store_transactions_total{durable=\"true\"}")
+                    >= value(scrape, "postiljon_store_commit_duration_seconds_count{durable=\"true\"}"), "a commit holds one transaction or more");
             assertFalse(scrape.contains("XYZZY"), "client text never names a series");
             assertTrue(scrape.contains("jvm_memory_used_bytes"), "the JVM's own figures");
             assertEquals(405, n.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.node.metricsAddress().orElseThrow().getPort()

@@ -19,7 +19,7 @@ final class Auth implements Command {
         if (s.envelope != null) throw SmtpError.sequence("AUTH is not allowed during a mail transaction");
         String[] parts = args.strip().split(" ", 2);
         String name = parts[0];
-        boolean plaintext = name.equalsIgnoreCase("PLAIN") || name.equalsIgnoreCase("LOGIN");
+        boolean plaintext = org.postiljon.net.Sasl.needsPrivacy(name);
         if (plaintext && !s.plaintextAllowed()) throw new SmtpError(538, "5.7.11", "encryption required for " + Session.printable(name));
         Sasl.Mechanism m = s.services.sasl().mechanism(name)
                 .orElseThrow(() -> new SmtpError(504, "5.5.4", "unsupported mechanism " + Session.printable(name)));

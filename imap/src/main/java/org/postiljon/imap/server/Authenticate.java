@@ -25,7 +25,7 @@ final class Authenticate implements Command {
             initial = ir.equals("=") ? new byte[0] : decode(ir);
         }
         in.end();
-        boolean plaintext = name.equalsIgnoreCase("PLAIN") || name.equalsIgnoreCase("LOGIN");
+        boolean plaintext = org.postiljon.net.Sasl.needsPrivacy(name);
         if (plaintext && !s.plaintextAllowed()) throw new CommandFailed("PRIVACYREQUIRED", name + " is disabled before STARTTLS");
         Sasl.Mechanism m = s.services().sasl().mechanism(name)
                 .orElseThrow(() -> new CommandFailed("CANNOT", "unsupported mechanism " + name));

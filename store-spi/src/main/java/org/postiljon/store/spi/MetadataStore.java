@@ -29,6 +29,20 @@ public interface MetadataStore extends AutoCloseable {
         return write(work);
     }
 
+    /** What a store reports of each commit (for the node's metrics). */
+    @FunctionalInterface
+    interface CommitListener {
+        /**
+         * @param nanos        how long the commit took (fsync included when durable)
+         * @param transactions how many callers' transactions it held (group commit)
+         * @param durable      whether it waited for the disk
+         */
+        void committed(long nanos, int transactions, boolean durable);
+    }
+
+    /** Tells {@code listener} of every commit from now on (one listener; a store without group commit may tell nothing). */
+    default void onCommit(CommitListener listener) { }
+
     @Override
     void close();
 }

@@ -91,6 +91,13 @@ public final class SqlMetadataStore implements MetadataStore {
     /** Read transactions so far (how many a request costs is what a test or a metric wants to know). */
     private final java.util.concurrent.atomic.LongAdder reads = new java.util.concurrent.atomic.LongAdder();
 
+    private volatile CommitListener commits;
+
+    @Override
+    public void onCommit(CommitListener listener) {
+        commits = listener;
+    }
+
     @Override
     public long reads() {
         return reads.sum();
@@ -244,7 +251,10 @@ public final class SqlMetadataStore implements MetadataStore {
                     else errors[i] = e;
                 }
             }
+            long started = System.nanoTime();
             c.setAutoCommit(true); // commits (a lone job that failed rolled back above: nothing left)
+            CommitListener listener = commits;
+            if (listener != null) listener.committed(System.nanoTime() - started, batch.size(), sync);
         } catch (SQLException | RuntimeException e) {
             log.error("commit of {} transactions failed; all rolled back", batch.size(), e);
             try {
