@@ -239,19 +239,10 @@ final class WebHandler extends Handler.Abstract {
     private Optional<String> adminActor(Request req, Response res, boolean changes) throws IOException {
         String auth = req.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
-            if (!passwordAllowed(req)) {
-                json(res, 403, problemJson("about:blank", "tokens only over HTTPS"));
-                return Optional.empty();
-            }
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(auth.substring(6).strip()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                decoded = "";
-            }
-            int colon = decoded.indexOf(':');
-            String user = colon < 0 ? "" : decoded.substring(0, colon);
-            char[] secret = colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
+            Optional<String[]> credentials = basic(req, res, auth, "tokens");
+            if (credentials.isEmpty()) return Optional.empty();
+            String user = credentials.get()[0];
+            char[] secret = credentials.get()[1].toCharArray();
             Optional<String> who;
             try {
                 who = user.length() > 320 || secret.length > 1024 ? Optional.empty()
@@ -505,23 +496,9 @@ final class WebHandler extends Handler.Abstract {
     private Optional<Account> authenticate(Request req, Response res, boolean changes) throws IOException {
         String auth = req.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
-            if (!passwordAllowed(req)) {
-                json(res, 403, problemJson("about:blank", "passwords only over HTTPS"));
-                return Optional.empty();
-            }
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(auth.substring(6).strip()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                unauthorized(req, res, "bad Basic credentials");
-                return Optional.empty();
-            }
-            int colon = decoded.indexOf(':');
-            if (colon < 0) {
-                unauthorized(req, res, "bad Basic credentials");
-                return Optional.empty();
-            }
-            Optional<Account> a = check(req, decoded.substring(0, colon), decoded.substring(colon + 1), AppPasswords.Scope.JMAP);
+            Optional<String[]> credentials = basic(req, res, auth, "passwords");
+            if (credentials.isEmpty()) return Optional.empty();
+            Optional<Account> a = check(req, credentials.get()[0], credentials.get()[1], AppPasswords.Scope.JMAP);
             if (a.isEmpty()) unauthorized(req, res, "wrong user name or password");
             return a;
         }
@@ -538,6 +515,31 @@ final class WebHandler extends Handler.Abstract {
         }
         unauthorized(req, res, "sign in first");
         return Optional.empty();
+    }
+
+    /**
+     * HTTP Basic's user and secret (RFC 7617), only over TLS or from loopback when allowed; empty
+     * after an error answer was written.
+     *
+     * @param what what the secret is, for the refusal ("passwords", "tokens")
+     */
+    private Optional<String[]> basic(Request req, Response res, String auth, String what) throws IOException {
+        if (!passwordAllowed(req)) {
+            json(res, 403, problemJson("about:blank", what + " only over HTTPS"));
+            return Optional.empty();
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(auth.substring(6).strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            decoded = "";
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            unauthorized(req, res, "bad Basic credentials");
+            return Optional.empty();
+        }
+        return Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
     }
 
     /** The session's account, while its password is the one the session was opened with. */

@@ -1,5 +1,6 @@
 import { Jmap } from './jmap.js';
 import { openSettings } from './settings.js';
+import { wireSignIn } from './signin.js';
 
 const $ = id => document.getElementById(id);
 const PAGE = 50;
@@ -60,23 +61,7 @@ async function start() {
   $('login-user').focus();
 }
 
-$('login-form').addEventListener('submit', async e => {
-  e.preventDefault();
-  $('login-error').textContent = '';
-  const r = await fetch('/login', {
-    method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: $('login-user').value, password: $('login-password').value, code: $('login-code').value }),
-  });
-  const body = await r.json();
-  if (!r.ok) {
-    $('login-error').textContent = body.detail || 'Sign-in failed';
-    if (body.code) { $('login-code').hidden = $('login-code-label').hidden = false; $('login-code').value = ''; $('login-code').focus(); }
-    return;
-  }
-  $('login-code').value = '';
-  $('login-password').value = '';
-  enter(body);
-});
+wireSignIn(enter);
 
 async function enter(s) {
   state.user = s.username;

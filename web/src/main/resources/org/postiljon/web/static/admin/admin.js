@@ -1,6 +1,8 @@
 // The admin UI: plain ES module, no build step. Everything it shows comes from the admin API
 // (/admin/api/v1, described at /admin/api/v1/openapi.json); it signs in like the webmail does.
 // Data is only ever put on the page as text (textContent), never as HTML.
+import { wireSignIn } from '../signin.js';
+
 const API = '/admin/api/v1';
 const $ = id => document.getElementById(id);
 let csrf = null;
@@ -111,23 +113,7 @@ function showLogin() {
   $('login-user').focus();
 }
 
-$('login-form').addEventListener('submit', async e => {
-  e.preventDefault();
-  $('login-error').textContent = '';
-  const r = await fetch('/login', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: $('login-user').value, password: $('login-password').value, code: $('login-code').value }),
-  });
-  const body = await r.json().catch(() => ({}));
-  if (!r.ok) {
-    $('login-error').textContent = body.detail || 'Sign-in failed';
-    if (body.code) { $('login-code').hidden = $('login-code-label').hidden = false; $('login-code').value = ''; $('login-code').focus(); }
-    return;
-  }
-  $('login-password').value = '';
-  $('login-code').value = '';
-  await start(body);
-});
+wireSignIn(start);
 
 $('logout').addEventListener('click', async () => {
   await fetch('/logout', { method: 'POST', headers: { 'X-CSRF-Token': csrf } });
