@@ -55,6 +55,7 @@ class AdminBrowserTest {
                 ui.until("the dashboard's figures", () -> figures.getText().contains("Accounts") && figures.getText().contains("Queued for other servers"));
                 ui.until("two accounts, one queued message", () -> value(ui, "Accounts").equals("2") && value(ui, "Queued for other servers").equals("1"));
                 ui.shot("16-admin-dashboard");
+                assertEquals(List.of(), Axe.serious(browser), "axe-core on the admin dashboard");
 
                 // Accounts: add one, it signs in over IMAP; set its quota in the dialog
                 ui.find(By.id("tab-accounts")).click();
@@ -84,6 +85,7 @@ class AdminBrowserTest {
                         && ui.find(By.id("dns-list")).getText().contains("v=DKIM1"));
                 assertEquals(1, web.node.model().signingKeys().list(org.postiljon.mailbox.api.DomainName.of("example.test")).size());
                 ui.shot("18-admin-dns");
+                assertEquals(List.of(), Axe.serious(browser), "axe-core on the domains page");
 
                 // Queue: the stuck message is returned; alice gets the failure notice
                 ui.find(By.id("tab-queue")).click();

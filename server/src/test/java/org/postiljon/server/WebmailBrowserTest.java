@@ -332,6 +332,125 @@ class WebmailBrowserTest {
     }
 
     /** Adds a filter rule in the settings dialog. */
+    /** Adds an account (for a test of its own, apart from the others' mail and settings). */
+    static void account(String address) {
+        var a = org.postiljon.mailbox.api.EmailAddress.parse(address);
+        var d = web.node.model().directory();
+        if (d.find(a).isEmpty()) d.addAccount(a, WebNode.PASSWORD.toCharArray(), org.postiljon.mailbox.api.QuotaLimits.UNLIMITED);
+    }
+
+    static void signIn(String user) {
+        browser.manage().deleteAllCookies();
+        browser.get(web.secureBase() + "/");
+        waitFor(By.id("login-user")).sendKeys(user);
+        browser.findElement(By.id("login-password")).sendKeys(WebNode.PASSWORD);
+        browser.findElement(By.id("login-submit")).click();
+    }
+
+    static void noSeriousAccessibilityProblems(String where) throws Exception {
+        List<String> problems = Axe.serious(browser);
+        assertEquals(List.of(), problems, "axe-core on " + where);
+    }
+
+    @Test
+    void theListAtAnyWidthSearchOperatorsBccDarkModeAndAPhone() throws Exception {
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1366, 850));
+        account("dora@example.test");
+        account("erik@example.test");
+        String dora = "dora@example.test";
+        web.deliver(dora, "From: Anna Berg <anna@remote.example.org>\nTo: dora@example.test\nSubject: Quarterly report\nMessage-ID: <q1@remote>\n"
+                + "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nThe figures for the third quarter are in.\n"
+                + "--b\nContent-Type: application/pdf; name=q3.pdf\nContent-Disposition: attachment; filename=q3.pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--b--\n");
+        web.deliver(dora, "From: Anna Berg <anna@remote.example.org>\nTo: dora@example.test\nSubject: Re: Quarterly report\nMessage-ID: <q2@remote>\n"
+                + "In-Reply-To: <q1@remote>\nReferences: <q1@remote>\n\nOne more table, sorry.\n");
+        web.deliver(dora, "From: Bo Lind <bo@remote.example.org>\nTo: dora@example.test\nSubject: Lunch on Friday\n\nShall we try the new place by the river?\n");
+        signIn(dora);
+
+        // The list: names, not addresses; subject and the start of the text; marks for attachments and conversations.
+        row("One more table");
+        until("the list shows names and previews", () -> browser.findElement(By.id("message-list")).getText().contains("Anna Berg"));
+        String list = browser.findElement(By.id("message-list")).getText();
+        assertFalse(list.contains("<anna@"), "a name, not Name <address>: " + list);
+        assertTrue(list.contains("Lunch on Friday") && list.contains("Shall we try the new place"), "subject and preview: " + list);
+        // The list re-renders as mail arrives and is read: each look finds the row afresh.
+        until("two messages in the conversation", () -> row("One more table").findElement(By.className("thread")).getText().equals("2"));
+        assertEquals(1, browser.findElements(By.cssSelector("#message-list svg[aria-label='has attachments']")).size(), "the attachment mark, as an SVG");
+        noSeriousAccessibilityProblems("the message list");
+        shot("21-list");
+
+        // Search with operators, across folders
+        WebElement search = browser.findElement(By.id("search"));
+        search.sendKeys("from:anna subject:report after:2020-01-01", org.openqa.selenium.Keys.ENTER);
+        until("two results", () -> browser.findElement(By.id("page-info")).getText().equals("1–2 of 2"));
+        assertFalse(browser.findElement(By.id("message-list")).getText().contains("Lunch"));
+        search.clear();
+        search.sendKeys("river in:Inbox", org.openqa.selenium.Keys.ENTER);
+        until("one result", () -> browser.findElement(By.id("page-info")).getText().equals("1–1 of 1"));
+        search.clear();
+        search.sendKeys("in:Nowhere", org.openqa.selenium.Keys.ENTER);
+        until("a clear word about a folder that is not there", () -> browser.findElement(By.id("status")).getText().contains("No folder called Nowhere"));
+        search.clear();
+        search.sendKeys(org.openqa.selenium.Keys.ENTER);
+
+        // Bcc: erik gets it, bob does not see him, dora's Sent copy remembers him
+        act("compose", () -> browser.findElement(By.id("compose")).click());
+        waitFor(By.id("c-to")).sendKeys("bob@example.test");
+        browser.findElement(By.id("c-bcc")).sendKeys("erik@example.test");
+        browser.findElement(By.id("c-subject")).sendKeys("Seating plan");
+        browser.findElement(By.id("c-body")).sendKeys("See you there.");
+        browser.findElement(By.id("c-send")).click();
+        until("sent", () -> browser.findElement(By.id("status")).getText().equals("Sent"));
+        until("erik has it", () -> {
+            try {
+                return imapCount("erik@example.test", "INBOX") == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        try (ImapProbe imap = new ImapProbe(web.imapPort(), WebNode.BOB, WebNode.PASSWORD)) {
+            imap.command("SELECT INBOX");
+            String header = String.join("\n", imap.command("UID FETCH 1:* (BODY.PEEK[HEADER])"));
+            assertTrue(header.contains("Seating plan") && !header.toLowerCase(java.util.Locale.ROOT).contains("erik"), "no Bcc for bob: " + header);
+        }
+        try (ImapProbe imap = new ImapProbe(web.imapPort(), dora, WebNode.PASSWORD)) {
+            imap.command("SELECT Sent");
+            assertTrue(String.join("\n", imap.command("FETCH 1 (BODY.PEEK[HEADER.FIELDS (BCC)])")).contains("erik@example.test"), "the sender's copy keeps it");
+        }
+
+        // Dark mode, chosen, with enough contrast
+        act("theme: light", () -> browser.findElement(By.id("theme")).click());
+        act("theme: dark", () -> browser.findElement(By.id("theme")).click());
+        until("dark", () -> browser.findElement(By.id("theme-label")).getAttribute("textContent").equals("Theme: dark"));
+        assertEquals("rgba(22, 24, 28, 1)", browser.findElement(By.tagName("body")).getCssValue("background-color"));
+        clickRow("Lunch on Friday");
+        until("read", () -> browser.findElement(By.id("reader")).getText().contains("new place by the river"));
+        noSeriousAccessibilityProblems("the dark theme");
+        shot("22-dark");
+        act("theme: auto", () -> browser.findElement(By.id("theme")).click());
+
+        // A phone: one pane at a time, the folders a drawer
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        browser.navigate().refresh();
+        WebElement lunch = row("Lunch on Friday");
+        assertFalse(browser.findElement(By.id("folders")).isDisplayed(), "the drawer starts closed");
+        assertFalse(browser.findElement(By.id("reader")).isDisplayed(), "no reading pane beside the list");
+        shot("23-phone-list");
+        noSeriousAccessibilityProblems("the phone's list");
+        act("open a message", lunch::click);
+        until("the message fills the screen", () -> browser.findElement(By.id("reader")).isDisplayed()
+                && !browser.findElement(By.id("message-list")).isDisplayed());
+        shot("24-phone-read");
+        act("back", () -> browser.findElement(By.cssSelector("#reader .back")).click());
+        until("the list again", () -> browser.findElement(By.id("message-list")).isDisplayed());
+        act("open the drawer", () -> browser.findElement(By.id("toggle-folders")).click());
+        until("folders shown", () -> browser.findElement(By.id("folders")).isDisplayed());
+        shot("25-phone-folders");
+        act("choose Sent", () -> folder("sent").click());
+        until("the drawer closes on a choice", () -> !browser.findElement(By.id("folders")).isDisplayed());
+        assertTrue(browser.findElement(By.id("message-list")).getText().contains("Seating plan"));
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 900));
+    }
+
     static void rule(String field, String op, String value, String action, String target) {
         browser.findElement(By.id("s-add-rule")).click();
         WebElement li = browser.findElements(By.cssSelector("#s-rules li")).getLast();

@@ -1,6 +1,7 @@
 import { Jmap } from './jmap.js';
 import { openSettings } from './settings.js';
 import { wireSignIn } from './signin.js';
+import { icon, decorate } from './icons.js';
 
 const $ = id => document.getElementById(id);
 const PAGE = 50;
@@ -30,6 +31,11 @@ function fmtDate(iso) {
 
 function addr(list) {
   return (list || []).map(a => a.name ? `${a.name} <${a.email}>` : a.email).join(', ');
+}
+
+/** How a list names people: their names (the address when there is none). */
+function names(list) {
+  return (list || []).map(a => a.name || a.email).join(', ');
 }
 
 function el(tag, props = {}, ...children) {
@@ -62,6 +68,21 @@ async function start() {
 }
 
 wireSignIn(enter);
+decorate();
+
+// ---- theme: as the system is set (auto), or light or dark by choice, remembered in this browser ----
+
+const THEMES = ['auto', 'light', 'dark'];
+function applyTheme(t) {
+  if (t === 'auto') delete document.documentElement.dataset.theme; else document.documentElement.dataset.theme = t;
+  $('theme-label').textContent = 'Theme: ' + t;
+}
+applyTheme(THEMES.includes(localStorage.getItem('theme')) ? localStorage.getItem('theme') : 'auto');
+$('theme').addEventListener('click', () => {
+  const next = THEMES[(THEMES.indexOf(localStorage.getItem('theme') || 'auto') + 1) % THEMES.length];
+  localStorage.setItem('theme', next);
+  applyTheme(next);
+});
 
 async function enter(s) {
   state.user = s.username;
@@ -135,7 +156,8 @@ function renderTree() {
         ondrop: e => { e.preventDefault(); row.classList.remove('drop'); dropOn(m.id, e.dataTransfer.getData('text/x-postiljon-ids')); },
       }, el('span', { class: 'name', text: label }));
       if (m.unreadEmails > 0) row.append(el('span', { class: 'count', 'aria-label': m.unreadEmails + ' unread', text: String(m.unreadEmails) }));
-      const li = el('li', {}, row);
+      // The list item only lays out the tree: to assistive technology the treeitem is the tree's (or group's) own child.
+      const li = el('li', { role: 'none' }, row);
       if (state.mailboxes.some(x => x.parentId === m.id)) li.append(build(m.id));
       ul.append(li);
     }
@@ -154,8 +176,13 @@ function toggleFolders(show) {
   $('toggle-folders').setAttribute('aria-expanded', String(visible));
 }
 $('toggle-folders').addEventListener('click', () => toggleFolders());
+// A phone: the folders are a drawer, closed until asked for and closed again once a folder is chosen.
+const phone = window.matchMedia('(max-width: 760px)');
+if (phone.matches) toggleFolders(false);
 
 async function openMailbox(id) {
+  if (phone.matches) toggleFolders(false);
+  closeReader();
   state.current = id;
   state.position = 0;
   state.search = '';
@@ -226,17 +253,56 @@ $('subscribed').addEventListener('change', async e => {
 // ---- the message list: sorted and paged on the server ----
 
 async function loadList() {
-  const filter = state.search ? { text: state.search } : { inMailbox: state.current };
+  let filter;
+  try {
+    filter = state.search ? searchFilter(state.search) : { inMailbox: state.current };
+  } catch (err) {
+    status(err.message);
+    return;
+  }
   const r = await state.jmap.call([
     ['Email/query', { filter, sort: [state.sort], position: state.position, limit: PAGE, calculateTotal: true }, 'q'],
     ['Email/get', { '#ids': { resultOf: 'q', name: 'Email/query', path: '/ids' },
       properties: ['id', 'threadId', 'mailboxIds', 'keywords', 'from', 'to', 'subject', 'receivedAt', 'size', 'hasAttachment', 'preview'] }, 'g'],
+    ['Thread/get', { '#ids': { resultOf: 'g', name: 'Email/get', path: '/list/*/threadId' } }, 't'],
   ]);
   state.total = r.q.total;
   state.ids = r.q.ids;
-  for (const e of r.g.list) state.emails.set(e.id, e);
+  const sizes = new Map(r.t.list.map(t => [t.id, t.emailIds.length]));
+  for (const e of r.g.list) state.emails.set(e.id, { ...e, threadSize: sizes.get(e.threadId) || 1 });
   for (const id of [...state.selected]) if (!state.ids.includes(id)) state.selected.delete(id);
   renderList();
+}
+
+/**
+ * The search box's words as a JMAP filter (RFC 8621 §4.4.1): from:, to:, cc:, subject:,
+ * before:/after: a date, in:folder, is:unread/read/flagged, and the rest as text; "quoted words"
+ * stay together. Without in: it searches every folder.
+ */
+function searchFilter(text) {
+  const conditions = [];
+  const words = [];
+  for (const m of text.matchAll(/(\w+):(?:"([^"]*)"|(\S+))|"([^"]*)"|(\S+)/g)) {
+    const value = m[2] ?? m[3];
+    if (m[1] === undefined) { words.push(m[4] ?? m[5]); continue; }
+    const op = m[1].toLowerCase();
+    if (['from', 'to', 'cc', 'subject'].includes(op)) conditions.push({ [op]: value });
+    else if (op === 'before' || op === 'after') {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new Error(`${op}: takes a date as 2026-12-31`);
+      conditions.push({ [op]: value + 'T00:00:00Z' });
+    } else if (op === 'in') {
+      const mb = state.mailboxes.find(b => b.name.toLowerCase() === value.toLowerCase() || b.role === value.toLowerCase());
+      if (!mb) throw new Error(`No folder called ${value}`);
+      conditions.push({ inMailbox: mb.id });
+    } else if (op === 'is') {
+      const is = { unread: { notKeyword: '$seen' }, read: { hasKeyword: '$seen' }, flagged: { hasKeyword: '$flagged' } }[value.toLowerCase()];
+      if (!is) throw new Error('is: takes unread, read or flagged');
+      conditions.push(is);
+    } else words.push(m[0]);
+  }
+  if (words.length) conditions.push({ text: words.join(' ') });
+  // inMailbox only at the top or in the top AND (how the server takes it); the others with it.
+  return conditions.length === 1 ? conditions[0] : { operator: 'AND', conditions };
 }
 
 function renderList() {
@@ -256,10 +322,21 @@ function renderList() {
     const box = el('input', { type: 'checkbox', 'aria-label': 'Select ' + (e.subject || '(no subject)') });
     box.checked = state.selected.has(e.id);
     box.addEventListener('change', () => { box.checked ? state.selected.add(e.id) : state.selected.delete(e.id); });
-    const who = state.current && state.byId.get(state.current)?.role === 'sent' ? addr(e.to) : addr(e.from);
-    tr.append(el('td', {}, box), el('td', { class: 'from', text: who || '(unknown)' }),
-      el('td', { class: 'subject', text: (e.hasAttachment ? '📎 ' : '') + (e.subject || '(no subject)') }),
-      el('td', { class: 'date', text: fmtDate(e.receivedAt), title: e.receivedAt }), el('td', { class: 'size', text: fmtSize(e.size) }));
+    const sent = state.current && state.byId.get(state.current)?.role === 'sent' && !state.search;
+    const people = sent ? e.to : e.from;
+    // Two lines at any width: who (their names), the marks and the date; then the subject and the start of the text.
+    const who = el('span', { class: 'from', text: (sent ? 'To: ' : '') + (names(people) || '(unknown)'), title: addr(people) });
+    const marks = el('span', { class: 'marks' });
+    if (e.threadSize > 1) marks.append(el('span', { class: 'thread', title: `${e.threadSize} messages in this conversation` }, icon('thread'), String(e.threadSize)));
+    if (e.hasAttachment) marks.append(icon('attachment', 'has attachments'));
+    if (e.keywords.$flagged) marks.append(icon('flag', 'flagged'));
+    const main = el('td', { class: 'message' },
+      el('div', { class: 'line1' }, who, marks),
+      el('div', { class: 'line2' }, el('span', { class: 'subject', text: e.subject || '(no subject)' }),
+        el('span', { class: 'preview', text: e.preview ? ' – ' + e.preview : '' })));
+    tr.append(el('td', {}, box), main,
+      el('td', { class: 'date', title: `${new Date(e.receivedAt).toLocaleString()}, ${fmtSize(e.size)}` },
+        el('div', { class: 'when' }, el('span', { text: fmtDate(e.receivedAt) }), el('span', { class: 'size', text: fmtSize(e.size) }))));
     return tr;
   });
   $('message-list').replaceChildren(...rows);
@@ -369,6 +446,7 @@ $('mark-flag').addEventListener('click', () => {
 function closeReader() {
   state.open = null;
   $('reader').replaceChildren(el('p', { class: 'empty', text: 'Select a message to read it.' }));
+  document.querySelector('.panes').classList.remove('reading');
 }
 
 async function openEmail(id) {
@@ -395,7 +473,9 @@ async function openEmail(id) {
     el('div', { text: 'From: ' + addr(e.from) }), el('div', { text: 'To: ' + addr(e.to) }),
     ...(e.cc ? [el('div', { text: 'Cc: ' + addr(e.cc) })] : []),
     el('div', { text: 'Date: ' + new Date(e.sentAt || e.receivedAt).toLocaleString() }));
-  const parts = [el('h2', { text: e.subject || '(no subject)' }), meta, actions];
+  const parts = [el('button', { type: 'button', class: 'back', onclick: closeReader }, icon('back'), 'Back to the list'),
+    el('h2', { text: e.subject || '(no subject)' }), meta, actions];
+  document.querySelector('.panes').classList.add('reading');
   const isHtml = e.htmlBody.some(p => p.type === 'text/html');
   if (isHtml) {
     if (!remote && e.sanitizedHtml !== undefined) {
@@ -448,7 +528,7 @@ function compose(kind, original) {
       renderAttachments();
     }
   }
-  $('c-to').value = to; $('c-cc').value = cc; $('c-subject').value = subject; $('c-body').value = body;
+  $('c-to').value = to; $('c-cc').value = cc; $('c-bcc').value = ''; $('c-subject').value = subject; $('c-body').value = body;
   $('compose-title').textContent = kind === 'new' ? 'New message' : subject;
   $('compose-dialog').showModal();
   (to ? $('c-body') : $('c-to')).focus();
@@ -486,6 +566,9 @@ function draftObject() {
   };
   const cc = parseAddresses($('c-cc').value);
   if (cc.length) email.cc = cc;
+  // Kept in the Sent copy for the sender; the server takes the field out of what it sends (RFC 8621 §7.5).
+  const bcc = parseAddresses($('c-bcc').value);
+  if (bcc.length) email.bcc = bcc;
   if (o && (state.composeContext.kind === 'reply' || state.composeContext.kind === 'all') && o.messageId) {
     email.inReplyTo = o.messageId;
     email.references = [...(o.references || []), ...o.messageId];
@@ -502,7 +585,7 @@ $('c-draft').addEventListener('click', async () => {
 });
 
 $('c-send').addEventListener('click', async () => {
-  if (!$('c-to').value.trim()) { $('c-error').textContent = 'Who is it for?'; return; }
+  if (!$('c-to').value.trim() && !$('c-cc').value.trim() && !$('c-bcc').value.trim()) { $('c-error').textContent = 'Who is it for?'; return; }
   const drafts = role('drafts');
   const sent = role('sent');
   let r;
