@@ -77,7 +77,7 @@ class WebmailBrowserTest {
     }
 
     static void until(String what, java.util.function.BooleanSupplier check) {
-        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(what).until(d -> check.getAsBoolean());
+        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(what).ignoring(StaleElementReferenceException.class).until(d -> check.getAsBoolean());
     }
 
     /** Does something to elements found afresh each try, until it works without one of them going stale. */
@@ -366,17 +366,36 @@ class WebmailBrowserTest {
         web.deliver(dora, "From: Bo Lind <bo@remote.example.org>\nTo: dora@example.test\nSubject: Lunch on Friday\n\nShall we try the new place by the river?\n");
         signIn(dora);
 
-        // The list: names, not addresses; subject and the start of the text; marks for attachments and conversations.
-        row("One more table");
+        // Conversations (the default): Anna's two messages are one row, marked 2; opened, both show, the older folded.
         until("the list shows names and previews", () -> browser.findElement(By.id("message-list")).getText().contains("Anna Berg"));
+        until("two rows: the conversation and Bo's", () -> browser.findElements(By.cssSelector("#message-list tr")).size() == 2);
         String list = browser.findElement(By.id("message-list")).getText();
         assertFalse(list.contains("<anna@"), "a name, not Name <address>: " + list);
         assertTrue(list.contains("Lunch on Friday") && list.contains("Shall we try the new place"), "subject and preview: " + list);
         // The list re-renders as mail arrives and is read: each look finds the row afresh.
         until("two messages in the conversation", () -> row("One more table").findElement(By.className("thread")).getText().equals("2"));
-        assertEquals(1, browser.findElements(By.cssSelector("#message-list svg[aria-label='has attachments']")).size(), "the attachment mark, as an SVG");
         noSeriousAccessibilityProblems("the message list");
         shot("21-list");
+        clickRow("One more table");
+        until("the conversation", () -> browser.findElements(By.cssSelector("#reader details.conv")).size() == 2);
+        assertTrue(browser.findElements(By.cssSelector("#reader details.conv")).stream().allMatch(d -> "true".equals(d.getAttribute("open"))),
+                "both were unread: both open");
+        clickRow("One more table"); // again, now that they are read
+        until("the older one folded, the newest open", () -> {
+            List<WebElement> conv = browser.findElements(By.cssSelector("#reader details.conv"));
+            return conv.size() == 2 && conv.get(0).getAttribute("open") == null && "true".equals(conv.get(1).getAttribute("open"));
+        });
+        act("unfold the first", () -> browser.findElements(By.cssSelector("#reader details.conv summary")).getFirst().click());
+        until("both read", () -> browser.findElement(By.id("reader")).getText().contains("The figures for the third quarter are in."));
+        assertTrue(browser.findElement(By.id("reader")).getText().contains("q3.pdf"), "the attachment of the first");
+        noSeriousAccessibilityProblems("a conversation");
+        shot("21b-conversation");
+
+        // One row per message when the user prefers it
+        act("conversations off", () -> browser.findElement(By.id("conversations")).click());
+        until("three rows", () -> browser.findElements(By.cssSelector("#message-list tr")).size() == 3);
+        assertEquals("false", browser.findElement(By.id("conversations")).getAttribute("aria-pressed"));
+        assertEquals(1, browser.findElements(By.cssSelector("#message-list svg[aria-label='has attachments']")).size(), "the attachment mark, as an SVG");
 
         // Search with operators, across folders
         WebElement search = browser.findElement(By.id("search"));
@@ -449,6 +468,20 @@ class WebmailBrowserTest {
         until("the drawer closes on a choice", () -> !browser.findElement(By.id("folders")).isDisplayed());
         assertTrue(browser.findElement(By.id("message-list")).getText().contains("Seating plan"));
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 900));
+
+        // Conversations on again: deleting the conversation's row moves both its messages to Trash
+        act("Inbox", () -> folder("inbox").click());
+        act("conversations on", () -> browser.findElement(By.id("conversations")).click());
+        until("two rows", () -> browser.findElements(By.cssSelector("#message-list tr")).size() == 2);
+        act("select the conversation", () -> row("One more table").findElement(By.cssSelector("input[type=checkbox]")).click());
+        browser.findElement(By.id("delete")).click();
+        until("both in Trash", () -> {
+            try {
+                return imapCount(dora, "Trash") == 2 && imapCount(dora, "INBOX") == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
     }
 
     static void rule(String field, String op, String value, String action, String target) {

@@ -9,6 +9,8 @@ const state = {
   jmap: null, user: '', mailboxes: [], byId: new Map(), current: null, sort: { property: 'receivedAt', isAscending: false },
   position: 0, total: 0, ids: [], emails: new Map(), selected: new Set(), open: null, search: '', remote: new Set(),
   lastState: null, attachments: [], composeContext: null,
+  // Conversations (one row per thread) unless the user turned them off in this browser.
+  conversations: localStorage.getItem('conversations') !== 'off', threads: new Map(),
 };
 
 function status(text) {
@@ -179,9 +181,11 @@ $('toggle-folders').addEventListener('click', () => toggleFolders());
 // A phone: the folders are a drawer, closed until asked for and closed again once a folder is chosen.
 const phone = window.matchMedia('(max-width: 760px)');
 if (phone.matches) toggleFolders(false);
+phone.addEventListener('change', e => toggleFolders(!e.matches)); // turned, or the window resized: the drawer closes, the pane returns
 
 async function openMailbox(id) {
   if (phone.matches) toggleFolders(false);
+phone.addEventListener('change', e => toggleFolders(!e.matches)); // turned, or the window resized: the drawer closes, the pane returns
   closeReader();
   state.current = id;
   state.position = 0;
@@ -261,7 +265,7 @@ async function loadList() {
     return;
   }
   const r = await state.jmap.call([
-    ['Email/query', { filter, sort: [state.sort], position: state.position, limit: PAGE, calculateTotal: true }, 'q'],
+    ['Email/query', { filter, sort: [state.sort], position: state.position, limit: PAGE, calculateTotal: true, collapseThreads: state.conversations }, 'q'],
     ['Email/get', { '#ids': { resultOf: 'q', name: 'Email/query', path: '/ids' },
       properties: ['id', 'threadId', 'mailboxIds', 'keywords', 'from', 'to', 'subject', 'receivedAt', 'size', 'hasAttachment', 'preview'] }, 'g'],
     ['Thread/get', { '#ids': { resultOf: 'g', name: 'Email/get', path: '/list/*/threadId' } }, 't'],
@@ -269,6 +273,7 @@ async function loadList() {
   state.total = r.q.total;
   state.ids = r.q.ids;
   const sizes = new Map(r.t.list.map(t => [t.id, t.emailIds.length]));
+  for (const t of r.t.list) state.threads.set(t.id, t.emailIds);
   for (const e of r.g.list) state.emails.set(e.id, { ...e, threadSize: sizes.get(e.threadId) || 1 });
   for (const id of [...state.selected]) if (!state.ids.includes(id)) state.selected.delete(id);
   renderList();
@@ -311,10 +316,10 @@ function renderList() {
     const tr = el('tr', {
       class: (unread ? 'unread ' : '') + (e.keywords.$flagged ? 'flagged' : ''), tabindex: '0', draggable: 'true',
       'data-id': e.id, 'aria-selected': String(state.selected.has(e.id) || state.open === e.id),
-      onclick: ev => { if (ev.target.type !== 'checkbox') openEmail(e.id); },
-      onkeydown: ev => { if (ev.key === 'Enter') openEmail(e.id); },
+      onclick: ev => { if (ev.target.type !== 'checkbox') openRow(e.id); },
+      onkeydown: ev => { if (ev.key === 'Enter') openRow(e.id); },
       ondragstart: ev => {
-        const ids = state.selected.has(e.id) ? [...state.selected] : [e.id];
+        const ids = expand(state.selected.has(e.id) ? [...state.selected] : [e.id]);
         ev.dataTransfer.setData('text/x-postiljon-ids', ids.join(','));
         ev.dataTransfer.effectAllowed = 'move';
       },
@@ -370,9 +375,15 @@ $('search-form').addEventListener('submit', e => {
   loadList();
 });
 
+/** What the list's actions act on: the selected rows, else the open one; with conversations on, every message of their threads. */
 function targets() {
-  if (state.selected.size) return [...state.selected];
-  return state.open ? [state.open] : [];
+  return expand(state.selected.size ? [...state.selected] : state.open ? [state.open] : []);
+}
+
+/** With conversations on, a row stands for its whole thread. */
+function expand(rows) {
+  if (!state.conversations) return rows;
+  return [...new Set(rows.flatMap(id => state.threads.get(state.emails.get(id)?.threadId) || [id]))];
 }
 
 async function moveTo(ids, mailboxId) {
@@ -389,7 +400,11 @@ async function moveTo(ids, mailboxId) {
 }
 
 async function deleteSelected() {
-  const ids = targets();
+  await deleteIds(targets());
+}
+
+/** To Trash; in Trash, for good after asking. */
+async function deleteIds(ids) {
   if (!ids.length) return;
   const trash = role('trash');
   const inTrash = state.current === trash.id && !state.search;
@@ -436,6 +451,17 @@ $('mark-read').addEventListener('click', () => {
   const anyUnread = ids.some(id => !state.emails.get(id)?.keywords.$seen);
   setKeyword(ids, '$seen', anyUnread);
 });
+$('conversations').setAttribute('aria-pressed', String(state.conversations));
+$('conversations').addEventListener('click', () => {
+  state.conversations = !state.conversations;
+  localStorage.setItem('conversations', state.conversations ? 'on' : 'off');
+  $('conversations').setAttribute('aria-pressed', String(state.conversations));
+  state.position = 0;
+  state.selected.clear();
+  closeReader();
+  loadList();
+});
+
 $('mark-flag').addEventListener('click', () => {
   const ids = targets();
   setKeyword(ids, '$flagged', ids.some(id => !state.emails.get(id)?.keywords.$flagged));
@@ -449,46 +475,43 @@ function closeReader() {
   document.querySelector('.panes').classList.remove('reading');
 }
 
-async function openEmail(id) {
-  state.open = id;
-  const remote = state.remote.has(id);
-  const r = await state.jmap.call([['Email/get', {
-    ids: [id], fetchTextBodyValues: true, allowRemoteImages: remote,
-    properties: ['id', 'blobId', 'mailboxIds', 'keywords', 'from', 'to', 'cc', 'replyTo', 'subject', 'sentAt', 'receivedAt',
-      'messageId', 'references', 'textBody', 'htmlBody', 'attachments', 'bodyValues', 'sanitizedHtml'],
-  }, 'g']]);
-  const e = r.g.list[0];
-  if (!e) return closeReader();
-  const full = { ...state.emails.get(id), ...e };
-  state.emails.set(id, full);
-  if (!e.keywords.$seen) setKeyword([id], '$seen', true);
-  renderList();
-  const reader = $('reader');
-  const actions = el('div', { class: 'actions' },
+const READ_PROPERTIES = ['id', 'threadId', 'blobId', 'mailboxIds', 'keywords', 'from', 'to', 'cc', 'bcc', 'replyTo', 'subject', 'sentAt',
+  'receivedAt', 'messageId', 'references', 'textBody', 'htmlBody', 'attachments', 'bodyValues', 'sanitizedHtml', 'preview', 'size'];
+
+/** Opens a list row: the whole conversation when conversations are on and it has several messages, else the message. */
+function openRow(id) {
+  const e = state.emails.get(id);
+  if (state.conversations && e && e.threadSize > 1) return openConversation(id);
+  return openEmail(id);
+}
+
+/** Headers, actions, body and attachments of one message, for the reader and for each message of a conversation. */
+function messageView(e, reopen) {
+  const full = { ...state.emails.get(e.id), ...e };
+  state.emails.set(e.id, full);
+  const remote = state.remote.has(e.id);
+  const parts = [];
+  parts.push(el('div', { class: 'meta' },
+    el('div', { text: 'From: ' + addr(e.from) }), el('div', { text: 'To: ' + addr(e.to) }),
+    ...(e.cc ? [el('div', { text: 'Cc: ' + addr(e.cc) })] : []),
+    ...(e.bcc ? [el('div', { text: 'Bcc: ' + addr(e.bcc) })] : []),
+    el('div', { text: 'Date: ' + new Date(e.sentAt || e.receivedAt).toLocaleString() })));
+  parts.push(el('div', { class: 'actions' },
     el('button', { type: 'button', text: 'Reply', onclick: () => compose('reply', full) }),
     el('button', { type: 'button', text: 'Reply all', onclick: () => compose('all', full) }),
     el('button', { type: 'button', text: 'Forward', onclick: () => compose('forward', full) }),
-    el('button', { type: 'button', text: 'Delete', onclick: deleteSelected }));
-  const meta = el('div', { class: 'meta' },
-    el('div', { text: 'From: ' + addr(e.from) }), el('div', { text: 'To: ' + addr(e.to) }),
-    ...(e.cc ? [el('div', { text: 'Cc: ' + addr(e.cc) })] : []),
-    el('div', { text: 'Date: ' + new Date(e.sentAt || e.receivedAt).toLocaleString() }));
-  const parts = [el('button', { type: 'button', class: 'back', onclick: closeReader }, icon('back'), 'Back to the list'),
-    el('h2', { text: e.subject || '(no subject)' }), meta, actions];
-  document.querySelector('.panes').classList.add('reading');
-  const isHtml = e.htmlBody.some(p => p.type === 'text/html');
-  if (isHtml) {
+    el('button', { type: 'button', text: 'Delete', onclick: () => deleteIds([e.id]) })));
+  if (e.htmlBody.some(p => p.type === 'text/html')) {
     if (!remote && e.sanitizedHtml !== undefined) {
       parts.push(el('p', { class: 'notice' }, 'Remote images are blocked to protect your privacy. ',
-        el('button', { type: 'button', class: 'link', id: 'allow-remote', text: 'Show images', onclick: () => { state.remote.add(id); openEmail(id); } })));
+        el('button', { type: 'button', class: 'link allow-remote', text: 'Show images', onclick: () => { state.remote.add(e.id); state.remote.add(e.threadId); reopen(); } })));
     }
     // The server sanitised it; the frame runs no script (empty sandbox) and the page's CSP applies inside.
     const frame = el('iframe', { sandbox: '', title: 'Message content', referrerpolicy: 'no-referrer', class: 'body' });
     frame.srcdoc = '<!doctype html><meta charset="utf-8"><base target="_blank"><style>body{font:15px system-ui,sans-serif;margin:8px}</style>' + e.sanitizedHtml;
     parts.push(frame);
   } else {
-    const text = e.textBody.map(p => e.bodyValues[p.partId]?.value || '').join('\n');
-    parts.push(el('pre', { class: 'text', text }));
+    parts.push(el('pre', { class: 'text', text: e.textBody.map(p => e.bodyValues[p.partId]?.value || '').join('\n') }));
   }
   if (e.attachments.length) {
     const list = el('ul', { class: 'attachments', 'aria-label': 'Attachments' });
@@ -498,7 +521,54 @@ async function openEmail(id) {
     }
     parts.push(el('h3', { text: 'Attachments' }), list);
   }
-  reader.replaceChildren(...parts);
+  return parts;
+}
+
+function showInReader(parts) {
+  $('reader').replaceChildren(el('button', { type: 'button', class: 'back', onclick: closeReader }, icon('back'), 'Back to the list'), ...parts);
+  document.querySelector('.panes').classList.add('reading');
+}
+
+async function openEmail(id) {
+  state.open = id;
+  const r = await state.jmap.call([['Email/get', {
+    ids: [id], fetchTextBodyValues: true, allowRemoteImages: state.remote.has(id), properties: READ_PROPERTIES }, 'g']]);
+  const e = r.g.list[0];
+  if (!e) return closeReader();
+  if (!e.keywords.$seen) setKeyword([id], '$seen', true);
+  const view = messageView(e, () => openEmail(id));
+  renderList();
+  showInReader([el('h2', { text: e.subject || '(no subject)' }), ...view]);
+}
+
+/**
+ * A conversation (JMAP thread, RFC 8621 §3): its messages oldest first, each a disclosure
+ * (collapse/expand with a click or Enter); the newest and the unread ones open. Opening it marks
+ * them read.
+ */
+async function openConversation(id) {
+  state.open = id;
+  const threadId = state.emails.get(id).threadId;
+  const r = await state.jmap.call([
+    ['Thread/get', { ids: [threadId] }, 't'],
+    ['Email/get', { '#ids': { resultOf: 't', name: 'Thread/get', path: '/list/*/emailIds' }, fetchTextBodyValues: true,
+      allowRemoteImages: state.remote.has(threadId), properties: READ_PROPERTIES }, 'g'],
+  ]);
+  const emails = r.g.list.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  if (!emails.length) return closeReader();
+  const unread = emails.filter(e => !e.keywords.$seen).map(e => e.id);
+  if (unread.length) setKeyword(unread, '$seen', true);
+  renderList();
+  const latest = emails[emails.length - 1];
+  const items = emails.map(e => {
+    const d = el('details', { class: 'conv' }, el('summary', {},
+      el('span', { class: 'who', text: names(e.from) || '(unknown)' }), el('span', { class: 'when', text: fmtDate(e.receivedAt) }),
+      el('span', { class: 'preview', text: e.preview || '' })), ...messageView(e, () => openConversation(id)));
+    d.open = e === latest || unread.includes(e.id);
+    return d;
+  });
+  showInReader([el('h2', { text: latest.subject || '(no subject)' }),
+    el('p', { class: 'hint', text: `${emails.length} messages in this conversation` }), ...items]);
 }
 
 // ---- compose, reply, forward, drafts ----
@@ -645,8 +715,8 @@ document.addEventListener('keydown', e => {
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   const i = state.ids.indexOf(state.open);
   switch (e.key) {
-    case 'j': if (i + 1 < state.ids.length) openEmail(state.ids[i + 1]); break;
-    case 'k': if (i > 0) openEmail(state.ids[i - 1]); break;
+    case 'j': if (i + 1 < state.ids.length) openRow(state.ids[i + 1]); break;
+    case 'k': if (i > 0) openRow(state.ids[i - 1]); break;
     case 'c': e.preventDefault(); compose('new'); break;
     case 'r': if (state.open) compose('reply', state.emails.get(state.open)); break;
     case 'a': if (state.open) compose('all', state.emails.get(state.open)); break;
