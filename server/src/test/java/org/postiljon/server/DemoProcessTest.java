@@ -43,6 +43,19 @@ class DemoProcessTest {
     }
 
     @Test
+    void aCommandPrintsOnlyItsAnswer(@TempDir Path dir) throws Exception {
+        // A fresh JVM, as a script runs it: nothing of logging's own set-up may reach standard output
+        // (logback once printed its status there on every command, which broke --json for scripts).
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "--data", dir.toString(), "--json", "domain", "list")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        org.junit.jupiter.api.Assertions.assertEquals("[]\n", out);
+    }
+
+    @Test
     void demoCreatesTheAccountOnceAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
         Run first = demo(data);
