@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * <li>a page in the middle (position 50,000), the same request;</li>
  * <li>sorted by subject, first page;</li>
  * <li>search: full-text query in the folder, first page;</li>
- * <li>open a message: Email/get with body values and the sanitised HTML.</li>
+ * <li>open a message: Email/get with body values and the sanitised HTML;</li>
+ * <li>since issue #22: the list with Thread/get (conversation sizes), one row per message and one per
+ * conversation (collapseThreads, first page and deep), and opening a conversation.</li>
  * </ul>
  * WebmailBench --port 8080 --user user1@bench.test [--password bench-password] [--reps 20]
  */
@@ -44,10 +46,23 @@ public final class WebmailBench {
                 + "\"position\":%d,\"limit\":50,\"calculateTotal\":true},\"q\"],[\"Email/get\",{\"accountId\":\"" + account
                 + "\",\"#ids\":{\"resultOf\":\"q\",\"name\":\"Email/query\",\"path\":\"/ids\"},\"properties\":" + LIST + "},\"g\"]]";
         time("open the folder (newest 50 + list properties)", reps, () -> api(base, auth, String.format(page, "", "receivedAt", "false", 0)));
+        // What the webmail sends since issue #22: the list plus Thread/get for each row's conversation size,
+        // one row per message, and (the default) one row per conversation (collapseThreads).
+        String withThreads = page.substring(0, page.length() - 1) + ",[\"Thread/get\",{\"accountId\":\"" + account
+                + "\",\"#ids\":{\"resultOf\":\"g\",\"name\":\"Email/get\",\"path\":\"/list/*/threadId\"}},\"t\"]]";
+        time("open the folder + Thread/get (one row per message)", reps, () -> api(base, auth, String.format(withThreads, "", "receivedAt", "false", 0)));
+        String conversations = withThreads.replace("\"calculateTotal\":true", "\"calculateTotal\":true,\"collapseThreads\":true");
+        time("open the folder in conversation view", reps, () -> api(base, auth, String.format(conversations, "", "receivedAt", "false", 0)));
+        time("conversation view, page at position 50,000", reps, () -> api(base, auth, String.format(conversations, "", "receivedAt", "false", 50_000)));
         time("page at position 50,000", reps, () -> api(base, auth, String.format(page, "", "receivedAt", "false", 50_000)));
         time("sorted by subject, first page", reps, () -> api(base, auth, String.format(page, "", "subject", "true", 0)));
         time("full-text search in the folder, first page", reps, () -> api(base, auth, String.format(page, ",\"text\":\"" + SearchBench.word(3) + "\"", "receivedAt", "false", 0)));
         String first = find(api(base, auth, String.format(page, "", "receivedAt", "false", 0)), "\"ids\":\\[\"([^\"]+)\"");
+        String firstThread = find(api(base, auth, String.format(page, "", "receivedAt", "false", 0)), "\"threadId\":\"([^\"]+)\"");
+        time("open a conversation (Thread/get + bodies)", reps, () -> api(base, auth, "[[\"Thread/get\",{\"accountId\":\"" + account + "\",\"ids\":[\""
+                + firstThread + "\"]},\"t\"],[\"Email/get\",{\"accountId\":\"" + account + "\",\"#ids\":{\"resultOf\":\"t\",\"name\":\"Thread/get\","
+                + "\"path\":\"/list/*/emailIds\"},\"fetchTextBodyValues\":true,\"properties\":[\"subject\",\"from\",\"to\",\"textBody\",\"htmlBody\","
+                + "\"attachments\",\"bodyValues\",\"sanitizedHtml\",\"preview\",\"keywords\"]},\"g\"]]"));
         time("open a message (bodies + sanitised HTML)", reps, () -> api(base, auth, "[[\"Email/get\",{\"accountId\":\"" + account + "\",\"ids\":[\""
                 + first + "\"],\"fetchTextBodyValues\":true,\"properties\":[\"subject\",\"from\",\"to\",\"textBody\",\"htmlBody\",\"attachments\",\"bodyValues\",\"sanitizedHtml\"]},\"g\"]]"));
     }

@@ -169,6 +169,12 @@ final class EmailQuery {
             if (from >= 0) ids.fill(from, sorted.page());
             return ids;
         }
+        if (q.mailboxes().size() == 1) {
+            // One folder, one row per thread: the stored sort order, then threads told apart a block
+            // at a time only as far as the page needs (a first page reads a few hundred messages, not the folder).
+            Mailbox m = q.mailboxes().getFirst();
+            return new CollapsedIds(a, m, svc.messages().sort(a, m.name(), q.sort(), q.search(), 0, 0).uids());
+        }
         List<Hit> hits = new ArrayList<>();
         for (Mailbox m : q.mailboxes()) {
             long[] uids = svc.messages().search(a, m.name(), q.search());
@@ -235,6 +241,70 @@ final class EmailQuery {
         }
     }
 
+
+    /** A result list that can say how many of its first entries exist without working out all of them. */
+    interface Lazy {
+        /** min(n, size()), computing no more than n entries where it can. */
+        int available(int n);
+    }
+
+    /**
+     * The newest (first in the sort) message of each thread of a sorted folder, worked out as far as
+     * asked: {@code get(i)} reads blocks of messages and their thread keys until entry i is known;
+     * {@code size()} (a total asked for) reads the whole folder.
+     */
+    private final class CollapsedIds extends java.util.AbstractList<String> implements Lazy {
+        private static final int BLOCK = 256;
+        private final Account account;
+        private final Mailbox mailbox;
+        private final long[] uids;
+        private final List<String> ids = new ArrayList<>();
+        private final Set<String> threads = new java.util.HashSet<>();
+        private int read;
+
+        CollapsedIds(Account account, Mailbox mailbox, long[] uids) {
+            this.account = account;
+            this.mailbox = mailbox;
+            this.uids = uids;
+        }
+
+        /** Reads blocks until {@code n} entries are known or the folder is read. */
+        private void fill(int n) {
+            while (ids.size() < n && read < uids.length) {
+                long[] block = Arrays.copyOfRange(uids, read, Math.min(uids.length, read + BLOCK));
+                read += block.length;
+                UidSet set = UidSet.of(block);
+                var keys = svc.messages().keys(account, mailbox.name(), set, false);
+                Map<Long, MessageInfo> infos = new HashMap<>();
+                for (MessageInfo i : svc.messages().list(account, mailbox.name(), set)) infos.put(i.uid(), i);
+                for (long uid : block) {
+                    MessageInfo i = infos.get(uid);
+                    if (i == null) continue; // expunged since the sort
+                    MessageKeys k = keys.get(uid);
+                    if (k != null && !threads.add(ThreadId.of(k, i.blobId()).toString())) continue;
+                    ids.add(EmailId.of(i).toString());
+                }
+            }
+        }
+
+        @Override
+        public int available(int n) {
+            fill(n);
+            return Math.min(n, ids.size());
+        }
+
+        @Override
+        public String get(int i) {
+            fill(i + 1);
+            return ids.get(i);
+        }
+
+        @Override
+        public int size() {
+            fill(Integer.MAX_VALUE);
+            return ids.size();
+        }
+    }
 
     private ObjectNode query(Call c) {
         c.accountId();

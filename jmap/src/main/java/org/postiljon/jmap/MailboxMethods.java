@@ -194,14 +194,19 @@ final class MailboxMethods {
         long limit = c.number("limit", Integer.MAX_VALUE, 0, Integer.MAX_VALUE);
         String anchor = c.text("anchor");
         int start;
+        // A lazy result (threads collapsed) is worked out only as far as the page, unless a total, an
+        // anchor or a position from the end needs all of it.
+        boolean total = c.flag("calculateTotal", false);
+        int size = ids instanceof EmailQuery.Lazy lazy && anchor == null && position >= 0 && !total
+                ? lazy.available((int) Math.min(Integer.MAX_VALUE, position + limit)) : ids.size();
         if (anchor != null) {
             int at = ids.indexOf(anchor);
             if (at < 0) throw new MethodError("anchorNotFound", "the anchor is not in the results");
             start = (int) Math.max(0, at + c.number("anchorOffset", 0, Integer.MIN_VALUE, Integer.MAX_VALUE));
         } else {
-            start = (int) (position < 0 ? Math.max(0, ids.size() + position) : Math.min(position, ids.size()));
+            start = (int) (position < 0 ? Math.max(0, size + position) : Math.min(position, size));
         }
-        int end = (int) Math.min(ids.size(), start + limit);
+        int end = (int) Math.min(size, start + limit);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("accountId", Jmap.accountId(c.account));
         out.put("queryState", queryState);
@@ -209,7 +214,7 @@ final class MailboxMethods {
         out.put("position", start);
         ArrayNode a = out.putArray("ids");
         for (String id : ids.subList(Math.min(start, end), end)) if (!id.isEmpty()) a.add(id); // "" is a message gone meanwhile
-        if (c.flag("calculateTotal", false)) out.put("total", ids.size());
+        if (total) out.put("total", ids.size());
         return out;
     }
 

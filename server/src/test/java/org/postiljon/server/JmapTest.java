@@ -404,6 +404,20 @@ class JmapTest {
         assertEquals(thread, changedThread.asText(), "Thread/changes names the thread Email/get shows");
         assertEquals(2, one(user, "Thread/get", "\"ids\":[\"" + thread + "\"]").get(1).get("list").get(0).get("emailIds").size(),
                 "Thread/get finds the root and the reply by the root's Message-ID");
+        // collapseThreads (RFC 8621 §4.4): one id per thread, the first in the sort; a page without a total is
+        // worked out only as far as it goes, and the total, when asked, counts threads.
+        JsonNode all = one(user, "Email/query", query + ",\"calculateTotal\":true").get(1);
+        JsonNode collapsed = one(user, "Email/query", query + ",\"collapseThreads\":true,\"calculateTotal\":true").get(1);
+        assertEquals(all.get("total").asInt() - 1, collapsed.get("total").asInt(), "root and reply are one entry");
+        assertEquals(now.get("ids").get(0).asText(), collapsed.get("ids").get(0).asText(), "the thread stands as its newest message");
+        assertFalse(collapsed.get("ids").toString().contains(now.get("ids").get(1).asText()), "the root is left out");
+        assertTrue(collapsed.get("collapseThreads").asBoolean());
+        JsonNode firstTwo = one(user, "Email/query", query + ",\"collapseThreads\":true,\"limit\":2").get(1);
+        assertFalse(firstTwo.has("total"));
+        assertEquals(Math.min(2, collapsed.get("total").asInt()), firstTwo.get("ids").size());
+        for (int i = 0; i < firstTwo.get("ids").size(); i++) assertEquals(collapsed.get("ids").get(i), firstTwo.get("ids").get(i));
+        JsonNode past = one(user, "Email/query", query + ",\"collapseThreads\":true,\"position\":1000").get(1);
+        assertEquals(0, past.get("ids").size(), "past the end: an empty page");
         JsonNode quota = one(user, "Quota/changes", "\"sinceState\":\"" + state + "\"").get(1);
         assertTrue(quota.get("updated").toString().contains("Qstorage"), quota.toString());
         JsonNode sorted = one(user, "Mailbox/query", "\"sort\":[{\"property\":\"sortOrder\"}]").get(1);

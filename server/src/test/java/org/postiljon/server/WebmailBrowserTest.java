@@ -162,6 +162,7 @@ class WebmailBrowserTest {
         browser.findElement(By.id("c-subject")).sendKeys("Lunch on Friday");
         browser.findElement(By.id("c-body")).sendKeys("Shall we meet at the harbour?");
         shot("05-compose");
+        ((JavascriptExecutor) browser).executeScript("localStorage.setItem('undo-seconds', '0')"); // sent at once (undo send is tested below)
         browser.findElement(By.id("c-send")).click();
         try {
             until("the dialog closes after sending", () -> !browser.findElement(By.id("compose-dialog")).isDisplayed());
@@ -417,6 +418,17 @@ class WebmailBrowserTest {
         browser.findElement(By.id("c-bcc")).sendKeys("erik@example.test");
         browser.findElement(By.id("c-subject")).sendKeys("Seating plan");
         browser.findElement(By.id("c-body")).sendKeys("See you there.");
+        // Undo send: within the delay, Undo brings the message back and nothing goes out
+        ((JavascriptExecutor) browser).executeScript("localStorage.setItem('undo-seconds', '2')");
+        browser.findElement(By.id("c-send")).click();
+        until("the undo bar", () -> browser.findElement(By.id("undo-bar")).isDisplayed()
+                && browser.findElement(By.id("undo-text")).getText().startsWith("Sending in"));
+        shot("26-undo-send");
+        browser.findElement(By.id("undo")).click();
+        until("back in the editor", () -> browser.findElement(By.id("compose-dialog")).isDisplayed());
+        assertEquals("Seating plan", browser.findElement(By.id("c-subject")).getAttribute("value"));
+        Thread.sleep(3000);
+        assertEquals(0, imapCount("erik@example.test", "INBOX"), "undone: nothing sent");
         browser.findElement(By.id("c-send")).click();
         until("sent", () -> browser.findElement(By.id("status")).getText().equals("Sent"));
         until("erik has it", () -> {

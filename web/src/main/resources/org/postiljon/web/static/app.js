@@ -265,12 +265,13 @@ async function loadList() {
     return;
   }
   const r = await state.jmap.call([
-    ['Email/query', { filter, sort: [state.sort], position: state.position, limit: PAGE, calculateTotal: true, collapseThreads: state.conversations }, 'q'],
+    ['Email/query', { filter, sort: [state.sort], position: state.position, limit: PAGE, calculateTotal: !state.conversations, collapseThreads: state.conversations }, 'q'],
     ['Email/get', { '#ids': { resultOf: 'q', name: 'Email/query', path: '/ids' },
       properties: ['id', 'threadId', 'mailboxIds', 'keywords', 'from', 'to', 'subject', 'receivedAt', 'size', 'hasAttachment', 'preview'] }, 'g'],
     ['Thread/get', { '#ids': { resultOf: 'g', name: 'Email/get', path: '/list/*/threadId' } }, 't'],
   ]);
-  state.total = r.q.total;
+  // Conversations: no total (counting the threads of a big folder means reading all of it); "Older" while pages are full.
+  state.total = r.q.total ?? null;
   state.ids = r.q.ids;
   const sizes = new Map(r.t.list.map(t => [t.id, t.emailIds.length]));
   for (const t of r.t.list) state.threads.set(t.id, t.emailIds);
@@ -345,10 +346,16 @@ function renderList() {
     return tr;
   });
   $('message-list').replaceChildren(...rows);
-  const last = Math.min(state.position + PAGE, state.total);
-  $('page-info').textContent = state.total ? `${state.position + 1}–${last} of ${state.total}` : 'No messages';
+  if (state.total === null) {
+    const last = state.position + state.ids.length;
+    $('page-info').textContent = state.ids.length ? `${state.position + 1}–${last}` : 'No messages';
+    $('next-page').disabled = state.ids.length < PAGE;
+  } else {
+    const last = Math.min(state.position + PAGE, state.total);
+    $('page-info').textContent = state.total ? `${state.position + 1}–${last} of ${state.total}` : 'No messages';
+    $('next-page').disabled = last >= state.total;
+  }
   $('prev-page').disabled = state.position === 0;
-  $('next-page').disabled = last >= state.total;
   $('select-all').checked = false;
 }
 
@@ -654,8 +661,37 @@ $('c-draft').addEventListener('click', async () => {
   await loadMailboxes(); loadQuota();
 });
 
-$('c-send').addEventListener('click', async () => {
+/**
+ * Send waits a few seconds (5, or localStorage "undo-seconds") with an Undo button: Undo brings the
+ * message back into the editor untouched; nothing reached the server meanwhile.
+ */
+$('c-send').addEventListener('click', () => {
   if (!$('c-to').value.trim() && !$('c-cc').value.trim() && !$('c-bcc').value.trim()) { $('c-error').textContent = 'Who is it for?'; return; }
+  const seconds = Number(localStorage.getItem('undo-seconds') ?? 5);
+  $('compose-dialog').close();
+  if (!(seconds > 0)) { send(); return; }
+  const bar = $('undo-bar');
+  let left = seconds;
+  const tick = () => { $('undo-text').textContent = `Sending in ${left} s`; };
+  tick();
+  bar.hidden = false;
+  const timer = setInterval(() => {
+    left -= 1;
+    if (left > 0) return tick();
+    clearInterval(timer);
+    bar.hidden = true;
+    send();
+  }, 1000);
+  $('undo').onclick = () => {
+    clearInterval(timer);
+    bar.hidden = true;
+    $('compose-dialog').showModal();
+    status('Not sent');
+  };
+  $('undo').focus();
+});
+
+async function send() {
   const drafts = role('drafts');
   const sent = role('sent');
   let r;
@@ -667,15 +703,21 @@ $('c-send').addEventListener('click', async () => {
         onSuccessUpdateEmail: { '#x': { ['mailboxIds/' + drafts.id]: null, ['mailboxIds/' + sent.id]: true, 'keywords/$draft': null } },
       }, 'x'],
     ]);
-  } catch (err) { $('c-error').textContent = err.message; return; }
+  } catch (err) { return sendFailed(err.message); }
   const failed = firstError(r.s.notCreated) || firstError(r.x.notCreated);
-  if (failed) { $('c-error').textContent = failed; return; }
+  if (failed) return sendFailed(failed);
   const o = state.composeContext?.original;
   if (o && state.composeContext.kind !== 'forward') setKeyword([o.id], '$answered', true);
-  $('compose-dialog').close();
   status('Sent');
   await loadMailboxes(); loadQuota(); loadList();
-});
+}
+
+/** The message comes back into the editor with what went wrong. */
+function sendFailed(why) {
+  $('compose-dialog').showModal();
+  $('c-error').textContent = why;
+}
+
 
 $('c-cancel').addEventListener('click', () => $('compose-dialog').close());
 $('compose').addEventListener('click', () => compose('new'));
