@@ -51,9 +51,12 @@ public final class WebmailBench {
         String withThreads = page.substring(0, page.length() - 1) + ",[\"Thread/get\",{\"accountId\":\"" + account
                 + "\",\"#ids\":{\"resultOf\":\"g\",\"name\":\"Email/get\",\"path\":\"/list/*/threadId\"}},\"t\"]]";
         time("open the folder + Thread/get (one row per message)", reps, () -> api(base, auth, String.format(withThreads, "", "receivedAt", "false", 0)));
-        String conversations = withThreads.replace("\"calculateTotal\":true", "\"calculateTotal\":true,\"collapseThreads\":true");
+        // The webmail asks no total in conversation view (counting threads reads the whole folder); a client that asks pays that.
+        String conversations = withThreads.replace("\"calculateTotal\":true", "\"calculateTotal\":false,\"collapseThreads\":true");
         time("open the folder in conversation view", reps, () -> api(base, auth, String.format(conversations, "", "receivedAt", "false", 0)));
-        time("conversation view, page at position 50,000", reps, () -> api(base, auth, String.format(conversations, "", "receivedAt", "false", 50_000)));
+        time("conversation view, page 2", reps, () -> api(base, auth, String.format(conversations, "", "receivedAt", "false", 50)));
+        time("conversation view with a total (not the webmail's)", reps,
+                () -> api(base, auth, String.format(conversations.replace("\"calculateTotal\":false", "\"calculateTotal\":true"), "", "receivedAt", "false", 0)));
         time("page at position 50,000", reps, () -> api(base, auth, String.format(page, "", "receivedAt", "false", 50_000)));
         time("sorted by subject, first page", reps, () -> api(base, auth, String.format(page, "", "subject", "true", 0)));
         time("full-text search in the folder, first page", reps, () -> api(base, auth, String.format(page, ",\"text\":\"" + SearchBench.word(3) + "\"", "receivedAt", "false", 0)));
