@@ -213,7 +213,8 @@ final class MailboxMethods {
         out.put("canCalculateChanges", true);
         out.put("position", start);
         ArrayNode a = out.putArray("ids");
-        for (String id : ids.subList(Math.min(start, end), end)) if (!id.isEmpty()) a.add(id); // "" is a message gone meanwhile
+        // By index, not subList: a sublist asks the whole list's size, which a lazy result would work out in full.
+        for (int i = Math.min(start, end); i < end; i++) if (!ids.get(i).isEmpty()) a.add(ids.get(i)); // "" is a message gone meanwhile
         if (total) out.put("total", ids.size());
         return out;
     }

@@ -494,6 +494,7 @@ class WebmailBrowserTest {
                 return false;
             }
         });
+        ((JavascriptExecutor) browser).executeScript("localStorage.clear()"); // the other tests start from the defaults
     }
 
     static void rule(String field, String op, String value, String action, String target) {
