@@ -202,6 +202,11 @@ final class StoredQuotas implements Quotas {
     }
 
     @Override
+    public java.util.Map<Long, QuotaUsage> usages() {
+        return store.read(tx -> tx.usages());
+    }
+
+    @Override
     public Totals totals() {
         return store.read(tx -> tx.totals());
     }

@@ -553,8 +553,13 @@ final class Cli {
         Optional<DomainName> d = rest.isEmpty() ? Optional.empty() : Optional.of(DomainName.of(one(rest, "DOMAIN")));
         List<Account> all = directory.accounts(d);
         if (json) {
+            // Usage beside each (one read for all): what the admin UI's list shows without a request per account.
+            var used = model.quotas().usages();
             ArrayNode arr = JSON.createArrayNode();
-            all.forEach(acc -> arr.add(account(acc)));
+            for (Account acc : all) {
+                var u = used.getOrDefault(acc.id(), org.postiljon.mailbox.api.QuotaUsage.NONE);
+                arr.add(account(acc).put("usedBytes", u.bytes()).put("usedMessages", u.messages()));
+            }
             print(arr);
         } else {
             for (Account acc : all) out.println(acc.address() + "\t" + quotaText(acc.quota()));

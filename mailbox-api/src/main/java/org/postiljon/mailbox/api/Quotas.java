@@ -46,6 +46,9 @@ public interface Quotas {
     /** Every account's usage summed (one read of the accounts, not of their messages). */
     Totals totals();
 
+    /** Every account's usage by account id, in one read (an account list shows it beside each). */
+    java.util.Map<Long, QuotaUsage> usages();
+
     /** An account whose stored usage differed from its messages. */
     record Drift(EmailAddress account, QuotaUsage stored, QuotaUsage counted) { }
 

@@ -177,6 +177,9 @@ public interface ReadTx {
     /** Usage as kept incrementally with every message change (one row read). */
     QuotaUsage usage(long accountId);
 
+    /** Every account's usage by account id, in one read (for account lists). */
+    java.util.Map<Long, QuotaUsage> usages();
+
     /** How many accounts (users and teams) there are and their usage summed (one scan of the accounts, for the admin's dashboard). */
     org.postiljon.mailbox.api.Quotas.Totals totals();
 

@@ -105,6 +105,9 @@ public abstract class MetadataStoreContract {
         append(inbox, Flags.NONE);
         store.write(tx -> tx.copyMessage(a, trash.id(), tx.nextModSeq(alice.id()), Instant.now(), a.flags()));
         assertEquals(new org.postiljon.mailbox.api.QuotaUsage(300, 3), usage());
+        assertEquals(usage(), store.read(tx -> tx.usages()).get(alice.id()), "the list of every account's usage says the same");
+        assertEquals(store.read(tx -> tx.totals()).usage().bytes(), store.read(tx -> tx.usages()).values().stream()
+                .mapToLong(org.postiljon.mailbox.api.QuotaUsage::bytes).sum(), "and adds up to the totals");
         store.write(tx -> {
             tx.deleteMessages(inbox.id(), List.of(a.uid()), tx.nextModSeq(alice.id()));
             return null;

@@ -31,6 +31,14 @@ final class SqlTx extends SqlWebSessions {
     }
 
     @Override
+    public java.util.Map<Long, QuotaUsage> usages() {
+        java.util.Map<Long, QuotaUsage> out = new java.util.HashMap<>();
+        for (var e : query("SELECT id, used_bytes, used_messages FROM account",
+                rs -> java.util.Map.entry(rs.getLong(1), new QuotaUsage(rs.getLong(2), rs.getLong(3))))) out.put(e.getKey(), e.getValue());
+        return out;
+    }
+
+    @Override
     public org.postiljon.mailbox.api.Quotas.Totals totals() {
         return one("SELECT count(*), coalesce(sum(used_bytes), 0), coalesce(sum(used_messages), 0) FROM account",
                 rs -> new org.postiljon.mailbox.api.Quotas.Totals(rs.getLong(1), new QuotaUsage(rs.getLong(2), rs.getLong(3)))).orElseThrow();

@@ -184,7 +184,7 @@ async function accounts() {
   const tbody = $('account-list').tBodies[0];
   tbody.replaceChildren();
   for (const a of list) {
-    const used = el('span', '…');
+    const used = bytes(a.usedBytes) + ' in ' + a.usedMessages + ' messages';
     const tr = row([a.address, a.quota.storageBytes === null ? 'unlimited' : bytes(a.quota.storageBytes), used, actions(
       button('Password', async () => {
         const pw = await ask('New password for ' + a.address, 'Password (at least 8 characters)', 'password');
@@ -200,8 +200,6 @@ async function accounts() {
         if (typed === a.address) await act(a.address + ' removed', () => api('DELETE', '/accounts/' + encodeURIComponent(a.address)), accounts);
       }, 'Remove ' + a.address))]);
     tbody.append(tr);
-    api('GET', '/accounts/' + encodeURIComponent(a.address) + '/quota').then(q => { used.textContent = bytes(q.usedBytes) + ' in ' + q.usedMessages + ' messages'; },
-      () => { used.textContent = '?'; });
   }
   if (list.length === 0) empty(tbody, 'no accounts yet');
 }
