@@ -65,10 +65,8 @@ public final class Node implements AutoCloseable {
     private WebServer web;
     private Tls tls;
     private volatile boolean selfSigned;
-    /** The certificate and key files watched for a change (empty: a self-signed certificate, nothing to watch). */
-    private List<Path> certificateFiles = List.of();
-    private List<String> certificateStamp = List.of();
-    private List<String> failedStamp = List.of();
+    /** The certificate and key files watched for a change; null for a self-signed certificate. */
+    private CertificateFiles certificateFiles;
     private final org.postiljon.web.AcmeChallenges acmeChallenges = new org.postiljon.web.AcmeChallenges();
     private AcmeCertificates acme;
 
@@ -108,8 +106,7 @@ public final class Node implements AutoCloseable {
         acme = acme();
         tls = loadTls();
         long reload = settings.number("tls.reload-seconds");
-        if (reload > 0 && !certificateFiles.isEmpty()) {
-            certificateStamp = stamp(certificateFiles);
+        if (reload > 0 && certificateFiles != null) {
             Periodic.schedule(jobs, "checking the TLS certificate files", Duration.ofSeconds(reload), Duration.ofSeconds(reload), this::reloadIfChanged);
         }
         if (store.signals() != null) store.signals().start((SharedChangeBus) model.changes());
@@ -339,12 +336,12 @@ public final class Node implements AutoCloseable {
         if (!cert.isEmpty() || !key.isEmpty()) {
             if (cert.isEmpty() || key.isEmpty()) throw new Settings.ConfigError("tls.certificate and tls.key must be set together");
             if (acme != null) throw new Settings.ConfigError("acme.directory and tls.certificate exclude each other: the certificate comes from one of them");
-            certificateFiles = List.of(Path.of(cert), Path.of(key));
-            return Tls.fromPem(Path.of(cert), Path.of(key));
+            certificateFiles = new CertificateFiles(Path.of(cert), Path.of(key));
+            return certificateFiles.load();
         }
         if (acme != null) {
-            certificateFiles = List.of(acme.certificateFile(), acme.keyFile());
-            if (acme.expires().isPresent()) return Tls.fromPem(acme.certificateFile(), acme.keyFile());
+            certificateFiles = new CertificateFiles(acme.certificateFile(), acme.keyFile());
+            if (acme.expires().isPresent()) return certificateFiles.load();
             log.warn("no ACME certificate yet: serving a self-signed one until {} issues it", settings.get("acme.directory"));
         }
         Path dir = Path.of(settings.get("data.dir")).resolve("tls");
@@ -360,6 +357,8 @@ public final class Node implements AutoCloseable {
     private AcmeCertificates acme() {
         String directory = settings.get("acme.directory");
         if (directory.isEmpty()) return null;
+        // RFC 8555 §8.3: the CA fetches the HTTP-01 answer over plain HTTP from this node's web listener.
+        if (settings.address("listen.http").isEmpty()) throw new Settings.ConfigError("acme.directory needs listen.http (the CA checks each name on port 80)");
         java.net.URI uri;
         try {
             uri = java.net.URI.create(directory);
@@ -375,38 +374,14 @@ public final class Node implements AutoCloseable {
                 Duration.ofDays(settings.number("acme.renew-days")), Path.of(settings.get("data.dir")).resolve("tls").resolve("acme"), acmeChallenges);
     }
 
-    /** Size and modification time of each file: what changes when an operator (or certbot, or ACME) replaces them. */
-    private static List<String> stamp(List<Path> files) {
-        List<String> s = new ArrayList<>();
-        for (Path f : files) {
-            try {
-                s.add(Files.size(f) + "@" + Files.getLastModifiedTime(f).toMillis());
-            } catch (IOException e) {
-                s.add("missing");
-            }
-        }
-        return s;
-    }
-
-    /**
-     * Serves the certificate files anew when they changed: every listener's next handshake gets the
-     * new pair. A pair that does not load (half written, key and certificate apart) is left alone
-     * and tried again at the next change; the old certificate goes on meanwhile.
-     */
-    synchronized void reloadIfChanged() {
-        List<String> now = stamp(certificateFiles);
-        if (now.equals(certificateStamp)) return;
-        try {
-            Tls fresh = Tls.fromPem(certificateFiles.get(0), certificateFiles.get(1));
+    /** Serves the certificate files anew when they changed: every listener's next handshake gets the new pair. */
+    void reloadIfChanged() {
+        certificateFiles.changed().ifPresent(fresh -> {
             tls.replaceWith(fresh);
-            certificateStamp = now;
             selfSigned = false;
             log.atInfo().addKeyValue("subject", fresh.certificate().getSubjectX500Principal().getName())
                     .addKeyValue("expires", fresh.certificate().getNotAfter().toInstant().toString()).log("TLS certificate reloaded");
-        } catch (IOException | RuntimeException e) {
-            if (!now.equals(failedStamp)) log.warn("TLS certificate files changed but do not load ({}); still serving the old one", e.getMessage());
-            failedStamp = now;
-        }
+        });
     }
 
     public String hostname() {

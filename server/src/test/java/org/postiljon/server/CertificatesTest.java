@@ -125,6 +125,17 @@ class CertificatesTest {
         }
     }
 
+    @Test
+    void acmeWithoutAnHttpListenerIsAConfigurationError(@TempDir Path dir) {
+        Settings s = Settings.defaults().with("data.dir", dir.toString()).with("acme.directory", "https://acme.example/dir").with("listen.http", "off");
+        Settings.ConfigError e = org.junit.jupiter.api.Assertions.assertThrows(Settings.ConfigError.class, () -> {
+            try (Node n = Node.open(s)) {
+                n.start();
+            }
+        });
+        assertTrue(e.getMessage().contains("acme.directory needs listen.http"), e.getMessage());
+    }
+
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
