@@ -97,7 +97,7 @@ class OAuthTest {
             x.close();
         });
         provider.start();
-        try (WebNode web = new WebNode(dir.resolve("node"), Map.of("listen.pop3", "127.0.0.1:0", "listen.submission", "127.0.0.1:0",
+        try (WebNode web = new WebNode(dir.resolve("node"), Map.of("listen.pop3", "127.0.0.1:0", "listen.submission", "127.0.0.1:0", "listen.managesieve", "127.0.0.1:0",
                 "oauth.jwks-url", "http://127.0.0.1:" + provider.getAddress().getPort() + "/jwks", "oauth.issuer", ISSUER, "oauth.audience", "mail"))) {
             int imap = web.imapPort();
             Instant later = Instant.now().plus(Duration.ofMinutes(10));
@@ -145,8 +145,36 @@ class OAuthTest {
                     + "\u0001\u0001", "");
             assertTrue(good.contains("a OK"), good);
             assertFalse(good.lines().anyMatch(l -> l.startsWith("+ ")), "no challenge for a good token");
+
+            // ManageSieve (RFC 5804 §2.1) takes the same mechanism, with the initial response as a string
+            assertTrue(manageSieve(web.port("managesieve"), "n,a=" + WebNode.ALICE + ",\u0001auth=Bearer " + alice + "\u0001\u0001").startsWith("OK"));
+            assertTrue(manageSieve(web.port("managesieve"), "n,,\u0001auth=Bearer not-a-jwt\u0001\u0001").startsWith("NO"));
+
+            // Malformed exchanges: a clear NO, never a challenge loop or a crash
+            for (String bad : List.of("garbage", "p=tls-unique,,\u0001auth=Bearer " + alice + "\u0001\u0001", "n,a=" + WebNode.ALICE + ",\u0001\u0001",
+                    "n,,\u0001auth=Basic " + alice + "\u0001\u0001", "n,,\u0001auth=Bearer " + "x".repeat(20_000) + "\u0001\u0001")) {
+                String reply = imapAuthenticate(imap, "OAUTHBEARER", bad, "AQ==");
+                assertTrue(reply.lines().anyMatch(l -> l.startsWith("a NO")), bad.length() > 80 ? "a 20 KB token: " + reply : bad + ": " + reply);
+            }
+            assertTrue(imapAuthenticate(imap, "XOAUTH2", "auth=Bearer " + alice + "\u0001\u0001", "").contains("a OK"), "XOAUTH2 without user= takes the token's");
         } finally {
             provider.stop(0);
+        }
+    }
+
+    /** AUTHENTICATE "OAUTHBEARER" with an initial response over ManageSieve; the final line. */
+    static String manageSieve(int port, String initial) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(15_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null && !line.startsWith("OK"); ) { } // the capabilities
+            s.getOutputStream().write(("AUTHENTICATE \"OAUTHBEARER\" \"" + Base64.getEncoder().encodeToString(initial.getBytes(StandardCharsets.UTF_8))
+                    + "\"\r\n").getBytes(StandardCharsets.US_ASCII));
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith("\"")) s.getOutputStream().write("\"AQ==\"\r\n".getBytes(StandardCharsets.US_ASCII)); // the error challenge: the dummy answer
+                else if (line.startsWith("OK") || line.startsWith("NO") || line.startsWith("BYE")) return line;
+            }
+            return "";
         }
     }
 
