@@ -272,6 +272,9 @@ class AdminApiTest {
                         .anyMatch(s -> s.get("protocol").asText().equals("imap") && s.get("user").asText().equals(carol)), sessions.toString());
             }
             smtp(web.smtpPort(), carol);
+            JsonNode withUsage = c.ok("GET", "/accounts?domain=example.org", null);
+            assertEquals(2, withUsage.get(0).get("usedMessages").asInt(), "the list shows usage beside each account: " + withUsage);
+            assertTrue(withUsage.get(0).get("usedBytes").asLong() > 0);
             JsonNode dash = c.ok("GET", "/dashboard", null);
             assertEquals(2, dash.get("domains").asInt());
             assertEquals(4, dash.get("accounts").asInt(), "alice, bob, carol and the team");
@@ -289,6 +292,10 @@ class AdminApiTest {
             assertEquals(404, c.call("GET", "/nothing-here", null).status());
             assertEquals(405, c.call("PATCH", "/domains", "{}").status());
             assertEquals(400, c.call("POST", "/domains", "{not json").status());
+            HttpResponse<String> form = web.http.send(HttpRequest.newBuilder(URI.create(web.base() + API + "/domains")).header("Authorization", c.authorization)
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("name=x.example")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, form.statusCode(), "JSON only");
             assertEquals(413, c.call("PUT", "/accounts/" + carol + "/sieve/big", "{\"content\":\"" + "#".repeat(1024 * 1024) + "\"}").status());
 
             // Removing what was made
