@@ -274,7 +274,7 @@ async function loadList() {
   state.total = r.q.total ?? null;
   state.ids = r.q.ids;
   const sizes = new Map(r.t.list.map(t => [t.id, t.emailIds.length]));
-  for (const t of r.t.list) state.threads.set(t.id, t.emailIds);
+  state.threads = new Map(r.t.list.map(t => [t.id, t.emailIds])); // the page's threads only: the rows they stand for
   for (const e of r.g.list) state.emails.set(e.id, { ...e, threadSize: sizes.get(e.threadId) || 1 });
   for (const id of [...state.selected]) if (!state.ids.includes(id)) state.selected.delete(id);
   renderList();
