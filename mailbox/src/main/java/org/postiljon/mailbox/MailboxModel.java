@@ -28,7 +28,7 @@ public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages me
                            OutboundQueue queue, BlobSweeper sweeper, Quotas quotas, Acl acl, Retention retention,
                            SearchIndexer indexer, StoredLeases leases, SigningKeys signingKeys, SendingLimits sendingLimits,
                            Vacations vacations, SieveScripts sieveScripts, SpamClassifier spam, AppPasswords appPasswords,
-                           TwoFactor twoFactor) {
+                           TwoFactor twoFactor, org.postiljon.mailbox.api.TransportSecurity transportSecurity) {
 
     /**
      * Routing and local delivery for this model.
@@ -71,6 +71,6 @@ public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages me
                 new BlobSweeper(store, blobs, index, leases), new StoredQuotas(store, admins), new StoredAcl(store),
                 new StoredRetention(store, bus, leases), indexer, leases, new StoredSigningKeys(store, clock),
                 new StoredSendingLimits(store, directory, clock), new StoredVacations(store, clock),
-                new StoredSieveScripts(store), spam, appPasswords, twoFactor);
+                new StoredSieveScripts(store), spam, appPasswords, twoFactor, new StoredTransportSecurity(store));
     }
 }

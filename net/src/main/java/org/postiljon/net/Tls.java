@@ -200,6 +200,11 @@ public final class Tls {
      * {@code dir/cert.pem} and {@code dir/key.pem} (mode 600). Mail clients will warn about it.
      */
     public static Tls generateSelfSigned(Path dir, String hostname) throws IOException {
+        return generateSelfSigned(dir, hostname, List.of("localhost"));
+    }
+
+    /** The same, with {@code otherNames} (DNS names) in the certificate besides {@code hostname} and the loopback addresses. */
+    public static Tls generateSelfSigned(Path dir, String hostname, List<String> otherNames) throws IOException {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
             g.initialize(2048);
@@ -209,9 +214,12 @@ public final class Tls {
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, new BigInteger(64, new SecureRandom()),
                     Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(365))), name, kp.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, hostname), new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.iPAddress, "::1")}));
+            List<GeneralName> names = new java.util.ArrayList<>();
+            names.add(new GeneralName(GeneralName.dNSName, hostname));
+            for (String n : otherNames) names.add(new GeneralName(GeneralName.dNSName, n));
+            names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+            names.add(new GeneralName(GeneralName.iPAddress, "::1"));
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
                     b.build(new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate())));
             Files.createDirectories(dir);

@@ -432,8 +432,8 @@ final class AdminService implements AdminApi {
     }
 
     /**
-     * What the operator publishes for a local domain: MX, SPF, the DKIM keys, DMARC, the host names
-     * mail programs look up to set themselves up, and the RFC 6186/8314 SRV records.
+     * What the operator publishes for a local domain: MX, SPF, the DKIM keys, DMARC, MTA-STS and
+     * TLS-RPT, the host names mail programs look up to set themselves up, and the RFC 6186/8314 SRV records.
      */
     private Reply dns(String domain) throws IOException {
         DomainName d;
@@ -454,6 +454,14 @@ final class AdminService implements AdminApi {
         }
         record(records, "_dmarc." + name, "TXT", "v=DMARC1; p=quarantine; adkim=r; aspf=r",
                 "DMARC: mail that fails SPF and DKIM alignment goes to spam (p=reject once all senders sign)");
+        if (!clients.mtaSts().isEmpty()) {
+            // RFC 8461: the policy's id changes with the policy (mta-sts.* settings), telling senders to fetch it again.
+            record(records, "_mta-sts." + name, "TXT", "v=STSv1; id=" + clients.mtaStsId(),
+                    "MTA-STS: senders find the policy at https://mta-sts." + d.ascii() + "/.well-known/mta-sts.txt");
+            record(records, "mta-sts." + name, "CNAME", host, "the MTA-STS policy host (HTTPS on port 443 with a certificate for this name)");
+            record(records, "_smtp._tls." + name, "TXT", "v=TLSRPTv1; rua=mailto:postmaster@" + d.ascii(),
+                    "TLS-RPT: other servers report their TLS sessions with this domain's MX (RFC 8460)");
+        }
         record(records, "autoconfig." + name, "CNAME", host, "Thunderbird and others find their settings here");
         record(records, "autodiscover." + name, "CNAME", host, "Outlook finds its settings here");
         srv(records, "_submissions._tcp." + name, 0, clients.submissions(), host, "sending, implicit TLS (RFC 8314)");

@@ -140,12 +140,17 @@ public final class Node implements AutoCloseable {
         // RFC 5804 has no implicit-TLS port: one listener, with STARTTLS.
         listen("managesieve", null, new org.postiljon.managesieve.ManageSieveServer(new org.postiljon.managesieve.ManageSieveServices(model.directory(),
                 model.sieveScripts(), tls, sasl.forScope(AppPasswords.Scope.SIEVE), throttle, plaintextOnLoopback)));
-        outbound = new OutboundSender(model.queue(), model.directory(), model.messages(), outboundOptions())
+        outbound = new OutboundSender(model.queue(), model.directory(), model.messages(), model.transportSecurity(), outboundOptions())
                 // Another node's claims run out after a lease lifetime: look that often, at most every 30 s.
                 .start(java.util.Collections.min(List.of(Duration.ofSeconds(30), model.leases().lifetime())));
         org.postiljon.mailbox.api.Deliveries deliveries = model.deliveries(hostname(), settings.get("smtp.postmaster").isEmpty() ? null
                 : org.postiljon.mailbox.api.EmailAddress.parse(settings.get("smtp.postmaster")));
         org.postiljon.mailauth.Dns dns = new org.postiljon.smtp.DnsResolver(settings.address("outbound.dns").orElse(null));
+        org.postiljon.smtp.TlsReports tlsReports = new org.postiljon.smtp.TlsReports(model.transportSecurity(), dns, model.signingKeys(),
+                model.directory(), model.messages(), model.queue(), outbound::wake, model.leases());
+        // RFC 8460 §4.1: a report per UTC day; looked for hourly, so a day's reports leave within the hour after it ends.
+        Periodic.schedule(jobs, "the TLS reports", Duration.ofMinutes(5), Duration.ofHours(1),
+                () -> tlsReporter().ifPresent(r -> tlsReports.sendDue(java.time.LocalDate.now(java.time.ZoneOffset.UTC), r)));
         SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl.forScope(AppPasswords.Scope.SMTP), throttle,
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
                 Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake, model.quotas(),
@@ -260,7 +265,36 @@ public final class Node implements AutoCloseable {
      */
     private org.postiljon.web.ClientSetup clientSetup() {
         return new org.postiljon.web.ClientSetup(hostname(), port("imaps"), port("imap"), port("pop3s"), port("pop3"),
-                port("submissions"), port("submission"));
+                port("submissions"), port("submission"), mtaStsPolicy());
+    }
+
+    /** The MTA-STS policy served for the local domains (RFC 8461 §3.2), "" when mta-sts.mode is off. */
+    private String mtaStsPolicy() {
+        String mode = settings.get("mta-sts.mode");
+        if (mode.equals("off")) return "";
+        org.postiljon.mailauth.MtaSts.Mode m = switch (mode) {
+            case "testing" -> org.postiljon.mailauth.MtaSts.Mode.TESTING;
+            case "enforce" -> org.postiljon.mailauth.MtaSts.Mode.ENFORCE;
+            case "none" -> org.postiljon.mailauth.MtaSts.Mode.NONE;
+            default -> throw new Settings.ConfigError("mta-sts.mode is off, none, testing or enforce, not " + mode);
+        };
+        List<String> mx = settings.get("mta-sts.mx").isBlank() ? List.of(hostname())
+                : java.util.Arrays.stream(settings.get("mta-sts.mx").split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+        return org.postiljon.mailauth.MtaSts.render(m, mx, Duration.ofDays(settings.number("mta-sts.max-age-days")));
+    }
+
+    /** Who the TLS reports come from now (tls-rpt.*); empty when none are to be sent. */
+    private Optional<org.postiljon.smtp.TlsReports.Reporter> tlsReporter() {
+        String from = settings.get("tls-rpt.from");
+        if (from.equals("off")) return Optional.empty();
+        if (from.isEmpty()) {
+            Optional<String> signing = model.directory().domains().stream().filter(d -> model.signingKeys().signing(d).isPresent())
+                    .map(org.postiljon.mailbox.api.DomainName::ascii).sorted().findFirst();
+            if (signing.isEmpty()) return Optional.empty();
+            from = "tls-reports@" + signing.get();
+        }
+        String organization = settings.get("tls-rpt.organization").isEmpty() ? hostname() : settings.get("tls-rpt.organization");
+        return Optional.of(new org.postiljon.smtp.TlsReports.Reporter(organization, from, "mailto:" + from));
     }
 
     private int port(String listener) {
@@ -276,8 +310,10 @@ public final class Node implements AutoCloseable {
      */
     OutboundSender.Returned returnToSender(long entryId) {
         if (outbound != null) return outbound.returnToSender(entryId);
-        try (OutboundSender once = new OutboundSender(model.queue(), model.directory(), model.messages(), outboundOptions())) {
+        try (OutboundSender once = new OutboundSender(model.queue(), model.directory(), model.messages(), model.transportSecurity(), outboundOptions())) {
             return once.returnToSender(entryId);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -298,7 +334,8 @@ public final class Node implements AutoCloseable {
                 settings.address("outbound.smarthost").orElse(null), user.isEmpty() ? null : user,
                 settings.get("outbound.smarthost-password"), Duration.ofHours(settings.number("outbound.lifetime-hours")),
                 d.retryBase(), d.retryMax(), (int) settings.number("outbound.connections-per-domain"), d.timeout(),
-                settings.number("outbound.delay-notice-hours") == 0 ? null : Duration.ofHours(settings.number("outbound.delay-notice-hours")));
+                settings.number("outbound.delay-notice-hours") == 0 ? null : Duration.ofHours(settings.number("outbound.delay-notice-hours")))
+                .withTransportSecurity(443, settings.get("outbound.tls-ca").isEmpty() ? null : Path.of(settings.get("outbound.tls-ca")));
     }
 
     /** The protocol's two listeners: {@code listen.<name>} (plain, with STARTTLS/STLS) and {@code listen.<name>s} (implicit TLS). */

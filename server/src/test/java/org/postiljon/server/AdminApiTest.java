@@ -172,6 +172,8 @@ class AdminApiTest {
             assertTrue(records.contains("{\"name\":\"example.org.\",\"type\":\"MX\",\"value\":\"10 mail.example.test.\""), records);
             assertTrue(records.contains("\"s1._domainkey.example.org.\",\"type\":\"TXT\",\"value\":\"v=DKIM1; k=ed25519; p="), records);
             assertTrue(records.contains("_dmarc.example.org.") && records.contains("_imap._tcp.example.org.") && records.contains("autoconfig.example.org."), records);
+            assertTrue(records.matches("(?s).*_mta-sts\\.example\\.org\\..*v=STSv1; id=[0-9a-f]{20}.*") && records.contains("_smtp._tls.example.org."),
+                    "MTA-STS and TLS-RPT records: " + records);
             assertTrue(dns.get("zone").asText().contains("example.org. IN MX 10 mail.example.test.\n"), dns.get("zone").asText());
             assertEquals(404, c.call("GET", "/domains/elsewhere.net/dns", null).status(), "only local domains");
             c.ok("DELETE", "/domains/example.org/dkim/s2", null);

@@ -116,6 +116,38 @@ class ClientSetupTest {
         }
     }
 
+    @Test
+    void theMtaStsPolicyIsServedOverHttpsAtTheMtaStsHostOfEachLocalDomain(@TempDir Path dir) throws Exception {
+        // A certificate for the policy host too, as an operator gets one (acme.domains); curl checks it against this CA file.
+        org.postiljon.net.Tls.generateSelfSigned(dir.resolve("cert"), "mail.example.test", java.util.List.of("mta-sts.example.test"));
+        try (WebNode n = new WebNode(dir.resolve("node"), Map.of("tls.certificate", dir.resolve("cert/cert.pem").toString(),
+                "tls.key", dir.resolve("cert/key.pem").toString(), "mta-sts.mode", "enforce", "mta-sts.mx", "mail.example.test, *.mx.example.test",
+                "mta-sts.max-age-days", "14"))) {
+            int port = n.node.webPorts().get(1);
+            java.util.function.Function<String, String[]> curl = host -> new String[] {"curl", "-sS", "--max-time", "10", "--cacert",
+                    dir.resolve("cert/cert.pem").toString(), "--resolve", host + ":" + port + ":127.0.0.1", "-w", "\n%{http_code} %{content_type}",
+                    "https://" + host + ":" + port + "/.well-known/mta-sts.txt"};
+            String served = run(curl.apply("mta-sts.example.test"));
+            assertTrue(served.endsWith("\n200 text/plain;charset=utf-8") || served.endsWith("\n200 text/plain; charset=utf-8"), served);
+            org.postiljon.mailauth.MtaSts.Policy p = org.postiljon.mailauth.MtaSts.parse(served.substring(0, served.lastIndexOf('\n')));
+            assertEquals(org.postiljon.mailauth.MtaSts.Mode.ENFORCE, p.mode());
+            assertEquals(java.util.List.of("mail.example.test", "*.mx.example.test"), p.mx());
+            assertEquals(java.time.Duration.ofDays(14), p.maxAge());
+            assertTrue(p.allows("mail.example.test") && p.allows("a.mx.example.test"));
+            // Another domain's policy host, or the policy on the plain host name: none here.
+            assertTrue(run(new String[] {"curl", "-sS", "-k", "--max-time", "10", "-H", "Host: mta-sts.elsewhere.test", "-o", "/dev/null", "-w", "%{http_code}",
+                    n.secureBase() + "/.well-known/mta-sts.txt"}).equals("404"));
+            assertEquals(404, get(n, "/.well-known/mta-sts.txt").statusCode());
+        }
+    }
+
+    private static String run(String[] command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        return out;
+    }
+
     static final String OUTLOOK_REQUEST = """
             <?xml version="1.0" encoding="utf-8"?>
             <Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">

@@ -37,9 +37,14 @@ final class DkimSigning {
 
     /** The DKIM-Signature field for {@code message}, a message this server writes itself from {@code domain} (a reply), or "" when none. */
     static String field(SmtpServices svc, String domain, java.util.function.Supplier<java.io.InputStream> message) {
+        return field(svc.signingKeys(), domain, message);
+    }
+
+    /** The DKIM-Signature field for {@code message} from {@code domain} with its signing key, or "" when it has none. */
+    static String field(SigningKeys keys, String domain, java.util.function.Supplier<java.io.InputStream> message) {
         Optional<SigningKeys.SigningKey> stored;
         try {
-            stored = svc.signingKeys().signing(DomainName.of(domain));
+            stored = keys.signing(DomainName.of(domain));
         } catch (RuntimeException x) { // not a domain name we could have a key for
             return "";
         }

@@ -8,22 +8,27 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.postiljon.mailauth.MtaSts;
+import org.postiljon.mailauth.TlsRpt;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.mailbox.api.OutboundQueue.State;
+import org.postiljon.mailbox.api.TransportSecurity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Works off the outbound queue: per message and destination domain, looks up the MX hosts (or
- * uses the smarthost), delivers over SMTP with opportunistic STARTTLS, and records each
+ * uses the smarthost), delivers over SMTP with STARTTLS (required with a valid certificate where
+ * the domain's MTA-STS policy enforces it, RFC 8461; opportunistic elsewhere), and records each
  * recipient's outcome in the store before going on: 2xx delivered, 5xx failed (bounced to the
  * sender), anything else retried with doubling delays until the lifetime is over (then bounced).
  * A crash between the remote 250 and the record can send a message twice, never lose it.
@@ -36,6 +41,9 @@ public final class OutboundSender implements AutoCloseable {
     private final OutboundOptions options;
     private final MxResolver resolver;
     private final Reports reports;
+    private final OutboundTls tls;
+    private final MtaStsPolicies policies;
+    private final TransportSecurity transport;
     private final Map<String, Semaphore> perDomain = new ConcurrentHashMap<>();
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final Semaphore wake = new Semaphore(0);
@@ -43,11 +51,16 @@ public final class OutboundSender implements AutoCloseable {
     private volatile boolean running = true;
     private Thread loop;
 
-    public OutboundSender(OutboundQueue queue, Directory directory, Messages messages, OutboundOptions options) {
+    /** @param transport where MTA-STS policies are kept and TLS sessions counted for reports */
+    public OutboundSender(OutboundQueue queue, Directory directory, Messages messages, TransportSecurity transport, OutboundOptions options)
+            throws IOException {
         this.queue = queue;
         this.options = options;
         this.resolver = new MxResolver(options.dns());
         this.reports = new Reports(directory, messages, queue, this::wake);
+        this.tls = OutboundTls.load(options.trustedCa());
+        this.transport = transport;
+        this.policies = new MtaStsPolicies(transport, new DnsResolver(options.dns()), resolver, tls, options.policyPort(), java.time.Clock.systemUTC());
     }
 
     /** Starts the loop: it looks for due messages every {@code poll}, and at once after {@link #wake}. */
@@ -201,8 +214,22 @@ public final class OutboundSender implements AutoCloseable {
                 case MxResolver.Route.Hosts h -> hosts = h.names();
             }
         }
+        // RFC 8461 §5: a policy applies to MX delivery only; a smarthost is the operator's own choice of route.
+        MtaStsPolicies.Found sts = options.smarthost() != null ? MtaStsPolicies.Found.NONE : policies.find(domain);
+        Optional<MtaSts.Policy> policy = sts.policy();
+        boolean enforce = policy.isPresent() && policy.get().mode() == MtaSts.Mode.ENFORCE;
+        if (sts.problem() != null) count(domain, policy, "", "", sts.problem());
         String lastError = "451 4.4.1 no host for " + domain + " could be reached";
         for (String host : hosts) {
+            // RFC 8461 §4.1: only MX hosts the policy names.
+            if (policy.isPresent() && !policy.get().allows(host)) {
+                count(domain, policy, host, "", new OutboundTls.Verdict(TlsRpt.Result.VALIDATION_FAILURE, host + " is not an mx of the policy"));
+                if (enforce) {
+                    lastError = "451 4.7.5 " + host + " is not named by the MTA-STS policy of " + domain;
+                    log.info("queued message {}: {} skipped: not named by the MTA-STS policy of {}", e.id(), host, domain);
+                    continue;
+                }
+            }
             for (InetSocketAddress address : addresses(host)) {
                 try (InputStream content = queue.open(e.id()); SmtpClient c = SmtpClient.connect(address, options.timeout())) {
                     SmtpClient.Reply greeting = c.read();
@@ -211,7 +238,20 @@ public final class OutboundSender implements AutoCloseable {
                         continue; // §3.8: a 421 greeting; try the next host
                     }
                     c.ehlo(options.hostname());
-                    c.startTls(options.hostname(), host);
+                    OutboundTls.Verdict verdict = c.startTls(options.hostname(), host, tls);
+                    if (policy.isPresent()) {
+                        // RFC 8461 §4.2: TLS with a certificate valid for the MX host, or (enforce) no delivery to it.
+                        OutboundTls.Verdict outcome = verdict != null ? verdict
+                                : new OutboundTls.Verdict(TlsRpt.Result.STARTTLS_NOT_SUPPORTED, host + " offered no STARTTLS");
+                        count(domain, policy, host, address.getAddress().getHostAddress(), outcome);
+                        if (enforce && !outcome.valid()) {
+                            lastError = "451 4.7.5 " + host + ": the MTA-STS policy of " + domain + " requires TLS with a valid certificate: "
+                                    + outcome.failure().token();
+                            log.info("queued message {}: {} refused under the MTA-STS policy of {}: {} ({})", e.id(), address, domain,
+                                    outcome.failure().token(), outcome.detail());
+                            continue;
+                        }
+                    }
                     if (options.smarthostUser() != null) {
                         SmtpClient.Reply auth = c.authPlain(options.smarthostUser(), options.smarthostPassword());
                         if (!auth.positive()) return finish(e, rcpts, auth.toString(), auth.permanent(), false, true);
@@ -220,10 +260,11 @@ public final class OutboundSender implements AutoCloseable {
                     List<SmtpClient.Reply> replies = c.send(e.sender(), e.dsn(), rcpts.stream().map(OutboundQueue.Recipient::target).toList(),
                             content, e.size());
                     List<Bounce.Line> notices = new ArrayList<>();
+                    String security = !c.isSecure() ? "" : verdict != null && verdict.valid() ? " (TLS, certificate valid)" : " (TLS)";
                     for (int i = 0; i < rcpts.size(); i++) {
                         OutboundQueue.Recipient r = rcpts.get(i);
                         SmtpClient.Reply reply = replies.get(i);
-                        log.info("queued message {} to {} via {}{}: {}", e.id(), r.address(), host, c.isSecure() ? " (TLS)" : "", reply);
+                        log.info("queued message {} to {} via {}{}: {}", e.id(), r.address(), host, security, reply);
                         // RFC 3461 §6.2.3.2: a server without DSN takes over silently; SUCCESS then gets "relayed" from here.
                         notices.addAll(finish(e, List.of(r), reply.toString(), reply.permanent(), reply.positive(), !dsn));
                     }
@@ -231,10 +272,24 @@ public final class OutboundSender implements AutoCloseable {
                 } catch (IOException ex) {
                     lastError = "451 4.4.1 " + host + ": " + ex.getMessage();
                     log.info("queued message {}: {} failed: {}", e.id(), address, ex.getMessage());
+                    if (policy.isPresent()) {
+                        count(domain, policy, host, address.getAddress().getHostAddress(),
+                                new OutboundTls.Verdict(TlsRpt.Result.VALIDATION_FAILURE, String.valueOf(ex.getMessage())));
+                    }
                 }
             }
         }
         return finish(e, rcpts, lastError, false, false, true);
+    }
+
+    /** Counts one session with {@code domain}'s MX hosts under its policy for the day's TLS-RPT report (RFC 8460 §4). */
+    private void count(String domain, Optional<MtaSts.Policy> policy, String host, String ip, OutboundTls.Verdict outcome) {
+        try {
+            transport.count(new TransportSecurity.Tally(java.time.LocalDate.now(java.time.ZoneOffset.UTC), domain, "sts", host, ip,
+                    outcome.valid() ? "" : outcome.failure().token(), policy.map(MtaSts.Policy::text).orElse(""), outcome.detail(), 1));
+        } catch (RuntimeException ex) {
+            log.warn("TLS session with {} not counted for the report: {}", domain, ex.getMessage());
+        }
     }
 
     /** Where to connect for a host: the smarthost as configured, an MX host through the same resolver as the MX lookup. */

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,13 +15,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.postiljon.mailbox.api.OutboundQueue;
 
-/** One outgoing SMTP connection (RFC 5321 as a client), with opportunistic STARTTLS (RFC 3207). */
+/** One outgoing SMTP connection (RFC 5321 as a client), with STARTTLS (RFC 3207). */
 final class SmtpClient implements AutoCloseable {
 
     /** A reply: the code and its text lines joined. */
@@ -71,6 +66,17 @@ final class SmtpClient implements AutoCloseable {
 
     boolean isSecure() {
         return secure;
+    }
+
+    /** The server's certificate chain, leaf first; empty before TLS. */
+    java.security.cert.X509Certificate[] peerCertificates() {
+        if (!(socket instanceof javax.net.ssl.SSLSocket tls)) return new java.security.cert.X509Certificate[0];
+        try {
+            return java.util.Arrays.stream(tls.getSession().getPeerCertificates()).filter(c -> c instanceof java.security.cert.X509Certificate)
+                    .map(c -> (java.security.cert.X509Certificate) c).toArray(java.security.cert.X509Certificate[]::new);
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return new java.security.cert.X509Certificate[0];
+        }
     }
 
     Reply read() throws IOException {
@@ -124,29 +130,21 @@ final class SmtpClient implements AutoCloseable {
     }
 
     /**
-     * STARTTLS when offered. Opportunistic (RFC 3207 §4): the certificate is not checked, since
-     * without MTA-STS or DANE nothing says which one to expect; it still keeps passive eyes out.
+     * STARTTLS when offered (RFC 3207), then EHLO again. The certificate is checked for
+     * {@code peerName} and the verdict returned; whether a bad one stops the delivery is the
+     * caller's to say (only a policy, MTA-STS or DANE, says which certificate to expect).
+     *
+     * @return the certificate check's verdict; null when TLS was not started
      */
-    boolean startTls(String hostname, String peerName) throws IOException {
-        if (!offers("STARTTLS")) return false;
+    OutboundTls.Verdict startTls(String hostname, String peerName, OutboundTls tls) throws IOException {
+        if (!offers("STARTTLS")) return null;
         Reply r = command("STARTTLS");
-        if (r.code() != 220) return false;
-        try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new X509TrustManager() {
-                public void checkClientTrusted(X509Certificate[] c, String a) { }
-                public void checkServerTrusted(X509Certificate[] c, String a) { }
-                public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
-            }}, null);
-            SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(socket, peerName, socket.getPort(), true);
-            tls.startHandshake();
-            use(tls);
-            secure = true;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException("TLS unavailable: " + e.getMessage(), e);
-        }
+        if (r.code() != 220) return null;
+        OutboundTls.Handshake h = tls.handshake(socket, peerName);
+        use(h.socket());
+        secure = true;
         ehlo(hostname);
-        return true;
+        return h.verdict();
     }
 
     /** AUTH PLAIN (RFC 4616) for a smarthost; only over TLS. */

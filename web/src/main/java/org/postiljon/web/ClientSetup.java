@@ -21,10 +21,26 @@ import org.xml.sax.SAXException;
  * STARTTLS ones, with the whole address as the user name; a service whose listener is off is left
  * out. Every value taken from a request is escaped where it is written.
  *
+ * <p>Besides: the MTA-STS policy other mail servers fetch from the domain's {@code mta-sts} host (RFC 8461 §3.3).
+ *
  * @param hostname    the name clients connect to (the node's {@code hostname})
  * @param imaps       port, or 0 when off; likewise the others
+ * @param mtaSts      the MTA-STS policy served for every local domain; empty when none is
  */
-public record ClientSetup(String hostname, int imaps, int imap, int pop3s, int pop3, int submissions, int submission) {
+public record ClientSetup(String hostname, int imaps, int imap, int pop3s, int pop3, int submissions, int submission, String mtaSts) {
+
+    /**
+     * The id of the served MTA-STS policy, for the domains' {@code _mta-sts} TXT records (RFC 8461
+     * §3.1): from the policy's hash, so it changes when the policy does and senders fetch it again.
+     */
+    public String mtaStsId() {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(mtaSts.getBytes(StandardCharsets.UTF_8))).substring(0, 20);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
 
     /** Largest autodiscover request read (they are a few hundred bytes). */
     static final int MAX_REQUEST = 16 * 1024;

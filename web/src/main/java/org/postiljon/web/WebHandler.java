@@ -159,6 +159,15 @@ final class WebHandler extends Handler.Abstract {
         boolean autoconfig = path.equals("/.well-known/autoconfig/mail/config-v1.1.xml") || path.equals("/mail/config-v1.1.xml");
         boolean autodiscover = path.equalsIgnoreCase("/autodiscover/autodiscover.xml");
         boolean apple = path.equals("/apple/mail.mobileconfig");
+        if (path.equals("/.well-known/mta-sts.txt")) {
+            // RFC 8461 §3.3: the policy, as text/plain, at the mta-sts host of a local domain.
+            String host = Optional.ofNullable(Request.getServerName(req)).orElse("").toLowerCase(java.util.Locale.ROOT);
+            String domain = host.startsWith("mta-sts.") ? host.substring(8) : "";
+            if (!method.equals("GET") && !method.equals("HEAD")) text(res, 405, "text/plain", "GET only\n");
+            else if (clients.mtaSts().isEmpty() || domain.isEmpty() || !local(domain)) text(res, 404, "text/plain", "no MTA-STS policy for this host here\n");
+            else text(res, 200, "text/plain; charset=utf-8", clients.mtaSts());
+            return true;
+        }
         if (!autoconfig && !autodiscover && !apple) return false; // every other request: no query string parsed here
         Fields q = Request.extractQueryParameters(req);
         if (autoconfig) {

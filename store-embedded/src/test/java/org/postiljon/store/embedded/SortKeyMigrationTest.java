@@ -65,6 +65,8 @@ class SortKeyMigrationTest {
             st.execute("DROP TABLE totp");
             st.execute("DROP TABLE spam_token");
             st.execute("DROP TABLE spam_trained");
+            st.execute("DROP TABLE mta_sts_policy");
+            st.execute("DROP TABLE tls_result");
         }
         try (EmbeddedStore s = EmbeddedStore.open(dir)) {
             MessageKeys k = s.metadata().read(tx -> tx.keys(ids[0], 1)).orElseThrow();

@@ -152,6 +152,12 @@ public interface ReadTx {
     /** Whether the account ever sent to {@code address} (lower case). */
     boolean sentTo(long accountId, String address);
 
+    /** The MTA-STS policy last fetched for a domain (lower case). */
+    Optional<org.postiljon.mailbox.api.TransportSecurity.CachedPolicy> mtaStsPolicy(String domain);
+
+    /** The TLS session counts of the days before {@code day} (days since 1970-01-01, UTC). */
+    List<org.postiljon.mailbox.api.TransportSecurity.Tally> tlsResultsBefore(long day);
+
     /** The account's automatic reply, when it ever set one. */
     java.util.Optional<org.postiljon.mailbox.api.Vacation> vacation(long accountId);
 

@@ -167,6 +167,15 @@ public interface WriteTx extends ReadTx {
      */
     void recordSent(long accountId, long day, Instant at, java.util.Collection<String> newAddresses);
 
+    /** Keeps a fetched MTA-STS policy, replacing the domain's earlier one. */
+    void putMtaStsPolicy(org.postiljon.mailbox.api.TransportSecurity.CachedPolicy policy);
+
+    /** Adds {@code tally.sessions()} to the count of its day, domain, host, address and result; its policy and detail replace the last. */
+    void countTlsResult(org.postiljon.mailbox.api.TransportSecurity.Tally tally);
+
+    /** Drops a domain's TLS session counts of one day. */
+    void forgetTlsResults(String policyDomain, long day);
+
     void putVacation(long accountId, org.postiljon.mailbox.api.Vacation vacation);
 
     /** Notes an automatic reply to {@code sender} (lower case) at {@code at}, replacing an earlier one. */

@@ -370,6 +370,33 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void mtaStsPoliciesAreReplacedAndTlsSessionsCountedPerDay() {
+        Instant t = Instant.ofEpochMilli(1_800_000_000_000L);
+        var first = new org.postiljon.mailbox.api.TransportSecurity.CachedPolicy("example.net", "a1", "version: STSv1\n", t, t.plusSeconds(60));
+        var second = new org.postiljon.mailbox.api.TransportSecurity.CachedPolicy("example.net", "b2", "version: STSv1\nmode: none\n", t.plusSeconds(5),
+                t.plusSeconds(600));
+        assertEquals(java.util.Optional.empty(), store.read(tx -> tx.mtaStsPolicy("example.net")));
+        store.write(tx -> { tx.putMtaStsPolicy(first); return null; });
+        store.write(tx -> { tx.putMtaStsPolicy(second); return null; });
+        assertEquals(java.util.Optional.of(second), store.read(tx -> tx.mtaStsPolicy("example.net")));
+
+        java.time.LocalDate day = java.time.LocalDate.of(2026, 12, 1);
+        var ok = new org.postiljon.mailbox.api.TransportSecurity.Tally(day, "example.net", "sts", "mx.example.net", "192.0.2.1", "", "p1", "", 1);
+        var bad = new org.postiljon.mailbox.api.TransportSecurity.Tally(day, "example.net", "sts", "mx.example.net", "192.0.2.1",
+                "certificate-expired", "p1", "first", 1);
+        store.write(tx -> { tx.countTlsResult(ok); tx.countTlsResult(ok); tx.countTlsResult(bad); return null; });
+        store.write(tx -> { tx.countTlsResult(new org.postiljon.mailbox.api.TransportSecurity.Tally(day, "example.net", "sts", "mx.example.net",
+                "192.0.2.1", "certificate-expired", "p2", "second", 2)); return null; });
+        store.write(tx -> { tx.countTlsResult(new org.postiljon.mailbox.api.TransportSecurity.Tally(day.plusDays(1), "example.net", "sts",
+                "mx.example.net", "192.0.2.1", "", "p2", "", 1)); return null; });
+        assertEquals(List.of(ok.withSessions(2), new org.postiljon.mailbox.api.TransportSecurity.Tally(day, "example.net", "sts", "mx.example.net",
+                "192.0.2.1", "certificate-expired", "p2", "second", 3)), store.read(tx -> tx.tlsResultsBefore(day.plusDays(1).toEpochDay())),
+                "counts add up; the last policy and detail are kept; the later day is not due");
+        store.write(tx -> { tx.forgetTlsResults("example.net", day.toEpochDay()); return null; });
+        assertEquals(1, store.read(tx -> tx.tlsResultsBefore(day.plusDays(2).toEpochDay())).size(), "only the later day is left");
+    }
+
+    @Test
     void keysAreReadWithOrWithoutTheCachedParse() {
         Mailbox m = mailbox("INBOX");
         append(m, Flags.NONE);

@@ -17,7 +17,7 @@ import org.postiljon.mailbox.api.QuotaUsage;
 import org.postiljon.mailbox.api.structure.MessageStructure;
 
 /** The queries, over one connection that is inside a transaction (read-only use is a {@code ReadTx}); quota, sharing, retention and index bookkeeping here, the rest in the classes it extends, one per section of the schema. */
-final class SqlTx extends SqlWebSessions {
+final class SqlTx extends SqlTransportSecurity {
 
     SqlTx(Connection c, Dialect dialect, Map<String, PreparedStatement> statements) {
         super(c, dialect, statements);

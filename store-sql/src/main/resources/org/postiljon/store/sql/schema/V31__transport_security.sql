@@ -1,0 +1,24 @@
+-- Outbound transport security (issue #19). The MTA-STS policies of other domains as last fetched
+-- (RFC 8461 §5.1: kept until max_age runs out, so a policy cannot be stripped by blocking its
+-- fetch), shared by every node that sends.
+CREATE TABLE mta_sts_policy (
+    domain     TEXT NOT NULL PRIMARY KEY, -- lower case
+    policy_id  TEXT NOT NULL,             -- the id of the _mta-sts TXT record it was fetched under
+    policy     TEXT NOT NULL,             -- the policy as served
+    fetched_at BIGINT NOT NULL,           -- epoch milliseconds
+    expires_at BIGINT NOT NULL            -- fetched_at + max_age
+);
+-- TLS sessions with other domains' MX hosts where a policy applied, counted per UTC day for the
+-- TLS-RPT reports (RFC 8460); a day's rows go once its reports are sent.
+CREATE TABLE tls_result (
+    day           BIGINT NOT NULL, -- days since 1970-01-01, UTC
+    policy_domain TEXT NOT NULL,   -- lower case
+    policy_type   TEXT NOT NULL,   -- sts | tlsa | no-policy-found
+    mx_host       TEXT NOT NULL,
+    receiving_ip  TEXT NOT NULL,   -- '' when no connection was made
+    result        TEXT NOT NULL,   -- '' for a successful session, else an RFC 8460 result type
+    policy        TEXT NOT NULL,   -- the policy in force at the last such session
+    detail        TEXT NOT NULL,   -- what went wrong, last seen
+    sessions      BIGINT NOT NULL,
+    PRIMARY KEY (day, policy_domain, policy_type, mx_host, receiving_ip, result)
+);
