@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.postiljon.mailauth.Dane;
 import org.postiljon.mailauth.MtaSts;
 import org.postiljon.mailauth.TlsRpt;
 import org.postiljon.mailbox.api.Directory;
@@ -44,6 +45,8 @@ public final class OutboundSender implements AutoCloseable {
     private final OutboundTls tls;
     private final MtaStsPolicies policies;
     private final TransportSecurity transport;
+    /** DNSSEC-validated lookups for DANE; null when DANE is off. */
+    private final SecureDns dane;
     private final Map<String, Semaphore> perDomain = new ConcurrentHashMap<>();
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final Semaphore wake = new Semaphore(0);
@@ -61,6 +64,7 @@ public final class OutboundSender implements AutoCloseable {
         this.tls = OutboundTls.load(options.trustedCa());
         this.transport = transport;
         this.policies = new MtaStsPolicies(transport, new DnsResolver(options.dns()), resolver, tls, options.policyPort(), java.time.Clock.systemUTC());
+        this.dane = options.dane() ? new SecureDns(options.dns(), options.dnssecAnchors()) : null;
     }
 
     /** Starts the loop: it looks for due messages every {@code poll}, and at once after {@link #wake}. */
@@ -214,16 +218,35 @@ public final class OutboundSender implements AutoCloseable {
                 case MxResolver.Route.Hosts h -> hosts = h.names();
             }
         }
+        // RFC 7672 §2.2.1: DANE applies to the MX hosts of a secure MX RRset; a bogus one is not used at all.
+        boolean daneDomain = false;
+        if (dane != null && options.smarthost() == null && dane.working()) {
+            SecureDns.Answer mx = dane.query(domain, org.xbill.DNS.Type.MX);
+            if (mx.security() == SecureDns.Security.BOGUS) {
+                count(domain, "tlsa", "", "", "", TlsRpt.Result.DNSSEC_INVALID, "MX records: " + mx.why());
+                return finish(e, rcpts, "451 4.7.5 the MX records of " + domain + " fail DNSSEC validation: " + mx.why(), false, false, true);
+            }
+            daneDomain = mx.security() == SecureDns.Security.SECURE;
+        }
         // RFC 8461 §5: a policy applies to MX delivery only; a smarthost is the operator's own choice of route.
         MtaStsPolicies.Found sts = options.smarthost() != null ? MtaStsPolicies.Found.NONE : policies.find(domain);
         Optional<MtaSts.Policy> policy = sts.policy();
+        String stsText = policy.map(MtaSts.Policy::text).orElse("");
         boolean enforce = policy.isPresent() && policy.get().mode() == MtaSts.Mode.ENFORCE;
-        if (sts.problem() != null) count(domain, policy, "", "", sts.problem());
+        if (sts.problem() != null) count(domain, "sts", stsText, "", "", sts.problem().failure(), sts.problem().detail());
         String lastError = "451 4.4.1 no host for " + domain + " could be reached";
         for (String host : hosts) {
-            // RFC 8461 §4.1: only MX hosts the policy names.
-            if (policy.isPresent() && !policy.get().allows(host)) {
-                count(domain, policy, host, "", new OutboundTls.Verdict(TlsRpt.Result.VALIDATION_FAILURE, host + " is not an mx of the policy"));
+            Tlsa tlsa = daneDomain ? tlsa(host) : Tlsa.NONE;
+            if (tlsa.bogus() != null) {
+                // RFC 7672 §2.2: a host whose TLSA records (or addresses) fail validation is not used.
+                count(domain, "tlsa", "", host, "", TlsRpt.Result.DNSSEC_INVALID, tlsa.bogus());
+                lastError = "451 4.7.5 " + host + ": its DNS records fail DNSSEC validation: " + tlsa.bogus();
+                continue;
+            }
+            boolean daneHost = !tlsa.records().isEmpty();
+            // RFC 8461 §4.1: only MX hosts the policy names (RFC 8461 §2: DANE, where it applies, decides instead).
+            if (!daneHost && policy.isPresent() && !policy.get().allows(host)) {
+                count(domain, "sts", stsText, host, "", TlsRpt.Result.VALIDATION_FAILURE, host + " is not an mx of the policy");
                 if (enforce) {
                     lastError = "451 4.7.5 " + host + " is not named by the MTA-STS policy of " + domain;
                     log.info("queued message {}: {} skipped: not named by the MTA-STS policy of {}", e.id(), host, domain);
@@ -231,6 +254,7 @@ public final class OutboundSender implements AutoCloseable {
                 }
             }
             for (InetSocketAddress address : addresses(host)) {
+                String ip = address.getAddress().getHostAddress();
                 try (InputStream content = queue.open(e.id()); SmtpClient c = SmtpClient.connect(address, options.timeout())) {
                     SmtpClient.Reply greeting = c.read();
                     if (greeting.code() != 220) {
@@ -239,11 +263,21 @@ public final class OutboundSender implements AutoCloseable {
                     }
                     c.ehlo(options.hostname());
                     OutboundTls.Verdict verdict = c.startTls(options.hostname(), host, tls);
-                    if (policy.isPresent()) {
+                    String authenticated = "";
+                    if (daneHost) {
+                        Dane.Outcome outcome = dane(tlsa, verdict, c, host, domain);
+                        count(domain, "tlsa", tlsa.text(), host, ip, outcome.failure(), outcome.detail());
+                        if (!outcome.matched()) {
+                            lastError = "451 4.7.5 " + host + ": its TLSA records require TLS with a matching certificate (DANE): " + outcome.failure().token();
+                            log.info("queued message {}: {} refused under DANE: {} ({})", e.id(), address, outcome.failure().token(), outcome.detail());
+                            continue;
+                        }
+                        authenticated = " (TLS, DANE: " + outcome.detail() + ")";
+                    } else if (policy.isPresent()) {
                         // RFC 8461 §4.2: TLS with a certificate valid for the MX host, or (enforce) no delivery to it.
                         OutboundTls.Verdict outcome = verdict != null ? verdict
                                 : new OutboundTls.Verdict(TlsRpt.Result.STARTTLS_NOT_SUPPORTED, host + " offered no STARTTLS");
-                        count(domain, policy, host, address.getAddress().getHostAddress(), outcome);
+                        count(domain, "sts", stsText, host, ip, outcome.failure(), outcome.detail());
                         if (enforce && !outcome.valid()) {
                             lastError = "451 4.7.5 " + host + ": the MTA-STS policy of " + domain + " requires TLS with a valid certificate: "
                                     + outcome.failure().token();
@@ -260,7 +294,8 @@ public final class OutboundSender implements AutoCloseable {
                     List<SmtpClient.Reply> replies = c.send(e.sender(), e.dsn(), rcpts.stream().map(OutboundQueue.Recipient::target).toList(),
                             content, e.size());
                     List<Bounce.Line> notices = new ArrayList<>();
-                    String security = !c.isSecure() ? "" : verdict != null && verdict.valid() ? " (TLS, certificate valid)" : " (TLS)";
+                    String security = !authenticated.isEmpty() ? authenticated
+                            : !c.isSecure() ? "" : verdict != null && verdict.valid() ? " (TLS, certificate valid)" : " (TLS)";
                     for (int i = 0; i < rcpts.size(); i++) {
                         OutboundQueue.Recipient r = rcpts.get(i);
                         SmtpClient.Reply reply = replies.get(i);
@@ -272,21 +307,60 @@ public final class OutboundSender implements AutoCloseable {
                 } catch (IOException ex) {
                     lastError = "451 4.4.1 " + host + ": " + ex.getMessage();
                     log.info("queued message {}: {} failed: {}", e.id(), address, ex.getMessage());
-                    if (policy.isPresent()) {
-                        count(domain, policy, host, address.getAddress().getHostAddress(),
-                                new OutboundTls.Verdict(TlsRpt.Result.VALIDATION_FAILURE, String.valueOf(ex.getMessage())));
-                    }
+                    if (daneHost) count(domain, "tlsa", tlsa.text(), host, ip, TlsRpt.Result.VALIDATION_FAILURE, String.valueOf(ex.getMessage()));
+                    else if (policy.isPresent()) count(domain, "sts", stsText, host, ip, TlsRpt.Result.VALIDATION_FAILURE, String.valueOf(ex.getMessage()));
                 }
             }
         }
         return finish(e, rcpts, lastError, false, false, true);
     }
 
-    /** Counts one session with {@code domain}'s MX hosts under its policy for the day's TLS-RPT report (RFC 8460 §4). */
-    private void count(String domain, Optional<MtaSts.Policy> policy, String host, String ip, OutboundTls.Verdict outcome) {
+    /**
+     * An MX host's TLSA records (RFC 7672 §2.2.2), when its address and TLSA records are secure.
+     *
+     * @param bogus why validation failed, or null
+     */
+    private record Tlsa(List<Dane.Tlsa> records, String bogus, String base) {
+        static final Tlsa NONE = new Tlsa(List.of(), null, "");
+
+        /** The records as TLS-RPT's policy-string lists them. */
+        String text() {
+            StringBuilder b = new StringBuilder();
+            for (Dane.Tlsa t : records) b.append(base).append(" IN TLSA ").append(t).append('\n');
+            return b.toString();
+        }
+    }
+
+    private Tlsa tlsa(String host) {
+        SecureDns.Answer a = dane.query(host, org.xbill.DNS.Type.A);
+        if (a.records().isEmpty() && a.security() != SecureDns.Security.BOGUS) a = dane.query(host, org.xbill.DNS.Type.AAAA);
+        if (a.security() == SecureDns.Security.BOGUS) return new Tlsa(List.of(), "addresses of " + host + ": " + a.why(), "");
+        if (a.security() != SecureDns.Security.SECURE) return Tlsa.NONE; // §2.2.2: an insecure host name has no TLSA records to trust
+        String base = "_" + options.port() + "._tcp." + host; // RFC 7672 §2.2.3 (the port is 25 but in tests)
+        SecureDns.Answer t = dane.query(base, org.xbill.DNS.Type.TLSA);
+        if (t.security() == SecureDns.Security.BOGUS) return new Tlsa(List.of(), "TLSA records of " + host + ": " + t.why(), "");
+        if (t.security() != SecureDns.Security.SECURE) return Tlsa.NONE;
+        List<Dane.Tlsa> records = new ArrayList<>();
+        for (org.xbill.DNS.Record r : t.records()) {
+            if (r instanceof org.xbill.DNS.TLSARecord x) {
+                records.add(new Dane.Tlsa(x.getCertificateUsage(), x.getSelector(), x.getMatchingType(), x.getCertificateAssociationData()));
+            }
+        }
+        return new Tlsa(records, null, base + ".");
+    }
+
+    /** RFC 7672 §2.2: TLS is required; a usable record must match; with none usable (§3.1.3), TLS alone will do. */
+    private static Dane.Outcome dane(Tlsa tlsa, OutboundTls.Verdict verdict, SmtpClient c, String host, String domain) {
+        if (verdict == null) return new Dane.Outcome(TlsRpt.Result.STARTTLS_NOT_SUPPORTED, host + " offered no STARTTLS");
+        if (tlsa.records().stream().noneMatch(Dane.Tlsa::usable)) return new Dane.Outcome(null, "no usable TLSA record: TLS unauthenticated");
+        return Dane.check(tlsa.records(), c.peerCertificates(), List.of(host, domain));
+    }
+
+    /** Counts one session with {@code domain}'s MX hosts under a policy for the day's TLS-RPT report (RFC 8460 §4). */
+    private void count(String domain, String type, String policyText, String host, String ip, TlsRpt.Result failure, String detail) {
         try {
-            transport.count(new TransportSecurity.Tally(java.time.LocalDate.now(java.time.ZoneOffset.UTC), domain, "sts", host, ip,
-                    outcome.valid() ? "" : outcome.failure().token(), policy.map(MtaSts.Policy::text).orElse(""), outcome.detail(), 1));
+            transport.count(new TransportSecurity.Tally(java.time.LocalDate.now(java.time.ZoneOffset.UTC), domain, type, host, ip,
+                    failure == null ? "" : failure.token(), policyText, failure == null ? "" : detail, 1));
         } catch (RuntimeException ex) {
             log.warn("TLS session with {} not counted for the report: {}", domain, ex.getMessage());
         }

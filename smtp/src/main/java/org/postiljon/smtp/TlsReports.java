@@ -120,15 +120,17 @@ public final class TlsReports {
             TransportSecurity.Tally one = same.getFirst();
             ObjectNode p = policies.addObject();
             ObjectNode policy = p.putObject("policy");
-            policy.put("policy-type", one.policy().isEmpty() ? "no-policy-found" : one.policyType());
+            boolean none = one.policy().isEmpty() && one.policyType().equals("sts"); // an announced policy that could not be had
+            policy.put("policy-type", none ? "no-policy-found" : one.policyType());
             if (!one.policy().isEmpty()) {
                 ArrayNode lines = policy.putArray("policy-string");
-                ArrayNode mx = policy.putArray("mx-host");
-                for (String line : one.policy().split("\r?\n")) {
-                    if (line.isBlank()) continue;
-                    lines.add(line.strip());
-                    if (line.startsWith("mx:")) mx.add(line.substring(3).strip());
-                }
+                for (String line : one.policy().split("\r?\n")) if (!line.isBlank()) lines.add(line.strip());
+            }
+            ArrayNode mx = policy.putArray("mx-host");
+            if (one.policyType().equals("sts")) {
+                for (String line : one.policy().split("\r?\n")) if (line.startsWith("mx:")) mx.add(line.substring(3).strip());
+            } else {
+                same.stream().map(TransportSecurity.Tally::mxHost).filter(h -> !h.isEmpty()).distinct().forEach(mx::add);
             }
             policy.put("policy-domain", domain);
             long ok = same.stream().filter(TransportSecurity.Tally::successful).mapToLong(TransportSecurity.Tally::sessions).sum();
