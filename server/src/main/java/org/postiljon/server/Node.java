@@ -330,12 +330,14 @@ public final class Node implements AutoCloseable {
     private OutboundOptions outboundOptions() {
         OutboundOptions d = OutboundOptions.defaults(hostname());
         String user = settings.get("outbound.smarthost-user");
-        return new OutboundOptions(hostname(), settings.address("outbound.dns").orElse(null), d.port(),
+        OutboundOptions o = new OutboundOptions(hostname(), settings.address("outbound.dns").orElse(null), d.port(),
                 settings.address("outbound.smarthost").orElse(null), user.isEmpty() ? null : user,
                 settings.get("outbound.smarthost-password"), Duration.ofHours(settings.number("outbound.lifetime-hours")),
                 d.retryBase(), d.retryMax(), (int) settings.number("outbound.connections-per-domain"), d.timeout(),
                 settings.number("outbound.delay-notice-hours") == 0 ? null : Duration.ofHours(settings.number("outbound.delay-notice-hours")))
                 .withTransportSecurity(443, settings.get("outbound.tls-ca").isEmpty() ? null : Path.of(settings.get("outbound.tls-ca")));
+        return settings.flag("outbound.dane")
+                ? o.withDane(settings.get("outbound.dnssec-anchors").isEmpty() ? null : Path.of(settings.get("outbound.dnssec-anchors"))) : o;
     }
 
     /** The protocol's two listeners: {@code listen.<name>} (plain, with STARTTLS/STLS) and {@code listen.<name>s} (implicit TLS). */
