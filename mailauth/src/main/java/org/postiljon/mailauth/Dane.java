@@ -81,7 +81,7 @@ public final class Dane {
         List<Tlsa> usable = records.stream().filter(Tlsa::usable).toList();
         if (usable.isEmpty()) return new Outcome(TlsRpt.Result.TLSA_INVALID, "no usable TLSA record");
         if (chain.length == 0) return new Outcome(TlsRpt.Result.TLSA_INVALID, "no certificate");
-        boolean anchorMatched = false;
+        TlsRpt.Result anchorProblem = null;
         for (Tlsa t : usable) {
             if (t.usage() == 3) {
                 if (matches(t, chain[0])) return new Outcome(null, "DANE-EE " + t);
@@ -90,11 +90,17 @@ public final class Dane {
             // DANE-TA: any certificate of the chain the server sent may be the anchor (RFC 7671 §5.2.2).
             for (int i = 0; i < chain.length; i++) {
                 if (!matches(t, chain[i])) continue;
-                anchorMatched = true;
-                if (verifies(chain, i) && named(chain[0], names)) return new Outcome(null, "DANE-TA " + t);
+                if (!verifies(chain, i)) {
+                    anchorProblem = TlsRpt.Result.CERTIFICATE_NOT_TRUSTED;
+                } else if (!named(chain[0], names)) {
+                    if (anchorProblem == null) anchorProblem = TlsRpt.Result.CERTIFICATE_HOST_MISMATCH;
+                } else {
+                    return new Outcome(null, "DANE-TA " + t);
+                }
             }
         }
-        if (anchorMatched) return new Outcome(TlsRpt.Result.CERTIFICATE_HOST_MISMATCH, "the chain from the TLSA trust anchor does not verify or name " + names);
+        if (anchorProblem == TlsRpt.Result.CERTIFICATE_NOT_TRUSTED) return new Outcome(anchorProblem, "the chain does not verify from the TLSA trust anchor");
+        if (anchorProblem != null) return new Outcome(anchorProblem, "the certificate names none of " + names);
         return new Outcome(TlsRpt.Result.TLSA_INVALID, "no TLSA record matches the certificate chain");
     }
 

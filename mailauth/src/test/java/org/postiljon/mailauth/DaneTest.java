@@ -104,7 +104,7 @@ class DaneTest {
         // A leaf the anchor did not sign, sent with the anchor: the chain does not verify.
         KeyPair rogue = keys();
         X509Certificate forged = certificate("CN=mx", keys(), "CN=Test CA", rogue, false, "mx.example.net", Duration.ofDays(1));
-        assertFalse(Dane.check(List.of(anchor), new X509Certificate[] {forged, CA}, List.of("mx.example.net")).matched());
+        assertEquals(TlsRpt.Result.CERTIFICATE_NOT_TRUSTED, Dane.check(List.of(anchor), new X509Certificate[] {forged, CA}, List.of("mx.example.net")).failure());
         // The domain itself as the reference identifier (RFC 7672 §3.2.2).
         X509Certificate domainCert = certificate("CN=mx", k, "CN=Test CA", CA_KEY, false, "example.net", Duration.ofDays(1));
         assertTrue(Dane.check(List.of(anchor), new X509Certificate[] {domainCert, CA}, List.of("mx.example.net", "example.net")).matched());
