@@ -39,6 +39,28 @@ public final class Dmarc {
         return worst;
     }
 
+    /**
+     * The aggregate report addresses ("rua", mailto: only) of the DMARC record among {@code txt} (the
+     * TXT records of {@code _dmarc.DOMAIN}); none unless there is exactly one record (§6.6.3).
+     */
+    public static List<String> reportAddresses(String domain, List<String> txt) {
+        List<Policy> found = new java.util.ArrayList<>();
+        for (String t : txt) Policy.parse(domain, t).ifPresent(found::add);
+        return found.size() == 1 ? found.getFirst().rua() : List.of();
+    }
+
+    /**
+     * RFC 7489 §7.1: a report address outside the policy domain takes reports only if its domain
+     * says so, with a DMARC record at {@code POLICYDOMAIN._report._dmarc.RUADOMAIN}.
+     */
+    public static boolean acceptsReports(String policyDomain, String address, KeyLookup dns) throws KeyLookup.TemporaryFailure {
+        String ruaDomain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        String policy = policyDomain.toLowerCase(Locale.ROOT);
+        if (ruaDomain.equals(policy) || ruaDomain.endsWith("." + policy)) return true;
+        for (String t : dns.txt(policy + "._report._dmarc." + ruaDomain)) if (t.startsWith("v=DMARC1")) return true;
+        return false;
+    }
+
     private static int rank(DmarcResult r) {
         return r.disposition().ordinal() * 10 + switch (r.status()) {
             case PASS -> 0;
@@ -60,19 +82,26 @@ public final class Dmarc {
             return new DmarcResult(DmarcResult.Status.PERMERROR, domain, null, DmarcResult.Disposition.NONE, e.getMessage());
         }
         String requested = policy.at().equals(domain) ? policy.p() : policy.sp(); // RFC 7489 §6.6.3: sp= for subdomains
+        DmarcResult.Published published = new DmarcResult.Published(policy.at(), policy.p(), policy.sp(), policy.strictDkim(), policy.strictSpf(),
+                policy.testing() ? 0 : 100, policy.rua());
+        boolean dkimAligned = false;
+        boolean spfAligned;
         try {
             for (DkimResult r : dkim) {
                 // RFC 7489 §3.1.1: a passing signature whose d= matches the From domain (exactly when adkim=s).
                 if (r.status() == DkimResult.Status.PASS && r.domain() != null && aligned(r.domain(), domain, policy.strictDkim(), walk)) {
-                    return new DmarcResult(DmarcResult.Status.PASS, domain, requested, DmarcResult.Disposition.NONE, null);
+                    dkimAligned = true;
+                    break;
                 }
             }
             // §3.1.2: an SPF pass for the envelope sender's domain (the HELO's for the null sender).
-            if (spf != null && spf.status() == SpfResult.Status.PASS && aligned(spf.domain(), domain, policy.strictSpf(), walk)) {
-                return new DmarcResult(DmarcResult.Status.PASS, domain, requested, DmarcResult.Disposition.NONE, null);
-            }
+            spfAligned = spf != null && spf.status() == SpfResult.Status.PASS && aligned(spf.domain(), domain, policy.strictSpf(), walk);
         } catch (KeyLookup.TemporaryFailure e) {
-            return new DmarcResult(DmarcResult.Status.TEMPERROR, domain, requested, DmarcResult.Disposition.NONE, e.getMessage());
+            return new DmarcResult(DmarcResult.Status.TEMPERROR, domain, requested, DmarcResult.Disposition.NONE, e.getMessage(), published,
+                    dkimAligned, false);
+        }
+        if (dkimAligned || spfAligned) {
+            return new DmarcResult(DmarcResult.Status.PASS, domain, requested, DmarcResult.Disposition.NONE, null, published, dkimAligned, spfAligned);
         }
         DmarcResult.Disposition d = switch (requested) {
             case "reject" -> DmarcResult.Disposition.REJECT;
@@ -81,7 +110,7 @@ public final class Dmarc {
         };
         // DMARCbis t=y (and RFC 7489's pct=0, which it replaces): the owner is testing; apply one step less.
         if (policy.testing() && d != DmarcResult.Disposition.NONE) d = DmarcResult.Disposition.values()[d.ordinal() - 1];
-        return new DmarcResult(DmarcResult.Status.FAIL, domain, requested, d, "neither SPF nor DKIM passed for an aligned domain");
+        return new DmarcResult(DmarcResult.Status.FAIL, domain, requested, d, "neither SPF nor DKIM passed for an aligned domain", published, false, false);
     }
 
     /** RFC 7489 §3.1: strict is the same name; relaxed, the same organizational domain. */
@@ -96,7 +125,7 @@ public final class Dmarc {
     }
 
     /** A domain's DMARC record (RFC 7489 §6.3) as far as the check needs it; {@code at} is where it was found. */
-    record Policy(String at, String p, String sp, boolean strictDkim, boolean strictSpf, boolean testing, String psd) {
+    record Policy(String at, String p, String sp, boolean strictDkim, boolean strictSpf, boolean testing, String psd, List<String> rua) {
 
         /** The record in {@code text}, or empty when it is not a DMARC record (§6.6.3: those are discarded). */
         static Optional<Policy> parse(String at, String text) {
@@ -113,7 +142,21 @@ public final class Dmarc {
             String sp = policyWord(t.get("sp"));
             boolean testing = "y".equalsIgnoreCase(t.get("t")) || "0".equals(t.get("pct"));
             return Optional.of(new Policy(at, p, sp == null ? p : sp, "s".equalsIgnoreCase(t.get("adkim")), "s".equalsIgnoreCase(t.get("aspf")),
-                    testing, t.getOrDefault("psd", "u").toLowerCase(Locale.ROOT)));
+                    testing, t.getOrDefault("psd", "u").toLowerCase(Locale.ROOT), rua(t.get("rua"))));
+        }
+
+        /** RFC 7489 §6.4: "rua" is a comma-separated list of URIs, each maybe with "!size"; only mailto: ones are kept. */
+        static List<String> rua(String value) {
+            if (value == null) return List.of();
+            List<String> out = new java.util.ArrayList<>();
+            for (String u : value.split(",")) {
+                String uri = u.strip();
+                int bang = uri.lastIndexOf('!');
+                if (bang > 7) uri = uri.substring(0, bang);
+                if (uri.regionMatches(true, 0, "mailto:", 0, 7) && uri.indexOf('@') > 7) out.add(uri.substring(7));
+                if (out.size() == 5) break; // bounded: a record naming more gets its first five
+            }
+            return out;
         }
 
         private static String policyWord(String v) {

@@ -54,6 +54,21 @@ class DmarcTest {
     }
 
     @Test
+    void theResultCarriesThePublishedRecordAndBothAlignmentsForTheReports() {
+        SpfTest.Zone z = zone("example.org", "v=DMARC1; p=quarantine; sp=reject; aspf=s; pct=0; "
+                + "rua=mailto:agg@example.org!10m, https://r.example/x, mailto:other@reports.example");
+        DmarcResult r = check(z, "mail.example.org", spfPass("mail.example.org"), dkimPass("example.org"));
+        assertEquals(DmarcResult.Status.PASS, r.status());
+        assertTrue(r.dkimAligned() && r.spfAligned(), "both checked, though one is enough");
+        DmarcResult.Published p = r.published();
+        assertEquals("example.org", p.domain(), "found at the organizational domain");
+        assertEquals("p=quarantine; sp=reject; adkim=r; aspf=s; pct=0", p.text());
+        assertEquals(List.of("agg@example.org", "other@reports.example"), p.rua(), "mailto: only, without the size limit");
+        DmarcResult none = check(z, "example.net", NO_SPF, List.of());
+        assertEquals(null, none.published(), "no record, nothing to report");
+    }
+
+    @Test
     void strictAlignmentWantsTheSameName() {
         SpfTest.Zone z = zone("example.org", "v=DMARC1; p=quarantine; adkim=s; aspf=s");
         assertEquals(DmarcResult.Status.PASS, check(z, "example.org", NO_SPF, dkimPass("EXAMPLE.org")).status());

@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.postiljon.mailbox.api.TransportSecurity;
 import org.postiljon.store.spi.MetadataStore;
 
-/** Policies and TLS session counts in the store (tables {@code mta_sts_policy}, {@code tls_result}). */
+/** Policies, TLS session and DMARC counts in the store (tables {@code mta_sts_policy}, {@code tls_result}, {@code dmarc_result}). */
 final class StoredTransportSecurity implements TransportSecurity {
 
     private final MetadataStore store;
@@ -49,6 +49,29 @@ final class StoredTransportSecurity implements TransportSecurity {
     public void forget(String policyDomain, LocalDate day) {
         store.write(tx -> {
             tx.forgetTlsResults(policyDomain.toLowerCase(Locale.ROOT), day.toEpochDay());
+            return null;
+        });
+    }
+
+    @Override
+    public void count(DmarcTally t) {
+        DmarcTally lower = new DmarcTally(t.day(), t.policyDomain().toLowerCase(Locale.ROOT), t.headerFrom().toLowerCase(Locale.ROOT), t.sourceIp(),
+                t.disposition(), t.dkimAligned(), t.spfAligned(), t.dkim(), t.spf(), t.policy(), t.messages());
+        store.writeRelaxed(tx -> { // a count lost in a crash only makes a report a message short
+            tx.countDmarcResult(lower);
+            return null;
+        });
+    }
+
+    @Override
+    public List<DmarcTally> dmarcBefore(LocalDate day) {
+        return store.read(tx -> tx.dmarcResultsBefore(day.toEpochDay()));
+    }
+
+    @Override
+    public void forgetDmarc(String policyDomain, LocalDate day) {
+        store.write(tx -> {
+            tx.forgetDmarcResults(policyDomain.toLowerCase(Locale.ROOT), day.toEpochDay());
             return null;
         });
     }

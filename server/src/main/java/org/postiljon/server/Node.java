@@ -148,14 +148,19 @@ public final class Node implements AutoCloseable {
         org.postiljon.mailauth.Dns dns = new org.postiljon.smtp.DnsResolver(settings.address("outbound.dns").orElse(null));
         org.postiljon.smtp.TlsReports tlsReports = new org.postiljon.smtp.TlsReports(model.transportSecurity(), dns, model.signingKeys(),
                 model.directory(), model.messages(), model.queue(), outbound::wake, model.leases());
+        org.postiljon.smtp.DmarcReports dmarcReports = new org.postiljon.smtp.DmarcReports(model.transportSecurity(), dns, model.signingKeys(),
+                model.directory(), model.messages(), model.queue(), outbound::wake, model.leases());
+        // RFC 7489 §7.2: a report per UTC day (its default ri=86400), the same way.
+        Periodic.schedule(jobs, "the DMARC reports", Duration.ofMinutes(6), Duration.ofHours(1),
+                () -> reporter("dmarc").ifPresent(r -> dmarcReports.sendDue(java.time.LocalDate.now(java.time.ZoneOffset.UTC), r)));
         // RFC 8460 §4.1: a report per UTC day; looked for hourly, so a day's reports leave within the hour after it ends.
         Periodic.schedule(jobs, "the TLS reports", Duration.ofMinutes(5), Duration.ofHours(1),
-                () -> tlsReporter().ifPresent(r -> tlsReports.sendDue(java.time.LocalDate.now(java.time.ZoneOffset.UTC), r)));
+                () -> reporter("tls").ifPresent(r -> tlsReports.sendDue(java.time.LocalDate.now(java.time.ZoneOffset.UTC), r)));
         SmtpServices smtp = new SmtpServices(hostname(), model.directory(), model.mailboxes(), model.messages(), tls, sasl.forScope(AppPasswords.Scope.SMTP), throttle,
                 SmtpLimits.DEFAULT.withMaxMessageBytes(settings.number("limits.max-message-bytes")),
                 Path.of(settings.get("data.dir")).resolve("spool"), plaintextOnLoopback, model.queue(), outbound::wake, model.quotas(),
                 deliveries, dns, model.signingKeys(), model.sendingLimits(), new org.postiljon.mailauth.Srs(srsSecret()), model.vacations(),
-                model.sieveScripts(), new org.postiljon.smtp.SpamFilter(model.directory(), model.spam(), dns, spamOptions()));
+                model.sieveScripts(), new org.postiljon.smtp.SpamFilter(model.directory(), model.spam(), dns, spamOptions()), model.transportSecurity());
         listen("smtp", null, new SmtpServer(smtp, Mode.MX));
         listen("submission", new SmtpServer(smtp, Mode.SUBMISSION));
         // LMTP's clients are the front MTA's delivery agents, many connections from one address: a limit of their own.
@@ -283,18 +288,18 @@ public final class Node implements AutoCloseable {
         return org.postiljon.mailauth.MtaSts.render(m, mx, Duration.ofDays(settings.number("mta-sts.max-age-days")));
     }
 
-    /** Who the TLS reports come from now (tls-rpt.*); empty when none are to be sent. */
-    private Optional<org.postiljon.smtp.TlsReports.Reporter> tlsReporter() {
-        String from = settings.get("tls-rpt.from");
-        if (from.equals("off")) return Optional.empty();
+    /** Who the aggregate reports of {@code kind} (dmarc, tls) come from now (reports.*); empty when none are to be sent. */
+    private Optional<org.postiljon.smtp.ReportMail.Reporter> reporter(String kind) {
+        if (java.util.Arrays.stream(settings.get("reports.send").split(",")).map(String::strip).noneMatch(kind::equals)) return Optional.empty();
+        String from = settings.get("reports.from");
         if (from.isEmpty()) {
             Optional<String> signing = model.directory().domains().stream().filter(d -> model.signingKeys().signing(d).isPresent())
                     .map(org.postiljon.mailbox.api.DomainName::ascii).sorted().findFirst();
             if (signing.isEmpty()) return Optional.empty();
-            from = "tls-reports@" + signing.get();
+            from = "reports@" + signing.get();
         }
-        String organization = settings.get("tls-rpt.organization").isEmpty() ? hostname() : settings.get("tls-rpt.organization");
-        return Optional.of(new org.postiljon.smtp.TlsReports.Reporter(organization, from, "mailto:" + from));
+        String organization = settings.get("reports.organization").isEmpty() ? hostname() : settings.get("reports.organization");
+        return Optional.of(new org.postiljon.smtp.ReportMail.Reporter(organization, from, from));
     }
 
     private int port(String listener) {

@@ -36,7 +36,7 @@ final class StoreMigration {
     /** The tables, parents before children (foreign keys). A table not listed here and not skipped stops the migration. */
     static final List<String> TABLES = List.of("domain", "dkim_key", "account", "domain_setting", "account_setting", "sent_day", "sent_recipient", "vacation", "vacation_reply", "sieve_script", "app_password", "totp", "spam_token", "spam_trained", "alias", "team_member",
             "mailbox", "subscription", "acl", "annotation", "message_parse", "message", "change_log", "blob_orphan", "outbound", "outbound_rcpt",
-            "mta_sts_policy", "tls_result");
+            "mta_sts_policy", "tls_result", "dmarc_result");
     /**
      * Not copied: the target keeps its own schema history, search index state (its index starts
      * empty) and leases; webmail users sign in again after the move.

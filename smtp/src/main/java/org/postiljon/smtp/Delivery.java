@@ -301,6 +301,7 @@ final class Delivery {
                     AuthenticationResults.Verdict v = AuthenticationResults.check(s, spool);
                     auth = v;
                     DmarcResult d = v.dmarc();
+                    countForReports(s, v);
                     // RFC 7489 §6.6.3/§10: the From domain's owner asks that mail failing DMARC be refused or filed as spam.
                     if (d.disposition() == DmarcResult.Disposition.REJECT) {
                         log.info("refused by the DMARC policy of {} (from {} [{}])", d.domain(), s.helo, s.remoteIp());
@@ -389,5 +390,27 @@ final class Delivery {
         if (!any) return;
         log.info("refused as spam (score {}) from {} [{}]", String.format(java.util.Locale.ROOT, "%.1f", spam.verdict.score()), s.helo, s.remoteIp());
         throw new SmtpError(550, "5.7.1", "message refused as spam (score " + String.format(java.util.Locale.ROOT, "%.1f", spam.verdict.score()) + ")");
+    }
+
+    /** Counts the message for the DMARC aggregate report of its From domain's record (RFC 7489 §7.2), when it has one. */
+    private static void countForReports(Session s, AuthenticationResults.Verdict v) {
+        DmarcResult d = v.dmarc();
+        if (d.published() == null) return;
+        StringBuilder dkim = new StringBuilder();
+        for (org.postiljon.mailauth.DkimResult r : v.dkim()) {
+            if (r.domain() == null) continue;
+            if (!dkim.isEmpty()) dkim.append(';');
+            dkim.append(r.domain()).append(' ').append(r.selector() == null ? "-" : r.selector()).append(' ').append(r.status().word());
+        }
+        org.postiljon.mailauth.SpfResult spf = v.spf();
+        String spfText = spf == null || spf.domain() == null || spf.domain().isEmpty() ? ""
+                : spf.domain() + " " + ("helo".equals(spf.identity()) ? "helo" : "mfrom") + " " + spf.status().word();
+        try {
+            s.services.reports().count(new org.postiljon.mailbox.api.TransportSecurity.DmarcTally(java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+                    d.published().domain(), d.domain(), s.remoteIp(), d.disposition().name().toLowerCase(java.util.Locale.ROOT), d.dkimAligned(),
+                    d.spfAligned(), dkim.toString(), spfText, d.published().text(), 1));
+        } catch (RuntimeException e) {
+            log.warn("message not counted for the DMARC report of {}: {}", d.published().domain(), e.getMessage());
+        }
     }
 }

@@ -38,10 +38,10 @@ public record SmtpServices(String hostname, Directory directory, Mailboxes mailb
                            AuthThrottle throttle, SmtpLimits limits, Path spool, boolean plaintextOnLoopback,
                            OutboundQueue queue, Runnable queued, Quotas quotas,
                            Deliveries deliveries, Dns dns, SigningKeys signingKeys, SendingLimits sendingLimits, Srs srs, Vacations vacations,
-                           SieveScripts sieveScripts, SpamFilter spam) {
+                           SieveScripts sieveScripts, SpamFilter spam, org.postiljon.mailbox.api.TransportSecurity reports) {
 
     /** The same without TLS: for a unix-domain socket, where STARTTLS is neither possible nor needed. */
     public SmtpServices withoutTls() {
-        return new SmtpServices(hostname, directory, mailboxes, messages, null, sasl, throttle, limits, spool, plaintextOnLoopback, queue, queued, quotas, deliveries, dns, signingKeys, sendingLimits, srs, vacations, sieveScripts, spam);
+        return new SmtpServices(hostname, directory, mailboxes, messages, null, sasl, throttle, limits, spool, plaintextOnLoopback, queue, queued, quotas, deliveries, dns, signingKeys, sendingLimits, srs, vacations, sieveScripts, spam, reports);
     }
 }

@@ -3,23 +3,15 @@ package org.postiljon.smtp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.zip.GZIPOutputStream;
 import org.postiljon.mailauth.Dns;
 import org.postiljon.mailauth.TlsRpt;
 import org.postiljon.mailbox.api.Directory;
@@ -42,7 +34,6 @@ public final class TlsReports {
 
     private static final Logger log = LoggerFactory.getLogger(TlsReports.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
     /** Counts of a day whose report could not be sent (no DNS answer) are kept this long. */
     private static final int KEEP_DAYS = 7;
 
@@ -51,15 +42,6 @@ public final class TlsReports {
     private final SigningKeys keys;
     private final Reports mail;
     private final Leases leases;
-
-    /**
-     * Who the reports come from (RFC 8460 §5.3).
-     *
-     * @param organization the "organization-name" of the reports
-     * @param from         the From address; the reports are DKIM-signed with its domain's key
-     * @param contact      the "contact-info" of the reports
-     */
-    public record Reporter(String organization, String from, String contact) { }
 
     public TlsReports(TransportSecurity counts, Dns dns, SigningKeys keys, Directory directory, Messages messages, OutboundQueue queue,
                       Runnable queued, Leases leases) {
@@ -71,7 +53,7 @@ public final class TlsReports {
     }
 
     /** Sends the reports of the days before {@code today} as {@code reporter}; returns how many went. */
-    public int sendDue(LocalDate today, Reporter reporter) {
+    public int sendDue(LocalDate today, ReportMail.Reporter reporter) {
         Optional<Leases.Lease> lease = leases.take("tls-reports");
         if (lease.isEmpty()) return 0; // another node sends them
         try (Leases.Lease held = lease.get()) {
@@ -105,7 +87,7 @@ public final class TlsReports {
     }
 
     /** The report's JSON (RFC 8460 §4.4). */
-    static String json(Reporter reporter, String domain, LocalDate day, List<TransportSecurity.Tally> tallies, String reportId) {
+    static String json(ReportMail.Reporter reporter, String domain, LocalDate day, List<TransportSecurity.Tally> tallies, String reportId) {
         ObjectNode root = JSON.createObjectNode();
         root.put("organization-name", reporter.organization());
         ObjectNode range = root.putObject("date-range");
@@ -152,54 +134,16 @@ public final class TlsReports {
         return root.toString();
     }
 
-    /** The report mail (RFC 8460 §5.3), signed. */
-    byte[] message(Reporter reporter, String domain, LocalDate day, List<TransportSecurity.Tally> tallies, String to) {
-        String from = reporter.from();
-        String submitter = from.substring(from.indexOf('@') + 1);
-        String reportId = day + "." + UUID.randomUUID() + "@" + submitter;
+    /** The report mail (RFC 8460 §5.3: its Subject and the two header fields naming the domain and the submitter), signed. */
+    byte[] message(ReportMail.Reporter reporter, String domain, LocalDate day, List<TransportSecurity.Tally> tallies, String to) {
+        String submitter = reporter.submitter();
+        String reportId = ReportMail.newReportId(submitter, day);
         long start = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         long end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond() - 1;
-        byte[] gz;
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (GZIPOutputStream z = new GZIPOutputStream(bytes)) {
-                z.write(json(reporter, domain, day, tallies, reportId).getBytes(StandardCharsets.UTF_8));
-            }
-            gz = bytes.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("gzip in memory failed", e);
-        }
-        String boundary = "=_tlsrpt_" + UUID.randomUUID();
-        StringBuilder b = new StringBuilder()
-                .append("From: ").append(reporter.organization().replaceAll("[\"\\\\\r\n]", "")).append(" TLS reports <").append(from).append(">\r\n")
-                .append("To: <").append(to).append(">\r\n")
-                // §5.3: this Subject, and the two header fields naming the domain and the submitter.
-                .append("Subject: Report Domain: ").append(domain).append(" Submitter: ").append(submitter).append(" Report-ID: <").append(reportId)
-                .append(">\r\n")
-                .append("TLS-Report-Domain: ").append(domain).append("\r\n")
-                .append("TLS-Report-Submitter: ").append(submitter).append("\r\n")
-                .append("Date: ").append(DATE.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n")
-                .append("Message-ID: <").append(reportId).append(">\r\n")
-                .append("Auto-Submitted: auto-generated\r\n")
-                .append("MIME-Version: 1.0\r\n")
-                .append("Content-Type: multipart/report; report-type=\"tlsrpt\"; boundary=\"").append(boundary).append("\"\r\n\r\n")
-                .append("--").append(boundary).append("\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
-                .append("This is an aggregate TLS report (RFC 8460) from ").append(submitter).append(" on the mail it sent to ").append(domain)
-                .append(" on ").append(day).append(" (UTC).\r\n\r\n")
-                .append("--").append(boundary).append("\r\nContent-Type: application/tlsrpt+gzip\r\n")
-                .append("Content-Disposition: attachment; filename=\"").append(submitter).append('!').append(domain).append('!').append(start).append('!')
-                .append(end).append('!').append(reportId.substring(0, reportId.indexOf('@'))).append(".json.gz\"\r\n")
-                .append("Content-Transfer-Encoding: base64\r\n\r\n")
-                .append(Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(gz)).append("\r\n")
-                .append("--").append(boundary).append("--\r\n");
-        byte[] unsigned = b.toString().getBytes(StandardCharsets.UTF_8);
-        // §5.3: reports are DKIM-signed by the submitter.
-        String signature = DkimSigning.field(keys, submitter, () -> new ByteArrayInputStream(unsigned));
-        if (signature.isEmpty()) log.warn("TLS report to {} goes unsigned: {} has no DKIM key (postiljon dkim add {})", to, submitter, submitter);
-        byte[] field = signature.getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[field.length + unsigned.length];
-        System.arraycopy(field, 0, out, 0, field.length);
-        System.arraycopy(unsigned, 0, out, field.length, unsigned.length);
-        return out;
+        return ReportMail.build(keys, reporter, new ReportMail.Report("TLS", domain, reportId, "multipart/report; report-type=\"tlsrpt\"",
+                "TLS-Report-Domain: " + domain + "\r\nTLS-Report-Submitter: " + submitter + "\r\n",
+                "This is an aggregate TLS report (RFC 8460) from " + submitter + " on the mail it sent to " + domain + " on " + day + " (UTC).",
+                "application/tlsrpt+gzip", submitter + "!" + domain + "!" + start + "!" + end + "!" + reportId.substring(0, reportId.indexOf('@')) + ".json.gz",
+                json(reporter, domain, day, tallies, reportId).getBytes(StandardCharsets.UTF_8)), to);
     }
 }

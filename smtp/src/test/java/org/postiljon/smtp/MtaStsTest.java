@@ -97,7 +97,7 @@ class MtaStsTest {
                     "testing.example", remote.account("erin@testing.example"), "wrongmx.example", remote.account("fay@wrongmx.example"),
                     "nofetch.example", remote.account("gus@nofetch.example"));
             Account reports = remote.account("tlsrpt@example.net");
-            TlsReports.Reporter reporter = new TlsReports.Reporter("Example Org", "tls-reports@example.org", "mailto:postmaster@example.org");
+            ReportMail.Reporter reporter = new ReportMail.Reporter("Example Org", "tls-reports@example.org", "mailto:postmaster@example.org");
             OutboundOptions options = new OutboundOptions("mx.example.org", dnsmasq.address, SmtpTestServer.port(remote.mx), null, null, null,
                     Duration.ofDays(5), Duration.ofMillis(300), Duration.ofSeconds(1), 4, Duration.ofSeconds(10), null)
                     .withTransportSecurity(https.getAddress().getPort(), trusted);

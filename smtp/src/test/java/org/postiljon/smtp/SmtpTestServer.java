@@ -57,7 +57,7 @@ final class SmtpTestServer implements AutoCloseable {
                 model.quotas(), model.deliveries("mx." + domain, null), dns == null ? org.postiljon.mailauth.Dns.NONE : new DnsResolver(dns),
                 model.signingKeys(), model.sendingLimits(), new org.postiljon.mailauth.Srs("test secret of this server".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                 model.vacations(), model.sieveScripts(), new SpamFilter(model.directory(), model.spam(), dns == null ? org.postiljon.mailauth.Dns.NONE : new DnsResolver(dns),
-                spam));
+                spam), model.transportSecurity());
         mx = node.listen("smtp", false, new SmtpServer(services, Mode.MX));
         submission = node.listen("submission", false, new SmtpServer(services, Mode.SUBMISSION));
         submissions = node.listen("submissions", true, new SmtpServer(services, Mode.SUBMISSION));

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What outbound delivery keeps about other domains' transport security, in the store so that every
- * sending node acts alike: the MTA-STS policies last fetched (RFC 8461 §5.1) and the outcomes of
- * the TLS sessions under a policy, counted per UTC day for the TLS-RPT reports (RFC 8460).
+ * What this server keeps about other domains' mail security, in the store so that every node acts
+ * alike: the MTA-STS policies last fetched (RFC 8461 §5.1), the outcomes of the TLS sessions under
+ * a policy, counted per UTC day for the TLS-RPT reports (RFC 8460), and the DMARC outcomes of
+ * arriving mail for the DMARC aggregate reports (RFC 7489 §7.2).
  */
 public interface TransportSecurity {
 
@@ -54,4 +55,25 @@ public interface TransportSecurity {
 
     /** Forgets a domain's counts for a day (its reports went). */
     void forget(String policyDomain, LocalDate day);
+
+    /**
+     * Arriving messages of one kind on one day, under one DMARC record (RFC 7489 §7.2, a report's "record").
+     *
+     * @param policyDomain where the DMARC record was found
+     * @param disposition  none, quarantine or reject: what was done
+     * @param dkim         the DKIM results, "domain selector result" joined by ';' ("" for none)
+     * @param spf          the SPF result, "domain scope result"
+     * @param policy       the record's p, sp, adkim, aspf and pct as "p=reject; sp=reject; adkim=r; aspf=r; pct=100"
+     */
+    record DmarcTally(LocalDate day, String policyDomain, String headerFrom, String sourceIp, String disposition, boolean dkimAligned,
+                      boolean spfAligned, String dkim, String spf, String policy, long messages) { }
+
+    /** Counts {@code tally.messages()} more messages of that kind. */
+    void count(DmarcTally tally);
+
+    /** The DMARC counts of the days before {@code day}. */
+    List<DmarcTally> dmarcBefore(LocalDate day);
+
+    /** Forgets a DMARC record domain's counts for a day. */
+    void forgetDmarc(String policyDomain, LocalDate day);
 }

@@ -67,6 +67,7 @@ class SortKeyMigrationTest {
             st.execute("DROP TABLE spam_trained");
             st.execute("DROP TABLE mta_sts_policy");
             st.execute("DROP TABLE tls_result");
+            st.execute("DROP TABLE dmarc_result");
         }
         try (EmbeddedStore s = EmbeddedStore.open(dir)) {
             MessageKeys k = s.metadata().read(tx -> tx.keys(ids[0], 1)).orElseThrow();

@@ -158,6 +158,9 @@ public interface ReadTx {
     /** The TLS session counts of the days before {@code day} (days since 1970-01-01, UTC). */
     List<org.postiljon.mailbox.api.TransportSecurity.Tally> tlsResultsBefore(long day);
 
+    /** The DMARC counts of the days before {@code day}. */
+    List<org.postiljon.mailbox.api.TransportSecurity.DmarcTally> dmarcResultsBefore(long day);
+
     /** The account's automatic reply, when it ever set one. */
     java.util.Optional<org.postiljon.mailbox.api.Vacation> vacation(long accountId);
 

@@ -176,6 +176,12 @@ public interface WriteTx extends ReadTx {
     /** Drops a domain's TLS session counts of one day. */
     void forgetTlsResults(String policyDomain, long day);
 
+    /** Adds {@code tally.messages()} to its kind's count of the day; its policy replaces the last. */
+    void countDmarcResult(org.postiljon.mailbox.api.TransportSecurity.DmarcTally tally);
+
+    /** Drops a DMARC record domain's counts of one day. */
+    void forgetDmarcResults(String policyDomain, long day);
+
     void putVacation(long accountId, org.postiljon.mailbox.api.Vacation vacation);
 
     /** Notes an automatic reply to {@code sender} (lower case) at {@code at}, replacing an earlier one. */

@@ -397,6 +397,22 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void dmarcOutcomesAreCountedPerKindAndDay() {
+        java.time.LocalDate day = java.time.LocalDate.of(2026, 12, 1);
+        var pass = new org.postiljon.mailbox.api.TransportSecurity.DmarcTally(day, "example.org", "example.org", "192.0.2.1", "none", true, true,
+                "example.org s1 pass", "example.org mfrom pass", "p=reject; sp=reject; adkim=r; aspf=r; pct=100", 1);
+        var fail = new org.postiljon.mailbox.api.TransportSecurity.DmarcTally(day, "example.org", "example.org", "198.51.100.7", "reject", false,
+                false, "", "example.org mfrom fail", "p=reject; sp=reject; adkim=r; aspf=r; pct=100", 1);
+        store.write(tx -> { tx.countDmarcResult(pass); tx.countDmarcResult(pass); tx.countDmarcResult(fail); return null; });
+        assertEquals(List.of(new org.postiljon.mailbox.api.TransportSecurity.DmarcTally(day, "example.org", "example.org", "192.0.2.1", "none",
+                true, true, "example.org s1 pass", "example.org mfrom pass", "p=reject; sp=reject; adkim=r; aspf=r; pct=100", 2), fail),
+                store.read(tx -> tx.dmarcResultsBefore(day.plusDays(1).toEpochDay())));
+        assertEquals(List.of(), store.read(tx -> tx.dmarcResultsBefore(day.toEpochDay())), "the day is not over before it");
+        store.write(tx -> { tx.forgetDmarcResults("example.org", day.toEpochDay()); return null; });
+        assertEquals(List.of(), store.read(tx -> tx.dmarcResultsBefore(day.plusDays(1).toEpochDay())));
+    }
+
+    @Test
     void keysAreReadWithOrWithoutTheCachedParse() {
         Mailbox m = mailbox("INBOX");
         append(m, Flags.NONE);

@@ -8,9 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.postiljon.mailbox.api.TransportSecurity.CachedPolicy;
+import org.postiljon.mailbox.api.TransportSecurity.DmarcTally;
 import org.postiljon.mailbox.api.TransportSecurity.Tally;
 
-/** Other domains' MTA-STS policies as fetched, and the TLS session counts for TLS-RPT (tables {@code mta_sts_policy}, {@code tls_result}). */
+/**
+ * Other domains' MTA-STS policies as fetched, the TLS session counts for TLS-RPT and the DMARC
+ * counts for DMARC reports (tables {@code mta_sts_policy}, {@code tls_result}, {@code dmarc_result}).
+ */
 abstract class SqlTransportSecurity extends SqlWebSessions {
 
     SqlTransportSecurity(Connection c, Dialect dialect, Map<String, PreparedStatement> statements) {
@@ -51,5 +55,27 @@ abstract class SqlTransportSecurity extends SqlWebSessions {
     @Override
     public void forgetTlsResults(String policyDomain, long day) {
         update("DELETE FROM tls_result WHERE policy_domain = ? AND day = ?", policyDomain, day);
+    }
+
+    @Override
+    public List<DmarcTally> dmarcResultsBefore(long day) {
+        return query("SELECT day, policy_domain, header_from, source_ip, disposition, dkim_aligned, spf_aligned, dkim, spf, policy, messages"
+                        + " FROM dmarc_result WHERE day < ? ORDER BY day, policy_domain, header_from, source_ip, disposition, dkim_aligned, spf_aligned, dkim, spf",
+                rs -> new DmarcTally(LocalDate.ofEpochDay(rs.getLong(1)), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getInt(6) == 1, rs.getInt(7) == 1, rs.getString(8), rs.getString(9), rs.getString(10), rs.getLong(11)), day);
+    }
+
+    @Override
+    public void countDmarcResult(DmarcTally t) {
+        update("INSERT INTO dmarc_result (day, policy_domain, header_from, source_ip, disposition, dkim_aligned, spf_aligned, dkim, spf, policy, messages)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, policy_domain, header_from, source_ip, disposition, dkim_aligned,"
+                        + " spf_aligned, dkim, spf) DO UPDATE SET messages = dmarc_result.messages + excluded.messages, policy = excluded.policy",
+                t.day().toEpochDay(), t.policyDomain(), t.headerFrom(), t.sourceIp(), t.disposition(), t.dkimAligned() ? 1 : 0, t.spfAligned() ? 1 : 0,
+                t.dkim(), t.spf(), t.policy(), t.messages());
+    }
+
+    @Override
+    public void forgetDmarcResults(String policyDomain, long day) {
+        update("DELETE FROM dmarc_result WHERE policy_domain = ? AND day = ?", policyDomain, day);
     }
 }

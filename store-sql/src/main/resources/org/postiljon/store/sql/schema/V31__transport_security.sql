@@ -22,3 +22,19 @@ CREATE TABLE tls_result (
     sessions      BIGINT NOT NULL,
     PRIMARY KEY (day, policy_domain, policy_type, mx_host, receiving_ip, result)
 );
+-- Messages that arrived on port 25 from a domain with a DMARC record, counted per UTC day and per
+-- kind (RFC 7489 §7.2: the rows of the aggregate report); a day's rows go once its reports are sent.
+CREATE TABLE dmarc_result (
+    day           BIGINT NOT NULL, -- days since 1970-01-01, UTC
+    policy_domain TEXT NOT NULL,   -- where the DMARC record was found, lower case
+    header_from   TEXT NOT NULL,   -- the RFC 5322.From domain, lower case
+    source_ip     TEXT NOT NULL,
+    disposition   TEXT NOT NULL,   -- none | quarantine | reject: what was done
+    dkim_aligned  SMALLINT NOT NULL,
+    spf_aligned   SMALLINT NOT NULL,
+    dkim          TEXT NOT NULL,   -- the DKIM results: "domain selector result" joined by ';'
+    spf           TEXT NOT NULL,   -- the SPF result: "domain scope result"
+    policy        TEXT NOT NULL,   -- the record as published (p, sp, adkim, aspf, pct), last seen
+    messages      BIGINT NOT NULL,
+    PRIMARY KEY (day, policy_domain, header_from, source_ip, disposition, dkim_aligned, spf_aligned, dkim, spf)
+);
