@@ -95,6 +95,7 @@ final class Cli {
               dkim list DOMAIN                     the domain's keys and the DNS records to publish
               dkim use DOMAIN SELECTOR             sign with an older key again
               dkim remove DOMAIN SELECTOR          a key no longer published
+              report list ADDRESS [FOLDER]         the DMARC and TLS aggregate reports other servers sent to ADDRESS (in INBOX)
               sieve put ADDRESS NAME FILE          check a Sieve script and keep it (- reads stdin)
               sieve activate ADDRESS [NAME]        run NAME at delivery; without NAME, none
               sieve list ADDRESS                   the account's scripts, * the active one
@@ -172,6 +173,7 @@ final class Cli {
             Map.entry("dkim list", this::dkimList),
             Map.entry("dkim use", this::dkimUseRemove),
             Map.entry("dkim remove", this::dkimUseRemove),
+            Map.entry("report list", this::reportList),
             Map.entry("sieve put", this::sieve),
             Map.entry("sieve activate", this::sieve),
             Map.entry("sieve list", this::sieve),
@@ -343,6 +345,61 @@ final class Cli {
     }
 
     /** The Sieve scripts of an account (the same operations as ManageSieve's). */
+    /** The aggregate reports in a folder (the mailbox the domains' rua= and _smtp._tls records name), read and summed up. */
+    private void reportList(String verb, List<String> rest) throws IOException {
+        if (rest.isEmpty() || rest.size() > 2) throw new Usage("expected ADDRESS [FOLDER]");
+        EmailAddress address = EmailAddress.parse(rest.getFirst());
+        Account acc = directory.find(address).orElseThrow(() -> new MailboxException.NoSuchAccount(address.toString()));
+        org.postiljon.mailbox.api.MailboxName folder = rest.size() == 2 ? org.postiljon.mailbox.api.MailboxName.of(rest.get(1))
+                : org.postiljon.mailbox.api.MailboxName.INBOX;
+        model.mailboxes().get(acc, folder); // no such folder: an error, not an empty list
+        ArrayNode a = JSON.createArrayNode();
+        StringBuilder text = new StringBuilder();
+        for (var m : model.messages().list(acc, folder, org.postiljon.mailbox.api.UidSet.ALL)) {
+            List<org.postiljon.smtp.ReceivedReports.Report> reports;
+            try (java.io.InputStream in = model.messages().open(acc, folder, m.uid())) {
+                reports = org.postiljon.smtp.ReceivedReports.read(in);
+            } catch (IOException e) {
+                continue; // not a message we can read as a report
+            }
+            for (org.postiljon.smtp.ReceivedReports.Report r : reports) {
+                String day = r.begin().atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+                switch (r) {
+                    case org.postiljon.smtp.ReceivedReports.DmarcReport d -> {
+                        ObjectNode n = a.addObject().put("type", "dmarc").put("uid", m.uid()).put("organization", d.organization())
+                                .put("reportId", d.reportId()).put("begin", d.begin().toString()).put("end", d.end().toString()).put("domain", d.domain())
+                                .put("policy", d.policy()).put("messages", d.messages()).put("passed", d.passed());
+                        ArrayNode rows = n.putArray("rows");
+                        text.append("DMARC ").append(d.domain()).append(' ').append(day).append(" from ").append(d.organization()).append(": ")
+                                .append(d.messages()).append(" messages, ").append(d.passed()).append(" passed\n");
+                        for (var row : d.rows()) {
+                            rows.addObject().put("sourceIp", row.sourceIp()).put("count", row.count()).put("disposition", row.disposition())
+                                    .put("dkim", row.dkim()).put("spf", row.spf()).put("headerFrom", row.headerFrom());
+                            text.append("    ").append(row.sourceIp()).append(' ').append(row.count()).append(' ').append(row.disposition())
+                                    .append(" dkim=").append(row.dkim()).append(" spf=").append(row.spf()).append(" from ").append(row.headerFrom())
+                                    .append('\n');
+                        }
+                    }
+                    case org.postiljon.smtp.ReceivedReports.TlsReport t -> {
+                        ObjectNode n = a.addObject().put("type", "tls").put("uid", m.uid()).put("organization", t.organization())
+                                .put("reportId", t.reportId()).put("begin", t.begin().toString()).put("end", t.end().toString());
+                        ArrayNode policies = n.putArray("policies");
+                        for (var p : t.policies()) {
+                            ObjectNode pn = policies.addObject().put("domain", p.domain()).put("type", p.type()).put("successful", p.successful())
+                                    .put("failed", p.failed());
+                            ObjectNode failures = pn.putObject("failures");
+                            p.failures().forEach(failures::put);
+                            text.append("TLS ").append(p.domain()).append(' ').append(day).append(" from ").append(t.organization()).append(" (")
+                                    .append(p.type()).append("): ").append(p.successful()).append(" successful, ").append(p.failed()).append(" failed")
+                                    .append(p.failures().isEmpty() ? "" : " " + p.failures()).append('\n');
+                        }
+                    }
+                }
+            }
+        }
+        if (json) print(a); else out.print(text.isEmpty() ? "no reports in " + folder + " of " + address + "\n" : text);
+    }
+
     private void sieve(String verb, List<String> rest) throws IOException {
         if (rest.isEmpty()) throw new Usage("expected ADDRESS");
         EmailAddress address = EmailAddress.parse(rest.getFirst());

@@ -52,6 +52,42 @@ class CliTest {
     }
 
     @Test
+    void aggregateReportsInAMailboxAreListed() throws Exception {
+        cli("domain", "add", "example.org");
+        cli("account", "add", "dmarc@example.org", "--password", "horse-battery");
+        // Two report mails as an mbox: a DMARC report (XML, gzipped) and a TLS report (JSON, gzipped).
+        String dmarc = org.postiljon.testkit.SampleReports.mail("application/gzip", "r.xml.gz",
+                gzip(org.postiljon.testkit.SampleReports.DMARC_XML));
+        String tls = org.postiljon.testkit.SampleReports.mail("application/tlsrpt+gzip", "r.json.gz", gzip(org.postiljon.testkit.SampleReports.TLS_JSON));
+        Path mbox = dir.resolve("reports.mbox");
+        java.nio.file.Files.writeString(mbox, "From reporter Sat Dec  5 00:00:00 2026\n" + dmarc.replace("\r\n", "\n") + "\nFrom reporter Sat Dec  5 00:00:00 2026\n"
+                + tls.replace("\r\n", "\n") + "\n");
+        Result imported = cli("import", "mbox", mbox.toString(), "dmarc@example.org", "--folder", "INBOX");
+        assertEquals(0, imported.code(), imported.err());
+        Result listed = cli("report", "list", "dmarc@example.org");
+        assertEquals(0, listed.code(), listed.err());
+        assertTrue(listed.out().startsWith("DMARC example.org 2025-12-05 from google.com: 44 messages, 41 passed\n"
+                + "    192.0.2.10 41 none dkim=pass spf=pass from example.org\n    203.0.113.66 3 quarantine dkim=fail spf=fail from example.org\n"), listed.out());
+        assertTrue(listed.out().contains("TLS company-y.example 2016-04-01 from Company-X (sts): 5326 successful, 303 failed "
+                + "{certificate-expired=103, starttls-not-supported=200}\n"), listed.out());
+        JsonNode json = new ObjectMapper().readTree(cli("--json", "report", "list", "dmarc@example.org").out());
+        assertEquals("dmarc", json.get(0).get("type").asText());
+        assertEquals(3, json.get(0).get("rows").get(1).get("count").asLong());
+        assertEquals(200, json.get(1).get("policies").get(0).get("failures").get("starttls-not-supported").asLong());
+        assertEquals(1, cli("report", "list", "dmarc@example.org", "Nowhere").code(), "no such folder");
+        cli("account", "add", "bob@example.org", "--password", "horse-battery");
+        assertEquals("no reports in INBOX of bob@example.org\n", cli("report", "list", "bob@example.org").out());
+    }
+
+    private static byte[] gzip(String text) throws java.io.IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(b)) {
+            z.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return b.toByteArray();
+    }
+
+    @Test
     void dkimKeysAreMadeListedRotatedAndRemoved() throws Exception {
         cli("domain", "add", "example.org");
         Result first = cli("dkim", "add", "example.org", "--selector", "s1", "--algorithm", "ed25519");
