@@ -48,7 +48,7 @@ class ConformanceTest {
     private static void run(Path script) throws Exception {
         Path dir = Files.createTempDirectory("conformance");
         Settings s = Settings.defaults().with("data.dir", dir.toString()).with("hostname", "mail.example.org");
-        for (String l : new String[] {"imaps", "pop3", "pop3s", "smtp", "submission", "submissions", "lmtp", "http", "https"}) {
+        for (String l : new String[] {"imaps", "pop3", "pop3s", "smtp", "submission", "submissions", "lmtp", "http", "https", "managesieve", "metrics"}) {
             s = s.with("listen." + l, "off");
         }
         s = s.with("listen.imap", "127.0.0.1:0").with("auth.failure-delay-ms", "1").with("retention.run-minutes", "0");

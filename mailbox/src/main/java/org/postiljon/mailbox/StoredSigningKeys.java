@@ -34,12 +34,21 @@ final class StoredSigningKeys implements SigningKeys {
 
     @Override
     public SigningKey add(DomainName domain, String selector, String algorithm, byte[] privateKey) {
+        return insert(domain, selector, algorithm, privateKey, true);
+    }
+
+    @Override
+    public SigningKey prepare(DomainName domain, String selector, String algorithm, byte[] privateKey) {
+        return insert(domain, selector, algorithm, privateKey, false);
+    }
+
+    private SigningKey insert(DomainName domain, String selector, String algorithm, byte[] privateKey, boolean signing) {
         if (!ALGORITHMS.contains(algorithm)) throw new MailboxException.NotAllowed("unknown DKIM algorithm " + algorithm);
         // RFC 6376 §3.1: a selector is one or more DNS labels.
         if (!selector.matches("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")) {
             throw new MailboxException.NotAllowed("a selector is one or more DNS labels: " + selector);
         }
-        DkimKeyRecord r = new DkimKeyRecord(domain.toString(), selector, algorithm, Base64.getEncoder().encodeToString(privateKey), clock.instant(), true);
+        DkimKeyRecord r = new DkimKeyRecord(domain.toString(), selector, algorithm, Base64.getEncoder().encodeToString(privateKey), clock.instant(), signing);
         store.write(tx -> {
             if (!tx.domainExists(domain)) throw new MailboxException.NoSuchDomain(domain.toString());
             if (tx.dkimKeys(domain.toString()).stream().anyMatch(k -> k.selector().equals(selector))) {
@@ -53,7 +62,7 @@ final class StoredSigningKeys implements SigningKeys {
 
     @Override
     public void use(DomainName domain, String selector) {
-        if (!store.write(tx -> tx.useDkimKey(domain.toString(), selector))) {
+        if (!store.write(tx -> tx.useDkimKey(domain.toString(), selector, clock.instant()))) {
             throw new MailboxException.NotAllowed(domain + " has no key with selector " + selector);
         }
     }
@@ -66,6 +75,6 @@ final class StoredSigningKeys implements SigningKeys {
     }
 
     private static SigningKey key(DkimKeyRecord r) {
-        return new SigningKey(DomainName.of(r.domain()), r.selector(), r.algorithm(), Base64.getDecoder().decode(r.privateKey()), r.created(), r.signing());
+        return new SigningKey(DomainName.of(r.domain()), r.selector(), r.algorithm(), Base64.getDecoder().decode(r.privateKey()), r.created(), r.signing(), r.retired());
     }
 }

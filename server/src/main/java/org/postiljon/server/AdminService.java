@@ -450,7 +450,11 @@ final class AdminService implements AdminApi {
         Reply dkim = runCli(List.of("dkim", "list", d.ascii()), null);
         for (JsonNode k : dkim.body()) {
             record(records, k.get("name").asText() + ".", "TXT", k.get("txt").asText(),
-                    "DKIM key " + k.get("selector").asText() + (k.get("signing").asBoolean() ? " (signing now)" : " (older key: keep while its mail travels)"));
+                    "DKIM key " + k.get("selector").asText() + switch (k.get("state").asText()) {
+                        case "signing" -> " (signing now)";
+                        case "next" -> " (the next key: publish it now; it signs once it is seen)";
+                        default -> " (older key: keep while its mail travels)";
+                    });
         }
         record(records, "_dmarc." + name, "TXT", "v=DMARC1; p=quarantine; adkim=r; aspf=r",
                 "DMARC: mail that fails SPF and DKIM alignment goes to spam (p=reject once all senders sign)");

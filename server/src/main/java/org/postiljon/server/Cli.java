@@ -276,7 +276,12 @@ final class Cli {
         DomainName d = DomainName.of(one(rest, "DOMAIN"));
         ArrayNode a = JSON.createArrayNode();
         StringBuilder text = new StringBuilder();
-        for (SigningKeys.SigningKey k : model.signingKeys().list(d)) {
+        List<SigningKeys.SigningKey> all = model.signingKeys().list(d);
+        java.time.Instant signingSince = all.stream().filter(SigningKeys.SigningKey::signing).map(SigningKeys.SigningKey::created).findFirst().orElse(null);
+        for (SigningKeys.SigningKey k : all) {
+            // Next: made ahead of a rotation, waiting for its record; retired: stopped signing, its record still needed a while.
+            String state = k.signing() ? "signing" : k.retired() != null ? "retired"
+                    : signingSince != null && k.created().isAfter(signingSince) ? "next" : "old";
             DkimKey key;
             try {
                 key = DkimKey.of(d.ascii(), k.selector(), k.algorithm().equals("rsa-sha256") ? DkimKey.Algorithm.RSA_SHA256 : DkimKey.Algorithm.ED25519_SHA256,
@@ -285,8 +290,11 @@ final class Cli {
                 throw new IllegalStateException("the stored key " + k.selector() + " of " + d + " is unreadable", e);
             }
             a.add(obj().put("selector", k.selector()).put("algorithm", k.algorithm()).put("created", k.created().toString())
-                    .put("signing", k.signing()).put("name", key.dnsName()).put("txt", key.dnsText()));
+                    .put("signing", k.signing()).put("state", state).put("retired", k.retired() == null ? null : k.retired().toString())
+                    .put("name", key.dnsName()).put("txt", key.dnsText()));
             text.append(k.signing() ? "* " : "  ").append(k.selector()).append(' ').append(k.algorithm()).append(" made ").append(k.created())
+                    .append(state.equals("next") ? " (next: publish its record; it signs once seen)"
+                            : state.equals("retired") ? " (retired " + k.retired() + ")" : "")
                     .append("\n    ").append(key.dnsName()).append(". IN TXT ").append(txt(key.dnsText())).append('\n');
         }
         if (json) print(a); else out.print(text.isEmpty() ? "no DKIM keys: mail from " + d.ascii() + " goes out unsigned\n" : text);

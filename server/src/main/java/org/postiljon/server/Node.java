@@ -148,6 +148,11 @@ public final class Node implements AutoCloseable {
         org.postiljon.mailauth.Dns dns = new org.postiljon.smtp.DnsResolver(settings.address("outbound.dns").orElse(null));
         org.postiljon.smtp.TlsReports tlsReports = new org.postiljon.smtp.TlsReports(model.transportSecurity(), dns, model.signingKeys(),
                 model.directory(), model.messages(), model.queue(), outbound::wake, model.leases());
+        if (settings.number("dkim.rotate-days") > 0) {
+            org.postiljon.smtp.DkimRotation rotation = new org.postiljon.smtp.DkimRotation(model.directory(), model.signingKeys(), dns, model.leases(),
+                    Duration.ofDays(settings.number("dkim.rotate-days")), Duration.ofDays(settings.number("dkim.retire-days")), Clock.systemUTC());
+            Periodic.schedule(jobs, "the DKIM key rotation", Duration.ofMinutes(7), Duration.ofHours(1), rotation::run);
+        }
         org.postiljon.smtp.DmarcReports dmarcReports = new org.postiljon.smtp.DmarcReports(model.transportSecurity(), dns, model.signingKeys(),
                 model.directory(), model.messages(), model.queue(), outbound::wake, model.leases());
         // RFC 7489 §7.2: a report per UTC day (its default ri=86400), the same way.

@@ -17,8 +17,9 @@ public interface SigningKeys {
      *
      * @param algorithm  {@code rsa-sha256} or {@code ed25519-sha256}
      * @param privateKey PKCS#8 encoding
+     * @param retired    when it last stopped signing; null while it signs or when it never did (a key waiting for its record)
      */
-    record SigningKey(DomainName domain, String selector, String algorithm, byte[] privateKey, Instant created, boolean signing) {
+    record SigningKey(DomainName domain, String selector, String algorithm, byte[] privateKey, Instant created, boolean signing, Instant retired) {
         public SigningKey {
             privateKey = privateKey.clone();
         }
@@ -42,6 +43,14 @@ public interface SigningKeys {
      * @throws MailboxException.NotAllowed   when the domain has a key with that selector
      */
     SigningKey add(DomainName domain, String selector, String algorithm, byte[] privateKey);
+
+    /**
+     * Adds a key that does not sign yet (a rotation's next key: its record is published first).
+     *
+     * @throws MailboxException.NoSuchDomain when the domain is not local
+     * @throws MailboxException.NotAllowed   when the domain has a key with that selector
+     */
+    SigningKey prepare(DomainName domain, String selector, String algorithm, byte[] privateKey);
 
     /** Makes an existing key the signing key (to roll back a rotation). */
     void use(DomainName domain, String selector);

@@ -210,7 +210,7 @@ public interface WriteTx extends ReadTx {
     boolean renameSieveScript(long accountId, String from, String to);
 
     /** Makes one key the domain's signing key (and no other); false when it does not exist. */
-    boolean useDkimKey(String domain, String selector);
+    boolean useDkimKey(String domain, String selector, Instant at);
 
     /** Removes a key; false when it did not exist. */
     boolean deleteDkimKey(String domain, String selector);

@@ -357,12 +357,14 @@ public abstract class MetadataStoreContract {
         store.write(tx -> { tx.insertDkimKey(new DkimKeyRecord("example.org", "old", "rsa-sha256", "QUJD", t, true)); return null; });
         store.write(tx -> { tx.insertDkimKey(new DkimKeyRecord("example.org", "new", "ed25519-sha256", "REVG", t.plusSeconds(60), true)); return null; });
         store.write(tx -> { tx.insertDkimKey(new DkimKeyRecord("example.net", "x", "rsa-sha256", "R0hJ", t, true)); return null; });
-        assertEquals(List.of(new DkimKeyRecord("example.org", "old", "rsa-sha256", "QUJD", t, false),
+        assertEquals(List.of(new DkimKeyRecord("example.org", "old", "rsa-sha256", "QUJD", t, false, t.plusSeconds(60)),
                         new DkimKeyRecord("example.org", "new", "ed25519-sha256", "REVG", t.plusSeconds(60), true)),
                 store.read(tx -> tx.dkimKeys("example.org")), "the newer key signs; the older stays listed");
-        assertEquals(true, store.write(tx -> tx.useDkimKey("example.org", "old")));
+        assertEquals(true, store.write(tx -> tx.useDkimKey("example.org", "old", t.plusSeconds(120))));
         assertEquals(List.of(true, false), store.read(tx -> tx.dkimKeys("example.org")).stream().map(DkimKeyRecord::signing).toList());
-        assertEquals(false, store.write(tx -> tx.useDkimKey("example.org", "gone")));
+        assertEquals(java.util.Arrays.asList(null, t.plusSeconds(120)), store.read(tx -> tx.dkimKeys("example.org")).stream().map(DkimKeyRecord::retired)
+                .toList(), "the key that stopped signing is retired from then; the signing one is not");
+        assertEquals(false, store.write(tx -> tx.useDkimKey("example.org", "gone", t)));
         assertEquals(true, store.write(tx -> tx.deleteDkimKey("example.org", "old")));
         assertEquals(false, store.write(tx -> tx.deleteDkimKey("example.org", "old")));
         assertEquals(List.of("new"), store.read(tx -> tx.dkimKeys("example.org")).stream().map(DkimKeyRecord::selector).toList());

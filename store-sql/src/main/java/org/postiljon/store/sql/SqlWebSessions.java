@@ -44,22 +44,24 @@ abstract class SqlWebSessions extends SqlQueue {
 
     @Override
     public java.util.List<DkimKeyRecord> dkimKeys(String domain) {
-        return query("SELECT domain, selector, algorithm, private_key, created_at, signing FROM dkim_key WHERE domain = ? ORDER BY created_at, selector",
+        return query("SELECT domain, selector, algorithm, private_key, created_at, signing, retired_at FROM dkim_key WHERE domain = ?"
+                        + " ORDER BY created_at, selector",
                 rs -> new DkimKeyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Instant.ofEpochMilli(rs.getLong(5)),
-                        rs.getInt(6) == 1), domain);
+                        rs.getInt(6) == 1, rs.getObject(7) == null ? null : Instant.ofEpochMilli(rs.getLong(7))), domain);
     }
 
     @Override
     public void insertDkimKey(DkimKeyRecord k) {
-        if (k.signing()) update("UPDATE dkim_key SET signing = 0 WHERE domain = ?", k.domain());
+        if (k.signing()) update("UPDATE dkim_key SET signing = 0, retired_at = ? WHERE domain = ? AND signing = 1", k.created().toEpochMilli(), k.domain());
         update("INSERT INTO dkim_key (domain, selector, algorithm, private_key, created_at, signing) VALUES (?, ?, ?, ?, ?, ?)",
                 k.domain(), k.selector(), k.algorithm(), k.privateKey(), k.created().toEpochMilli(), k.signing() ? 1 : 0);
     }
 
     @Override
-    public boolean useDkimKey(String domain, String selector) {
+    public boolean useDkimKey(String domain, String selector, Instant at) {
         if (one("SELECT 1 FROM dkim_key WHERE domain = ? AND selector = ?", rs -> 1, domain, selector).isEmpty()) return false;
-        update("UPDATE dkim_key SET signing = CASE WHEN selector = ? THEN 1 ELSE 0 END WHERE domain = ?", selector, domain);
+        update("UPDATE dkim_key SET signing = 0, retired_at = ? WHERE domain = ? AND signing = 1 AND selector <> ?", at.toEpochMilli(), domain, selector);
+        update("UPDATE dkim_key SET signing = 1, retired_at = NULL WHERE domain = ? AND selector = ?", domain, selector);
         return true;
     }
 
