@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
@@ -30,61 +29,51 @@ import org.slf4j.LoggerFactory;
  * policy domain only when its domain agrees to take the reports (§7.1). One node sends (a lease); a
  * day's counts are forgotten once its reports are queued, or after a week when they cannot be.
  */
-public final class DmarcReports {
+public final class DmarcReports extends DailyReports<DmarcTally> {
 
     private static final Logger log = LoggerFactory.getLogger(DmarcReports.class);
-    private static final int KEEP_DAYS = 7;
 
     private final TransportSecurity counts;
-    private final Dns dns;
-    private final SigningKeys keys;
-    private final Reports mail;
-    private final Leases leases;
 
     public DmarcReports(TransportSecurity counts, Dns dns, SigningKeys keys, Directory directory, Messages messages, OutboundQueue queue,
                         Runnable queued, Leases leases) {
+        super("dmarc", dns, keys, directory, messages, queue, queued, leases);
         this.counts = counts;
-        this.dns = dns;
-        this.keys = keys;
-        this.mail = new Reports(directory, messages, queue, queued);
-        this.leases = leases;
     }
 
-    /** Sends the reports of the days before {@code today}; returns how many mails went. */
-    public int sendDue(LocalDate today, ReportMail.Reporter reporter) {
-        Optional<Leases.Lease> lease = leases.take("dmarc-reports");
-        if (lease.isEmpty()) return 0; // another node sends them
-        try (Leases.Lease held = lease.get()) {
-            Map<String, List<DmarcTally>> byDayAndDomain = new LinkedHashMap<>();
-            for (DmarcTally t : counts.dmarcBefore(today)) byDayAndDomain.computeIfAbsent(t.day() + " " + t.policyDomain(), k -> new ArrayList<>()).add(t);
-            int sent = 0;
-            for (List<DmarcTally> group : byDayAndDomain.values()) {
-                if (!held.held()) break;
-                DmarcTally first = group.getFirst();
-                List<String> to = new ArrayList<>();
-                try {
-                    // The record as it is now: its owner may have changed where reports go.
-                    for (String address : Dmarc.reportAddresses(first.policyDomain(), dns.txt("_dmarc." + first.policyDomain()))) {
-                        if (Dmarc.acceptsReports(first.policyDomain(), address, dns)) to.add(address);
-                        else log.info("DMARC report for {} not sent to {}: its domain does not agree to take them (RFC 7489 section 7.1)",
-                                first.policyDomain(), address);
-                    }
-                } catch (Dns.TemporaryFailure e) {
-                    if (first.day().isBefore(today.minusDays(KEEP_DAYS))) counts.forgetDmarc(first.policyDomain(), first.day());
-                    continue; // asked again at the next run
-                }
-                for (String address : to) {
-                    mail.send(address, message(reporter, first.policyDomain(), first.day(), group, address));
-                    sent++;
-                }
-                if (!to.isEmpty()) log.info("DMARC report for {} of {} sent to {}", first.policyDomain(), first.day(), to);
-                counts.forgetDmarc(first.policyDomain(), first.day());
-            }
-            return sent;
+    @Override
+    List<DmarcTally> due(LocalDate today) {
+        return counts.dmarcBefore(today);
+    }
+
+    @Override
+    LocalDate day(DmarcTally t) {
+        return t.day();
+    }
+
+    @Override
+    String domain(DmarcTally t) {
+        return t.policyDomain();
+    }
+
+    /** The record's rua= addresses; one outside the policy domain only when its domain agrees (RFC 7489 §7.1). */
+    @Override
+    List<String> addresses(String domain) throws Dns.TemporaryFailure {
+        List<String> to = new ArrayList<>();
+        for (String address : Dmarc.reportAddresses(domain, dns.txt("_dmarc." + domain))) {
+            if (Dmarc.acceptsReports(domain, address, dns)) to.add(address);
+            else log.info("DMARC report for {} not sent to {}: its domain does not agree to take them (RFC 7489 section 7.1)", domain, address);
         }
+        return to;
+    }
+
+    @Override
+    void forget(String domain, LocalDate day) {
+        counts.forgetDmarc(domain, day);
     }
 
     /** The report mail (RFC 7489 §7.2.1.1: its Subject, the gzipped XML with the file name it gives), signed. */
+    @Override
     byte[] message(ReportMail.Reporter reporter, String domain, LocalDate day, List<DmarcTally> tallies, String to) {
         String submitter = reporter.submitter();
         String reportId = ReportMail.newReportId(submitter, day);

@@ -125,18 +125,21 @@ final class OutboundTls {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            try {
-                pkix.checkServerTrusted(chain, authType, socket);
-                verdict = Verdict.VALID;
-            } catch (java.security.cert.CertificateException | RuntimeException e) {
-                verdict = classify(e);
-            }
+            record(() -> pkix.checkServerTrusted(chain, authType, socket));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            record(() -> pkix.checkServerTrusted(chain, authType, engine));
+        }
+
+        private interface Check {
+            void run() throws java.security.cert.CertificateException;
+        }
+
+        private void record(Check check) {
             try {
-                pkix.checkServerTrusted(chain, authType, engine);
+                check.run();
                 verdict = Verdict.VALID;
             } catch (java.security.cert.CertificateException | RuntimeException e) {
                 verdict = classify(e);

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.postiljon.mailauth.Dns;
 import org.postiljon.mailauth.TlsRpt;
 import org.postiljon.mailbox.api.Directory;
@@ -20,8 +19,6 @@ import org.postiljon.mailbox.api.Messages;
 import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.mailbox.api.SigningKeys;
 import org.postiljon.mailbox.api.TransportSecurity;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends the daily TLS-RPT aggregate reports (RFC 8460): for each domain this server delivered to
@@ -30,60 +27,42 @@ import org.slf4j.LoggerFactory;
  * {@code _smtp._tls} record, DKIM-signed with the From domain's key. One node sends (a lease); a
  * day's counts are forgotten once its report is queued, or after a week when it cannot be.
  */
-public final class TlsReports {
+public final class TlsReports extends DailyReports<TransportSecurity.Tally> {
 
-    private static final Logger log = LoggerFactory.getLogger(TlsReports.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Counts of a day whose report could not be sent (no DNS answer) are kept this long. */
-    private static final int KEEP_DAYS = 7;
 
     private final TransportSecurity counts;
-    private final Dns dns;
-    private final SigningKeys keys;
-    private final Reports mail;
-    private final Leases leases;
 
     public TlsReports(TransportSecurity counts, Dns dns, SigningKeys keys, Directory directory, Messages messages, OutboundQueue queue,
                       Runnable queued, Leases leases) {
+        super("tls", dns, keys, directory, messages, queue, queued, leases);
         this.counts = counts;
-        this.dns = dns;
-        this.keys = keys;
-        this.mail = new Reports(directory, messages, queue, queued);
-        this.leases = leases;
     }
 
-    /** Sends the reports of the days before {@code today} as {@code reporter}; returns how many went. */
-    public int sendDue(LocalDate today, ReportMail.Reporter reporter) {
-        Optional<Leases.Lease> lease = leases.take("tls-reports");
-        if (lease.isEmpty()) return 0; // another node sends them
-        try (Leases.Lease held = lease.get()) {
-            Map<String, List<TransportSecurity.Tally>> byDayAndDomain = new LinkedHashMap<>();
-            for (TransportSecurity.Tally t : counts.before(today)) {
-                byDayAndDomain.computeIfAbsent(t.day() + " " + t.policyDomain(), k -> new ArrayList<>()).add(t);
-            }
-            int sent = 0;
-            for (List<TransportSecurity.Tally> group : byDayAndDomain.values()) {
-                if (!held.held()) break;
-                TransportSecurity.Tally first = group.getFirst();
-                List<String> to;
-                try {
-                    to = TlsRpt.reportAddresses(dns.txt(TlsRpt.recordName(first.policyDomain())));
-                } catch (Dns.TemporaryFailure e) {
-                    if (first.day().isBefore(today.minusDays(KEEP_DAYS))) counts.forget(first.policyDomain(), first.day());
-                    continue; // asked again at the next run
-                }
-                List<String> mailto = to.stream().filter(u -> u.toLowerCase(Locale.ROOT).startsWith("mailto:")).map(u -> u.substring(7)).toList();
-                for (String address : mailto) {
-                    mail.send(address, message(reporter, first.policyDomain(), first.day(), group, address));
-                    sent++;
-                }
-                if (!mailto.isEmpty()) {
-                    log.info("TLS report for {} of {} sent to {}", first.policyDomain(), first.day(), mailto);
-                }
-                counts.forget(first.policyDomain(), first.day());
-            }
-            return sent;
-        }
+    @Override
+    List<TransportSecurity.Tally> due(LocalDate today) {
+        return counts.before(today);
+    }
+
+    @Override
+    LocalDate day(TransportSecurity.Tally t) {
+        return t.day();
+    }
+
+    @Override
+    String domain(TransportSecurity.Tally t) {
+        return t.policyDomain();
+    }
+
+    @Override
+    List<String> addresses(String domain) throws Dns.TemporaryFailure {
+        return TlsRpt.reportAddresses(dns.txt(TlsRpt.recordName(domain))).stream().filter(u -> u.toLowerCase(Locale.ROOT).startsWith("mailto:"))
+                .map(u -> u.substring(7)).toList();
+    }
+
+    @Override
+    void forget(String domain, LocalDate day) {
+        counts.forget(domain, day);
     }
 
     /** The report's JSON (RFC 8460 §4.4). */
@@ -135,6 +114,7 @@ public final class TlsReports {
     }
 
     /** The report mail (RFC 8460 §5.3: its Subject and the two header fields naming the domain and the submitter), signed. */
+    @Override
     byte[] message(ReportMail.Reporter reporter, String domain, LocalDate day, List<TransportSecurity.Tally> tallies, String to) {
         String submitter = reporter.submitter();
         String reportId = ReportMail.newReportId(submitter, day);
