@@ -91,6 +91,7 @@ public final class DmarcReports extends DailyReports<DmarcTally> {
             XMLStreamWriter w = XMLOutputFactory.newInstance().createXMLStreamWriter(out, "UTF-8");
             w.writeStartDocument("UTF-8", "1.0");
             w.writeStartElement("feedback");
+            element(w, "version", "1.0");
             w.writeStartElement("report_metadata");
             element(w, "org_name", reporter.organization());
             element(w, "email", reporter.contact());
