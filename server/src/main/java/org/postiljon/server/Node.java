@@ -140,7 +140,7 @@ public final class Node implements AutoCloseable {
         // RFC 5804 has no implicit-TLS port: one listener, with STARTTLS.
         listen("managesieve", null, new org.postiljon.managesieve.ManageSieveServer(new org.postiljon.managesieve.ManageSieveServices(model.directory(),
                 model.sieveScripts(), tls, sasl.forScope(AppPasswords.Scope.SIEVE), throttle, plaintextOnLoopback)));
-        outbound = new OutboundSender(model.queue(), model.directory(), model.messages(), model.transportSecurity(), outboundOptions())
+        outbound = new OutboundSender(model.queue(), model.directory(), model.messages(), model.signingKeys(), model.transportSecurity(), outboundOptions())
                 // Another node's claims run out after a lease lifetime: look that often, at most every 30 s.
                 .start(java.util.Collections.min(List.of(Duration.ofSeconds(30), model.leases().lifetime())));
         org.postiljon.mailbox.api.Deliveries deliveries = model.deliveries(hostname(), settings.get("smtp.postmaster").isEmpty() ? null
@@ -320,7 +320,7 @@ public final class Node implements AutoCloseable {
      */
     OutboundSender.Returned returnToSender(long entryId) {
         if (outbound != null) return outbound.returnToSender(entryId);
-        try (OutboundSender once = new OutboundSender(model.queue(), model.directory(), model.messages(), model.transportSecurity(), outboundOptions())) {
+        try (OutboundSender once = new OutboundSender(model.queue(), model.directory(), model.messages(), model.signingKeys(), model.transportSecurity(), outboundOptions())) {
             return once.returnToSender(entryId);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -39,7 +39,7 @@ abstract class DailyReports<T> {
         this.kind = kind;
         this.dns = dns;
         this.keys = keys;
-        this.mail = new Reports(directory, messages, queue, queued);
+        this.mail = new Reports(directory, messages, queue, queued, keys);
         this.leases = leases;
     }
 

@@ -190,7 +190,7 @@ final class Delivery {
         byte[] report = Bounce.build(s.services.hostname(), s.envelope.from(), java.time.Instant.now(), dsn(s), lines, original,
                 spool.size() <= original.length, full);
         try {
-            new Reports(s.services.directory(), s.services.messages(), s.services.queue(), s.services.queued()).send(s.envelope.from(), report);
+            new Reports(s.services.directory(), s.services.messages(), s.services.queue(), s.services.queued(), s.services.signingKeys()).send(s.envelope.from(), report);
         } catch (RuntimeException e) {
             log.warn("delivery notice to {} not sent", s.envelope.from(), e); // the message itself was delivered
         }

@@ -54,13 +54,16 @@ public final class OutboundSender implements AutoCloseable {
     private volatile boolean running = true;
     private Thread loop;
 
-    /** @param transport where MTA-STS policies are kept and TLS sessions counted for reports */
-    public OutboundSender(OutboundQueue queue, Directory directory, Messages messages, TransportSecurity transport, OutboundOptions options)
-            throws IOException {
+    /**
+     * @param keys      the local domains' DKIM keys: notices to other servers' senders are signed
+     * @param transport where MTA-STS policies are kept and TLS sessions counted for reports
+     */
+    public OutboundSender(OutboundQueue queue, Directory directory, Messages messages, org.postiljon.mailbox.api.SigningKeys keys,
+                          TransportSecurity transport, OutboundOptions options) throws IOException {
         this.queue = queue;
         this.options = options;
         this.resolver = new MxResolver(options.dns());
-        this.reports = new Reports(directory, messages, queue, this::wake);
+        this.reports = new Reports(directory, messages, queue, this::wake, keys); // bounces and delay notices are signed
         this.tls = OutboundTls.load(options.trustedCa());
         this.transport = transport;
         this.policies = new MtaStsPolicies(transport, new DnsResolver(options.dns()), resolver, tls, options.policyPort(), java.time.Clock.systemUTC());

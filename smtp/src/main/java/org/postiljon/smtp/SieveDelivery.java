@@ -186,7 +186,7 @@ final class SieveDelivery {
                     + " or in your Sieve editor. While the script fails you get this notice at most once a day.\r\n";
             byte[] notice = VacationReplies.reply(svc.hostname(), "postmaster@" + a.address().domain().ascii(), a.address().toString(),
                     new Vacation(true, null, null, "Your mail filter failed", text, null), h, "auto-generated");
-            new Reports(svc.directory(), svc.messages(), svc.queue(), svc.queued()).send(a.address().toString(), notice);
+            new Reports(svc.directory(), svc.messages(), svc.queue(), svc.queued(), svc.signingKeys()).send(a.address().toString(), notice);
         } catch (RuntimeException e) {
             log.warn("could not tell {} that the Sieve script failed: {}", a.address(), e.getMessage());
         }
@@ -357,7 +357,7 @@ final class SieveDelivery {
         String text = "Your message to " + a.address() + " was refused by the recipient's filter:\r\n\r\n" + reason;
         byte[] notice = VacationReplies.reply(svc.hostname(), a.address().toString(), envelopeFrom,
                 new Vacation(true, null, null, "Rejected: " + subject, text, null), spool.header());
-        new Reports(svc.directory(), svc.messages(), svc.queue(), svc.queued()).send(envelopeFrom, notice);
+        new Reports(svc.directory(), svc.messages(), svc.queue(), svc.queued(), svc.signingKeys()).send(envelopeFrom, notice);
     }
 
     /** A message as a script sees it (header fields decoded once, the text read only for a body test). */

@@ -70,7 +70,7 @@ final class VacationReplies {
             byte[] reply = reply(svc.hostname(), a.address().toString(), sender, v, spool.header());
             String signature = DkimSigning.field(svc, a.address().domain().ascii(), () -> new java.io.ByteArrayInputStream(reply));
             byte[] signed = (signature + new String(reply, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
-            new Reports(svc.directory(), svc.messages(), svc.queue(), svc.queued()).send(sender, signed);
+            new Reports(svc.directory(), svc.messages(), svc.queue(), svc.queued(), svc.signingKeys()).send(sender, signed);
         } catch (RuntimeException e) {
             log.warn("vacation reply from {} to {} not sent", a.address(), sender, e); // the message itself was delivered
         }

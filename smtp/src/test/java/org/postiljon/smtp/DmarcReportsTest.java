@@ -19,6 +19,7 @@ import org.postiljon.mailauth.DkimKey;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.DomainName;
 import org.postiljon.mailbox.api.MailboxName;
+import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.mailbox.api.UidSet;
 import org.postiljon.testkit.Nsd;
 import org.w3c.dom.Document;
@@ -28,7 +29,8 @@ import org.w3c.dom.Element;
  * DMARC aggregate reports (RFC 7489 §7.2) between two servers on loopback: example.net's server
  * receives mail in example.org's name (signed, unsigned, forged), counts what its DMARC checks
  * found, and after the day sends example.org the report its record asks for; the report arrives
- * at example.org's server DKIM-signed by example.net, and holds what happened.
+ * at example.org's server DKIM-signed by example.net, and holds what happened. A bounce example.org's server
+ * returns to carol at example.net is signed as well.
  */
 class DmarcReportsTest {
 
@@ -43,14 +45,14 @@ class DmarcReportsTest {
                 "_dmarc IN TXT \"v=DMARC1; p=reject; rua=mailto:dmarc@example.org,mailto:collector@reports.test\"");
         String net = String.join("\n", "@ IN MX 10 mail.example.net.", "mail IN A 127.0.0.1", netKey.dnsName() + ". IN TXT \"" + netKey.dnsText() + "\"");
         try (Nsd dns = new Nsd(dir.resolve("nsd"), java.util.Map.of(), java.util.Map.of("example.org", org, "example.net", net,
-                "reports.test", "@ IN MX 10 mail.example.net."), z -> z);
+                "reports.test", "@ IN MX 10 mail.example.net.", "org", "", "net", ""), z -> z);
              SmtpTestServer remote = new SmtpTestServer(dir.resolve("remote"), "example.net", SmtpLimits.DEFAULT, true, null, dns.address)) {
             Account carol = remote.account("carol@example.net");
             remote.model.signingKeys().add(DomainName.of("example.net"), netKey.selector(), netKey.algorithm().tag(), netKey.privateKeyPkcs8());
             OutboundOptions toRemote = new OutboundOptions("mx.example.org", dns.address, SmtpTestServer.port(remote.mx), null, null, null,
                     Duration.ofDays(5), Duration.ofMillis(300), Duration.ofSeconds(1), 4, Duration.ofSeconds(10), null);
             try (SmtpTestServer local = new SmtpTestServer(dir.resolve("local"), "example.org", SmtpLimits.DEFAULT, true, toRemote);
-                 OutboundSender remoteSender = new OutboundSender(remote.model.queue(), remote.model.directory(), remote.model.messages(),
+                 OutboundSender remoteSender = new OutboundSender(remote.model.queue(), remote.model.directory(), remote.model.messages(), remote.model.signingKeys(),
                          remote.model.transportSecurity(), new OutboundOptions("mx.example.net", dns.address, SmtpTestServer.port(local.mx), null, null,
                          null, Duration.ofDays(5), Duration.ofMillis(300), Duration.ofSeconds(1), 4, Duration.ofSeconds(10), null))
                          .start(Duration.ofMillis(200))) {
@@ -101,6 +103,17 @@ class DmarcReportsTest {
                 assertEquals("fail", text((Element) bad.getElementsByTagName("policy_evaluated").item(0), "dkim"));
                 assertEquals("fail", text((Element) bad.getElementsByTagName("spf").item(1), "result"));
                 assertEquals("example.org", text(bad, "header_from"));
+
+                // A bounce to a sender on another server is signed too: example.org's p=reject would refuse it unsigned
+                // (MAILER-DAEMON@mx.example.org has no SPF of its own), so it reaches carol only signed.
+                local.model.queue().enqueue("carol@example.net", OutboundQueue.Dsn.NONE,
+                        List.of(OutboundQueue.Target.of("nobody@example.net")),
+                        new ByteArrayInputStream("From: carol@example.net\r\nSubject: to nobody\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII)));
+                local.sender.wake();
+                String bounce = MailAuthEndToEndTest.await(remote, carol, 2);
+                assertTrue(bounce.contains("From: Mail Delivery System <MAILER-DAEMON@mx.example.org>"), bounce);
+                assertTrue(bounce.contains("dkim=pass header.d=example.org header.s=s1"), "signed with the parent domain's key: " + bounce);
+                assertTrue(bounce.contains("dmarc=pass"), bounce);
             }
         }
     }

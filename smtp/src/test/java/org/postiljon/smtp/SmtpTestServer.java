@@ -51,7 +51,7 @@ final class SmtpTestServer implements AutoCloseable {
         store = node.store;
         model = node.model;
         sender = outbound == null ? null : node.closing(
-                new OutboundSender(model.queue(), model.directory(), model.messages(), model.transportSecurity(), outbound).start(Duration.ofMillis(200)));
+                new OutboundSender(model.queue(), model.directory(), model.messages(), model.signingKeys(), model.transportSecurity(), outbound).start(Duration.ofMillis(200)));
         services = new SmtpServices("mx." + domain, model.directory(), model.mailboxes(), model.messages(), node.tls, node.sasl,
                 node.throttle, limits, dir.resolve("spool"), plaintextOnLoopback, model.queue(), sender == null ? () -> { } : sender::wake,
                 model.quotas(), model.deliveries("mx." + domain, null), dns == null ? org.postiljon.mailauth.Dns.NONE : new DnsResolver(dns),
