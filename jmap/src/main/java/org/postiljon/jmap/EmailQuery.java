@@ -127,6 +127,10 @@ final class EmailQuery {
                 case "after" -> new SearchQuery.Not(new SearchQuery.Arrived(true, instant(v)));
                 case "minSize" -> new SearchQuery.Not(new SearchQuery.Size(false, v.asLong()));
                 case "maxSize" -> new SearchQuery.Size(false, v.asLong());
+                case "hasAttachment" -> {
+                    if (!v.isBoolean()) throw MethodError.invalidArguments("hasAttachment is true or false");
+                    yield v.asBoolean() ? new SearchQuery.HasAttachment() : new SearchQuery.Not(new SearchQuery.HasAttachment());
+                }
                 case "header" -> {
                     if (!v.isArray() || v.isEmpty() || v.size() > 2) throw MethodError.invalidArguments("header is [name] or [name, value]");
                     yield new SearchQuery.Header(v.get(0).asText(), v.size() == 2 ? v.get(1).asText() : "");

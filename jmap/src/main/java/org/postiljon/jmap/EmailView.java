@@ -28,9 +28,9 @@ import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mailbox.api.structure.Address;
 import org.postiljon.mailbox.api.structure.BodyPart;
 import org.postiljon.mailbox.api.structure.MessageStructure;
+import org.postiljon.mime.BodyParts;
 import org.postiljon.mime.MessageParser;
 import org.postiljon.mime.Preview;
-import org.postiljon.mime.Rfc2231;
 import org.postiljon.mime.TransferEncoding;
 
 /**
@@ -140,14 +140,14 @@ final class EmailView {
                 case "bodyValues" -> {
                     ObjectNode v = o.putObject("bodyValues");
                     if (parts == null) break;
-                    List<Parts.Leaf> want = new ArrayList<>();
+                    List<BodyParts.Leaf> want = new ArrayList<>();
                     if (fetch.all()) {
-                        for (Parts.Leaf l : parts.leaves) if (l.part().type().equals("text")) want.add(l);
+                        for (BodyParts.Leaf l : parts.leaves) if (l.part().type().equals("text")) want.add(l);
                     } else {
                         if (fetch.text()) want.addAll(parts.text);
                         if (fetch.html()) want.addAll(parts.html);
                     }
-                    for (Parts.Leaf l : want) {
+                    for (BodyParts.Leaf l : want) {
                         if (!l.part().type().equals("text") || v.has(l.id())) continue;
                         v.set(l.id(), bodyValue(all.get(), l.part(), fetch.maxBytes()));
                     }
@@ -215,7 +215,7 @@ final class EmailView {
 
     private static String sanitizedHtml(byte[] message, Parts parts, boolean remoteImages) {
         StringBuilder b = new StringBuilder();
-        for (Parts.Leaf l : parts.html) {
+        for (BodyParts.Leaf l : parts.html) {
             String html = bodyValue(message, l.part(), 0).get("value").asText();
             if (l.part().subtype().equals("plain")) {
                 b.append("<pre>").append(HtmlSanitizer.escape(html)).append("</pre>");
@@ -283,82 +283,24 @@ final class EmailView {
      * RFC 8621 §4.1.4, with part ids that are IMAP section numbers.
      */
     static final class Parts {
-        record Leaf(String id, BodyPart part) { }
-
-        final List<Leaf> text = new ArrayList<>();
-        final List<Leaf> html = new ArrayList<>();
-        final List<Leaf> attachments = new ArrayList<>();
-        final List<Leaf> leaves = new ArrayList<>();
+        final List<BodyParts.Leaf> text;
+        final List<BodyParts.Leaf> html;
+        final List<BodyParts.Leaf> attachments;
+        final List<BodyParts.Leaf> leaves;
         private final String emailId;
 
         Parts(BodyPart root, String emailId) {
             this.emailId = emailId;
-            walk(List.of(root), List.of(root.isMultipart() ? "" : "1"), "mixed", false, html, text, attachments);
+            BodyParts sorted = new BodyParts(root);
+            text = sorted.text();
+            html = sorted.html();
+            attachments = sorted.attachments();
+            leaves = sorted.leaves();
         }
 
-        private static String section(String parent, int i) {
-            return parent.isEmpty() ? Integer.toString(i) : parent + "." + i;
-        }
-
-        private static boolean inlineMedia(BodyPart p) {
-            return p.type().equals("image") || p.type().equals("audio") || p.type().equals("video");
-        }
-
-        private static String name(BodyPart p) {
-            String n = Rfc2231.decode(p.dispositionParams(), "filename");
-            return n != null ? n : Rfc2231.decode(p.params(), "name");
-        }
-
-        /** RFC 8621 §4.1.4 parseStructure, line by line; a null list is the spec's "null". */
-        private void walk(List<BodyPart> parts, List<String> ids, String multipartType, boolean inAlternative,
-                          List<Leaf> htmlBody, List<Leaf> textBody, List<Leaf> atts) {
-            int textLength = textBody == null ? -1 : textBody.size();
-            int htmlLength = htmlBody == null ? -1 : htmlBody.size();
-            List<Leaf> t = textBody;
-            List<Leaf> h = htmlBody; // set to null for the rest of this level, as the spec's reassignments do
-            for (int i = 0; i < parts.size(); i++) {
-                BodyPart part = parts.get(i);
-                String type = part.type() + "/" + part.subtype();
-                boolean isInline = !"attachment".equalsIgnoreCase(part.disposition())
-                        && (type.equals("text/plain") || type.equals("text/html") || inlineMedia(part))
-                        && (i == 0 || (!multipartType.equals("related") && (inlineMedia(part) || name(part) == null)));
-                if (part.isMultipart()) {
-                    List<String> sub = new ArrayList<>();
-                    for (int j = 0; j < part.parts().size(); j++) sub.add(section(ids.get(i), j + 1));
-                    walk(part.parts(), sub, part.subtype(), inAlternative || part.subtype().equals("alternative"), h, t, atts);
-                    continue;
-                }
-                Leaf leaf = new Leaf(ids.get(i), part);
-                leaves.add(leaf);
-                if (!isInline) {
-                    atts.add(leaf);
-                    continue;
-                }
-                if (multipartType.equals("alternative")) {
-                    switch (type) {
-                        case "text/plain" -> { if (t != null) t.add(leaf); }
-                        case "text/html" -> { if (h != null) h.add(leaf); }
-                        default -> atts.add(leaf);
-                    }
-                    continue;
-                }
-                if (inAlternative) {
-                    if (type.equals("text/plain")) h = null;
-                    if (type.equals("text/html")) t = null;
-                }
-                if (t != null) t.add(leaf);
-                if (h != null) h.add(leaf);
-                if ((t == null || h == null) && inlineMedia(part)) atts.add(leaf);
-            }
-            if (multipartType.equals("alternative") && textBody != null && htmlBody != null) {
-                if (textLength == textBody.size() && htmlLength != htmlBody.size()) textBody.addAll(List.copyOf(htmlBody.subList(htmlLength, htmlBody.size())));
-                if (htmlLength == htmlBody.size() && textLength != textBody.size()) htmlBody.addAll(List.copyOf(textBody.subList(textLength, textBody.size())));
-            }
-        }
-
-        ArrayNode list(List<Leaf> leaves, List<String> props, Supplier<byte[]> bytes) {
+        ArrayNode list(List<BodyParts.Leaf> leaves, List<String> props, Supplier<byte[]> bytes) {
             ArrayNode a = JsonNodeFactory.instance.arrayNode();
-            for (Leaf l : leaves) a.add(json(l.part(), l.id(), props, bytes, false));
+            for (BodyParts.Leaf l : leaves) a.add(json(l.part(), l.id(), props, bytes, false));
             return a;
         }
 
@@ -371,7 +313,7 @@ final class EmailView {
                     case "blobId" -> o.put("blobId", multi ? null : Blobs.partBlobId(emailId, id.isEmpty() ? "1" : id));
                     case "size" -> o.put("size", p.size());
                     case "name" -> {
-                        String n = name(p);
+                        String n = BodyParts.name(p);
                         o.put("name", n == null ? null : MessageParser.decodeText(n));
                     }
                     case "type" -> o.put("type", p.type() + "/" + p.subtype());
@@ -398,7 +340,7 @@ final class EmailView {
             }
             if (deep && multi) {
                 ArrayNode subs = o.putArray("subParts");
-                for (int i = 0; i < p.parts().size(); i++) subs.add(json(p.parts().get(i), section(id, i + 1), props, bytes, true));
+                for (int i = 0; i < p.parts().size(); i++) subs.add(json(p.parts().get(i), BodyParts.section(id, i + 1), props, bytes, true));
             }
             return o;
         }

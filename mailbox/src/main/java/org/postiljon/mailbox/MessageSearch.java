@@ -24,6 +24,7 @@ import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.UidSet;
 import org.postiljon.mailbox.api.structure.MessageStructure;
 import org.postiljon.mime.Addresses;
+import org.postiljon.mime.BodyParts;
 import org.postiljon.mime.MessageParser;
 import org.postiljon.mime.SearchText;
 import org.postiljon.store.spi.BlobStore;
@@ -270,6 +271,7 @@ final class MessageSearch {
             case SearchQuery.Contains t when c.sure(t) -> true;
             case SearchQuery.Contains t -> SearchQuery.matches(t.field() == SearchQuery.Field.SUBJECT ? c.keys().subject() : c.addresses(t.field()), t.text());
             case SearchQuery.Header h -> c.field(h.name()).stream().anyMatch(v -> SearchQuery.matches(v, h.text()));
+            case SearchQuery.HasAttachment a -> c.hasAttachment();
             case SearchQuery.Text t when c.sure(t) -> true;
             case SearchQuery.Text t -> SearchQuery.matches(t.wholeMessage() ? c.text().whole() : c.text().body(), t.text());
         };
@@ -332,6 +334,13 @@ final class MessageSearch {
                 case CC -> e.cc();
                 default -> e.bcc();
             });
+        }
+
+        /** Whether the message has an attachment, as JMAP's hasAttachment says (one rule: {@link BodyParts}). */
+        boolean hasAttachment() {
+            MessageKeys k = keys == null ? null : keys.get(m.uid());
+            MessageStructure parse = k != null && k.parse() != null ? k.parse() : store.read(tx -> tx.parseOf(m.blobId())).orElse(null);
+            return parse != null && !new BodyParts(parse.body()).attachments().isEmpty();
         }
 
         /** The decoded text of the message (see {@link SearchText}); unreadable parts match nothing. */

@@ -195,6 +195,12 @@ class JmapTest {
                 + "\"properties\":[\"subject\",\"from\",\"keywords\",\"mailboxIds\",\"textBody\",\"attachments\",\"bodyValues\",\"threadId\",\"messageId\"],"
                 + "\"fetchTextBodyValues\":true") + "]");
         assertEquals(1, q.get(0).get(1).get("total").asInt());
+        // RFC 8621 §4.4.1 hasAttachment, by the rule that makes the attachments list (the PDF counts, the text part does not).
+        assertEquals(1, one(WebNode.BOB, "Email/query", "\"filter\":{\"text\":\"stone\",\"hasAttachment\":true},\"calculateTotal\":true").get(1)
+                .get("total").asInt());
+        assertEquals(0, one(WebNode.BOB, "Email/query", "\"filter\":{\"text\":\"stone\",\"hasAttachment\":false},\"calculateTotal\":true").get(1)
+                .get("total").asInt());
+        assertEquals("invalidArguments", one(WebNode.BOB, "Email/query", "\"filter\":{\"hasAttachment\":\"yes\"}").get(1).get("type").asText());
         JsonNode email = q.get(1).get(1).get("list").get(0);
         String id = email.get("id").asText();
         assertEquals("Lighthouse keys", email.get("subject").asText());

@@ -410,6 +410,10 @@ class WebmailBrowserTest {
         search.sendKeys("in:Nowhere", org.openqa.selenium.Keys.ENTER);
         until("a clear word about a folder that is not there", () -> browser.findElement(By.id("status")).getText().contains("No folder called Nowhere"));
         search.clear();
+        search.sendKeys("has:attachment", org.openqa.selenium.Keys.ENTER);
+        until("the one with the PDF", () -> browser.findElement(By.id("page-info")).getText().equals("1–1 of 1")
+                && browser.findElement(By.id("message-list")).getText().contains("Quarterly report"));
+        search.clear();
         search.sendKeys(org.openqa.selenium.Keys.ENTER);
 
         // Bcc: erik gets it, bob does not see him, dora's Sent copy remembers him

@@ -58,6 +58,9 @@ public sealed interface SearchQuery {
     /** A header field called {@code name} (unfolded, RFC 2047-decoded) contains {@code text}; empty text: the field exists. */
     record Header(String name, String text) implements SearchQuery { }
 
+    /** Messages with an attachment, by RFC 8621 §4.1.4's rule (JMAP's hasAttachment; no IMAP key asks it). */
+    record HasAttachment() implements SearchQuery { }
+
     /** The body (everything after the header), or with {@code wholeMessage} header and body, contains {@code text}. */
     record Text(boolean wholeMessage, String text) implements SearchQuery { }
 

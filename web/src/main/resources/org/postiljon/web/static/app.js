@@ -282,8 +282,8 @@ async function loadList() {
 
 /**
  * The search box's words as a JMAP filter (RFC 8621 §4.4.1): from:, to:, cc:, subject:,
- * before:/after: a date, in:folder, is:unread/read/flagged, and the rest as text; "quoted words"
- * stay together. Without in: it searches every folder.
+ * before:/after: a date, in:folder, is:unread/read/flagged, has:attachment, and the rest as text;
+ * "quoted words" stay together. Without in: it searches every folder.
  */
 function searchFilter(text) {
   const conditions = [];
@@ -304,6 +304,9 @@ function searchFilter(text) {
       const is = { unread: { notKeyword: '$seen' }, read: { hasKeyword: '$seen' }, flagged: { hasKeyword: '$flagged' } }[value.toLowerCase()];
       if (!is) throw new Error('is: takes unread, read or flagged');
       conditions.push(is);
+    } else if (op === 'has') {
+      if (value.toLowerCase() !== 'attachment') throw new Error('has: takes attachment');
+      conditions.push({ hasAttachment: true });
     } else words.push(m[0]);
   }
   if (words.length) conditions.push({ text: words.join(' ') });
