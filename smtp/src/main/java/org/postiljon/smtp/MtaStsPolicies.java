@@ -141,7 +141,7 @@ final class MtaStsPolicies {
      */
     String fetch(String domain) throws IOException {
         String host = MtaSts.policyHost(domain);
-        List<InetAddress> found = addresses.addresses(host);
+        List<InetAddress> found = addresses.addresses(host).list();
         if (found.isEmpty()) throw new IOException(host + " has no address");
         IOException last = null;
         for (InetAddress a : found) {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -62,12 +61,12 @@ public final class OutboundSender implements AutoCloseable {
                           TransportSecurity transport, OutboundOptions options) throws IOException {
         this.queue = queue;
         this.options = options;
-        this.resolver = new MxResolver(options.dns());
+        this.dane = options.dane() ? new SecureDns(options.dns(), options.dnssecAnchors()) : null;
+        this.resolver = new MxResolver(options.dns(), dane);
         this.reports = new Reports(directory, messages, queue, this::wake, keys); // bounces and delay notices are signed
         this.tls = OutboundTls.load(options.trustedCa());
         this.transport = transport;
         this.policies = new MtaStsPolicies(transport, new DnsResolver(options.dns()), resolver, tls, options.policyPort(), java.time.Clock.systemUTC());
-        this.dane = options.dane() ? new SecureDns(options.dns(), options.dnssecAnchors()) : null;
     }
 
     /** Starts the loop: it looks for due messages every {@code poll}, and at once after {@link #wake}. */
@@ -207,57 +206,64 @@ public final class OutboundSender implements AutoCloseable {
     /** Tries the domain's hosts in order; records every recipient's outcome; returns the notices the sender asked for. */
     private List<Bounce.Line> deliver(OutboundQueue.Entry e, String domain, List<OutboundQueue.Recipient> rcpts) {
         List<String> hosts;
+        boolean secureMx = false;
         if (options.smarthost() != null) {
             hosts = List.of(options.smarthost().getHostString());
         } else {
-            MxResolver.Route route = resolver.route(domain);
-            switch (route) {
+            switch (resolver.route(domain)) {
                 case MxResolver.Route.NullMx n -> {
                     return finish(e, rcpts, "556 5.1.10 " + domain + " accepts no mail (null MX, RFC 7505)", true, false, true);
                 }
                 case MxResolver.Route.Unresolved u -> {
-                    return finish(e, rcpts, (u.temporary() ? "451 4.4.3 " : "550 5.1.2 ") + u.why(), !u.temporary(), false, true);
+                    // RFC 7672 §2.2.1: a bogus MX RRset is not used; the domain waits, as for any DNS failure.
+                    if (u.bogus()) count(domain, "tlsa", "", "", "", TlsRpt.Result.DNSSEC_INVALID, u.why());
+                    return finish(e, rcpts, (u.bogus() ? "451 4.7.5 " : u.temporary() ? "451 4.4.3 " : "550 5.1.2 ") + u.why(), !u.temporary(),
+                            false, true);
                 }
-                case MxResolver.Route.Hosts h -> hosts = h.names();
+                case MxResolver.Route.Hosts h -> {
+                    hosts = h.names();
+                    secureMx = h.secure(); // RFC 7672 §2.2.1: DANE applies to the hosts of a secure MX RRset
+                }
             }
-        }
-        // RFC 7672 §2.2.1: DANE applies to the MX hosts of a secure MX RRset; a bogus one is not used at all.
-        boolean daneDomain = false;
-        if (dane != null && options.smarthost() == null && dane.working()) {
-            SecureDns.Answer mx = dane.query(domain, org.xbill.DNS.Type.MX);
-            if (mx.security() == SecureDns.Security.BOGUS) {
-                count(domain, "tlsa", "", "", "", TlsRpt.Result.DNSSEC_INVALID, "MX records: " + mx.why());
-                return finish(e, rcpts, "451 4.7.5 the MX records of " + domain + " fail DNSSEC validation: " + mx.why(), false, false, true);
-            }
-            daneDomain = mx.security() == SecureDns.Security.SECURE;
         }
         // RFC 8461 §5: a policy applies to MX delivery only; a smarthost is the operator's own choice of route.
         MtaStsPolicies.Found sts = options.smarthost() != null ? MtaStsPolicies.Found.NONE : policies.find(domain);
-        Optional<MtaSts.Policy> policy = sts.policy();
-        String stsText = policy.map(MtaSts.Policy::text).orElse("");
-        boolean enforce = policy.isPresent() && policy.get().mode() == MtaSts.Mode.ENFORCE;
-        if (sts.problem() != null) count(domain, "sts", stsText, "", "", sts.problem().failure(), sts.problem().detail());
+        if (sts.problem() != null) {
+            count(domain, "sts", sts.policy().map(MtaSts.Policy::text).orElse(""), "", "", sts.problem().failure(), sts.problem().detail());
+        }
         String lastError = "451 4.4.1 no host for " + domain + " could be reached";
         for (String host : hosts) {
-            Tlsa tlsa = daneDomain ? tlsa(host) : Tlsa.NONE;
+            MxResolver.Addresses found = options.smarthost() != null
+                    ? new MxResolver.Addresses(List.of(), SecureDns.Security.INSECURE, "") : resolver.addresses(host);
+            if (found.security() == SecureDns.Security.BOGUS) {
+                // RFC 7672 §2.2: a host whose addresses fail validation is not used.
+                if (secureMx) count(domain, "tlsa", "", host, "", TlsRpt.Result.DNSSEC_INVALID, "addresses of " + host + ": " + found.why());
+                lastError = "451 4.7.5 " + host + ": its DNS records fail DNSSEC validation: addresses of " + host + ": " + found.why();
+                continue;
+            }
+            // RFC 7672 §2.2.2: TLSA records are looked up for a host whose addresses are secure too.
+            Tlsa tlsa = secureMx && found.security() == SecureDns.Security.SECURE ? tlsa(host) : Tlsa.NONE;
             if (tlsa.bogus() != null) {
-                // RFC 7672 §2.2: a host whose TLSA records (or addresses) fail validation is not used.
                 count(domain, "tlsa", "", host, "", TlsRpt.Result.DNSSEC_INVALID, tlsa.bogus());
                 lastError = "451 4.7.5 " + host + ": its DNS records fail DNSSEC validation: " + tlsa.bogus();
                 continue;
             }
-            boolean daneHost = !tlsa.records().isEmpty();
-            // RFC 8461 §4.1: only MX hosts the policy names (RFC 8461 §2: DANE, where it applies, decides instead).
-            if (!daneHost && policy.isPresent() && !policy.get().allows(host)) {
-                count(domain, "sts", stsText, host, "", TlsRpt.Result.VALIDATION_FAILURE, host + " is not an mx of the policy");
-                if (enforce) {
+            // RFC 8461 §2: where DANE applies it decides; elsewhere the MTA-STS policy, if any.
+            Rule rule = !tlsa.records().isEmpty() ? Rule.dane(tlsa) : sts.policy().map(Rule::sts).orElse(Rule.NONE);
+            // RFC 8461 §4.1: only MX hosts the policy names.
+            if (rule.sts() != null && !rule.sts().allows(host)) {
+                count(domain, "sts", rule.text(), host, "", TlsRpt.Result.VALIDATION_FAILURE, host + " is not an mx of the policy");
+                if (rule.binding()) {
                     lastError = "451 4.7.5 " + host + " is not named by the MTA-STS policy of " + domain;
                     log.info("queued message {}: {} skipped: not named by the MTA-STS policy of {}", e.id(), host, domain);
                     continue;
                 }
             }
-            for (InetSocketAddress address : addresses(host)) {
-                String ip = address.getAddress().getHostAddress();
+            // Where to connect: the smarthost as configured, an MX host's addresses from the same lookups as its route.
+            List<InetSocketAddress> targets = options.smarthost() != null ? List.of(options.smarthost())
+                    : found.list().stream().map(a -> new InetSocketAddress(a, options.port())).toList();
+            for (InetSocketAddress address : targets) {
+                String ip = address.getAddress() == null ? "" : address.getAddress().getHostAddress();
                 try (InputStream content = queue.open(e.id()); SmtpClient c = SmtpClient.connect(address, options.timeout())) {
                     SmtpClient.Reply greeting = c.read();
                     if (greeting.code() != 220) {
@@ -266,28 +272,13 @@ public final class OutboundSender implements AutoCloseable {
                     }
                     c.ehlo(options.hostname());
                     OutboundTls.Verdict verdict = c.startTls(options.hostname(), host, tls);
-                    String authenticated = "";
-                    if (daneHost) {
-                        Dane.Outcome outcome = dane(tlsa, verdict, c, host, domain);
-                        count(domain, "tlsa", tlsa.text(), host, ip, outcome.failure(), outcome.detail());
-                        if (!outcome.matched()) {
-                            lastError = "451 4.7.5 " + host + ": its TLSA records require TLS with a matching certificate (DANE): " + outcome.failure().token();
-                            log.info("queued message {}: {} refused under DANE: {} ({})", e.id(), address, outcome.failure().token(), outcome.detail());
-                            continue;
-                        }
-                        authenticated = " (TLS, DANE: " + outcome.detail() + ")";
-                    } else if (policy.isPresent()) {
-                        // RFC 8461 §4.2: TLS with a certificate valid for the MX host, or (enforce) no delivery to it.
-                        OutboundTls.Verdict outcome = verdict != null ? verdict
-                                : new OutboundTls.Verdict(TlsRpt.Result.STARTTLS_NOT_SUPPORTED, host + " offered no STARTTLS");
-                        count(domain, "sts", stsText, host, ip, outcome.failure(), outcome.detail());
-                        if (enforce && !outcome.valid()) {
-                            lastError = "451 4.7.5 " + host + ": the MTA-STS policy of " + domain + " requires TLS with a valid certificate: "
-                                    + outcome.failure().token();
-                            log.info("queued message {}: {} refused under the MTA-STS policy of {}: {} ({})", e.id(), address, domain,
-                                    outcome.failure().token(), outcome.detail());
-                            continue;
-                        }
+                    Dane.Outcome checked = rule.check(verdict, c, host, domain);
+                    if (rule.counted()) count(domain, rule.type(), rule.text(), host, ip, checked.failure(), checked.detail());
+                    if (!checked.matched() && rule.binding()) {
+                        lastError = "451 4.7.5 " + host + ": " + rule.requirement(domain) + ": " + checked.failure().token();
+                        log.info("queued message {}: {} refused under {}: {} ({})", e.id(), address, rule.type().equals("tlsa") ? "DANE"
+                                : "the MTA-STS policy of " + domain, checked.failure().token(), checked.detail());
+                        continue;
                     }
                     if (options.smarthostUser() != null) {
                         SmtpClient.Reply auth = c.authPlain(options.smarthostUser(), options.smarthostPassword());
@@ -297,7 +288,7 @@ public final class OutboundSender implements AutoCloseable {
                     List<SmtpClient.Reply> replies = c.send(e.sender(), e.dsn(), rcpts.stream().map(OutboundQueue.Recipient::target).toList(),
                             content, e.size());
                     List<Bounce.Line> notices = new ArrayList<>();
-                    String security = !authenticated.isEmpty() ? authenticated
+                    String security = rule.type().equals("tlsa") ? " (TLS, DANE: " + checked.detail() + ")"
                             : !c.isSecure() ? "" : verdict != null && verdict.valid() ? " (TLS, certificate valid)" : " (TLS)";
                     for (int i = 0; i < rcpts.size(); i++) {
                         OutboundQueue.Recipient r = rcpts.get(i);
@@ -310,8 +301,7 @@ public final class OutboundSender implements AutoCloseable {
                 } catch (IOException ex) {
                     lastError = "451 4.4.1 " + host + ": " + ex.getMessage();
                     log.info("queued message {}: {} failed: {}", e.id(), address, ex.getMessage());
-                    if (daneHost) count(domain, "tlsa", tlsa.text(), host, ip, TlsRpt.Result.VALIDATION_FAILURE, String.valueOf(ex.getMessage()));
-                    else if (policy.isPresent()) count(domain, "sts", stsText, host, ip, TlsRpt.Result.VALIDATION_FAILURE, String.valueOf(ex.getMessage()));
+                    if (rule.counted()) count(domain, rule.type(), rule.text(), host, ip, TlsRpt.Result.VALIDATION_FAILURE, String.valueOf(ex.getMessage()));
                 }
             }
         }
@@ -319,7 +309,7 @@ public final class OutboundSender implements AutoCloseable {
     }
 
     /**
-     * An MX host's TLSA records (RFC 7672 §2.2.2), when its address and TLSA records are secure.
+     * An MX host's TLSA records (RFC 7672 §2.2.2).
      *
      * @param bogus why validation failed, or null
      */
@@ -334,11 +324,8 @@ public final class OutboundSender implements AutoCloseable {
         }
     }
 
+    /** The TLSA records of a host whose name and addresses are secure; secure ones only count (§2.2). */
     private Tlsa tlsa(String host) {
-        SecureDns.Answer a = dane.query(host, org.xbill.DNS.Type.A);
-        if (a.records().isEmpty() && a.security() != SecureDns.Security.BOGUS) a = dane.query(host, org.xbill.DNS.Type.AAAA);
-        if (a.security() == SecureDns.Security.BOGUS) return new Tlsa(List.of(), "addresses of " + host + ": " + a.why(), "");
-        if (a.security() != SecureDns.Security.SECURE) return Tlsa.NONE; // §2.2.2: an insecure host name has no TLSA records to trust
         String base = "_" + options.port() + "._tcp." + host; // RFC 7672 §2.2.3 (the port is 25 but in tests)
         SecureDns.Answer t = dane.query(base, org.xbill.DNS.Type.TLSA);
         if (t.security() == SecureDns.Security.BOGUS) return new Tlsa(List.of(), "TLSA records of " + host + ": " + t.why(), "");
@@ -352,11 +339,50 @@ public final class OutboundSender implements AutoCloseable {
         return new Tlsa(records, null, base + ".");
     }
 
-    /** RFC 7672 §2.2: TLS is required; a usable record must match; with none usable (§3.1.3), TLS alone will do. */
-    private static Dane.Outcome dane(Tlsa tlsa, OutboundTls.Verdict verdict, SmtpClient c, String host, String domain) {
-        if (verdict == null) return new Dane.Outcome(TlsRpt.Result.STARTTLS_NOT_SUPPORTED, host + " offered no STARTTLS");
-        if (tlsa.records().stream().noneMatch(Dane.Tlsa::usable)) return new Dane.Outcome(null, "no usable TLSA record: TLS unauthenticated");
-        return Dane.check(tlsa.records(), c.peerCertificates(), List.of(host, domain));
+    /**
+     * What the destination asks of the TLS session with one host: DANE (its TLSA records), an
+     * MTA-STS policy, or nothing (opportunistic TLS). {@code type} is TLS-RPT's policy type, "" for none.
+     */
+    private record Rule(String type, Tlsa tlsa, MtaSts.Policy sts) {
+        static final Rule NONE = new Rule("", Tlsa.NONE, null);
+
+        static Rule dane(Tlsa t) {
+            return new Rule("tlsa", t, null);
+        }
+
+        static Rule sts(MtaSts.Policy p) {
+            return new Rule("sts", Tlsa.NONE, p);
+        }
+
+        /** Whether sessions under it are counted for TLS-RPT. */
+        boolean counted() {
+            return !type.isEmpty();
+        }
+
+        /** Whether a failed check stops delivery to the host: DANE always (RFC 7672 §2.2), MTA-STS in enforce mode (RFC 8461 §5). */
+        boolean binding() {
+            return type.equals("tlsa") || (sts != null && sts.mode() == MtaSts.Mode.ENFORCE);
+        }
+
+        /** The policy as TLS-RPT's policy-string gives it. */
+        String text() {
+            return sts != null ? sts.text() : tlsa.text();
+        }
+
+        String requirement(String domain) {
+            return type.equals("tlsa") ? "its TLSA records require TLS with a matching certificate (DANE)"
+                    : "the MTA-STS policy of " + domain + " requires TLS with a valid certificate";
+        }
+
+        /** The session's outcome under the rule (a failure with an RFC 8460 result type, or a match). */
+        Dane.Outcome check(OutboundTls.Verdict verdict, SmtpClient c, String host, String domain) {
+            if (type.isEmpty()) return new Dane.Outcome(null, "");
+            if (verdict == null) return new Dane.Outcome(TlsRpt.Result.STARTTLS_NOT_SUPPORTED, host + " offered no STARTTLS");
+            if (sts != null) return new Dane.Outcome(verdict.failure(), verdict.detail()); // RFC 8461 §4.2: WebPKI, the MX host's name
+            // RFC 7672 §2.2: a usable record must match; with none usable (§3.1.3), TLS alone will do.
+            if (tlsa.records().stream().noneMatch(Dane.Tlsa::usable)) return new Dane.Outcome(null, "no usable TLSA record: TLS unauthenticated");
+            return Dane.check(tlsa.records(), c.peerCertificates(), List.of(host, domain));
+        }
     }
 
     /** Counts one session with {@code domain}'s MX hosts under a policy for the day's TLS-RPT report (RFC 8460 §4). */
@@ -367,12 +393,6 @@ public final class OutboundSender implements AutoCloseable {
         } catch (RuntimeException ex) {
             log.warn("TLS session with {} not counted for the report: {}", domain, ex.getMessage());
         }
-    }
-
-    /** Where to connect for a host: the smarthost as configured, an MX host through the same resolver as the MX lookup. */
-    private List<InetSocketAddress> addresses(String host) {
-        if (options.smarthost() != null) return List.of(options.smarthost());
-        return resolver.addresses(host).stream().map(a -> new InetSocketAddress(a, options.port())).toList();
     }
 
     /** Records one outcome for the recipients; returns the notices they asked for (RFC 3461 NOTIFY). */

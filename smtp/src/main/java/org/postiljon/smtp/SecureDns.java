@@ -31,8 +31,15 @@ final class SecureDns {
 
     enum Security { SECURE, INSECURE, BOGUS }
 
-    /** An answer: the records of the asked type (empty for none), how secure, and the validator's reason when bogus. */
-    record Answer(Security security, List<Record> records, String why) { }
+    /**
+     * An answer: the records of the asked type (empty for none), how secure, the validator's reason
+     * when bogus, and whether the name does not exist (NXDOMAIN).
+     */
+    record Answer(Security security, List<Record> records, String why, boolean nxdomain) {
+        Answer(Security security, List<Record> records, String why) {
+            this(security, records, why, false);
+        }
+    }
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SecureDns.class);
     /** How long the check that validation works at all holds. */
@@ -112,6 +119,8 @@ final class SecureDns {
         }
         List<Record> records = new ArrayList<>();
         if (rcode == Rcode.NOERROR) for (Record r : response.getSection(Section.ANSWER)) if (r.getType() == type) records.add(r);
-        return new Answer(response.getHeader().getFlag(Flags.AD) ? Security.SECURE : Security.INSECURE, records, Rcode.string(rcode));
+        if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) return new Answer(Security.BOGUS, List.of(), "DNS answer " + Rcode.string(rcode));
+        return new Answer(response.getHeader().getFlag(Flags.AD) ? Security.SECURE : Security.INSECURE, records, Rcode.string(rcode),
+                rcode == Rcode.NXDOMAIN);
     }
 }
