@@ -71,6 +71,6 @@ public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages me
                 new BlobSweeper(store, blobs, index, leases), new StoredQuotas(store, admins), new StoredAcl(store),
                 new StoredRetention(store, bus, leases), indexer, leases, new StoredSigningKeys(store, clock),
                 new StoredSendingLimits(store, directory, clock), new StoredVacations(store, clock),
-                new StoredSieveScripts(store), spam, appPasswords, twoFactor, new StoredTransportSecurity(store));
+                new StoredSieveScripts(store), spam, appPasswords, twoFactor, new StoredTransportSecurity(store, clock));
     }
 }
