@@ -30,7 +30,6 @@ abstract class DailyReports<T> {
     private static final int KEEP_DAYS = 7;
 
     final Dns dns;
-    final SigningKeys keys;
     private final Reports mail;
     private final Leases leases;
     private final String kind;
@@ -38,7 +37,6 @@ abstract class DailyReports<T> {
     DailyReports(String kind, Dns dns, SigningKeys keys, Directory directory, Messages messages, OutboundQueue queue, Runnable queued, Leases leases) {
         this.kind = kind;
         this.dns = dns;
-        this.keys = keys;
         this.mail = new Reports(directory, messages, queue, queued, keys);
         this.leases = leases;
     }

@@ -32,12 +32,7 @@ final class DkimSigning {
         if (e == null) return "";
         Optional<String> domain = fromDomain(e);
         if (domain.isEmpty()) return "";
-        return field(svc, domain.get(), () -> new SequenceInputStream(new ByteArrayInputStream(fixups), spool.open()));
-    }
-
-    /** The DKIM-Signature field for {@code message}, a message this server writes itself from {@code domain} (a reply), or "" when none. */
-    static String field(SmtpServices svc, String domain, java.util.function.Supplier<java.io.InputStream> message) {
-        return field(svc.signingKeys(), domain, message);
+        return field(svc.signingKeys(), domain.get(), () -> new SequenceInputStream(new ByteArrayInputStream(fixups), spool.open()));
     }
 
     /** The DKIM-Signature field for {@code message} from {@code domain} with its signing key, or "" when it has none. */

@@ -79,7 +79,7 @@ public final class DmarcReports extends DailyReports<DmarcTally> {
         String reportId = ReportMail.newReportId(submitter, day);
         long begin = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         long end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond() - 1;
-        return ReportMail.build(keys, reporter, new ReportMail.Report("DMARC", domain, reportId, "multipart/mixed", "",
+        return ReportMail.build(reporter, new ReportMail.Report("DMARC", domain, reportId, "multipart/mixed", "",
                 "This is a DMARC aggregate report (RFC 7489) from " + submitter + " on the mail it received from " + domain + " on " + day + " (UTC).",
                 "application/gzip", submitter + "!" + domain + "!" + begin + "!" + end + ".xml.gz", xml(reporter, domain, begin, end, tallies, reportId)), to);
     }

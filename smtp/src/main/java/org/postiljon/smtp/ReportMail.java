@@ -1,6 +1,5 @@
 package org.postiljon.smtp;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,18 +9,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
-import org.postiljon.mailbox.api.SigningKeys;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The mail an aggregate report travels in (DMARC, RFC 7489 §7.2.1.1; TLS-RPT, RFC 8460 §5.3): a
- * short text and the gzipped report as an attachment, the Subject both RFCs ask for, DKIM-signed
- * with the key of the From address's domain.
+ * short text and the gzipped report as an attachment, the Subject both RFCs ask for. The DKIM
+ * signature both RFCs ask for is added by {@link Reports}, which signs whatever leaves for other servers.
  */
 public final class ReportMail {
-
-    private static final Logger log = LoggerFactory.getLogger(ReportMail.class);
 
     /**
      * Who reports.
@@ -66,8 +60,8 @@ public final class ReportMail {
         }
     }
 
-    /** The signed report mail to {@code to}. */
-    static byte[] build(SigningKeys keys, Reporter reporter, Report r, String to) {
+    /** The report mail to {@code to} (signed on its way out by {@link Reports}, with the key of the From domain). */
+    static byte[] build(Reporter reporter, Report r, String to) {
         String boundary = "=_report_" + UUID.randomUUID();
         String submitter = reporter.submitter();
         StringBuilder b = new StringBuilder()
@@ -88,13 +82,6 @@ public final class ReportMail {
                 .append("Content-Transfer-Encoding: base64\r\n\r\n")
                 .append(Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(gzip(r.attachment()))).append("\r\n")
                 .append("--").append(boundary).append("--\r\n");
-        byte[] unsigned = b.toString().getBytes(StandardCharsets.UTF_8);
-        String signature = DkimSigning.field(keys, submitter, () -> new ByteArrayInputStream(unsigned));
-        if (signature.isEmpty()) log.warn("{} report to {} goes unsigned: {} has no DKIM key (postiljon dkim add {})", r.kind(), to, submitter, submitter);
-        byte[] field = signature.getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[field.length + unsigned.length];
-        System.arraycopy(field, 0, out, 0, field.length);
-        System.arraycopy(unsigned, 0, out, field.length, unsigned.length);
-        return out;
+        return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -62,8 +62,15 @@ record Reports(Directory directory, Messages messages, OutboundQueue queue, Runn
             System.arraycopy(notice, 0, out, f.length, notice.length);
             return out;
         }
+        if (from != null && UNSIGNED.add(from)) {
+            log.warn("notices from {} leave unsigned: neither it nor a parent domain has a DKIM key (postiljon dkim add DOMAIN); "
+                    + "a DMARC policy may have them refused (logged once)", from);
+        }
         return notice;
     }
+
+    /** From domains already reported as having no key. */
+    private static final java.util.Set<String> UNSIGNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static boolean startsWith(byte[] b, String prefix) {
         return b.length >= prefix.length()

@@ -120,7 +120,7 @@ public final class TlsReports extends DailyReports<TransportSecurity.Tally> {
         String reportId = ReportMail.newReportId(submitter, day);
         long start = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         long end = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond() - 1;
-        return ReportMail.build(keys, reporter, new ReportMail.Report("TLS", domain, reportId, "multipart/report; report-type=\"tlsrpt\"",
+        return ReportMail.build(reporter, new ReportMail.Report("TLS", domain, reportId, "multipart/report; report-type=\"tlsrpt\"",
                 "TLS-Report-Domain: " + domain + "\r\nTLS-Report-Submitter: " + submitter + "\r\n",
                 "This is an aggregate TLS report (RFC 8460) from " + submitter + " on the mail it sent to " + domain + " on " + day + " (UTC).",
                 "application/tlsrpt+gzip", submitter + "!" + domain + "!" + start + "!" + end + "!" + reportId.substring(0, reportId.indexOf('@')) + ".json.gz",

@@ -68,9 +68,8 @@ final class VacationReplies {
             String key = handle == null ? sender : sender + " #" + Integer.toHexString(handle.hashCode());
             if (!svc.vacations().claimReply(a, key, java.time.Duration.ofSeconds(seconds))) return; // answered within the period
             byte[] reply = reply(svc.hostname(), a.address().toString(), sender, v, spool.header());
-            String signature = DkimSigning.field(svc, a.address().domain().ascii(), () -> new java.io.ByteArrayInputStream(reply));
-            byte[] signed = (signature + new String(reply, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
-            new Reports(svc.directory(), svc.messages(), svc.queue(), svc.queued(), svc.signingKeys()).send(sender, signed);
+            // Signed on its way out by Reports, with the key of the account's domain (its From).
+            new Reports(svc.directory(), svc.messages(), svc.queue(), svc.queued(), svc.signingKeys()).send(sender, reply);
         } catch (RuntimeException e) {
             log.warn("vacation reply from {} to {} not sent", a.address(), sender, e); // the message itself was delivered
         }

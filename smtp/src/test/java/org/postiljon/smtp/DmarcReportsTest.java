@@ -18,9 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postiljon.mailauth.DkimKey;
 import org.postiljon.mailbox.api.Account;
 import org.postiljon.mailbox.api.DomainName;
+import org.postiljon.mailbox.api.EmailAddress;
 import org.postiljon.mailbox.api.MailboxName;
 import org.postiljon.mailbox.api.OutboundQueue;
 import org.postiljon.mailbox.api.UidSet;
+import org.postiljon.mailbox.api.Vacation;
 import org.postiljon.testkit.Nsd;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -114,6 +116,16 @@ class DmarcReportsTest {
                 assertTrue(bounce.contains("From: Mail Delivery System <MAILER-DAEMON@mx.example.org>"), bounce);
                 assertTrue(bounce.contains("dkim=pass header.d=example.org header.s=s1"), "signed with the parent domain's key: " + bounce);
                 assertTrue(bounce.contains("dmarc=pass"), bounce);
+
+                // A vacation reply to carol leaves the same way: signed with the key of alice's domain.
+                Account alice = local.model.directory().find(EmailAddress.parse("alice@example.org")).orElseThrow();
+                local.model.vacations().set(alice, new Vacation(true, null, null, "Away", "Back on Monday.", null));
+                remote.model.queue().enqueue("carol@example.net", OutboundQueue.Dsn.NONE, List.of(OutboundQueue.Target.of("alice@example.org")),
+                        new ByteArrayInputStream(("From: carol@example.net\r\nTo: alice@example.org\r\nSubject: lunch?\r\nMessage-ID: <l1@example.net>\r\n"
+                                + "\r\nLunch?\r\n").getBytes(StandardCharsets.US_ASCII)));
+                remoteSender.wake();
+                String away = MailAuthEndToEndTest.await(remote, carol, 3);
+                assertTrue(away.contains("Subject: Away") && away.contains("dkim=pass header.d=example.org header.s=s1"), "the reply, signed: " + away);
             }
         }
     }
