@@ -83,7 +83,7 @@ public final class Dmarc {
         }
         String requested = policy.at().equals(domain) ? policy.p() : policy.sp(); // RFC 7489 §6.6.3: sp= for subdomains
         DmarcResult.Published published = new DmarcResult.Published(policy.at(), policy.p(), policy.sp(), policy.strictDkim(), policy.strictSpf(),
-                policy.testing() ? 0 : 100, policy.rua());
+                policy.pct(), policy.rua());
         boolean dkimAligned = false;
         boolean spfAligned;
         try {
@@ -125,7 +125,7 @@ public final class Dmarc {
     }
 
     /** A domain's DMARC record (RFC 7489 §6.3) as far as the check needs it; {@code at} is where it was found. */
-    record Policy(String at, String p, String sp, boolean strictDkim, boolean strictSpf, boolean testing, String psd, List<String> rua) {
+    record Policy(String at, String p, String sp, boolean strictDkim, boolean strictSpf, boolean testing, String psd, List<String> rua, int pct) {
 
         /** The record in {@code text}, or empty when it is not a DMARC record (§6.6.3: those are discarded). */
         static Optional<Policy> parse(String at, String text) {
@@ -142,7 +142,12 @@ public final class Dmarc {
             String sp = policyWord(t.get("sp"));
             boolean testing = "y".equalsIgnoreCase(t.get("t")) || "0".equals(t.get("pct"));
             return Optional.of(new Policy(at, p, sp == null ? p : sp, "s".equalsIgnoreCase(t.get("adkim")), "s".equalsIgnoreCase(t.get("aspf")),
-                    testing, t.getOrDefault("psd", "u").toLowerCase(Locale.ROOT), rua(t.get("rua"))));
+                    testing, t.getOrDefault("psd", "u").toLowerCase(Locale.ROOT), rua(t.get("rua")), pct(t.get("pct"))));
+        }
+
+        /** RFC 7489 §6.3 pct: 0-100, 100 when absent or not a number there (as published, for the reports). */
+        private static int pct(String v) {
+            return v != null && v.matches("[0-9]{1,3}") && Integer.parseInt(v) <= 100 ? Integer.parseInt(v) : 100;
         }
 
         /** RFC 7489 §6.4: "rua" is a comma-separated list of URIs, each maybe with "!size"; only mailto: ones are kept. */

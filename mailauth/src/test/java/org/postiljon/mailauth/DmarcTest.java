@@ -64,6 +64,8 @@ class DmarcTest {
         assertEquals("example.org", p.domain(), "found at the organizational domain");
         assertEquals("p=quarantine; sp=reject; adkim=r; aspf=s; pct=0", p.text());
         assertEquals(List.of("agg@example.org", "other@reports.example"), p.rua(), "mailto: only, without the size limit");
+        assertEquals(50, check(zone("example.org", "v=DMARC1; p=reject; pct=50"), "example.org", NO_SPF, List.of()).published().pct(),
+                "pct as published (RFC 7489 Appendix C's policy_published)");
         DmarcResult none = check(z, "example.net", NO_SPF, List.of());
         assertEquals(null, none.published(), "no record, nothing to report");
     }
