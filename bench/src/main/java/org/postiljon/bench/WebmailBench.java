@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * <li>open the folder: Email/query (newest first, 50, with total) + Email/get of the list properties;</li>
  * <li>a page in the middle (position 50,000), the same request;</li>
  * <li>sorted by subject, first page;</li>
- * <li>search: full-text query in the folder, first page;</li>
+ * <li>search: has:attachment, and a full-text query in the folder, first page;</li>
  * <li>open a message: Email/get with body values and the sanitised HTML;</li>
  * <li>since issue #22: the list with Thread/get (conversation sizes), one row per message and one per
  * conversation (collapseThreads, first page and deep), and opening a conversation.</li>
@@ -59,6 +59,8 @@ public final class WebmailBench {
                 () -> api(base, auth, String.format(conversations.replace("\"calculateTotal\":false", "\"calculateTotal\":true"), "", "receivedAt", "false", 0)));
         time("page at position 50,000", reps, () -> api(base, auth, String.format(page, "", "receivedAt", "false", 50_000)));
         time("sorted by subject, first page", reps, () -> api(base, auth, String.format(page, "", "subject", "true", 0)));
+        time("has:attachment in the folder, first page (every message's structure read)", reps,
+                () -> api(base, auth, String.format(page, ",\"hasAttachment\":true", "receivedAt", "false", 0)));
         time("full-text search in the folder, first page", reps, () -> api(base, auth, String.format(page, ",\"text\":\"" + SearchBench.word(3) + "\"", "receivedAt", "false", 0)));
         String first = find(api(base, auth, String.format(page, "", "receivedAt", "false", 0)), "\"ids\":\\[\"([^\"]+)\"");
         String firstThread = find(api(base, auth, String.format(page, "", "receivedAt", "false", 0)), "\"threadId\":\"([^\"]+)\"");
