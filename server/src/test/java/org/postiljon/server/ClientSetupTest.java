@@ -138,6 +138,11 @@ class ClientSetupTest {
             assertTrue(run(new String[] {"curl", "-sS", "-k", "--max-time", "10", "-H", "Host: mta-sts.elsewhere.test", "-o", "/dev/null", "-w", "%{http_code}",
                     n.secureBase() + "/.well-known/mta-sts.txt"}).equals("404"));
             assertEquals(404, get(n, "/.well-known/mta-sts.txt").statusCode());
+            String[] post = curl.apply("mta-sts.example.test");
+            String[] withPost = java.util.stream.Stream.concat(java.util.Arrays.stream(post, 0, 2), java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of("-X", "POST"), java.util.Arrays.stream(post, 2, post.length))).toArray(String[]::new);
+            String refused = run(withPost);
+            assertTrue(refused.contains("\n405 "), "GET only: " + refused);
         }
     }
 
