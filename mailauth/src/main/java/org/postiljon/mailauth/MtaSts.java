@@ -65,9 +65,7 @@ public final class MtaSts {
 
         /** The policy's lines, as TLS-RPT's "policy-string" lists them (RFC 8460 §4.4). */
         public List<String> lines() {
-            List<String> out = new ArrayList<>();
-            for (String line : text.split("\r?\n")) if (!line.isBlank()) out.add(line.strip());
-            return out;
+            return MtaSts.lines(text);
         }
     }
 
@@ -172,6 +170,13 @@ public final class MtaSts {
         StringBuilder b = new StringBuilder("version: STSv1\r\nmode: ").append(mode.token()).append("\r\n");
         for (String m : mx) b.append("mx: ").append(m).append("\r\n");
         return b.append("max_age: ").append(Math.min(maxAge.toSeconds(), MAX_AGE_LIMIT)).append("\r\n").toString();
+    }
+
+    /** A policy's (or any policy text's) non-blank lines, stripped: TLS-RPT's "policy-string" (RFC 8460 §4.4). */
+    public static List<String> lines(String text) {
+        List<String> out = new ArrayList<>();
+        for (String line : text.split("\r?\n")) if (!line.isBlank()) out.add(line.strip());
+        return out;
     }
 
     private static String normal(String name) {

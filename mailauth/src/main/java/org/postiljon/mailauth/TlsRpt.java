@@ -26,10 +26,6 @@ public final class TlsRpt {
         public String token() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
-
-        public static Result of(String token) {
-            return valueOf(token.toUpperCase(Locale.ROOT).replace('-', '_'));
-        }
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.postiljon.mailauth.Dns;
+import org.postiljon.mailauth.MtaSts;
 import org.postiljon.mailauth.TlsRpt;
 import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Leases;
@@ -85,11 +86,11 @@ public final class TlsReports extends DailyReports<TransportSecurity.Tally> {
             policy.put("policy-type", none ? "no-policy-found" : one.policyType());
             if (!one.policy().isEmpty()) {
                 ArrayNode lines = policy.putArray("policy-string");
-                for (String line : one.policy().split("\r?\n")) if (!line.isBlank()) lines.add(line.strip());
+                MtaSts.lines(one.policy()).forEach(lines::add);
             }
             ArrayNode mx = policy.putArray("mx-host");
             if (one.policyType().equals("sts")) {
-                for (String line : one.policy().split("\r?\n")) if (line.startsWith("mx:")) mx.add(line.substring(3).strip());
+                for (String line : MtaSts.lines(one.policy())) if (line.startsWith("mx:")) mx.add(line.substring(3).strip());
             } else {
                 same.stream().map(TransportSecurity.Tally::mxHost).filter(h -> !h.isEmpty()).distinct().forEach(mx::add);
             }
