@@ -3,14 +3,10 @@ package org.postiljon.mailbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postiljon.mailbox.api.TransportSecurity;
@@ -20,28 +16,9 @@ import org.postiljon.mailbox.api.TransportSecurity.Tally;
 /** The counts behind the DMARC and TLS reports cost no commit per message: added up, written together. */
 class ReportCountsTest {
 
-    static final class MovableClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-05T10:00:00Z"));
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
-
     @Test
     void countsAreAddedUpInMemoryAndWrittenTogetherAtMostEveryTenSeconds(@TempDir Path dir) throws Exception {
-        MovableClock clock = new MovableClock();
+        RetentionTest.TestClock clock = new RetentionTest.TestClock(Instant.parse("2026-12-05T10:00:00Z"));
         try (TestModels t = new TestModels(dir, clock)) {
             AtomicInteger commits = new AtomicInteger();
             t.store.metadata().onCommit((nanos, transactions, durable) -> commits.addAndGet(transactions));
@@ -67,7 +44,7 @@ class ReportCountsTest {
             counts.count(new DmarcTally(day, "example.org", "example.org", "198.51.100.7", "none", true, false, "example.org s1 pass",
                     "example.org mfrom fail", "p=none; sp=none; adkim=r; aspf=r; pct=100", 1));
             assertEquals(1, commits.get(), "within ten seconds of the last write: kept");
-            clock.now.set(clock.now.get().plus(Duration.ofSeconds(11)));
+            clock.advance(Duration.ofSeconds(11));
             counts.count(new DmarcTally(day, "example.org", "example.org", "198.51.100.7", "none", true, false, "example.org s1 pass",
                     "example.org mfrom fail", "p=none; sp=none; adkim=r; aspf=r; pct=100", 1));
             assertEquals(2, commits.get(), "ten seconds on: written");
