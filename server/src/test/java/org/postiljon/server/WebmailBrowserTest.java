@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +63,15 @@ class WebmailBrowserTest {
         if (browser != null) browser.quit();
         if (tracker != null) tracker.stop(0);
         if (web != null) web.close();
+    }
+
+    /** Every test starts as a new visitor on a desktop, whatever the one before it left behind (even when it failed half-way). */
+    @AfterEach
+    void forget() {
+        if (browser == null) return;
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 900));
+        if (browser.getCurrentUrl().startsWith("https:")) ((JavascriptExecutor) browser).executeScript("localStorage.clear()");
+        browser.manage().deleteAllCookies();
     }
 
     static void shot(String name) throws Exception {
@@ -466,12 +476,12 @@ class WebmailBrowserTest {
         // A phone: one pane at a time, the folders a drawer
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
         browser.navigate().refresh();
-        WebElement lunch = row("Lunch on Friday");
+        row("Lunch on Friday");
         assertFalse(browser.findElement(By.id("folders")).isDisplayed(), "the drawer starts closed");
         assertFalse(browser.findElement(By.id("reader")).isDisplayed(), "no reading pane beside the list");
         shot("23-phone-list");
         noSeriousAccessibilityProblems("the phone's list");
-        act("open a message", lunch::click);
+        act("open a message", () -> row("Lunch on Friday").click());
         until("the message fills the screen", () -> browser.findElement(By.id("reader")).isDisplayed()
                 && !browser.findElement(By.id("message-list")).isDisplayed());
         shot("24-phone-read");
@@ -498,7 +508,6 @@ class WebmailBrowserTest {
                 return false;
             }
         });
-        ((JavascriptExecutor) browser).executeScript("localStorage.clear()"); // the other tests start from the defaults
     }
 
     static void rule(String field, String op, String value, String action, String target) {
