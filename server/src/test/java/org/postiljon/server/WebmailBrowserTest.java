@@ -358,6 +358,180 @@ class WebmailBrowserTest {
         browser.findElement(By.id("login-submit")).click();
     }
 
+    static int imapCountOf(String user, String folder) {
+        try {
+            return imapCount(user, folder);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    static String editorHtml() {
+        return (String) ((JavascriptExecutor) browser).executeScript("return document.getElementById('c-html').innerHTML");
+    }
+
+    @Test
+    void composeWithIdentitiesSignaturesFormattingAutosavedDraftsAndDroppedFiles() throws Exception {
+        String fia = "fia@example.test";
+        account(fia);
+        var directory = web.node.model().directory();
+        directory.addAlias(new org.postiljon.mailbox.api.AliasSource("help", org.postiljon.mailbox.api.DomainName.of("example.test")),
+                org.postiljon.mailbox.api.EmailAddress.parse(fia));
+        signIn(fia);
+        waitFor(By.id("open-settings"));
+        ((JavascriptExecutor) browser).executeScript("localStorage.setItem('undo-seconds', '0'); localStorage.setItem('autosave-seconds', '1')");
+
+        // Identities: her own gets a name and a signature; one for an address she may not use is refused; the alias is fine
+        act("open the settings", () -> browser.findElement(By.id("open-settings")).click());
+        WebElement own = waitFor(By.cssSelector("#s-identities li"));
+        own.findElement(By.cssSelector("input[aria-label=Name]")).sendKeys("Fia Ek");
+        own.findElement(By.cssSelector("textarea")).sendKeys("Fia Ek\nHarbour office");
+        browser.findElement(By.id("s-add-identity")).click();
+        WebElement stranger = browser.findElements(By.cssSelector("#s-identities li")).getLast();
+        stranger.findElement(By.cssSelector("input[aria-label=Address]")).sendKeys("ceo@example.test");
+        browser.findElement(By.id("s-save")).click();
+        until("refused", () -> browser.findElement(By.id("s-error")).getText().contains("you may not send as ceo@example.test"));
+        stranger.findElement(By.cssSelector("button.remove")).click();
+        browser.findElement(By.id("s-add-identity")).click();
+        WebElement help = browser.findElements(By.cssSelector("#s-identities li")).getLast();
+        help.findElement(By.cssSelector("input[aria-label=Name]")).sendKeys("Harbour help");
+        help.findElement(By.cssSelector("input[aria-label=Address]")).sendKeys("help@example.test");
+        help.findElement(By.cssSelector("textarea")).sendKeys("The help desk");
+        noSeriousAccessibilityProblems("the identities");
+        shot("30-settings-identities");
+        browser.findElement(By.id("s-save")).click();
+        until("saved", () -> !browser.findElement(By.id("settings-dialog")).isDisplayed());
+
+        // A new message carries the signature; choosing the other identity swaps it
+        act("compose", () -> browser.findElement(By.id("compose")).click());
+        until("signed", () -> browser.findElement(By.id("c-body")).getAttribute("value").equals("\n\n-- \nFia Ek\nHarbour office"));
+        new Select(browser.findElement(By.id("c-from"))).selectByVisibleText("Harbour help <help@example.test>");
+        assertEquals("\n\n-- \nThe help desk", browser.findElement(By.id("c-body")).getAttribute("value"));
+        browser.findElement(By.id("c-to")).sendKeys(WebNode.BOB);
+        browser.findElement(By.id("c-subject")).sendKeys("Ferry times");
+
+        // Formatting: the toolbar's bold, and a hostile paste, which leaves the browser cleaned
+        browser.findElement(By.id("c-format")).click();
+        WebElement editor = waitFor(By.id("c-html"));
+        until("the signature in the editor", () -> editorHtml().contains("The help desk"));
+        ((JavascriptExecutor) browser).executeScript("const e = document.getElementById('c-html'); e.focus();"
+                + "const r = document.createRange(); r.setStart(e.firstChild, 0); r.collapse(true); getSelection().removeAllRanges(); getSelection().addRange(r);");
+        editor.sendKeys("The boats run ");
+        browser.findElement(By.cssSelector("#c-tools button[data-command=bold]")).click();
+        editor.sendKeys("every hour");
+        browser.findElement(By.cssSelector("#c-tools button[data-command=bold]")).click();
+        editor.sendKeys(". ");
+        ((JavascriptExecutor) browser).executeScript("document.execCommand('insertHTML', false, arguments[0])",
+                "<img src=x onerror=\"window.pwned=1\"><a href=\"javascript:window.pwned=2\">prize</a> <a href=\"https://example.org/t\" style=\"color:red\" onclick=\"x()\">timetable</a>"
+                        + "<span style=\"font-size:40px\">.</span>");
+
+        // A file dropped on the window is attached, its size shown against the limit
+        ((JavascriptExecutor) browser).executeScript("const t = new DataTransfer(); t.items.add(new File([new Uint8Array(3000)], 'timetable.txt', {type: 'text/plain'}));"
+                + "document.getElementById('compose-dialog').dispatchEvent(new DragEvent('drop', {dataTransfer: t, bubbles: true, cancelable: true}));");
+        until("attached", () -> browser.findElement(By.id("c-attached")).getText().contains("timetable.txt (3 KB)"));
+        assertTrue(browser.findElement(By.id("c-size")).getText().matches("Attachments: 3 KB of [0-9.]+ MB"), browser.findElement(By.id("c-size")).getText());
+
+        // Saved on its own a moment later, one draft however often
+        until("autosaved", () -> browser.findElement(By.id("c-saved")).getText().startsWith("Draft saved at"));
+        until("one draft", () -> imapCountOf(fia, "Drafts") == 1);
+        browser.findElement(By.id("c-subject")).sendKeys(" and fares");
+        until("saved again", () -> {
+            try (ImapProbe imap = new ImapProbe(web.imapPort(), fia, WebNode.PASSWORD)) {
+                imap.command("SELECT Drafts");
+                return String.join("\n", imap.command("FETCH 1:* (BODY.PEEK[HEADER.FIELDS (SUBJECT)])")).contains("Ferry times and fares");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        until("the draft replaced, not another", () -> imapCountOf(fia, "Drafts") == 1);
+        shot("31-compose-formatting");
+        browser.findElement(By.id("c-cancel")).click();
+
+        // Back from Drafts into the editor as it was, then sent
+        act("Drafts", () -> folder("drafts").click());
+        clickRow("Ferry times");
+        act("edit the draft", () -> waitFor(By.cssSelector("#reader .edit-draft")).click());
+        until("the editor again", () -> browser.findElement(By.id("c-html")).isDisplayed() && editorHtml().contains("<b>every hour</b>"));
+        assertEquals("Harbour help <help@example.test>", new Select(browser.findElement(By.id("c-from"))).getFirstSelectedOption().getText());
+        assertTrue(browser.findElement(By.id("c-attached")).getText().contains("timetable.txt"));
+        browser.findElement(By.id("c-send")).click();
+        until("delivered to bob", () -> {
+            try (ImapProbe imap = new ImapProbe(web.imapPort(), WebNode.BOB, WebNode.PASSWORD)) {
+                imap.command("SELECT INBOX");
+                return String.join("\n", imap.command("SEARCH SUBJECT \"Ferry times\"")).matches("(?s).*SEARCH \\d+.*");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        until("the draft gone", () -> imapCountOf(fia, "Drafts") == 0);
+        assertEquals(null, ((JavascriptExecutor) browser).executeScript("return window.pwned ?? null"), "nothing pasted ran");
+        try (ImapProbe imap = new ImapProbe(web.imapPort(), WebNode.BOB, WebNode.PASSWORD)) {
+            imap.command("SELECT INBOX");
+            String n = imap.command("SEARCH SUBJECT \"Ferry times\"").getFirst().replaceAll("\\D+", " ").trim();
+            String header = String.join("\n", imap.command("FETCH " + n + " (BODY.PEEK[HEADER])"));
+            assertTrue(header.contains("From: Harbour help <help@example.test>"), header);
+            String text = String.join("\n", imap.command("FETCH " + n + " (BINARY.PEEK[1.1])")).replace("\r", "");
+            assertTrue(text.contains("The boats run every hour. prize timetable") && text.contains("-- \nThe help desk"), text);
+            String html = String.join("\n", imap.command("FETCH " + n + " (BINARY.PEEK[1.2])"));
+            assertTrue(html.contains("The boats run <b>every hour</b>") && html.contains("<a href=\"https://example.org/t\">timetable</a>"), html);
+            for (String bad : List.of("onerror", "javascript:", "onclick", "style", "<span", "<img", "pwned")) assertFalse(html.contains(bad), bad + " in " + html);
+            String structure = String.join("\n", imap.command("FETCH " + n + " (BODYSTRUCTURE)")).toLowerCase(java.util.Locale.ROOT);
+            assertTrue(structure.contains("\"alternative\"") && structure.contains("timetable.txt"), structure);
+        }
+    }
+
+    static void browserLanguages(String acceptLanguage) {
+        String agent = (String) ((JavascriptExecutor) browser).executeScript("return navigator.userAgent");
+        browser.executeCdpCommand("Emulation.setUserAgentOverride", java.util.Map.of("userAgent", agent, "acceptLanguage", acceptLanguage));
+    }
+
+    @Test
+    void germanFromTheBrowserSwedishChosenInSettings() throws Exception {
+        String gus = "gus@example.test";
+        account(gus);
+        web.deliver(gus, "From: Anna <anna@remote.example.org>\nTo: gus@example.test\nSubject: Hallo\n\nWie geht's?\n");
+        browserLanguages("de-DE,de;q=0.9,en;q=0.5");
+        try {
+            browser.manage().deleteAllCookies();
+            browser.get(web.secureBase() + "/");
+            until("the sign-in page in German", () -> browser.findElement(By.id("login-submit")).getText().equals("Anmelden"));
+            assertEquals("de", browser.findElement(By.tagName("html")).getAttribute("lang"));
+            assertEquals("Passwort", browser.findElement(By.cssSelector("label[for=login-password]")).getText());
+            browser.findElement(By.id("login-user")).sendKeys(gus);
+            browser.findElement(By.id("login-password")).sendKeys(WebNode.PASSWORD);
+            browser.findElement(By.id("login-submit")).click();
+            row("Hallo");
+            assertEquals("Posteingang", browser.findElement(By.id("folder-title")).getText());
+            assertEquals("Posteingang", folder("inbox").findElement(By.cssSelector(".name")).getText());
+            assertEquals("Gesendet", folder("sent").findElement(By.cssSelector(".name")).getText());
+            assertEquals("Neu", browser.findElement(By.cssSelector("#compose .label")).getText());
+            clickRow("Hallo");
+            until("the reader in German", () -> browser.findElement(By.id("reader")).getText().contains("Allen antworten"));
+            assertTrue(browser.findElement(By.id("reader")).getText().matches("(?s).*Datum: \\d{1,2}\\.\\d{1,2}\\.\\d{4}, \\d{2}:\\d{2}:\\d{2}.*"),
+                    "a German date: " + browser.findElement(By.id("reader")).getText());
+            noSeriousAccessibilityProblems("the German page");
+            shot("32-german");
+
+            // Chosen in Settings: Swedish, whatever the browser says, until chosen otherwise
+            act("settings", () -> browser.findElement(By.id("open-settings")).click());
+            new Select(waitFor(By.id("s-lang"))).selectByValue("sv");
+            browser.findElement(By.id("s-save")).click();
+            until("the page again, in Swedish", () -> browser.findElements(By.cssSelector(".folder[data-role=inbox] .name")).stream()
+                    .anyMatch(e -> e.getText().equals("Inkorg")));
+            assertEquals("sv", browser.findElement(By.tagName("html")).getAttribute("lang"));
+            assertEquals("Skickat", folder("sent").findElement(By.cssSelector(".name")).getText());
+            act("compose", () -> browser.findElement(By.id("compose")).click());
+            until("the compose window in Swedish", () -> browser.findElement(By.id("compose-title")).getText().equals("Nytt meddelande")
+                    && browser.findElement(By.id("c-send")).getText().equals("Skicka"));
+            browser.findElement(By.id("c-send")).click();
+            until("asked in Swedish", () -> browser.findElement(By.id("c-error")).getText().equals("Vem är det till?"));
+            noSeriousAccessibilityProblems("the Swedish compose window");
+            shot("33-swedish-compose");
+        } finally {
+            browserLanguages("en-US,en");
+        }
+    }
+
     static void noSeriousAccessibilityProblems(String where) throws Exception {
         List<String> problems = Axe.serious(browser);
         assertEquals(List.of(), problems, "axe-core on " + where);
@@ -426,6 +600,44 @@ class WebmailBrowserTest {
         search.clear();
         search.sendKeys(org.openqa.selenium.Keys.ENTER);
 
+        // The splitter gives the list more room, by keyboard and by dragging, and the browser remembers it
+        WebElement splitter = browser.findElement(By.id("splitter"));
+        int before = browser.findElement(By.cssSelector(".list-pane")).getRect().getWidth();
+        splitter.sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT, org.openqa.selenium.Keys.ARROW_RIGHT);
+        assertEquals("55", splitter.getAttribute("aria-valuenow"));
+        int wider = browser.findElement(By.cssSelector(".list-pane")).getRect().getWidth();
+        assertTrue(wider > before + 100, "the list wider: " + before + " -> " + wider);
+        new org.openqa.selenium.interactions.Actions(browser).dragAndDropBy(splitter, -300, 0).perform();
+        int narrower = browser.findElement(By.cssSelector(".list-pane")).getRect().getWidth();
+        assertTrue(narrower < wider - 250, "dragged 300 px to the left: " + wider + " -> " + narrower);
+        browser.navigate().refresh();
+        until("the same size after a reload", () -> Math.abs(browser.findElement(By.cssSelector(".list-pane")).getRect().getWidth() - narrower) < 3);
+
+        // The reading pane: below the list, then off (the message in the list's place), then back to the right
+        WebElement pane = browser.findElement(By.id("pane"));
+        act("reading pane below", pane::click);
+        assertEquals("Reading pane: below", pane.getText());
+        clickRow("Lunch");
+        until("the message below the list", () -> {
+            org.openqa.selenium.Rectangle listBox = browser.findElement(By.cssSelector(".list-pane")).getRect();
+            org.openqa.selenium.Rectangle readerBox = browser.findElement(By.id("reader")).getRect();
+            return browser.findElement(By.id("reader")).getText().contains("Lunch") && readerBox.getY() >= listBox.getY() + listBox.getHeight() - 1
+                    && readerBox.getWidth() >= listBox.getWidth() - 1;
+        });
+        noSeriousAccessibilityProblems("the reading pane below");
+        shot("27-reading-pane-below");
+        act("reading pane off", pane::click);
+        assertEquals("Reading pane: off", pane.getText());
+        until("the list alone", () -> !browser.findElement(By.id("reader")).isDisplayed() && browser.findElement(By.cssSelector(".list-pane")).isDisplayed());
+        clickRow("Lunch");
+        until("the message in the list's place", () -> browser.findElement(By.id("reader")).isDisplayed()
+                && !browser.findElement(By.cssSelector(".list-pane")).isDisplayed());
+        act("back to the list", () -> browser.findElement(By.cssSelector("#reader .back")).click());
+        until("the list again", () -> browser.findElement(By.cssSelector(".list-pane")).isDisplayed() && !browser.findElement(By.id("reader")).isDisplayed());
+        act("reading pane right", pane::click);
+        assertEquals("Reading pane: right", pane.getText());
+        until("beside the list again", () -> browser.findElement(By.id("reader")).isDisplayed() && browser.findElement(By.cssSelector(".list-pane")).isDisplayed());
+
         // Bcc: erik gets it, bob does not see him, dora's Sent copy remembers him
         act("compose", () -> browser.findElement(By.id("compose")).click());
         waitFor(By.id("c-to")).sendKeys("bob@example.test");
@@ -481,7 +693,7 @@ class WebmailBrowserTest {
         assertFalse(browser.findElement(By.id("reader")).isDisplayed(), "no reading pane beside the list");
         shot("23-phone-list");
         noSeriousAccessibilityProblems("the phone's list");
-        act("open a message", () -> row("Lunch on Friday").click());
+        clickRow("Lunch on Friday");
         until("the message fills the screen", () -> browser.findElement(By.id("reader")).isDisplayed()
                 && !browser.findElement(By.id("message-list")).isDisplayed());
         shot("24-phone-read");

@@ -2,6 +2,8 @@ import { Jmap } from './jmap.js';
 import { openSettings } from './settings.js';
 import { wireSignIn } from './signin.js';
 import { icon, decorate } from './icons.js';
+import { clean, cleanHtml, htmlDocument, textToHtml, wireToolbar } from './editor.js';
+import { locale, t, translatePage } from './i18n.js';
 
 const $ = id => document.getElementById(id);
 const PAGE = 50;
@@ -28,7 +30,7 @@ function fmtSize(n) {
 function fmtDate(iso) {
   const d = new Date(iso);
   const now = new Date();
-  return d.toDateString() === now.toDateString() ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString();
+  return d.toDateString() === now.toDateString() ? d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString(locale);
 }
 
 function addr(list) {
@@ -54,6 +56,13 @@ function el(tag, props = {}, ...children) {
 
 function role(r) { return state.mailboxes.find(m => m.role === r); }
 
+const ROLE_NAMES = { inbox: 'Inbox', sent: 'Sent', drafts: 'Drafts', trash: 'Trash', junk: 'Junk', archive: 'Archive' };
+/** A folder's name as shown: the special folders' usual names in the page's language; a name the user chose stays. */
+function folderName(m) {
+  const usual = ROLE_NAMES[m.role];
+  return usual && (m.role === 'inbox' || m.name === usual) ? t(usual) : m.name;
+}
+
 /** The first SetError of a /set answer's not- map, or null (RFC 8620 §5.3: null when there is none). */
 function firstError(map) {
   const errors = Object.values(map || {});
@@ -69,15 +78,16 @@ async function start() {
   $('login-user').focus();
 }
 
+translatePage();
 wireSignIn(enter);
 decorate();
 
 // ---- theme: as the system is set (auto), or light or dark by choice, remembered in this browser ----
 
 const THEMES = ['auto', 'light', 'dark'];
-function applyTheme(t) {
-  if (t === 'auto') delete document.documentElement.dataset.theme; else document.documentElement.dataset.theme = t;
-  $('theme-label').textContent = 'Theme: ' + t;
+function applyTheme(theme) {
+  if (theme === 'auto') delete document.documentElement.dataset.theme; else document.documentElement.dataset.theme = theme;
+  $('theme-label').textContent = t('Theme: ' + theme);
 }
 applyTheme(THEMES.includes(localStorage.getItem('theme')) ? localStorage.getItem('theme') : 'auto');
 $('theme').addEventListener('click', () => {
@@ -86,10 +96,62 @@ $('theme').addEventListener('click', () => {
   applyTheme(next);
 });
 
+// The reading pane: beside the list (right), below it, or off (a message opens in the list's place,
+// as on a phone). Chosen per browser.
+const PANES = ['right', 'below', 'off'];
+function applyPane(p) {
+  const panes = document.querySelector('.panes');
+  for (const x of PANES) panes.classList.toggle('pane-' + x, x === p);
+  if (p === 'off') panes.classList.remove('reading'); // the list first; a message opens in its place
+  $('pane-label').textContent = t('Reading pane: ' + p);
+  if ($('splitter').hasAttribute('aria-valuenow')) applySplit(Number($('splitter').getAttribute('aria-valuenow')));
+}
+applyPane(PANES.includes(localStorage.getItem('pane')) ? localStorage.getItem('pane') : 'right');
+$('pane').addEventListener('click', () => {
+  const next = PANES[(PANES.indexOf(localStorage.getItem('pane') || 'right') + 1) % PANES.length];
+  localStorage.setItem('pane', next);
+  applyPane(next);
+});
+
+// The splitter between list and reader: dragged, or moved with the arrow keys (Home/End for the
+// ends), the list's share of the room remembered per browser. A separator in ARIA's sense.
+function applySplit(pct) {
+  const p = Math.max(20, Math.min(80, Math.round(pct)));
+  document.querySelector('.panes').style.setProperty('--split', String(p));
+  $('splitter').setAttribute('aria-valuenow', String(p));
+  $('splitter').setAttribute('aria-orientation', document.querySelector('.panes').classList.contains('pane-below') ? 'horizontal' : 'vertical');
+  return p;
+}
+applySplit(Number(localStorage.getItem('split')) || 45);
+$('splitter').addEventListener('pointerdown', e => {
+  const bar = $('splitter');
+  const panes = document.querySelector('.panes');
+  const below = panes.classList.contains('pane-below');
+  const box = panes.getBoundingClientRect();
+  const list = document.querySelector('.list-pane').getBoundingClientRect();
+  bar.setPointerCapture(e.pointerId);
+  bar.classList.add('dragging');
+  const move = m => {
+    // The list's new size as a share of the panes' width (right) or height (below).
+    const pct = below ? (m.clientY - list.top) * 100 / box.height : (m.clientX - list.left) * 100 / box.width;
+    localStorage.setItem('split', String(applySplit(pct)));
+  };
+  bar.addEventListener('pointermove', move);
+  bar.addEventListener('pointerup', () => { bar.removeEventListener('pointermove', move); bar.classList.remove('dragging'); }, { once: true });
+  e.preventDefault();
+});
+$('splitter').addEventListener('keydown', e => {
+  const now = Number($('splitter').getAttribute('aria-valuenow'));
+  const step = { ArrowLeft: -5, ArrowUp: -5, ArrowRight: 5, ArrowDown: 5, Home: -100, End: 100 }[e.key];
+  if (step === undefined) return;
+  e.preventDefault();
+  localStorage.setItem('split', String(applySplit(now + step)));
+});
+
 async function enter(s) {
   state.user = s.username;
   state.jmap = new Jmap(s.csrf);
-  await state.jmap.session();
+  state.session = await state.jmap.session();
   $('login').hidden = true;
   $('app').hidden = false;
   $('user').textContent = s.username;
@@ -98,10 +160,11 @@ async function enter(s) {
   await openMailbox(role('inbox').id);
   loadQuota();
   loadContacts();
+  loadIdentities();
   state.jmap.listen(onPush);
 }
 
-$('open-settings').addEventListener('click', () => openSettings(state.jmap, state.mailboxes, status).catch(e => status(e.message)));
+$('open-settings').addEventListener('click', () => openSettings(state.jmap, state.mailboxes, status, loadIdentities).catch(e => status(e.message)));
 
 $('logout').addEventListener('click', async () => {
   await fetch('/logout', { method: 'POST', credentials: 'same-origin' });
@@ -131,8 +194,8 @@ async function loadMailboxes() {
   state.byId = new Map(state.mailboxes.map(m => [m.id, m]));
   renderTree();
   const move = $('move-to');
-  move.replaceChildren(el('option', { value: '', text: 'Move to…' }));
-  for (const m of sortedTree()) move.append(el('option', { value: m.id, text: '\u00a0\u00a0'.repeat(m.depth) + m.name }));
+  move.replaceChildren(el('option', { value: '', text: t('Move to…') }));
+  for (const m of sortedTree()) move.append(el('option', { value: m.id, text: '\u00a0\u00a0'.repeat(m.depth) + folderName(m) }));
 }
 
 function sortedTree() {
@@ -148,7 +211,7 @@ function renderTree() {
   const build = parent => {
     const ul = el('ul', { role: parent ? 'group' : 'tree' });
     for (const m of state.mailboxes.filter(x => x.parentId === parent).sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name))) {
-      const label = m.role === 'inbox' ? 'Inbox' : m.name;
+      const label = folderName(m);
       const row = el('div', {
         class: 'folder', role: 'treeitem', tabindex: '0', 'data-id': m.id, 'data-role': m.role || '',
         'aria-selected': String(m.id === state.current), title: label,
@@ -157,7 +220,7 @@ function renderTree() {
         ondragleave: () => row.classList.remove('drop'),
         ondrop: e => { e.preventDefault(); row.classList.remove('drop'); dropOn(m.id, e.dataTransfer.getData('text/x-postiljon-ids')); },
       }, el('span', { class: 'name', text: label }));
-      if (m.unreadEmails > 0) row.append(el('span', { class: 'count', 'aria-label': m.unreadEmails + ' unread', text: String(m.unreadEmails) }));
+      if (m.unreadEmails > 0) row.append(el('span', { class: 'count', 'aria-label': t('{n} unread', { n: m.unreadEmails }), text: String(m.unreadEmails) }));
       // The list item only lays out the tree: to assistive technology the treeitem is the tree's (or group's) own child.
       const li = el('li', { role: 'none' }, row);
       if (state.mailboxes.some(x => x.parentId === m.id)) li.append(build(m.id));
@@ -194,7 +257,7 @@ phone.addEventListener('change', e => toggleFolders(!e.matches)); // turned, or 
   state.selected.clear();
   renderTree();
   const m = state.byId.get(id);
-  $('folder-title').textContent = m.role === 'inbox' ? 'Inbox' : m.name;
+  $('folder-title').textContent = folderName(m);
   $('empty-trash').hidden = m.role !== 'trash';
   await loadList();
 }
@@ -219,7 +282,7 @@ function ask(text, withInput, value = '') {
 }
 
 $('new-folder').addEventListener('click', async () => {
-  const name = await ask('Name of the new folder (inside the selected one if it is not the Inbox):', true);
+  const name = await ask(t('Name of the new folder (inside the selected one if it is not the Inbox):'), true);
   if (!name) return;
   const cur = state.byId.get(state.current);
   const parentId = cur && cur.role !== 'inbox' && !cur.role ? cur.id : null;
@@ -230,8 +293,8 @@ $('new-folder').addEventListener('click', async () => {
 
 $('rename-folder').addEventListener('click', async () => {
   const cur = state.byId.get(state.current);
-  if (!cur || cur.role) return status('Only your own folders can be renamed');
-  const name = await ask('New name:', true, cur.name);
+  if (!cur || cur.role) return status(t('Only your own folders can be renamed'));
+  const name = await ask(t('New name:'), true, cur.name);
   if (!name) return;
   const r = await state.jmap.call([['Mailbox/set', { update: { [cur.id]: { name } } }, 's']]);
   if (firstError(r.s.notUpdated)) return status(firstError(r.s.notUpdated));
@@ -241,8 +304,8 @@ $('rename-folder').addEventListener('click', async () => {
 
 $('delete-folder').addEventListener('click', async () => {
   const cur = state.byId.get(state.current);
-  if (!cur || cur.role) return status('Only your own folders can be deleted');
-  if (!await ask(`Delete the folder "${cur.name}" and the ${cur.totalEmails} messages in it?`)) return;
+  if (!cur || cur.role) return status(t('Only your own folders can be deleted'));
+  if (!await ask(t('Delete the folder "{name}" and the {n} messages in it?', { name: cur.name, n: cur.totalEmails }))) return;
   const r = await state.jmap.call([['Mailbox/set', { destroy: [cur.id], onDestroyRemoveEmails: true }, 's']]);
   if (firstError(r.s.notDestroyed)) return status(firstError(r.s.notDestroyed));
   await loadMailboxes();
@@ -294,18 +357,18 @@ function searchFilter(text) {
     const op = m[1].toLowerCase();
     if (['from', 'to', 'cc', 'subject'].includes(op)) conditions.push({ [op]: value });
     else if (op === 'before' || op === 'after') {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new Error(`${op}: takes a date as 2026-12-31`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new Error(t('{op}: takes a date as 2026-12-31', { op }));
       conditions.push({ [op]: value + 'T00:00:00Z' });
     } else if (op === 'in') {
       const mb = state.mailboxes.find(b => b.name.toLowerCase() === value.toLowerCase() || b.role === value.toLowerCase());
-      if (!mb) throw new Error(`No folder called ${value}`);
+      if (!mb) throw new Error(t('No folder called {name}', { name: value }));
       conditions.push({ inMailbox: mb.id });
     } else if (op === 'is') {
       const is = { unread: { notKeyword: '$seen' }, read: { hasKeyword: '$seen' }, flagged: { hasKeyword: '$flagged' } }[value.toLowerCase()];
-      if (!is) throw new Error('is: takes unread, read or flagged');
+      if (!is) throw new Error(t('is: takes unread, read or flagged'));
       conditions.push(is);
     } else if (op === 'has') {
-      if (value.toLowerCase() !== 'attachment') throw new Error('has: takes attachment');
+      if (value.toLowerCase() !== 'attachment') throw new Error(t('has: takes attachment'));
       conditions.push({ hasAttachment: true });
     } else words.push(m[0]);
   }
@@ -328,34 +391,34 @@ function renderList() {
         ev.dataTransfer.effectAllowed = 'move';
       },
     });
-    const box = el('input', { type: 'checkbox', 'aria-label': 'Select ' + (e.subject || '(no subject)') });
+    const box = el('input', { type: 'checkbox', 'aria-label': t('Select {subject}', { subject: e.subject || t('(no subject)') }) });
     box.checked = state.selected.has(e.id);
     box.addEventListener('change', () => { box.checked ? state.selected.add(e.id) : state.selected.delete(e.id); });
     const sent = state.current && state.byId.get(state.current)?.role === 'sent' && !state.search;
     const people = sent ? e.to : e.from;
     // Two lines at any width: who (their names), the marks and the date; then the subject and the start of the text.
-    const who = el('span', { class: 'from', text: (sent ? 'To: ' : '') + (names(people) || '(unknown)'), title: addr(people) });
+    const who = el('span', { class: 'from', text: sent ? t('To: {who}', { who: names(people) || t('(unknown)') }) : names(people) || t('(unknown)'), title: addr(people) });
     const marks = el('span', { class: 'marks' });
-    if (e.threadSize > 1) marks.append(el('span', { class: 'thread', title: `${e.threadSize} messages in this conversation` }, icon('thread'), String(e.threadSize)));
-    if (e.hasAttachment) marks.append(icon('attachment', 'has attachments'));
-    if (e.keywords.$flagged) marks.append(icon('flag', 'flagged'));
+    if (e.threadSize > 1) marks.append(el('span', { class: 'thread', title: t('{n} messages in this conversation', { n: e.threadSize }) }, icon('thread'), String(e.threadSize)));
+    if (e.hasAttachment) marks.append(icon('attachment', t('has attachments')));
+    if (e.keywords.$flagged) marks.append(icon('flag', t('flagged')));
     const main = el('td', { class: 'message' },
       el('div', { class: 'line1' }, who, marks),
       el('div', { class: 'line2' }, el('span', { class: 'subject', text: e.subject || '(no subject)' }),
         el('span', { class: 'preview', text: e.preview ? ' – ' + e.preview : '' })));
     tr.append(el('td', {}, box), main,
-      el('td', { class: 'date', title: `${new Date(e.receivedAt).toLocaleString()}, ${fmtSize(e.size)}` },
+      el('td', { class: 'date', title: `${new Date(e.receivedAt).toLocaleString(locale)}, ${fmtSize(e.size)}` },
         el('div', { class: 'when' }, el('span', { text: fmtDate(e.receivedAt) }), el('span', { class: 'size', text: fmtSize(e.size) }))));
     return tr;
   });
   $('message-list').replaceChildren(...rows);
   if (state.total === null) {
     const last = state.position + state.ids.length;
-    $('page-info').textContent = state.ids.length ? `${state.position + 1}–${last}` : 'No messages';
+    $('page-info').textContent = state.ids.length ? `${state.position + 1}–${last}` : t('No messages');
     $('next-page').disabled = state.ids.length < PAGE;
   } else {
     const last = Math.min(state.position + PAGE, state.total);
-    $('page-info').textContent = state.total ? `${state.position + 1}–${last} of ${state.total}` : 'No messages';
+    $('page-info').textContent = state.total ? t('{from}–{to} of {total}', { from: state.position + 1, to: last, total: state.total }) : t('No messages');
     $('next-page').disabled = last >= state.total;
   }
   $('prev-page').disabled = state.position === 0;
@@ -381,7 +444,7 @@ $('search-form').addEventListener('submit', e => {
   e.preventDefault();
   state.search = $('search').value.trim();
   state.position = 0;
-  $('folder-title').textContent = state.search ? `Search: ${state.search}` : 'Inbox';
+  $('folder-title').textContent = state.search ? t('Search: {text}', { text: state.search }) : t('Inbox');
   loadList();
 });
 
@@ -401,7 +464,7 @@ async function moveTo(ids, mailboxId) {
   const update = Object.fromEntries(ids.map(id => [id, { mailboxIds: { [mailboxId]: true } }]));
   const r = await state.jmap.call([['Email/set', { update }, 's']]);
   if (firstError(r.s.notUpdated)) status(firstError(r.s.notUpdated));
-  else status(`Moved ${ids.length} to ${state.byId.get(mailboxId).name}`);
+  else status(t('Moved {n} to {folder}', { n: ids.length, folder: folderName(state.byId.get(mailboxId)) }));
   state.selected.clear();
   if (ids.includes(state.open)) closeReader();
   await loadMailboxes();
@@ -419,7 +482,7 @@ async function deleteIds(ids) {
   const trash = role('trash');
   const inTrash = state.current === trash.id && !state.search;
   if (inTrash) {
-    if (!await ask(`Delete ${ids.length} message(s) for good?`)) return;
+    if (!await ask(t('Delete {n} message(s) for good?', { n: ids.length }))) return;
     await state.jmap.call([['Email/set', { destroy: ids }, 'd']]);
     state.selected.clear();
     closeReader();
@@ -431,13 +494,13 @@ async function deleteIds(ids) {
 
 async function emptyTrash() {
   const trash = role('trash');
-  if (!await ask(`Empty the Trash (${trash.totalEmails} messages)? This cannot be undone.`)) return;
+  if (!await ask(t('Empty the Trash ({n} messages)? This cannot be undone.', { n: trash.totalEmails }))) return;
   for (;;) {
     const r = await state.jmap.call([['Email/query', { filter: { inMailbox: trash.id }, limit: 500 }, 'q']]);
     if (!r.q.ids.length) break;
     await state.jmap.call([['Email/set', { destroy: r.q.ids }, 'd']]);
   }
-  status('Trash emptied');
+  status(t('Trash emptied'));
   if (state.current === trash.id) closeReader();
   await loadMailboxes(); await loadList(); loadQuota();
 }
@@ -481,12 +544,12 @@ $('mark-flag').addEventListener('click', () => {
 
 function closeReader() {
   state.open = null;
-  $('reader').replaceChildren(el('p', { class: 'empty', text: 'Select a message to read it.' }));
+  $('reader').replaceChildren(el('p', { class: 'empty', text: t('Select a message to read it.') }));
   document.querySelector('.panes').classList.remove('reading');
 }
 
 const READ_PROPERTIES = ['id', 'threadId', 'blobId', 'mailboxIds', 'keywords', 'from', 'to', 'cc', 'bcc', 'replyTo', 'subject', 'sentAt',
-  'receivedAt', 'messageId', 'references', 'textBody', 'htmlBody', 'attachments', 'bodyValues', 'sanitizedHtml', 'preview', 'size'];
+  'receivedAt', 'messageId', 'inReplyTo', 'references', 'textBody', 'htmlBody', 'attachments', 'bodyValues', 'sanitizedHtml', 'preview', 'size'];
 
 /** Opens a list row: the whole conversation when conversations are on and it has several messages, else the message. */
 function openRow(id) {
@@ -502,40 +565,47 @@ function messageView(e, reopen) {
   const remote = state.remote.has(e.id);
   const parts = [];
   parts.push(el('div', { class: 'meta' },
-    el('div', { text: 'From: ' + addr(e.from) }), el('div', { text: 'To: ' + addr(e.to) }),
-    ...(e.cc ? [el('div', { text: 'Cc: ' + addr(e.cc) })] : []),
-    ...(e.bcc ? [el('div', { text: 'Bcc: ' + addr(e.bcc) })] : []),
-    el('div', { text: 'Date: ' + new Date(e.sentAt || e.receivedAt).toLocaleString() })));
+    el('div', { text: t('From: {who}', { who: addr(e.from) }) }), el('div', { text: t('To: {who}', { who: addr(e.to) }) }),
+    ...(e.cc ? [el('div', { text: t('Cc: {who}', { who: addr(e.cc) }) })] : []),
+    ...(e.bcc ? [el('div', { text: t('Bcc: {who}', { who: addr(e.bcc) }) })] : []),
+    el('div', { text: t('Date: {when}', { when: new Date(e.sentAt || e.receivedAt).toLocaleString(locale) }) })));
   parts.push(el('div', { class: 'actions' },
-    el('button', { type: 'button', text: 'Reply', onclick: () => compose('reply', full) }),
-    el('button', { type: 'button', text: 'Reply all', onclick: () => compose('all', full) }),
-    el('button', { type: 'button', text: 'Forward', onclick: () => compose('forward', full) }),
-    el('button', { type: 'button', text: 'Delete', onclick: () => deleteIds([e.id]) })));
+    el('button', { type: 'button', text: t('Reply'), onclick: () => compose('reply', full) }),
+    el('button', { type: 'button', text: t('Reply all'), onclick: () => compose('all', full) }),
+    el('button', { type: 'button', text: t('Forward'), onclick: () => compose('forward', full) }),
+    el('button', { type: 'button', text: t('Delete'), onclick: () => deleteIds([e.id]) }),
+    ...(e.keywords?.$draft ? [el('button', { type: 'button', class: 'edit-draft', text: t('Edit draft'), onclick: () => editDraft(e.id) })] : [])));
   if (e.htmlBody.some(p => p.type === 'text/html')) {
     if (!remote && e.sanitizedHtml !== undefined) {
-      parts.push(el('p', { class: 'notice' }, 'Remote images are blocked to protect your privacy. ',
-        el('button', { type: 'button', class: 'link allow-remote', text: 'Show images', onclick: () => { state.remote.add(e.id); state.remote.add(e.threadId); reopen(); } })));
+      parts.push(el('p', { class: 'notice' }, t('Remote images are blocked to protect your privacy. '),
+        el('button', { type: 'button', class: 'link allow-remote', text: t('Show images'), onclick: () => { state.remote.add(e.id); state.remote.add(e.threadId); reopen(); } })));
     }
     // The server sanitised it; the frame runs no script (empty sandbox) and the page's CSP applies inside.
-    const frame = el('iframe', { sandbox: '', title: 'Message content', referrerpolicy: 'no-referrer', class: 'body' });
+    const frame = el('iframe', { sandbox: '', title: t('Message content'), referrerpolicy: 'no-referrer', class: 'body' });
     frame.srcdoc = '<!doctype html><meta charset="utf-8"><base target="_blank"><style>body{font:15px system-ui,sans-serif;margin:8px}</style>' + e.sanitizedHtml;
     parts.push(frame);
   } else {
     parts.push(el('pre', { class: 'text', text: e.textBody.map(p => e.bodyValues[p.partId]?.value || '').join('\n') }));
   }
   if (e.attachments.length) {
-    const list = el('ul', { class: 'attachments', 'aria-label': 'Attachments' });
+    const list = el('ul', { class: 'attachments', 'aria-label': t('Attachments') });
     for (const a of e.attachments) {
       list.append(el('li', {}, el('a', { href: state.jmap.downloadUrl(a.blobId, a.name, a.type), download: a.name || 'attachment',
         text: `${a.name || a.type} (${fmtSize(a.size)})` })));
     }
-    parts.push(el('h3', { text: 'Attachments' }), list);
+    parts.push(el('h3', { text: t('Attachments') }), list);
   }
   return parts;
 }
 
+/** A draft back in the compose window, with every body value (its HTML too) to edit. */
+async function editDraft(id) {
+  const r = await state.jmap.call([['Email/get', { ids: [id], fetchAllBodyValues: true, properties: READ_PROPERTIES }, 'g']]);
+  if (r.g.list[0]) compose('draft', r.g.list[0]);
+}
+
 function showInReader(parts) {
-  $('reader').replaceChildren(el('button', { type: 'button', class: 'back', onclick: closeReader }, icon('back'), 'Back to the list'), ...parts);
+  $('reader').replaceChildren(el('button', { type: 'button', class: 'back', onclick: closeReader }, icon('back'), t('Back to the list')), ...parts);
   document.querySelector('.panes').classList.add('reading');
 }
 
@@ -548,7 +618,7 @@ async function openEmail(id) {
   if (!e.keywords.$seen) setKeyword([id], '$seen', true);
   const view = messageView(e, () => openEmail(id));
   renderList();
-  showInReader([el('h2', { text: e.subject || '(no subject)' }), ...view]);
+  showInReader([el('h2', { text: e.subject || t('(no subject)') }), ...view]);
 }
 
 /**
@@ -572,60 +642,180 @@ async function openConversation(id) {
   const latest = emails[emails.length - 1];
   const items = emails.map(e => {
     const d = el('details', { class: 'conv' }, el('summary', {},
-      el('span', { class: 'who', text: names(e.from) || '(unknown)' }), el('span', { class: 'when', text: fmtDate(e.receivedAt) }),
+      el('span', { class: 'who', text: names(e.from) || t('(unknown)') }), el('span', { class: 'when', text: fmtDate(e.receivedAt) }),
       el('span', { class: 'preview', text: e.preview || '' })), ...messageView(e, () => openConversation(id)));
     d.open = e === latest || unread.includes(e.id);
     return d;
   });
-  showInReader([el('h2', { text: latest.subject || '(no subject)' }),
-    el('p', { class: 'hint', text: `${emails.length} messages in this conversation` }), ...items]);
+  showInReader([el('h2', { text: latest.subject || t('(no subject)') }),
+    el('p', { class: 'hint', text: t('{n} messages in this conversation', { n: emails.length }) }), ...items]);
 }
 
 // ---- compose, reply, forward, drafts ----
 
+/** An identity's signature as it stands in a plain-text body: under the usual "-- " line (RFC 3676 §4.3). */
+const signatureOf = i => (i && i.textSignature ? '\n\n-- \n' + i.textSignature : '');
+
+async function loadIdentities() {
+  state.identities = (await state.jmap.call([['Identity/get', { ids: null }, 'i']])).i.list;
+}
+
+function chosenIdentity() {
+  return state.identities.find(i => i.id === $('c-from').value) || state.identities[0];
+}
+
+/** The identity a reply goes out as: the one the message was sent to, else the account's own. */
+function identityFor(addresses) {
+  const to = new Set((addresses || []).map(a => a.email.toLowerCase()));
+  return state.identities.find(i => to.has(i.email.toLowerCase())) || state.identities[0];
+}
+
 function compose(kind, original) {
   state.attachments = [];
-  $('c-attached').replaceChildren();
-  $('c-error').textContent = '';
-  $('c-files').value = '';
-  let to = '', cc = '', subject = '', body = '';
+  state.draftId = kind === 'draft' ? original.id : null;
   state.composeContext = { kind, original };
-  if (original) {
-    const quote = (original.textBody || []).map(p => original.bodyValues?.[p.partId]?.value || '').join('\n');
-    const who = addr(original.from);
-    if (kind === 'reply' || kind === 'all') {
-      to = addr(original.replyTo || original.from);
-      if (kind === 'all') {
-        cc = [...(original.to || []), ...(original.cc || [])].filter(a => a.email !== state.user).map(a => a.email).join(', ');
-      }
-      subject = /^re:/i.test(original.subject || '') ? original.subject : 'Re: ' + (original.subject || '');
-      body = `\n\nOn ${new Date(original.sentAt || original.receivedAt).toLocaleString()}, ${who} wrote:\n` + quote.split('\n').map(l => '> ' + l).join('\n');
-    } else if (kind === 'forward') {
-      subject = 'Fwd: ' + (original.subject || '');
-      body = '\n\nThe forwarded message is attached.';
-      state.attachments.push({ blobId: original.blobId, type: 'message/rfc822', name: (original.subject || 'message') + '.eml', size: original.size });
-      for (const a of original.attachments || []) state.attachments.push({ blobId: a.blobId, type: a.type, name: a.name, size: a.size });
-      renderAttachments();
+  for (const id of ['c-error', 'c-saved']) $(id).textContent = '';
+  $('c-files').value = '';
+  let to = '', cc = '', bcc = '', subject = '', body = '', html = null;
+  state.quoteIntro = null;
+  const from = kind === 'draft' ? identityFor(original.from) : identityFor(original ? [...(original.to || []), ...(original.cc || [])] : []);
+  $('c-from').replaceChildren(...state.identities.map(i => el('option', { value: i.id, text: i.name ? `${i.name} <${i.email}>` : i.email })));
+  $('c-from').value = from.id;
+  state.signature = signatureOf(from);
+  const text = e => (e.textBody || []).map(p => e.bodyValues?.[p.partId]?.value || '').join('\n');
+  if (kind === 'draft') {
+    to = addr(original.to); cc = addr(original.cc); bcc = addr(original.bcc); subject = original.subject || '';
+    body = text(original);
+    const htmlPart = (original.htmlBody || []).find(p => p.type === 'text/html');
+    if (htmlPart) html = cleanHtml(original.bodyValues?.[htmlPart.partId]?.value || '');
+    for (const a of original.attachments || []) state.attachments.push({ blobId: a.blobId, type: a.type, name: a.name, size: a.size });
+  } else if (kind === 'reply' || kind === 'all') {
+    to = addr(original.replyTo || original.from);
+    if (kind === 'all') {
+      const mine = new Set(state.identities.map(i => i.email.toLowerCase()));
+      cc = [...(original.to || []), ...(original.cc || [])].filter(a => !mine.has(a.email.toLowerCase())).map(a => a.email).join(', ');
+    }
+    subject = /^re:/i.test(original.subject || '') ? original.subject : 'Re: ' + (original.subject || '');
+    state.quoteIntro = '\n\n' + t('On {date}, {who} wrote:', { date: new Date(original.sentAt || original.receivedAt).toLocaleString(locale), who: addr(original.from) });
+    body = state.signature + state.quoteIntro + '\n'
+      + text(original).split('\n').map(l => '> ' + l).join('\n');
+  } else if (kind === 'forward') {
+    subject = 'Fwd: ' + (original.subject || '');
+    body = '\n\n' + t('The forwarded message is attached.') + state.signature;
+    state.attachments.push({ blobId: original.blobId, type: 'message/rfc822', name: (original.subject || 'message') + '.eml', size: original.size });
+    for (const a of original.attachments || []) state.attachments.push({ blobId: a.blobId, type: a.type, name: a.name, size: a.size });
+  } else {
+    body = state.signature;
+  }
+  renderAttachments();
+  $('c-to').value = to; $('c-cc').value = cc; $('c-bcc').value = bcc; $('c-subject').value = subject; $('c-body').value = body;
+  $('c-html').replaceChildren(); // the last message's editor content is not this one's
+  setFormatting(html !== null || localStorage.getItem('formatting') === 'on', html);
+  $('compose-title').textContent = kind === 'new' ? t('New message') : subject || t('Draft');
+  state.savedAs = JSON.stringify(draftObject()); // what is already in Drafts (or nothing worth saving)
+  $('compose-dialog').showModal();
+  (to ? (state.formatting ? $('c-html') : $('c-body')) : $('c-to')).focus();
+  if (!state.formatting) $('c-body').setSelectionRange(0, 0);
+}
+
+// ---- formatting: the editor and the plain textarea hold the same message; switching converts ----
+
+function setFormatting(on, html = null) {
+  state.formatting = on;
+  $('c-format').setAttribute('aria-pressed', String(on));
+  $('c-tools').hidden = !on;
+  $('c-html').hidden = !on;
+  $('c-body').hidden = on;
+  if (on) $('c-html').innerHTML = html !== null ? html : textToHtml($('c-body').value, state.signature);
+  else if ($('c-html').innerHTML) $('c-body').value = plainText($('c-html'));
+  if (!on) $('c-html').replaceChildren();
+}
+
+/** What the editor shows, as plain text for the text/plain alternative: as rendered, quotes marked with "> ". */
+function plainText(editor) {
+  const box = el('div', { style: 'position:absolute;left:-9999px;width:60em;white-space:pre-wrap' }); // pre-wrap: "-- " keeps its space
+  box.innerHTML = clean(editor); // cleaned: nothing in it loads or runs
+  document.body.append(box); // innerText needs the element rendered to turn <br> and blocks into lines
+  for (const q of [...box.querySelectorAll('blockquote')].reverse()) { // the innermost first: nested quotes get "> > "
+    const d = document.createElement('div');
+    d.innerText = q.innerText.replace(/\n+$/, '').split('\n').map(l => '> ' + l).join('\n');
+    q.replaceWith(d);
+  }
+  const text = box.innerText;
+  box.remove();
+  return text.replace(/\u00a0/g, ' ').replace(/\n{3,}/g, '\n\n'); // the editor's no-break spaces are plain ones in text
+}
+
+$('c-format').addEventListener('click', () => {
+  setFormatting(!state.formatting);
+  localStorage.setItem('formatting', state.formatting ? 'on' : 'off');
+  (state.formatting ? $('c-html') : $('c-body')).focus();
+});
+wireToolbar($('c-tools'), $('c-html'), () => ask(t('Link to (https://…)'), true, 'https://'));
+
+/** Changing From swaps the signature if the old one is still there as it was put in. */
+$('c-from').addEventListener('change', () => {
+  const next = signatureOf(chosenIdentity());
+  if (state.formatting) {
+    const block = $('c-html').querySelector('[data-signature]');
+    if (block) block.innerHTML = textToHtml(next.replace(/^\n+/, ''));
+    else if (next) $('c-html').insertAdjacentHTML('beforeend', '<div data-signature="">' + textToHtml(next.replace(/^\n+/, '')) + '</div>');
+  } else {
+    const body = $('c-body').value;
+    const at = state.signature ? body.indexOf(state.signature) : -1;
+    if (at >= 0) $('c-body').value = body.slice(0, at) + next + body.slice(at + state.signature.length);
+    else if (next) { // above the quoted text, if there is one
+      const quote = state.quoteIntro ? body.indexOf(state.quoteIntro) : -1;
+      $('c-body').value = quote < 0 ? body + next : body.slice(0, quote) + next + body.slice(quote);
     }
   }
-  $('c-to').value = to; $('c-cc').value = cc; $('c-bcc').value = ''; $('c-subject').value = subject; $('c-body').value = body;
-  $('compose-title').textContent = kind === 'new' ? 'New message' : subject;
-  $('compose-dialog').showModal();
-  (to ? $('c-body') : $('c-to')).focus();
+  state.signature = next;
+});
+
+// ---- attachments: chosen or dropped, counted against the server's limit ----
+
+function attachmentLimit() {
+  return state.session?.accounts?.[state.jmap.accountId]?.accountCapabilities?.['urn:ietf:params:jmap:mail']?.maxSizeAttachmentsPerEmail || 0;
 }
 
 function renderAttachments() {
-  $('c-attached').replaceChildren(...state.attachments.map(a => el('li', { text: `${a.name || a.type} (${fmtSize(a.size || 0)})` })));
+  $('c-attached').replaceChildren(...state.attachments.map((a, n) => el('li', {}, el('span', { text: `${a.name || a.type} (${fmtSize(a.size || 0)}) ` }),
+    el('button', { type: 'button', class: 'link', text: t('Remove'), 'aria-label': t('Remove {name}', { name: a.name || t('Attachments') }),
+      onclick: () => { state.attachments.splice(n, 1); renderAttachments(); draftChanged(); } }))));
+  const total = state.attachments.reduce((t, a) => t + (a.size || 0), 0);
+  const limit = attachmentLimit();
+  $('c-size').textContent = !state.attachments.length ? '' : limit ? t('Attachments: {size} of {limit}', { size: fmtSize(total), limit: fmtSize(limit) }) : t('Attachments: {size}', { size: fmtSize(total) });
+  $('c-size').classList.toggle('over', limit > 0 && total > limit);
 }
 
-$('c-files').addEventListener('change', async e => {
-  for (const f of e.target.files) {
+async function attach(files) {
+  const limit = attachmentLimit();
+  for (const f of files) {
+    const total = state.attachments.reduce((t, a) => t + (a.size || 0), 0);
+    if (limit && total + f.size > limit) { $('c-error').textContent = t('{name} is too large: attachments may be {limit} in all.', { name: f.name, limit: fmtSize(limit) }); continue; }
     try {
+      status(t('Attaching {name}', { name: f.name }));
       const up = await state.jmap.upload(f);
       state.attachments.push({ blobId: up.blobId, type: f.type || 'application/octet-stream', name: f.name, size: up.size });
     } catch (err) { $('c-error').textContent = err.message; }
   }
   renderAttachments();
+  draftChanged();
+}
+
+$('c-files').addEventListener('change', e => attach([...e.target.files]));
+const dialog = $('compose-dialog');
+dialog.addEventListener('dragover', e => {
+  if (![...e.dataTransfer.types].includes('Files')) return;
+  e.preventDefault();
+  dialog.classList.add('dropping');
+});
+dialog.addEventListener('dragleave', e => { if (e.target === dialog) dialog.classList.remove('dropping'); });
+dialog.addEventListener('drop', e => {
+  if (!e.dataTransfer.files.length) return;
+  e.preventDefault(); // the files are attached, not opened by the browser (nor pasted into the editor)
+  dialog.classList.remove('dropping');
+  attach([...e.dataTransfer.files]);
 });
 
 function parseAddresses(text) {
@@ -638,29 +828,74 @@ function parseAddresses(text) {
 function draftObject() {
   const drafts = role('drafts');
   const o = state.composeContext?.original;
+  const i = chosenIdentity();
   const email = {
     mailboxIds: { [drafts.id]: true }, keywords: { $draft: true, $seen: true },
-    from: [{ name: null, email: state.user }], to: parseAddresses($('c-to').value), subject: $('c-subject').value,
-    bodyValues: { t: { value: $('c-body').value } }, textBody: [{ partId: 't', type: 'text/plain' }],
+    from: [{ name: i.name || null, email: i.email }], to: parseAddresses($('c-to').value), subject: $('c-subject').value,
     attachments: state.attachments.map(a => ({ blobId: a.blobId, type: a.type, name: a.name, disposition: 'attachment' })),
   };
+  if (state.formatting) {
+    // Two alternatives (RFC 2046 §5.1.4): the plain text for programs that show no HTML, and the cleaned HTML.
+    email.bodyValues = { t: { value: plainText($('c-html')) }, h: { value: htmlDocument(clean($('c-html'))) } };
+    email.textBody = [{ partId: 't', type: 'text/plain' }];
+    email.htmlBody = [{ partId: 'h', type: 'text/html' }];
+  } else {
+    email.bodyValues = { t: { value: $('c-body').value } };
+    email.textBody = [{ partId: 't', type: 'text/plain' }];
+  }
+  if (i.replyTo) email.replyTo = i.replyTo;
   const cc = parseAddresses($('c-cc').value);
   if (cc.length) email.cc = cc;
   // Kept in the Sent copy for the sender; the server takes the field out of what it sends (RFC 8621 §7.5).
   const bcc = parseAddresses($('c-bcc').value);
   if (bcc.length) email.bcc = bcc;
-  if (o && (state.composeContext.kind === 'reply' || state.composeContext.kind === 'all') && o.messageId) {
+  const kind = state.composeContext.kind;
+  if (kind === 'draft') { // as the draft had them
+    if (o.inReplyTo) email.inReplyTo = o.inReplyTo;
+    if (o.references) email.references = o.references;
+  } else if (o && (kind === 'reply' || kind === 'all') && o.messageId) {
     email.inReplyTo = o.messageId;
     email.references = [...(o.references || []), ...o.messageId];
   }
   return email;
 }
 
+// ---- drafts: saved by hand, and on their own a few seconds after the last change ----
+
+/** Replaces the last saved draft with what the window holds now (one call: create the new, destroy the old). */
+async function saveDraft() {
+  const email = draftObject();
+  const json = JSON.stringify(email);
+  if (json === state.savedAs) return true;
+  const set = { create: { d: email } };
+  if (state.draftId) set.destroy = [state.draftId];
+  const r = await state.jmap.call([['Email/set', set, 's']]);
+  if (firstError(r.s.notCreated)) { $('c-error').textContent = firstError(r.s.notCreated); return false; }
+  state.draftId = r.s.created.d.id;
+  state.savedAs = json;
+  $('c-saved').textContent = t('Draft saved at {time}', { time: new Date().toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) });
+  return true;
+}
+
+const AUTOSAVE_MS = () => Number(localStorage.getItem('autosave-seconds') ?? 5) * 1000;
+function draftChanged() {
+  clearTimeout(state.autosave);
+  if (!$('compose-dialog').open) return;
+  state.autosave = setTimeout(() => {
+    if (!$('compose-dialog').open) return;
+    if (state.saving) { state.saving.then(draftChanged); return; } // one save at a time; this change after it
+    state.saving = saveDraft().catch(e => { $('c-error').textContent = e.message; }).finally(() => { state.saving = null; });
+  }, AUTOSAVE_MS());
+}
+for (const id of ['c-to', 'c-cc', 'c-bcc', 'c-subject', 'c-body', 'c-html', 'c-from']) $(id).addEventListener('input', draftChanged);
+$('c-from').addEventListener('change', draftChanged);
+
 $('c-draft').addEventListener('click', async () => {
-  const r = await state.jmap.call([['Email/set', { create: { d: draftObject() } }, 's']]);
-  if (firstError(r.s.notCreated)) { $('c-error').textContent = firstError(r.s.notCreated); return; }
+  clearTimeout(state.autosave);
+  await state.saving;
+  if (!(await saveDraft())) return;
   $('compose-dialog').close();
-  status('Draft saved');
+  status(t('Draft saved'));
   await loadMailboxes(); loadQuota();
 });
 
@@ -669,13 +904,16 @@ $('c-draft').addEventListener('click', async () => {
  * message back into the editor untouched; nothing reached the server meanwhile.
  */
 $('c-send').addEventListener('click', () => {
-  if (!$('c-to').value.trim() && !$('c-cc').value.trim() && !$('c-bcc').value.trim()) { $('c-error').textContent = 'Who is it for?'; return; }
+  if (!$('c-to').value.trim() && !$('c-cc').value.trim() && !$('c-bcc').value.trim()) { $('c-error').textContent = t('Who is it for?'); return; }
+  const limit = attachmentLimit();
+  if (limit && state.attachments.reduce((t, a) => t + (a.size || 0), 0) > limit) { $('c-error').textContent = t('The attachments are too large together.'); return; }
+  clearTimeout(state.autosave);
   const seconds = Number(localStorage.getItem('undo-seconds') ?? 5);
   $('compose-dialog').close();
   if (!(seconds > 0)) { send(); return; }
   const bar = $('undo-bar');
   let left = seconds;
-  const tick = () => { $('undo-text').textContent = `Sending in ${left} s`; };
+  const tick = () => { $('undo-text').textContent = t('Sending in {n} s', { n: left }); };
   tick();
   bar.hidden = false;
   const timer = setInterval(() => {
@@ -689,29 +927,35 @@ $('c-send').addEventListener('click', () => {
     clearInterval(timer);
     bar.hidden = true;
     $('compose-dialog').showModal();
-    status('Not sent');
+    status(t('Not sent'));
   };
   $('undo').focus();
 });
 
 async function send() {
+  await state.saving;
   const drafts = role('drafts');
   const sent = role('sent');
   let r;
   try {
+    // The message is created once more as it stands; the autosaved draft goes (RFC 8620 §5.3: create before destroy).
     r = await state.jmap.call([
-      ['Email/set', { create: { d: draftObject() } }, 's'],
+      ['Email/set', { create: { d: draftObject() }, ...(state.draftId ? { destroy: [state.draftId] } : {}) }, 's'],
       ['EmailSubmission/set', {
-        create: { x: { identityId: 'I0', emailId: '#d' } },
+        create: { x: { identityId: chosenIdentity().id, emailId: '#d' } },
         onSuccessUpdateEmail: { '#x': { ['mailboxIds/' + drafts.id]: null, ['mailboxIds/' + sent.id]: true, 'keywords/$draft': null } },
       }, 'x'],
     ]);
   } catch (err) { return sendFailed(err.message); }
   const failed = firstError(r.s.notCreated) || firstError(r.x.notCreated);
-  if (failed) return sendFailed(failed);
+  if (failed) {
+    if (r.s.created?.d) { state.draftId = r.s.created.d.id; state.savedAs = null; } // the message stays in Drafts, not twice
+    return sendFailed(failed);
+  }
+  state.draftId = null;
   const o = state.composeContext?.original;
-  if (o && state.composeContext.kind !== 'forward') setKeyword([o.id], '$answered', true);
-  status('Sent');
+  if (o && ['reply', 'all'].includes(state.composeContext.kind)) setKeyword([o.id], '$answered', true);
+  status(t('Sent'));
   await loadMailboxes(); loadQuota(); loadList();
 }
 
@@ -721,8 +965,12 @@ function sendFailed(why) {
   $('c-error').textContent = why;
 }
 
-
-$('c-cancel').addEventListener('click', () => $('compose-dialog').close());
+$('c-cancel').addEventListener('click', async () => {
+  clearTimeout(state.autosave);
+  await state.saving;
+  $('compose-dialog').close();
+  if (state.draftId) { status(t('Kept in Drafts')); loadMailboxes(); }
+});
 $('compose').addEventListener('click', () => compose('new'));
 
 async function loadContacts() {
@@ -746,7 +994,7 @@ async function loadQuota() {
   const unlimited = q.hardLimit >= 9007199254740991;
   const mb = n => (n / 1024 / 1024).toFixed(1);
   const pct = unlimited ? 0 : Math.min(100, Math.round(q.used * 100 / Math.max(1, q.hardLimit)));
-  $('quota-text').textContent = unlimited ? `${mb(q.used)} MB used` : `${mb(q.used)} MB of ${mb(q.hardLimit)} MB used`;
+  $('quota-text').textContent = unlimited ? t('{used} MB used', { used: mb(q.used) }) : t('{used} MB of {limit} MB used', { used: mb(q.used), limit: mb(q.hardLimit) });
   $('quota-fill').style.width = pct + '%';
   $('quota-fill').classList.toggle('high', pct >= 90);
   document.querySelector('#quota .bar').setAttribute('aria-valuenow', String(pct));

@@ -4,6 +4,8 @@
 // script's first line, so the dialog reads back what it wrote; a script made elsewhere (ManageSieve,
 // another program) is shown as it is and only replaced when the user says so.
 
+import { LANGUAGES, locale, t } from './i18n.js';
+
 const $ = id => document.getElementById(id);
 const SCRIPT = 'webmail';
 const MARK = '# postiljon-webmail ';
@@ -69,32 +71,71 @@ export function parse(text) {
 
 function ruleRow(rule, folders) {
   const select = (name, options, value) => {
-    const s = el('select', { 'aria-label': name });
-    for (const [k, v] of Object.entries(options)) s.append(el('option', { value: k, text: v }));
+    const s = el('select', { 'aria-label': t(name) });
+    for (const [k, v] of Object.entries(options)) s.append(el('option', { value: k, text: t(v) }));
     s.value = value;
     return s;
   };
   const field = select('Field', FIELDS, rule.field || 'subject');
   const op = select('Comparison', OPS, rule.op || 'contains');
-  const value = el('input', { 'aria-label': 'Text', value: rule.value || '' });
+  const value = el('input', { 'aria-label': t('Text'), value: rule.value || '' });
   const action = select('Action', ACTIONS, rule.action || 'move');
-  const target = el('input', { 'aria-label': 'Folder or address', list: 's-folders', value: rule.target || '' });
-  const remove = el('button', { type: 'button', 'aria-label': 'Remove this rule', text: '✕' });
-  const showTarget = () => { target.hidden = !['move', 'forward'].includes(action.value); target.placeholder = action.value === 'forward' ? 'address' : 'folder'; };
+  const target = el('input', { 'aria-label': t('Folder or address'), list: 's-folders', value: rule.target || '' });
+  const remove = el('button', { type: 'button', 'aria-label': t('Remove this rule'), text: '✕' });
+  const showTarget = () => { target.hidden = !['move', 'forward'].includes(action.value); target.placeholder = t(action.value === 'forward' ? 'address' : 'folder'); };
   action.addEventListener('change', showTarget);
   showTarget();
-  const li = el('li', {}, el('span', { text: 'If' }), field, op, value, el('span', { text: 'then' }), action, target, remove);
+  const li = el('li', {}, el('span', { text: t('If') }), field, op, value, el('span', { text: t('then') }), action, target, remove);
   remove.addEventListener('click', () => li.remove());
   li.rule = () => ({ field: field.value, op: op.value, value: value.value.trim(), action: action.value, target: target.value.trim() });
   return li;
 }
 
-/** Opens the dialog with what the server holds now. */
-export async function openSettings(jmap, mailboxes, status) {
+// ---- identities (RFC 8621 §6): a name, an address and a plain-text signature each ----
+
+function identityRow(i) {
+  const id = i.id || null;
+  const name = el('input', { 'aria-label': t('Name'), value: i.name || '', placeholder: t('Your name as readers see it') });
+  const email = el('input', { 'aria-label': t('Address'), type: 'email', value: i.email || '', placeholder: 'alias@your.domain' });
+  if (id) email.readOnly = true; // RFC 8621 §6: an identity's email cannot change; make a new one
+  const signature = el('textarea', { 'aria-label': t('Signature'), rows: '3', placeholder: t('Signature (added under what you write)') });
+  signature.value = i.textSignature || '';
+  const li = el('li', {}, el('span', { text: t('Name') }), name, el('span', { text: t('Address') }), email, el('span', { text: t('Signature') }), signature);
+  if (!id || i.mayDelete) {
+    const remove = el('button', { type: 'button', class: 'remove', text: t('Remove this identity') });
+    remove.addEventListener('click', () => { li.hidden = true; li.removed = true; });
+    li.append(remove);
+  }
+  li.identity = () => ({ id, removed: !!li.removed, original: i, name: name.value.trim(), email: email.value.trim(), textSignature: signature.value });
+  return li;
+}
+
+/** The Identity/set arguments for what the rows say: only what changed. */
+export function identityChanges(rows) {
+  const create = {}, update = {}, destroy = [];
+  rows.forEach((r, n) => {
+    if (!r.id) {
+      if (!r.removed && r.email) create['n' + n] = { name: r.name, email: r.email, textSignature: r.textSignature };
+    } else if (r.removed) destroy.push(r.id);
+    else if (r.name !== (r.original.name || '') || r.textSignature !== (r.original.textSignature || '')) {
+      update[r.id] = { name: r.name, textSignature: r.textSignature };
+    }
+  });
+  return { create, update, destroy };
+}
+
+/** Opens the dialog with what the server holds now; saved() runs after a successful Save. */
+export async function openSettings(jmap, mailboxes, status, saved = () => {}) {
   const d = $('settings-dialog');
   $('s-error').textContent = '';
   $('s-rules').replaceChildren(); // nothing of the last opening shows while this one loads
-  const r = await jmap.call([['UserSetting/get', { ids: null }, 'u'], ['VacationResponse/get', { ids: ['singleton'] }, 'v'], ['SieveScript/get', { ids: null }, 's']]);
+  const r = await jmap.call([['UserSetting/get', { ids: null }, 'u'], ['VacationResponse/get', { ids: ['singleton'] }, 'v'], ['SieveScript/get', { ids: null }, 's'],
+    ['Identity/get', { ids: null }, 'i']]);
+  $('s-identities').replaceChildren(...r.i.list.map(identityRow));
+  $('s-lang').replaceChildren(el('option', { value: '', text: t('As the browser is set') }),
+    ...Object.entries(LANGUAGES).map(([k, v]) => el('option', { value: k, lang: k, text: v })));
+  $('s-lang').value = localStorage.getItem('lang') || '';
+  $('s-add-identity').onclick = () => { const row = identityRow({}); $('s-identities').append(row); row.querySelector('input').focus(); };
   const settings = Object.fromEntries(r.u.list.map(s => [s.id, s.value]));
   $('s-spam-mode').value = settings['spam.mode'];
   $('s-spam-threshold').value = settings['spam.threshold'];
@@ -130,7 +171,12 @@ export async function openSettings(jmap, mailboxes, status) {
     try {
       await save(jmap, mailboxes, shown, active, mine);
       d.close();
-      status('Settings saved');
+      status(t('Settings saved'));
+      saved();
+      if (($('s-lang').value || null) !== localStorage.getItem('lang')) {
+        if ($('s-lang').value) localStorage.setItem('lang', $('s-lang').value); else localStorage.removeItem('lang');
+        location.reload(); // the page is translated as it loads
+      }
     } catch (e) {
       $('s-error').textContent = e.message;
     }
@@ -143,6 +189,18 @@ function day(value, end) {
 }
 
 async function save(jmap, mailboxes, shown, active, mine) {
+  const ids = identityChanges([...$('s-identities').children].map(li => li.identity()));
+  if (Object.keys(ids.create).length || Object.keys(ids.update).length || ids.destroy.length) {
+    const i = (await jmap.call([['Identity/set', ids, 'i']])).i;
+    const failed = [...Object.values(i.notCreated || {}), ...Object.values(i.notUpdated || {}), ...Object.values(i.notDestroyed || {})];
+    if (failed.length) throw new Error(t('Identity: {why}', { why: failed[0].description || failed[0].type }));
+    const rows = [...$('s-identities').children];
+    for (const [k, made] of Object.entries(i.created || {})) { // a second Save must not create them again
+      const li = rows[Number(k.slice(1))];
+      const before = li.identity();
+      li.replaceWith(identityRow({ ...before, id: made.id, mayDelete: true }));
+    }
+  }
   const threshold = $('s-spam-threshold').value.trim();
   const calls = [['UserSetting/set', { update: { 'spam.mode': { value: $('s-spam-mode').value }, 'spam.threshold': { value: threshold } } }, 'u'],
     ['VacationResponse/set', { update: { singleton: {
@@ -172,7 +230,7 @@ async function save(jmap, mailboxes, shown, active, mine) {
     : { create: { w: { name: SCRIPT, blobId: blob.blobId } }, onSuccessActivateScript: '#w' };
   const s = (await jmap.call([['SieveScript/set', set, 's']])).s;
   const failed = Object.values(s.notCreated || {}).concat(Object.values(s.notUpdated || {}));
-  if (failed.length) throw new Error('The filters were not saved: ' + (failed[0].description || failed[0].type));
+  if (failed.length) throw new Error(t('The filters were not saved: {why}', { why: failed[0].description || failed[0].type }));
 }
 
 // ---- password and app passwords: each takes effect at once, apart from Save ----
@@ -180,22 +238,22 @@ async function save(jmap, mailboxes, shown, active, mine) {
 async function listApps(jmap) {
   const r = await jmap.call([['AppPassword/get', { ids: null }, 'a']]);
   $('s-apps').replaceChildren(...r.a.list.map(p => {
-    const revoke = el('button', { type: 'button', text: 'Revoke', 'aria-label': 'Revoke ' + p.name });
+    const revoke = el('button', { type: 'button', text: t('Revoke'), 'aria-label': t('Revoke {name}', { name: p.name }) });
     revoke.onclick = async () => {
       const x = (await jmap.call([['AppPassword/set', { destroy: [p.id] }, 'd']])).d;
       if (x.notDestroyed) { $('s-error').textContent = Object.values(x.notDestroyed)[0].description; return; }
       listApps(jmap);
     };
-    const used = p.lastUsed ? 'last used ' + new Date(p.lastUsed).toLocaleDateString() : 'never used';
+    const used = p.lastUsed ? t('last used {date}', { date: new Date(p.lastUsed).toLocaleDateString(locale) }) : t('never used');
     return el('li', {}, el('span', { text: `${p.name}: ${p.scopes.join(', ').toUpperCase()}, ${used}` }), revoke);
   }));
-  if (!r.a.list.length) $('s-apps').append(el('li', { text: 'None yet.' }));
+  if (!r.a.list.length) $('s-apps').append(el('li', { text: t('None yet.') }));
 }
 
 async function twoFactorSection(jmap) {
   const on = (await jmap.call([['TwoFactor/get', {}, 't']])).t.enabled;
-  $('s-2fa-state').textContent = on ? 'On: signing in here takes a code from your app; mail programs use app passwords.'
-    : 'Off: your password alone signs you in.';
+  $('s-2fa-state').textContent = on ? t('On: signing in here takes a code from your app; mail programs use app passwords.')
+    : t('Off: your password alone signs you in.');
   $('s-2fa-begin').hidden = on;
   $('s-2fa-setup').hidden = true;
   $('s-2fa-code-row').hidden = !on;
@@ -221,8 +279,8 @@ async function twoFactorSection(jmap) {
       $('s-2fa-result').textContent = e.message;
     }
   };
-  $('s-2fa-confirm').onclick = () => send('TwoFactor/confirm', 'Two-step sign-in is on.');
-  $('s-2fa-disable').onclick = () => send('TwoFactor/disable', 'Two-step sign-in is off.');
+  $('s-2fa-confirm').onclick = () => send('TwoFactor/confirm', t('Two-step sign-in is on.'));
+  $('s-2fa-disable').onclick = () => send('TwoFactor/disable', t('Two-step sign-in is off.'));
 }
 
 function accountSection(jmap) {
@@ -234,10 +292,10 @@ function accountSection(jmap) {
   listApps(jmap).catch(e => { $('s-error').textContent = e.message; });
   $('s-pw-change').onclick = async () => {
     $('s-pw-result').textContent = '';
-    if ($('s-pw-new').value !== $('s-pw-again').value) { $('s-pw-result').textContent = 'The new passwords differ.'; return; }
+    if ($('s-pw-new').value !== $('s-pw-again').value) { $('s-pw-result').textContent = t('The new passwords differ.'); return; }
     try {
       await jmap.call([['Password/change', { oldPassword: $('s-pw-old').value, newPassword: $('s-pw-new').value }, 'p']]);
-      $('s-pw-result').textContent = 'Password changed. Sign in again with the new one.';
+      $('s-pw-result').textContent = t('Password changed. Sign in again with the new one.');
       setTimeout(() => location.reload(), 2500);
     } catch (e) {
       $('s-pw-result').textContent = e.message;
@@ -248,8 +306,8 @@ function accountSection(jmap) {
     const r = (await jmap.call([['AppPassword/set', { create: { n: { name: $('s-app-name').value.trim(), scopes } } }, 'c']])).c;
     if (r.notCreated) { $('s-error').textContent = Object.values(r.notCreated)[0].description; return; }
     const made = r.created.n;
-    $('s-app-secret').replaceChildren('Password for ' + made.name + ': ', el('code', { id: 's-app-secret-value', text: made.secret }),
-      ' (shown only now: type it into the program)');
+    $('s-app-secret').replaceChildren(t('Password for {name}: ', { name: made.name }), el('code', { id: 's-app-secret-value', text: made.secret }),
+      t(' (shown only now: type it into the program)'));
     $('s-app-secret').hidden = false;
     $('s-app-name').value = '';
     listApps(jmap);
