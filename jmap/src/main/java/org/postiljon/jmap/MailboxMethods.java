@@ -30,7 +30,12 @@ final class MailboxMethods {
 
     static final List<String> ALL_PROPERTIES = List.of("id", "name", "parentId", "role", "sortOrder", "totalEmails", "unreadEmails",
             "totalThreads", "unreadThreads", "myRights", "isSubscribed");
-    static final Set<String> PROPERTIES = Set.copyOf(ALL_PROPERTIES);
+    /**
+     * Asked for by name only (not in the default set): {@code size}, the octets the folder's
+     * messages take (as IMAP's STATUS SIZE, RFC 8438), for the webmail's storage details.
+     */
+    static final Set<String> PROPERTIES = java.util.stream.Stream.concat(ALL_PROPERTIES.stream(), java.util.stream.Stream.of("size"))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final JmapServices svc;
 
@@ -108,7 +113,8 @@ final class MailboxMethods {
 
     private ObjectNode json(Account a, Mailbox m, List<Mailbox> all, SortedSet<MailboxName> subscribed, List<String> props) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        MailboxStatus st = props.stream().anyMatch(p -> p.endsWith("Emails") || p.endsWith("Threads")) ? svc.mailboxes().status(a, m.name()) : null;
+        MailboxStatus st = props.stream().anyMatch(p -> p.endsWith("Emails") || p.endsWith("Threads") || p.equals("size"))
+                ? svc.mailboxes().status(a, m.name()) : null;
         for (String p : props) {
             switch (p) {
                 case "id" -> o.put("id", MailboxId.of(m).toString());
@@ -121,6 +127,7 @@ final class MailboxMethods {
                 case "sortOrder" -> o.put("sortOrder", sortOrder(m));
                 case "totalEmails", "totalThreads" -> o.put(p, st.messages());
                 case "unreadEmails", "unreadThreads" -> o.put(p, st.unseen());
+                case "size" -> o.put("size", st.sizeBytes());
                 case "myRights" -> {
                     ObjectNode r = o.putObject("myRights");
                     for (String right : List.of("mayReadItems", "mayAddItems", "mayRemoveItems", "maySetSeen", "maySetKeywords",

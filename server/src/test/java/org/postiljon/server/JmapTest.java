@@ -97,6 +97,28 @@ class JmapTest {
         assertEquals(400, web.post("/jmap/api", WebNode.ALICE, deep.toString()).statusCode(), "deep nesting is refused, not a crash");
     }
 
+    /** The folders' sizes, asked for by name, add up to the storage the quota counts (Trash included), and are not sent unasked. */
+    @Test
+    void mailboxSizesAddUpToTheQuota() throws Exception {
+        String hugo = "hugo@example.test";
+        web.node.model().directory().addAccount(EmailAddress.parse(hugo), WebNode.PASSWORD.toCharArray(), QuotaLimits.UNLIMITED);
+        web.deliver(hugo, "From: x@remote.example.org\nTo: hugo@example.test\nSubject: One\n\n" + "a".repeat(5000) + "\n");
+        web.deliver(hugo, "From: x@remote.example.org\nTo: hugo@example.test\nSubject: Two\n\nshort\n");
+        String trash = id(mailboxes(hugo), "trash");
+        String email = one(hugo, "Email/query", "\"filter\":{\"text\":\"short\"}").get(1).get("ids").get(0).asText();
+        one(hugo, "Email/set", "\"update\":{\"" + email + "\":{\"mailboxIds\":{\"" + trash + "\":true}}}");
+        JsonNode boxes = one(hugo, "Mailbox/get", "\"properties\":[\"role\",\"size\",\"totalEmails\"]").get(1).get("list");
+        long sum = 0;
+        for (JsonNode b : boxes) {
+            sum += b.get("size").asLong();
+            if (b.get("role").asText().equals("trash")) assertTrue(b.get("size").asLong() > 0 && b.get("size").asLong() < 1000, b.toString());
+            if (b.get("role").asText().equals("inbox")) assertTrue(b.get("size").asLong() > 5000, b.toString());
+        }
+        long used = one(hugo, "Quota/get", "\"ids\":[\"Qstorage\"]").get(1).get("list").get(0).get("used").asLong();
+        assertEquals(used, sum, boxes.toString());
+        assertFalse(mailboxes(hugo).get(0).has("size"), "not in the default properties (RFC 8621 §2.1 lists them)");
+    }
+
     /** RFC 8474 / RFC 8620 §1.2 ids: only the ids the server writes name an object; any other spelling is notFound, never another object. */
     @Test
     void idsTheServerNeverWroteNameNothing() throws Exception {

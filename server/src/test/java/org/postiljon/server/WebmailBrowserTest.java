@@ -478,6 +478,15 @@ class WebmailBrowserTest {
             String structure = String.join("\n", imap.command("FETCH " + n + " (BODYSTRUCTURE)")).toLowerCase(java.util.Locale.ROOT);
             assertTrue(structure.contains("\"alternative\"") && structure.contains("timetable.txt"), structure);
         }
+
+        // Storage details: what each folder takes, the sent message (with its 3 KB file) the largest
+        act("open the settings", () -> browser.findElement(By.id("open-settings")).click());
+        until("the sizes", () -> browser.findElements(By.cssSelector("#s-storage tbody tr")).size() == 6);
+        WebElement first = browser.findElement(By.cssSelector("#s-storage tbody tr"));
+        assertEquals("sent", first.getAttribute("data-role"));
+        assertTrue(first.getText().matches("Sent 1 [4-9] KB"), first.getText());
+        assertTrue(browser.findElement(By.id("s-storage-total")).getText().matches("[4-9] KB used"), browser.findElement(By.id("s-storage-total")).getText());
+        browser.findElement(By.id("s-cancel")).click();
     }
 
     static void browserLanguages(String acceptLanguage) {

@@ -3,7 +3,7 @@ import { openSettings } from './settings.js';
 import { wireSignIn } from './signin.js';
 import { icon, decorate } from './icons.js';
 import { clean, cleanHtml, htmlDocument, textToHtml, wireToolbar } from './editor.js';
-import { locale, t, translatePage } from './i18n.js';
+import { folderName, locale, t, translatePage } from './i18n.js';
 
 const $ = id => document.getElementById(id);
 const PAGE = 50;
@@ -56,12 +56,6 @@ function el(tag, props = {}, ...children) {
 
 function role(r) { return state.mailboxes.find(m => m.role === r); }
 
-const ROLE_NAMES = { inbox: 'Inbox', sent: 'Sent', drafts: 'Drafts', trash: 'Trash', junk: 'Junk', archive: 'Archive' };
-/** A folder's name as shown: the special folders' usual names in the page's language; a name the user chose stays. */
-function folderName(m) {
-  const usual = ROLE_NAMES[m.role];
-  return usual && (m.role === 'inbox' || m.name === usual) ? t(usual) : m.name;
-}
 
 /** The first SetError of a /set answer's not- map, or null (RFC 8620 §5.3: null when there is none). */
 function firstError(map) {

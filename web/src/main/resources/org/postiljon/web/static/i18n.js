@@ -133,6 +133,8 @@ const SV = {
   'Name': 'Namn',
   'Undo': 'Ångra',
   'Language': 'Språk',
+  'Storage': 'Lagring', 'Folder': 'Mapp', '{used} of {limit} used': '{used} av {limit} använt', '{used} used': '{used} använt',
+  'Trash and Junk count toward your storage until they are emptied.': 'Papperskorgen och Skräppost räknas in i ditt lagringsutrymme tills de töms.',
   'has attachments': 'har bilagor', 'flagged': 'flaggat',
   'As the browser is set': 'Som webbläsaren är inställd',
   // From the code
@@ -330,6 +332,8 @@ const DE = {
   'Name': 'Name',
   'Undo': 'Rückgängig',
   'Language': 'Sprache',
+  'Storage': 'Speicher', 'Folder': 'Ordner', '{used} of {limit} used': '{used} von {limit} belegt', '{used} used': '{used} belegt',
+  'Trash and Junk count toward your storage until they are emptied.': 'Papierkorb und Spam zählen zu Ihrem Speicher, bis sie geleert werden.',
   'has attachments': 'hat Anhänge', 'flagged': 'markiert',
   'As the browser is set': 'Wie im Browser eingestellt',
   'Theme: auto': 'Design: automatisch', 'Theme: light': 'Design: hell', 'Theme: dark': 'Design: dunkel',
@@ -421,6 +425,14 @@ export function t(text, vars = {}) {
   const d = DICTIONARIES[lang];
   const s = (d && d[text]) || text;
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+}
+
+const ROLE_NAMES = { inbox: 'Inbox', sent: 'Sent', drafts: 'Drafts', trash: 'Trash', junk: 'Junk', archive: 'Archive' };
+
+/** A folder's name as shown: the special folders' usual names in the page's language; a name the user chose stays. */
+export function folderName(m) {
+  const usual = ROLE_NAMES[m.role];
+  return usual && (m.role === 'inbox' || m.name === usual) ? t(usual) : m.name;
 }
 
 const ATTRIBUTES = ['title', 'placeholder', 'aria-label'];

@@ -4,7 +4,7 @@
 // script's first line, so the dialog reads back what it wrote; a script made elsewhere (ManageSieve,
 // another program) is shown as it is and only replaced when the user says so.
 
-import { LANGUAGES, locale, t } from './i18n.js';
+import { LANGUAGES, folderName, locale, t } from './i18n.js';
 
 const $ = id => document.getElementById(id);
 const SCRIPT = 'webmail';
@@ -124,13 +124,33 @@ export function identityChanges(rows) {
   return { create, update, destroy };
 }
 
+// ---- storage: what each folder takes, the largest first ----
+
+function size(n) {
+  const mb = n / 1024 / 1024;
+  return mb >= 1 ? mb.toLocaleString(locale, { maximumFractionDigits: 1 }) + ' MB' : Math.ceil(n / 1024).toLocaleString(locale) + ' KB';
+}
+
+function storage(boxes, quota) {
+  const unlimited = quota.hardLimit >= 9007199254740991;
+  $('s-storage-total').textContent = unlimited ? t('{used} used', { used: size(quota.used) })
+    : t('{used} of {limit} used', { used: size(quota.used), limit: size(quota.hardLimit) });
+  const byId = new Map(boxes.map(m => [m.id, m]));
+  const path = m => (m.parentId && byId.has(m.parentId) ? path(byId.get(m.parentId)) + ' / ' : '') + folderName(m);
+  $('s-storage').tBodies[0].replaceChildren(...[...boxes].sort((a, b) => b.size - a.size).map(m =>
+    el('tr', { class: m.role === 'trash' || m.role === 'junk' ? 'emptiable' : '', 'data-role': m.role || '' },
+      el('td', { text: path(m) }), el('td', { text: m.totalEmails.toLocaleString(locale) }), el('td', { text: size(m.size) }))));
+}
+
 /** Opens the dialog with what the server holds now; saved() runs after a successful Save. */
 export async function openSettings(jmap, mailboxes, status, saved = () => {}) {
   const d = $('settings-dialog');
   $('s-error').textContent = '';
   $('s-rules').replaceChildren(); // nothing of the last opening shows while this one loads
   const r = await jmap.call([['UserSetting/get', { ids: null }, 'u'], ['VacationResponse/get', { ids: ['singleton'] }, 'v'], ['SieveScript/get', { ids: null }, 's'],
-    ['Identity/get', { ids: null }, 'i']]);
+    ['Identity/get', { ids: null }, 'i'], ['Mailbox/get', { properties: ['name', 'role', 'parentId', 'totalEmails', 'size'] }, 'm'],
+    ['Quota/get', { ids: ['Qstorage'] }, 'q']]);
+  storage(r.m.list, r.q.list[0]);
   $('s-identities').replaceChildren(...r.i.list.map(identityRow));
   $('s-lang').replaceChildren(el('option', { value: '', text: t('As the browser is set') }),
     ...Object.entries(LANGUAGES).map(([k, v]) => el('option', { value: k, lang: k, text: v })));
