@@ -536,6 +536,14 @@ class WebmailBrowserTest {
             until("asked in Swedish", () -> browser.findElement(By.id("c-error")).getText().equals("Vem är det till?"));
             noSeriousAccessibilityProblems("the Swedish compose window");
             shot("33-swedish-compose");
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+            until("the compose window within a phone's width", () -> browser.findElement(By.id("compose-dialog")).getRect().getWidth() <= 390
+                    && browser.findElement(By.id("c-send")).isDisplayed());
+            assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript(
+                    "const d = document.getElementById('compose-dialog'); return d.scrollWidth <= d.clientWidth"), "nothing sticks out sideways");
+            ((JavascriptExecutor) browser).executeScript("document.getElementById('compose-dialog').scrollTop = 0");
+            noSeriousAccessibilityProblems("the compose window on a phone");
+            shot("34-phone-compose");
         } finally {
             browserLanguages("en-US,en");
         }
