@@ -27,8 +27,8 @@ import org.postiljon.mailbox.api.MessageKeys;
 import org.postiljon.mailbox.api.ThreadId;
 import org.postiljon.mailbox.api.structure.Address;
 import org.postiljon.mailbox.api.structure.BodyPart;
+import org.postiljon.mailbox.api.structure.BodyParts;
 import org.postiljon.mailbox.api.structure.MessageStructure;
-import org.postiljon.mime.BodyParts;
 import org.postiljon.mime.MessageParser;
 import org.postiljon.mime.Preview;
 import org.postiljon.mime.TransferEncoding;
@@ -313,7 +313,7 @@ final class EmailView {
                     case "blobId" -> o.put("blobId", multi ? null : Blobs.partBlobId(emailId, id.isEmpty() ? "1" : id));
                     case "size" -> o.put("size", p.size());
                     case "name" -> {
-                        String n = BodyParts.name(p);
+                        String n = org.postiljon.mime.Rfc2231.fileName(p);
                         o.put("name", n == null ? null : MessageParser.decodeText(n));
                     }
                     case "type" -> o.put("type", p.type() + "/" + p.subtype());

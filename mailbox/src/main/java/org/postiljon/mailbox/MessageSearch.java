@@ -24,7 +24,6 @@ import org.postiljon.mailbox.api.SearchQuery;
 import org.postiljon.mailbox.api.UidSet;
 import org.postiljon.mailbox.api.structure.MessageStructure;
 import org.postiljon.mime.Addresses;
-import org.postiljon.mime.BodyParts;
 import org.postiljon.mime.MessageParser;
 import org.postiljon.mime.SearchText;
 import org.postiljon.store.spi.BlobStore;
@@ -133,6 +132,8 @@ final class MessageSearch {
             // Header keys are not narrowed by the index: their values are matched decoded (RFC 2047), the index holds the raw text.
             // TEXT covers the whole message, as the index does; BODY hits are confirmed (the string may be in the header only).
             case SearchQuery.Text t -> indexed(tx, mailboxId, SearchIndex.Field.TEXT, t.text(), t.wholeMessage() ? t : null, sure);
+            case SearchQuery.HasAttachment a -> marked(tx, mailboxId, true, a, sure);
+            case SearchQuery.Not(SearchQuery.HasAttachment a) -> marked(tx, mailboxId, false, q, sure);
             case SearchQuery.And and -> {
                 Narrowed out = null;
                 boolean exact = true;
@@ -183,6 +184,19 @@ final class MessageSearch {
         if (allSure && pending.length == 0) return new Narrowed(all, true); // every candidate certain: the answer itself
         if (query != null && !hits.sure().isEmpty()) sure.put(query, allSure ? all : tx.uidsWithContent(mailboxId, hits.sure()));
         return new Narrowed(union(all, pending), false);
+    }
+
+    /**
+     * Candidates from the stored attachment mark: the messages marked {@code attachment}, certain
+     * (noted for {@code query}), and those not yet marked, to be confirmed from their structure.
+     */
+    private static Narrowed marked(ReadTx tx, long mailboxId, boolean attachment, SearchQuery query, Map<SearchQuery, long[]> sure) {
+        var marks = tx.attachmentMarks(mailboxId);
+        long[] certain = attachment ? marks.with() : marks.without();
+        long[] unmarked = marks.unmarked();
+        if (unmarked.length == 0) return new Narrowed(certain, true);
+        sure.put(query, certain);
+        return new Narrowed(union(certain, unmarked), false);
     }
 
     /** The flags the store keeps a column for, by their canonical name; null for the others. */
@@ -247,6 +261,7 @@ final class MessageSearch {
                 yield true;
             }
             case SearchQuery.Or(SearchQuery a, SearchQuery b) -> matches(a, c) || matches(b, c);
+            case SearchQuery.Not(SearchQuery.HasAttachment a) when c.sure(q) -> true; // marked without one
             case SearchQuery.Not(SearchQuery inner) -> !matches(inner, c);
             case SearchQuery.HasFlag f -> c.m.flags().contains(f.flag());
             case SearchQuery.Uids u -> u.uids().contains(c.m.uid());
@@ -271,6 +286,7 @@ final class MessageSearch {
             case SearchQuery.Contains t when c.sure(t) -> true;
             case SearchQuery.Contains t -> SearchQuery.matches(t.field() == SearchQuery.Field.SUBJECT ? c.keys().subject() : c.addresses(t.field()), t.text());
             case SearchQuery.Header h -> c.field(h.name()).stream().anyMatch(v -> SearchQuery.matches(v, h.text()));
+            case SearchQuery.HasAttachment a when c.sure(a) -> true;
             case SearchQuery.HasAttachment a -> c.hasAttachment();
             case SearchQuery.Text t when c.sure(t) -> true;
             case SearchQuery.Text t -> SearchQuery.matches(t.wholeMessage() ? c.text().whole() : c.text().body(), t.text());
@@ -336,11 +352,11 @@ final class MessageSearch {
             });
         }
 
-        /** Whether the message has an attachment, as JMAP's hasAttachment says (one rule: {@link BodyParts}). */
+        /** Whether the message has an attachment, as JMAP's hasAttachment says (one rule: {@link MessageStructure#hasAttachment}). */
         boolean hasAttachment() {
             MessageKeys k = keys == null ? null : keys.get(m.uid());
             MessageStructure parse = k != null && k.parse() != null ? k.parse() : store.read(tx -> tx.parseOf(m.blobId())).orElse(null);
-            return parse != null && !new BodyParts(parse.body()).attachments().isEmpty();
+            return parse != null && parse.hasAttachment();
         }
 
         /** The decoded text of the message (see {@link SearchText}); unreadable parts match nothing. */

@@ -44,6 +44,21 @@ public final class SearchIndexer implements AutoCloseable {
         this.index = index;
     }
 
+    /**
+     * Marks the contents stored before the attachment mark existed (V32), a batch per write
+     * transaction; searches decode those meanwhile. Returns how many.
+     */
+    public int markAttachments() {
+        int total = 0;
+        try {
+            for (int n; (thread == null || running) && (n = store.write(tx -> tx.markAttachments(BATCH))) > 0; ) total += n; // stops with close()
+            if (total > 0) log.info("marked {} message contents with or without attachments", total);
+        } catch (RuntimeException e) {
+            log.warn("cannot mark attachments now (searches read the structures instead): {}", e.toString());
+        }
+        return total;
+    }
+
     /** Indexes everything pending now, in the caller's thread; returns how many contents. */
     public int catchUp() {
         int total = 0;
@@ -102,6 +117,7 @@ public final class SearchIndexer implements AutoCloseable {
         }
         running = true;
         thread = Thread.ofVirtual().name("search-indexer").start(() -> {
+            markAttachments();
             while (running) {
                 try {
                     int n = catchUp();

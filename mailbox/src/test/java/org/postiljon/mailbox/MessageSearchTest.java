@@ -73,6 +73,44 @@ class MessageSearchTest {
         return search(new SearchQuery.Or(q, new Not(new SearchQuery.All())));
     }
 
+    /**
+     * has:attachment reads the mark stored with the parse; contents stored before the mark existed
+     * (its column empty) are decided from their structure until the indexer marks them.
+     */
+    @Test
+    void attachmentsFromTheStoredMarkAndFromTheStructureBeforeIt() throws Exception {
+        String[] messages = {
+            "Subject: report\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee\r\n"
+                    + "--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename*=utf-8''%E2%82%AC.pdf\r\n\r\n%PDF\r\n--b--\r\n",
+            "Subject: plain\r\n\r\njust text\r\n",
+            // RFC 8621 §4.1.4: an image inline between text parts of a mixed body is shown, not an attachment
+            "Subject: inline\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\na\r\n"
+                    + "--b\r\nContent-Type: image/png\r\nContent-Disposition: inline\r\n\r\nPNG\r\n--b--\r\n"};
+        long[] uids = new long[messages.length];
+        for (int i = 0; i < messages.length; i++) {
+            uids[i] = t.model.messages().append(alice, MailboxName.INBOX, new ByteArrayInputStream(messages[i].getBytes(StandardCharsets.UTF_8)),
+                    Flags.NONE, Instant.parse("2026-03-04T12:00:00Z")).uid();
+        }
+        SearchQuery has = new SearchQuery.HasAttachment();
+        long[] with = {uids[0]};
+        long[] without = {uids[1], uids[2]};
+        assertArrayEquals(with, search(has));
+        assertArrayEquals(without, search(new Not(has)));
+        assertArrayEquals(with, scan(has), "the same as the rule on the structure");
+
+        // A store from before the mark: the same answers, read from the structures
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("postiljon.db"))) {
+            assertEquals(3, c.createStatement().executeUpdate("UPDATE message_parse SET attachments = NULL"));
+        }
+        assertArrayEquals(with, search(has));
+        assertArrayEquals(without, search(new Not(has)));
+        assertArrayEquals(with, search(new SearchQuery.And(java.util.List.of(has, new Contains(Field.SUBJECT, "report")))));
+        assertEquals(3, t.model.indexer().markAttachments());
+        assertEquals(0, t.model.indexer().markAttachments(), "all marked");
+        assertArrayEquals(with, search(has));
+        assertArrayEquals(without, search(new Not(has)));
+    }
+
     @Test
     void matchingIgnoresAsciiCaseAndUnicodeCaseButNeverMixesThem() {
         long a = append("Alice Ärger", "bob", "GRÜSSE aus Köln", "x", Flags.NONE);

@@ -20,6 +20,12 @@ public final class Rfc2231 {
 
     private Rfc2231() { }
 
+    /** A part's file name: Content-Disposition's filename, else Content-Type's name (RFC 2231 decoded, RFC 2047 not); null when it has none. */
+    public static String fileName(org.postiljon.mailbox.api.structure.BodyPart p) {
+        String n = decode(p.dispositionParams(), "filename");
+        return n != null ? n : decode(p.params(), "name");
+    }
+
     /** The decoded value of parameter {@code name}, or null when absent. */
     public static String decode(List<Param> params, String name) {
         String key = name.toLowerCase(Locale.ROOT);

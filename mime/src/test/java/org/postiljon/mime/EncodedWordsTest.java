@@ -58,6 +58,22 @@ class EncodedWordsTest {
         assertNull(Rfc2231.decode(List.of(new Param("charset", "utf-8")), "filename"));
     }
 
+    /** BodyParts (mailbox-api, no decoder) tells a named part from an unnamed one exactly as the decoder does. */
+    @Test
+    void aPartIsNamedWhenItsNameDecodes() {
+        List<List<Param>> cases = List.of(List.of(), List.of(new Param("charset", "utf-8")), List.of(new Param("FILENAME", "a.txt")),
+                List.of(new Param("filename*", "utf-8''%E2%82%AC.pdf")), List.of(new Param("filename*0*", "utf-8''x")),
+                List.of(new Param("filename*1", "only the second")), List.of(new Param("filename*007", "x")), List.of(new Param("filename*100", "x")),
+                List.of(new Param("filename*x", "x")), List.of(new Param("filenames", "x")), List.of(new Param("name", "b.doc")));
+        for (List<Param> disposition : cases) {
+            for (List<Param> type : List.of(List.<Param>of(), List.of(new Param("name", "c.pdf")), List.of(new Param("name*0", "d")))) {
+                var part = new org.postiljon.mailbox.api.structure.BodyPart("application", "pdf", type, null, null, "base64", null, "attachment",
+                        disposition, null, null, 0, 0, 0, 0, null, null, null);
+                assertEquals(Rfc2231.fileName(part) != null, org.postiljon.mailbox.api.structure.BodyParts.named(part), disposition + " " + type);
+            }
+        }
+    }
+
     @Test
     void attachmentNamesFromTheCorpusShapeDecode() throws IOException {
         String msg = "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"

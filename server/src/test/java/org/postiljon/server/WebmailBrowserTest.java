@@ -544,6 +544,14 @@ class WebmailBrowserTest {
             ((JavascriptExecutor) browser).executeScript("document.getElementById('compose-dialog').scrollTop = 0");
             noSeriousAccessibilityProblems("the compose window on a phone");
             shot("34-phone-compose");
+            browser.findElement(By.id("c-cancel")).click();
+            act("settings on the phone", () -> browser.findElement(By.id("open-settings")).click());
+            until("the settings fill the phone's screen", () -> browser.findElement(By.id("settings-dialog")).isDisplayed()
+                    && browser.findElement(By.id("settings-dialog")).getRect().getWidth() <= 390);
+            assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript(
+                    "const d = document.getElementById('settings-dialog'); return d.scrollWidth <= d.clientWidth"), "nothing sticks out sideways");
+            noSeriousAccessibilityProblems("the settings on a phone");
+            shot("35-phone-settings");
         } finally {
             browserLanguages("en-US,en");
         }

@@ -244,6 +244,17 @@ public interface ReadTx {
     /** UIDs, ascending, of the mailbox's messages whose content is not yet in the search index. */
     long[] uidsPendingIndex(long mailboxId);
 
+    /**
+     * The mailbox's messages (UIDs ascending) with an attachment, without one, and those whose
+     * content is not yet marked either way (stored before the mark existed and not yet filled in
+     * by {@link WriteTx#markAttachments}). The mark is
+     * {@link org.postiljon.mailbox.api.structure.MessageStructure#hasAttachment} of the parse.
+     */
+    AttachmentMarks attachmentMarks(long mailboxId);
+
+    /** See {@link #attachmentMarks}. */
+    record AttachmentMarks(long[] with, long[] without, long[] unmarked) { }
+
     /** UIDs, ascending, of the mailbox's messages whose content (SHA-256 hex) is one of {@code blobs}. */
     long[] uidsWithContent(long mailboxId, java.util.Set<String> blobs);
 

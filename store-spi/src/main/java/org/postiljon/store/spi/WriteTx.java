@@ -251,6 +251,9 @@ public interface WriteTx extends ReadTx {
     /** Notes that these contents are in the (committed) search index. */
     void markIndexed(java.util.Collection<BlobId> blobs);
 
+    /** Marks up to {@code limit} contents stored without the attachment mark; returns how many (0: none left). */
+    int markAttachments(int limit);
+
     /**
      * Forgets what is kept per content (its parse, whether it is indexed) once its file is gone,
      * unless a message refers to it again; returns whether it was indexed (and should leave the index).

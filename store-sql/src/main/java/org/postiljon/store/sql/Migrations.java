@@ -33,7 +33,7 @@ final class Migrations {
             "V14__annotation", "V15__display_to", "V16__casemap_sort_keys", "V17__trace", "V18__outbound_lease",
             "V19__lease", "V20__change_notify", "V21__shared_blobs_and_text", "V22__web_session",
             "V23__dkim_key", "V24__sent_mail", "V25__vacation", "V26__sieve_script", "V27__spam", "V28__sieve_script_id", "V29__app_password", "V30__totp",
-            "V31__transport_security");
+            "V31__transport_security", "V32__attachment_mark");
 
     private static final Pattern NAME = Pattern.compile("V(\\d+)__[a-z0-9_]+");
 

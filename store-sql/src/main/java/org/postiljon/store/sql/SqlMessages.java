@@ -215,7 +215,7 @@ abstract class SqlMessages extends SqlMailboxes {
                 k.sentDate() == null ? null : k.sentDate().toEpochMilli(), k.messageId(), String.join(" ", k.references()),
                 k.preview(), k.fromText(), k.toText(), k.ccText(), k.bccText(), k.displayTo(), trace};
         // The parse is a function of the bytes: one row per content, shared by every copy.
-        Object[] parse = {blob.sha256(), k.parse() == null ? null : StructureJson.encode(k.parse())};
+        Object[] parse = {blob.sha256(), k.parse() == null ? null : StructureJson.encode(k.parse()), k.parse() != null && k.parse().hasAttachment() ? 1 : 0};
         Object[] log = {taken.accountId(), modSeq, mailboxId, uid, ChangeRecord.Kind.APPEND.name()};
         if (dialect.writesInWith()) {
             // The message, its parse and its change-log entry in one round trip: the writer is one
@@ -236,7 +236,7 @@ abstract class SqlMessages extends SqlMailboxes {
             + " save_date, size, blob_id, subject, base_subject, sort_from, sort_to, sort_cc, display_from, sent_date, message_id,"
             + " refs, preview, from_text, to_text, cc_text, bcc_text, display_to, trace)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_PARSE = "INSERT INTO message_parse (blob_id, parse) VALUES (?, ?) ON CONFLICT DO NOTHING";
+    private static final String INSERT_PARSE = "INSERT INTO message_parse (blob_id, parse, attachments) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 
     private static Object[] concat(Object[]... parts) {
         return Arrays.stream(parts).flatMap(Arrays::stream).toArray();

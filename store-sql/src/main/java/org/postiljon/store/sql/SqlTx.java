@@ -3,6 +3,7 @@ package org.postiljon.store.sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,6 +194,33 @@ final class SqlTx extends SqlTransportSecurity {
         // The (small) pending table outside: one index probe per pending content.
         return uids("SELECT m.uid FROM fts_pending p " + dialect.joinInThisOrder() + " message m ON m.blob_id = p.blob_id WHERE m.mailbox_id = ? ORDER BY m.uid",
                 mailboxId);
+    }
+
+    @Override
+    public AttachmentMarks attachmentMarks(long mailboxId) {
+        // One pass: the mailbox's contents from the covering (mailbox_id, blob_id, uid) index, each
+        // mark from the covering (blob_id, attachments) index, never the parse's row.
+        long[][] out = {new long[64], new long[64], new long[64]};
+        int[] n = new int[3];
+        for (long[] row : query("SELECT m.uid, p.attachments FROM message m" + dialect.useIndex("message_content") + " " + dialect.joinInThisOrder()
+                + " message_parse p" + dialect.useIndex("message_parse_attachments") + " ON p.blob_id = m.blob_id WHERE m.mailbox_id = ? ORDER BY m.uid",
+                rs -> new long[] {rs.getLong(1), rs.getObject(2) == null ? 2 : rs.getLong(2) == 1 ? 0 : 1}, mailboxId)) {
+            int k = (int) row[1];
+            if (n[k] == out[k].length) out[k] = Arrays.copyOf(out[k], n[k] * 2);
+            out[k][n[k]++] = row[0];
+        }
+        return new AttachmentMarks(Arrays.copyOf(out[0], n[0]), Arrays.copyOf(out[1], n[1]), Arrays.copyOf(out[2], n[2]));
+    }
+
+    @Override
+    public int markAttachments(int limit) {
+        List<Map.Entry<String, String>> unmarked = query("SELECT blob_id, parse FROM message_parse WHERE attachments IS NULL LIMIT ?",
+                rs -> Map.entry(rs.getString(1), java.util.Objects.requireNonNullElse(rs.getString(2), "")), limit);
+        for (var e : unmarked) {
+            boolean has = !e.getValue().isEmpty() && StructureJson.decode(e.getValue()).hasAttachment();
+            update("UPDATE message_parse SET attachments = ? WHERE blob_id = ?", has ? 1 : 0, e.getKey());
+        }
+        return unmarked.size();
     }
 
     @Override

@@ -12,6 +12,11 @@ import java.util.List;
  */
 public record MessageStructure(Envelope envelope, BodyPart body) {
 
+    /** Whether the message has an attachment as JMAP's hasAttachment says (RFC 8621 §4.1.4; {@link BodyParts}). */
+    public boolean hasAttachment() {
+        return body != null && !new BodyParts(body).attachments().isEmpty();
+    }
+
     /**
      * The structure of the content as it stands in a message after {@code prefix} octets of trace
      * fields: every offset moves, but the header still starts at 0 (the trace fields are header

@@ -1,8 +1,7 @@
-package org.postiljon.mime;
+package org.postiljon.mailbox.api.structure;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.postiljon.mailbox.api.structure.BodyPart;
 
 /**
  * A message's leaf parts sorted into text body, HTML body and attachments by the algorithm of RFC
@@ -50,10 +49,22 @@ public final class BodyParts {
         return p.type().equals("image") || p.type().equals("audio") || p.type().equals("video");
     }
 
-    /** A part's file name: Content-Disposition's filename, else Content-Type's name (RFC 2231 decoded, RFC 2047 not). */
-    public static String name(BodyPart p) {
-        String n = Rfc2231.decode(p.dispositionParams(), "filename");
-        return n != null ? n : Rfc2231.decode(p.params(), "name");
+    /**
+     * Whether a part has a file name: Content-Disposition's filename or Content-Type's name, plain
+     * or in RFC 2231's extended or numbered forms (the ones mime's Rfc2231.fileName decodes).
+     */
+    public static boolean named(BodyPart p) {
+        return has(p.dispositionParams(), "filename") || has(p.params(), "name");
+    }
+
+    private static boolean has(List<Param> params, String key) {
+        for (Param p : params) {
+            String n = p.name().toLowerCase(java.util.Locale.ROOT);
+            if (n.equals(key) || n.equals(key + "*")) return true;
+            String section = n.startsWith(key + "*") ? n.substring(key.length() + 1).replaceFirst("\\*$", "") : "";
+            if (section.matches("\\d{1,3}") && Integer.parseInt(section) < 100) return true; // RFC 2231 §3 sections (at most 100 read)
+        }
+        return false;
     }
 
     /** RFC 8621 §4.1.4 parseStructure, line by line; a null list is the spec's "null". */
@@ -68,7 +79,7 @@ public final class BodyParts {
             String type = part.type() + "/" + part.subtype();
             boolean isInline = !"attachment".equalsIgnoreCase(part.disposition())
                     && (type.equals("text/plain") || type.equals("text/html") || inlineMedia(part))
-                    && (i == 0 || (!multipartType.equals("related") && (inlineMedia(part) || name(part) == null)));
+                    && (i == 0 || (!multipartType.equals("related") && (inlineMedia(part) || !named(part))));
             if (part.isMultipart()) {
                 List<String> sub = new ArrayList<>();
                 for (int j = 0; j < part.parts().size(); j++) sub.add(section(ids.get(i), j + 1));
