@@ -10,7 +10,10 @@ const PAGE = 50;
 const state = {
   jmap: null, user: '', mailboxes: [], byId: new Map(), current: null, sort: { property: 'receivedAt', isAscending: false },
   position: 0, total: 0, ids: [], emails: new Map(), selected: new Set(), open: null, search: '', remote: new Set(),
-  lastState: null, attachments: [], composeContext: null,
+  lastState: null, attachments: [], composeContext: null, session: null,
+  // Compose: the identities to send as, the draft saved last (its id and what it held), the save
+  // running and the one waiting, the signature and quote line as put in, the editor's mode.
+  identities: [], draftId: null, savedAs: null, saving: null, autosave: null, signature: '', quoteIntro: null, formatting: false,
   // Conversations (one row per thread) unless the user turned them off in this browser.
   conversations: localStorage.getItem('conversations') !== 'off', threads: new Map(),
 };
@@ -654,14 +657,19 @@ async function loadIdentities() {
   state.identities = (await state.jmap.call([['Identity/get', { ids: null }, 'i']])).i.list;
 }
 
+/** The account's own address until Identity/get has answered (the server's identity I0). */
+function identities() {
+  return state.identities.length ? state.identities : [{ id: 'I0', name: '', email: state.user, textSignature: '' }];
+}
+
 function chosenIdentity() {
-  return state.identities.find(i => i.id === $('c-from').value) || state.identities[0];
+  return identities().find(i => i.id === $('c-from').value) || identities()[0];
 }
 
 /** The identity a reply goes out as: the one the message was sent to, else the account's own. */
 function identityFor(addresses) {
   const to = new Set((addresses || []).map(a => a.email.toLowerCase()));
-  return state.identities.find(i => to.has(i.email.toLowerCase())) || state.identities[0];
+  return identities().find(i => to.has(i.email.toLowerCase())) || identities()[0];
 }
 
 function compose(kind, original) {
@@ -673,7 +681,7 @@ function compose(kind, original) {
   let to = '', cc = '', bcc = '', subject = '', body = '', html = null;
   state.quoteIntro = null;
   const from = kind === 'draft' ? identityFor(original.from) : identityFor(original ? [...(original.to || []), ...(original.cc || [])] : []);
-  $('c-from').replaceChildren(...state.identities.map(i => el('option', { value: i.id, text: i.name ? `${i.name} <${i.email}>` : i.email })));
+  $('c-from').replaceChildren(...identities().map(i => el('option', { value: i.id, text: i.name ? `${i.name} <${i.email}>` : i.email })));
   $('c-from').value = from.id;
   state.signature = signatureOf(from);
   const text = e => (e.textBody || []).map(p => e.bodyValues?.[p.partId]?.value || '').join('\n');
@@ -686,7 +694,7 @@ function compose(kind, original) {
   } else if (kind === 'reply' || kind === 'all') {
     to = addr(original.replyTo || original.from);
     if (kind === 'all') {
-      const mine = new Set(state.identities.map(i => i.email.toLowerCase()));
+      const mine = new Set(identities().map(i => i.email.toLowerCase()));
       cc = [...(original.to || []), ...(original.cc || [])].filter(a => !mine.has(a.email.toLowerCase())).map(a => a.email).join(', ');
     }
     subject = /^re:/i.test(original.subject || '') ? original.subject : 'Re: ' + (original.subject || '');
