@@ -68,6 +68,8 @@ class SortKeyMigrationTest {
             st.execute("DROP TABLE mta_sts_policy");
             st.execute("DROP TABLE tls_result");
             st.execute("DROP TABLE dmarc_result");
+            st.execute("DROP INDEX message_parse_attachments");
+            st.execute("ALTER TABLE message_parse DROP COLUMN attachments");
         }
         try (EmbeddedStore s = EmbeddedStore.open(dir)) {
             MessageKeys k = s.metadata().read(tx -> tx.keys(ids[0], 1)).orElseThrow();

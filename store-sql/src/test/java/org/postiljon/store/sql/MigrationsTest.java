@@ -42,6 +42,18 @@ class MigrationsTest {
         }
     }
 
+    /** A statement ends with ';' at the end of its line: "; -- note" would join it to the next, and only the first would run. */
+    @Test
+    void noStatementEndsBeforeAComment() {
+        for (String dialect : DIALECTS) {
+            for (String version : Migrations.VERSIONS) {
+                for (String script : Migrations.scripts(version, dialect)) {
+                    for (String line : script.split("\n")) assertFalse(line.matches(".*;\\s*--.*"), version + " (" + dialect + "): " + line);
+                }
+            }
+        }
+    }
+
     @Test
     void commonScriptsUseOnlyWhatEveryDialectAccepts() throws URISyntaxException {
         for (String version : Migrations.VERSIONS) {

@@ -39,4 +39,5 @@ CREATE TABLE dmarc_result (
     PRIMARY KEY (day, policy_domain, header_from, source_ip, disposition, dkim_aligned, spf_aligned, dkim, spf)
 );
 -- When a DKIM key last stopped signing (issue #19: scheduled rotation removes it a while after).
-ALTER TABLE dkim_key ADD COLUMN retired_at BIGINT; -- epoch milliseconds; NULL: signing, or never signed
+-- epoch milliseconds; NULL: signing, or never signed
+ALTER TABLE dkim_key ADD COLUMN retired_at BIGINT;

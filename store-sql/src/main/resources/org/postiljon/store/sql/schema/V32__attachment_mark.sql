@@ -3,6 +3,7 @@
 -- decoding every message's structure (2.1 s at 100,000 messages). NULL for contents stored before
 -- this: the search indexer fills them in the background (WriteTx.markAttachments), and searches
 -- decode those meanwhile.
-ALTER TABLE message_parse ADD COLUMN attachments SMALLINT; -- 1 with an attachment, 0 without
+-- 1 with an attachment, 0 without.
+ALTER TABLE message_parse ADD COLUMN attachments SMALLINT;
 -- The mark read beside the content id without the parse's row (the parse is large and comes first).
 CREATE INDEX message_parse_attachments ON message_parse (blob_id, attachments);
