@@ -3,7 +3,7 @@ import { openSettings } from './settings.js';
 import { wireSignIn } from './signin.js';
 import { icon, decorate } from './icons.js';
 import { clean, cleanHtml, htmlDocument, textToHtml, wireToolbar } from './editor.js';
-import { folderName, locale, t, translatePage } from './i18n.js';
+import { fileSize, folderName, locale, t, translatePage } from './i18n.js';
 
 const $ = id => document.getElementById(id);
 const PAGE = 50;
@@ -22,12 +22,6 @@ function status(text) {
   $('status').textContent = text;
   clearTimeout(status.t);
   status.t = setTimeout(() => { $('status').textContent = ''; }, 4000);
-}
-
-function fmtSize(n) {
-  if (n < 1024) return n + ' B';
-  if (n < 1024 * 1024) return Math.round(n / 1024) + ' KB';
-  return (n / 1024 / 1024).toFixed(1) + ' MB';
 }
 
 function fmtDate(iso) {
@@ -404,8 +398,8 @@ function renderList() {
       el('div', { class: 'line2' }, el('span', { class: 'subject', text: e.subject || '(no subject)' }),
         el('span', { class: 'preview', text: e.preview ? ' – ' + e.preview : '' })));
     tr.append(el('td', {}, box), main,
-      el('td', { class: 'date', title: `${new Date(e.receivedAt).toLocaleString(locale)}, ${fmtSize(e.size)}` },
-        el('div', { class: 'when' }, el('span', { text: fmtDate(e.receivedAt) }), el('span', { class: 'size', text: fmtSize(e.size) }))));
+      el('td', { class: 'date', title: `${new Date(e.receivedAt).toLocaleString(locale)}, ${fileSize(e.size)}` },
+        el('div', { class: 'when' }, el('span', { text: fmtDate(e.receivedAt) }), el('span', { class: 'size', text: fileSize(e.size) }))));
     return tr;
   });
   $('message-list').replaceChildren(...rows);
@@ -588,7 +582,7 @@ function messageView(e, reopen) {
     const list = el('ul', { class: 'attachments', 'aria-label': t('Attachments') });
     for (const a of e.attachments) {
       list.append(el('li', {}, el('a', { href: state.jmap.downloadUrl(a.blobId, a.name, a.type), download: a.name || 'attachment',
-        text: `${a.name || a.type} (${fmtSize(a.size)})` })));
+        text: `${a.name || a.type} (${fileSize(a.size)})` })));
     }
     parts.push(el('h3', { text: t('Attachments') }), list);
   }
@@ -781,12 +775,12 @@ function attachmentLimit() {
 }
 
 function renderAttachments() {
-  $('c-attached').replaceChildren(...state.attachments.map((a, n) => el('li', {}, el('span', { text: `${a.name || a.type} (${fmtSize(a.size || 0)}) ` }),
+  $('c-attached').replaceChildren(...state.attachments.map((a, n) => el('li', {}, el('span', { text: `${a.name || a.type} (${fileSize(a.size || 0)}) ` }),
     el('button', { type: 'button', class: 'link', text: t('Remove'), 'aria-label': t('Remove {name}', { name: a.name || t('Attachments') }),
       onclick: () => { state.attachments.splice(n, 1); renderAttachments(); draftChanged(); } }))));
   const total = state.attachments.reduce((t, a) => t + (a.size || 0), 0);
   const limit = attachmentLimit();
-  $('c-size').textContent = !state.attachments.length ? '' : limit ? t('Attachments: {size} of {limit}', { size: fmtSize(total), limit: fmtSize(limit) }) : t('Attachments: {size}', { size: fmtSize(total) });
+  $('c-size').textContent = !state.attachments.length ? '' : limit ? t('Attachments: {size} of {limit}', { size: fileSize(total), limit: fileSize(limit) }) : t('Attachments: {size}', { size: fileSize(total) });
   $('c-size').classList.toggle('over', limit > 0 && total > limit);
 }
 
@@ -794,7 +788,7 @@ async function attach(files) {
   const limit = attachmentLimit();
   for (const f of files) {
     const total = state.attachments.reduce((t, a) => t + (a.size || 0), 0);
-    if (limit && total + f.size > limit) { $('c-error').textContent = t('{name} is too large: attachments may be {limit} in all.', { name: f.name, limit: fmtSize(limit) }); continue; }
+    if (limit && total + f.size > limit) { $('c-error').textContent = t('{name} is too large: attachments may be {limit} in all.', { name: f.name, limit: fileSize(limit) }); continue; }
     try {
       status(t('Attaching {name}', { name: f.name }));
       const up = await state.jmap.upload(f);

@@ -427,6 +427,13 @@ export function t(text, vars = {}) {
   return s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
 }
 
+/** A size as people read it, in the page's locale: B, KB or MB (binary multiples, as quotas count). */
+export function fileSize(n) {
+  if (n < 1024) return n.toLocaleString(locale) + ' B';
+  if (n < 1024 * 1024) return Math.round(n / 1024).toLocaleString(locale) + ' KB';
+  return (n / 1024 / 1024).toLocaleString(locale, { maximumFractionDigits: 1 }) + ' MB';
+}
+
 const ROLE_NAMES = { inbox: 'Inbox', sent: 'Sent', drafts: 'Drafts', trash: 'Trash', junk: 'Junk', archive: 'Archive' };
 
 /** A folder's name as shown: the special folders' usual names in the page's language; a name the user chose stays. */

@@ -4,7 +4,7 @@
 // script's first line, so the dialog reads back what it wrote; a script made elsewhere (ManageSieve,
 // another program) is shown as it is and only replaced when the user says so.
 
-import { LANGUAGES, folderName, locale, t } from './i18n.js';
+import { LANGUAGES, fileSize, folderName, locale, t } from './i18n.js';
 
 const $ = id => document.getElementById(id);
 const SCRIPT = 'webmail';
@@ -126,20 +126,15 @@ export function identityChanges(rows) {
 
 // ---- storage: what each folder takes, the largest first ----
 
-function size(n) {
-  const mb = n / 1024 / 1024;
-  return mb >= 1 ? mb.toLocaleString(locale, { maximumFractionDigits: 1 }) + ' MB' : Math.ceil(n / 1024).toLocaleString(locale) + ' KB';
-}
-
 function storage(boxes, quota) {
   const unlimited = quota.hardLimit >= 9007199254740991;
-  $('s-storage-total').textContent = unlimited ? t('{used} used', { used: size(quota.used) })
-    : t('{used} of {limit} used', { used: size(quota.used), limit: size(quota.hardLimit) });
+  $('s-storage-total').textContent = unlimited ? t('{used} used', { used: fileSize(quota.used) })
+    : t('{used} of {limit} used', { used: fileSize(quota.used), limit: fileSize(quota.hardLimit) });
   const byId = new Map(boxes.map(m => [m.id, m]));
   const path = m => (m.parentId && byId.has(m.parentId) ? path(byId.get(m.parentId)) + ' / ' : '') + folderName(m);
   $('s-storage').tBodies[0].replaceChildren(...[...boxes].sort((a, b) => b.size - a.size).map(m =>
     el('tr', { class: m.role === 'trash' || m.role === 'junk' ? 'emptiable' : '', 'data-role': m.role || '' },
-      el('td', { text: path(m) }), el('td', { text: m.totalEmails.toLocaleString(locale) }), el('td', { text: size(m.size) }))));
+      el('td', { text: path(m) }), el('td', { text: m.totalEmails.toLocaleString(locale) }), el('td', { text: fileSize(m.size) }))));
 }
 
 /** Opens the dialog with what the server holds now; saved() runs after a successful Save. */
