@@ -48,13 +48,6 @@ final class StoredSpamClassifier implements SpamClassifier {
     }
 
     @Override
-    public double probability(Account account, java.util.function.Supplier<long[]> tokens) {
-        long[] totals = trained(account);
-        if (totals[0] < Bayes.MIN_TRAINED || totals[1] < Bayes.MIN_TRAINED) return -1;
-        return probability(account, tokens.get());
-    }
-
-    @Override
     public long[] trained(Account account) {
         return store.read(tx -> tx.spamCounts(account.id(), new long[0])).getOrDefault(0L, new long[2]);
     }

@@ -16,9 +16,8 @@ public record HeaderFields(String name, String value) {
 
     /** The fields of the header section at the start of {@code message} (to the first empty line or its end). */
     public static List<HeaderFields> of(byte[] message) {
-        String text = Headers.decode(message);
-        int end = text.indexOf("\r\n\r\n");
-        String header = end < 0 ? text : text.substring(0, end + 2);
+        int end = headerEnd(message);
+        String header = Headers.decode(end < 0 ? message : java.util.Arrays.copyOf(message, end + 2)); // only the header is decoded
         List<HeaderFields> out = new ArrayList<>();
         StringBuilder field = null;
         for (String line : header.split("\r\n", -1)) {
@@ -31,6 +30,14 @@ public record HeaderFields(String name, String value) {
         }
         add(out, field);
         return out;
+    }
+
+    /** Where the empty line that ends the header section starts (its CRLF CRLF), or -1 when there is none. */
+    static int headerEnd(byte[] message) {
+        for (int i = 0; i + 3 < message.length; i++) {
+            if (message[i] == '\r' && message[i + 1] == '\n' && message[i + 2] == '\r' && message[i + 3] == '\n') return i;
+        }
+        return -1;
     }
 
     private static void add(List<HeaderFields> out, StringBuilder field) {

@@ -89,7 +89,7 @@ final class Delivery {
         queueRemote(s, spool, fixups);
         if (!junk) {
             forward(s, spool, fixups);
-            kept.forEach((r, accounts) -> VacationReplies.answer(s.services, s.envelope.from(), r.address(), accounts, spool));
+            kept.forEach((r, accounts) -> VacationReplies.answer(s.services, s.envelope.from(), r.address(), accounts, spool, spam));
         }
         // One line per message (issue #21): the envelope and where it went; never its content.
         List<String> local = new ArrayList<>(), remote = new ArrayList<>();
@@ -314,7 +314,7 @@ final class Delivery {
                 }
             };
             // The spam check for mail from elsewhere (port 25, LMTP); the users' own submissions are not checked.
-            SpamFilter.Checked spam = s.mode == Mode.SUBMISSION ? SpamFilter.Checked.NONE : s.services.spam().check(s, spool, auth);
+            SpamFilter.Checked spam = s.mode == Mode.SUBMISSION ? SpamFilter.Checked.none() : s.services.spam().check(s, spool, auth);
             if (s.mode == Mode.MX) refuseSpam(s, spam);
             if (s.mode == Mode.LMTP) {
                 // RFC 2033 §4.2: one reply per recipient, in RCPT order.
@@ -337,7 +337,7 @@ final class Delivery {
                 }
                 try {
                     forward(s, spool, fixups);
-                    kept.forEach((rcpt, accounts) -> VacationReplies.answer(s.services, s.envelope.from(), rcpt.address(), accounts, spool));
+                    kept.forEach((rcpt, accounts) -> VacationReplies.answer(s.services, s.envelope.from(), rcpt.address(), accounts, spool, spam));
                 } catch (RuntimeException e) {
                     log.error("forwarding a message delivered over LMTP failed; the local copies were delivered", e);
                 }

@@ -85,10 +85,11 @@ public final class LocalSubmission implements Submission {
                         continue;
                     }
                     try {
+                        SpamFilter.Checked unchecked = SpamFilter.Checked.none(); // the user's own mail: not checked
                         List<Account> kept = SieveDelivery.deliver(svc, batch, given, route.get(), spool, sender.toString(),
-                                svc.deliveries().received(VIA, given), fixups, SpamFilter.Checked.NONE); // the user's own mail: not checked
+                                svc.deliveries().received(VIA, given), fixups, unchecked);
                         out.add(new Outcome(given, Outcome.Status.DELIVERED, null));
-                        VacationReplies.answer(svc, sender.toString(), given, kept, spool);
+                        VacationReplies.answer(svc, sender.toString(), given, kept, spool, unchecked);
                     } catch (MailboxException.OverQuota e) {
                         out.add(new Outcome(given, Outcome.Status.REFUSED, Delivery.quotaError(e, given).getMessage()));
                     }

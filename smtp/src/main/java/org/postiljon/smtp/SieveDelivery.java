@@ -60,7 +60,7 @@ final class SieveDelivery {
      * the spam filter's fields and keyword for its account.
      *
      * @param trace the Received and Delivered-To fields a redirected copy leaves with
-     * @param spam  the message-wide spam check ({@link SpamFilter.Checked#NONE}: none, as for submission)
+     * @param spam  the message-wide spam check ({@link SpamFilter.Checked#none()}: none, as for submission; it also holds each account's rules, read once)
      * @return the accounts that kept the message (not those whose script discarded, rejected or
      *         only redirected it, nor those it went to as spam): the ones whose vacation response may answer it
      */
@@ -74,7 +74,7 @@ final class SieveDelivery {
                 continue;
             }
             Deliveries.Batch marked = d.mode().equals("off") ? batch : marking(batch, d, spool, fixups);
-            Optional<String> script = svc.sieveScripts().active(a);
+            Optional<String> script = spam.rules(a, svc.directory()).script();
             boolean stored = true;
             if (script.isEmpty()) marked.deliverTo(given, a, route.folder(), Flags.NONE);
             else stored = run(svc, marked, given, route, a, script.get(), spool, envelopeFrom, trace, fixups, d, spam);

@@ -19,6 +19,7 @@ import org.postiljon.mailbox.api.Directory;
 import org.postiljon.mailbox.api.Flags;
 import org.postiljon.mailbox.api.SpamClassifier;
 import org.postiljon.sieve.HeaderEdits;
+import org.postiljon.spam.Bayes;
 import org.postiljon.spam.Rspamd;
 import org.postiljon.spam.Rules;
 import org.postiljon.spam.Tokens;
@@ -72,21 +73,32 @@ public final class SpamFilter {
 
     /** One message's message-wide result: the verdict and the tokens the classifiers look up (read once). */
     static final class Checked {
-        static final Checked NONE = new Checked(null, null);
         final Verdict verdict;
         private final byte[] head;
         private long[] tokens;
         /** Each recipient account's decision, made once (the SMTP refusal and the delivery both ask). */
         private final Map<Long, Decision> decisions = new java.util.HashMap<>();
+        /** Each recipient account's rules, read once per message (the refusal, the delivery and the vacation reply all ask). */
+        private final Map<Long, Directory.DeliveryRules> rules = new java.util.HashMap<>();
 
         Checked(Verdict verdict, byte[] head) {
             this.verdict = verdict;
             this.head = head;
         }
 
+        /** No check (a user's own mail, submitted): the recipients' rules still apply. One per message. */
+        static Checked none() {
+            return new Checked(null, null);
+        }
+
         long[] tokens() {
             if (tokens == null) tokens = Tokens.of(head);
             return tokens;
+        }
+
+        /** The account's rules as they were when this message first asked. */
+        Directory.DeliveryRules rules(Account a, Directory directory) {
+            return rules.computeIfAbsent(a.id(), id -> directory.deliveryRules(a, SETTINGS));
         }
     }
 
@@ -203,11 +215,13 @@ public final class SpamFilter {
     Decision decide(Account a, Checked checked) {
         if (checked == null || checked.verdict == null) return Decision.OFF;
         return checked.decisions.computeIfAbsent(a.id(), id -> {
-            Map<AccountSetting, String> settings = directory.settings(a, SETTINGS);
+            Directory.DeliveryRules rules = checked.rules(a, directory);
+            Map<AccountSetting, String> settings = rules.settings();
             String mode = settings.get(AccountSetting.SPAM_MODE);
             if (mode.equals("off")) return Decision.OFF;
             // The message is tokenised and the counts read only for an account whose classifier has a say.
-            double p = classifier.probability(a, checked::tokens);
+            double p = rules.spamTrained() < Bayes.MIN_TRAINED || rules.hamTrained() < Bayes.MIN_TRAINED ? -1
+                    : classifier.probability(a, checked.tokens());
             double threshold = Double.parseDouble(settings.get(AccountSetting.SPAM_THRESHOLD));
             double rejectAt = mode.equals("reject") ? Double.parseDouble(settings.get(AccountSetting.SPAM_REJECT_SCORE)) : Double.MAX_VALUE;
             return new Decision(mode, checked.verdict.plus(Rules.bayes(p)), threshold, rejectAt);

@@ -38,11 +38,14 @@ final class VacationReplies {
 
     private VacationReplies() { }
 
-    /** After a message from {@code sender} (the envelope's) was delivered to {@code accounts} as {@code given}: the replies due. */
-    static void answer(SmtpServices svc, String sender, String given, List<Account> accounts, Spool spool) {
+    /**
+     * After a message from {@code sender} (the envelope's) was delivered to {@code accounts} as
+     * {@code given}: the replies due, by the vacation responses the message's delivery read ({@code read}).
+     */
+    static void answer(SmtpServices svc, String sender, String given, List<Account> accounts, Spool spool, SpamFilter.Checked read) {
         for (Account a : accounts) {
             try {
-                Vacation v = svc.vacations().get(a);
+                Vacation v = read.rules(a, svc.directory()).vacation();
                 if (v.activeAt(Instant.now())) answer(svc, sender, given, a, v, PERIOD.toSeconds(), null, List.of(), spool);
             } catch (RuntimeException e) {
                 log.warn("vacation reply from {} to {} not sent", a.address(), sender, e); // the message itself was delivered

@@ -39,7 +39,7 @@ public final class Rules {
     /** The rules that hit {@code message} (its first bytes are enough: spam is small). */
     public static List<Verdict.Hit> check(byte[] message, Facts facts) {
         List<Verdict.Hit> hits = new ArrayList<>();
-        if (contains(message, GTUBE)) hits.add(new Verdict.Hit("GTUBE", 1000, "the GTUBE test string"));
+        if (containsGtube(message)) hits.add(new Verdict.Hit("GTUBE", 1000, "the GTUBE test string"));
         switch (facts.spf()) {
             case "fail" -> hits.add(new Verdict.Hit("SPF_FAIL", 2.5, "SPF: the sender's domain does not allow this server"));
             case "softfail" -> hits.add(new Verdict.Hit("SPF_SOFTFAIL", 1.0, "SPF: the sender's domain would rather not allow this server"));
@@ -82,11 +82,29 @@ public final class Rules {
         return null;
     }
 
+    /** GTUBE's Horspool shifts: how far the window may move when its last byte is b. */
+    private static final int[] GTUBE_SHIFT = shifts(GTUBE);
+
+    private static int[] shifts(byte[] needle) {
+        int[] shift = new int[256];
+        java.util.Arrays.fill(shift, needle.length);
+        for (int j = 0; j < needle.length - 1; j++) shift[needle[j] & 0xff] = needle.length - 1 - j;
+        return shift;
+    }
+
+    /** Whether GTUBE occurs in {@code hay} (Boyer-Moore-Horspool: most windows are skipped whole). */
+    static boolean containsGtube(byte[] hay) {
+        return contains(hay, GTUBE, GTUBE_SHIFT);
+    }
+
     static boolean contains(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-            return true;
+        return contains(hay, needle, shifts(needle));
+    }
+
+    private static boolean contains(byte[] hay, byte[] needle, int[] shift) {
+        int last = needle.length - 1;
+        for (int i = 0; i + last < hay.length; i += shift[hay[i + last] & 0xff]) {
+            if (java.util.Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) return true;
         }
         return false;
     }

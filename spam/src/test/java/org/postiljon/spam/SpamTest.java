@@ -2,6 +2,7 @@ package org.postiljon.spam;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.postiljon.mime.HeaderFields;
 
 /** Tokens, the classifier's arithmetic and the built-in rules. */
 class SpamTest {
@@ -68,6 +70,41 @@ class SpamTest {
         Verdict v = new Verdict(Rules.check(odd, Rules.Facts.NONE));
         assertEquals("No, score=4.5 required=5.0 tests=MISSING_DATE,MISSING_MID,MISSING_FROM,SUBJ_ALL_CAPS,HTML_ONLY", v.status(5));
         assertEquals("No, score=0.0 required=5.0 tests=none", Verdict.NONE.status(5));
+    }
+
+    @Test
+    void theTestStringIsFoundWhereverItIsAndOnlyWhole() {
+        String g = new String(Rules.GTUBE, StandardCharsets.US_ASCII);
+        String filler = "a quick brown fox XJS*C4 jumps GTUBE over *C.34X ".repeat(40);
+        for (int at = 0; at <= filler.length(); at += 37) {
+            String text = filler.substring(0, at) + g + filler.substring(at);
+            assertTrue(Rules.containsGtube(bytes(text)), "at " + at);
+        }
+        assertTrue(Rules.containsGtube(Rules.GTUBE), "alone");
+        assertTrue(Rules.containsGtube(bytes(filler + g)), "at the very end");
+        for (int cut = 0; cut < g.length(); cut += 5) {
+            String broken = g.substring(0, cut) + "_" + g.substring(cut + 1);
+            assertFalse( Rules.containsGtube(bytes(filler + broken + filler)), "one byte changed at " + cut);
+        }
+        assertFalse( Rules.containsGtube(bytes(g.substring(1))), "shorter than the string");
+        assertFalse( Rules.containsGtube(new byte[0]));
+        assertTrue(Rules.contains(bytes("abcabd"), bytes("abd")));
+        assertFalse( Rules.contains(bytes("abcab"), bytes("abd")));
+    }
+
+    @Test
+    void headerFieldsAreReadFromTheHeaderOnly() {
+        byte[] m = bytes("Subject: =?UTF-8?Q?gr=C3=BC=C3=9Fe?=\r\nX-Long: one\r\n two\r\n\r\nNot-A-Field: body\r\n");
+        assertEquals(List.of("Subject", "X-Long"), HeaderFields.of(m).stream().map(HeaderFields::name).toList());
+        assertEquals("grüße", HeaderFields.of(m).getFirst().value());
+        assertEquals("one two", HeaderFields.of(m).get(1).value());
+        byte[] latin = new byte[] {'S', 'u', 'b', 'j', 'e', 'c', 't', ':', ' ', (byte) 0xe9, '\r', '\n', '\r', '\n', (byte) 0xff};
+        assertEquals("\u00e9", HeaderFields.of(latin).getFirst().value(), "8-bit that is no UTF-8: Latin-1");
+        byte[] utf8Header = bytes("Subject: \u00e9\r\n\r\n");
+        byte[] withBadBody = java.util.Arrays.copyOf(utf8Header, utf8Header.length + 1);
+        withBadBody[utf8Header.length] = (byte) 0xff;
+        assertEquals("\u00e9", HeaderFields.of(withBadBody).getFirst().value(), "a body that is no UTF-8 does not change how the header is read");
+        assertEquals(List.of("Subject"), HeaderFields.of(bytes("Subject: no body")).stream().map(HeaderFields::name).toList());
     }
 
     static List<String> names(List<Verdict.Hit> hits) {

@@ -49,6 +49,26 @@ public interface Directory {
         return out;
     }
 
+    /**
+     * What an account's own rules say about mail it receives, read together: delivery asks all of
+     * it for every recipient of every message, and one store read answers it instead of four.
+     *
+     * @param settings    the values of the settings asked for (its own, else its domain's, else the default)
+     * @param script      its active Sieve script, if any
+     * @param vacation    its vacation response (JMAP VacationResponse), {@link Vacation#OFF} when never set
+     * @param spamTrained how many spam messages its spam classifier was shown
+     * @param hamTrained  how many other messages
+     */
+    record DeliveryRules(java.util.Map<AccountSetting, String> settings, java.util.Optional<String> script, Vacation vacation,
+                         long spamTrained, long hamTrained) {
+        public DeliveryRules {
+            settings = java.util.Map.copyOf(settings);
+        }
+    }
+
+    /** The account's {@link DeliveryRules}, with the values of {@code settings}. */
+    DeliveryRules deliveryRules(Account account, java.util.List<AccountSetting> settings);
+
     /** Sets a preference; the value must be one of {@link AccountSetting#allowed}. */
     void setSetting(EmailAddress address, AccountSetting setting, String value);
 

@@ -12,12 +12,6 @@ public interface SpamClassifier {
     /** The spam probability (0..1) of a message with these tokens for this account, or -1 while it has too little training. */
     double probability(Account account, long[] tokens);
 
-    /**
-     * The same, with the tokens made only when the account has trained enough (one store read for
-     * an account that has not, as most have not: no tokens, no lookup of them).
-     */
-    double probability(Account account, java.util.function.Supplier<long[]> tokens);
-
     /** Trains with a stored message content now; whether anything changed (the same content trained the same way counts once). */
     boolean train(Account account, BlobId content, boolean spam);
 
@@ -27,6 +21,6 @@ public interface SpamClassifier {
     /** Whether no training waits in the background. */
     boolean idle();
 
-    /** How many spam and ham messages the account has trained. */
+    /** How many spam and ham messages the account has trained (delivery reads it with the account's other rules: {@code Directory.deliveryRules}). */
     long[] trained(Account account);
 }

@@ -43,6 +43,45 @@ class PostgresStoreContractTest extends MetadataStoreContract {
         }
     }
 
+    /**
+     * Readers share what they learn of domains for a second (DomainCache): a change is seen at once
+     * on the node that made it, and within that second on another node; writers always read afresh.
+     */
+    @org.junit.jupiter.api.Test
+    void aDomainChangeIsSeenAtOnceHereAndWithinASecondOnAnotherNode() throws Exception {
+        String url = pg.newDatabase();
+        var d = new org.postiljon.mailbox.api.DomainName("example.org");
+        try (MetadataStore a = PostgresStore.open(url, "postiljon", null, new SqlMetadataStore.Options(2, 16));
+             MetadataStore b = PostgresStore.open(url, "postiljon", null, new SqlMetadataStore.Options(2, 16))) {
+            org.junit.jupiter.api.Assertions.assertFalse(a.<Boolean>read(tx -> tx.domainExists(d)), "a has read: no such domain");
+            org.junit.jupiter.api.Assertions.assertFalse(b.<Boolean>read(tx -> tx.domainExists(d)), "b too");
+            a.write(tx -> {
+                tx.insertDomain(d);
+                tx.setDomainSetting(d, "spam.mode", "junk");
+                return null;
+            });
+            org.junit.jupiter.api.Assertions.assertTrue(a.<Boolean>read(tx -> tx.domainExists(d)), "the node that added it sees it at once");
+            org.junit.jupiter.api.Assertions.assertEquals(java.util.Map.of("spam.mode", "junk"), a.read(tx -> tx.domainSettings(d)));
+            org.junit.jupiter.api.Assertions.assertTrue(b.<Boolean>write(tx -> tx.domainExists(d)), "a writer reads afresh");
+            long start = System.nanoTime();
+            while (!b.read(tx -> tx.domainExists(d))) {
+                org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() - start < 1_500_000_000L, "b sees the domain within a second");
+                Thread.sleep(20);
+            }
+            org.junit.jupiter.api.Assertions.assertEquals("junk", b.read(tx -> tx.domainSettings(d)).get("spam.mode"));
+            a.write(tx -> {
+                tx.setDomainSetting(d, "spam.mode", "off");
+                return null;
+            });
+            org.junit.jupiter.api.Assertions.assertEquals("off", a.read(tx -> tx.domainSettings(d)).get("spam.mode"), "at once on a");
+            start = System.nanoTime();
+            while (!"off".equals(b.read(tx -> tx.domainSettings(d)).get("spam.mode"))) {
+                org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() - start < 1_500_000_000L, "b sees the new value within a second");
+                Thread.sleep(20);
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void twoNodesClaimingAtOnceNeverGetTheSameMessage() throws Exception {
         String url = pg.newDatabase();

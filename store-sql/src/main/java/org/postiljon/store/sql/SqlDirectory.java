@@ -35,7 +35,26 @@ abstract class SqlDirectory extends SqlBase {
 
     @Override
     public boolean domainExists(DomainName domain) {
+        if (sharedDomains != null) return sharedDomains.get(domain, this::readDomain).isPresent();
         return number("SELECT count(*) FROM domain WHERE name = ?", domain.ascii()) > 0;
+    }
+
+    /** A read transaction's node-wide memory of domains; null in the writer, which reads them afresh. */
+    DomainCache sharedDomains;
+
+    /** True once this transaction added, removed or changed the settings of a domain (the cache is emptied on its commit). */
+    boolean domainsChanged;
+
+    /** Whether the domain exists and its settings, in one read: empty for no such domain. */
+    Optional<Map<String, String>> readDomain(DomainName domain) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        boolean exists = false;
+        for (var row : query("SELECT s.name, s.value FROM domain d LEFT JOIN domain_setting s ON s.domain_id = d.id WHERE d.name = ?",
+                rs -> java.util.Arrays.asList(rs.getString(1), rs.getString(2)), domain.ascii())) {
+            exists = true;
+            if (row.get(0) != null) settings.put(row.get(0), row.get(1));
+        }
+        return exists ? Optional.of(Map.copyOf(settings)) : Optional.empty();
     }
 
     long domainId(DomainName domain) {
@@ -49,9 +68,22 @@ abstract class SqlDirectory extends SqlBase {
      */
     final java.util.Map<DomainName, java.util.Map<String, String>> domainSettingsRead = new java.util.HashMap<>();
 
+    /**
+     * Account settings this transaction read, all of an account's at once (a delivery asks for
+     * several). Dropped like {@link #domainSettingsRead}.
+     */
+    final java.util.Map<Long, java.util.Map<String, String>> accountSettingsRead = new java.util.HashMap<>();
+
     /** Forgets what this transaction remembered of its reads (after its own change, or a rollback to a savepoint). */
     void forgetReads() {
         domainSettingsRead.clear();
+        accountSettingsRead.clear();
+    }
+
+    /** Marks a change to domains: forgets this transaction's reads, and the node's once it commits. */
+    void changedDomains() {
+        forgetReads();
+        domainsChanged = true;
     }
 
     static AccountRecord account(ResultSet rs) throws SQLException {
@@ -102,6 +134,7 @@ abstract class SqlDirectory extends SqlBase {
     @Override
     public void insertDomain(DomainName domain) {
         try {
+            changedDomains();
             update("INSERT INTO domain (name, created_at) VALUES (?, ?)", domain.ascii(), System.currentTimeMillis());
         } catch (UniqueViolation e) {
             throw new MailboxException.DomainExists(domain.ascii());
@@ -115,7 +148,7 @@ abstract class SqlDirectory extends SqlBase {
                 || number("SELECT count(*) FROM alias WHERE domain_id = ?", id) > 0) {
             throw new MailboxException.NotAllowed("domain " + domain + " still has accounts or aliases; remove them first");
         }
-        forgetReads();
+        changedDomains();
         update("DELETE FROM domain_setting WHERE domain_id = ?", id);
         update("DELETE FROM domain WHERE id = ?", id);
     }
@@ -151,6 +184,7 @@ abstract class SqlDirectory extends SqlBase {
         update("DELETE FROM annotation WHERE account_id = ? OR mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)", accountId, accountId);
         update("DELETE FROM mailbox WHERE account_id = ?", accountId);
         update("DELETE FROM subscription WHERE account_id = ?", accountId);
+        forgetReads();
         update("DELETE FROM account_setting WHERE account_id = ?", accountId);
         update("DELETE FROM sent_day WHERE account_id = ?", accountId);
         update("DELETE FROM sent_recipient WHERE account_id = ?", accountId);
@@ -180,13 +214,16 @@ abstract class SqlDirectory extends SqlBase {
 
     @Override
     public void setAccountSetting(long accountId, String key, String value) {
+        forgetReads();
         update("INSERT INTO account_setting (account_id, name, value) VALUES (?, ?, ?)"
                 + " ON CONFLICT (account_id, name) DO UPDATE SET value = excluded.value", accountId, key, value);
     }
 
     @Override
     public Optional<String> accountSetting(long accountId, String key) {
-        return one("SELECT value FROM account_setting WHERE account_id = ? AND name = ?", rs -> rs.getString(1), accountId, key);
+        return Optional.ofNullable(accountSettingsRead.computeIfAbsent(accountId, id -> query("SELECT name, value FROM account_setting WHERE account_id = ?",
+                rs -> Map.entry(rs.getString(1), rs.getString(2)), id).stream()
+                .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue))).get(key));
     }
 
     @Override

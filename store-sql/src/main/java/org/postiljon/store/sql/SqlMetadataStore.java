@@ -92,6 +92,8 @@ public final class SqlMetadataStore implements MetadataStore {
     private final java.util.concurrent.atomic.LongAdder reads = new java.util.concurrent.atomic.LongAdder();
 
     private volatile CommitListener commits;
+    /** What readers learned of domains, shared for a second (see {@link DomainCache}). */
+    private final DomainCache domains = new DomainCache();
 
     @Override
     public void onCommit(CommitListener listener) {
@@ -115,7 +117,9 @@ public final class SqlMetadataStore implements MetadataStore {
             throw new StoreFailure("interrupted while waiting for a connection", e);
         }
         try {
-            T result = work.apply(new SqlTx(p.connection(), dialect, p.statements()));
+            SqlTx tx = new SqlTx(p.connection(), dialect, p.statements());
+            tx.sharedDomains = domains;
+            T result = work.apply(tx);
             p.connection().commit(); // ends the read snapshot
             return result;
         } catch (SQLException e) {
@@ -253,6 +257,7 @@ public final class SqlMetadataStore implements MetadataStore {
             }
             long started = System.nanoTime();
             c.setAutoCommit(true); // commits (a lone job that failed rolled back above: nothing left)
+            if (tx.domainsChanged) domains.invalidate();
             CommitListener listener = commits;
             if (listener != null) listener.committed(System.nanoTime() - started, batch.size(), sync);
         } catch (SQLException | RuntimeException e) {

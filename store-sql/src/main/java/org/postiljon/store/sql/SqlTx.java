@@ -68,6 +68,7 @@ final class SqlTx extends SqlTransportSecurity {
 
     @Override
     public java.util.Map<String, String> domainSettings(DomainName domain) {
+        if (sharedDomains != null) return sharedDomains.get(domain, this::readDomain).orElse(Map.of());
         return domainSettingsRead.computeIfAbsent(domain, d -> query("SELECT s.name, s.value FROM domain_setting s JOIN domain d ON d.id = s.domain_id WHERE d.name = ?",
                 rs -> java.util.Map.entry(rs.getString(1), rs.getString(2)), domain.ascii())
                 .stream().collect(java.util.stream.Collectors.toUnmodifiableMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)));
@@ -75,7 +76,7 @@ final class SqlTx extends SqlTransportSecurity {
 
     @Override
     public void setDomainSetting(DomainName domain, String key, String value) {
-        forgetReads();
+        changedDomains();
         update("INSERT INTO domain_setting (domain_id, name, value) VALUES (?, ?, ?)"
                 + " ON CONFLICT (domain_id, name) DO UPDATE SET value = excluded.value", domainId(domain), key, value);
     }
