@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 /** RFC 5256 §2.1: the base subject, for SORT SUBJECT and THREAD. Input is already decoded. */
 public final class BaseSubject {
 
+    private static final Pattern WHITESPACE = Pattern.compile("[\\t\\r\\n ]+");
     private static final Pattern TRAILER = Pattern.compile("(?i)(\\s+|\\(fwd\\))$");
     private static final Pattern BLOB = Pattern.compile("^\\[[^\\[\\]]*\\]\\s*");
     private static final Pattern LEADER = Pattern.compile("(?i)^(\\[[^\\[\\]]*\\]\\s*)*(re|fwd?)\\s*(\\[[^\\[\\]]*\\])?:\\s*");
@@ -31,7 +32,7 @@ public final class BaseSubject {
 
     private static String strip(String decodedSubject, boolean[] reply) {
         // §2.1 (1): whitespace runs become one space.
-        String s = decodedSubject.replaceAll("[\\t\\r\\n ]+", " ").strip();
+        String s = WHITESPACE.matcher(decodedSubject).replaceAll(" ").strip();
         while (true) {
             // (2) remove trailers "(fwd)" and whitespace.
             String before;

@@ -347,8 +347,10 @@ public final class MessageParser {
     /** A header value for display: RFC 2047 words decoded, whitespace folded; "" for null. */
     public static String decodeText(String raw) {
         if (raw == null) return "";
-        return DecoderUtil.decodeEncodedWords(raw, DecodeMonitor.SILENT).replaceAll("\\s+", " ").strip();
+        return WHITESPACE.matcher(DecoderUtil.decodeEncodedWords(raw, DecodeMonitor.SILENT)).replaceAll(" ").strip();
     }
+
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     static Instant date(String raw) {
         if (raw == null || raw.isBlank()) return null;
