@@ -46,7 +46,7 @@ echo "== PostgreSQL, two nodes: IDLE on one hears a delivery on the other"
 NODE2="$(mktemp -d /var/tmp/postiljon-node2.XXXX)"
 printf 'data.dir = %s/data\nhostname = localhost\nlimits.connections-per-ip = 5000\n' "$NODE2" > "$NODE2/node2.conf"
 printf '%s\nlisten.imap = 127.0.0.1:12143\nlisten.lmtp = 127.0.0.1:12024\n' "$ON_PG" >> "$NODE2/node2.conf"
-for l in imaps pop3 pop3s smtp submission submissions http https; do echo "listen.$l = off" >> "$NODE2/node2.conf"; done
+for l in imaps pop3 pop3s smtp submission submissions http https managesieve metrics; do echo "listen.$l = off" >> "$NODE2/node2.conf"; done
 "$ROOT/postiljon" --config "$NODE2/node2.conf" serve > "$NODE2/server.log" 2>&1 &
 NODE2_PID=$!
 HAPROXY_PID=""
