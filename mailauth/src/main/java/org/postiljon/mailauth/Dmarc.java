@@ -28,12 +28,12 @@ public final class Dmarc {
      * @param spf  the SPF result of the envelope sender (its domain is the one aligned)
      * @param dkim the results of every DKIM signature
      */
-    public static DmarcResult check(List<String> fromDomains, SpfResult spf, List<DkimResult> dkim, KeyLookup dns) {
+    public static DmarcResult check(List<String> fromDomains, SpfResult spf, List<DkimResult> dkim, Dns dns) {
         if (fromDomains.isEmpty()) return new DmarcResult(DmarcResult.Status.NONE, null, null, DmarcResult.Disposition.NONE, "no From domain");
         Walk walk = new Walk(dns);
         DmarcResult worst = null;
         for (String domain : fromDomains.stream().map(d -> d.toLowerCase(Locale.ROOT)).distinct().toList()) {
-            DmarcResult r = check(domain, spf, dkim, walk);
+            DmarcResult r = check(domain, spf, dkim, walk, dns);
             if (worst == null || rank(r) > rank(worst)) worst = r;
         }
         return worst;
@@ -70,7 +70,7 @@ public final class Dmarc {
         };
     }
 
-    private static DmarcResult check(String domain, SpfResult spf, List<DkimResult> dkim, Walk walk) {
+    private static DmarcResult check(String domain, SpfResult spf, List<DkimResult> dkim, Walk walk, Dns dns) {
         Policy policy;
         try {
             Optional<Policy> found = walk.policy(domain);
@@ -81,7 +81,11 @@ public final class Dmarc {
         } catch (Ambiguous e) {
             return new DmarcResult(DmarcResult.Status.PERMERROR, domain, null, DmarcResult.Disposition.NONE, e.getMessage());
         }
-        String requested = policy.at().equals(domain) ? policy.p() : policy.sp(); // RFC 7489 §6.6.3: sp= for subdomains
+        String requested;
+        if (policy.at().equals(domain)) requested = policy.p();
+        // DMARCbis (and RFC 9091): np= for a subdomain that does not exist; sp= for the others (RFC 7489 §6.6.3).
+        else if (policy.np() != null && !exists(domain, dns)) requested = policy.np();
+        else requested = policy.sp();
         DmarcResult.Published published = new DmarcResult.Published(policy.at(), policy.p(), policy.sp(), policy.strictDkim(), policy.strictSpf(),
                 policy.pct(), policy.rua());
         boolean dkimAligned = false;
@@ -113,6 +117,18 @@ public final class Dmarc {
         return new DmarcResult(DmarcResult.Status.FAIL, domain, requested, d, "neither SPF nor DKIM passed for an aligned domain", published, false, false);
     }
 
+    /**
+     * DMARCbis's non-existent domain (as RFC 9091 §2.7): no A, AAAA or MX records (NXDOMAIN or
+     * NODATA). A DNS that does not answer counts as "exists": the subdomain policy applies, not np=.
+     */
+    private static boolean exists(String domain, Dns dns) {
+        try {
+            return !dns.addresses(domain, false).isEmpty() || !dns.addresses(domain, true).isEmpty() || !dns.mx(domain).isEmpty();
+        } catch (KeyLookup.TemporaryFailure e) {
+            return true;
+        }
+    }
+
     /** RFC 7489 §3.1: strict is the same name; relaxed, the same organizational domain. */
     private static boolean aligned(String proven, String from, boolean strict, Walk walk) throws KeyLookup.TemporaryFailure {
         String a = proven.toLowerCase(Locale.ROOT), b = from.toLowerCase(Locale.ROOT);
@@ -125,7 +141,8 @@ public final class Dmarc {
     }
 
     /** A domain's DMARC record (RFC 7489 §6.3) as far as the check needs it; {@code at} is where it was found. */
-    record Policy(String at, String p, String sp, boolean strictDkim, boolean strictSpf, boolean testing, String psd, List<String> rua, int pct) {
+    record Policy(String at, String p, String sp, String np, boolean strictDkim, boolean strictSpf, boolean testing, String psd, List<String> rua,
+                  int pct) {
 
         /** The record in {@code text}, or empty when it is not a DMARC record (§6.6.3: those are discarded). */
         static Optional<Policy> parse(String at, String text) {
@@ -141,7 +158,7 @@ public final class Dmarc {
             if (p == null) p = "none";
             String sp = policyWord(t.get("sp"));
             boolean testing = "y".equalsIgnoreCase(t.get("t")) || "0".equals(t.get("pct"));
-            return Optional.of(new Policy(at, p, sp == null ? p : sp, "s".equalsIgnoreCase(t.get("adkim")), "s".equalsIgnoreCase(t.get("aspf")),
+            return Optional.of(new Policy(at, p, sp == null ? p : sp, policyWord(t.get("np")), "s".equalsIgnoreCase(t.get("adkim")), "s".equalsIgnoreCase(t.get("aspf")),
                     testing, t.getOrDefault("psd", "u").toLowerCase(Locale.ROOT), rua(t.get("rua")), pct(t.get("pct"))));
         }
 

@@ -53,6 +53,25 @@ class DmarcTest {
         assertEquals(DmarcResult.Status.FAIL, check(z, "example.org", NO_SPF, dkimPass("badexample.org")).status());
     }
 
+    /** DMARCbis np=: the policy for subdomains that do not exist (no A, AAAA or MX), sp= for those that do. */
+    @Test
+    void aNonExistentSubdomainGetsTheNpPolicy() {
+        SpfTest.Zone z = zone("example.org", "v=DMARC1; p=none; sp=quarantine; np=reject");
+        z.add(z.a, "mail.example.org", "192.0.2.1").add(z.mx, "lists.example.org", "mx.example.org").add(z.aaaa, "v6.example.org", "2001:db8::1");
+        assertEquals(DmarcResult.Disposition.REJECT, check(z, "ghost.example.org", NO_SPF, List.of()).disposition(), "no such name");
+        assertEquals("reject", check(z, "ghost.example.org", NO_SPF, List.of()).policy());
+        for (String existing : List.of("mail.example.org", "lists.example.org", "v6.example.org")) {
+            assertEquals(DmarcResult.Disposition.QUARANTINE, check(z, existing, NO_SPF, List.of()).disposition(), existing);
+        }
+        assertEquals(DmarcResult.Disposition.NONE, check(z, "example.org", NO_SPF, List.of()).disposition(), "the domain itself: p=");
+        z.failing.add("down.example.org");
+        assertEquals(DmarcResult.Disposition.QUARANTINE, check(z, "down.example.org", NO_SPF, List.of()).disposition(),
+                "a DNS that does not answer: assumed to exist");
+        SpfTest.Zone without = zone("example.org", "v=DMARC1; p=none; sp=quarantine");
+        assertEquals(DmarcResult.Disposition.QUARANTINE, check(without, "ghost.example.org", NO_SPF, List.of()).disposition(), "no np=: sp=");
+        assertEquals(DmarcResult.Status.PASS, check(z, "ghost.example.org", NO_SPF, dkimPass("example.org")).status(), "aligned mail still passes");
+    }
+
     @Test
     void theResultCarriesThePublishedRecordAndBothAlignmentsForTheReports() {
         SpfTest.Zone z = zone("example.org", "v=DMARC1; p=quarantine; sp=reject; aspf=s; pct=0; "

@@ -28,6 +28,8 @@ final class DataReader {
         boolean bare = false;
         int pending = -1;
         while (true) {
+            // Inside a line, the bytes up to the next CR or LF need no decision: copied as a run.
+            if (pending < 0 && !lineStart) in.copyPlain(sink);
             int b = pending >= 0 ? pending : in.read();
             pending = -1;
             if (lineStart && b == '.') {
@@ -92,6 +94,13 @@ final class DataReader {
             return chunk[pos++] & 0xff;
         }
 
+        /** Copies the bytes of the chunk already read up to its next CR or LF (or its end) to {@code sink}. */
+        void copyPlain(Sink sink) throws IOException {
+            int start = pos;
+            while (pos < n && chunk[pos] != '\r' && chunk[pos] != '\n') pos++;
+            sink.write(chunk, start, pos - start);
+        }
+
         /** Returns the bytes read past the end to the stream. */
         void giveBackUnread() throws IOException {
             if (pos == n) return;
@@ -116,6 +125,17 @@ final class DataReader {
         void write(int b) throws IOException {
             if (n == buf.length) flush();
             buf[n++] = (byte) b;
+        }
+
+        void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (n == buf.length) flush();
+                int k = Math.min(len, buf.length - n);
+                System.arraycopy(b, off, buf, n, k);
+                n += k;
+                off += k;
+                len -= k;
+            }
         }
 
         void flush() throws IOException {

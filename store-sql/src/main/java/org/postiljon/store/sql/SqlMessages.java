@@ -207,24 +207,30 @@ abstract class SqlMessages extends SqlMailboxes {
     @Override
     public MessageInfo insertMessage(long mailboxId, long modSeq, Flags flags, Instant internalDate, Instant saveDate,
                                      long size, BlobId blob, MessageKeys k, byte[] trace) {
-        Uid taken = takeUid(mailboxId, modSeq);
-        long uid = taken.uid();
-        Object[] message = {mailboxId, uid, modSeq, flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED),
+        Object[] message = {mailboxId, null, modSeq, flags.serialize(), flags.contains(Flags.SEEN), flags.contains(Flags.DELETED),
                 internalDate.toEpochMilli(), saveDate.toEpochMilli(), size, blob.sha256(),
                 k.subject(), k.baseSubject(), k.sortFrom(), k.sortTo(), k.sortCc(), k.displayFrom(),
                 k.sentDate() == null ? null : k.sentDate().toEpochMilli(), k.messageId(), String.join(" ", k.references()),
                 k.preview(), k.fromText(), k.toText(), k.ccText(), k.bccText(), k.displayTo(), trace};
         // The parse is a function of the bytes: one row per content, shared by every copy.
         Object[] parse = {blob.sha256(), k.parse() == null ? null : StructureJson.encode(k.parse()), k.parse() != null && k.parse().hasAttachment() ? 1 : 0};
-        Object[] log = {taken.accountId(), modSeq, mailboxId, uid, ChangeRecord.Kind.APPEND.name()};
+        long uid;
         if (dialect.writesInWith()) {
-            // The message, its parse and its change-log entry in one round trip: the writer is one
-            // connection, and its round trips bound how fast a database server takes deliveries.
-            update("WITH m AS (" + INSERT_MESSAGE + "), p AS (" + INSERT_PARSE + ") " + INSERT_LOG, concat(message, parse, log));
+            // The UID, the message, its parse and its change-log entry in one round trip: the writer
+            // is one connection, and its round trips bound how fast a database server takes deliveries.
+            Object[] rest = Arrays.copyOfRange(message, 2, message.length);
+            Uid taken = one(INSERT_ALL, rs -> new Uid(rs.getLong(1), rs.getLong(2), rs.getString(3)),
+                    concat(new Object[] {modSeq, mailboxId, mailboxId}, rest, parse, new Object[] {modSeq, mailboxId, ChangeRecord.Kind.APPEND.name()}))
+                    .orElseThrow(() -> new MailboxException.NoSuchMailbox("#" + mailboxId));
+            checkUid(taken); // nothing was inserted for a UID past the last (the statement's WHERE); the job fails whole
+            uid = taken.uid();
         } else {
+            Uid taken = takeUid(mailboxId, modSeq);
+            uid = taken.uid();
+            message[1] = uid;
             update(INSERT_MESSAGE, message);
             update(INSERT_PARSE, parse);
-            update(INSERT_LOG, log);
+            update(INSERT_LOG, taken.accountId(), modSeq, mailboxId, uid, ChangeRecord.Kind.APPEND.name());
         }
         // A content noted as orphaned before (its last copy expunged) and referenced again keeps its
         // note: the sweeper finds the reference and drops the note (BlobSweeper), so a delivery
@@ -237,6 +243,15 @@ abstract class SqlMessages extends SqlMailboxes {
             + " refs, preview, from_text, to_text, cc_text, bcc_text, display_to, trace)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_PARSE = "INSERT INTO message_parse (blob_id, parse, attachments) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+    /** PostgreSQL: {@code takeUid}, INSERT_MESSAGE, INSERT_PARSE and INSERT_LOG as one statement, answering the UID taken. */
+    private static final String INSERT_ALL = "WITH u AS (UPDATE mailbox SET uid_next = uid_next + 1, highest_modseq = ? WHERE id = ?"
+            + " RETURNING uid_next - 1 AS uid, account_id, name),"
+            + " m AS (" + INSERT_MESSAGE.substring(0, INSERT_MESSAGE.indexOf(" VALUES"))
+            + " SELECT ?, u.uid" + ", ?".repeat(24) + " FROM u WHERE u.uid <= " + UidSet.MAX_UID + "),"
+            + " p AS (" + INSERT_PARSE + "),"
+            + " l AS (INSERT INTO change_log (account_id, modseq, mailbox_id, uid, kind) SELECT u.account_id, ?, ?, u.uid, ? FROM u WHERE u.uid <= "
+            + UidSet.MAX_UID + ")"
+            + " SELECT uid, account_id, name FROM u";
 
     private static Object[] concat(Object[]... parts) {
         return Arrays.stream(parts).flatMap(Arrays::stream).toArray();
@@ -253,9 +268,13 @@ abstract class SqlMessages extends SqlMailboxes {
         Uid taken = one("UPDATE mailbox SET uid_next = uid_next + 1, highest_modseq = ? WHERE id = ? RETURNING uid_next - 1, account_id, name",
                 rs -> new Uid(rs.getLong(1), rs.getLong(2), rs.getString(3)), modSeq, mailboxId)
                 .orElseThrow(() -> new MailboxException.NoSuchMailbox("#" + mailboxId));
-        // RFC 9051 §2.3.1.1: UIDs are 32-bit; a mailbox that used them all needs a new UIDVALIDITY.
-        if (taken.uid() > UidSet.MAX_UID) throw new MailboxException.NotAllowed("mailbox " + taken.mailbox() + " has used all UIDs");
+        checkUid(taken);
         return taken;
+    }
+
+    /** RFC 9051 §2.3.1.1: UIDs are 32-bit; a mailbox that used them all needs a new UIDVALIDITY. */
+    private static void checkUid(Uid taken) {
+        if (taken.uid() > UidSet.MAX_UID) throw new MailboxException.NotAllowed("mailbox " + taken.mailbox() + " has used all UIDs");
     }
 
     @Override
