@@ -22,6 +22,12 @@ final class DomainCache {
     /** How long another process's change to a domain may go unseen here. */
     static final long TTL_NANOS = 1_000_000_000L;
 
+    /**
+     * At most this many domains are kept: a stranger asking for mail to endless made-up domains
+     * (each "no such domain") must not fill the memory; past it the cache starts afresh.
+     */
+    static final int MAX_ENTRIES = 10_000;
+
     /** A domain's settings, or empty when there is no such domain; read at {@code at} (System.nanoTime). */
     private record Entry(Optional<Map<String, String>> settings, long at) { }
 
@@ -35,8 +41,15 @@ final class DomainCache {
         if (e != null && now - e.at() < TTL_NANOS) return e.settings();
         long before = generation.get();
         Optional<Map<String, String>> read = load.apply(domain);
-        if (generation.get() == before) entries.put(domain, new Entry(read, now));
+        if (generation.get() == before) {
+            if (entries.size() >= MAX_ENTRIES) entries.clear();
+            entries.put(domain, new Entry(read, now));
+        }
         return read;
+    }
+
+    int size() {
+        return entries.size();
     }
 
     /** Forgets everything: a committed transaction changed a domain or its settings. */
