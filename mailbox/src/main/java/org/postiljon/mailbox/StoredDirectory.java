@@ -198,10 +198,8 @@ final class StoredDirectory implements Directory {
         return store.read(tx -> {
             java.util.Map<AccountSetting, String> values = new java.util.EnumMap<>(AccountSetting.class);
             for (AccountSetting s : settings) values.put(s, Settings.value(tx, account, s));
-            Optional<String> script = tx.sieveScripts(account.id()).stream()
-                    .filter(org.postiljon.mailbox.api.SieveScripts.Script::active).map(org.postiljon.mailbox.api.SieveScripts.Script::content).findFirst();
-            long[] trained = tx.spamCounts(account.id(), new long[0]).getOrDefault(0L, new long[2]); // the row of totals
-            return new DeliveryRules(values, script, tx.vacation(account.id()).orElse(org.postiljon.mailbox.api.Vacation.OFF), trained[0], trained[1]);
+            long[] trained = StoredSpamClassifier.trained(tx, account.id());
+            return new DeliveryRules(values, StoredSieveScripts.active(tx, account.id()), StoredVacations.get(tx, account.id()), trained[0], trained[1]);
         });
     }
 

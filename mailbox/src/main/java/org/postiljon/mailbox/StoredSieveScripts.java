@@ -29,7 +29,12 @@ final class StoredSieveScripts implements SieveScripts {
 
     @Override
     public Optional<String> active(Account account) {
-        return list(account).stream().filter(Script::active).map(Script::content).findFirst();
+        return store.read(tx -> active(tx, account.id()));
+    }
+
+    /** The account's active script, read in {@code tx} (delivery reads it with the account's other rules). */
+    static Optional<String> active(org.postiljon.store.spi.ReadTx tx, long accountId) {
+        return tx.sieveScripts(accountId).stream().filter(Script::active).map(Script::content).findFirst();
     }
 
     @Override

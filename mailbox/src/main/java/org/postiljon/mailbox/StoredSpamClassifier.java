@@ -49,7 +49,12 @@ final class StoredSpamClassifier implements SpamClassifier {
 
     @Override
     public long[] trained(Account account) {
-        return store.read(tx -> tx.spamCounts(account.id(), new long[0])).getOrDefault(0L, new long[2]);
+        return store.read(tx -> trained(tx, account.id()));
+    }
+
+    /** How many spam and ham messages the account's classifier was shown (the row of totals), read in {@code tx}. */
+    static long[] trained(org.postiljon.store.spi.ReadTx tx, long accountId) {
+        return tx.spamCounts(accountId, new long[0]).getOrDefault(0L, new long[2]);
     }
 
     @Override

@@ -23,7 +23,12 @@ final class StoredVacations implements Vacations {
 
     @Override
     public Vacation get(Account account) {
-        return store.read(tx -> tx.vacation(account.id())).orElse(Vacation.OFF);
+        return store.read(tx -> get(tx, account.id()));
+    }
+
+    /** The account's vacation response, read in {@code tx}; {@link Vacation#OFF} when never set. */
+    static Vacation get(org.postiljon.store.spi.ReadTx tx, long accountId) {
+        return tx.vacation(accountId).orElse(Vacation.OFF);
     }
 
     @Override

@@ -69,9 +69,7 @@ final class SqlTx extends SqlTransportSecurity {
     @Override
     public java.util.Map<String, String> domainSettings(DomainName domain) {
         if (sharedDomains != null) return sharedDomains.get(domain, this::readDomain).orElse(Map.of());
-        return domainSettingsRead.computeIfAbsent(domain, d -> query("SELECT s.name, s.value FROM domain_setting s JOIN domain d ON d.id = s.domain_id WHERE d.name = ?",
-                rs -> java.util.Map.entry(rs.getString(1), rs.getString(2)), domain.ascii())
-                .stream().collect(java.util.stream.Collectors.toUnmodifiableMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)));
+        return domainSettingsRead.computeIfAbsent(domain, d -> readDomain(d).orElse(Map.of()));
     }
 
     @Override
