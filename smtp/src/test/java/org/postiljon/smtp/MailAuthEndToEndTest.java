@@ -28,7 +28,7 @@ import org.postiljon.testkit.Dnsmasq;
 /**
  * Two Postiljon servers on loopback with a real DNS server (dnsmasq) between them. example.org
  * publishes a DKIM key, an SPF record naming 127.0.0.1 and DMARC p=reject; example.com publishes
- * DMARC p=quarantine. Mail alice@example.org submits leaves signed and arrives at example.net's
+ * DMARC p=quarantine with np=reject for subdomains that do not exist. Mail alice@example.org submits leaves signed and arrives at example.net's
  * server with dkim=pass spf=pass dmarc=pass; mail forged from 127.0.0.2 in example.org's name is
  * refused at the end of DATA, and in example.com's name is filed as Junk.
  */
@@ -42,7 +42,7 @@ class MailAuthEndToEndTest {
         try (Dnsmasq dns = new Dnsmasq("--mx-host=example.net,mail.example.net,10", "--host-record=mail.example.net,127.0.0.1",
                 "--local=/org/", "--local=/com/", "--local=/net/", "--txt-record=" + key.dnsName() + "," + String.join(",", strings),
                 "--txt-record=example.org,v=spf1 ip4:127.0.0.1 -all", "--txt-record=_dmarc.example.org,v=DMARC1; p=reject",
-                "--txt-record=_dmarc.example.com,v=DMARC1; p=quarantine");
+                "--txt-record=_dmarc.example.com,v=DMARC1; p=quarantine; np=reject", "--host-record=shop.example.com,127.0.0.3");
              SmtpTestServer remote = new SmtpTestServer(dir.resolve("remote"), "example.net", SmtpLimits.DEFAULT, true, null, dns.address)) {
             Account carol = remote.account("carol@example.net");
             OutboundOptions options = new OutboundOptions("mx.example.org", dns.address, SmtpTestServer.port(remote.mx), null, null, null,
@@ -89,6 +89,15 @@ class MailAuthEndToEndTest {
                 assertTrue(stored.contains("\tspf=none (no SPF record at example.com) smtp.mailfrom=billing@example.com;\r\n"), stored);
                 assertTrue(stored.contains("\tdmarc=fail (p=quarantine dis=quarantine) header.from=example.com\r\n"), stored);
             }
+
+            // DMARCbis np=: a subdomain of example.com that does not exist (no A, AAAA or MX) is refused; one that exists gets p= (no sp=).
+            reply = sendFrom("127.0.0.2", SmtpTestServer.port(remote.mx), "billing@ghost.example.com",
+                    forged.replace("alice@example.org", "billing@ghost.example.com"));
+            assertTrue(reply.startsWith("550 5.7.1 message refused: it fails the DMARC policy of ghost.example.com"), reply);
+            reply = sendFrom("127.0.0.2", SmtpTestServer.port(remote.mx), "billing@shop.example.com",
+                    forged.replace("alice@example.org", "billing@shop.example.com"));
+            assertTrue(reply.startsWith("250"), "shop.example.com exists: quarantine, not np=reject: " + reply);
+            assertEquals(2, remote.model.messages().list(carol, MailboxName.of("Junk"), UidSet.ALL).size(), "in Junk too");
 
             // Two From fields: refused, whatever either domain publishes (RFC 5322 §3.6).
             reply = sendFrom("127.0.0.1", SmtpTestServer.port(remote.mx), "x@example.net",
