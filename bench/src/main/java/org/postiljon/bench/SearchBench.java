@@ -146,7 +146,7 @@ public final class SearchBench {
             for (int c = 0; c < connections; c++) {
                 fs.add(pool.submit(() -> {
                     try (Socket socket = new Socket(host, port)) {
-                        InputStream in = socket.getInputStream();
+                        InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 8192);
                         OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
                         reply(in, "220");
                         send(out, "LHLO bench.test");

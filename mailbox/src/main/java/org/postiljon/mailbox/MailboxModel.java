@@ -64,13 +64,14 @@ public record MailboxModel(Directory directory, Mailboxes mailboxes, Messages me
         StoredAppPasswords appPasswords = new StoredAppPasswords(store, clock);
         VerifiedCredentials verified = new VerifiedCredentials(limits.credentialCacheTtl(), limits.credentialCacheEntries(), clock);
         StoredTwoFactor twoFactor = new StoredTwoFactor(store, clock, verified);
-        StoredDirectory directory = new StoredDirectory(store, passwords, verified, appPasswords, twoFactor);
-        StoredSpamClassifier spam = new StoredSpamClassifier(store, blobs);
+        SharedDirectoryReads shared = new SharedDirectoryReads();
+        StoredDirectory directory = new StoredDirectory(store, passwords, verified, appPasswords, twoFactor, shared);
+        StoredSpamClassifier spam = new StoredSpamClassifier(store, blobs, shared);
         return new MailboxModel(directory, new StoredMailboxes(store, bus, limits.maxMailboxesPerAccount()),
                 new StoredMessages(store, blobs, index, bus, limits, clock, indexer::wake, spam), bus, new StoredQueue(store, blobs, limits, leases),
-                new BlobSweeper(store, blobs, index, leases), new StoredQuotas(store, admins), new StoredAcl(store),
+                new BlobSweeper(store, blobs, index, leases), new StoredQuotas(store, admins, shared), new StoredAcl(store),
                 new StoredRetention(store, bus, leases), indexer, leases, new StoredSigningKeys(store, clock),
-                new StoredSendingLimits(store, directory, clock), new StoredVacations(store, clock),
-                new StoredSieveScripts(store), spam, appPasswords, twoFactor, new StoredTransportSecurity(store, clock));
+                new StoredSendingLimits(store, directory, clock), new StoredVacations(store, clock, shared),
+                new StoredSieveScripts(store, shared), spam, appPasswords, twoFactor, new StoredTransportSecurity(store, clock));
     }
 }

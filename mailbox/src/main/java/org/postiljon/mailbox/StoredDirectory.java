@@ -51,18 +51,21 @@ final class StoredDirectory implements Directory {
 
     private final AppPasswords appPasswords;
     private final TwoFactor twoFactor;
+    private final SharedDirectoryReads shared;
 
-    StoredDirectory(MetadataStore store, Passwords passwords, VerifiedCredentials verified, AppPasswords appPasswords, TwoFactor twoFactor) {
+    StoredDirectory(MetadataStore store, Passwords passwords, VerifiedCredentials verified, AppPasswords appPasswords, TwoFactor twoFactor,
+                    SharedDirectoryReads shared) {
         this.store = store;
         this.passwords = passwords;
         this.verified = verified;
         this.appPasswords = appPasswords;
         this.twoFactor = twoFactor;
+        this.shared = shared;
     }
 
     @Override
     public void addDomain(DomainName domain) {
-        store.write(tx -> {
+        write(tx -> {
             tx.insertDomain(domain);
             return null;
         });
@@ -70,7 +73,7 @@ final class StoredDirectory implements Directory {
 
     @Override
     public void removeDomain(DomainName domain) {
-        store.write(tx -> {
+        write(tx -> {
             tx.deleteDomain(domain);
             return null;
         });
@@ -100,7 +103,7 @@ final class StoredDirectory implements Directory {
         checkPassword(password);
         String hash = passwords.hash(password);
         ScramSecret scram = Scram.newSecret(password);
-        return store.write(tx -> {
+        return write(tx -> {
             if (!tx.domainExists(address.domain())) throw new MailboxException.NoSuchDomain(address.domain().ascii());
             if (!tx.aliasTargets(new AliasSource(address.localPart(), address.domain())).isEmpty()) {
                 throw new MailboxException.AliasExists(address + " is already an alias");
@@ -122,7 +125,7 @@ final class StoredDirectory implements Directory {
 
     @Override
     public void removeAccount(EmailAddress address) {
-        store.write(tx -> {
+        write(tx -> {
             AccountRecord a = tx.account(address).orElseThrow(() -> new MailboxException.NoSuchAccount(address.toString()));
             tx.deleteAccount(a.account().id());
             return null;
@@ -162,7 +165,7 @@ final class StoredDirectory implements Directory {
         checkPassword(password);
         String hash = passwords.hash(password);
         ScramSecret scram = Scram.newSecret(password);
-        long id = store.write(tx -> {
+        long id = write(tx -> {
             AccountRecord a = tx.account(address).orElseThrow(() -> new MailboxException.NoSuchAccount(address.toString()));
             tx.updateCredentials(a.account().id(), hash, scram);
             return a.account().id();
@@ -172,7 +175,7 @@ final class StoredDirectory implements Directory {
 
     @Override
     public void setQuota(EmailAddress address, QuotaLimits quota) {
-        store.write(tx -> {
+        write(tx -> {
             AccountRecord a = tx.account(address).orElseThrow(() -> new MailboxException.NoSuchAccount(address.toString()));
             tx.updateQuota(a.account().id(), quota);
             return null;
@@ -194,20 +197,20 @@ final class StoredDirectory implements Directory {
     }
 
     @Override
-    public DeliveryRules deliveryRules(Account account, java.util.List<AccountSetting> settings) {
-        return store.read(tx -> {
+    public DeliveryRules deliveryRules(Account account) {
+        return shared.rules(account, a -> store.read(tx -> {
             java.util.Map<AccountSetting, String> values = new java.util.EnumMap<>(AccountSetting.class);
-            for (AccountSetting s : settings) values.put(s, Settings.value(tx, account, s));
-            long[] trained = StoredSpamClassifier.trained(tx, account.id());
-            return new DeliveryRules(values, StoredSieveScripts.active(tx, account.id()), StoredVacations.get(tx, account.id()), trained[0], trained[1]);
-        });
+            for (AccountSetting s : AccountSetting.values()) values.put(s, Settings.value(tx, a, s));
+            long[] trained = StoredSpamClassifier.trained(tx, a.id());
+            return new DeliveryRules(values, StoredSieveScripts.active(tx, a.id()), StoredVacations.get(tx, a.id()), trained[0], trained[1]);
+        }));
     }
 
     @Override
     public void setSetting(EmailAddress address, AccountSetting setting, String value) {
         if (setting.domainOnly()) throw new MailboxException.NotAllowed(setting.key() + " is set per domain (domain set)");
         String checked = setting.check(value);
-        store.write(tx -> {
+        write(tx -> {
             AccountRecord a = tx.account(address).orElseThrow(() -> new MailboxException.NoSuchAccount(address.toString()));
             tx.setAccountSetting(a.account().id(), setting.key(), checked);
             return null;
@@ -216,7 +219,7 @@ final class StoredDirectory implements Directory {
 
     @Override
     public void addAlias(AliasSource source, EmailAddress target) {
-        store.write(tx -> {
+        write(tx -> {
             if (!tx.domainExists(source.domain())) throw new MailboxException.NoSuchDomain(source.domain().ascii());
             if (!source.isCatchAll() && tx.account(new EmailAddress(source.localPart(), source.domain())).isPresent()) {
                 throw new MailboxException.AccountExists(source + " is an account; an alias cannot shadow it");
@@ -232,7 +235,7 @@ final class StoredDirectory implements Directory {
 
     @Override
     public void removeAlias(AliasSource source, EmailAddress target) {
-        boolean removed = store.write(tx -> tx.deleteAlias(new Alias(source, target)));
+        boolean removed = write(tx -> tx.deleteAlias(new Alias(source, target)));
         if (!removed) throw new MailboxException.NoSuchAlias(source + " -> " + target);
     }
 
@@ -254,7 +257,12 @@ final class StoredDirectory implements Directory {
 
     @Override
     public Targets targets(EmailAddress recipient) {
-        return store.read(tx -> targets(tx, recipient));
+        return shared.targets(recipient, r -> store.read(tx -> targets(tx, r)));
+    }
+
+    /** Every change to the directory, which forgets what this node's deliveries remembered of it (SharedDirectoryReads). */
+    private <T> T write(java.util.function.Function<org.postiljon.store.spi.WriteTx, T> work) {
+        return shared.directoryChanged(() -> store.write(work));
     }
 
     private static Targets targets(org.postiljon.store.spi.ReadTx tx, EmailAddress recipient) {
@@ -351,7 +359,7 @@ final class StoredDirectory implements Directory {
     @Override
     public void setDomainSetting(DomainName domain, AccountSetting setting, String value) {
         String checked = setting.check(value);
-        store.write(tx -> {
+        write(tx -> {
             if (!tx.domainExists(domain)) throw new MailboxException.NoSuchDomain(domain.ascii());
             tx.setDomainSetting(domain, setting.key(), checked);
             return null;
@@ -364,7 +372,7 @@ final class StoredDirectory implements Directory {
         byte[] random = new byte[32];
         new java.security.SecureRandom().nextBytes(random);
         ScramSecret scram = Scram.newSecret(java.util.HexFormat.of().formatHex(random).toCharArray());
-        return store.write(tx -> {
+        return write(tx -> {
             if (!tx.domainExists(address.domain())) throw new MailboxException.NoSuchDomain(address.domain().ascii());
             if (!tx.aliasTargets(new AliasSource(address.localPart(), address.domain())).isEmpty()) {
                 throw new MailboxException.AliasExists(address + " is already an alias");
@@ -384,7 +392,7 @@ final class StoredDirectory implements Directory {
 
     @Override
     public void setTeamMember(EmailAddress team, EmailAddress member, org.postiljon.mailbox.api.Rights rights) {
-        store.write(tx -> {
+        write(tx -> {
             AccountRecord t = team(tx, team);
             AccountRecord m = tx.account(member).orElseThrow(() -> new MailboxException.NoSuchAccount(member.toString()));
             if (m.team()) throw new MailboxException.NotAllowed(member + " is a team mailbox; members are users");
@@ -395,7 +403,7 @@ final class StoredDirectory implements Directory {
 
     @Override
     public void removeTeamMember(EmailAddress team, EmailAddress member) {
-        boolean removed = store.write(tx -> {
+        boolean removed = write(tx -> {
             AccountRecord t = team(tx, team);
             AccountRecord m = tx.account(member).orElseThrow(() -> new MailboxException.NoSuchAccount(member.toString()));
             return tx.removeTeamMember(t.account().id(), m.account().id());
@@ -440,7 +448,7 @@ final class StoredDirectory implements Directory {
     public void setUserData(Account account, String key, String value) {
         String k = userKey(key);
         if (value.length() > 64 * 1024) throw new MailboxException.NotAllowed("too much data for " + key);
-        store.write(tx -> {
+        write(tx -> {
             tx.setAccountSetting(account.id(), k, value);
             return null;
         });

@@ -32,12 +32,15 @@ final class StoredQuotas implements Quotas {
     /** Warning thresholds, percent of a limit: each is announced once until usage falls below it again. */
     static final int[] THRESHOLDS = {80, 90, 95};
 
+    /** Forgotten on a change of limits: the accounts it remembers carry them. */
+    private final SharedDirectoryReads shared;
     private final MetadataStore store;
     private final Set<EmailAddress> admins;
 
-    StoredQuotas(MetadataStore store, Set<EmailAddress> admins) {
+    StoredQuotas(MetadataStore store, Set<EmailAddress> admins, SharedDirectoryReads shared) {
         this.store = store;
         this.admins = Set.copyOf(admins);
+        this.shared = shared;
     }
 
     static QuotaLimits limits(ReadTx tx, AccountRecord owner) {
@@ -194,11 +197,11 @@ final class StoredQuotas implements Quotas {
     @Override
     public Quota setLimits(Account admin, String root, QuotaLimits limits) {
         if (!isAdmin(admin)) throw new MailboxException.NoRights("only administrators may set quotas");
-        return store.write(tx -> {
+        return shared.directoryChanged(() -> store.write(tx -> {
             AccountRecord a = rootAccount(tx, admin, root);
             tx.updateQuota(a.account().id(), limits);
             return quota(tx, admin, owner(tx, a.account().id()));
-        });
+        }));
     }
 
     @Override

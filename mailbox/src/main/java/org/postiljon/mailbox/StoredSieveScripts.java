@@ -12,9 +12,11 @@ import org.postiljon.store.spi.MetadataStore;
 final class StoredSieveScripts implements SieveScripts {
 
     private final MetadataStore store;
+    private final SharedDirectoryReads shared;
 
-    StoredSieveScripts(MetadataStore store) {
+    StoredSieveScripts(MetadataStore store, SharedDirectoryReads shared) {
         this.store = store;
+        this.shared = shared;
     }
 
     @Override
@@ -70,47 +72,47 @@ final class StoredSieveScripts implements SieveScripts {
         checkName(name);
         Optional<String> fault = check(content);
         if (fault.isPresent()) throw new MailboxException.NotAllowed("not a valid Sieve script: " + fault.get());
-        store.write(tx -> {
+        shared.rulesChanged(account, () -> store.write(tx -> {
             List<Script> existing = tx.sieveScripts(account.id());
             if (existing.size() >= MAX_SCRIPTS && existing.stream().noneMatch(s -> s.name().equals(name))) {
                 throw new MailboxException.NotAllowed("an account keeps at most " + MAX_SCRIPTS + " scripts; delete one first");
             }
             tx.putSieveScript(account.id(), name, content);
             return null;
-        });
+        }));
     }
 
     @Override
     public void activate(Account account, String name) {
-        store.write(tx -> {
+        shared.rulesChanged(account, () -> store.write(tx -> {
             if (name != null && tx.sieveScripts(account.id()).stream().noneMatch(s -> s.name().equals(name))) {
                 throw new MailboxException.NotAllowed("no script " + name);
             }
             tx.activateSieveScript(account.id(), name);
             return null;
-        });
+        }));
     }
 
     @Override
     public void delete(Account account, String name) {
-        store.write(tx -> {
+        shared.rulesChanged(account, () -> store.write(tx -> {
             Optional<Script> s = tx.sieveScripts(account.id()).stream().filter(x -> x.name().equals(name)).findFirst();
             if (s.isEmpty()) throw new MailboxException.NotAllowed("no script " + name);
             if (s.get().active()) throw new MailboxException.NotAllowed("the script " + name + " is active; deactivate it first");
             tx.deleteSieveScript(account.id(), name);
             return null;
-        });
+        }));
     }
 
     @Override
     public void rename(Account account, String from, String to) {
         checkName(to);
-        store.write(tx -> {
+        shared.rulesChanged(account, () -> store.write(tx -> {
             List<Script> all = tx.sieveScripts(account.id());
             if (all.stream().noneMatch(x -> x.name().equals(from))) throw new MailboxException.NotAllowed("no script " + from);
             if (all.stream().anyMatch(x -> x.name().equals(to))) throw new MailboxException.NotAllowed("a script " + to + " exists already");
             tx.renameSieveScript(account.id(), from, to);
             return null;
-        });
+        }));
     }
 }

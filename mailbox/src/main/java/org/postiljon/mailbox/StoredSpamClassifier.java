@@ -29,12 +29,14 @@ final class StoredSpamClassifier implements SpamClassifier {
     static final int READ_BYTES = 512 * 1024;
 
     private final MetadataStore store;
+    private final SharedDirectoryReads shared;
     private final BlobStore blobs;
     private final ExecutorService training = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("spam-training").factory());
     private final AtomicInteger waiting = new AtomicInteger();
 
-    StoredSpamClassifier(MetadataStore store, BlobStore blobs) {
+    StoredSpamClassifier(MetadataStore store, BlobStore blobs, SharedDirectoryReads shared) {
         this.store = store;
+        this.shared = shared;
         this.blobs = blobs;
     }
 
@@ -67,7 +69,7 @@ final class StoredSpamClassifier implements SpamClassifier {
             return false;
         }
         long[] tokens = Tokens.of(bytes);
-        return store.write(tx -> tx.trainSpam(account.id(), content.sha256(), tokens, spam));
+        return shared.rulesChanged(account, () -> store.write(tx -> tx.trainSpam(account.id(), content.sha256(), tokens, spam)));
     }
 
     /**

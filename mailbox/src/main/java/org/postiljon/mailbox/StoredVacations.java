@@ -14,10 +14,12 @@ import org.postiljon.store.spi.MetadataStore;
 final class StoredVacations implements Vacations {
 
     private final MetadataStore store;
+    private final SharedDirectoryReads shared;
     private final Clock clock;
 
-    StoredVacations(MetadataStore store, Clock clock) {
+    StoredVacations(MetadataStore store, Clock clock, SharedDirectoryReads shared) {
         this.store = store;
+        this.shared = shared;
         this.clock = clock;
     }
 
@@ -33,10 +35,10 @@ final class StoredVacations implements Vacations {
 
     @Override
     public void set(Account account, Vacation vacation) {
-        store.write(tx -> {
+        shared.rulesChanged(account, () -> store.write(tx -> {
             tx.putVacation(account.id(), vacation);
             return null;
-        });
+        }));
     }
 
     @Override

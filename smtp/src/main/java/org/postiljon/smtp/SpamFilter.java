@@ -98,7 +98,7 @@ public final class SpamFilter {
 
         /** The account's rules as they were when this message first asked. */
         Directory.DeliveryRules rules(Account a, Directory directory) {
-            return rules.computeIfAbsent(a.id(), id -> directory.deliveryRules(a, SETTINGS));
+            return rules.computeIfAbsent(a.id(), id -> directory.deliveryRules(a));
         }
     }
 
@@ -208,8 +208,6 @@ public final class SpamFilter {
 
     /** What mark mode puts before a spam message's subject (as SpamAssassin's rewrite_header Subject does). */
     static final String SUBJECT_TAG = "[SPAM] ";
-
-    private static final List<AccountSetting> SETTINGS = List.of(AccountSetting.SPAM_MODE, AccountSetting.SPAM_THRESHOLD, AccountSetting.SPAM_REJECT_SCORE);
 
     /** One account's decision: the message's verdict with the account's classifier's say, and its mode. */
     Decision decide(Account a, Checked checked) {

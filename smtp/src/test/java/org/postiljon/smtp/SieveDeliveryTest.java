@@ -199,6 +199,78 @@ class SieveDeliveryTest {
         }
     }
 
+    /**
+     * A node's deliveries share an account's rules for a second (DeliveryRulesCache): a script
+     * changed through this node is met by the very next message; one changed by another node over
+     * the same store (or the CLI beside the server) within the second.
+     */
+    @Test
+    void aScriptChangedHereIsMetAtOnceAndOneChangedElsewhereWithinASecond(@TempDir Path dir) throws Exception {
+        try (SmtpTestServer server = new SmtpTestServer(dir, "example.org", SmtpLimits.DEFAULT, true, null)) {
+            Account alice = server.account("alice@example.org");
+            int mx = SmtpTestServer.port(server.mx);
+            String message = "From: bob@example.org\r\nTo: alice@example.org\r\nSubject: hello\r\n\r\nx\r\n";
+            var scripts = server.model.sieveScripts();
+            scripts.put(alice, "main", "require \"fileinto\";\nfileinto \"One\";\n");
+            scripts.activate(alice, "main");
+            server.model.mailboxes().create(alice, MailboxName.of("One"), java.util.Set.of());
+            server.model.mailboxes().create(alice, MailboxName.of("Two"), java.util.Set.of());
+            server.model.mailboxes().create(alice, MailboxName.of("Three"), java.util.Set.of());
+            send(mx, "alice@example.org", message);
+            assertEquals(1, count(server, alice, "One"));
+
+            // Changed here: the rules this node remembers are forgotten before put returns.
+            scripts.put(alice, "main", "require \"fileinto\";\nfileinto \"Two\";\n");
+            send(mx, "alice@example.org", message);
+            assertEquals(1, count(server, alice, "Two"), "the next message met the new script");
+
+            // Changed by another node over the same store: met once its second is over.
+            var elsewhere = org.postiljon.mailbox.MailboxModel.over(server.store.metadata(), server.store.blobs(), server.store.index(),
+                    server.store.bus(), org.postiljon.mailbox.MailboxLimits.DEFAULT, new org.postiljon.mailbox.Passwords(256, 1, 1),
+                    java.util.Set.of(), java.time.Clock.systemUTC());
+            elsewhere.sieveScripts().put(alice, "main", "require \"fileinto\";\nfileinto \"Three\";\n");
+            Thread.sleep(1_200);
+            send(mx, "alice@example.org", message);
+            assertEquals(1, count(server, alice, "Three"), "met within a second");
+            assertEquals(1, count(server, alice, "Two"));
+        }
+    }
+
+    /**
+     * Where an address leads is shared for a second too: an account removed or an alias added here
+     * is met by the next RCPT; an account added on another node over the same store within the second.
+     */
+    @Test
+    void anAddressChangedHereIsMetAtOnceAndOneChangedElsewhereWithinASecond(@TempDir Path dir) throws Exception {
+        try (SmtpTestServer server = new SmtpTestServer(dir, "example.org", SmtpLimits.DEFAULT, true, null)) {
+            Account alice = server.account("alice@example.org");
+            server.account("dave@example.org");
+            int mx = SmtpTestServer.port(server.mx);
+            String message = "From: bob@example.org\r\nTo: x@example.org\r\nSubject: hello\r\n\r\nx\r\n";
+            assertTrue(MailAuthEndToEndTest.sendTo("127.0.0.1", mx, "bob@example.org", "dave@example.org", message).startsWith("250"));
+            assertTrue(MailAuthEndToEndTest.sendTo("127.0.0.1", mx, "bob@example.org", "info@example.org", message).startsWith("550"));
+
+            server.model.directory().removeAccount(org.postiljon.mailbox.api.EmailAddress.parse("dave@example.org"));
+            server.model.directory().addAlias(new org.postiljon.mailbox.api.AliasSource("info", org.postiljon.mailbox.api.DomainName.of("example.org")),
+                    alice.address());
+            String gone = MailAuthEndToEndTest.sendTo("127.0.0.1", mx, "bob@example.org", "dave@example.org", message);
+            assertTrue(gone.startsWith("550"), "the removed account is refused at once: " + gone);
+            assertTrue(MailAuthEndToEndTest.sendTo("127.0.0.1", mx, "bob@example.org", "info@example.org", message).startsWith("250"),
+                    "the new alias is met at once");
+            assertEquals(1, count(server, alice, "INBOX"));
+
+            assertTrue(MailAuthEndToEndTest.sendTo("127.0.0.1", mx, "bob@example.org", "erin@example.org", message).startsWith("550"));
+            var elsewhere = org.postiljon.mailbox.MailboxModel.over(server.store.metadata(), server.store.blobs(), server.store.index(),
+                    server.store.bus(), org.postiljon.mailbox.MailboxLimits.DEFAULT, new org.postiljon.mailbox.Passwords(256, 1, 1),
+                    java.util.Set.of(), java.time.Clock.systemUTC());
+            elsewhere.directory().addAccount(org.postiljon.mailbox.api.EmailAddress.parse("erin@example.org"), SmtpTestServer.PASSWORD.toCharArray(),
+                    org.postiljon.mailbox.api.QuotaLimits.UNLIMITED);
+            Thread.sleep(1_200);
+            String added = MailAuthEndToEndTest.sendTo("127.0.0.1", mx, "bob@example.org", "erin@example.org", message);
+            assertTrue(added.startsWith("250"), "an account added on another node is met within a second: " + added);
+        }
+    }
+
     static void send(int mx, String to, String message) throws Exception {
         String reply = MailAuthEndToEndTest.sendTo("127.0.0.1", mx, "bob@example.org", to, message);
         assertTrue(reply.startsWith("250"), reply);

@@ -66,8 +66,12 @@ public interface Directory {
         }
     }
 
-    /** The account's {@link DeliveryRules}, with the values of {@code settings}. */
-    DeliveryRules deliveryRules(Account account, java.util.List<AccountSetting> settings);
+    /**
+     * The account's {@link DeliveryRules}, with the value of every {@link AccountSetting}. Shared by
+     * a node's deliveries for a second: a change made on this node is met at once, one made on
+     * another node within the second.
+     */
+    DeliveryRules deliveryRules(Account account);
 
     /** Sets a preference; the value must be one of {@link AccountSetting#allowed}. */
     void setSetting(EmailAddress address, AccountSetting setting, String value);

@@ -35,12 +35,18 @@ abstract class SqlDirectory extends SqlBase {
 
     @Override
     public boolean domainExists(DomainName domain) {
-        if (sharedDomains != null) return sharedDomains.get(domain, this::readDomain).isPresent();
+        if (sharedDomains != null) return sharedDomains.get(domain, domainsGeneration, this::readDomain).isPresent();
         return number("SELECT count(*) FROM domain WHERE name = ?", domain.ascii()) > 0;
     }
 
-    /** A read transaction's node-wide memory of domains; null in the writer, which reads them afresh. */
-    DomainCache sharedDomains;
+    /**
+     * A read transaction's node-wide memory of domains (whether one exists, and its settings; empty
+     * for no such domain); null in the writer, which reads them afresh.
+     */
+    org.postiljon.store.spi.SharedReads<DomainName, Optional<Map<String, String>>> sharedDomains;
+
+    /** {@code sharedDomains}' generation taken before this transaction's snapshot began. */
+    long domainsGeneration;
 
     /** True once this transaction added, removed or changed the settings of a domain (the cache is emptied on its commit). */
     boolean domainsChanged;

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.postiljon.store.spi.MetadataStore;
 import org.postiljon.store.spi.ReadTx;
+import org.postiljon.store.spi.SharedReads;
 import org.postiljon.store.spi.WriteTx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,8 +93,14 @@ public final class SqlMetadataStore implements MetadataStore {
     private final java.util.concurrent.atomic.LongAdder reads = new java.util.concurrent.atomic.LongAdder();
 
     private volatile CommitListener commits;
-    /** What readers learned of domains, shared for a second (see {@link DomainCache}). */
-    private final DomainCache domains = new DomainCache();
+    /**
+     * What readers learned of domains (whether one exists, and its settings), shared for a second:
+     * every delivery asks, and they change only when an operator changes them. Write transactions
+     * never read from it: what they check is always current. At most 10,000 domains (RCPT to
+     * endless made-up domains must not fill the memory).
+     */
+    private final SharedReads<org.postiljon.mailbox.api.DomainName, java.util.Optional<Map<String, String>>> domains =
+            new SharedReads<>(java.time.Duration.ofSeconds(1), 10_000);
 
     @Override
     public void onCommit(CommitListener listener) {
@@ -119,6 +126,7 @@ public final class SqlMetadataStore implements MetadataStore {
         try {
             SqlTx tx = new SqlTx(p.connection(), dialect, p.statements());
             tx.sharedDomains = domains;
+            tx.domainsGeneration = domains.generation(); // before the snapshot, which the first statement takes
             T result = work.apply(tx);
             p.connection().commit(); // ends the read snapshot
             return result;

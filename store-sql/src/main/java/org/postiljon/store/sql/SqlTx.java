@@ -68,7 +68,7 @@ final class SqlTx extends SqlTransportSecurity {
 
     @Override
     public java.util.Map<String, String> domainSettings(DomainName domain) {
-        if (sharedDomains != null) return sharedDomains.get(domain, this::readDomain).orElse(Map.of());
+        if (sharedDomains != null) return sharedDomains.get(domain, domainsGeneration, this::readDomain).orElse(Map.of());
         return domainSettingsRead.computeIfAbsent(domain, d -> readDomain(d).orElse(Map.of()));
     }
 
