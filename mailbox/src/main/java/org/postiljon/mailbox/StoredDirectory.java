@@ -448,7 +448,7 @@ final class StoredDirectory implements Directory {
     public void setUserData(Account account, String key, String value) {
         String k = userKey(key);
         if (value.length() > 64 * 1024) throw new MailboxException.NotAllowed("too much data for " + key);
-        write(tx -> {
+        store.write(tx -> { // a client's own data ("user." keys): nothing a delivery reads, so nothing shared is forgotten
             tx.setAccountSetting(account.id(), k, value);
             return null;
         });

@@ -18,6 +18,11 @@
  *       user's: a member's append to a team folder reaches every session on it.</li>
  *   <li>Quota is checked in the transaction that adds messages, so concurrent appends cannot
  *       together pass a limit; only quota warnings are added past it.</li>
+ *   <li>Where an address leads and an account's delivery rules are shared by a node's deliveries
+ *       for a second ({@link org.postiljon.mailbox.SharedDirectoryReads}): every write that could
+ *       change them forgets them after its commit and before it returns, so this node's next
+ *       delivery meets the change; another node's change is met within the second. Nothing that
+ *       writes, and nothing a user lists or reads, reads through them.</li>
  * </ul>
  */
 package org.postiljon.mailbox;
