@@ -52,6 +52,16 @@ store.user = postiljon
 blobs = postgres"
 }
 
+# CPU seconds (user + system) used so far by process $1 and its children (for PostgreSQL: pass the
+# postmaster, $(pg_pid); its backends are its children). Each /proc/PID/stat is one line.
+cpu_seconds() {
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" -v hz="$(getconf CLK_TCK)" '
+    $1 == root { t += $14 + $15 + $16 + $17 } $4 == root { t += $14 + $15 }
+    END { printf "%.2f", t / hz }'
+}
+
+pg_pid() { head -n1 "$PGDIR/data/postmaster.pid"; }
+
 stop_pg() {
   [ -n "${PGDIR:-}" ] || return 0
   "${AS[@]}" "$PGBIN/pg_ctl" stop -m fast -D "$PGDIR/data" >/dev/null 2>&1 || true

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Postiljon on PostgreSQL (issue #18) beside the embedded store, same machine, same loads:
-#  1. LMTP delivery, messages/s (each durable before its 250 on both);
+#  1. LMTP delivery, messages/s (each durable before its 250 on both), and the CPU per delivery of the
+#     server and of PostgreSQL (where the time goes);
 #  2. the IMAP load of bench/imap.sh (commands/s and latencies);
 #  3. IDLE latency: an IDLE hears an LMTP delivery on the same node, and on another node over one database.
 # PostgreSQL runs as an operator would run it: fsync and synchronous_commit on, shared_buffers 1 GB;
@@ -29,8 +30,14 @@ $2"
   trap 'stop_postiljon; stop_pg' EXIT # start_postiljon set its own
   wait_for_port "$IMAP_PORT"; wait_for_port "$LMTP_PORT"
   echo "== $1: LMTP delivery"
+  local server0 pg0
+  server0="$(cpu_seconds "$SERVER")"; pg0="$(cpu_seconds "$(pg_pid)")"
   "${BENCH[@]}" org.postiljon.bench.LmtpLoad --connections 20 --messages "$MESSAGES" --users "$USERS" --recipients 1 \
       --warmup "$MESSAGES" --port "$LMTP_PORT"
+  # Where the time went: CPU per delivery over warm-up and measured run together (the load
+  # generator is a JVM of its own on the same cores).
+  awk -v s="$(cpu_seconds "$SERVER")" -v s0="$server0" -v p="$(cpu_seconds "$(pg_pid)")" -v p0="$pg0" -v n="$((2 * MESSAGES))" \
+    'BEGIN { printf "CPU per delivery: Postiljon %.2f ms, PostgreSQL %.2f ms (%d deliveries, warm-up included)\n", 1000 * (s - s0) / n, 1000 * (p - p0) / n, n }'
   echo "== $1: IMAP load"
   "${BENCH[@]}" org.postiljon.bench.ImapLoad --users "$USERS" --clients "$CLIENTS" --seconds "$SECONDS_RUN" --preload 1000 \
       --warmup 10 --password bench-password --port "$IMAP_PORT"
