@@ -69,6 +69,37 @@ class MailboxModelTest {
         assertEquals(6, m.mailboxes().subscriptions(alice).size());
     }
 
+    /**
+     * Delivery rules are shared for a second (SharedDirectoryReads), and every change made through
+     * this node's services is met by the next read: a spam training, a vacation response, an
+     * account's and a domain's setting.
+     */
+    @Test
+    void deliveryRulesMeetEveryChangeMadeThroughThisNodeAtOnce() {
+        var domain = org.postiljon.mailbox.api.DomainName.of("example.org");
+        var spamMode = org.postiljon.mailbox.api.AccountSetting.SPAM_MODE;
+        var threshold = org.postiljon.mailbox.api.AccountSetting.SPAM_THRESHOLD;
+        t.append(alice, "INBOX", TestModels.message("cheap pills"), Flags.NONE);
+        Directory.DeliveryRules before = m.directory().deliveryRules(alice);
+        assertEquals(0, before.spamTrained());
+        assertFalse(before.vacation().enabled());
+        assertEquals(before, m.directory().deliveryRules(alice), "remembered");
+
+        var blob = m.messages().list(alice, MailboxName.INBOX, UidSet.ALL).getFirst().blobId();
+        assertTrue(m.spam().train(alice, blob, true));
+        assertEquals(1, m.directory().deliveryRules(alice).spamTrained(), "a training is met at once");
+
+        m.vacations().set(alice, new org.postiljon.mailbox.api.Vacation(true, null, null, "Away", "away", null));
+        assertTrue(m.directory().deliveryRules(alice).vacation().enabled(), "a vacation response is met at once");
+
+        m.directory().setSetting(alice.address(), spamMode, "mark");
+        assertEquals("mark", m.directory().deliveryRules(alice).settings().get(spamMode), "an account's setting is met at once");
+
+        assertEquals("5", before.settings().get(threshold));
+        m.directory().setDomainSetting(domain, threshold, "7");
+        assertEquals("7", m.directory().deliveryRules(alice).settings().get(threshold), "a domain's default is met at once");
+    }
+
     @Test
     void appendStoresCrlfBytesParsesOnceAndPublishesAfterCommit() throws Exception {
         List<Change> seen = new CopyOnWriteArrayList<>();
